@@ -1,0 +1,42 @@
+package org.rpg4j.prune;
+
+/** Argument checks whose messages name the parameter, the value and what is allowed. */
+final class Checks {
+    private Checks() {}
+
+    static double inClosedRange(String name, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
+        }
+        return value;
+    }
+
+    static double inHalfOpenRange(String name, double value, double min, double maxExclusive) {
+        if (!(value >= min && value < maxExclusive)) {
+            throw new IllegalArgumentException(
+                    name + " must be in [" + min + ", " + maxExclusive + "), got " + value);
+        }
+        return value;
+    }
+
+    static double nonNegativeFinite(String name, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite and >= 0, got " + value);
+        }
+        return value;
+    }
+
+    static long atLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    static <T> T notNull(String name, T value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,81 @@
+package org.rpg4j.prune;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.mask.MaskArrays;
+
+/** The current masks of all prunable tensors, as primitives and as cached ND4J arrays. */
+final class MaskSet {
+    private final List<PrunableTensor> tensors;
+    private final boolean[][] masks;
+    private final INDArray[] arrays;
+    private long version;
+
+    MaskSet(List<PrunableTensor> tensors, boolean[][] masks) {
+        this.tensors = tensors;
+        this.masks = new boolean[tensors.size()][];
+        this.arrays = new INDArray[tensors.size()];
+        replace(masks);
+    }
+
+    static MaskSet allKept(List<PrunableTensor> tensors) {
+        boolean[][] masks = new boolean[tensors.size()][];
+        for (int i = 0; i < masks.length; i++) {
+            masks[i] = new boolean[Math.toIntExact(tensors.get(i).length())];
+            java.util.Arrays.fill(masks[i], true);
+        }
+        return new MaskSet(tensors, masks);
+    }
+
+    /** Replaces every mask (arrays are copied) and rebuilds the ND4J masks. */
+    void replace(boolean[][] newMasks) {
+        if (newMasks.length != tensors.size()) {
+            throw new IllegalArgumentException("masks must hold one mask per tensor (" + tensors.size() + "), got "
+                    + newMasks.length);
+        }
+        for (int i = 0; i < newMasks.length; i++) {
+            PrunableTensor t = tensors.get(i);
+            if (newMasks[i] == null || newMasks[i].length != t.length()) {
+                throw new IllegalArgumentException("mask of '" + t.name() + "' must have length " + t.length()
+                        + ", got " + (newMasks[i] == null ? "null" : newMasks[i].length));
+            }
+            masks[i] = newMasks[i].clone();
+            arrays[i] = MaskArrays.toMaskArray(masks[i], t.shape(), t.dataType());
+        }
+        version++;
+    }
+
+    boolean[] mask(int index) {
+        return masks[index].clone();
+    }
+
+    boolean[][] all() {
+        boolean[][] copy = new boolean[masks.length][];
+        for (int i = 0; i < masks.length; i++) {
+            copy[i] = masks[i].clone();
+        }
+        return copy;
+    }
+
+    INDArray array(int index) {
+        return arrays[index];
+    }
+
+    long version() {
+        return version;
+    }
+
+    long keptCount(int index) {
+        return MaskArrays.count(masks[index]);
+    }
+
+    double sparsity() {
+        long total = 0;
+        long kept = 0;
+        for (int i = 0; i < masks.length; i++) {
+            total += masks[i].length;
+            kept += keptCount(i);
+        }
+        return 1.0 - (double) kept / total;
+    }
+}
