@@ -43,6 +43,7 @@ final class PruningRuntime {
     private final Map<String, Layer> layerConfs;
     private final Map<String, INDArray> weights = new LinkedHashMap<>();
     private final Map<String, INDArray> captured = new LinkedHashMap<>();
+    private final Map<String, LayerHooks> layerHooks = new LinkedHashMap<>();
     private final long iterationOffset;
     private final PruningListener listener = new PruningListener(this);
     private INDArray boundGradients;
@@ -79,7 +80,11 @@ final class PruningRuntime {
         for (TensorBinding b : bindings) {
             byLayer.computeIfAbsent(b.layerName(), k -> new ArrayList<>()).add(b);
         }
-        byLayer.forEach((name, tensors) -> HookInstaller.install(layerConfs.get(name), new BoundLayer(tensors)));
+        byLayer.forEach((name, tensors) -> {
+            BoundLayer hooks = new BoundLayer(tensors);
+            layerHooks.put(name, hooks);
+            HookInstaller.install(layerConfs.get(name), hooks);
+        });
         net.addListenerFirst(listener);
     }
 
@@ -257,6 +262,16 @@ final class PruningRuntime {
 
     long iterationOffset() {
         return iterationOffset;
+    }
+
+    /** @return the configuration of each pruned layer, by name */
+    Map<String, Layer> layerConfs() {
+        return Collections.unmodifiableMap(layerConfs);
+    }
+
+    /** @return the hook target of each pruned layer, by name */
+    Map<String, LayerHooks> layerHooks() {
+        return Collections.unmodifiableMap(layerHooks);
     }
 
     PruningListener listener() {
