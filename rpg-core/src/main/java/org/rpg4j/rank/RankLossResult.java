@@ -1,6 +1,5 @@
 package org.rpg4j.rank;
 
-import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -29,7 +28,9 @@ public record RankLossResult(double loss, int k, INDArray gradient) {
     if (k < 0) {
       throw new IllegalArgumentException("k must be >= 0, got " + k);
     }
-    Objects.requireNonNull(gradient, "gradient must not be null");
+    if (gradient == null) {
+      throw new IllegalArgumentException("gradient must not be null");
+    }
   }
 
   /**

@@ -59,18 +59,18 @@ public final class RankMetrics {
       return 0;
     }
     double[] sigma = unitSingularValues(matrix);
-    // Walk k down from n while the tail sum_{i >= k} sigma_i^2 (0-based: the values dropped when
-    // keeping k) stays within delta^2; summing from the smallest value keeps the tail accurate.
-    double allowed = delta * delta;
-    double tail = 0.0;
-    int k = sigma.length;
-    while (k > 0) {
-      double next = tail + sigma[k - 1] * sigma[k - 1];
-      if (next > allowed) {
-        break;
-      }
-      tail = next;
-      k--;
+    int n = sigma.length;
+    // tail[k] = sum_{i >= k} sigma_i^2 (0-based): the energy dropped when keeping the top k,
+    // summed from the smallest value up. tail[0] is the total, 1 up to rounding; comparing
+    // against delta^2 * tail[0] makes delta >= 1 give 0 whatever that rounding.
+    double[] tail = new double[n + 1];
+    for (int i = n - 1; i >= 0; i--) {
+      tail[i] = tail[i + 1] + sigma[i] * sigma[i];
+    }
+    double allowed = delta * delta * tail[0];
+    int k = 0;
+    while (tail[k] > allowed) {
+      k++;
     }
     return k;
   }

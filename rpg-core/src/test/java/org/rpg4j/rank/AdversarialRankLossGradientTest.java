@@ -53,7 +53,8 @@ class AdversarialRankLossGradientTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("shapes")
-  void lossKAndGradientMatchAFullSvd(String name, long seed, long[] shape, double sparsity, double partialK) {
+  void lossKAndGradientMatchAFullSvd(
+      String name, long seed, long[] shape, double sparsity, double partialK) {
     INDArray weights = ReferenceSvd.randomWeights(seed, 0.1, sparsity, shape);
     RankLossResult result = AdversarialRankLoss.compute(weights, partialK);
 

@@ -114,6 +114,10 @@ class RankLossReferenceVectorsTest {
   }
 
   private static double[] flat(INDArray array) {
-    return array.castTo(DataType.DOUBLE).dup('c').reshape('c', new long[] {array.length()}).toDoubleVector();
+    return array
+        .castTo(DataType.DOUBLE)
+        .dup('c')
+        .reshape('c', new long[] {array.length()})
+        .toDoubleVector();
   }
 }

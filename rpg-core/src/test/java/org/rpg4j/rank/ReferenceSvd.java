@@ -13,7 +13,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class ReferenceSvd {
 
-  /** A full SVD: {@code A = U diag(sigma) V^T}, {@code u} is {@code [m, m]}, {@code vt} {@code [n, n]}. */
+  /**
+   * A full SVD {@code A = U diag(sigma) V^T}; {@code u} is {@code [m, m]}, {@code vt} {@code [n,
+   * n]}, {@code sigma} descending.
+   */
   record Svd(double[] sigma, INDArray u, INDArray vt) {}
 
   private ReferenceSvd() {}
@@ -26,8 +29,8 @@ final class ReferenceSvd {
 
   /** Full SVD of a double matrix by LAPACK dgesvd on a fresh column-major copy. */
   static Svd svd(INDArray matrix) {
-    int m = (int) matrix.rows();
-    int n = (int) matrix.columns();
+    int m = matrix.rows();
+    int n = matrix.columns();
     INDArray a = matrix.castTo(DataType.DOUBLE).dup('f');
     INDArray s = Nd4j.create(DataType.DOUBLE, Math.min(m, n));
     INDArray u = Nd4j.create(DataType.DOUBLE, new long[] {m, m}, 'f');
@@ -92,7 +95,7 @@ final class ReferenceSvd {
     return n - argmin - 1;
   }
 
-  /** Seeded N(0, scale^2) entries in a new double C-order array; a fraction {@code sparsity} zeroed. */
+  /** Seeded N(0, scale^2) entries in a new double C-order array, a fraction {@code sparsity} 0. */
   static INDArray randomWeights(long seed, double scale, double sparsity, long... shape) {
     Random random = new Random(seed);
     long length = 1;
