@@ -2,6 +2,7 @@ package org.rpg4j.rank;
 
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -45,8 +46,9 @@ public final class AdversarialRankLoss {
    *     views work); not modified
    * @param partialK the tail-energy fraction to discard, in {@code [0, 1]} (reference default 0.1)
    * @return the loss ({@code -||R||_F^2}, in {@code [-1, 0]}), the chosen {@code k} and {@code
-   *     dloss/dW} as a new C-order array of the same shape and data type as {@code weights}; for an
-   *     all-zero tensor loss 0, {@code k} 0 and a zero gradient
+   *     dloss/dW} as a new C-order array of the same shape and data type as {@code weights},
+   *     allocated outside any workspace; for an all-zero tensor loss 0, {@code k} 0 and a zero
+   *     gradient
    * @throws IllegalArgumentException if {@code weights} is null, of rank below 2, empty, not
    *     floating point or not finite, or {@code partialK} is outside {@code [0, 1]} or NaN
    * @throws ArithmeticException if the LAPACK eigensolver does not converge
@@ -55,6 +57,15 @@ public final class AdversarialRankLoss {
     if (!(partialK >= 0.0 && partialK <= 1.0)) {
       throw new IllegalArgumentException("partialK must be in [0, 1], got " + partialK);
     }
+    // Allocate outside any workspace the caller has open (DL4J opens them during training): the
+    // gradient must outlive it, and the temporaries must not fill it.
+    MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+    try (outside) {
+      return computeDetached(weights, partialK);
+    }
+  }
+
+  private static RankLossResult computeDetached(INDArray weights, double partialK) {
     WeightMatrix matrix = WeightMatrix.of(weights);
     if (matrix.isZero()) {
       log.debug("rank loss: weights of shape {} are all zero, inactive", weights.shape());

@@ -1,6 +1,7 @@
 package org.rpg4j.rank;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -30,10 +31,10 @@ public final class RankMetrics {
    *     floating point or not finite
    */
   public static double[] singularValues(INDArray weights) {
-    WeightMatrix matrix = WeightMatrix.of(weights);
-    double[] values = unitSingularValues(matrix);
+    Spectrum spectrum = spectrumOf(weights);
+    double[] values = spectrum.unitSigma();
     for (int i = 0; i < values.length; i++) {
-      values[i] *= matrix.frobeniusNorm();
+      values[i] *= spectrum.frobeniusNorm();
     }
     return values;
   }
@@ -54,11 +55,7 @@ public final class RankMetrics {
     if (!(delta > 0.0) || Double.isInfinite(delta)) {
       throw new IllegalArgumentException("delta must be finite and > 0, got " + delta);
     }
-    WeightMatrix matrix = WeightMatrix.of(weights);
-    if (matrix.isZero()) {
-      return 0;
-    }
-    double[] sigma = unitSingularValues(matrix);
+    double[] sigma = spectrumOf(weights).unitSigma();
     int n = sigma.length;
     // tail[k] = sum_{i >= k} sigma_i^2 (0-based): the energy dropped when keeping the top k,
     // summed from the smallest value up. tail[0] is the total, 1 up to rounding; comparing
@@ -90,11 +87,7 @@ public final class RankMetrics {
       throw new IllegalArgumentException(
           "relativeTolerance must be finite and >= 0, got " + relativeTolerance);
     }
-    WeightMatrix matrix = WeightMatrix.of(weights);
-    if (matrix.isZero()) {
-      return 0;
-    }
-    double[] sigma = unitSingularValues(matrix);
+    double[] sigma = spectrumOf(weights).unitSigma();
     double threshold = relativeTolerance * sigma[0];
     int rank = 0;
     while (rank < sigma.length && sigma[rank] > threshold) {
@@ -103,15 +96,24 @@ public final class RankMetrics {
     return rank;
   }
 
-  /** Singular values of {@code Mhat}, descending; zeros for an all-zero matrix. */
-  private static double[] unitSingularValues(WeightMatrix matrix) {
-    if (matrix.isZero()) {
-      return new double[matrix.minSide()];
+  /**
+   * The singular values of {@code Mhat = M / ||M||_F} (descending; zeros for an all-zero matrix)
+   * and {@code ||M||_F}. Temporaries are allocated outside any workspace the caller has open.
+   */
+  private static Spectrum spectrumOf(INDArray weights) {
+    MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+    try (outside) {
+      WeightMatrix matrix = WeightMatrix.of(weights);
+      if (matrix.isZero()) {
+        return new Spectrum(0.0, new double[matrix.minSide()]);
+      }
+      // dgesvd overwrites its input and ignores view offsets: hand it a fresh column-major copy.
+      INDArray a = matrix.normalised().dup('f');
+      INDArray values = Nd4j.create(DataType.DOUBLE, matrix.minSide());
+      Nd4j.getBlasWrapper().lapack().gesvd(a, values, null, null);
+      return new Spectrum(matrix.frobeniusNorm(), values.toDoubleVector());
     }
-    // dgesvd overwrites its input and ignores view offsets: hand it a fresh column-major copy.
-    INDArray a = matrix.normalised().dup('f');
-    INDArray values = Nd4j.create(DataType.DOUBLE, matrix.minSide());
-    Nd4j.getBlasWrapper().lapack().gesvd(a, values, null, null);
-    return values.toDoubleVector();
   }
+
+  private record Spectrum(double frobeniusNorm, double[] unitSigma) {}
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -148,6 +149,21 @@ class AdversarialRankLossTest {
     assertEquals(base.k(), tripled.k());
     assertEquals(base.loss(), tripled.loss(), SAME);
     assertArrayEquals(flat(base.gradient().div(3.0)), flat(tripled.gradient()), SAME);
+  }
+
+  @Test
+  void gradientOutlivesTheCallersWorkspace() {
+    INDArray outside = ReferenceSvd.randomWeights(30, 0.1, 0.0, 6, 9);
+    INDArray expected = AdversarialRankLoss.compute(outside, 0.1).gradient();
+    RankLossResult result;
+    try (MemoryWorkspace workspace =
+        Nd4j.getWorkspaceManager().getAndActivateWorkspace("RPG4J_RANK_TEST")) {
+      INDArray weights = ReferenceSvd.randomWeights(30, 0.1, 0.0, 6, 9).migrate();
+      assertTrue(weights.isAttached(), "weights live in workspace " + workspace.getId());
+      result = AdversarialRankLoss.compute(weights, 0.1);
+      assertFalse(result.gradient().isAttached(), "gradient is not in the workspace");
+    }
+    assertArrayEquals(flat(expected), flat(result.gradient()), SAME);
   }
 
   @Test

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -128,6 +129,19 @@ class RankMetricsTest {
     RankMetrics.deltaRank(view, 0.1);
     RankMetrics.numericalRank(view, 1e-6);
     assertArrayEquals(before, backing.toDoubleVector(), 0.0);
+  }
+
+  @Test
+  void metricsWorkInsideTheCallersWorkspace() {
+    double[] expected = RankMetrics.singularValues(knownSpectrum());
+    try (MemoryWorkspace workspace =
+        Nd4j.getWorkspaceManager().getAndActivateWorkspace("RPG4J_RANK_METRICS_TEST")) {
+      INDArray weights = knownSpectrum().migrate();
+      assertTrue(weights.isAttached(), "weights live in workspace " + workspace.getId());
+      assertArrayEquals(expected, RankMetrics.singularValues(weights), SPECTRUM_TOLERANCE);
+      assertEquals(4, RankMetrics.deltaRank(weights, 0.1));
+      assertEquals(4, RankMetrics.numericalRank(weights, 1e-10));
+    }
   }
 
   // ---- bad input: one test per rule ----
