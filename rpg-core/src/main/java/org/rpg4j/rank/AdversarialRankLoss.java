@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The adversarial rank loss of RPG (Tian et al., "Towards Higher Ranks via Adversarial Weight
- * Pruning", NeurIPS 2023, arXiv:2311.17493, Sec. 3), computed as the authors' code computes it
+ * Pruning", NeurIPS 2023, arXiv:2311.17493), computed exactly as the authors' code computes it
  * ({@code rank_kit.py}: {@code get_sing_loss}, {@code find_k}, {@code get_loss_para}).
  *
  * <p>For one weight tensor seen as {@code M = [out, rest]}:
@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  *       partialK} (first such count on a tie); at least one value is always discarded.
  *   <li>{@code R = Mhat - U_k S_k V_k^T}, {@code loss = -||R||_F^2} (about {@code -partialK}).
  *   <li>{@code dloss/dM = (2 / s) * (-R + ||R||_F^2 * Mhat)}; the second term comes from the
- *       normalisation. Holding the SVD fixed loses nothing: by Eckart-Young the tail energy is
- *       stationary in the truncated factors, so this is also the derivative of the loss recomputed
- *       with a fresh SVD at the same {@code k}.
+ *       normalisation. Holding the SVD fixed loses nothing: {@code U_k S_k V_k^T} is the best
+ *       rank-{@code k} approximation (Eckart-Young), so the derivative with it held fixed equals
+ *       the derivative of the tail energy {@code sum_{i>k} sigma_i^2} recomputed with a fresh SVD
+ *       at the same {@code k} (for {@code sigma_k > sigma_{k+1}}).
  * </ol>
  *
  * <p>The layer loss is the mean over active layers ({@link #aggregate(List, double)}), weighted by
