@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * until no further tensor is held. The total kept count is then exactly {@code N - kk + 1}, unless
  * the floors alone exceed it (then each held tensor keeps its floor and the others keep nothing).
  *
- * <p>Time O(N) per round (two histogram passes and one marking pass; at most one round per capped
- * tensor); memory: the returned masks plus a 512 KiB histogram.
+ * <p>Time O(N) per round (three passes computing int keys: two histograms and one marking pass; at
+ * most one round per capped tensor); memory: the returned masks, an int array the size of the
+ * largest tensor and a 256 KiB histogram. At most {@link Integer#MAX_VALUE} weights in total.
  */
 public final class GlobalMagnitudeSelection {
     private static final Logger LOG = LoggerFactory.getLogger(GlobalMagnitudeSelection.class);
@@ -123,6 +124,10 @@ public final class GlobalMagnitudeSelection {
             masks[l] = new boolean[size];
             floorKeep[l] = maxSparsity == null ? 0 : size - (long) Math.floor(maxSparsity[l] * size);
         }
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("weights must hold at most " + Integer.MAX_VALUE
+                    + " values in total (the selection counts in int), got " + n);
+        }
         long kk = pruneCount(n, sparsity);
         long keepTarget = kk == 0 ? n : n - kk + 1;
         boolean[] inPool = new boolean[layers];
@@ -137,10 +142,13 @@ public final class GlobalMagnitudeSelection {
             for (int l = 0; l < layers; l++) {
                 held += inPool[l] ? 0 : floorKeep[l];
             }
-            RadixCut radix = new RadixCut("weights", weights, true, activeMasks, null, false, inPool);
-            long poolSize = radix.eligibleCount();
+            long poolSize = 0;
+            for (int l = 0; l < layers; l++) {
+                poolSize += inPool[l] ? weights[l].length : 0;
+            }
             poolTarget = Math.min(Math.max(0, keepTarget - held), poolSize);
-            cut = radix.select(poolTarget, poolSize, masks, kept);
+            cut = RadixCut.select(SelectionKeys.magnitudes("weights", weights, activeMasks, inPool), poolTarget,
+                    "keep count", masks, kept);
         } while (holdTensorsBelowFloor(inPool, kept, floorKeep));
         long keptTotal = poolTarget;
         for (int l = 0; l < layers; l++) {
@@ -150,7 +158,7 @@ public final class GlobalMagnitudeSelection {
             }
         }
         double threshold = kk == 0 ? 0.0
-                : poolTarget == 0 ? Double.POSITIVE_INFINITY : RadixCut.valueOfKey(cut);
+                : poolTarget == 0 ? Double.POSITIVE_INFINITY : SelectionKeys.valueOfKey(cut);
         LOG.debug("global magnitude selection: N={}, sparsity={}, kk={}, kept={}, threshold={}, rounds={}",
                 n, sparsity, kk, keptTotal, threshold, rounds);
         return new MaskSelection(masks, keptTotal, OptionalDouble.of(threshold));
@@ -170,8 +178,8 @@ public final class GlobalMagnitudeSelection {
 
     /** Keeps the {@code count} largest magnitudes of tensor {@code l} (ties: lower index) in {@code out}. */
     static void keepLargest(float[][] weights, boolean[][] activeMasks, int l, long count, boolean[] out) {
-        RadixCut radix = new RadixCut("weights[" + l + "]", new float[][] {weights[l]}, true,
-                activeMasks == null ? null : new boolean[][] {activeMasks[l]}, null, false, null);
-        radix.select(count, weights[l].length, new boolean[][] {out}, null);
+        RadixCut.select(SelectionKeys.magnitudes("weights[" + l + "]", new float[][] {weights[l]},
+                activeMasks == null ? null : new boolean[][] {activeMasks[l]}, null), count, "keep count",
+                new boolean[][] {out}, null);
     }
 }

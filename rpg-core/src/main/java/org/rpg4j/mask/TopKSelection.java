@@ -6,7 +6,10 @@ package org.rpg4j.mask;
  *
  * <p>Order: larger scores first; among equal scores the <b>lower flat index</b> first, so exactly
  * {@code count} positions are selected even when ties straddle the cut. {@code -0.0} and
- * {@code 0.0} are equal; infinities are ordinary values; NaN is rejected.
+ * {@code 0.0} are equal; infinities are ordinary values; a NaN anywhere in the scores is rejected.
+ *
+ * <p>Time O(n): one pass computing int keys, two histogram passes, one marking pass; memory an
+ * int array of n keys and a 256 KiB histogram.
  */
 public final class TopKSelection {
     private TopKSelection() {
@@ -20,7 +23,7 @@ public final class TopKSelection {
      * @param excluded shape [n] or null; positions where it is true are never selected; not modified
      * @param selectedOut shape [n]; overwritten: true at exactly {@code count} positions
      * @throws IllegalArgumentException if an array is null (other than {@code excluded}), lengths
-     *     differ, {@code count} is out of range, or an eligible score is NaN
+     *     differ, {@code count} is out of range, or a score is NaN
      */
     public static void selectLargest(float[] scores, int count, boolean[] excluded, boolean[] selectedOut) {
         select(scores, count, excluded, false, "excluded", selectedOut);
@@ -74,13 +77,7 @@ public final class TopKSelection {
             throw new IllegalArgumentException(filterName + " must have the length of scores (" + scores.length
                     + "), got " + filter.length);
         }
-        RadixCut cut = new RadixCut("scores", new float[][] {scores}, false, null,
-                filter == null ? null : new boolean[][] {filter}, filterKeeps, null);
-        long eligible = cut.eligibleCount();
-        if (count < 0 || count > eligible) {
-            throw new IllegalArgumentException("count must be in [0, " + eligible + "] (the positions that can be "
-                    + "selected), got " + count);
-        }
-        cut.select(count, eligible, new boolean[][] {out}, null);
+        RadixCut.select(SelectionKeys.values("scores", scores, filter, filterKeeps), count, "count",
+                new boolean[][] {out}, null);
     }
 }

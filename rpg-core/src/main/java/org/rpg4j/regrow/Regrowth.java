@@ -9,7 +9,9 @@ import java.util.SplittableRandom;
  *
  * <p>Contract: return a new mask with exactly {@code quota.activeCount()} true entries (checked by
  * {@link TopologyUpdate}, which throws {@link IllegalStateException} otherwise); leave the inputs
- * unmodified; be deterministic given the inputs and the state of {@code random}.
+ * unmodified; be deterministic given the inputs and the state of {@code random}; be thread-safe:
+ * {@link TopologyUpdate} calls it for different layers concurrently, each with its own random
+ * stream.
  */
 public interface Regrowth {
     /**

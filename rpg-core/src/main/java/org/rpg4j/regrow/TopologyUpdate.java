@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.rpg4j.mask.LayerBudget;
 import org.rpg4j.mask.LayerBudgets;
 import org.rpg4j.mask.MaskSelection;
@@ -28,9 +29,10 @@ import org.slf4j.LoggerFactory;
  *       positions that the threshold had pruned start at 0.
  * </ol>
  *
- * <p>Every selection is exact and deterministic: ties go to the lower flat index. Time O(N) over
- * all {@code N} weights (about a dozen passes); memory a few arrays of N booleans and, per layer,
- * two float arrays of the layer's size.
+ * <p>Every selection is exact and deterministic: ties go to the lower flat index. Layers are
+ * processed in parallel (the common fork-join pool); the result does not depend on it. Time O(N)
+ * over all {@code N} weights (about fifteen passes); memory a few arrays of N booleans and, per
+ * layer in flight, a few arrays of the layer's size.
  */
 public final class TopologyUpdate {
     private static final Logger LOG = LoggerFactory.getLogger(TopologyUpdate.class);
@@ -51,7 +53,9 @@ public final class TopologyUpdate {
      *     stationary update (no re-threshold: drop and grow within the current masks)
      * @param dropFraction drop fraction {@code f} in [0, 1] ({@code CosineDropFraction.at})
      * @param regrowth the drop-and-grow criterion ({@link RegrowthKind#regrowth()} or a user one)
-     * @param random the update's random stream; consumed layer by layer, in order
+     * @param random the update's random stream: layer {@code l} gets the {@code l}-th
+     *     {@link SplittableRandom#split()} of it (split in layer order, so results do not depend on
+     *     thread timing)
      * @param budget how the density is shared between tensors (ignored when stationary)
      * @param shapes logical shape per tensor; may be null unless {@code budget} is ERK
      * @param maxSparsity null or one cap per tensor in [0, 1] (1.0 = uncapped)
@@ -71,18 +75,24 @@ public final class TopologyUpdate {
                 : LayerBudgets.select(budget, weights, currentMasks, shapes, globalDensity.getAsDouble(), maxSparsity);
         int tensors = weights.length;
         boolean[][] post = new boolean[tensors][];
+        SplittableRandom[] streams = new SplittableRandom[tensors];
+        for (int l = 0; l < tensors; l++) {
+            post[l] = stationary ? currentMasks[l].clone() : threshold.masks()[l];
+            streams[l] = random.split();
+        }
+        // Layers are independent (each has its own split random stream): run them in parallel.
+        LayerOutcome[] outcomes = new LayerOutcome[tensors];
+        IntStream.range(0, tensors).parallel().forEach(l -> outcomes[l] = updateLayer(l, weights[l],
+                currentMasks[l], post[l], denseScores[l], stationary, dropFraction, regrowth, streams[l]));
         boolean[][] next = new boolean[tensors][];
         boolean[][] weightKeep = new boolean[tensors][];
         List<LayerUpdate> layers = new ArrayList<>(tensors);
         long survivorsTotal = 0;
         for (int l = 0; l < tensors; l++) {
-            post[l] = stationary ? currentMasks[l].clone() : threshold.masks()[l];
-            LayerOutcome layer = updateLayer(l, weights[l], currentMasks[l], post[l], denseScores[l], stationary,
-                    dropFraction, regrowth, random);
-            next[l] = layer.newMask;
-            weightKeep[l] = keepMask(post[l], next[l], currentMasks[l]);
-            layers.add(layer.summary);
-            survivorsTotal += layer.summary.survivors();
+            next[l] = outcomes[l].newMask();
+            weightKeep[l] = outcomes[l].weightKeep();
+            layers.add(outcomes[l].summary());
+            survivorsTotal += outcomes[l].summary().survivors();
         }
         TopologyUpdateResult result = new TopologyUpdateResult(post, next, weightKeep, layers,
                 stationary ? OptionalDouble.empty() : threshold.threshold(), survivorsTotal, stationary);
@@ -92,7 +102,7 @@ public final class TopologyUpdate {
         return result;
     }
 
-    private record LayerOutcome(boolean[] newMask, LayerUpdate summary) {
+    private record LayerOutcome(boolean[] newMask, boolean[] weightKeep, LayerUpdate summary) {
     }
 
     private static LayerOutcome updateLayer(int l, float[] weights, boolean[] current, boolean[] post, float[] scores,
@@ -105,7 +115,7 @@ public final class TopologyUpdate {
         if (sparsity <= 0) {
             LayerUpdate summary = new LayerUpdate(n, sparsity, survivors, true, RegrowthQuota.unchanged(n, survivors),
                     survivors, 0, 0, 0);
-            return new LayerOutcome(post.clone(), summary);
+            return new LayerOutcome(post.clone(), keepMask(post, post, current), summary);
         }
         RegrowthQuota reference = stationary ? RegrowthQuota.stationary(n, survivors, dropFraction)
                 : RegrowthQuota.reference(n, sparsity, dropFraction);
@@ -116,42 +126,43 @@ public final class TopologyUpdate {
         }
         boolean[] newMask = regrowth.regrow(magnitudes(weights, current, post), post.clone(), absolute(scores), quota,
                 random);
-        checkContract(regrowth, l, newMask, n, quota);
-        long dropped = 0;
-        long grownFromPruned = 0;
-        for (int i = 0; i < n; i++) {
-            if (post[i] && !newMask[i]) {
-                dropped++;
-            } else if (newMask[i] && !post[i]) {
-                grownFromPruned++;
-            }
+        if (newMask == null || newMask.length != n) {
+            throw new IllegalStateException("regrowth " + regrowth + " must return a mask of length " + n
+                    + " for layer " + l + ", got " + (newMask == null ? "null" : String.valueOf(newMask.length)));
         }
-        LayerUpdate summary = new LayerUpdate(n, sparsity, survivors, false, quota, quota.activeCount(), dropped,
+        boolean[] weightKeep = new boolean[n];
+        long active = 0;
+        long retained = 0;
+        for (int i = 0; i < n; i++) {
+            // int arithmetic on the 0/1 values keeps this loop free of unpredictable branches
+            int p = post[i] ? 1 : 0;
+            int m = newMask[i] ? 1 : 0;
+            weightKeep[i] = (p & m & (current[i] ? 1 : 0)) != 0;
+            active += m;
+            retained += p & m;
+        }
+        long dropped = survivors - retained;
+        long grownFromPruned = active - retained;
+        if (active != quota.activeCount()) {
+            throw new IllegalStateException("regrowth " + regrowth + " must return exactly " + quota.activeCount()
+                    + " active positions for layer " + l + ", got " + active);
+        }
+        LayerUpdate summary = new LayerUpdate(n, sparsity, survivors, false, quota, active, dropped,
                 quota.growCount(), grownFromPruned);
         if (LOG.isDebugEnabled()) {
             LOG.debug("layer {}: N={}, S={}, K={}, keep={}, grow={}, dropped={}, grownFromPruned={}", l, n, sparsity,
                     quota.activeCount(), quota.keepCount(), quota.growCount(), dropped, grownFromPruned);
         }
-        return new LayerOutcome(newMask, summary);
-    }
-
-    private static void checkContract(Regrowth regrowth, int l, boolean[] newMask, int n, RegrowthQuota quota) {
-        if (newMask == null || newMask.length != n) {
-            throw new IllegalStateException("regrowth " + regrowth + " must return a mask of length " + n
-                    + " for layer " + l + ", got " + (newMask == null ? "null" : String.valueOf(newMask.length)));
-        }
-        int active = count(newMask);
-        if (active != quota.activeCount()) {
-            throw new IllegalStateException("regrowth " + regrowth + " must return exactly " + quota.activeCount()
-                    + " active positions for layer " + l + ", got " + active);
-        }
+        return new LayerOutcome(newMask, weightKeep, summary);
     }
 
     /** @return |w| where the position is active before and after the threshold, else 0 */
     private static float[] magnitudes(float[] weights, boolean[] current, boolean[] post) {
         float[] m = new float[weights.length];
         for (int i = 0; i < m.length; i++) {
-            m[i] = current[i] && post[i] ? Math.abs(weights[i]) : 0.0f;
+            // branch-free (masks are unpredictable): clear the sign bit, and all bits where inactive
+            int keep = -((current[i] ? 1 : 0) & (post[i] ? 1 : 0));
+            m[i] = Float.intBitsToFloat(Float.floatToRawIntBits(weights[i]) & 0x7fffffff & keep);
         }
         return m;
     }
@@ -170,7 +181,7 @@ public final class TopologyUpdate {
     private static boolean[] keepMask(boolean[] post, boolean[] next, boolean[] current) {
         boolean[] keep = new boolean[post.length];
         for (int i = 0; i < keep.length; i++) {
-            keep[i] = post[i] && next[i] && current[i];
+            keep[i] = post[i] & next[i] & current[i];
         }
         return keep;
     }
@@ -178,9 +189,7 @@ public final class TopologyUpdate {
     private static int count(boolean[] mask) {
         int c = 0;
         for (boolean b : mask) {
-            if (b) {
-                c++;
-            }
+            c += b ? 1 : 0;
         }
         return c;
     }

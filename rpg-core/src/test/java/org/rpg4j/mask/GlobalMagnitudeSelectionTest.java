@@ -136,6 +136,27 @@ class GlobalMagnitudeSelectionTest {
     }
 
     @Test
+    void parallelGroupsAgreeWithOneConcatenatedArray() {
+        // 3M weights in 3 tensors, magnitudes from 6 values (huge ties at every cut): the global
+        // selection splits the tensors into groups run in parallel; it must equal the top-k of the
+        // concatenation taken as one array (the single-array path, checked against full sorts above).
+        SplittableRandom rnd = new SplittableRandom(19);
+        float[][] w = {BruteForce.tiedValues(rnd, 1_200_000, 6), BruteForce.tiedValues(rnd, 700_000, 6),
+            BruteForce.tiedValues(rnd, 1_100_000, 6)};
+        boolean[][] active = randomMasks(rnd, w);
+        for (double sparsity : new double[] {0.3, 0.77}) {
+            MaskSelection s = GlobalMagnitudeSelection.select(w, active, sparsity, null);
+            float[] concat = BruteForce.concatMagnitudes(w, active);
+            boolean[] expected = TopKSelection.selectLargest(concat, (int) s.keptCount());
+            assertEquals(GlobalMagnitudeSelection.keptCount(concat.length, sparsity), s.keptCount());
+            boolean[][] split = BruteForce.split(expected, w);
+            for (int t = 0; t < w.length; t++) {
+                assertArrayEquals(split[t], s.masks()[t], "sparsity " + sparsity + " tensor " + t);
+            }
+        }
+    }
+
+    @Test
     void rejectsSparsityOutsideHalfOpenUnitInterval() {
         float[][] w = {{1f}};
         for (double bad : new double[] {-0.1, 1.0, 1.5, Double.NaN}) {
