@@ -160,6 +160,30 @@ class TopologyUpdateTest {
     }
 
     @Test
+    void stationaryUpdateKeepsACountThatTheReferenceArithmeticWouldTruncate() {
+        // N = 216 with 131 active: re-deriving S = 85/216 gives (1 - S) * 216 = 130.99999999999997,
+        // so K = int(...) = 130 would lose a weight at every such update; stationary keeps 131.
+        SplittableRandom rnd = new SplittableRandom(5);
+        float[][] w = {new float[216]};
+        boolean[][] m = {new boolean[216]};
+        for (int i = 0; i < 131; i++) {
+            m[0][i * 216 / 131] = true;
+        }
+        assertEquals(131, MaskArrays.count(m[0]));
+        for (int update = 0; update < 5; update++) {
+            for (int i = 0; i < 216; i++) {
+                w[0][i] = m[0][i] ? (float) rnd.nextGaussian() : 0f;
+            }
+            float[][] g = Layers.gaussian(rnd, w, null);
+            TopologyUpdateResult s = TopologyUpdate.apply(w, m, g, OptionalDouble.empty(), 0.3, GRADIENT,
+                    new SplittableRandom(update), LayerBudget.GLOBAL, null, null);
+            assertEquals(131, s.layers().get(0).kept(), "update " + update);
+            assertEquals(131, MaskArrays.count(s.newMasks()[0]));
+            m = s.newMasks();
+        }
+    }
+
+    @Test
     void userRegrowthIsPluggableAndItsContractEnforced() {
         float[][] w = {{3f, 1f, 2f, 4f}};
         boolean[][] m = allTrue(w);
