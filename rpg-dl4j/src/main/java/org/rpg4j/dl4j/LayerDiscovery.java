@@ -42,32 +42,18 @@ final class LayerDiscovery {
         List<TensorBinding> bindings = new ArrayList<>();
         List<String> unsupported = new ArrayList<>();
         Map<String, Layer> layers = new LinkedHashMap<>();
-        Map<String, Integer> indexByName = new HashMap<>();
-        org.deeplearning4j.nn.api.Layer[] runtimeLayers = net.layers();
-        for (int i = 0; i < runtimeLayers.length; i++) {
-            org.deeplearning4j.nn.api.Layer layer = runtimeLayers[i];
+        for (org.deeplearning4j.nn.api.Layer layer : uniquelyNamed(net.layers())) {
             Layer conf = layer.conf().getLayer();
-            String name = conf.getLayerName();
-            Integer previous = indexByName.put(name, i);
-            if (previous != null) {
-                throw new IllegalArgumentException("layer names must be unique to prune a network, '" + name
-                        + "' names layers " + previous + " and " + i + ": give each layer its own name");
-            }
-            if (weightKeys(layer, conf).isEmpty()) {
-                continue;
-            }
-            String type = conf.getClass().getSimpleName();
-            if (!config.layers().selects(name, type)) {
-                LOG.debug("rpg4j: layer '{}' ({}) not selected", name, type);
+            if (weightKeys(layer, conf).isEmpty() || !selected(config, conf)) {
                 continue;
             }
             List<TensorBinding> found = new ArrayList<>();
             String problem = bind(layer, conf, registry, config, flatParams, found);
             if (problem == null) {
                 bindings.addAll(found);
-                layers.put(name, conf);
+                layers.put(conf.getLayerName(), conf);
             } else {
-                unsupported.add(name + " (" + conf.getClass().getName() + "): " + problem);
+                unsupported.add(conf.getLayerName() + " (" + conf.getClass().getName() + "): " + problem);
             }
         }
         handleUnsupported(config.unsupportedLayers(), unsupported);
@@ -77,6 +63,28 @@ final class LayerDiscovery {
         }
         bindings.sort(Comparator.comparingLong(TensorBinding::offset));
         return new Result(List.copyOf(bindings), List.copyOf(unsupported), layers);
+    }
+
+    private static org.deeplearning4j.nn.api.Layer[] uniquelyNamed(org.deeplearning4j.nn.api.Layer[] layers) {
+        Map<String, Integer> indexByName = new HashMap<>();
+        for (int i = 0; i < layers.length; i++) {
+            String name = layers[i].conf().getLayer().getLayerName();
+            Integer previous = indexByName.put(name, i);
+            if (previous != null) {
+                throw new IllegalArgumentException("layer names must be unique to prune a network, '" + name
+                        + "' names layers " + previous + " and " + i + ": give each layer its own name");
+            }
+        }
+        return layers;
+    }
+
+    private static boolean selected(PruningConfig config, Layer conf) {
+        String type = conf.getClass().getSimpleName();
+        boolean selected = config.layers().selects(conf.getLayerName(), type);
+        if (!selected) {
+            LOG.debug("rpg4j: layer '{}' ({}) not selected", conf.getLayerName(), type);
+        }
+        return selected;
     }
 
     private static List<String> weightKeys(org.deeplearning4j.nn.api.Layer layer, Layer conf) {

@@ -5,13 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.dl4j.hooks.LayerHooks;
 import org.rpg4j.prune.Pruner;
 import org.rpg4j.prune.RankStep;
@@ -46,10 +42,7 @@ final class PruningRuntime {
     private final Map<String, LayerHooks> layerHooks = new LinkedHashMap<>();
     private final long iterationOffset;
     private final PruningListener listener = new PruningListener(this);
-    private INDArray boundGradients;
-    private UpdaterStateMasks stateMasks;
-    private SkippedStep skippedStep;
-    private long maskVersion = -1;
+    private final NetworkViews views;
     private int listenerIteration = Integer.MIN_VALUE;
     private int planIteration = Integer.MIN_VALUE;
     private boolean planUpdate;
@@ -65,6 +58,7 @@ final class PruningRuntime {
         this.bindings = found.bindings();
         this.layerConfs = found.layers();
         this.iterationOffset = iterationOffset;
+        this.views = new NetworkViews(net, pruner, bindings);
         for (TensorBinding b : bindings) {
             weights.put(b.name(), b.weights());
             captured.put(b.name(), b.captured());
@@ -75,13 +69,13 @@ final class PruningRuntime {
     void start() {
         net.updater(true);
         pruner.applyMasksInPlace(weights);
-        syncNetworkState();
+        views.sync();
         Map<String, List<TensorBinding>> byLayer = new LinkedHashMap<>();
         for (TensorBinding b : bindings) {
             byLayer.computeIfAbsent(b.layerName(), k -> new ArrayList<>()).add(b);
         }
         byLayer.forEach((name, tensors) -> {
-            BoundLayer hooks = new BoundLayer(tensors);
+            BoundLayer hooks = new BoundLayer(this, tensors);
             layerHooks.put(name, hooks);
             HookInstaller.install(layerConfs.get(name), hooks);
         });
@@ -99,10 +93,10 @@ final class PruningRuntime {
         }
         int iteration = net.iterationCount();
         listenerIteration = iteration;
-        syncNetworkState();
+        views.sync();
         plan(iteration);
         if (planUpdate) {
-            skippedStep().snapshot(iteration);
+            views.skippedStep().snapshot(iteration);
         }
     }
 
@@ -115,30 +109,29 @@ final class PruningRuntime {
         if (!planUpdate) {
             return;
         }
-        skippedStep().restore(iteration);
+        views.skippedStep().restore(iteration);
         long pruningIteration = iteration - iterationOffset;
         if (observer != null) {
             observer.beforeTopologyUpdate(pruningIteration, Collections.unmodifiableMap(weights),
                     Collections.unmodifiableMap(captured));
         }
         pruner.updateTopology(pruningIteration, weights, captured);
-        syncMasks();
+        views.syncMasks();
         bindings.forEach(TensorBinding::maskState);
     }
 
-    /** Runs once per layer and iteration, before the layer's other regularizations. */
-    private void beforeRegularizations(BoundLayer layer, int iteration) {
+    /**
+     * Runs once per layer and iteration, before the layer's other regularizations: captures the
+     * dense gradients at an update iteration, adds the rank gradient in regulariser mode.
+     */
+    void beforeRegularizations(List<TensorBinding> tensors, int iteration) {
         checkListener(iteration);
-        if (layer.lastIteration == iteration) {
-            return;
-        }
-        layer.lastIteration = iteration;
         plan(iteration);
         if (planUpdate) {
-            layer.tensors.forEach(TensorBinding::capture);
+            tensors.forEach(TensorBinding::capture);
         } else if (planRank) {
             RankStep step = rankStep(iteration);
-            for (TensorBinding t : layer.tensors) {
+            for (TensorBinding t : tensors) {
                 step.addGradientInPlace(t.name(), t.gradient());
             }
         }
@@ -172,60 +165,16 @@ final class PruningRuntime {
 
     private RankStep rankStep(int iteration) {
         if (rankIteration != iteration) {
-            rankStep = outsideWorkspaces(() -> pruner.rankStep(weights));
+            rankStep = NetworkViews.outsideWorkspaces(() -> pruner.rankStep(weights));
             rankIteration = iteration;
         }
         return rankStep;
     }
 
-    /** Re-derives the views if DL4J replaced the gradient array or the updater, and refreshes masks. */
-    private void syncNetworkState() {
-        INDArray gradients = net.flatGradients();
-        if (gradients != boundGradients) {
-            bindings.forEach(b -> b.bindGradients(gradients));
-            boundGradients = gradients;
-        }
-        syncMasks();
-        BaseMultiLayerUpdater<?> updater = net.updater(true);
-        if (stateMasks == null || stateMasks.updater() != updater) {
-            stateMasks = UpdaterStateMasks.locate(updater, bindings);
-            bindings.forEach(TensorBinding::maskState);
-        }
-    }
-
-    private void syncMasks() {
-        if (pruner.maskVersion() == maskVersion) {
-            return;
-        }
-        outsideWorkspaces(() -> {
-            bindings.forEach(b -> b.setMask(pruner.mask(b.name())));
-            return null;
-        });
-        maskVersion = pruner.maskVersion();
-    }
-
-    /** Runs {@code work} with no workspace active, so the arrays it creates outlive the iteration. */
-    private static <T> T outsideWorkspaces(Supplier<T> work) {
-        MemoryWorkspace scope = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
-        try {
-            return work.get();
-        } finally {
-            scope.close();
-        }
-    }
-
-    private SkippedStep skippedStep() {
-        BaseMultiLayerUpdater<?> updater = stateMasks.updater();
-        if (skippedStep == null || skippedStep.updater() != updater) {
-            skippedStep = new SkippedStep(net.params(), updater);
-        }
-        return skippedStep;
-    }
-
     /** Makes the masks permanent in the weights and removes every hook and the listener. */
     void finish() {
         requireActive();
-        syncNetworkState();
+        views.sync();
         pruner.applyMasksInPlace(weights);
         bindings.forEach(TensorBinding::maskState);
         layerConfs.values().forEach(HookInstaller::remove);
@@ -280,34 +229,5 @@ final class PruningRuntime {
 
     void observer(TopologyObserver observer) {
         this.observer = observer;
-    }
-
-    /** The hooks of one layer, bound to this runtime. */
-    private final class BoundLayer implements LayerHooks {
-        private final List<TensorBinding> tensors;
-        private int lastIteration = Integer.MIN_VALUE;
-
-        BoundLayer(List<TensorBinding> tensors) {
-            this.tensors = List.copyOf(tensors);
-        }
-
-        @Override
-        public void beforeRegularizations(int iteration) {
-            PruningRuntime.this.beforeRegularizations(this, iteration);
-        }
-
-        @Override
-        public void maskGradients() {
-            for (TensorBinding t : tensors) {
-                t.maskGradient();
-            }
-        }
-
-        @Override
-        public void maskUpdates() {
-            for (TensorBinding t : tensors) {
-                t.maskUpdate();
-            }
-        }
     }
 }

@@ -103,7 +103,7 @@ class LayerSelectionTest {
         assertTrue(pruning.unsupportedLayers().get(0).contains("does not fit"), pruning.unsupportedLayers().toString());
 
         MultiLayerNetwork custom = new MultiLayerNetwork(Nets.base(new Adam(0.01), Nets.Decay.NONE).list()
-                .layer(new DeclaredConv.Builder(3, 3).nOut(4).name("mine").build())
+                .layer(new DeclaredConv(new ConvolutionLayer.Builder(3, 3).nOut(4).name("mine")))
                 .layer(Nets.output())
                 .setInputType(InputType.convolutional(Nets.SIZE, Nets.SIZE, Nets.CHANNELS)).build());
         custom.init();
@@ -138,7 +138,7 @@ class LayerSelectionTest {
     public static class DeclaredConv extends ConvolutionLayer implements PrunableWeights {
         private static final long serialVersionUID = 1L;
 
-        DeclaredConv(Builder b) {
+        DeclaredConv(ConvolutionLayer.Builder b) {
             super(b);
         }
 
@@ -147,17 +147,5 @@ class LayerSelectionTest {
             return List.of(WeightSpec.of("W", TensorKind.DENSE, 0, 1, 2, 3));
         }
 
-        /** Builder of {@link DeclaredConv}. */
-        public static class Builder extends ConvolutionLayer.Builder {
-            public Builder(int... kernel) {
-                super(kernel);
-            }
-
-            @Override
-            @SuppressWarnings("unchecked")
-            public DeclaredConv build() {
-                return new DeclaredConv(this);
-            }
-        }
     }
 }

@@ -33,7 +33,7 @@ import org.rpg4j.prune.RankLossMode;
  * AdaBelief cannot be instantiated in 1.0.0-M2.1: {@code AdaBelief.instantiate} throws.)
  */
 class MaskEnforcementTest {
-    static final int ITERATIONS = 10;
+    static final int ITERATIONS = 8;
 
     static Stream<Arguments> cases() {
         List<Supplier<IUpdater>> updaters = List.of(() -> new Sgd(0.05), () -> new Nesterovs(0.05, 0.9),

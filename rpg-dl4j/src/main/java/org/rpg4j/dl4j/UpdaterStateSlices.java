@@ -12,7 +12,6 @@ import org.nd4j.linalg.learning.AMSGradUpdater;
 import org.nd4j.linalg.learning.AdaDeltaUpdater;
 import org.nd4j.linalg.learning.AdaGradUpdater;
 import org.nd4j.linalg.learning.AdamUpdater;
-import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.NadamUpdater;
 import org.nd4j.linalg.learning.NesterovsUpdater;
 import org.nd4j.linalg.learning.NoOpUpdater;
@@ -34,25 +33,20 @@ import org.nd4j.linalg.learning.SgdUpdater;
  * zero (tested for each); any other updater (AdaMax adds 1e-32 to its norm at every step) gets its
  * state masked after every step.
  */
-final class UpdaterStateMasks {
-    static final Set<Class<? extends GradientUpdater>> ZERO_PRESERVING = Set.of(SgdUpdater.class,
+final class UpdaterStateSlices {
+    static final Set<Class<?>> ZERO_PRESERVING = Set.of(SgdUpdater.class,
             NesterovsUpdater.class, AdamUpdater.class, AMSGradUpdater.class, NadamUpdater.class, RmsPropUpdater.class,
             AdaGradUpdater.class, AdaDeltaUpdater.class, NoOpUpdater.class);
 
-    private final BaseMultiLayerUpdater<?> updater;
-
-    private UpdaterStateMasks(BaseMultiLayerUpdater<?> updater) {
-        this.updater = updater;
-    }
+    private UpdaterStateSlices() {}
 
     /**
      * Gives each binding its state slices in {@code updater}.
      *
-     * @return a record of which updater the bindings now point into
      * @throws IllegalStateException if a tensor straddles two updater blocks or a state array is not
      *     element-aligned with its block
      */
-    static UpdaterStateMasks locate(BaseMultiLayerUpdater<?> updater, List<TensorBinding> bindings) {
+    static void locate(BaseMultiLayerUpdater<?> updater, List<TensorBinding> bindings) {
         for (TensorBinding b : bindings) {
             UpdaterBlock block = enclosingBlock(updater, b);
             long start = b.offset() - block.getParamOffsetStart();
@@ -70,7 +64,6 @@ final class UpdaterStateMasks {
             }
             b.setStateSlices(slices, !ZERO_PRESERVING.contains(block.getGradientUpdater().getClass()));
         }
-        return new UpdaterStateMasks(updater);
     }
 
     @SuppressWarnings("unchecked")
@@ -89,10 +82,5 @@ final class UpdaterStateMasks {
         throw new IllegalStateException("tensor '" + b.name() + "' (flat offset " + b.offset() + ", length "
                 + b.length() + ") does not lie inside one updater block; give its layer's weights and biases "
                 + "the same updater");
-    }
-
-    /** @return the updater the bindings' state slices point into */
-    BaseMultiLayerUpdater<?> updater() {
-        return updater;
     }
 }
