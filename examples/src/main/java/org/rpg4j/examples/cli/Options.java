@@ -25,14 +25,15 @@ import picocli.CommandLine.Option;
             "Without arguments, runs the short default job (the small CNN on Fashion-MNIST, or on synthetic data "
                 + "when Fashion-MNIST is not installed, pruned with RPG to 90 % sparsity).", ""},
         footer = {"", "Examples:",
-            "  ResNet-32 x2 on CIFAR-10 with the paper's recipe (300 epochs, RPG at 99 %):",
-            "    --model resnet32 --width 2 --dataset cifar10 --data-dir /path/to/cifar-10-batches-bin "
-                + "--method rpg --sparsity 0.99 --epochs 300 --batch-size 128 --lr 0.1 --weight-decay 5e-4 "
-                + "--lambda 0.5 --partial-k 0.1 --delta-t 100 --ramp-end 0.8 --update-end 0.8",
-            "  Quick dense baseline:  --method dense --epochs 1 --subset 6000",
+            "  ResNet-32 x2 on CIFAR-10 with the paper's CIFAR recipe (RPG at 99 %, 300 epochs):",
+            "    --model resnet32 --width 2 --dataset cifar10 --data-dir DIR --method rpg --sparsity 0.99 \\",
+            "    --epochs 300 --batch-size 128 --lr 0.1 --weight-decay 5e-4 --lambda 0.5 --partial-k 0.1 \\",
+            "    --delta-t 100 --ramp-end 0.8 --update-end 0.8",
+            "  A quick dense baseline on Fashion-MNIST:",
+            "    --method dense --epochs 1 --subset 6000",
             "",
-            "Reference (lambda, partialK) by sparsity (ImageNet recipes): 80 % (0.5, 0.2), 90 % (0.5, 0.1), "
-                + "95 % (3, 0.2), 98 % (4, 0.2); CIFAR: (0.5, 0.1)."})
+            "Reference (lambda, partialK) by sparsity (ImageNet recipes): 80 % (0.5, 0.2), 90 % (0.5, 0.1),",
+            "95 % (3, 0.2), 98 % (4, 0.2); CIFAR: (0.5, 0.1)."})
 public final class Options {
     @Option(names = "--model", converter = Converters.Model.class, paramLabel = "NAME",
             description = "resnet20, resnet32, resnet56, vgg19 or small-cnn (default: ${DEFAULT-VALUE})")
