@@ -56,6 +56,7 @@ public final class RankStep {
             throw new IllegalArgumentException("gradient of '" + name + "' must have the tensor's shape, got "
                     + java.util.Arrays.toString(gradient.shape()));
         }
-        target.addi(r.gradient().castTo(target.dataType()).muli(aggregate.gradientCoefficient()));
+        // mul first: castTo returns the same array when the type already matches, and the result must stay unchanged.
+        target.addi(r.gradient().mul(aggregate.gradientCoefficient()).castTo(target.dataType()));
     }
 }
