@@ -13,7 +13,7 @@ public enum ModelKind {
     RESNET56("resnet56", 32),
     /** VGG-19 with batch norm for 32x32 inputs (20.04 M). */
     VGG19("vgg19", 32),
-    /** The small CNN for 28x28 inputs (0.42 M). */
+    /** The small CNN for 28x28 inputs (0.21 M). */
     SMALL_CNN("small-cnn", 28);
 
     private final String cliName;

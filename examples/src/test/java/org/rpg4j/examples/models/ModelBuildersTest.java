@@ -59,8 +59,8 @@ class ModelBuildersTest {
     void vggAndSmallCnnParameterCounts() {
         // VGG-19: 20,018,880 conv + 11,008 BN + 5,130 dense
         assertEquals(20_035_018, ParameterCount.of(ModelKind.VGG19.build(1, ShortcutKind.A, settings(3, 32))).trainable());
-        // small CNN: 288 + 64 + 18,432 + 128 + (3,136*128 + 128) + (128*10 + 10)
-        assertEquals(421_738, ParameterCount.of(ModelKind.SMALL_CNN.build(1, ShortcutKind.A, settings(1, 28))).trainable());
+        // small CNN: 144 + 32 + 4,608 + 64 + (1,568*128 + 128) + (128*10 + 10)
+        assertEquals(206_970, ParameterCount.of(ModelKind.SMALL_CNN.build(1, ShortcutKind.A, settings(1, 28))).trainable());
     }
 
     @Test
