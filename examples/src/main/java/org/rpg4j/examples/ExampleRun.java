@@ -85,7 +85,7 @@ public final class ExampleRun {
 
         TrainingHistory history = new Trainer(net, new BatchAssembler(data.train(), normalization, augmentation,
                 options.labelSmoothing), new BatchAssembler(data.test(), normalization, Augmentation.NONE, 0.0), plan,
-                schedule, out).run();
+                schedule, pruning, out).run();
 
         List<LayerStat> finalLayers = WeightInspector.inspect(net, true);
         Map<String, double[]> spectra = spectra(net);

@@ -66,8 +66,9 @@ public final class Plots {
     }
 
     /**
-     * Delta-rank and full rank per prunable layer of the final model, with each layer's sparsity in
-     * its label.
+     * Per prunable layer of the final model: density (fraction of weights kept) beside delta-rank as
+     * a fraction of full rank. Magnitude pruning at high sparsity lets the rank fall with the
+     * density; RPG keeps it up.
      *
      * @param title title suffix (the run's title)
      * @param layers per-layer statistics with delta-ranks
@@ -75,22 +76,22 @@ public final class Plots {
      * @throws IOException if it cannot be written
      */
     public static void layerRanks(String title, List<LayerStat> layers, Path file) throws IOException {
-        int width = Math.max(WIDTH, 40 * layers.size() + 200);
+        int width = Math.max(WIDTH, 46 * layers.size() + 200);
         CategoryChart chart = new CategoryChartBuilder().width(width).height(HEIGHT + 80)
-                .title("Per-layer rank of the final model: " + title).xAxisTitle("layer (sparsity)")
-                .yAxisTitle("rank").build();
-        chart.getStyler().setOverlapped(true);
-        chart.getStyler().setXAxisLabelRotation(60).setLegendPosition(Styler.LegendPosition.InsideNW);
+                .title("Per-layer density and rank of the final model: " + title)
+                .xAxisTitle("layer (delta-rank / full rank)").yAxisTitle("fraction").build();
+        chart.getStyler().setXAxisLabelRotation(60).setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
         List<String> names = new ArrayList<>();
-        List<Integer> full = new ArrayList<>();
-        List<Integer> delta = new ArrayList<>();
+        List<Double> density = new ArrayList<>();
+        List<Double> rank = new ArrayList<>();
         for (LayerStat l : layers) {
-            names.add(String.format(java.util.Locale.ROOT, "%s (%.2f)", l.name(), l.sparsity()));
-            full.add(l.fullRank());
-            delta.add(Math.max(0, l.deltaRank()));
+            names.add(l.name() + " (" + Math.max(0, l.deltaRank()) + "/" + l.fullRank() + ")");
+            density.add(1.0 - l.sparsity());
+            rank.add(l.fullRank() == 0 ? 0.0 : Math.max(0, l.deltaRank()) / (double) l.fullRank());
         }
-        chart.addSeries("full rank min(out, in*k*k)", names, full);
-        chart.addSeries("delta-rank (10 % Frobenius)", names, delta);
+        chart.addSeries("density (1 - sparsity)", names, density);
+        chart.addSeries("delta-rank / full rank (delta 0.1, full rank = min(out, in*kh*kw))", names, rank);
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
@@ -107,6 +108,7 @@ public final class Plots {
                 .title("Singular-value spectra of the final model: " + title).xAxisTitle("index i")
                 .yAxisTitle("sigma_i / sigma_1").build();
         chart.getStyler().setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false).setYAxisDecimalPattern("0.###");
         for (Map.Entry<String, double[]> e : spectra.entrySet()) {
             double[] s = e.getValue();
             List<Integer> x = new ArrayList<>();

@@ -18,6 +18,11 @@ final class NoPruning implements PruningHook {
     }
 
     @Override
+    public String progress() {
+        return "";
+    }
+
+    @Override
     public Optional<String> configJson() {
         return Optional.empty();
     }

@@ -13,6 +13,9 @@ public interface PruningHook {
     /** @return one line describing what is attached, for outputs */
     String description();
 
+    /** @return a short state for progress lines, e.g. {@code update 12/20}; empty for dense training */
+    String progress();
+
     /** @return the pruning configuration as JSON, if any */
     Optional<String> configJson();
 

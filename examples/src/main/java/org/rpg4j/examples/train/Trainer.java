@@ -21,6 +21,7 @@ public final class Trainer {
     private final BatchAssembler test;
     private final TrainingPlan plan;
     private final ISchedule learningRate;
+    private final PruningHook pruning;
     private final Consumer<String> out;
     private final List<EpochMetrics> epochs = new ArrayList<>();
     private final List<TracePoint> trace = new ArrayList<>();
@@ -35,15 +36,17 @@ public final class Trainer {
      * @param test assembler of test batches (without augmentation)
      * @param plan epochs, batch size, iterations
      * @param learningRate the schedule the network's updater uses, for the progress lines
+     * @param pruning the pruning attached to the network, for the progress lines
      * @param out where progress and epoch lines go (e.g. {@code System.out::println})
      */
     public Trainer(ComputationGraph net, BatchAssembler train, BatchAssembler test, TrainingPlan plan,
-                   ISchedule learningRate, Consumer<String> out) {
+                   ISchedule learningRate, PruningHook pruning, Consumer<String> out) {
         this.net = net;
         this.train = train;
         this.test = test;
         this.plan = plan;
         this.learningRate = learningRate;
+        this.pruning = pruning;
         this.out = out;
     }
 
@@ -122,9 +125,11 @@ public final class Trainer {
         double evalPerEpoch = epoch > 1 ? evalSeconds / (epoch - 1) : 0;
         double remaining = (plan.totalIterations() - p.iteration()) * trainSeconds / iteration
                 + (plan.epochs() - epoch + 1) * evalPerEpoch;
+        String state = pruning.progress();
         return String.format(Locale.ROOT, "[epoch %d/%d] iter %d/%d | loss %.4f | lr %.4f | %.1f img/s | "
-                        + "sparsity %.4f | ETA %s", epoch, plan.epochs(), p.iteration(), plan.totalIterations(),
-                p.loss(), p.learningRate(), p.imagesPerSecond(), p.sparsity(), duration(remaining));
+                        + "sparsity %.4f%s | ETA %s", epoch, plan.epochs(), p.iteration(), plan.totalIterations(),
+                p.loss(), p.learningRate(), p.imagesPerSecond(), p.sparsity(), state.isEmpty() ? "" : " (" + state + ")",
+                duration(remaining));
     }
 
     private String epochLine(EpochMetrics m) {
