@@ -187,7 +187,8 @@ public final class Pruner {
             w[i].muli(MaskArrays.toMaskArray(result.weightKeepMasks()[i], t.shape(), w[i].dataType()));
         }
         UpdateSummary summary = new UpdateSummary(iteration, r,
-                density.orElse(1.0 - masks.sparsity()), masks.sparsity(), dropFraction, result.totalGrown(),
+                density.orElse(1.0 - masks.sparsity()),
+                result.stationary() ? -1 : result.thresholdSurvivors(), masks.sparsity(), dropFraction, result.totalGrown(),
                 rank == null ? 0.0 : rank.aggregate().meanLoss(), rank == null ? 0 : rank.aggregate().activeLayers(),
                 meanDeltaRank(w), (System.nanoTime() - start) / 1_000_000);
         lastUpdate = summary;
@@ -226,7 +227,7 @@ public final class Pruner {
 
     /** @return the saveable state (masks and last chosen k per tensor) */
     public PrunerState state() {
-        return new PrunerState(tensors, masks.all(), lastK.clone());
+        return new PrunerState(tensors.stream().map(PrunableTensor::name).toList(), masks.all(), lastK.clone());
     }
 
     /**

@@ -27,11 +27,7 @@ public final class PrunerState {
     private final boolean[][] masks;
     private final int[] lastK;
 
-    PrunerState(List<PrunableTensor> tensors, boolean[][] masks, int[] lastK) {
-        this(tensors.stream().map(PrunableTensor::name).toList(), masks, lastK);
-    }
-
-    private PrunerState(List<String> names, boolean[][] masks, int[] lastK) {
+    PrunerState(List<String> names, boolean[][] masks, int[] lastK) {
         this.names = List.copyOf(names);
         this.masks = masks;
         this.lastK = lastK;

@@ -40,7 +40,7 @@ class PruningConfigTest {
         PruningConfig c = valid().build();
         int last = c.cadence().lastUpdateIndex();
         assertTrue(c.pruningSchedule().reachesTargetAt(last), c.pruningSchedule().toString());
-        assertEquals(0.1, c.pruningSchedule().densityAtUpdate(last), 0.0);
+        assertEquals(1.0 - 0.9, c.pruningSchedule().densityAtUpdate(last), 0.0);
     }
 
     @Test

@@ -1,0 +1,256 @@
+package org.rpg4j.mask;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * Exact top-{@code count} selection over one or more float arrays in O(n): order-preserving int
+ * keys ({@link SelectionKeys}), a two-level radix selection (16 high bits, then 16 low bits) that
+ * finds the key of the count-th largest value, a marking pass, and a short pass that takes the
+ * ties at the cut in index order. No sorting, no boxing; the inner loops are branch-light.
+ *
+ * <p>Order: larger keys first; among equal keys the lower flat index first, the arrays read as one
+ * concatenation in order. Several arrays are split into contiguous groups of similar size that run
+ * in parallel (common fork-join pool), each with its own histogram; the result does not depend on
+ * it. A single array keeps its keys between passes; several are re-keyed chunk by chunk.
+ */
+final class RadixCut {
+    private static final int BINS = 1 << 16;
+    private static final int CHUNK = 1 << 16;
+    /** Below this many positions per group, splitting into groups does not pay. */
+    private static final long MIN_GROUP = 1 << 20;
+
+    private final SelectionKeys keys;
+    private final boolean reuse;
+    private final int[] fullKeys;
+    private final List<int[]> groups;
+
+    private RadixCut(SelectionKeys keys) {
+        this.keys = keys;
+        int participating = 0;
+        int length = 0;
+        long total = 0;
+        for (int a = 0; a < keys.arrays(); a++) {
+            if (keys.length(a) >= 0) {
+                participating++;
+                length = keys.length(a);
+                total += length;
+            }
+        }
+        this.reuse = participating == 1;
+        this.fullKeys = reuse ? new int[length] : null;
+        int parts = (int) Math.max(1, Math.min(ForkJoinPool.getCommonPoolParallelism() + 1L, total / MIN_GROUP));
+        this.groups = reuse ? List.of(new int[] {0, keys.arrays()}) : split(keys, parts, total);
+    }
+
+    /**
+     * Selects the {@code count} largest eligible positions.
+     *
+     * @param keys the key provider
+     * @param count number to select, {@code >= 0}
+     * @param countName parameter name for the range error
+     * @param out one array per input array, same lengths; each participating array is overwritten
+     * @param perArray if not null, receives the selected count per participating array
+     * @return the smallest selected key (the cut), or {@link SelectionKeys#INELIGIBLE} if nothing is selected
+     * @throws IllegalArgumentException if {@code count} exceeds the eligible positions or a value is NaN
+     */
+    static int select(SelectionKeys keys, long count, String countName, boolean[][] out, long[] perArray) {
+        RadixCut scan = new RadixCut(keys);
+        int[] histogram = scan.histogramHigh();
+        long eligible = 0;
+        for (int b = 1; b < BINS; b++) {
+            eligible += histogram[b];
+        }
+        if (count < 0 || count > eligible) {
+            throw new IllegalArgumentException(countName + " must be in [0, " + eligible
+                    + "] (the positions that can be selected), got " + count);
+        }
+        long[] selected = perArray != null ? perArray : new long[keys.arrays()];
+        if (count == 0 || count == eligible) {
+            // count == 0: nothing is above MAX_VALUE; count == eligible: every eligible key is above INELIGIBLE
+            int cut = count == 0 ? Integer.MAX_VALUE : SelectionKeys.INELIGIBLE;
+            scan.mark(cut, out, selected, new long[keys.arrays()]);
+            return count == 0 ? SelectionKeys.INELIGIBLE : scan.minimumSelected(out);
+        }
+        int high = BINS - 1;
+        long above = 0;
+        while (above + histogram[high] < count) {
+            above += histogram[high--];
+        }
+        int highBits = (high ^ 0x8000) << 16;
+        histogram = scan.histogramLow(highBits);
+        int low = BINS - 1;
+        while (above + histogram[low] < count) {
+            above += histogram[low--];
+        }
+        int cut = highBits | low;
+        long[] equal = new long[keys.arrays()];
+        scan.mark(cut, out, selected, equal);
+        // 'above' keys are strictly greater than the cut; the rest come from its ties, lowest index first
+        scan.takeTies(cut, count - above, equal, out, selected);
+        return cut;
+    }
+
+    /** Contiguous groups of arrays with about {@code total / parts} positions each, as {from, to}. */
+    private static List<int[]> split(SelectionKeys keys, int parts, long total) {
+        List<int[]> result = new ArrayList<>();
+        long target = (total + parts - 1) / parts;
+        int from = 0;
+        long size = 0;
+        for (int a = 0; a < keys.arrays(); a++) {
+            size += Math.max(0, keys.length(a));
+            if (size >= target || a == keys.arrays() - 1) {
+                result.add(new int[] {from, a + 1});
+                from = a + 1;
+                size = 0;
+            }
+        }
+        return result;
+    }
+
+    private int[] keysOf(int a, int from, int to, int[] chunk, boolean firstPass) {
+        if (reuse) {
+            if (firstPass) {
+                keys.fill(a, from, to, fullKeys, from);
+            }
+            return fullKeys;
+        }
+        keys.fill(a, from, to, chunk, 0);
+        return chunk;
+    }
+
+    /** Pass 1: histogram of the 16 high key bits; bin 0 holds only ineligible keys. */
+    private int[] histogramHigh() {
+        return groups.parallelStream().map(g -> {
+            // two interleaved halves break the dependency chain of repeated increments of one bin
+            int[] h = new int[2 * BINS];
+            int[] chunk = reuse ? null : new int[CHUNK];
+            for (int a = g[0]; a < g[1]; a++) {
+                int n = keys.length(a);
+                for (int from = 0; from < n; from += CHUNK) {
+                    int to = Math.min(n, from + CHUNK);
+                    int[] s = keysOf(a, from, to, chunk, true);
+                    int i = reuse ? from : 0;
+                    int end = i + to - from;
+                    for (; i + 1 < end; i += 2) {
+                        h[(s[i] >>> 16) ^ 0x8000]++;
+                        h[BINS + ((s[i + 1] >>> 16) ^ 0x8000)]++;
+                    }
+                    if (i < end) {
+                        h[(s[i] >>> 16) ^ 0x8000]++;
+                    }
+                }
+                // flush bin 0 (ineligible) per array so that int counts cannot overflow
+                h[0] = 0;
+                h[BINS] = 0;
+            }
+            for (int b = 0; b < BINS; b++) {
+                h[b] += h[BINS + b];
+            }
+            return h;
+        }).reduce(RadixCut::sum).orElseThrow();
+    }
+
+    /** Pass 2: histogram of the 16 low bits of the keys whose high bits are {@code highBits}. */
+    private int[] histogramLow(int highBits) {
+        return groups.parallelStream().map(g -> {
+            int[] h = new int[BINS];
+            int[] chunk = reuse ? null : new int[CHUNK];
+            for (int a = g[0]; a < g[1]; a++) {
+                int n = keys.length(a);
+                for (int from = 0; from < n; from += CHUNK) {
+                    int to = Math.min(n, from + CHUNK);
+                    int[] s = keysOf(a, from, to, chunk, false);
+                    int shift = reuse ? 0 : -from;
+                    for (int p = from; p < to; p++) {
+                        int k = s[p + shift];
+                        if ((k & 0xffff0000) == highBits) {
+                            h[k & 0xffff]++;
+                        }
+                    }
+                }
+            }
+            return h;
+        }).reduce(RadixCut::sum).orElseThrow();
+    }
+
+    private static int[] sum(int[] x, int[] y) {
+        for (int b = 0; b < x.length; b++) {
+            x[b] += y[b];
+        }
+        return x;
+    }
+
+    /** Pass 3: {@code out = key > cut}; counts per array the selected and the keys equal to the cut. */
+    private void mark(int cut, boolean[][] out, long[] selected, long[] equal) {
+        groups.parallelStream().forEach(g -> {
+            int[] chunk = reuse ? null : new int[CHUNK];
+            for (int a = g[0]; a < g[1]; a++) {
+                int n = keys.length(a);
+                boolean[] o = out[a];
+                long above = 0;
+                long ties = 0;
+                for (int from = 0; from < n; from += CHUNK) {
+                    int to = Math.min(n, from + CHUNK);
+                    int[] s = keysOf(a, from, to, chunk, false);
+                    int shift = reuse ? 0 : -from;
+                    for (int p = from; p < to; p++) {
+                        int k = s[p + shift];
+                        o[p] = k > cut;
+                        // branch-free count: the sign of cut - k in 64 bits
+                        above += ((long) cut - k) >>> 63;
+                        if (k == cut) {
+                            ties++;
+                        }
+                    }
+                }
+                if (n >= 0) {
+                    selected[a] = above;
+                    equal[a] = ties;
+                }
+            }
+        });
+    }
+
+    /** Pass 4 (short): selects the first {@code ties} keys equal to the cut, in array and index order. */
+    private void takeTies(int cut, long ties, long[] equal, boolean[][] out, long[] selected) {
+        int[] chunk = reuse ? null : new int[CHUNK];
+        for (int a = 0; a < keys.arrays() && ties > 0; a++) {
+            int n = keys.length(a);
+            if (n < 0 || equal[a] == 0) {
+                continue;
+            }
+            for (int from = 0; from < n && ties > 0; from += CHUNK) {
+                int to = Math.min(n, from + CHUNK);
+                int[] s = keysOf(a, from, to, chunk, false);
+                int shift = reuse ? 0 : -from;
+                for (int p = from; p < to && ties > 0; p++) {
+                    if (s[p + shift] == cut) {
+                        out[a][p] = true;
+                        selected[a]++;
+                        ties--;
+                    }
+                }
+            }
+        }
+    }
+
+    /** @return the smallest key among the selected positions (only after selecting every eligible one) */
+    private int minimumSelected(boolean[][] out) {
+        int min = Integer.MAX_VALUE;
+        int[] chunk = reuse ? null : new int[CHUNK];
+        for (int a = 0; a < keys.arrays(); a++) {
+            int n = keys.length(a);
+            for (int from = 0; from < n; from += CHUNK) {
+                int to = Math.min(n, from + CHUNK);
+                int[] s = keysOf(a, from, to, chunk, false);
+                int shift = reuse ? 0 : -from;
+                for (int p = from; p < to; p++) {
+                    min = out[a][p] ? Math.min(min, s[p + shift]) : min;
+                }
+            }
+        }
+        return min;
+    }
+}
