@@ -35,6 +35,8 @@ class EndToEndTest {
         assertEquals("synthetic-28x28x1", record.data().name());
         assertTrue(record.title().contains("synthetic-28x28x1"), record.title());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("[epoch 1/1] iter 2/2")), String.join("\n", lines));
+        assertTrue(record.finalLayers().stream().allMatch(l -> l.deltaRank() >= 0), "delta-ranks measured");
+        assertEquals(4, record.spectra().size());
         for (String file : List.of("results.json", "metrics.csv", "layers.csv", "model.zip", "accuracy_sparsity.png",
                 "layer_rank.png", "spectra.png")) {
             assertTrue(Files.size(output.resolve(file)) > 0, file);

@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class WeightInspector {
     /** Relative Frobenius tolerance of the delta-rank, as in rpg4j's reports. */
-    public static final double DELTA = 0.1;
+    public static final double DELTA = org.rpg4j.rank.RankMetrics.DEFAULT_DELTA;
 
     private WeightInspector() {}
 
