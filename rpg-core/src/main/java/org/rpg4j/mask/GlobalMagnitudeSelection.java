@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * until no further tensor is held. The total kept count is then exactly {@code N - kk + 1}, unless
  * the floors alone exceed it (then each held tensor keeps its floor and the others keep nothing).
  *
- * <p>Time O(N) per round (three passes computing int keys: two histograms and one marking pass; at
- * most one round per capped tensor); memory: the returned masks, an int array the size of the
- * largest tensor and a 256 KiB histogram. At most {@link Integer#MAX_VALUE} weights in total.
+ * <p>Time O(N) per round (at most one round per capped tensor): three passes that recompute int
+ * keys of {@code |w|} chunk by chunk (two radix histograms, one marking pass), with the tensors
+ * split into groups that run in parallel on the common fork-join pool. Memory: the returned masks
+ * plus small per-group buffers. At most {@link Integer#MAX_VALUE} weights in total.
  */
 public final class GlobalMagnitudeSelection {
     private static final Logger LOG = LoggerFactory.getLogger(GlobalMagnitudeSelection.class);
