@@ -122,7 +122,7 @@ final class RadixCut {
 
     /** Pass 1: histogram of the 16 high key bits; bin 0 holds only ineligible keys. */
     private int[] histogramHigh() {
-        return groups.parallelStream().map(g -> {
+        return inGroups(g -> {
             // two interleaved halves break the dependency chain of repeated increments of one bin
             int[] h = new int[2 * BINS];
             int[] chunk = reuse ? null : new int[CHUNK];
@@ -149,12 +149,12 @@ final class RadixCut {
                 h[b] += h[BINS + b];
             }
             return h;
-        }).reduce(RadixCut::sum).orElseThrow();
+        }).stream().reduce(RadixCut::sum).orElseThrow();
     }
 
     /** Pass 2: histogram of the 16 low bits of the keys whose high bits are {@code highBits}. */
     private int[] histogramLow(int highBits) {
-        return groups.parallelStream().map(g -> {
+        return inGroups(g -> {
             int[] h = new int[BINS];
             int[] chunk = reuse ? null : new int[CHUNK];
             for (int a = g[0]; a < g[1]; a++) {
@@ -172,7 +172,34 @@ final class RadixCut {
                 }
             }
             return h;
-        }).reduce(RadixCut::sum).orElseThrow();
+        }).stream().reduce(RadixCut::sum).orElseThrow();
+    }
+
+    /**
+     * Runs {@code task} on every group in parallel and returns the results in group order; an
+     * exception is rethrown as thrown (not wrapped by the pool), the first group's if several fail.
+     */
+    private <T> List<T> inGroups(java.util.function.Function<int[], T> task) {
+        int count = groups.size();
+        Object[] results = new Object[count];
+        RuntimeException[] errors = new RuntimeException[count];
+        java.util.stream.IntStream.range(0, count).parallel().forEach(i -> {
+            try {
+                results[i] = task.apply(groups.get(i));
+            } catch (RuntimeException e) {
+                errors[i] = e;
+            }
+        });
+        List<T> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            if (errors[i] != null) {
+                throw errors[i];
+            }
+            @SuppressWarnings("unchecked")
+            T result = (T) results[i];
+            list.add(result);
+        }
+        return list;
     }
 
     private static int[] sum(int[] x, int[] y) {
@@ -184,7 +211,7 @@ final class RadixCut {
 
     /** Pass 3: {@code out = key > cut}; counts per array the selected and the keys equal to the cut. */
     private void mark(int cut, boolean[][] out, long[] selected, long[] equal) {
-        groups.parallelStream().forEach(g -> {
+        inGroups(g -> {
             int[] chunk = reuse ? null : new int[CHUNK];
             for (int a = g[0]; a < g[1]; a++) {
                 int n = keys.length(a);
@@ -210,6 +237,7 @@ final class RadixCut {
                     equal[a] = ties;
                 }
             }
+            return null;
         });
     }
 

@@ -82,8 +82,21 @@ public final class TopologyUpdate {
         }
         // Layers are independent (each has its own split random stream): run them in parallel.
         LayerOutcome[] outcomes = new LayerOutcome[tensors];
-        IntStream.range(0, tensors).parallel().forEach(l -> outcomes[l] = updateLayer(l, weights[l],
-                currentMasks[l], post[l], denseScores[l], stationary, dropFraction, regrowth, streams[l]));
+        RuntimeException[] errors = new RuntimeException[tensors];
+        IntStream.range(0, tensors).parallel().forEach(l -> {
+            try {
+                outcomes[l] = updateLayer(l, weights[l], currentMasks[l], post[l], denseScores[l], stationary,
+                        dropFraction, regrowth, streams[l]);
+            } catch (RuntimeException e) {
+                errors[l] = e;
+            }
+        });
+        // rethrow as thrown (not wrapped by the pool), and the first layer's error whatever the thread timing
+        for (RuntimeException e : errors) {
+            if (e != null) {
+                throw e;
+            }
+        }
         boolean[][] next = new boolean[tensors][];
         boolean[][] weightKeep = new boolean[tensors][];
         List<LayerUpdate> layers = new ArrayList<>(tensors);
