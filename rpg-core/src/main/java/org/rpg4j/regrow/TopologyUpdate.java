@@ -41,7 +41,8 @@ public final class TopologyUpdate {
     }
 
     /**
-     * Runs one topology update. Nothing passed in is modified.
+     * Runs one topology update. Nothing passed in is modified, except that {@code random} is
+     * advanced by one {@link SplittableRandom#split()} per tensor.
      *
      * @param weights one flat array per tensor (C order of its logical shape), all finite
      * @param currentMasks the masks before the update, one per tensor, same lengths
@@ -75,12 +76,43 @@ public final class TopologyUpdate {
                 : LayerBudgets.select(budget, weights, currentMasks, shapes, globalDensity.getAsDouble(), maxSparsity);
         int tensors = weights.length;
         boolean[][] post = new boolean[tensors][];
-        SplittableRandom[] streams = new SplittableRandom[tensors];
         for (int l = 0; l < tensors; l++) {
             post[l] = stationary ? currentMasks[l].clone() : threshold.masks()[l];
+        }
+        LayerOutcome[] outcomes = updateLayers(weights, currentMasks, post, denseScores, stationary, dropFraction,
+                regrowth, random);
+        boolean[][] next = new boolean[tensors][];
+        boolean[][] weightKeep = new boolean[tensors][];
+        List<LayerUpdate> layers = new ArrayList<>(tensors);
+        long survivorsTotal = 0;
+        for (int l = 0; l < tensors; l++) {
+            next[l] = outcomes[l].newMask();
+            weightKeep[l] = outcomes[l].weightKeep();
+            layers.add(outcomes[l].summary());
+            survivorsTotal += outcomes[l].summary().survivors();
+        }
+        TopologyUpdateResult result = new TopologyUpdateResult(post, next, weightKeep, layers,
+                stationary ? OptionalDouble.empty() : threshold.threshold(), survivorsTotal, stationary);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("topology update: stationary={}, density={}, dropFraction={}, survivors={}, kept={}, grown={}, "
+                            + "grownFromPruned={}", stationary, globalDensity, dropFraction, survivorsTotal,
+                    result.totalKept(), result.totalGrown(), result.totalGrownFromPruned());
+        }
+        return result;
+    }
+
+    /**
+     * Drop and grow of every layer. Layers are independent, each with its own split of
+     * {@code random} (split in layer order), so they run in parallel with a deterministic result.
+     */
+    private static LayerOutcome[] updateLayers(float[][] weights, boolean[][] currentMasks, boolean[][] post,
+                                               float[][] denseScores, boolean stationary, double dropFraction,
+                                               Regrowth regrowth, SplittableRandom random) {
+        int tensors = weights.length;
+        SplittableRandom[] streams = new SplittableRandom[tensors];
+        for (int l = 0; l < tensors; l++) {
             streams[l] = random.split();
         }
-        // Layers are independent (each has its own split random stream): run them in parallel.
         LayerOutcome[] outcomes = new LayerOutcome[tensors];
         RuntimeException[] errors = new RuntimeException[tensors];
         IntStream.range(0, tensors).parallel().forEach(l -> {
@@ -97,22 +129,7 @@ public final class TopologyUpdate {
                 throw e;
             }
         }
-        boolean[][] next = new boolean[tensors][];
-        boolean[][] weightKeep = new boolean[tensors][];
-        List<LayerUpdate> layers = new ArrayList<>(tensors);
-        long survivorsTotal = 0;
-        for (int l = 0; l < tensors; l++) {
-            next[l] = outcomes[l].newMask();
-            weightKeep[l] = outcomes[l].weightKeep();
-            layers.add(outcomes[l].summary());
-            survivorsTotal += outcomes[l].summary().survivors();
-        }
-        TopologyUpdateResult result = new TopologyUpdateResult(post, next, weightKeep, layers,
-                stationary ? OptionalDouble.empty() : threshold.threshold(), survivorsTotal, stationary);
-        LOG.debug("topology update: stationary={}, density={}, dropFraction={}, survivors={}, kept={}, grown={}, "
-                        + "grownFromPruned={}", stationary, globalDensity, dropFraction, survivorsTotal,
-                result.totalKept(), result.totalGrown(), result.totalGrownFromPruned());
-        return result;
+        return outcomes;
     }
 
     private record LayerOutcome(boolean[] newMask, boolean[] weightKeep, LayerUpdate summary) {
