@@ -64,6 +64,9 @@ public final class TrainAndPrune {
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
+        } catch (IllegalStateException | java.io.IOException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             System.err.println("error: " + e);
             e.printStackTrace(System.err);

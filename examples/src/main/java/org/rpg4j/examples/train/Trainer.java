@@ -54,7 +54,7 @@ public final class Trainer {
      * Trains for the planned iterations; call once.
      *
      * @return what the run measured
-     * @throws IllegalStateException if called twice
+     * @throws IllegalStateException if called twice, or if the loss becomes NaN or infinite
      */
     public TrainingHistory run() {
         if (startNanos != 0) {
@@ -98,6 +98,10 @@ public final class Trainer {
             epochSeconds += seconds;
             iteration++;
             double loss = net.score();
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("training diverged: the loss is " + loss + " at iteration "
+                        + iteration + "; try a lower --lr or a longer --warmup-epochs");
+            }
             epochLoss += loss;
             windowLoss += loss;
             windowIterations++;
