@@ -120,6 +120,12 @@ public class FastBatchNormalization extends BatchNormalization {
         return 31 * super.hashCode() + getClass().getName().hashCode();
     }
 
+    @Override
+    protected boolean canEqual(Object other) {
+        // Lombok's equals asks the other side; a DL4J layer is never equal to a fast one.
+        return other instanceof FastBatchNormalization;
+    }
+
     private void validate() {
         if (!(decay >= 0 && decay <= 1)) {
             throw new IllegalArgumentException("decay must be in [0, 1], got " + decay);

@@ -118,6 +118,12 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         return 31 * super.hashCode() + getClass().getName().hashCode();
     }
 
+    @Override
+    protected boolean canEqual(Object other) {
+        // Lombok's equals asks the other side; a DL4J layer is never equal to a fast one.
+        return other instanceof FastConvolutionLayer;
+    }
+
     static void requireNchw(CNN2DFormat format, String layerName) {
         if (format != null && format != CNN2DFormat.NCHW) {
             throw new IllegalArgumentException("data format of layer " + layerName + " must be NCHW, got "
