@@ -121,6 +121,11 @@ public class FastBatchNormalization extends BatchNormalization {
     }
 
     @Override
+    public String toString() {
+        return "FastBatchNormalization(" + super.toString() + ")";
+    }
+
+    @Override
     protected boolean canEqual(Object other) {
         // Lombok's equals asks the other side; a DL4J layer is never equal to a fast one.
         return other instanceof FastBatchNormalization;

@@ -119,6 +119,11 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     }
 
     @Override
+    public String toString() {
+        return "FastConvolutionLayer(" + super.toString() + ")";
+    }
+
+    @Override
     protected boolean canEqual(Object other) {
         // Lombok's equals asks the other side; a DL4J layer is never equal to a fast one.
         return other instanceof FastConvolutionLayer;

@@ -63,13 +63,14 @@ final class TinyNetworks {
     }
 
     /**
-     * conv3x3 (bias) - BN - act - conv3x3/2 - BN - act - dense softmax; input {@code [n, 2, 6, 6]},
-     * {@code width} channels inside.
+     * conv3x3 (bias, act) - BN - act - conv3x3/2 - BN - act - dense softmax; input
+     * {@code [n, 2, 6, 6]}, {@code width} channels inside. The first convolution applies the
+     * activation itself, so its backward pass goes through the activation's derivative.
      */
     static MultiLayerConfiguration stack(WorkspaceMode workspaces, DataType dataType, IUpdater updater,
             Activation activation, int width) {
         return base(workspaces, dataType, updater).list()
-                .layer(conv(3, 1, width, true))
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(width).activation(activation).build())
                 .layer(new BatchNormalization.Builder().build())
                 .layer(new ActivationLayer(activation))
                 .layer(conv(3, 2, width, false))
