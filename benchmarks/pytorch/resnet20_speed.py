@@ -7,8 +7,9 @@ stride 2), global average pooling, 10-way linear + softmax cross-entropy; SGD wi
 momentum 0.9, lr 0.1, weight decay 5e-4; batch 128 of synthetic N(0, 1) images; float32, NCHW.
 The timed region is one training step (forward, backward, optimizer step).
 
-Optional comparison only, never run in CI. Debian: apt-get install python3-torch.
-Usage: python3 benchmarks/pytorch/resnet20_speed.py [--batch 128] [--rounds 3] [--iterations 10]
+Optional comparison only, never run in CI. Debian: apt-get install python3-torch, then run it
+with the system interpreter (/usr/bin/python3) if another python comes first on the PATH.
+Usage: python3 benchmarks/pytorch/resnet20_speed.py [--batch 128] [--rounds 3] [--iterations 10] [--threads 2]
 """
 import argparse
 import statistics
@@ -60,8 +61,11 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--iterations", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2,
+                        help="intra-op threads (Debian's build starts with 1; ND4J uses one per core)")
     args = parser.parse_args()
 
+    torch.set_num_threads(args.threads)
     torch.manual_seed(42)
     model = ResNetCifar()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4)

@@ -21,14 +21,14 @@ import org.rpg4j.dl4j.layers.FastLayers;
  * on) with DL4J's standard layers and with rpg4j's fast layers, all in one JVM, reported as ratios.
  *
  * <p>The timed region is one {@code ComputationGraph.fit(DataSet)}: forward, backward, Nesterov
- * update with L2. After warm-up the variants are measured in interleaved rounds (standard,
- * fast-convolution, fast) so that load changes on a shared machine hit them alike; the report gives
+ * update with L2. After warm-up the variants are measured in interleaved rounds (see
+ * {@link ResNetCifar.Layers}) so that load changes on a shared machine hit them alike; the report gives
  * each variant's median and best round, and their ratios to the standard layers. On a machine
  * shared with other work, the best rounds are the closer estimate of the unloaded speed.
  *
  * <p>Arguments, all optional, {@code key=value}: {@code batch=128}, {@code rounds=3},
  * {@code warmup=2}, {@code standardIterations=1}, {@code fastIterations=5},
- * {@code layers=STANDARD,FAST_CONVOLUTION,FAST}.
+ * {@code layers=STANDARD,FAST_CONVOLUTION,FAST_CONVOLUTION_BATCHNORM,FAST}.
  */
 public final class ResNet20TrainingSpeed {
 
@@ -52,7 +52,7 @@ public final class ResNet20TrainingSpeed {
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "2"));
         int standardIterations = Integer.parseInt(options.getOrDefault("standardIterations", "1"));
         int fastIterations = Integer.parseInt(options.getOrDefault("fastIterations", "5"));
-        List<Layers> variants = Arrays.stream(options.getOrDefault("layers", "STANDARD,FAST_CONVOLUTION,FAST")
+        List<Layers> variants = Arrays.stream(options.getOrDefault("layers", "STANDARD,FAST_CONVOLUTION,FAST_CONVOLUTION_BATCHNORM,FAST")
                 .split(",")).map(Layers::valueOf).toList();
 
         System.out.printf(Locale.ROOT,
@@ -66,7 +66,7 @@ public final class ResNet20TrainingSpeed {
         for (Layers layers : variants) {
             ComputationGraph net = new ComputationGraph(ResNetCifar.resnet20(layers, 0.1, SEED));
             net.init();
-            System.out.printf(Locale.ROOT, "%-17s %,d parameters; warming up (%d iterations)%n", layers,
+            System.out.printf(Locale.ROOT, "%-26s %,d parameters; warming up (%d iterations)%n", layers,
                     net.numParams(), layers == Layers.STANDARD ? 1 : warmup);
             time(net, data, layers == Layers.STANDARD ? 1 : warmup);
             nets.put(layers, net);
@@ -77,7 +77,7 @@ public final class ResNet20TrainingSpeed {
                 int iterations = layers == Layers.STANDARD ? standardIterations : fastIterations;
                 double seconds = time(nets.get(layers), data, iterations) / iterations;
                 secondsPerIteration.get(layers).add(seconds);
-                System.out.printf(Locale.ROOT, "round %d %-17s %.3f s/iteration, %.1f images/s%n", round, layers,
+                System.out.printf(Locale.ROOT, "round %d %-26s %.3f s/iteration, %.1f images/s%n", round, layers,
                         seconds, batch / seconds);
             }
         }
@@ -94,7 +94,7 @@ public final class ResNet20TrainingSpeed {
             String ratio = standard == null ? "" : String.format(Locale.ROOT,
                     "; %.2fx standard (median), %.2fx (best)", median(standard) / median,
                     Collections.min(standard) / best);
-            System.out.printf(Locale.ROOT, "%-17s median %.3f s/iteration = %.1f images/s, best %.1f images/s%s%n",
+            System.out.printf(Locale.ROOT, "%-26s median %.3f s/iteration = %.1f images/s, best %.1f images/s%s%n",
                     e.getKey(), median, batch / median, batch / best, ratio);
         }
     }

@@ -17,6 +17,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.rpg4j.dl4j.layers.FastActivationLayer;
 import org.rpg4j.dl4j.layers.FastBatchNormalization;
 import org.rpg4j.dl4j.layers.FastConvolutionLayer;
 
@@ -34,9 +35,11 @@ public final class ResNetCifar {
     public enum Layers {
         /** DL4J's ConvolutionLayer and BatchNormalization. */
         STANDARD,
-        /** FastConvolutionLayer with DL4J's BatchNormalization. */
+        /** FastConvolutionLayer; DL4J's BatchNormalization and ActivationLayer. */
         FAST_CONVOLUTION,
-        /** FastConvolutionLayer and FastBatchNormalization. */
+        /** FastConvolutionLayer and FastBatchNormalization; DL4J's ActivationLayer. */
+        FAST_CONVOLUTION_BATCHNORM,
+        /** FastConvolutionLayer, FastBatchNormalization and FastActivationLayer. */
         FAST
     }
 
@@ -97,14 +100,14 @@ public final class ResNetCifar {
         String second = convBn(graph, layers, name + "_2", first, channels, 3, 1);
         String shortcut = stride == 1 ? input : convBn(graph, layers, name + "_proj", input, channels, 1, stride);
         graph.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), second, shortcut)
-                .addLayer(name + "_relu", new ActivationLayer(Activation.RELU), name + "_add");
+                .addLayer(name + "_relu", relu(layers), name + "_add");
         return name + "_relu";
     }
 
     private static String convBnRelu(ComputationGraphConfiguration.GraphBuilder graph, Layers layers, String name,
             String input, int channels, int kernel, int stride) {
         String bn = convBn(graph, layers, name, input, channels, kernel, stride);
-        graph.addLayer(name + "_relu", new ActivationLayer(Activation.RELU), bn);
+        graph.addLayer(name + "_relu", relu(layers), bn);
         return name + "_relu";
     }
 
@@ -125,7 +128,11 @@ public final class ResNetCifar {
     }
 
     private static Layer batchNorm(Layers layers) {
-        return layers == Layers.FAST ? new FastBatchNormalization.Builder().build()
-                : new BatchNormalization.Builder().build();
+        return layers == Layers.FAST || layers == Layers.FAST_CONVOLUTION_BATCHNORM
+                ? new FastBatchNormalization.Builder().build() : new BatchNormalization.Builder().build();
+    }
+
+    private static Layer relu(Layers layers) {
+        return layers == Layers.FAST ? new FastActivationLayer(Activation.RELU) : new ActivationLayer(Activation.RELU);
     }
 }

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * Swaps the fast layers into existing network configurations, and reports whether the native
  * backend has oneDNN.
  *
- * <p>Only exact {@code ConvolutionLayer} and {@code BatchNormalization} configurations are
- * replaced (subclasses such as {@code Convolution1DLayer} or {@code Deconvolution2D} are kept).
+ * <p>Only exact {@code ConvolutionLayer}, {@code BatchNormalization} and {@code ActivationLayer}
+ * configurations are replaced (subclasses such as {@code Convolution1DLayer} or
+ * {@code Deconvolution2D} are kept).
  * Parameters keep their keys, shapes and order, so a network trained with DL4J's layers can load
  * its parameters into the converted configuration and continue.
  */
@@ -32,7 +34,7 @@ public final class FastLayers {
 
     /**
      * @param standard a configuration; not modified
-     * @return a deep copy in which every standard convolution and batch norm (NCHW) is fast
+     * @return a deep copy in which every standard convolution, batch norm and activation layer is fast
      * @throws IllegalArgumentException if a layer to replace is NHWC or has invalid settings
      */
     public static MultiLayerConfiguration withFastLayers(MultiLayerConfiguration standard) {
@@ -45,7 +47,7 @@ public final class FastLayers {
 
     /**
      * @param standard a configuration; not modified
-     * @return a deep copy in which every standard convolution and batch norm (NCHW) is fast
+     * @return a deep copy in which every standard convolution, batch norm and activation layer is fast
      * @throws IllegalArgumentException if a layer to replace is NHWC or has invalid settings
      */
     public static ComputationGraphConfiguration withFastLayers(ComputationGraphConfiguration standard) {
@@ -77,6 +79,9 @@ public final class FastLayers {
     }
 
     private static Layer fastVersion(Layer layer) {
+        if (layer != null && layer.getClass() == ActivationLayer.class) {
+            return FastActivationLayer.from((ActivationLayer) layer);
+        }
         if (layer != null && layer.getClass() == ConvolutionLayer.class) {
             return FastConvolutionLayer.from((ConvolutionLayer) layer);
         }

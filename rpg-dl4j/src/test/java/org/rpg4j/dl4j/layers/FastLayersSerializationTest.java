@@ -47,6 +47,7 @@ class FastLayersSerializationTest {
         assertEquals(conf, restored);
         assertSame(FastConvolutionLayer.class, restored.getConf(0).getLayer().getClass());
         assertSame(FastBatchNormalization.class, restored.getConf(1).getLayer().getClass());
+        assertSame(FastActivationLayer.class, restored.getConf(2).getLayer().getClass());
         assertEquals(json, restored.toJson());
     }
 
@@ -60,6 +61,7 @@ class FastLayersSerializationTest {
         assertEquals(conf, restored);
         assertSame(FastConvolutionLayer.class, layerClass(restored, "c2"));
         assertSame(FastBatchNormalization.class, layerClass(restored, "b2"));
+        assertSame(FastActivationLayer.class, layerClass(restored, "a2"));
         assertEquals(conf.toJson(), restored.toJson());
     }
 

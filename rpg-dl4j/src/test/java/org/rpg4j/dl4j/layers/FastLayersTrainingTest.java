@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -86,6 +87,7 @@ class FastLayersTrainingTest {
         ComputationGraphConfiguration converted = FastLayers.withFastLayers(conf);
         int convolutions = 0;
         int norms = 0;
+        int activations = 0;
         for (String name : conf.getVertices().keySet()) {
             if (!(conf.getVertices().get(name) instanceof LayerVertex original)) {
                 continue;
@@ -98,11 +100,15 @@ class FastLayersTrainingTest {
             } else if (before == BatchNormalization.class) {
                 assertSame(FastBatchNormalization.class, after, name);
                 norms++;
+            } else if (before == ActivationLayer.class) {
+                assertSame(FastActivationLayer.class, after, name);
+                activations++;
             } else {
                 assertSame(before, after, name);
             }
         }
         assertEquals(4, convolutions, "standard convolutions left in the original");
         assertEquals(3, norms, "standard batch norms left in the original");
+        assertEquals(2, activations, "standard activation layers left in the original");
     }
 }
