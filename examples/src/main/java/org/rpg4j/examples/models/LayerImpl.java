@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum LayerImpl {
     /** DL4J's own layers ({@link StandardLayers}). */
     STANDARD("standard"),
-    /** rpg4j's oneDNN-backed layers from {@code org.rpg4j.dl4j.layers}. */
+    /** rpg4j's layers on libnd4j's native (oneDNN) ops ({@link FastLayerKit}). */
     FAST("fast");
 
     private final String cliName;
@@ -20,16 +20,14 @@ public enum LayerImpl {
         return cliName;
     }
 
-    /**
-     * @return the layer maker
-     * @throws UnsupportedOperationException if these layers are not available in this build
-     */
+    /** @return the layer maker */
     public LayerKit kit() {
-        if (this == STANDARD) {
-            return StandardLayers.INSTANCE;
-        }
-        throw new UnsupportedOperationException("--layers fast needs org.rpg4j.dl4j.layers, which this build does "
-                + "not contain yet; use --layers standard");
+        return this == STANDARD ? StandardLayers.INSTANCE : FastLayerKit.INSTANCE;
+    }
+
+    /** @return true if the native backend has oneDNN, which makes the fast layers fast */
+    public static boolean oneDnnAvailable() {
+        return org.rpg4j.dl4j.layers.FastLayers.hasOneDnn();
     }
 
     /**

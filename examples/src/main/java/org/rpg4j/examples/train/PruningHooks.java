@@ -2,7 +2,7 @@ package org.rpg4j.examples.train;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
-/** Attaches the pruning of a {@link Method} to a network. */
+/** Attaches the pruning of a {@link Method} to a network: nothing for dense, rpg4j's DL4J adapter otherwise. */
 public final class PruningHooks {
     private PruningHooks() {}
 
@@ -12,14 +12,14 @@ public final class PruningHooks {
      * @param settings the pruning options
      * @param totalIterations iterations of the whole run
      * @return the attached hook
-     * @throws UnsupportedOperationException if the method needs the rpg4j DL4J adapter and it is not available
+     * @throws IllegalArgumentException if the settings do not make a valid rpg4j configuration (for
+     *     example a deltaT too large for the run's iterations)
      */
     public static PruningHook attach(Method method, ComputationGraph net, PruningSettings settings,
                                      long totalIterations) {
         if (method == Method.DENSE) {
             return PruningHook.none();
         }
-        throw new UnsupportedOperationException("method " + method.cliName() + " needs the rpg4j DL4J adapter "
-                + "(org.rpg4j.dl4j.Dl4jPruning), which this build does not contain yet; use --method dense");
+        return AdapterPruning.attach(method, net, settings, totalIterations);
     }
 }
