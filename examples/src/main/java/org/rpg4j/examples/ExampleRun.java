@@ -17,6 +17,7 @@ import org.rpg4j.examples.data.BatchAssembler;
 import org.rpg4j.examples.data.DataSources;
 import org.rpg4j.examples.data.Normalization;
 import org.rpg4j.examples.data.TrainTestData;
+import org.rpg4j.examples.models.LayerImpl;
 import org.rpg4j.examples.models.NetworkSettings;
 import org.rpg4j.examples.models.ParameterCount;
 import org.rpg4j.examples.results.MachineInfo;
@@ -196,8 +197,8 @@ public final class ExampleRun {
         out.accept("  augment:  " + augmentation + (options.labelSmoothing > 0 ? "; label smoothing "
                 + options.labelSmoothing : ""));
         out.accept(String.format(Locale.ROOT, "  model:    %s, %,d trainable parameters (%,d in DL4J incl. BN "
-                + "running stats), %,d prunable; %s layers", model.description(), model.trainableParameters(),
-                model.totalParameters(), model.prunableParameters(), model.layers()));
+                + "running stats), %,d prunable; %s layers%s", model.description(), model.trainableParameters(),
+                model.totalParameters(), model.prunableParameters(), model.layers(), oneDnnNote()));
         out.accept("  method:   " + pruning.description());
         out.accept(String.format(Locale.ROOT, "  training: %d epochs x %d iterations of %d images = %d iterations; "
                         + "SGD momentum %.2f (heavy ball), weight decay %.1e, %s", plan.epochs(),
@@ -205,6 +206,15 @@ public final class ExampleRun {
                 options.weightDecay, schedule));
         out.accept("  machine:  " + machine.summary());
         out.accept("  output:   " + dir);
+    }
+
+    private String oneDnnNote() {
+        if (options.layers != LayerImpl.FAST) {
+            return "";
+        }
+        return LayerImpl.oneDnnAvailable() ? " (oneDNN)"
+                : " (WARNING: this ND4J build has no oneDNN, the fast layers are slow; use the linux-x86_64-onednn-avx2 "
+                        + "classifier)";
     }
 
     private void printFooter(RunRecord record, PruningHook pruning, Path dir) {

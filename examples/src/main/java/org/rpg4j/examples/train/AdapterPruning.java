@@ -65,6 +65,13 @@ final class AdapterPruning implements PruningHook {
     }
 
     @Override
+    public String progress() {
+        int updates = config.cadence().lastUpdateIndex() + 1;
+        int done = pruning.lastUpdate().map(u -> u.updateIndex() + 1).orElse(0);
+        return "update " + done + "/" + updates;
+    }
+
+    @Override
     public Optional<String> configJson() {
         return Optional.of(config.toJson());
     }
