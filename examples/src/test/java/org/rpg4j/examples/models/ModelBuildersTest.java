@@ -78,6 +78,20 @@ class ModelBuildersTest {
     }
 
     @Test
+    void fastLayersComputeTheSameNetwork() {
+        NetworkSettings fastSettings = new NetworkSettings(3, 32, 32, 10, new Sgd(0.1), 5e-4, FastLayerKit.INSTANCE, 1);
+        ComputationGraph standard = ModelKind.RESNET20.build(1, ShortcutKind.A, settings(3, 32));
+        ComputationGraph fast = ModelKind.RESNET20.build(1, ShortcutKind.A, fastSettings);
+        assertEquals(standard.numParams(), fast.numParams());
+        fast.setParams(standard.params());
+        INDArray input = Nd4j.rand(new int[] {2, 3, 32, 32});
+        INDArray expected = standard.outputSingle(false, input);
+        INDArray actual = fast.outputSingle(false, input);
+        // float32 convolutions summed in a different order: agree to about 1e-6 relative
+        assertEquals(0.0, expected.sub(actual).amaxNumber().doubleValue(), 1e-4);
+    }
+
+    @Test
     void rejectsInvalidArchitectures() {
         assertThrows(IllegalArgumentException.class, () -> ResNetCifar.build(21, 1, ShortcutKind.A, settings(3, 32)));
         assertThrows(IllegalArgumentException.class, () -> ModelKind.VGG19.build(2, ShortcutKind.A, settings(3, 32)));
