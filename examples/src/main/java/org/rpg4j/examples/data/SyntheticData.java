@@ -3,17 +3,19 @@ package org.rpg4j.examples.data;
 import java.util.SplittableRandom;
 
 /**
- * A small built-in data set used when no real one is found, and in tests: each class is a fixed
- * random pattern of soft blobs; an image is its class pattern shifted by up to two pixels, with
- * per-image contrast and pixel noise. Learnable in a few hundred iterations, but not in one.
+ * A small built-in data set used when no real one is found, and in tests: every image shares a
+ * background of soft blobs, and each class adds a few fainter blobs of its own; an image is its
+ * class pattern shifted by up to three pixels, with per-image contrast and strong pixel noise, so
+ * that a small CNN needs about a hundred iterations to separate the classes (not one or two).
  *
  * <p>Named {@code synthetic-HxWxC} in every output so that nobody mistakes its accuracy for that of
  * a real data set.
  */
 public final class SyntheticData {
-    private static final int BLOBS_PER_CLASS = 4;
-    private static final int MAX_SHIFT = 2;
-    private static final double NOISE = 40.0;
+    private static final int BACKGROUND_BLOBS = 4;
+    private static final int BLOBS_PER_CLASS = 2;
+    private static final int MAX_SHIFT = 3;
+    private static final double NOISE = 110.0;
 
     private SyntheticData() {}
 
@@ -57,30 +59,39 @@ public final class SyntheticData {
         String name = name(channels, side);
         ImageSet train = sample(name, patterns, channels, side, trainSize, new SplittableRandom(seed + 1));
         ImageSet test = sample(name, patterns, channels, side, testSize, new SplittableRandom(seed + 2));
-        return new TrainTestData(train, test, "built-in synthetic data (" + numClasses + " classes of random blob "
-                + "patterns, seed " + seed + ")", true);
+        return new TrainTestData(train, test, "built-in synthetic data (" + numClasses + " classes of noisy random "
+                + "blob patterns, seed " + seed + ")", true);
     }
 
-    /** One pattern per class, {@code [channels * side * side]} each, values in about [0, 255]. */
+    /** One pattern per class, {@code [channels * side * side]} each: a shared background plus class blobs. */
     private static float[][] patterns(int channels, int side, int numClasses, SplittableRandom random) {
-        float[][] patterns = new float[numClasses][channels * side * side];
-        for (float[] pattern : patterns) {
-            for (int b = 0; b < BLOBS_PER_CLASS; b++) {
-                double cy = random.nextDouble(side);
-                double cx = random.nextDouble(side);
-                double radius = side * (0.08 + 0.15 * random.nextDouble());
-                for (int c = 0; c < channels; c++) {
-                    double amplitude = 60 + 120 * random.nextDouble();
-                    for (int y = 0; y < side; y++) {
-                        for (int x = 0; x < side; x++) {
-                            double d2 = ((y - cy) * (y - cy) + (x - cx) * (x - cx)) / (radius * radius);
-                            pattern[(c * side + y) * side + x] += (float) (amplitude * Math.exp(-0.5 * d2));
-                        }
+        float[] background = new float[channels * side * side];
+        addBlobs(background, BACKGROUND_BLOBS, 50, 100, channels, side, random);
+        float[][] patterns = new float[numClasses][];
+        for (int k = 0; k < numClasses; k++) {
+            patterns[k] = background.clone();
+            addBlobs(patterns[k], BLOBS_PER_CLASS, 25, 45, channels, side, random);
+        }
+        return patterns;
+    }
+
+    /** Adds {@code count} Gaussian blobs with per-channel amplitudes in {@code [low, low + range)}. */
+    private static void addBlobs(float[] pattern, int count, double low, double range, int channels, int side,
+                                 SplittableRandom random) {
+        for (int b = 0; b < count; b++) {
+            double cy = random.nextDouble(side);
+            double cx = random.nextDouble(side);
+            double radius = side * (0.08 + 0.15 * random.nextDouble());
+            for (int c = 0; c < channels; c++) {
+                double amplitude = low + range * random.nextDouble();
+                for (int y = 0; y < side; y++) {
+                    for (int x = 0; x < side; x++) {
+                        double d2 = ((y - cy) * (y - cy) + (x - cx) * (x - cx)) / (radius * radius);
+                        pattern[(c * side + y) * side + x] += (float) (amplitude * Math.exp(-0.5 * d2));
                     }
                 }
             }
         }
-        return patterns;
     }
 
     private static ImageSet sample(String name, float[][] patterns, int channels, int side, int size,
@@ -93,7 +104,7 @@ public final class SyntheticData {
             labels[i] = (byte) label;
             int dy = random.nextInt(-MAX_SHIFT, MAX_SHIFT + 1);
             int dx = random.nextInt(-MAX_SHIFT, MAX_SHIFT + 1);
-            double contrast = 0.7 + 0.6 * random.nextDouble();
+            double contrast = 0.6 + 0.8 * random.nextDouble();
             float[] pattern = patterns[label];
             for (int c = 0; c < channels; c++) {
                 for (int y = 0; y < side; y++) {
