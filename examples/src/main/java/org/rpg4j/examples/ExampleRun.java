@@ -151,8 +151,8 @@ public final class ExampleRun {
         long prunable = WeightInspector.prunableWeights(net).stream().mapToLong(w -> w.weight().length()).sum();
         String description = options.model.cliName() + (options.width > 1 ? " x" + options.width : "")
                 + (options.model.cliName().startsWith("resnet") ? ", option-" + options.shortcut + " shortcuts" : "");
-        return new RunRecord.ModelInfo(options.model.cliName(), description, options.layers.cliName(), count.total(),
-                count.trainable(), prunable);
+        return new RunRecord.ModelInfo(options.model.cliName(), description, options.layers.resolve().cliName(),
+                count.total(), count.trainable(), prunable);
     }
 
     private String title(TrainTestData data) {
@@ -209,10 +209,11 @@ public final class ExampleRun {
     }
 
     private String oneDnnNote() {
-        if (options.layers != LayerImpl.FAST) {
-            return "";
+        String auto = options.layers == LayerImpl.AUTO ? ", chosen by --layers auto" : "";
+        if (options.layers.resolve() != LayerImpl.FAST) {
+            return options.layers == LayerImpl.AUTO ? " (ND4J has no oneDNN" + auto + ")" : "";
         }
-        return LayerImpl.oneDnnAvailable() ? " (oneDNN)"
+        return LayerImpl.oneDnnAvailable() ? " (oneDNN" + auto + ")"
                 : " (WARNING: this ND4J build has no oneDNN, the fast layers are slow; use the linux-x86_64-onednn-avx2 "
                         + "classifier)";
     }

@@ -132,10 +132,10 @@ public final class Options {
                     + "(default: auto)")
     public String augment = "auto";
 
-    @Option(names = "--layers", converter = Converters.Layers.class, paramLabel = "standard|fast",
-            description = "convolution and batch-norm layers: DL4J's standard ones or rpg4j's fast ones "
-                    + "(default: ${DEFAULT-VALUE})")
-    public LayerImpl layers = LayerImpl.STANDARD;
+    @Option(names = "--layers", converter = Converters.Layers.class, paramLabel = "standard|fast|auto",
+            description = "convolution, batch-norm and ReLU layers: DL4J's standard ones, rpg4j's fast ones, or auto "
+                    + "= fast when ND4J has oneDNN (default: ${DEFAULT-VALUE})")
+    public LayerImpl layers = LayerImpl.AUTO;
 
     @Option(names = "--progress-every", paramLabel = "N",
             description = "iterations between progress lines (default: ${DEFAULT-VALUE})")

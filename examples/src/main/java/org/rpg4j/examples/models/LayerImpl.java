@@ -7,7 +7,9 @@ public enum LayerImpl {
     /** DL4J's own layers ({@link StandardLayers}). */
     STANDARD("standard"),
     /** rpg4j's layers on libnd4j's native (oneDNN) ops ({@link FastLayerKit}). */
-    FAST("fast");
+    FAST("fast"),
+    /** {@link #FAST} when the native backend has oneDNN, else {@link #STANDARD}. */
+    AUTO("auto");
 
     private final String cliName;
 
@@ -20,9 +22,17 @@ public enum LayerImpl {
         return cliName;
     }
 
-    /** @return the layer maker */
+    /** @return {@link #STANDARD} or {@link #FAST}; {@link #AUTO} decided by {@link #oneDnnAvailable()} */
+    public LayerImpl resolve() {
+        if (this != AUTO) {
+            return this;
+        }
+        return oneDnnAvailable() ? FAST : STANDARD;
+    }
+
+    /** @return the layer maker ({@link #AUTO} resolved first) */
     public LayerKit kit() {
-        return this == STANDARD ? StandardLayers.INSTANCE : FastLayerKit.INSTANCE;
+        return resolve() == STANDARD ? StandardLayers.INSTANCE : FastLayerKit.INSTANCE;
     }
 
     /** @return true if the native backend has oneDNN, which makes the fast layers fast */
@@ -31,7 +41,7 @@ public enum LayerImpl {
     }
 
     /**
-     * @param name {@code standard} or {@code fast} (case-insensitive)
+     * @param name {@code standard}, {@code fast} or {@code auto} (case-insensitive)
      * @return the implementation
      * @throws IllegalArgumentException naming the allowed values
      */
@@ -41,7 +51,7 @@ public enum LayerImpl {
                 return l;
             }
         }
-        throw new IllegalArgumentException("layers must be standard or fast; got " + name);
+        throw new IllegalArgumentException("layers must be standard, fast or auto; got " + name);
     }
 
     @Override
