@@ -3,12 +3,12 @@
 # synthetic data, a fixed number of iterations, and the throughput of the last progress window
 # (after the first iterations, which include JIT and workspace warm-up).
 #
-#   examples/measure-speed.sh [standard|fast] [iterations]
+#   examples/measure-speed.sh [auto|standard|fast] [iterations]
 #
 # Run it on an otherwise idle machine: on two cores any concurrent build halves the numbers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-layers="${1:-standard}"
+layers="${1:-auto}"
 iterations="${2:-8}"
 window=$((iterations / 2))
 mvn -B -q -pl examples -am -DskipTests compile

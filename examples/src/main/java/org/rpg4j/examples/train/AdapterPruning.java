@@ -58,10 +58,12 @@ final class AdapterPruning implements PruningHook {
         UpdateCadence cadence = config.cadence();
         String rank = method == Method.RPG || method == Method.RPG_REG ? String.format(Locale.ROOT,
                 ", lambda %s, partialK %s", config.rankLoss().lambda(), config.rankLoss().partialK()) : "";
+        // update index R (0-based) is the first at the target density: the (R + 1)-th update; iterations
+        // are counted from 1 as in the progress lines
         return String.format(Locale.ROOT, "%s; target sparsity %.3f reached at update %d of %d (a topology update "
-                        + "every %d iterations, the last at iteration %d)%s", method.description(),
-                config.targetSparsity(), cadence.rampUpdates(), cadence.lastUpdateIndex() + 1, config.deltaT(),
-                cadence.iterationOfUpdate(cadence.lastUpdateIndex()), rank);
+                        + "every %d iterations, the last after iteration %d)%s", method.description(),
+                config.targetSparsity(), cadence.rampUpdates() + 1, cadence.lastUpdateIndex() + 1, config.deltaT(),
+                cadence.iterationOfUpdate(cadence.lastUpdateIndex()) + 1, rank);
     }
 
     @Override
