@@ -16,7 +16,7 @@ echo "model       batch  layers    img/s (iterations $((iterations - window + 1)
 for spec in "small-cnn 128" "resnet20 64" "resnet32 64" "resnet56 64" "vgg19 32"; do
   set -- $spec
   out="$(mktemp -d)"
-  line="$(mvn -B -q -pl examples exec:java -Dexec.args="--model $1 --dataset synthetic --method dense \
+  line="$(mvn -B -q -pl examples -am -DskipTests compile exec:java -Dexec.args="--model $1 --dataset synthetic --method dense \
       --layers $layers --batch-size $2 --subset $(( $2 * iterations )) --test-subset 64 \
       --max-iterations $iterations --progress-every $window --output $out" | grep "iter $iterations/" || true)"
   ips="$(sed -n 's/.*| \([0-9.]*\) img\/s |.*/\1/p' <<<"$line")"
