@@ -1,0 +1,135 @@
+package org.rpg4j.dl4j;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.util.ModelSerializer;
+import org.rpg4j.prune.PrunableTensor;
+import org.rpg4j.prune.Pruner;
+import org.rpg4j.prune.PruningConfig;
+import org.rpg4j.prune.PruningStateException;
+
+/**
+ * Entry points: attach RPG to a DL4J network, or restore a saved run.
+ *
+ * <pre>{@code
+ * Pruning pruning = Dl4jPruning.attach(net, PruningConfig.builder(0.95)
+ *         .totalIterations(epochs * itersPerEpoch).rankLoss(RankLoss.lambda(3.0).partialK(0.2)).build());
+ * net.fit(trainIterator, epochs);              // the user's loop stays as it is
+ * System.out.println(pruning.report());
+ * pruning.finish();                             // plain DL4J network, zeros in place
+ * }</pre>
+ *
+ * The pruner's iteration 0 is the network's first iteration after attach. Add further listeners with
+ * {@code addListeners}: {@code setListeners} drops rpg4j's listener (rpg4j puts it back at the next
+ * iteration with a warning, or fails if that iteration is a topology update).
+ */
+public final class Dl4jPruning {
+    private Dl4jPruning() {}
+
+    /** Same as {@code attach(net, config, PrunableLayers.defaults())}. */
+    public static Pruning attach(Model net, PruningConfig config) {
+        return attach(net, config, PrunableLayers.defaults());
+    }
+
+    /**
+     * Attaches RPG to an initialised network: finds the prunable weights, builds the initial masks
+     * (all kept for the default schedules), installs the hooks in the layer configurations and the
+     * listener. The network's configuration, weights and listeners are modified.
+     *
+     * @param net an initialised {@code MultiLayerNetwork} or {@code ComputationGraph}
+     * @param config the pruning run
+     * @param layers which layer configurations hold prunable weights
+     * @return the handle of the run
+     * @throws IllegalArgumentException if an argument is null, the network is of another type, it has
+     *     no prunable weight, layer names repeat, or a selected layer is unsupported under STRICT
+     * @throws IllegalStateException if the network is not initialised or already carries rpg4j hooks
+     */
+    public static Pruning attach(Model net, PruningConfig config, PrunableLayers layers) {
+        requireNonNull("config", config);
+        requireNonNull("layers", layers);
+        NetworkAdapter adapter = NetworkAdapter.of(net);
+        for (org.deeplearning4j.nn.api.Layer l : adapter.layers()) {
+            Layer conf = l.conf().getLayer();
+            if (HookInstaller.hasBoundHooks(conf)) {
+                throw new IllegalStateException("rpg4j is already attached to this network (layer '"
+                        + conf.getLayerName() + "'): attach once, or finish() the previous run first");
+            }
+            if (HookInstaller.hasHooks(conf)) {
+                throw new IllegalStateException("this network carries rpg4j hooks from a saved pruning run (layer '"
+                        + conf.getLayerName() + "'): continue it with Dl4jPruning.restore(...)");
+            }
+        }
+        LayerDiscovery.Result found = LayerDiscovery.discover(adapter, config, layers);
+        Pruner pruner = Pruner.create(config, tensors(found));
+        PruningRuntime runtime = new PruningRuntime(adapter, pruner, found, adapter.iterationCount());
+        pruner.initialise(runtime.weights());
+        runtime.start();
+        return new Pruning(runtime, config, found.unsupported());
+    }
+
+    /** Same as {@code restore(modelZip, PrunableLayers.defaults())}. */
+    public static Pruning restore(File modelZip) throws IOException {
+        return restore(modelZip, PrunableLayers.defaults());
+    }
+
+    /**
+     * Loads a network saved by {@link Pruning#save} (with its updater state) and continues its
+     * pruning run where it stopped.
+     *
+     * @param modelZip the saved model
+     * @param layers the registrations used when the run was attached
+     * @return the handle; {@link Pruning#network()} is the loaded network
+     * @throws PruningStateException if the pruning entries are missing, corrupt, or do not fit the network
+     * @throws IOException if the model cannot be read
+     */
+    public static Pruning restore(File modelZip, PrunableLayers layers) throws IOException {
+        requireNonNull("modelZip", modelZip);
+        PruningArchive.Saved saved = PruningArchive.read(modelZip);
+        Model net = PruningArchive.holdsGraph(modelZip) ? ModelSerializer.restoreComputationGraph(modelZip, true)
+                : ModelSerializer.restoreMultiLayerNetwork(modelZip, true);
+        return bind(net, saved, layers);
+    }
+
+    /**
+     * Continues the pruning run saved in {@code modelZip} on a network already loaded from it (for
+     * example with {@code ModelSerializer}); any rpg4j hooks it carries are replaced.
+     *
+     * @throws PruningStateException if the pruning entries are missing, corrupt, or do not fit the network
+     * @throws IllegalStateException if the network is attached to a live pruning run
+     */
+    public static Pruning restore(Model net, File modelZip, PrunableLayers layers) {
+        requireNonNull("modelZip", modelZip);
+        return bind(net, PruningArchive.read(modelZip), layers);
+    }
+
+    private static Pruning bind(Model net, PruningArchive.Saved saved, PrunableLayers layers) {
+        requireNonNull("layers", layers);
+        NetworkAdapter adapter = NetworkAdapter.of(net);
+        for (org.deeplearning4j.nn.api.Layer l : adapter.layers()) {
+            Layer conf = l.conf().getLayer();
+            if (HookInstaller.hasBoundHooks(conf)) {
+                throw new IllegalStateException("this network is attached to a live pruning run (layer '"
+                        + conf.getLayerName() + "'): use that Pruning handle");
+            }
+            HookInstaller.remove(conf);
+        }
+        LayerDiscovery.Result found = LayerDiscovery.discover(adapter, saved.config(), layers);
+        Pruner pruner = Pruner.restore(saved.config(), tensors(found), saved.state());
+        PruningRuntime runtime = new PruningRuntime(adapter, pruner, found, saved.iterationOffset());
+        runtime.start();
+        return new Pruning(runtime, saved.config(), found.unsupported());
+    }
+
+    private static List<PrunableTensor> tensors(LayerDiscovery.Result found) {
+        return found.bindings().stream().map(TensorBinding::tensor).toList();
+    }
+
+    private static void requireNonNull(String name, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+    }
+}
