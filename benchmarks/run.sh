@@ -7,6 +7,7 @@
 #                                #   the full SVD, the plot docs/performance-svd.png and its table
 #   benchmarks/run.sh full       # quick with longer measurements, then svd
 #
+# The jar is rebuilt when a pom or a source file is newer (shading the 250 MB jar takes 1-3 min).
 # Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options.
 # Results (JMH JSON and the console log) go to benchmarks/target/results/<time>-<profile>/.
 # Run it alone: on 2 cores any other process distorts the numbers. The load is printed before and
@@ -16,11 +17,16 @@ cd "$(dirname "$0")/.."
 profile=${1:-quick}
 case $profile in quick | svd | full) ;; *) echo "usage: $0 [quick|svd|full]" >&2; exit 2 ;; esac
 
-if [[ -z ${SKIP_BUILD:-} ]]; then
+jar=benchmarks/target/benchmarks.jar
+stale() {
+    [[ ! -f $jar ]] || [[ -n $(find pom.xml rpg-core rpg-dl4j benchmarks/pom.xml benchmarks/src \
+        \( -name pom.xml -o -name '*.java' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit) ]]
+}
+if [[ -z ${SKIP_BUILD:-} ]] && stale; then
+    echo "building $jar"
     mvn -B -q -o -pl benchmarks -am package -DskipTests \
         || mvn -B -q -pl benchmarks -am package -DskipTests
 fi
-jar=benchmarks/target/benchmarks.jar
 out=benchmarks/target/results/$(date -u +%Y%m%dT%H%M%SZ)-$profile
 mkdir -p "$out"
 exec > >(tee "$out/console.log") 2>&1
@@ -53,9 +59,15 @@ targets() { # the benchmarks behind the targets; $1 = measurement scale (1 quick
     # denominators: one training iteration at batch 128 (absent until the adapter and fast layers are merged)
     if java -cp "$jar" org.openjdk.jmh.Main -l | grep -q 'overhead.TrainingIterationBenchmark'; then
         jmh iteration 'overhead.TrainingIterationBenchmark' -f 1 -wi 2 -i $((2 * s)) \
-            -p layers=FAST -p model=RESNET20,RESNET32X2,VGG19
+            -p layers=FAST -p model=RESNET20,RESNET32X2,VGG19 -p pruning=NONE
+        # cross-check: the same ResNet-20 iteration with an rpg4j run attached (hot path only)
+        jmh iteration-rpg 'overhead.TrainingIterationBenchmark' -f 1 -wi 2 -i $((2 * s)) \
+            -p layers=FAST -p model=RESNET20 -p pruning=RPG
+        # DL4J's standard layers: ResNet-20 in the quick profile (12 s an iteration), all models in full
+        local standard=RESNET20
+        [[ $s -gt 1 ]] && standard=RESNET20,RESNET32X2,VGG19
         jmh iteration-standard 'overhead.TrainingIterationBenchmark' -f 1 -wi 1 -i $((1 * s)) \
-            -p layers=STANDARD -p model=RESNET20
+            -p layers=STANDARD -p model=$standard
     fi
     echo
     echo "=== targets (issue 6), from this run only:"

@@ -22,7 +22,7 @@ import org.rpg4j.rank.AdversarialRankLoss;
  * {@link SvdBenchmark}'s decomposition costs inside the whole operation.
  *
  * <p>Timed region: one {@link AdversarialRankLoss#compute} on a float32 {@code [out, rest]}
- * matrix: validation, double copy and normalisation, Gram matrix, LAPACK dsyev, choice of k, the
+ * matrix: validation, double copy and normalisation, Gram matrix, LAPACK dsyevd, choice of k, the
  * projection onto the narrower eigenvector block, the gradient and its cast back to float32.
  */
 @BenchmarkMode(Mode.AverageTime)

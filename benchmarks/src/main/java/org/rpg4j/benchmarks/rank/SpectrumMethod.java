@@ -56,8 +56,8 @@ public enum SpectrumMethod {
         }
     },
     /**
-     * rpg-core's route ({@code org.rpg4j.rank.GramEigen}): double copy, Gram matrix of the smaller
-     * side by gemm, LAPACK dsyev (QR iteration) through ND4J.
+     * Double copy, Gram matrix of the smaller side by gemm, LAPACK dsyev (QR iteration) through
+     * ND4J's {@code Lapack}: rpg-core's first route.
      */
     GRAM_SYEV {
         @Override
@@ -72,7 +72,10 @@ public enum SpectrumMethod {
             return new Spectrum(values.toDoubleVector(), gram, left);
         }
     },
-    /** As {@link #GRAM_SYEV} with LAPACK dsyevd (divide and conquer) through OpenBLAS directly. */
+    /**
+     * As {@link #GRAM_SYEV} with LAPACK dsyevd (divide and conquer) through OpenBLAS directly:
+     * rpg-core's route ({@code org.rpg4j.rank.GramEigen}).
+     */
     GRAM_SYEVD {
         @Override
         public Spectrum decompose(INDArray a, int expectedK) {

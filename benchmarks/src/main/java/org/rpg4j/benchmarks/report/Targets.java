@@ -80,6 +80,11 @@ public final class Targets {
         ratio(name, 100.0 * mask.get().millis() / iteration.get().millis(), 3.0,
                 String.format(Locale.ROOT, "(%s ms / %s ms)", SvdPlot.format(mask.get().millis()),
                         SvdPlot.format(iteration.get().millis())), true);
+        results.find("TrainingIterationBenchmark.fit", "model", "RESNET20", "layers", "FAST", "pruning", "RPG")
+                .ifPresent(attached -> ratio("cross-check: ResNet-20 iteration with rpg4j attached, extra time",
+                        100.0 * (attached.millis() - iteration.get().millis()) / iteration.get().millis(), 3.0,
+                        String.format(Locale.ROOT, "(%s ms vs %s ms; noise about +-5 %%)",
+                                SvdPlot.format(attached.millis()), SvdPlot.format(iteration.get().millis())), false));
     }
 
     private void topologyUpdate() {
@@ -104,7 +109,7 @@ public final class Targets {
     }
 
     private Optional<Result> iteration(String model, String layers) {
-        return results.find("TrainingIterationBenchmark.fit", "model", model, "layers", layers);
+        return results.find("TrainingIterationBenchmark.fit", "model", model, "layers", layers, "pruning", "NONE");
     }
 
     private void ratio(String name, double percent, double limitPercent, String detail, boolean isTarget) {
