@@ -59,7 +59,7 @@ public record TruncationCheck(int k, double loss) {
         for (int i = 0; i < order.length; i++) {
             descending[i] = Math.max(0.0, spectrum.energies()[order[i]]) / total;
         }
-        int side = (int) Math.min(a.rows(), a.columns());
+        int side = Math.min(a.rows(), a.columns());
         int k = truncationRank(descending, side, partialK);
         if (spectrum.vectors() == null) {
             double kept = 0;
