@@ -11,10 +11,11 @@ import java.util.List;
  * <ul>
  *   <li>{@link #RESNET20}: CIFAR ResNet-20 (He et al. 2016, section 4.2): 3x3 stem with 16
  *       channels, three stages of 3 basic blocks with 16, 32, 64 channels, a 1x1 projection where
- *       a stage starts with stride 2; 21 convolutions, 270,410 conv weights, fc 64 x 10.
+ *       a stage starts with stride 2; 21 convolutions and fc 64 x 10, 22 tensors, 270,896 weights.
  *   <li>{@link #RESNET32X2}: CIFAR ResNet-32 with doubled width (32, 64, 128 channels), as in the
- *       RPG authors' CIFAR runs; 33 convolutions, fc 128 x 10.
- *   <li>{@link #VGG19}: CIFAR VGG-19 (16 3x3 convolutions 64-64-128-128-256x4-512x8), fc 512 x 10.
+ *       RPG authors' CIFAR runs; 33 convolutions and fc 128 x 10, 34 tensors, 1,855,584 weights.
+ *   <li>{@link #VGG19}: CIFAR VGG-19 (16 3x3 convolutions 64-64-128-128-256x4-512x8) and fc 512 x 10,
+ *       17 tensors, 20,024,000 weights.
  *   <li>{@link #RESNET50}: torchvision ResNet-50 (bottleneck, ImageNet): 53 convolutions and the
  *       fc 2048 x 1000, 54 tensors, 25,502,912 weights.
  * </ul>

@@ -26,7 +26,7 @@ import org.rpg4j.regrow.TopologyUpdate;
 
 /**
  * One topology update on rpg-core's primitive entry point, for the prunable tensors of ResNet-20
- * (22 tensors, 271k weights) and ResNet-50 (54 tensors, 25,502,912 weights).
+ * (22 tensors, 270,896 weights) and ResNet-50 (54 tensors, 25,502,912 weights).
  *
  * <p>State: mid-ramp. Masks from an earlier prune to density 0.5 (masked weights 0); this update
  * re-thresholds to density 0.4 with drop fraction 0.2 and gradient regrowth, one global threshold
