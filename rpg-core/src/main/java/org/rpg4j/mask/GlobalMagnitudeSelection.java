@@ -29,13 +29,17 @@ import org.slf4j.LoggerFactory;
  * {@code floor_l = N_l - floor(maxSparsity[l] * N_l)}. The global cut is found by water-filling:
  * a tensor that would keep fewer than {@code floor_l} under the cut is held at its cap (it keeps
  * its own {@code floor_l} largest magnitudes) and the remaining keep budget
- * {@code (N - kk + 1) - sum of floors of held tensors} is re-cut over the other tensors; repeated
- * until no further tensor is held. The total kept count is then exactly {@code N - kk + 1}, unless
- * the floors alone exceed it (then each held tensor keeps its floor and the others keep nothing).
+ * {@code target - sum of floors of held tensors} is re-cut over the other tensors (target =
+ * {@code N - kk + 1}, or {@code N} when {@code kk == 0}); repeated until no further tensor is held.
+ * Equivalently: weights are pruned in increasing order of {@code |w|} (ties: higher flat index
+ * first), skipping tensors that have reached their cap, until {@code N - target} are pruned. The
+ * total kept count is exactly the target unless the floors alone exceed it (then every capped
+ * tensor keeps its floor and the uncapped ones keep nothing).
  *
- * <p>Time O(N) per round (three passes computing int keys: two histograms and one marking pass; at
- * most one round per capped tensor); memory: the returned masks, an int array the size of the
- * largest tensor and a 256 KiB histogram. At most {@link Integer#MAX_VALUE} weights in total.
+ * <p>Time O(N) per round (at most one round per capped tensor): three passes that recompute int
+ * keys of {@code |w|} chunk by chunk (two radix histograms, one marking pass), with the tensors
+ * split into groups that run in parallel on the common fork-join pool. Memory: the returned masks
+ * plus small per-group buffers. At most {@link Integer#MAX_VALUE} weights in total.
  */
 public final class GlobalMagnitudeSelection {
     private static final Logger LOG = LoggerFactory.getLogger(GlobalMagnitudeSelection.class);

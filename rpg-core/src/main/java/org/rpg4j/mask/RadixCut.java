@@ -7,8 +7,9 @@ import java.util.concurrent.ForkJoinPool;
 /**
  * Exact top-{@code count} selection over one or more float arrays in O(n): order-preserving int
  * keys ({@link SelectionKeys}), a two-level radix selection (16 high bits, then 16 low bits) that
- * finds the key of the count-th largest value, a marking pass, and a short pass that takes the
- * ties at the cut in index order. No sorting, no boxing; the inner loops are branch-light.
+ * finds the key of the count-th largest value, a marking pass that also counts the keys equal to
+ * the cut per chunk, and a short pass over the chunks holding such ties that takes the needed ones
+ * in index order. No sorting, no boxing; the inner loops are branch-light.
  *
  * <p>Order: larger keys first; among equal keys the lower flat index first, the arrays read as one
  * concatenation in order. Several arrays are split into contiguous groups of similar size that run
@@ -70,7 +71,7 @@ final class RadixCut {
         if (count == 0 || count == eligible) {
             // count == 0: nothing is above MAX_VALUE; count == eligible: every eligible key is above INELIGIBLE
             int cut = count == 0 ? Integer.MAX_VALUE : SelectionKeys.INELIGIBLE;
-            scan.mark(cut, out, selected, new long[keys.arrays()]);
+            scan.mark(cut, out, selected, new int[keys.arrays()][]);
             return count == 0 ? SelectionKeys.INELIGIBLE : scan.minimumSelected(out);
         }
         int high = BINS - 1;
@@ -85,10 +86,10 @@ final class RadixCut {
             above += histogram[low--];
         }
         int cut = highBits | low;
-        long[] equal = new long[keys.arrays()];
-        scan.mark(cut, out, selected, equal);
         // 'above' keys are strictly greater than the cut; the rest come from its ties, lowest index first
-        scan.takeTies(cut, count - above, equal, out, selected);
+        int[][] tiesPerChunk = new int[keys.arrays()][];
+        scan.mark(cut, out, selected, tiesPerChunk);
+        scan.takeTies(cut, count - above, tiesPerChunk, out, selected);
         return cut;
     }
 
@@ -122,7 +123,7 @@ final class RadixCut {
 
     /** Pass 1: histogram of the 16 high key bits; bin 0 holds only ineligible keys. */
     private int[] histogramHigh() {
-        return groups.parallelStream().map(g -> {
+        return inGroups(g -> {
             // two interleaved halves break the dependency chain of repeated increments of one bin
             int[] h = new int[2 * BINS];
             int[] chunk = reuse ? null : new int[CHUNK];
@@ -149,12 +150,12 @@ final class RadixCut {
                 h[b] += h[BINS + b];
             }
             return h;
-        }).reduce(RadixCut::sum).orElseThrow();
+        }).stream().reduce(RadixCut::sum).orElseThrow();
     }
 
     /** Pass 2: histogram of the 16 low bits of the keys whose high bits are {@code highBits}. */
     private int[] histogramLow(int highBits) {
-        return groups.parallelStream().map(g -> {
+        return inGroups(g -> {
             int[] h = new int[BINS];
             int[] chunk = reuse ? null : new int[CHUNK];
             for (int a = g[0]; a < g[1]; a++) {
@@ -172,7 +173,34 @@ final class RadixCut {
                 }
             }
             return h;
-        }).reduce(RadixCut::sum).orElseThrow();
+        }).stream().reduce(RadixCut::sum).orElseThrow();
+    }
+
+    /**
+     * Runs {@code task} on every group in parallel and returns the results in group order; an
+     * exception is rethrown as thrown (not wrapped by the pool), the first group's if several fail.
+     */
+    private <T> List<T> inGroups(java.util.function.Function<int[], T> task) {
+        int count = groups.size();
+        Object[] results = new Object[count];
+        RuntimeException[] errors = new RuntimeException[count];
+        java.util.stream.IntStream.range(0, count).parallel().forEach(i -> {
+            try {
+                results[i] = task.apply(groups.get(i));
+            } catch (RuntimeException e) {
+                errors[i] = e;
+            }
+        });
+        List<T> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            if (errors[i] != null) {
+                throw errors[i];
+            }
+            @SuppressWarnings("unchecked")
+            T result = (T) results[i];
+            list.add(result);
+        }
+        return list;
     }
 
     private static int[] sum(int[] x, int[] y) {
@@ -182,54 +210,62 @@ final class RadixCut {
         return x;
     }
 
-    /** Pass 3: {@code out = key > cut}; counts per array the selected and the keys equal to the cut. */
-    private void mark(int cut, boolean[][] out, long[] selected, long[] equal) {
-        groups.parallelStream().forEach(g -> {
+    /**
+     * Pass 3: {@code out = key > cut}; counts per array the selected keys and, per chunk, the keys
+     * equal to the cut.
+     */
+    private void mark(int cut, boolean[][] out, long[] selected, int[][] tiesPerChunk) {
+        inGroups(g -> {
             int[] chunk = reuse ? null : new int[CHUNK];
             for (int a = g[0]; a < g[1]; a++) {
                 int n = keys.length(a);
+                if (n < 0) {
+                    continue;
+                }
                 boolean[] o = out[a];
                 long above = 0;
-                long ties = 0;
-                for (int from = 0; from < n; from += CHUNK) {
+                int[] ties = new int[(n + CHUNK - 1) / CHUNK];
+                for (int from = 0, c = 0; from < n; from += CHUNK, c++) {
                     int to = Math.min(n, from + CHUNK);
                     int[] s = keysOf(a, from, to, chunk, false);
                     int shift = reuse ? 0 : -from;
+                    int equal = 0;
                     for (int p = from; p < to; p++) {
                         int k = s[p + shift];
                         o[p] = k > cut;
                         // branch-free count: the sign of cut - k in 64 bits
                         above += ((long) cut - k) >>> 63;
                         if (k == cut) {
-                            ties++;
+                            equal++;
                         }
                     }
+                    ties[c] = equal;
                 }
-                if (n >= 0) {
-                    selected[a] = above;
-                    equal[a] = ties;
-                }
+                selected[a] = above;
+                tiesPerChunk[a] = ties;
             }
+            return null;
         });
     }
 
-    /** Pass 4 (short): selects the first {@code ties} keys equal to the cut, in array and index order. */
-    private void takeTies(int cut, long ties, long[] equal, boolean[][] out, long[] selected) {
+    /** Pass 4 (short): selects the first {@code needed} keys equal to the cut, scanning only chunks holding some. */
+    private void takeTies(int cut, long needed, int[][] tiesPerChunk, boolean[][] out, long[] selected) {
         int[] chunk = reuse ? null : new int[CHUNK];
-        for (int a = 0; a < keys.arrays() && ties > 0; a++) {
-            int n = keys.length(a);
-            if (n < 0 || equal[a] == 0) {
-                continue;
-            }
-            for (int from = 0; from < n && ties > 0; from += CHUNK) {
-                int to = Math.min(n, from + CHUNK);
+        for (int a = 0; a < out.length && needed > 0; a++) {
+            int[] ties = tiesPerChunk[a];
+            for (int c = 0; ties != null && c < ties.length && needed > 0; c++) {
+                if (ties[c] == 0) {
+                    continue;
+                }
+                int from = c * CHUNK;
+                int to = Math.min(keys.length(a), from + CHUNK);
                 int[] s = keysOf(a, from, to, chunk, false);
                 int shift = reuse ? 0 : -from;
-                for (int p = from; p < to && ties > 0; p++) {
+                for (int p = from; p < to && needed > 0; p++) {
                     if (s[p + shift] == cut) {
                         out[a][p] = true;
                         selected[a]++;
-                        ties--;
+                        needed--;
                     }
                 }
             }

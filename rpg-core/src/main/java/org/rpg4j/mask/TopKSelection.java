@@ -8,8 +8,8 @@ package org.rpg4j.mask;
  * {@code count} positions are selected even when ties straddle the cut. {@code -0.0} and
  * {@code 0.0} are equal; infinities are ordinary values; a NaN anywhere in the scores is rejected.
  *
- * <p>Time O(n): one pass computing int keys, two histogram passes, one marking pass; memory an
- * int array of n keys and a 256 KiB histogram.
+ * <p>Time O(n): one pass computing int keys, two radix histogram passes, one marking pass (runs
+ * in the calling thread); memory an int array of n keys and 768 KiB of histograms.
  */
 public final class TopKSelection {
     private TopKSelection() {

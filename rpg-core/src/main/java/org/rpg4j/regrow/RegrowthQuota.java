@@ -24,8 +24,8 @@ public record RegrowthQuota(int size, int keepCount, int growCount, double dropF
             throw new IllegalArgumentException("size must be >= 1, got " + size);
         }
         if (keepCount < 0 || growCount < 0 || (long) keepCount + growCount > size) {
-            throw new IllegalArgumentException("keepCount and growCount must be >= 0 with keepCount + growCount <= size ("
-                    + size + "), got keepCount=" + keepCount + ", growCount=" + growCount);
+            throw new IllegalArgumentException("keepCount and growCount must be >= 0 with keepCount + growCount "
+                    + "<= size (" + size + "), got keepCount=" + keepCount + ", growCount=" + growCount);
         }
         checkFraction(dropFraction);
     }

@@ -41,7 +41,8 @@ public final class TopologyUpdate {
     }
 
     /**
-     * Runs one topology update. Nothing passed in is modified.
+     * Runs one topology update. Nothing passed in is modified, except that {@code random} is
+     * advanced by one {@link SplittableRandom#split()} per tensor.
      *
      * @param weights one flat array per tensor (C order of its logical shape), all finite
      * @param currentMasks the masks before the update, one per tensor, same lengths
@@ -75,15 +76,11 @@ public final class TopologyUpdate {
                 : LayerBudgets.select(budget, weights, currentMasks, shapes, globalDensity.getAsDouble(), maxSparsity);
         int tensors = weights.length;
         boolean[][] post = new boolean[tensors][];
-        SplittableRandom[] streams = new SplittableRandom[tensors];
         for (int l = 0; l < tensors; l++) {
             post[l] = stationary ? currentMasks[l].clone() : threshold.masks()[l];
-            streams[l] = random.split();
         }
-        // Layers are independent (each has its own split random stream): run them in parallel.
-        LayerOutcome[] outcomes = new LayerOutcome[tensors];
-        IntStream.range(0, tensors).parallel().forEach(l -> outcomes[l] = updateLayer(l, weights[l],
-                currentMasks[l], post[l], denseScores[l], stationary, dropFraction, regrowth, streams[l]));
+        LayerOutcome[] outcomes = updateLayers(weights, currentMasks, post, denseScores, stationary, dropFraction,
+                regrowth, random);
         boolean[][] next = new boolean[tensors][];
         boolean[][] weightKeep = new boolean[tensors][];
         List<LayerUpdate> layers = new ArrayList<>(tensors);
@@ -96,10 +93,43 @@ public final class TopologyUpdate {
         }
         TopologyUpdateResult result = new TopologyUpdateResult(post, next, weightKeep, layers,
                 stationary ? OptionalDouble.empty() : threshold.threshold(), survivorsTotal, stationary);
-        LOG.debug("topology update: stationary={}, density={}, dropFraction={}, survivors={}, kept={}, grown={}, "
-                        + "grownFromPruned={}", stationary, globalDensity, dropFraction, survivorsTotal,
-                result.totalKept(), result.totalGrown(), result.totalGrownFromPruned());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("topology update: stationary={}, density={}, dropFraction={}, survivors={}, kept={}, grown={}, "
+                            + "grownFromPruned={}", stationary, globalDensity, dropFraction, survivorsTotal,
+                    result.totalKept(), result.totalGrown(), result.totalGrownFromPruned());
+        }
         return result;
+    }
+
+    /**
+     * Drop and grow of every layer. Layers are independent, each with its own split of
+     * {@code random} (split in layer order), so they run in parallel with a deterministic result.
+     */
+    private static LayerOutcome[] updateLayers(float[][] weights, boolean[][] currentMasks, boolean[][] post,
+                                               float[][] denseScores, boolean stationary, double dropFraction,
+                                               Regrowth regrowth, SplittableRandom random) {
+        int tensors = weights.length;
+        SplittableRandom[] streams = new SplittableRandom[tensors];
+        for (int l = 0; l < tensors; l++) {
+            streams[l] = random.split();
+        }
+        LayerOutcome[] outcomes = new LayerOutcome[tensors];
+        RuntimeException[] errors = new RuntimeException[tensors];
+        IntStream.range(0, tensors).parallel().forEach(l -> {
+            try {
+                outcomes[l] = updateLayer(l, weights[l], currentMasks[l], post[l], denseScores[l], stationary,
+                        dropFraction, regrowth, streams[l]);
+            } catch (RuntimeException e) {
+                errors[l] = e;
+            }
+        });
+        // rethrow as thrown (not wrapped by the pool), and the first layer's error whatever the thread timing
+        for (RuntimeException e : errors) {
+            if (e != null) {
+                throw e;
+            }
+        }
+        return outcomes;
     }
 
     private record LayerOutcome(boolean[] newMask, boolean[] weightKeep, LayerUpdate summary) {

@@ -42,9 +42,14 @@ final class UpdateInputs {
         if (!(dropFraction >= 0 && dropFraction <= 1)) {
             throw new IllegalArgumentException("dropFraction must be in [0, 1], got " + dropFraction);
         }
-        if (regrowth == null || random == null || budget == null) {
-            throw new IllegalArgumentException("regrowth, random and budget must not be null, got regrowth="
-                    + regrowth + ", random=" + random + ", budget=" + budget);
+        if (regrowth == null) {
+            throw new IllegalArgumentException("regrowth must not be null (for example RegrowthKind.GRADIENT.regrowth())");
+        }
+        if (random == null) {
+            throw new IllegalArgumentException("random must not be null (a SplittableRandom seeded for this update)");
+        }
+        if (budget == null) {
+            throw new IllegalArgumentException("budget must not be null, one of GLOBAL, UNIFORM, ERK");
         }
         if (maxSparsity != null && maxSparsity.length != weights.length) {
             throw new IllegalArgumentException("maxSparsity must be null or hold one cap per tensor ("

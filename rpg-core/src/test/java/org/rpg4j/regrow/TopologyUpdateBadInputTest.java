@@ -25,6 +25,8 @@ class TopologyUpdateBadInputTest {
 
     private static void assertRejected(Executable call, String... fragments) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().startsWith(fragments[0]), "message '" + e.getMessage() + "' must start with the "
+                + "parameter name '" + fragments[0] + "' (and not be wrapped by a thread pool)");
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");
         }

@@ -61,8 +61,8 @@ class TopologyUpdateTest {
             double f = 0.3 * rnd.nextDouble();
             LayerBudget budget = LayerBudget.values()[trial % 3];
             Layers copy = in.copy();
-            TopologyUpdateResult r = TopologyUpdate.apply(in.weights, in.masks, in.scores, OptionalDouble.of(density), f,
-                    GRADIENT, new SplittableRandom(trial), budget, in.shapes, null);
+            TopologyUpdateResult r = TopologyUpdate.apply(in.weights, in.masks, in.scores,
+                    OptionalDouble.of(density), f, GRADIENT, new SplittableRandom(trial), budget, in.shapes, null);
             TopologyUpdateResult again = TopologyUpdate.apply(in.weights, in.masks, in.scores,
                     OptionalDouble.of(density), f, GRADIENT, new SplittableRandom(trial + 1), budget, in.shapes, null);
             in.assertEqualTo(copy);
@@ -71,6 +71,11 @@ class TopologyUpdateTest {
                 boolean[] next = r.newMasks()[l];
                 assertArrayEquals(next, again.newMasks()[l], "deterministic");
                 int n = post.length;
+                if (budget == LayerBudget.GLOBAL && r.threshold().getAsDouble() > 0) {
+                    for (int i = 0; i < n; i++) {
+                        assertTrue(!post[i] || in.masks[l][i], "a positive threshold keeps only active weights");
+                    }
+                }
                 int survivors = (int) MaskArrays.count(post);
                 double s = (double) (n - survivors) / n;
                 assertEquals(s, r.layers().get(l).layerSparsity(), 0.0);

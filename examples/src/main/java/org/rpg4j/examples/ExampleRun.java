@@ -1,0 +1,231 @@
+package org.rpg4j.examples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.rpg4j.examples.cli.Options;
+import org.rpg4j.examples.data.Augmentation;
+import org.rpg4j.examples.data.BatchAssembler;
+import org.rpg4j.examples.data.DataSources;
+import org.rpg4j.examples.data.Normalization;
+import org.rpg4j.examples.data.TrainTestData;
+import org.rpg4j.examples.models.LayerImpl;
+import org.rpg4j.examples.models.NetworkSettings;
+import org.rpg4j.examples.models.ParameterCount;
+import org.rpg4j.examples.results.MachineInfo;
+import org.rpg4j.examples.results.Plots;
+import org.rpg4j.examples.results.ResultsCsv;
+import org.rpg4j.examples.results.ResultsJson;
+import org.rpg4j.examples.results.RunRecord;
+import org.rpg4j.examples.train.CosineWarmupSchedule;
+import org.rpg4j.examples.train.HeavyBallSgd;
+import org.rpg4j.examples.train.LayerStat;
+import org.rpg4j.examples.train.PruningHook;
+import org.rpg4j.examples.train.PruningHooks;
+import org.rpg4j.examples.train.PruningSettings;
+import org.rpg4j.examples.train.Trainer;
+import org.rpg4j.examples.train.TrainingHistory;
+import org.rpg4j.examples.train.TrainingPlan;
+import org.rpg4j.examples.train.WeightInspector;
+
+/**
+ * One run of the examples, from options to output directory: load the data, build the network,
+ * attach pruning, train, then write {@code results.json}, {@code metrics.csv}, {@code layers.csv},
+ * {@code model.zip} and the plots.
+ */
+public final class ExampleRun {
+    private static final int SPECTRA_LAYERS = 4;
+
+    private final Options options;
+    private final List<String> commandLine;
+    private final Consumer<String> out;
+
+    /**
+     * @param options parsed options
+     * @param commandLine the arguments as given, for results.json
+     * @param out where progress and summaries go
+     */
+    public ExampleRun(Options options, List<String> commandLine, Consumer<String> out) {
+        this.options = options;
+        this.commandLine = List.copyOf(commandLine);
+        this.out = out;
+    }
+
+    /**
+     * @return the record written to the output directory
+     * @throws IOException if data cannot be read or results cannot be written
+     * @throws IllegalArgumentException naming an invalid option
+     */
+    public RunRecord run() throws IOException {
+        long start = System.nanoTime();
+        MachineInfo machineAtStart = MachineInfo.current();
+        TrainTestData data = loadData();
+        Normalization normalization = Normalization.of(data.train());
+        Augmentation augmentation = augmentation(data);
+        TrainingPlan plan = TrainingPlan.of(data.train().size(), options.epochs, options.batchSize,
+                options.maxIterations, options.progressEvery, options.evalBatchSize, options.seed);
+        CosineWarmupSchedule schedule = new CosineWarmupSchedule(options.lr, warmupIterations(plan),
+                plan.totalIterations());
+        ComputationGraph net = options.model.build(options.width, options.shortcut, new NetworkSettings(
+                data.train().channels(), data.train().height(), data.train().width(), data.train().numClasses(),
+                new HeavyBallSgd(schedule, options.momentum), options.weightDecay, options.layers.kit(),
+                options.seed));
+        PruningHook pruning = PruningHooks.attach(options.method, net, pruningSettings(), plan.totalIterations());
+        Path dir = outputDirectory(data);
+        Files.createDirectories(dir);
+        RunRecord.ModelInfo model = modelInfo(net);
+        printHeader(data, augmentation, plan, schedule, model, pruning, dir, machineAtStart);
+
+        TrainingHistory history = new Trainer(net, new BatchAssembler(data.train(), normalization, augmentation,
+                options.labelSmoothing), new BatchAssembler(data.test(), normalization, Augmentation.NONE, 0.0), plan,
+                schedule, pruning, out).run();
+
+        List<LayerStat> finalLayers = WeightInspector.inspect(net, true);
+        Map<String, double[]> spectra = spectra(net);
+        pruning.save(net, dir.resolve("model.zip"));
+        RunRecord record = new RunRecord(title(data), commandLine, options.asMap(), new RunRecord.DataInfo(
+                data.name(), data.source(), data.synthetic(), data.train().size(), data.test().size(),
+                augmentation.toString(), normalization.toString()), model, options.method.cliName(),
+                options.method.description(), pruning.configJson().orElse(null), pruning.reportJson().orElse(null),
+                plan, history, finalLayers, spectra, (System.nanoTime() - start) / 1e9, MachineInfo.current());
+        write(record, dir, pruning);
+        printFooter(record, pruning, dir);
+        return record;
+    }
+
+    private TrainTestData loadData() throws IOException {
+        TrainTestData data = DataSources.load(options.dataset, options.dataDir, options.model.nativeChannels(),
+                options.model.nativeSide(), options.seed);
+        if (options.subset < 0 || options.testSubset < 0) {
+            throw new IllegalArgumentException("--subset and --test-subset must be >= 0 (0 = all), got "
+                    + options.subset + " and " + options.testSubset);
+        }
+        int train = options.subset > 0 ? options.subset : Integer.MAX_VALUE;
+        int test = options.testSubset > 0 ? options.testSubset : Integer.MAX_VALUE;
+        return data.head(train, test);
+    }
+
+    private Augmentation augmentation(TrainTestData data) {
+        return switch (options.augment) {
+            case "none" -> Augmentation.NONE;
+            case "crop-flip" -> Augmentation.CROP_FLIP;
+            default -> data.train().channels() == 3 && data.train().height() == 32 ? Augmentation.CROP_FLIP
+                    : Augmentation.NONE;
+        };
+    }
+
+    private long warmupIterations(TrainingPlan plan) {
+        if (!(options.warmupEpochs >= 0) || Double.isInfinite(options.warmupEpochs)) {
+            throw new IllegalArgumentException("--warmup-epochs must be finite and >= 0, got " + options.warmupEpochs);
+        }
+        long warmup = Math.round(options.warmupEpochs * plan.iterationsPerEpoch());
+        return Math.min(warmup, plan.totalIterations() - 1);
+    }
+
+    private PruningSettings pruningSettings() {
+        return new PruningSettings(options.sparsity, options.lambda, options.partialK, options.deltaT,
+                options.rampEnd, options.updateEnd, options.alpha, options.seed);
+    }
+
+    private Path outputDirectory(TrainTestData data) {
+        if (options.output != null) {
+            return options.output.toAbsolutePath();
+        }
+        String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String method = options.method.prunes()
+                ? options.method.cliName() + Math.round(100 * options.sparsity) : options.method.cliName();
+        return Path.of("results", options.model.cliName() + "-" + data.name() + "-" + method + "-" + time)
+                .toAbsolutePath();
+    }
+
+    private RunRecord.ModelInfo modelInfo(ComputationGraph net) {
+        ParameterCount count = ParameterCount.of(net);
+        long prunable = WeightInspector.prunableWeights(net).stream().mapToLong(w -> w.weight().length()).sum();
+        String description = options.model.cliName() + (options.width > 1 ? " x" + options.width : "")
+                + (options.model.cliName().startsWith("resnet") ? ", option-" + options.shortcut + " shortcuts" : "");
+        return new RunRecord.ModelInfo(options.model.cliName(), description, options.layers.resolve().cliName(),
+                count.total(), count.trainable(), prunable);
+    }
+
+    private String title(TrainTestData data) {
+        String method = options.method.prunes() ? String.format(Locale.ROOT, "%s at %.0f %% sparsity",
+                options.method.cliName(), 100 * options.sparsity) : "dense";
+        return options.model.cliName() + (options.width > 1 ? " x" + options.width : "") + " on " + data.name()
+                + ", " + method;
+    }
+
+    /** Singular values of up to four prunable layers spread over the network (first, last and between). */
+    private static Map<String, double[]> spectra(ComputationGraph net) {
+        List<WeightInspector.NamedWeight> weights = WeightInspector.prunableWeights(net);
+        Map<String, double[]> spectra = new LinkedHashMap<>();
+        int n = weights.size();
+        for (int i = 0; i < SPECTRA_LAYERS && n > 0; i++) {
+            WeightInspector.NamedWeight w = weights.get((int) Math.round(i * (n - 1) / (SPECTRA_LAYERS - 1.0)));
+            spectra.putIfAbsent(w.name(), WeightInspector.singularValues(w.weight()));
+        }
+        return spectra;
+    }
+
+    private static void write(RunRecord record, Path dir, PruningHook pruning) throws IOException {
+        ResultsJson.write(record, dir.resolve("results.json"));
+        ResultsCsv.writeEpochs(record, dir.resolve("metrics.csv"));
+        ResultsCsv.writeLayers(record.finalLayers(), dir.resolve("layers.csv"));
+        Plots.accuracyAndSparsity(record, dir.resolve("accuracy_sparsity.png"));
+        Plots.layerRanks(record.title(), record.finalLayers(), dir.resolve("layer_rank.png"));
+        Plots.spectra(record.title(), record.spectra(), dir.resolve("spectra.png"));
+        if (pruning.reportTable().isPresent()) {
+            Files.writeString(dir.resolve("pruning_report.txt"), pruning.reportTable().get());
+        }
+    }
+
+    private void printHeader(TrainTestData data, Augmentation augmentation, TrainingPlan plan,
+                             CosineWarmupSchedule schedule, RunRecord.ModelInfo model, PruningHook pruning, Path dir,
+                             MachineInfo machine) {
+        out.accept("rpg4j examples: " + title(data));
+        out.accept("  data:     " + data.train() + " / test " + data.test().size() + " images; from " + data.source());
+        if (data.synthetic()) {
+            out.accept("  NOTE:     synthetic data: accuracies say nothing about real data sets");
+        }
+        out.accept("  augment:  " + augmentation + (options.labelSmoothing > 0 ? "; label smoothing "
+                + options.labelSmoothing : ""));
+        out.accept(String.format(Locale.ROOT, "  model:    %s, %,d trainable parameters (%,d in DL4J incl. BN "
+                + "running stats), %,d prunable; %s layers%s", model.description(), model.trainableParameters(),
+                model.totalParameters(), model.prunableParameters(), model.layers(), oneDnnNote()));
+        out.accept("  method:   " + pruning.description());
+        out.accept(String.format(Locale.ROOT, "  training: %d epochs x %d iterations of %d images = %d iterations; "
+                        + "SGD momentum %.2f (heavy ball), weight decay %.1e, %s", plan.epochs(),
+                plan.iterationsPerEpoch(), plan.batchSize(), plan.totalIterations(), options.momentum,
+                options.weightDecay, schedule));
+        out.accept("  machine:  " + machine.summary());
+        out.accept("  output:   " + dir);
+    }
+
+    private String oneDnnNote() {
+        String auto = options.layers == LayerImpl.AUTO ? ", chosen by --layers auto" : "";
+        if (options.layers.resolve() != LayerImpl.FAST) {
+            return options.layers == LayerImpl.AUTO ? " (ND4J has no oneDNN" + auto + ")" : "";
+        }
+        return LayerImpl.oneDnnAvailable() ? " (oneDNN" + auto + ")"
+                : " (WARNING: this ND4J build has no oneDNN, the fast layers are slow; use the linux-x86_64-onednn-avx2 "
+                        + "classifier)";
+    }
+
+    private void printFooter(RunRecord record, PruningHook pruning, Path dir) {
+        pruning.reportTable().ifPresent(out);
+        TrainingHistory h = record.history();
+        out.accept(String.format(Locale.ROOT, "done: %s: test accuracy %.4f, sparsity %.4f, mean delta-rank %.1f; "
+                        + "%.1f training img/s; wall time %s", record.title(), h.last().testAccuracy(),
+                h.last().sparsity(), h.last().meanDeltaRank(), h.imagesPerSecond(),
+                Trainer.duration(record.wallSeconds())));
+        out.accept("results: " + dir + " (results.json, metrics.csv, layers.csv, model.zip, accuracy_sparsity.png, "
+                + "layer_rank.png, spectra.png)");
+    }
+}

@@ -1,0 +1,95 @@
+package org.rpg4j.examples.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.rpg4j.dl4j.Dl4jPruning;
+import org.rpg4j.dl4j.Pruning;
+import org.rpg4j.prune.PruningConfig;
+import org.rpg4j.prune.RankLoss;
+import org.rpg4j.prune.RankLossMode;
+import org.rpg4j.regrow.RegrowthKind;
+import org.rpg4j.schedule.UpdateCadence;
+
+/** Pruning by rpg4j's DL4J adapter ({@link Dl4jPruning}); the model zip holds masks and pruner state. */
+final class AdapterPruning implements PruningHook {
+    private final Method method;
+    private final PruningConfig config;
+    private final Pruning pruning;
+
+    private AdapterPruning(Method method, PruningConfig config, Pruning pruning) {
+        this.method = method;
+        this.config = config;
+        this.pruning = pruning;
+    }
+
+    /**
+     * @param method a pruning method (not {@link Method#DENSE})
+     * @param net the initialised network, before training; rpg4j's hooks are installed in it
+     * @param settings the pruning options
+     * @param totalIterations iterations of the whole run
+     * @return the attached hook
+     * @throws IllegalArgumentException if the settings do not make a valid rpg4j configuration
+     */
+    static AdapterPruning attach(Method method, ComputationGraph net, PruningSettings settings,
+                                 long totalIterations) {
+        PruningConfig config = config(method, settings, totalIterations);
+        return new AdapterPruning(method, config, Dl4jPruning.attach(net, config));
+    }
+
+    /** The method's rpg4j configuration: gmp and rigl differ from rpg only in regrowth and rank loss. */
+    static PruningConfig config(Method method, PruningSettings s, long totalIterations) {
+        RankLoss rank = switch (method) {
+            case GMP, RIGL -> RankLoss.none();
+            case RPG -> RankLoss.lambda(s.lambda()).partialK(s.partialK());
+            case RPG_REG -> RankLoss.lambda(s.lambda()).partialK(s.partialK()).mode(RankLossMode.REGULARISER);
+            case DENSE -> throw new IllegalArgumentException("method dense has no pruning configuration");
+        };
+        return PruningConfig.builder(s.targetSparsity()).totalIterations(totalIterations).deltaT(s.deltaT())
+                .rampEndFraction(s.rampEnd()).updateEndFraction(s.updateEnd()).alpha(s.alpha())
+                .regrowth(method == Method.GMP ? RegrowthKind.NONE : RegrowthKind.GRADIENT).rankLoss(rank)
+                .seed(s.seed()).build();
+    }
+
+    @Override
+    public String description() {
+        UpdateCadence cadence = config.cadence();
+        String rank = method == Method.RPG || method == Method.RPG_REG ? String.format(Locale.ROOT,
+                ", lambda %s, partialK %s", config.rankLoss().lambda(), config.rankLoss().partialK()) : "";
+        // update index R (0-based) is the first at the target density: the (R + 1)-th update; iterations
+        // are counted from 1 as in the progress lines
+        return String.format(Locale.ROOT, "%s; target sparsity %.3f reached at update %d of %d (a topology update "
+                        + "every %d iterations, the last after iteration %d)%s", method.description(),
+                config.targetSparsity(), cadence.rampUpdates() + 1, cadence.lastUpdateIndex() + 1, config.deltaT(),
+                cadence.iterationOfUpdate(cadence.lastUpdateIndex()) + 1, rank);
+    }
+
+    @Override
+    public String progress() {
+        int updates = config.cadence().lastUpdateIndex() + 1;
+        int done = pruning.lastUpdate().map(u -> u.updateIndex() + 1).orElse(0);
+        return "update " + done + "/" + updates;
+    }
+
+    @Override
+    public Optional<String> configJson() {
+        return Optional.of(config.toJson());
+    }
+
+    @Override
+    public Optional<String> reportTable() {
+        return Optional.of(pruning.report().toString());
+    }
+
+    @Override
+    public Optional<String> reportJson() {
+        return Optional.of(pruning.report().toJson());
+    }
+
+    @Override
+    public void save(ComputationGraph net, Path zip) throws IOException {
+        pruning.save(zip.toFile());
+    }
+}

@@ -1,0 +1,72 @@
+package org.rpg4j.dl4j.layers;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.ActivationLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The runtime layer of {@link FastActivationLayer}: plain ReLU without copies (output to the
+ * {@link ArrayType#ACTIVATIONS} workspace, input gradient to {@link ArrayType#ACTIVATION_GRAD}); any
+ * other activation is DL4J's {@code ActivationLayer}. The input is never modified.
+ */
+public class FastActivationLayerImpl extends ActivationLayer {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param conf the network's configuration of this layer
+     * @param dataType the network's data type
+     */
+    public FastActivationLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /**
+     * @return {@code max(input, 0)} for a plain ReLU, same shape as the input; otherwise DL4J's result
+     */
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!isPlainRelu()) {
+            return super.activate(training, workspaceMgr);
+        }
+        assertInputSet(false);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), 'c');
+        Nd4j.exec(new RectifiedLinear(input, out, 0.0));
+        return out;
+    }
+
+    /**
+     * @param epsilon dL/d(output); not modified
+     * @return no gradient (no parameters), and dL/d(input) = {@code step(input) * epsilon} for a plain ReLU
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (!isPlainRelu()) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        assertInputSet(true);
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+        Nd4j.exec(new Step(input, dx));
+        Nd4j.exec(new MulOp(dx, epsilon.castTo(dx.dataType()), dx));
+        return new Pair<>(new DefaultGradient(), dx);
+    }
+
+    private boolean isPlainRelu() {
+        IActivation activation = layerConf().getActivationFn();
+        return activation instanceof ActivationReLU relu && relu.getMax() == null
+                && (relu.getThreshold() == null || relu.getThreshold() == 0.0)
+                && (relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0.0);
+    }
+}

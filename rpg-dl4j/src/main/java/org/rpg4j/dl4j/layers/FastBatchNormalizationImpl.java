@@ -1,0 +1,234 @@
+package org.rpg4j.dl4j.layers;
+
+import java.util.Arrays;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The runtime layer of {@link FastBatchNormalization}.
+ *
+ * <p>Forward (training): batch mean and biased variance with one {@code moments} op, then
+ * {@code y = gamma * xhat + beta}, {@code xhat = (x - mean) / sqrt(var + eps)}, with one
+ * {@code batchnorm} op. Inference uses the running statistics instead.
+ *
+ * <p>Backward, per channel with {@code m} values, {@code k = sum(dy) / m},
+ * {@code j = sum(dy * xhat) / m = (sum(dy * x) - mean * sum(dy)) / (m * sqrt(var + eps))} and
+ * {@code a = gamma / sqrt(var + eps)}: {@code dx = a * (dy - k - j * xhat)},
+ * {@code dgamma = m * j}, {@code dbeta = m * k}. The two sums are two reductions; {@code dx} is two
+ * {@code batchnorm} ops and one add, written in place into the input gradient.
+ */
+public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization> {
+
+    private static final long serialVersionUID = 1L;
+    private static final double HALF_ON_LN10 = 1.0 / (2 * Math.log(10.0));
+
+    private transient INDArray batchMean;
+    private transient INDArray batchVariance;
+    private transient INDArray statisticsInput;
+
+    /**
+     * @param conf the network's configuration of this layer
+     * @param dataType the network's data type
+     */
+    public FastBatchNormalizationImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public Type type() {
+        return Type.NORMALIZATION;
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public void fit(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        throw new UnsupportedOperationException("FastBatchNormalization cannot be fitted on its own; "
+                + "train the network that contains it");
+    }
+
+    @Override
+    public boolean updaterDivideByMinibatch(String paramName) {
+        // The running statistics' "gradients" are the exact update (no-op updater), as in DL4J.
+        return !isRunningStatistic(paramName);
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        statisticsInput = null;
+    }
+
+    /**
+     * @param training true: normalise with the batch statistics; false: with the running ones
+     * @param workspaceMgr the network's workspace manager
+     * @return {@code gamma * xhat + beta}, same shape as the input
+     */
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        INDArray x = checkedInput();
+        INDArray mean;
+        INDArray variance;
+        if (training) {
+            computeBatchStatistics(x);
+            mean = batchMean;
+            variance = batchVariance;
+        } else {
+            mean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).reshape(x.size(1));
+            variance = BatchNormOps.vector(runningVariance(), dataType);
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
+        BatchNormOps.normalize(x, mean, variance, gamma(), beta(), layerConf().getEps(), out);
+        return out;
+    }
+
+    /**
+     * @param epsilon dL/d(output), same shape as the input; not modified
+     * @param workspaceMgr the network's workspace manager
+     * @return the gradients of gamma and beta (unless locked) and the running-statistics updates,
+     *     written into this layer's gradient views, and dL/d(input)
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        INDArray x = checkedInput();
+        if (statisticsInput != input) {
+            computeBatchStatistics(x);
+        }
+        INDArray dy = epsilon.castTo(dataType);
+        if (!Shape.hasDefaultStridesForShape(dy)) {
+            dy = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, dy, 'c');
+        }
+        int c = (int) x.size(1);
+        double m = (double) x.length() / c;
+        double eps = layerConf().getEps();
+        double[][] sums = BatchNormOps.sumAndDot(dy, x);
+        double[] mean = batchMean.toDoubleVector();
+        double[] variance = batchVariance.toDoubleVector();
+        double[] gamma = gamma().toDoubleVector();
+        double[] minusJ = new double[c];
+        double[] minusK = new double[c];
+        double[] scale = new double[c];
+        double[] dGamma = new double[c];
+        for (int i = 0; i < c; i++) {
+            double invStd = 1.0 / Math.sqrt(variance[i] + eps);
+            double j = invStd * (sums[1][i] - mean[i] * sums[0][i]) / m;
+            minusJ[i] = -j;
+            minusK[i] = -sums[0][i] / m;
+            scale[i] = gamma[i] * invStd;
+            dGamma[i] = m * j;
+        }
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        // dx = -j * xhat - k, then dx += dy, then dx *= a: the batchnorm op as a per-channel affine map.
+        BatchNormOps.normalize(x, batchMean, batchVariance, BatchNormOps.vector(minusJ, dataType),
+                BatchNormOps.vector(minusK, dataType), eps, dx);
+        dx.addi(dy);
+        INDArray zeros = BatchNormOps.constant(0.0, c, dataType);
+        BatchNormOps.normalize(dx, zeros, BatchNormOps.constant(1.0, c, dataType),
+                BatchNormOps.vector(scale, dataType), zeros, 0.0, dx);
+        return new Pair<>(gradient(dGamma, sums[0], mean, variance), dx);
+    }
+
+    /** Fills the gradient views: gamma, beta (unless locked), then the running-statistics updates. */
+    private Gradient gradient(double[] dGamma, double[] dBeta, double[] batchMeanValues,
+            double[] batchVarianceValues) {
+        Gradient g = new DefaultGradient();
+        if (!layerConf().isLockGammaBeta()) {
+            setGradient(g, BatchNormalizationParamInitializer.GAMMA, dGamma);
+            setGradient(g, BatchNormalizationParamInitializer.BETA, dBeta);
+        }
+        double decay = layerConf().getDecay();
+        double[] runningMean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toDoubleVector();
+        double[] dMean = new double[runningMean.length];
+        double[] dVariance = new double[runningMean.length];
+        double[] runningVariance = runningVariance();
+        boolean logStd = layerConf().isUseLogStd();
+        for (int i = 0; i < dMean.length; i++) {
+            // DL4J's update, applied as params -= gradient: mean[t+1] = mean[t] - (1-d)(mean[t] - batchMean)
+            dMean[i] = (1 - decay) * (runningMean[i] - batchMeanValues[i]);
+            double next = decay * runningVariance[i] + (1 - decay) * batchVarianceValues[i];
+            // log10(std[t]) - log10(std[t+1]) = ln(var[t] / var[t+1]) / (2 ln 10)
+            dVariance[i] = logStd ? Math.log(runningVariance[i] / next) * HALF_ON_LN10
+                    : runningVariance[i] - next;
+        }
+        setGradient(g, BatchNormalizationParamInitializer.GLOBAL_MEAN, dMean);
+        setGradient(g, logStd ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                : BatchNormalizationParamInitializer.GLOBAL_VAR, dVariance);
+        return g;
+    }
+
+    private void setGradient(Gradient g, String key, double[] values) {
+        INDArray view = gradientViews.get(key);
+        view.assign(BatchNormOps.vector(values, dataType).reshape(view.shape()));
+        g.setGradientFor(key, view);
+    }
+
+    private void computeBatchStatistics(INDArray x) {
+        long c = x.size(1);
+        if (batchMean == null || batchMean.length() != c || batchMean.dataType() != dataType) {
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                batchMean = Nd4j.createUninitialized(dataType, c);
+                batchVariance = Nd4j.createUninitialized(dataType, c);
+            }
+        }
+        BatchNormOps.moments(x, batchMean, batchVariance);
+        statisticsInput = input;
+    }
+
+    /** The running variance, from {@code var} or as {@code (10^log10stdev)^2}. */
+    private double[] runningVariance() {
+        if (!layerConf().isUseLogStd()) {
+            return getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).toDoubleVector();
+        }
+        double[] log10Std = getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD).toDoubleVector();
+        double[] variance = new double[log10Std.length];
+        for (int i = 0; i < variance.length; i++) {
+            variance[i] = Math.pow(10.0, 2 * log10Std[i]);
+        }
+        return variance;
+    }
+
+    private INDArray gamma() {
+        return layerConf().isLockGammaBeta()
+                ? BatchNormOps.constant(layerConf().getGamma(), layerConf().getNOut(), dataType)
+                : getParam(BatchNormalizationParamInitializer.GAMMA).reshape(layerConf().getNOut());
+    }
+
+    private INDArray beta() {
+        return layerConf().isLockGammaBeta()
+                ? BatchNormOps.constant(layerConf().getBeta(), layerConf().getNOut(), dataType)
+                : getParam(BatchNormalizationParamInitializer.BETA).reshape(layerConf().getNOut());
+    }
+
+    private static boolean isRunningStatistic(String paramName) {
+        return BatchNormalizationParamInitializer.GLOBAL_MEAN.equals(paramName)
+                || BatchNormalizationParamInitializer.GLOBAL_VAR.equals(paramName)
+                || BatchNormalizationParamInitializer.GLOBAL_LOG_STD.equals(paramName);
+    }
+
+    /** The input cast to the layer's type, 'c'-contiguous, validated as NCHW or dense with nOut channels. */
+    private INDArray checkedInput() {
+        INDArray x = input.castTo(dataType);
+        long channels = layerConf().getNOut();
+        if ((x.rank() != 4 && x.rank() != 2) || x.size(1) != channels) {
+            throw new IllegalArgumentException("input of layer " + layerId() + " must be [batch, " + channels
+                    + ", height, width] or [batch, " + channels + "], got shape " + Arrays.toString(x.shape()));
+        }
+        return Shape.hasDefaultStridesForShape(x) ? x : x.dup('c');
+    }
+}

@@ -1,0 +1,193 @@
+package org.rpg4j.dl4j.layers;
+
+import java.util.Arrays;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2DDerivative;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The runtime layer of {@link FastConvolutionLayer}: forward with libnd4j's {@code conv2d} op,
+ * backward with {@code conv2d_bp}, weights {@code W [nOut, nIn, kh, kw]} ('c') and bias
+ * {@code b [nOut]} read in place (weight format 1 of the ops), gradients written straight into
+ * DL4J's gradient views. Outputs go to the {@link ArrayType#ACTIVATIONS} workspace, input
+ * gradients to {@link ArrayType#ACTIVATION_GRAD}, as in DL4J's {@code ConvolutionLayer}.
+ */
+public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
+
+    private static final long serialVersionUID = 1L;
+    private static final String WEIGHT_KEY = ConvolutionParamInitializer.WEIGHT_KEY;
+    private static final String BIAS_KEY = ConvolutionParamInitializer.BIAS_KEY;
+
+    private transient OpContext forwardContext;
+    private transient OpContext backwardContext;
+
+    /**
+     * @param conf the network's configuration of this layer
+     * @param dataType the network's data type
+     */
+    public FastConvolutionLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public Type type() {
+        return Type.CONVOLUTIONAL;
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public boolean hasBias() {
+        return layerConf().hasBias();
+    }
+
+    @Override
+    public void setParams(INDArray params) {
+        // Convolution weights are flattened in 'c' order, unlike BaseLayer's default 'f'.
+        setParams(params, 'c');
+    }
+
+    @Override
+    public void fit(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        throw new UnsupportedOperationException("FastConvolutionLayer cannot be fitted on its own; "
+                + "train the network that contains it");
+    }
+
+    /**
+     * @param training true in training (dropout, weight noise apply)
+     * @param workspaceMgr the network's workspace manager
+     * @return activation of the convolution, {@code [batch, nOut, oh, ow]}
+     */
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        INDArray z = preOutput(training, workspaceMgr);
+        return layerConf().getActivationFn().getActivation(z, training);
+    }
+
+    @Override
+    protected INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray x = checkedInput();
+        INDArray weights = getParamWithNoise(WEIGHT_KEY, training, workspaceMgr);
+        ConvolutionGeometry geometry = ConvolutionGeometry.of(layerConf(), x);
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                geometry.outputShape(x.size(0), weights.size(0)), 'c');
+        INDArray[] inputs = hasBias()
+                ? new INDArray[] {x, weights, getParamWithNoise(BIAS_KEY, training, workspaceMgr)}
+                : new INDArray[] {x, weights};
+        if (forwardContext == null) {
+            forwardContext = Nd4j.getExecutioner().buildContext();
+        }
+        execute(new Conv2D(), forwardContext, geometry, inputs, new INDArray[] {z});
+        return z;
+    }
+
+    /**
+     * @param epsilon dL/d(output) {@code [batch, nOut, oh, ow]}; not modified
+     * @param workspaceMgr the network's workspace manager
+     * @return the gradients of {@code b} (if present) and {@code W}, written into this layer's
+     *     gradient views, and dL/d(input) {@code [batch, nIn, h, w]}
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        INDArray x = checkedInput();
+        INDArray weights = getParamWithNoise(WEIGHT_KEY, true, workspaceMgr);
+        INDArray delta = outputDelta(epsilon.castTo(dataType), workspaceMgr);
+        ConvolutionGeometry geometry = ConvolutionGeometry.of(layerConf(), x);
+
+        INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                x.shape(), 'c');
+        INDArray weightGradient = gradientViews.get(WEIGHT_KEY);
+        if (backwardContext == null) {
+            backwardContext = Nd4j.getExecutioner().buildContext();
+        }
+        Gradient gradient = new DefaultGradient();
+        if (hasBias()) {
+            INDArray biasGradient = gradientViews.get(BIAS_KEY);
+            INDArray bias = getParamWithNoise(BIAS_KEY, true, workspaceMgr);
+            execute(new Conv2DDerivative(), backwardContext, geometry, new INDArray[] {x, weights, bias, delta},
+                    new INDArray[] {inputGradient, weightGradient, biasGradient});
+            gradient.setGradientFor(BIAS_KEY, biasGradient);
+        } else {
+            execute(new Conv2DDerivative(), backwardContext, geometry, new INDArray[] {x, weights, delta},
+                    new INDArray[] {inputGradient, weightGradient});
+        }
+        gradient.setGradientFor(WEIGHT_KEY, weightGradient, 'c');
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, backpropDropOutIfPresent(inputGradient));
+    }
+
+    @Override
+    public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState,
+            int minibatchSize) {
+        if (maskArray == null) {
+            return new Pair<>(null, currentMaskState);
+        }
+        FastConvolutionLayer c = layerConf();
+        INDArray outMask = ConvolutionUtils.cnn2dMaskReduction(maskArray, c.getKernelSize(), c.getStride(),
+                c.getPadding(), c.getDilation(), c.getConvolutionMode());
+        return new Pair<>(outMask, currentMaskState);
+    }
+
+    /**
+     * Runs a convolution op on a reused context. oneDNN is switched off for dilated kernels only:
+     * libnd4j 1.0.0-M2.1 fails to create oneDNN primitives for any dilation above 1, so those run
+     * libnd4j's generic kernel (correct, several times slower).
+     */
+    private static void execute(DynamicCustomOp op, OpContext context, ConvolutionGeometry geometry,
+            INDArray[] inputs, INDArray[] outputs) {
+        context.purge();
+        context.setIArguments(geometry.intArgsAsLong());
+        context.setInputArrays(inputs);
+        context.setOutputArrays(outputs);
+        context.allowHelpers(!geometry.dilated());
+        Nd4j.exec(op, context);
+    }
+
+    /** dL/dz from dL/d(activation): the activation's backprop on a recomputed z, skipped for identity. */
+    private INDArray outputDelta(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        IActivation activation = layerConf().getActivationFn();
+        INDArray delta = epsilon;
+        if (!(activation instanceof ActivationIdentity)) {
+            // As DL4J's ConvolutionLayer: recompute z (the forward output was overwritten in place).
+            delta = activation.backprop(preOutput(true, workspaceMgr), epsilon).getFirst();
+        }
+        if (!Shape.hasDefaultStridesForShape(delta)) {
+            delta = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, delta, 'c');
+        }
+        return delta;
+    }
+
+    /** The input cast to the layer's type, 'c'-contiguous, validated as {@code [batch, nIn, h, w]}. */
+    private INDArray checkedInput() {
+        INDArray x = input.castTo(dataType);
+        long nIn = layerConf().getNIn();
+        if (x.rank() != 4 || x.size(1) != nIn) {
+            throw new IllegalArgumentException("input of layer " + layerId() + " must be NCHW [batch, " + nIn
+                    + ", height, width], got shape " + Arrays.toString(x.shape()));
+        }
+        return Shape.hasDefaultStridesForShape(x) ? x : x.dup('c');
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * Fast CPU layers for DL4J training: drop-in replacements for DL4J's {@code ConvolutionLayer},
+ * {@code BatchNormalization} and (ReLU) {@code ActivationLayer} that compute with libnd4j's native
+ * ops (oneDNN kernels when the {@code nd4j-native} {@code linux-x86_64-onednn-avx2} classifier is on
+ * the classpath) instead of DL4J 1.0.0-M2.1's generic im2col, broadcast and copy-heavy paths.
+ *
+ * <p>The configurations subclass DL4J's, keep DL4J's parameter keys and layouts (convolution
+ * {@code W} is {@code [out, in, kh, kw]} in 'c' order, {@code b} is {@code [out]}; batch norm
+ * {@code gamma}, {@code beta}, {@code mean}, {@code var} or {@code log10stdev}) and serialise
+ * through {@code toJson}/{@code fromJson} and {@code ModelSerializer}, so a network can switch
+ * between the standard and the fast layers without touching its parameters, and rpg4j prunes a
+ * {@link org.rpg4j.dl4j.layers.FastConvolutionLayer} exactly like a {@code ConvolutionLayer}.
+ * {@link org.rpg4j.dl4j.layers.FastLayers} swaps them into an existing configuration.
+ */
+package org.rpg4j.dl4j.layers;

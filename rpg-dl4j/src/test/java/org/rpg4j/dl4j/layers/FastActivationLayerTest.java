@@ -1,0 +1,68 @@
+package org.rpg4j.dl4j.layers;
+
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rpg4j.dl4j.layers.TestArrays.assertClose;
+import static org.rpg4j.dl4j.layers.TestArrays.gaussian;
+
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** FastActivationLayer against DL4J's ActivationLayer: bit-identical values, input untouched. */
+class FastActivationLayerTest {
+
+    static Stream<IActivation> activations() {
+        return Stream.of(Activation.RELU.getActivationFunction(), new ActivationReLU(6.0, null, null),
+                Activation.TANH.getActivationFunction(), Activation.LEAKYRELU.getActivationFunction());
+    }
+
+    @ParameterizedTest
+    @MethodSource("activations")
+    void forwardAndInputGradientEqualDl4j(IActivation activation) {
+        Layer standard = layer(new ActivationLayer(activation));
+        Layer fast = layer(new FastActivationLayer(activation));
+        INDArray x = gaussian(31, 3, 4, 5, 5);
+        x.putScalar(new long[] {0, 0, 0, 0}, 0.0); // ReLU's kink: derivative 0 in both
+        INDArray xCopy = x.dup();
+        INDArray expectedOut = standard.activate(x.dup(), true, LayerWorkspaceMgr.noWorkspaces()).dup();
+        INDArray actualOut = fast.activate(x, true, LayerWorkspaceMgr.noWorkspaces()).dup();
+        assertClose("output", expectedOut, actualOut, 0.0);
+        INDArray epsilon = gaussian(32, x.shape());
+        Pair<Gradient, INDArray> expected = standard.backpropGradient(epsilon.dup(), LayerWorkspaceMgr.noWorkspaces());
+        Pair<Gradient, INDArray> actual = fast.backpropGradient(epsilon.dup(), LayerWorkspaceMgr.noWorkspaces());
+        assertClose("input gradient", expected.getSecond(), actual.getSecond(), 0.0);
+        assertClose("input after forward and backward", xCopy, x, 0.0);
+    }
+
+    @Test
+    void fromCopiesTheActivationAndRejectsSubclasses() {
+        FastActivationLayer fast = FastActivationLayer.from(new ActivationLayer(Activation.RELU));
+        assertSame(ActivationReLU.class, fast.getActivationFn().getClass());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FastActivationLayer.from(new FastActivationLayer(Activation.RELU)));
+        assertTrue(e.getMessage().contains("FastActivationLayer"), e.getMessage());
+    }
+
+    private static Layer layer(ActivationLayer conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .list().layer(conf).setInputType(InputType.convolutional(5, 5, 4)).build());
+        net.init();
+        return net.getLayer(0);
+    }
+}
