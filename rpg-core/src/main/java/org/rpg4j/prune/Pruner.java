@@ -259,7 +259,7 @@ public final class Pruner {
         if (r.minLayerSparsity() == 0) {
             return true;
         }
-        double zeros = w.scan(Conditions.equals(0.0)).doubleValue();
+        double zeros = ExactCounts.zeros(w);
         return zeros / w.length() >= r.minLayerSparsity();
     }
 

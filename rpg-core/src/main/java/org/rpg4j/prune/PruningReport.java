@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ArrayNode;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
@@ -29,7 +28,7 @@ public record PruningReport(List<LayerReport> layers, List<String> unsupportedLa
         List<LayerReport> layers = new ArrayList<>();
         for (int i = 0; i < tensors.size(); i++) {
             PrunableTensor t = tensors.get(i);
-            long zeros = weights[i].scan(Conditions.equals(0.0)).longValue();
+            long zeros = ExactCounts.zeros(weights[i]);
             long n = weights[i].length();
             int deltaRank = RankMetrics.deltaRank(weights[i].permute(t.outputFirstAxes()), RankMetrics.DEFAULT_DELTA);
             layers.add(new LayerReport(t.name(), t.layerType(), t.shape(), n, n - zeros, (double) zeros / n,

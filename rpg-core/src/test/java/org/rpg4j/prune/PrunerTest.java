@@ -123,6 +123,21 @@ class PrunerTest {
     }
 
     @Test
+    void reportCountsOnlyExactZeros() {
+        PruningConfig c = config(0.9).build();
+        Pruner p = Pruner.create(c, TrainingSimulation.tensors());
+        Map<String, INDArray> weights = new HashMap<>();
+        for (PrunableTensor t : TrainingSimulation.tensors()) {
+            // 1e-7 is below ND4J's 1e-5 equality tolerance but is not a pruned weight.
+            weights.put(t.name(), Nd4j.valueArrayOf(t.shape(), 1e-7f));
+        }
+        weights.get("conv1").putScalar(0, 0.0f);
+        PruningReport report = p.report(weights);
+        assertEquals(1, report.parameters() - report.nonZeros());
+        assertEquals(215, report.layers().get(0).nonZeros());
+    }
+
+    @Test
     void badInputIsRejectedByName() {
         PruningConfig c = config(0.9).build();
         assertMessage(() -> Pruner.create(c, List.of()), "tensors", "empty");
