@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The layer loss is the mean over active layers ({@link #aggregate(List, double)}), weighted by
  * {@code lambda} in the objective. How the decomposition is computed is described in {@code
- * GramEigen}: an eigendecomposition of the smaller Gram matrix, in double precision.
+ * GramEigen}: an eigendecomposition of the smaller Gram matrix, in double precision (LAPACK
+ * {@code dsyevd}).
  */
 public final class AdversarialRankLoss {
 
@@ -55,6 +56,11 @@ public final class AdversarialRankLoss {
    * @throws ArithmeticException if the LAPACK eigensolver does not converge
    */
   public static RankLossResult compute(INDArray weights, double partialK) {
+    return compute(weights, partialK, GramEigen.Solver.DIVIDE_AND_CONQUER);
+  }
+
+  /** {@link #compute(INDArray, double)} with a chosen eigensolver (tests compare them). */
+  static RankLossResult compute(INDArray weights, double partialK, GramEigen.Solver solver) {
     if (!(partialK >= 0.0 && partialK <= 1.0)) {
       throw new IllegalArgumentException("partialK must be in [0, 1], got " + partialK);
     }
@@ -62,18 +68,19 @@ public final class AdversarialRankLoss {
     // gradient must outlive it, and the temporaries must not fill it.
     MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
     try (outside) {
-      return computeDetached(weights, partialK);
+      return computeDetached(weights, partialK, solver);
     }
   }
 
-  private static RankLossResult computeDetached(INDArray weights, double partialK) {
+  private static RankLossResult computeDetached(
+      INDArray weights, double partialK, GramEigen.Solver solver) {
     WeightMatrix matrix = WeightMatrix.of(weights);
     if (matrix.isZero()) {
       log.debug("rank loss: weights of shape {} are all zero, inactive", weights.shape());
       return new RankLossResult(0.0, 0, Nd4j.zeros(weights.dataType(), weights.shape()));
     }
     INDArray mhat = matrix.normalised();
-    GramEigen eigen = GramEigen.of(mhat);
+    GramEigen eigen = GramEigen.of(mhat, solver);
     int k = truncationRank(eigen.eigenvalues(), partialK);
     INDArray residual = residual(mhat, eigen, k);
     double norm = residual.norm2Number().doubleValue();

@@ -10,6 +10,8 @@ import org.rpg4j.prune.PrunableTensor;
 import org.rpg4j.prune.Pruner;
 import org.rpg4j.prune.PruningConfig;
 import org.rpg4j.prune.PruningStateException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry points: attach RPG to a DL4J network, or restore a saved run.
@@ -25,8 +27,23 @@ import org.rpg4j.prune.PruningStateException;
  * The pruner's iteration 0 is the network's first iteration after attach. Add further listeners with
  * {@code addListeners}: {@code setListeners} drops rpg4j's listener (rpg4j puts it back at the next
  * iteration with a warning, or fails if that iteration is a topology update).
+ *
+ * <p>What the DL4J hooks imply:
+ * <ul>
+ *   <li>the dense gradient rpg4j captures is the one DL4J's pre-updater regularizations see: the
+ *       mean over the minibatch (with the default {@code miniBatch(true)}), after any per-layer
+ *       gradient normalisation or clipping the configuration asks for, before L1/L2;
+ *   <li>at a topology-update iteration DL4J still runs its updater; rpg4j copies the trainable
+ *       parameters and the updater state before and puts them back after (one extra copy of each,
+ *       allocated at the first update); batch-norm running statistics keep that iteration's update;
+ *   <li>the rank loss is not part of the score DL4J reports;
+ *   <li>a network cloned by DL4J (for example by {@code ParallelWrapper} or early stopping) carries
+ *       unbound hooks: it predicts normally but refuses to train.
+ * </ul>
  */
 public final class Dl4jPruning {
+    private static final Logger LOG = LoggerFactory.getLogger(Dl4jPruning.class);
+
     private Dl4jPruning() {}
 
     /** Same as {@code attach(net, config, PrunableLayers.defaults())}. */
@@ -120,6 +137,8 @@ public final class Dl4jPruning {
         Pruner pruner = Pruner.restore(saved.config(), tensors(found), saved.state());
         PruningRuntime runtime = new PruningRuntime(adapter, pruner, found, saved.iterationOffset());
         runtime.start();
+        LOG.info("rpg4j restored: {} tensors, sparsity {}, pruning iteration {}", found.bindings().size(),
+                pruner.sparsity(), adapter.iterationCount() - saved.iterationOffset());
         return new Pruning(runtime, saved.config(), found.unsupported());
     }
 

@@ -112,6 +112,49 @@ class OverheadMeasurement {
                 fmt(100.0 * updateMs / (100 * plainMs)));
     }
 
+    /**
+     * ResNet-20 (CIFAR shapes, 21 convolutions + output): the hooks' cost does not depend on the batch,
+     * so it is timed in situ over a few batch-16 iterations and related to the measured iteration.
+     */
+    @Test
+    void measureResNet20() {
+        Nd4j.getRandom().setSeed(2);
+        int batchSize = 16;
+        DataSet batch = new DataSet(Nd4j.rand(DataType.FLOAT, batchSize, 3, 32, 32),
+                Nd4j.eye(10).castTo(DataType.FLOAT).repeat(0, 2).get(
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, batchSize),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all()));
+        org.deeplearning4j.nn.graph.ComputationGraph plain = ResNet20.build();
+        org.deeplearning4j.nn.graph.ComputationGraph pruned = ResNet20.build();
+        PruningConfig config = PruningConfig.builder(0.95).totalIterations(500).deltaT(2).rampEndFraction(0.018)
+                .updateEndFraction(0.02).rankLoss(RankLoss.lambda(0.5).partialK(0.1)).build();
+        Pruning pruning = Dl4jPruning.attach(pruned, config);
+        for (int i = 0; i < 12; i++) {
+            plain.fit(batch);
+            pruned.fit(batch);
+        }
+        assertTrue(pruning.sparsity() > 0.949, "target reached before measuring");
+        HookTimer timer = HookTimer.install(pruning);
+        int measured = 8;
+        long[] plainNanos = new long[measured];
+        long[] prunedNanos = new long[measured];
+        for (int i = 0; i < measured; i++) {
+            long t0 = System.nanoTime();
+            plain.fit(batch);
+            long t1 = System.nanoTime();
+            pruned.fit(batch);
+            prunedNanos[i] = System.nanoTime() - t1;
+            plainNanos[i] = t1 - t0;
+        }
+        double plainMs = median(plainNanos) / 1e6;
+        double inSituMs = timer.nanos() / 1e6 / measured;
+        LOG.info("ResNet-20, batch {}: {} ms/iteration without rpg4j, {} with (median of {}); time inside the rpg4j "
+                        + "hooks {} ms per iteration (mask ops alone {} ms) = {} % of this iteration; last topology "
+                        + "update {} ms", batchSize, fmt(plainMs), fmt(median(prunedNanos) / 1e6), measured,
+                fmt(inSituMs), fmt(hotPathMillis(pruning)), fmt(100 * inSituMs / plainMs),
+                pruning.lastUpdate().orElseThrow().millis());
+    }
+
     /** The work the hooks do on a non-update iteration: mask every gradient slice, then every update slice. */
     private static double hotPathMillis(Pruning pruning) {
         List<TensorBinding> bindings = pruning.runtime().bindings();

@@ -26,7 +26,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * initializer and so the same parameters: {@code W} of shape {@code [nOut, nIn, kh, kw]} in 'c'
  * order (viewed as {@code [nOut, nIn * kh * kw]} by pruning) and {@code b} of shape {@code [nOut]}.
  * Activations are NCHW: input {@code [batch, nIn, h, w]}, output {@code [batch, nOut, oh, ow]};
- * NHWC is rejected.
+ * NHWC is rejected. Dilated kernels run libnd4j's generic kernel rather than oneDNN (libnd4j
+ * 1.0.0-M2.1 cannot create oneDNN primitives for dilation above 1): correct, but several times slower.
  *
  * <pre>{@code
  * new FastConvolutionLayer.Builder(3, 3).nOut(16).stride(1, 1)

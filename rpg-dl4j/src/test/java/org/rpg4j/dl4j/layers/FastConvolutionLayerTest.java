@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.conf.weightnoise.DropConnect;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +26,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /** FastConvolutionLayer against DL4J's ConvolutionLayer, one configuration per case. */
@@ -107,6 +109,30 @@ class FastConvolutionLayerTest {
         assertEquals(expected.getFirst().gradientForVariable().keySet(),
                 actual.getFirst().gradientForVariable().keySet(), "gradient keys");
         assertClose("input after forward and backward", xCopy, x, 0.0);
+    }
+
+    @Test
+    void inputDropoutAndDropConnectMatchDl4jForTheSameRandomState() {
+        Case c = cases().findFirst().orElseThrow();
+        MultiLayerNetwork standard = network(configure(new ConvolutionLayer.Builder(), c).dropOut(0.7)
+                .weightNoise(new DropConnect(0.8)).build(), c);
+        MultiLayerNetwork fast = network(configure(new FastConvolutionLayer.Builder(), c).dropOut(0.7)
+                .weightNoise(new DropConnect(0.8)).build(), c);
+        fast.setParams(standard.params());
+        INDArray x = gaussian(15, BATCH, IN_CHANNELS, c.height(), c.width());
+        INDArray epsilon = gaussian(16, BATCH, OUT_CHANNELS, c.height(), c.width());
+        Nd4j.getRandom().setSeed(17);
+        INDArray expectedOut = standard.getLayer(0).activate(x.dup(), true, LayerWorkspaceMgr.noWorkspaces()).dup();
+        Pair<Gradient, INDArray> expected = standard.getLayer(0).backpropGradient(epsilon.dup(),
+                LayerWorkspaceMgr.noWorkspaces());
+        Nd4j.getRandom().setSeed(17);
+        INDArray actualOut = fast.getLayer(0).activate(x.dup(), true, LayerWorkspaceMgr.noWorkspaces()).dup();
+        Pair<Gradient, INDArray> actual = fast.getLayer(0).backpropGradient(epsilon.dup(),
+                LayerWorkspaceMgr.noWorkspaces());
+        assertClose("output with dropout", expectedOut, actualOut, FLOAT_TOLERANCE);
+        assertClose("input gradient with dropout", expected.getSecond(), actual.getSecond(), FLOAT_TOLERANCE);
+        assertClose("W gradient with DropConnect", expected.getFirst().getGradientFor("W"),
+                actual.getFirst().getGradientFor("W"), FLOAT_TOLERANCE);
     }
 
     @Test

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Builds the benchmarks module (target/benchmarks.jar, JMH's Main) and runs a profile.
+#
+#   benchmarks/run.sh            # quick: the benchmarks behind the issue-6 targets, then one line per
+#                                #   target (measured, target, PASS/FAIL); a few minutes on 2 idle cores
+#   benchmarks/run.sh svd        # SVD per shape and method (about 20 min), the accuracy check against
+#                                #   the full SVD, the plot docs/performance-svd.png and its table
+#   benchmarks/run.sh full       # quick with longer measurements, then svd
+#
+# The jar is rebuilt when a pom or a source file is newer (shading the 250 MB jar takes 1-3 min).
+# Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options.
+# Results (JMH JSON and the console log) go to benchmarks/target/results/<time>-<profile>/.
+# Run it alone: on 2 cores any other process distorts the numbers. The load is printed before and
+# after every run; ratios are only computed from results of the same run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile=${1:-quick}
+case $profile in quick | svd | full) ;; *) echo "usage: $0 [quick|svd|full]" >&2; exit 2 ;; esac
+
+jar=benchmarks/target/benchmarks.jar
+stale() {
+    [[ ! -f $jar ]] || [[ -n $(find pom.xml rpg-core rpg-dl4j benchmarks/pom.xml benchmarks/src \
+        \( -name pom.xml -o -name '*.java' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit) ]]
+}
+if [[ -z ${SKIP_BUILD:-} ]] && stale; then
+    echo "building $jar"
+    mvn -B -q -o -pl benchmarks -am package -DskipTests \
+        || mvn -B -q -pl benchmarks -am package -DskipTests
+fi
+out=benchmarks/target/results/$(date -u +%Y%m%dT%H%M%SZ)-$profile
+mkdir -p "$out"
+exec > >(tee "$out/console.log") 2>&1
+
+machine() {
+    echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores," \
+        "$(free -g | awk '/^Mem:/ {print $2 " GiB"}'), java $(java -version 2>&1 | head -1 | cut -d'"' -f2)"
+    echo "load:    $(uptime)"
+}
+
+jmh() { # jmh <name> <JMH arguments...>: one JMH run writing $out/<name>.json
+    local name=$1
+    shift
+    echo "=== $name: java -jar $jar $* ${JMH_EXTRA:-}"
+    # shellcheck disable=SC2086
+    java -jar "$jar" "$@" -rf json -rff "$out/$name.json" ${JMH_EXTRA:-} \
+        | grep -v -e '^\[main\] INFO' -e '^$'
+    echo "load after $name: $(uptime | sed 's/.*load average/load average/')"
+}
+
+targets() { # the benchmarks behind the targets; $1 = measurement scale (1 quick, 3 full)
+    local s=$1
+    # numerators: rank-loss gradient of every model, topology update (core and Pruner), mask enforcement
+    jmh rank 'rank.ModelRankGradientBenchmark' -f 1 -wi 1 -w 1 -i $((2 * s)) -r 2
+    jmh topology 'prune.TopologyUpdateBenchmark' -f 1 -wi 2 -w 1 -i $((3 * s)) -r 1
+    jmh pruner 'prune.PrunerUpdateBenchmark' -f 1 -wi 2 -i $((4 * s))
+    if java -cp "$jar" org.openjdk.jmh.Main -l | grep -q 'overhead.MaskEnforcementBenchmark'; then
+        jmh mask 'overhead.MaskEnforcementBenchmark' -f 1 -wi 2 -w 1 -i $((3 * s)) -r 1
+    fi
+    # denominators: one training iteration at batch 128 (absent until the adapter and fast layers are merged)
+    if java -cp "$jar" org.openjdk.jmh.Main -l | grep -q 'overhead.TrainingIterationBenchmark'; then
+        jmh iteration 'overhead.TrainingIterationBenchmark' -f 1 -wi 2 -i $((2 * s)) \
+            -p layers=FAST -p model=RESNET20,RESNET32X2,VGG19 -p pruning=NONE
+        # cross-check: the same ResNet-20 iteration with an rpg4j run attached (hot path only)
+        jmh iteration-rpg 'overhead.TrainingIterationBenchmark' -f 1 -wi 2 -i $((2 * s)) \
+            -p layers=FAST -p model=RESNET20 -p pruning=RPG
+        # DL4J's standard layers: ResNet-20 in the quick profile (12 s an iteration), all models in full
+        local standard=RESNET20
+        [[ $s -gt 1 ]] && standard=RESNET20,RESNET32X2,VGG19
+        jmh iteration-standard 'overhead.TrainingIterationBenchmark' -f 1 -wi 1 -i $((1 * s)) \
+            -p layers=STANDARD -p model=$standard
+    fi
+    echo
+    echo "=== targets (issue 6), from this run only:"
+    java -cp "$jar" org.rpg4j.benchmarks.report.Targets "$out"/*.json || true
+}
+
+svd() {
+    jmh svd 'rank.SvdBenchmark' -f 1 -wi 1 -w 1 -i 3 -r 1
+    jmh rankloss 'rank.RankLossLayerBenchmark' -f 1 -wi 1 -w 1 -i 3 -r 1
+    echo "=== accuracy against the full SVD (k equal, |dLoss| <= 1e-5)"
+    java -cp "$jar" org.rpg4j.benchmarks.rank.SvdAccuracy | grep -v -e '^\[main\] INFO' -e '^$'
+    echo "=== plot docs/performance-svd.png and table (ms per decomposition)"
+    java -Djava.awt.headless=true -cp "$jar" org.rpg4j.benchmarks.report.SvdPlot docs/performance-svd.png \
+        "$out/svd.json"
+}
+
+machine
+case $profile in
+    quick) targets 1 ;;
+    svd) svd ;;
+    full) targets 3; svd ;;
+esac
+machine
+echo "results: $out"
