@@ -37,13 +37,16 @@ machine() {
     echo "load:    $(uptime)"
 }
 
+quiet() { # drops ND4J's per-JVM banner and INFO lines; keeps JMH's output and warnings
+    grep -v -E -e '\] INFO ' -e '^ ?(GCC:|STD version|DEFAULT_ENGINE|HAVE_)' -e '^$' || true
+}
+
 jmh() { # jmh <name> <JMH arguments...>: one JMH run writing $out/<name>.json
     local name=$1
     shift
     echo "=== $name: java -jar $jar $* ${JMH_EXTRA:-}"
     # shellcheck disable=SC2086
-    java -jar "$jar" "$@" -rf json -rff "$out/$name.json" ${JMH_EXTRA:-} \
-        | grep -v -e '^\[main\] INFO' -e '^$'
+    java -jar "$jar" "$@" -rf json -rff "$out/$name.json" ${JMH_EXTRA:-} | quiet
     echo "load after $name: $(uptime | sed 's/.*load average/load average/')"
 }
 
@@ -78,7 +81,7 @@ svd() {
     jmh svd 'rank.SvdBenchmark' -f 1 -wi 1 -w 1 -i 3 -r 1
     jmh rankloss 'rank.RankLossLayerBenchmark' -f 1 -wi 1 -w 1 -i 3 -r 1
     echo "=== accuracy against the full SVD (k equal, |dLoss| <= 1e-5)"
-    java -cp "$jar" org.rpg4j.benchmarks.rank.SvdAccuracy | grep -v -e '^\[main\] INFO' -e '^$'
+    java -cp "$jar" org.rpg4j.benchmarks.rank.SvdAccuracy | quiet
     echo "=== plot docs/performance-svd.png and table (ms per decomposition)"
     java -Djava.awt.headless=true -cp "$jar" org.rpg4j.benchmarks.report.SvdPlot docs/performance-svd.png \
         "$out/svd.json"

@@ -3,7 +3,7 @@
 # synthetic data, a fixed number of iterations, and the throughput of the last progress window
 # (after the first iterations, which include JIT and workspace warm-up).
 #
-#   examples/measure-speed.sh [auto|standard|fast] [iterations]
+#   examples/measure-speed.sh [auto|standard|fast] [iterations] [model ...]
 #
 # Run it on an otherwise idle machine: on two cores any concurrent build halves the numbers.
 set -euo pipefail
@@ -11,12 +11,15 @@ cd "$(dirname "$0")/.."
 layers="${1:-auto}"
 iterations="${2:-8}"
 window=$((iterations / 2))
-mvn -B -q -pl examples -am -DskipTests compile
+shift $(( $# > 2 ? 2 : $# ))
+models="${*:-small-cnn resnet20 resnet32 resnet56 vgg19}"
+mvn -B -q -Dstyle.color=never -pl examples -am -DskipTests compile
 echo "model       batch  layers    img/s (iterations $((iterations - window + 1))-$iterations)  load average"
-for spec in "small-cnn 128" "resnet20 64" "resnet32 64" "resnet56 64" "vgg19 32"; do
-  set -- $spec
+for model in $models; do
+  case "$model" in small-cnn) batch=128 ;; vgg19) batch=32 ;; *) batch=64 ;; esac
+  set -- "$model" "$batch"
   out="$(mktemp -d)"
-  line="$(mvn -B -q -pl examples -am -DskipTests compile exec:java -Dexec.args="--model $1 --dataset synthetic --method dense \
+  line="$(mvn -B -q -Dstyle.color=never -pl examples -am -DskipTests compile exec:java -Dexec.args="--model $1 --dataset synthetic --method dense \
       --layers $layers --batch-size $2 --subset $(( $2 * iterations )) --test-subset 64 \
       --max-iterations $iterations --progress-every $window --output $out" | grep "iter $iterations/" || true)"
   ips="$(sed -n 's/.*| \([0-9.]*\) img\/s |.*/\1/p' <<<"$line")"

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 class EndToEndTest {
     private static final Logger LOG = LoggerFactory.getLogger(EndToEndTest.class);
-    static final int ITERATIONS = 60;
+    static final int ITERATIONS = 40;
     static final int CLASSES = 3;
 
     static MultiLayerNetwork cnn() {

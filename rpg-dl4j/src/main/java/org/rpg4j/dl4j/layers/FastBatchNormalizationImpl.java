@@ -26,7 +26,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code j = sum(dy * xhat) / m = (sum(dy * x) - mean * sum(dy)) / (m * sqrt(var + eps))} and
  * {@code a = gamma / sqrt(var + eps)}: {@code dx = a * (dy - k - j * xhat)},
  * {@code dgamma = m * j}, {@code dbeta = m * k}. The two sums are two reductions; {@code dx} is two
- * {@code batchnorm} ops and one add, written in place into the input gradient.
+ * {@code batchnorm} ops and one add, written in place into the input gradient. Taking
+ * {@code sum(dy * x)} about zero instead of about the mean saves a pass; in float32 it costs about
+ * {@code |mean| / std} times the rounding error of a centred sum, negligible for the activations
+ * batch norm sees after a convolution (DL4J's layer, which centres first, agrees to 1e-4 in tests).
  */
 public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization> {
 
