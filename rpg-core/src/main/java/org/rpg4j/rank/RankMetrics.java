@@ -9,10 +9,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * Rank metrics of a weight tensor seen as the matrix {@code M = [out, rest]}: its singular
  * spectrum, its delta-rank and its numerical rank. Reports show these beside each layer's sparsity.
  *
- * <p>Singular values come from LAPACK {@code dgesvd} without singular vectors, on a fresh
- * column-major double copy. Unlike the Gram route of the rank loss, this keeps small singular
- * values accurate to about {@code 1e-16 * sigma_1}, which a numerical rank with a small tolerance
- * needs; it runs once per report, not per training step.
+ * <p>Singular values and the numerical rank come from LAPACK {@code dgesvd} without singular
+ * vectors, on a fresh column-major double copy. Unlike the Gram route of the rank loss, this keeps
+ * small singular values accurate to about {@code 1e-16 * sigma_1}, which a numerical rank with a
+ * small tolerance needs. The delta-rank only compares tail energies {@code sum sigma_i^2} with
+ * {@code delta^2}, which the Gram matrix's eigenvalues give to about {@code 1e-16} absolute; it
+ * uses them ({@code dsyevd} without eigenvectors), because ND4J's {@code dgesvd} always forms the
+ * full {@code U} and {@code V^T} and costs 10 to 100 times more on wide conv kernels.
  */
 public final class RankMetrics {
 
@@ -55,14 +58,14 @@ public final class RankMetrics {
     if (!(delta > 0.0) || Double.isInfinite(delta)) {
       throw new IllegalArgumentException("delta must be finite and > 0, got " + delta);
     }
-    double[] sigma = spectrumOf(weights).unitSigma();
-    int n = sigma.length;
-    // tail[k] = sum_{i >= k} sigma_i^2 (0-based): the energy dropped when keeping the top k,
-    // summed from the smallest value up. tail[0] is the total, 1 up to rounding; comparing
-    // against delta^2 * tail[0] makes delta >= 1 give 0 whatever that rounding.
+    double[] ascendingEnergies = unitEnergies(weights);
+    int n = ascendingEnergies.length;
+    // tail[k] = sum_{i >= k} sigma_i^2 (descending order, 0-based): the energy dropped when
+    // keeping the top k, summed from the smallest value up. tail[0] is the total, 1 up to rounding;
+    // comparing against delta^2 * tail[0] makes delta >= 1 give 0 whatever that rounding.
     double[] tail = new double[n + 1];
     for (int i = n - 1; i >= 0; i--) {
-      tail[i] = tail[i + 1] + sigma[i] * sigma[i];
+      tail[i] = tail[i + 1] + ascendingEnergies[n - 1 - i];
     }
     double allowed = delta * delta * tail[0];
     int k = 0;
@@ -112,6 +115,15 @@ public final class RankMetrics {
       INDArray values = Nd4j.create(DataType.DOUBLE, matrix.minSide());
       Nd4j.getBlasWrapper().lapack().gesvd(a, values, null, null);
       return new Spectrum(matrix.frobeniusNorm(), values.toDoubleVector());
+    }
+  }
+
+  /** Squared singular values of the normalised matrix, ascending; all zeros for a zero tensor. */
+  private static double[] unitEnergies(INDArray weights) {
+    MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+    try (outside) {
+      WeightMatrix matrix = WeightMatrix.of(weights);
+      return matrix.isZero() ? new double[matrix.minSide()] : GramEigen.energies(matrix.normalised());
     }
   }
 

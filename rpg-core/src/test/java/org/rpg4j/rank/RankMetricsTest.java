@@ -110,6 +110,34 @@ class RankMetricsTest {
     assertEquals(terms, RankMetrics.deltaRank(matrix, 1e-6));
   }
 
+  /**
+   * The delta-rank (Gram energies) against the same rule applied by hand to the {@code dgesvd}
+   * singular values, on pruned random tensors wide, tall and square, at several deltas.
+   */
+  @ParameterizedTest(name = "shape {0}x{1}x3x3, sparsity {2}")
+  @CsvSource({"16, 16, 0.0", "64, 3, 0.5", "32, 64, 0.9", "8, 1, 0.3", "128, 64, 0.98"})
+  void deltaRankAgreesWithTheFullSvd(int out, int in, double sparsity) {
+    Random random = new Random(out * 31L + in);
+    INDArray weights = Nd4j.create(DataType.FLOAT, out, in, 3, 3);
+    for (long i = 0; i < weights.length(); i++) {
+      weights.putScalar(i, random.nextDouble() < sparsity ? 0.0 : random.nextGaussian());
+    }
+    double[] sigma = RankMetrics.singularValues(weights);
+    double total = 0;
+    for (double s : sigma) {
+      total += s * s;
+    }
+    for (double delta : new double[] {0.05, 0.1, 0.3, 0.7}) {
+      int expected = 0;
+      double dropped = total;
+      while (expected < sigma.length && dropped > delta * delta * total) {
+        dropped -= sigma[expected] * sigma[expected];
+        expected++;
+      }
+      assertEquals(expected, RankMetrics.deltaRank(weights, delta), "delta " + delta);
+    }
+  }
+
   @Test
   void zeroWeightsHaveRankZero() {
     INDArray zeros = Nd4j.zeros(DataType.FLOAT, 4, 3, 3, 3);
