@@ -90,13 +90,15 @@ public final class ExampleRun {
 
         List<LayerStat> finalLayers = WeightInspector.inspect(net, true);
         Map<String, double[]> spectra = spectra(net);
-        pruning.save(net, dir.resolve("model.zip"));
+        if (!options.resultsOnly) {
+            pruning.save(net, dir.resolve("model.zip"));
+        }
         RunRecord record = new RunRecord(title(data), commandLine, options.asMap(), new RunRecord.DataInfo(
                 data.name(), data.source(), data.synthetic(), data.train().size(), data.test().size(),
                 augmentation.toString(), normalization.toString()), model, options.method.cliName(),
                 options.method.description(), pruning.configJson().orElse(null), pruning.reportJson().orElse(null),
                 plan, history, finalLayers, spectra, (System.nanoTime() - start) / 1e9, MachineInfo.current());
-        write(record, dir, pruning);
+        write(record, dir, pruning, !options.resultsOnly);
         printFooter(record, pruning, dir);
         return record;
     }
@@ -174,16 +176,21 @@ public final class ExampleRun {
         return spectra;
     }
 
-    private static void write(RunRecord record, Path dir, PruningHook pruning) throws IOException {
-        ResultsJson.write(record, dir.resolve("results.json"));
+    private static void write(RunRecord record, Path dir, PruningHook pruning, boolean withPlots)
+            throws IOException {
         ResultsCsv.writeEpochs(record, dir.resolve("metrics.csv"));
         ResultsCsv.writeLayers(record.finalLayers(), dir.resolve("layers.csv"));
-        Plots.accuracyAndSparsity(record, dir.resolve("accuracy_sparsity.png"));
-        Plots.layerRanks(record.title(), record.finalLayers(), dir.resolve("layer_rank.png"));
-        Plots.spectra(record.title(), record.spectra(), dir.resolve("spectra.png"));
         if (pruning.reportTable().isPresent()) {
             Files.writeString(dir.resolve("pruning_report.txt"), pruning.reportTable().get());
         }
+        // results.json last: its presence marks a finished run (the study resumes on it)
+        ResultsJson.write(record, dir.resolve("results.json"));
+        if (!withPlots) {
+            return;
+        }
+        Plots.accuracyAndSparsity(record, dir.resolve("accuracy_sparsity.png"));
+        Plots.layerRanks(record.title(), record.finalLayers(), dir.resolve("layer_rank.png"));
+        Plots.spectra(record.title(), record.spectra(), dir.resolve("spectra.png"));
     }
 
     private void printHeader(TrainTestData data, Augmentation augmentation, TrainingPlan plan,
@@ -225,7 +232,8 @@ public final class ExampleRun {
                         + "%.1f training img/s; wall time %s", record.title(), h.last().testAccuracy(),
                 h.last().sparsity(), h.last().meanDeltaRank(), h.imagesPerSecond(),
                 Trainer.duration(record.wallSeconds())));
-        out.accept("results: " + dir + " (results.json, metrics.csv, layers.csv, model.zip, accuracy_sparsity.png, "
-                + "layer_rank.png, spectra.png)");
+        out.accept("results: " + dir + (options.resultsOnly ? " (results.json, metrics.csv, layers.csv)"
+                : " (results.json, metrics.csv, layers.csv, model.zip, accuracy_sparsity.png, layer_rank.png, "
+                        + "spectra.png)"));
     }
 }

@@ -117,6 +117,11 @@ public final class Options {
             description = "output directory (default: results/<model>-<dataset>-<method>-<time>)")
     public Path output;
 
+    @Option(names = "--results-only",
+            description = "write only results.json, metrics.csv and layers.csv: no model.zip, no plots (for studies "
+                    + "of many runs)")
+    public boolean resultsOnly;
+
     @Option(names = "--max-iterations", paramLabel = "N",
             description = "stop after this many iterations; the schedules are fitted to it (default: no limit)")
     public long maxIterations = 0;
@@ -168,6 +173,7 @@ public final class Options {
         m.put("updateEnd", updateEnd);
         m.put("alpha", alpha);
         m.put("seed", seed);
+        m.put("resultsOnly", resultsOnly);
         m.put("maxIterations", maxIterations);
         m.put("subset", subset);
         m.put("testSubset", testSubset);

@@ -42,12 +42,13 @@ public final class ResultsCsv {
      */
     public static void writeLayers(List<LayerStat> layers, Path file) throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("layer,type,shape,parameters,non_zeros,sparsity,delta_rank,full_rank");
+        lines.add("layer,type,shape,parameters,non_zeros,sparsity,delta_rank,full_rank,zero_rows,zero_columns");
         for (LayerStat l : layers) {
             String shape = Arrays.toString(l.shape()).replace(", ", "x").replace("[", "").replace("]", "");
             lines.add(String.join(",", l.name(), l.type(), shape, Long.toString(l.parameters()),
                     Long.toString(l.nonZeros()), number(l.sparsity()),
-                    l.deltaRank() < 0 ? "" : Integer.toString(l.deltaRank()), Integer.toString(l.fullRank())));
+                    l.deltaRank() < 0 ? "" : Integer.toString(l.deltaRank()), Integer.toString(l.fullRank()),
+                    Long.toString(l.zeroRows()), Long.toString(l.zeroColumns())));
         }
         Files.write(file, lines);
     }

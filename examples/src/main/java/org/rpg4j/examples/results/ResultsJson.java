@@ -1,7 +1,9 @@
 package org.rpg4j.examples.results;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +27,14 @@ public final class ResultsJson {
 
     /**
      * @param record the run
-     * @param file the file to write (replaced)
+     * @param file the file to write (replaced atomically: written beside it, then moved, so that a
+     *     file that exists is complete)
      * @throws IOException if it cannot be written
      */
     public static void write(RunRecord record, Path file) throws IOException {
-        MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), toJson(record));
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        MAPPER.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), toJson(record));
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** @return the run as a JSON tree */
@@ -119,6 +124,8 @@ public final class ResultsJson {
             put(o, "sparsity", l.sparsity());
             o.put("deltaRank", l.deltaRank());
             o.put("fullRank", l.fullRank());
+            o.put("zeroRows", l.zeroRows());
+            o.put("zeroColumns", l.zeroColumns());
         }
         return array;
     }

@@ -11,9 +11,13 @@ package org.rpg4j.examples.train;
  * @param deltaRank delta-rank of the normalised {@code [out, rest]} matrix (smallest {@code k} whose
  *     best rank-k approximation is within 10 % in Frobenius norm); -1 when not measured
  * @param fullRank {@code min(out, rest)}, the largest possible rank
+ * @param zeroRows rows of the {@code [out, rest]} matrix that are entirely 0.0 (output channels or
+ *     units pruned away completely)
+ * @param zeroColumns columns of the {@code [out, rest]} matrix that are entirely 0.0 (an input
+ *     channel at one kernel position, or an input unit, that no output uses)
  */
 public record LayerStat(String name, String type, long[] shape, long parameters, long nonZeros, int deltaRank,
-                        int fullRank) {
+                        int fullRank, long zeroRows, long zeroColumns) {
     /** Defensive copy of the shape. */
     public LayerStat {
         shape = shape.clone();

@@ -42,7 +42,8 @@ public final class WeightInspector {
     /**
      * @param net the network; not modified
      * @param withRank whether to compute delta-ranks (an SVD per layer; -1 otherwise)
-     * @return one entry per prunable layer, in network order
+     * @return one entry per prunable layer, in network order, with exact counts of zeros and of
+     *     all-zero rows and columns
      */
     public static List<LayerStat> inspect(ComputationGraph net, boolean withRank) {
         List<LayerStat> stats = new ArrayList<>();
@@ -52,7 +53,11 @@ public final class WeightInspector {
             long out = w.weight().size(0);
             int fullRank = (int) Math.min(out, n / out);
             int deltaRank = withRank ? Ranks.deltaRank(w.weight(), DELTA) : -1;
-            stats.add(new LayerStat(w.name(), w.type(), w.weight().shape(), n, n - zeros, deltaRank, fullRank));
+            INDArray matrix = w.weight().reshape('c', out, n / out);
+            long zeroRows = out - nonZeros(matrix.amax(1));
+            long zeroColumns = n / out - nonZeros(matrix.amax(0));
+            stats.add(new LayerStat(w.name(), w.type(), w.weight().shape(), n, n - zeros, deltaRank, fullRank,
+                    zeroRows, zeroColumns));
         }
         return stats;
     }

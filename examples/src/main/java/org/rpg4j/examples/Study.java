@@ -1,0 +1,164 @@
+package org.rpg4j.examples;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.rpg4j.examples.data.DatasetKind;
+import org.rpg4j.examples.models.ModelKind;
+import org.rpg4j.examples.study.StudyPlan;
+import org.rpg4j.examples.study.StudyRecipe;
+import org.rpg4j.examples.study.StudyReport;
+import org.rpg4j.examples.study.StudyRun;
+import org.rpg4j.examples.study.StudyRunner;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The comparison study's command line ({@code examples/study.sh} runs it): dense, gradual
+ * magnitude pruning, RigL-style regrowth, RPG and RPG as a regulariser on the small CNN and
+ * ResNet-20, at 90, 95, 98 and 99 % sparsity, three seeds at 98 and 99 %. It resumes an interrupted
+ * study (finished runs are kept), can run as one of several shards in parallel processes, and writes
+ * CSV files, {@code summary.md} and PNG plots.
+ */
+@Command(name = "rpg4j-study", mixinStandardHelpOptions = true, version = "rpg4j study 0.1.0-SNAPSHOT",
+        sortOptions = false, usageHelpWidth = 110,
+        description = {"Runs the comparison study of dense training, gmp, rigl, rpg and rpg-reg and writes its "
+                + "results (runs/<id>/results.json, runs.csv, layers.csv, summary.csv, summary.md, PNG plots).", ""})
+public final class Study implements Callable<Integer> {
+    /** Full study, small CNN: all 60,000 Fashion-MNIST images, 4 epochs (1,876 iterations). */
+    static final StudyRecipe SMALL_CNN = new StudyRecipe(ModelKind.SMALL_CNN, 0, 0, 4, 128, 0.05, 0.2, 40);
+    /** Full study, ResNet-20: 15,000 images, 3 epochs (354 iterations). */
+    static final StudyRecipe RESNET20 = new StudyRecipe(ModelKind.RESNET20, 15000, 5000, 3, 128, 0.1, 0.2, 10);
+    /** Quick study, small CNN. */
+    static final StudyRecipe SMALL_CNN_QUICK = new StudyRecipe(ModelKind.SMALL_CNN, 6000, 2000, 2, 128, 0.05, 0.2,
+            5);
+    /** Quick study, ResNet-20. */
+    static final StudyRecipe RESNET20_QUICK = new StudyRecipe(ModelKind.RESNET20, 1500, 1000, 2, 128, 0.1, 0.2, 2);
+
+    @Option(names = "--quick", description = "a short study (tiny budgets, one seed, 90 and 99 %%) to try the "
+            + "pipeline in under ten minutes; writes to results/study-quick unless --output is given")
+    boolean quick;
+
+    @Option(names = "--dataset", paramLabel = "NAME",
+            description = "fashion-mnist, mnist or cifar10 (default: ${DEFAULT-VALUE})")
+    String dataset = "fashion-mnist";
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "directory of the data set's files")
+    Path dataDir;
+
+    @Option(names = "--models", split = ",", paramLabel = "NAME",
+            description = "models to study (default: small-cnn,resnet20)")
+    List<String> models = List.of("small-cnn", "resnet20");
+
+    @Option(names = "--sparsities", split = ",", paramLabel = "S",
+            description = "target sparsities (default: 0.9,0.95,0.98,0.99; quick: 0.9,0.99)")
+    List<Double> sparsities;
+
+    @Option(names = "--seeds", paramLabel = "N",
+            description = "seeds at 98 %% and above and for dense training (default: 3; quick: 1)")
+    Integer seeds;
+
+    @Option(names = "--output", paramLabel = "DIR",
+            description = "output directory (default: docs/results; quick: results/study-quick)")
+    Path output;
+
+    @Option(names = "--shard", paramLabel = "I/N", description = "run only the runs i, i+N, i+2N, ... (1-based I), "
+            + "for N processes in parallel; the report is then written by a final --report-only (default: 1/1)")
+    String shard = "1/1";
+
+    @Option(names = "--report-only", description = "do not train: write the report of the runs that have finished")
+    boolean reportOnly;
+
+    @Option(names = "--list", description = "print the planned runs and their command lines, and exit")
+    boolean list;
+
+    private final List<String> commandLine;
+
+    private Study(List<String> commandLine) {
+        this.commandLine = commandLine;
+    }
+
+    /**
+     * @param args command-line arguments ({@code --help} lists them)
+     */
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Study(Arrays.asList(args)));
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                line.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        StudyPlan plan = plan();
+        List<StudyRun> runs = plan.runs();
+        Path dir = (output != null ? output : Path.of(quick ? "results/study-quick" : "docs/results"))
+                .toAbsolutePath();
+        StudyRunner runner = new StudyRunner(dir, System.out::println);
+        if (list) {
+            for (StudyRun run : runs) {
+                System.out.println(run.id() + (runner.finished(run) ? " (finished)" : "") + ": "
+                        + String.join(" ", run.arguments()));
+            }
+            return 0;
+        }
+        int[] shardOf = shard();
+        System.out.println("rpg4j study: " + runs.size() + " runs into " + dir);
+        List<String> failed = new ArrayList<>();
+        if (!reportOnly) {
+            failed = runner.run(runs, shardOf[0], shardOf[1]);
+        }
+        if (reportOnly || shardOf[1] == 1) {
+            StudyReport report = StudyReport.load(runner, runs);
+            report.write(dir, "examples/study.sh " + String.join(" ", commandLine));
+            System.out.println("report: " + report.results().size() + " of " + runs.size() + " runs finished; "
+                    + dir.resolve("summary.md") + ", runs.csv, layers.csv, summary.csv, *.png");
+        }
+        if (!failed.isEmpty()) {
+            System.err.println("failed runs: " + String.join(", ", failed));
+            return 1;
+        }
+        return 0;
+    }
+
+    private StudyPlan plan() {
+        DatasetKind data = DatasetKind.fromCliName(dataset);
+        List<StudyRecipe> recipes = new ArrayList<>();
+        for (String name : models) {
+            ModelKind model = ModelKind.fromCliName(name);
+            recipes.add(switch (model) {
+                case SMALL_CNN -> quick ? SMALL_CNN_QUICK : SMALL_CNN;
+                case RESNET20 -> quick ? RESNET20_QUICK : RESNET20;
+                default -> throw new IllegalArgumentException("--models: the study has recipes for small-cnn and "
+                        + "resnet20, got " + name);
+            });
+        }
+        List<Double> s = sparsities != null ? sparsities : quick ? List.of(0.9, 0.99) : List.of(0.9, 0.95, 0.98, 0.99);
+        return new StudyPlan(recipes, s, seeds != null ? seeds : quick ? 1 : 3, data, dataDir);
+    }
+
+    /** @return {0-based index, count} */
+    private int[] shard() {
+        String[] parts = shard.split("/");
+        try {
+            if (parts.length == 2) {
+                int index = Integer.parseInt(parts[0].trim());
+                int count = Integer.parseInt(parts[1].trim());
+                if (count >= 1 && index >= 1 && index <= count) {
+                    return new int[] {index - 1, count};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--shard must be I/N with 1 <= I <= N, got " + shard);
+    }
+}
