@@ -46,7 +46,7 @@ jmh() { # jmh <name> <JMH arguments...>: one JMH run writing $out/<name>.json
     shift
     echo "=== $name: java -jar $jar $* ${JMH_EXTRA:-}"
     # shellcheck disable=SC2086
-    java -jar "$jar" "$@" -rf json -rff "$out/$name.json" ${JMH_EXTRA:-} | quiet
+    java -jar "$jar" "$@" -rf json -rff "$out/$name.json" ${JMH_EXTRA:-} 2>&1 | quiet
     echo "load after $name: $(uptime | sed 's/.*load average/load average/')"
 }
 
@@ -81,7 +81,7 @@ svd() {
     jmh svd 'rank.SvdBenchmark' -f 1 -wi 1 -w 1 -i 3 -r 1
     jmh rankloss 'rank.RankLossLayerBenchmark' -f 1 -wi 1 -w 1 -i 3 -r 1
     echo "=== accuracy against the full SVD (k equal, |dLoss| <= 1e-5)"
-    java -cp "$jar" org.rpg4j.benchmarks.rank.SvdAccuracy | quiet
+    java -cp "$jar" org.rpg4j.benchmarks.rank.SvdAccuracy 2>&1 | quiet
     echo "=== plot docs/performance-svd.png and table (ms per decomposition)"
     java -Djava.awt.headless=true -cp "$jar" org.rpg4j.benchmarks.report.SvdPlot docs/performance-svd.png \
         "$out/svd.json"

@@ -3,7 +3,7 @@
 # writes its results: runs/<id>/results.json, runs.csv, layers.csv, summary.csv, summary.md and the
 # PNG plots (docs/results.md explains them).
 #
-#   examples/study.sh                 # the full study into docs/results (about 100 min on 2 cores)
+#   examples/study.sh                 # the full study into docs/results (about 90 min on 2 cores)
 #   examples/study.sh --quick         # a short study into results/study-quick (under 10 min)
 #   examples/study.sh --dataset cifar10 --data-dir DIR --output results/study-cifar10
 #   examples/study.sh --help          # every option
@@ -25,7 +25,8 @@ threads=$((cores / jobs > 0 ? cores / jobs : 1))
 build=(-B -q -pl examples -am -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt)
 mvn -o "${build[@]}" 2>/dev/null || mvn "${build[@]}"
 cp="rpg-core/target/classes:rpg-dl4j/target/classes:examples/target/classes:$(cat examples/target/classpath.txt)"
-study() { java -cp "$cp" org.rpg4j.examples.Study "$@"; }
+# rpg4j logs every topology update at INFO; each run's log.txt has its progress, so keep the console short
+study() { java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" org.rpg4j.examples.Study "$@"; }
 
 for arg in "$@"; do
     case $arg in -h | --help | -V | --version | --list | --report-only) study "$@"; exit ;; esac

@@ -28,15 +28,21 @@ import picocli.CommandLine.Option;
         description = {"Runs the comparison study of dense training, gmp, rigl, rpg and rpg-reg and writes its "
                 + "results (runs/<id>/results.json, runs.csv, layers.csv, summary.csv, summary.md, PNG plots).", ""})
 public final class Study implements Callable<Integer> {
-    /** Full study, small CNN: all 60,000 Fashion-MNIST images, 4 epochs (1,876 iterations). */
-    static final StudyRecipe SMALL_CNN = new StudyRecipe(ModelKind.SMALL_CNN, 0, 0, 4, 128, 0.05, 0.2, 40);
-    /** Full study, ResNet-20: 15,000 images, 3 epochs (354 iterations). */
-    static final StudyRecipe RESNET20 = new StudyRecipe(ModelKind.RESNET20, 15000, 5000, 3, 128, 0.1, 0.2, 10);
-    /** Quick study, small CNN. */
+    /**
+     * Full study, small CNN: the first 20,000 Fashion-MNIST training images for 3 epochs (471
+     * iterations, 36 topology updates before the target at 90 % of training), all 10,000 test images.
+     */
+    static final StudyRecipe SMALL_CNN = new StudyRecipe(ModelKind.SMALL_CNN, 20000, 0, 3, 128, 0.05, 0.2, 12);
+    /**
+     * Full study, ResNet-20: the first 10,000 training images for 2 epochs (158 iterations, 29
+     * topology updates), 5,000 test images.
+     */
+    static final StudyRecipe RESNET20 = new StudyRecipe(ModelKind.RESNET20, 10000, 5000, 2, 128, 0.1, 0.2, 5);
+    /** Quick study, small CNN: 6,000 images, 2 epochs (94 iterations). */
     static final StudyRecipe SMALL_CNN_QUICK = new StudyRecipe(ModelKind.SMALL_CNN, 6000, 2000, 2, 128, 0.05, 0.2,
-            5);
-    /** Quick study, ResNet-20. */
-    static final StudyRecipe RESNET20_QUICK = new StudyRecipe(ModelKind.RESNET20, 1500, 1000, 2, 128, 0.1, 0.2, 2);
+            4);
+    /** Quick study, ResNet-20: 2,000 images, 2 epochs (32 iterations). */
+    static final StudyRecipe RESNET20_QUICK = new StudyRecipe(ModelKind.RESNET20, 2000, 1000, 2, 128, 0.1, 0.2, 2);
 
     @Option(names = "--quick", description = "a short study (tiny budgets, one seed, 90 and 99 %%) to try the "
             + "pipeline in under ten minutes; writes to results/study-quick unless --output is given")
