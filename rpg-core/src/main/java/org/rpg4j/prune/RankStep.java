@@ -39,6 +39,11 @@ public final class RankStep {
         return r == null ? OptionalInt.empty() : OptionalInt.of(r.k());
     }
 
+    /** @return the mean of the chosen {@code k} over the rank layers, {@code NaN} if there are none */
+    public double meanTruncationRank() {
+        return results.values().stream().mapToInt(RankLossResult::k).average().orElse(Double.NaN);
+    }
+
     /**
      * Adds {@code (lambda / nActive) * dl/dW} of the named tensor to {@code gradient}; does nothing
      * for a tensor without rank loss or an inactive one.

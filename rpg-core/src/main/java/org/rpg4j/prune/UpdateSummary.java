@@ -13,9 +13,12 @@ package org.rpg4j.prune;
  * @param grown connections grown over all layers
  * @param rankLoss mean rank loss over active layers (0 without rank loss)
  * @param activeRankLayers layers that took part in the rank loss
- * @param meanDeltaRank mean delta-rank of the rank-eligible layers after the update ({@code NaN} if none)
+ * @param meanTruncationRank mean over the rank-loss layers of the truncation rank {@code k} the rank loss
+ *     chose at this update ({@code NaN} without rank loss). Free, unlike a delta-rank after the update,
+ *     which needs a decomposition of every layer (about 1 s for ResNet-50); {@link Pruner#report} gives
+ *     delta-ranks on demand.
  * @param millis wall time of the update in milliseconds
  */
 public record UpdateSummary(long iteration, int updateIndex, double scheduledDensity, long thresholdKept, double sparsity,
                             double dropFraction, long grown, double rankLoss, int activeRankLayers,
-                            double meanDeltaRank, long millis) {}
+                            double meanTruncationRank, long millis) {}

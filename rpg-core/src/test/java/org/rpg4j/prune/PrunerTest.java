@@ -81,6 +81,10 @@ class PrunerTest {
         assertNotEquals(plain.pruner.mask("conv2").toString(), rank.pruner.mask("conv2").toString());
         assertTrue(rank.pruner.lastUpdate().orElseThrow().activeRankLayers() == 2);
         assertEquals(0, plain.pruner.lastUpdate().orElseThrow().activeRankLayers());
+        double meanK = rank.pruner.report(rank.weights).layers().stream().filter(l -> l.lastK() >= 0)
+                .mapToInt(LayerReport::lastK).average().orElseThrow();
+        assertEquals(meanK, rank.pruner.lastUpdate().orElseThrow().meanTruncationRank(), 1e-12);
+        assertTrue(Double.isNaN(plain.pruner.lastUpdate().orElseThrow().meanTruncationRank()));
     }
 
     @Test
@@ -155,6 +159,13 @@ class PrunerTest {
         Map<String, INDArray> nan = copy(sim.weights);
         nan.get("conv2").putScalar(3, Float.NaN);
         assertMessage(() -> sim.pruner.updateTopology(9, nan, sim.weights), "weights", "conv2", "NaN");
+        Map<String, INDArray> negativeInfinity = copy(sim.weights);
+        negativeInfinity.get("fc").putScalar(0, Float.NEGATIVE_INFINITY);
+        assertMessage(() -> sim.pruner.updateTopology(9, negativeInfinity, sim.weights), "weights", "fc",
+                "infinite");
+        assertMessage(() -> sim.pruner.updateTopology(9, sim.weights, negativeInfinity), "denseGradients", "fc",
+                "infinite");
+        assertMessage(() -> sim.pruner.updateTopology(9, sim.weights, nan), "denseGradients", "conv2", "NaN");
         assertMessage(() -> sim.pruner.mask("nope"), "name", "nope");
     }
 
