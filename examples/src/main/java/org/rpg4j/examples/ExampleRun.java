@@ -27,6 +27,7 @@ import org.rpg4j.examples.results.ResultsJson;
 import org.rpg4j.examples.results.RunRecord;
 import org.rpg4j.examples.train.CosineWarmupSchedule;
 import org.rpg4j.examples.train.HeavyBallSgd;
+import org.rpg4j.examples.train.InitialWeights;
 import org.rpg4j.examples.train.LayerStat;
 import org.rpg4j.examples.train.PruningHook;
 import org.rpg4j.examples.train.PruningHooks;
@@ -78,6 +79,9 @@ public final class ExampleRun {
                 data.train().channels(), data.train().height(), data.train().width(), data.train().numClasses(),
                 new HeavyBallSgd(schedule, options.momentum), options.weightDecay, options.layers.kit(),
                 options.seed));
+        if (options.initFrom != null) {
+            InitialWeights.copyInto(net, options.initFrom);
+        }
         PruningHook pruning = PruningHooks.attach(options.method, net, pruningSettings(), plan.totalIterations());
         Path dir = outputDirectory(data);
         Files.createDirectories(dir);

@@ -29,12 +29,12 @@ import picocli.CommandLine.Option;
                 + "results (runs/<id>/results.json, runs.csv, layers.csv, summary.csv, summary.md, PNG plots).", ""})
 public final class Study implements Callable<Integer> {
     /**
-     * Full study, small CNN: the first 20,000 Fashion-MNIST training images for 3 epochs (471
-     * iterations, 36 topology updates before the target at 90 % of training), all 10,000 test images.
+     * Full study, small CNN: the first 20,000 Fashion-MNIST training images for 3 epochs (468
+     * iterations, 35 topology updates until the target at 90 % of training), all 10,000 test images.
      */
     static final StudyRecipe SMALL_CNN = new StudyRecipe(ModelKind.SMALL_CNN, 20000, 0, 3, 128, 0.05, 0.2, 12);
     /**
-     * Full study, ResNet-20: the first 10,000 training images for 2 epochs (158 iterations, 29
+     * Full study, ResNet-20: the first 10,000 training images for 2 epochs (156 iterations, 28
      * topology updates), 5,000 test images.
      */
     static final StudyRecipe RESNET20 = new StudyRecipe(ModelKind.RESNET20, 10000, 5000, 2, 128, 0.1, 0.2, 5);

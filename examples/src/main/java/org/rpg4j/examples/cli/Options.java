@@ -117,6 +117,12 @@ public final class Options {
             description = "output directory (default: results/<model>-<dataset>-<method>-<time>)")
     public Path output;
 
+    @Option(names = "--init-from", paramLabel = "ZIP",
+            description = "start from the weights (and batch-norm statistics) of a model.zip written by an earlier "
+                    + "run of the same --model and --width, e.g. a dense run, instead of a random initialisation; "
+                    + "the optimiser starts fresh")
+    public Path initFrom;
+
     @Option(names = "--results-only",
             description = "write only results.json, metrics.csv and layers.csv: no model.zip, no plots (for studies "
                     + "of many runs)")
@@ -173,6 +179,7 @@ public final class Options {
         m.put("updateEnd", updateEnd);
         m.put("alpha", alpha);
         m.put("seed", seed);
+        m.put("initFrom", initFrom == null ? null : initFrom.toString());
         m.put("resultsOnly", resultsOnly);
         m.put("maxIterations", maxIterations);
         m.put("subset", subset);
