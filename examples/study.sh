@@ -36,14 +36,21 @@ if [[ $jobs -eq 1 ]]; then
     exit
 fi
 echo "study: $jobs processes with $threads thread(s) each; $(uptime | sed 's/.*load average/load average/')"
-pids=()
-for ((i = 1; i <= jobs; i++)); do
-    (OMP_NUM_THREADS=$threads study "$@" --shard "$i/$jobs" 2>&1 | sed -u "s/^/[shard $i] /") &
-    pids+=($!)
-done
 status=0
-for pid in "${pids[@]}"; do
-    wait "$pid" || status=1
+shards() { # shards [extra options]: all shards in parallel, then wait for them
+    local pids=()
+    for ((i = 1; i <= jobs; i++)); do
+        (OMP_NUM_THREADS=$threads study "$@" --shard "$i/$jobs" 2>&1 | sed -u "s/^/[shard $i] /") &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" || status=1
+    done
+}
+for arg in "$@"; do
+    # pruning runs start from the dense runs' models: train those first
+    [[ $arg == --from-dense ]] && shards "$@" --only-dense
 done
+shards "$@"
 study "$@" --report-only || status=1
 exit $status

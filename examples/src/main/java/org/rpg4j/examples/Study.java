@@ -12,6 +12,7 @@ import org.rpg4j.examples.study.StudyRecipe;
 import org.rpg4j.examples.study.StudyReport;
 import org.rpg4j.examples.study.StudyRun;
 import org.rpg4j.examples.study.StudyRunner;
+import org.rpg4j.examples.train.Method;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,6 +68,23 @@ public final class Study implements Callable<Integer> {
             description = "seeds at 98 %% and above and for dense training (default: 3; quick: 1)")
     Integer seeds;
 
+    @Option(names = "--methods", split = ",", paramLabel = "NAME",
+            description = "methods to run (default: dense,gmp,rigl,rpg,rpg-reg)")
+    List<String> methods = List.of("dense", "gmp", "rigl", "rpg", "rpg-reg");
+
+    @Option(names = "--lambda", paramLabel = "L", description = "rank-loss weight of rpg and rpg-reg (default: 0.5)")
+    Double lambda;
+
+    @Option(names = "--partial-k", paramLabel = "K", description = "rank-loss tail-energy fraction (default: 0.1)")
+    Double partialK;
+
+    @Option(names = "--from-dense", description = "start every pruning run from the trained dense run of its model "
+            + "and seed (dense runs then save model.zip) instead of a random initialisation")
+    boolean fromDense;
+
+    @Option(names = "--only-dense", description = "run only the dense runs (study.sh runs them first with --from-dense)")
+    boolean onlyDense;
+
     @Option(names = "--output", paramLabel = "DIR",
             description = "output directory (default: docs/results; quick: results/study-quick)")
     Path output;
@@ -120,9 +138,10 @@ public final class Study implements Callable<Integer> {
         System.out.println("rpg4j study: " + runs.size() + " runs into " + dir);
         List<String> failed = new ArrayList<>();
         if (!reportOnly) {
-            failed = runner.run(runs, shardOf[0], shardOf[1]);
+            List<StudyRun> toRun = onlyDense ? runs.stream().filter(r -> r.method() == Method.DENSE).toList() : runs;
+            failed = runner.run(toRun, shardOf[0], shardOf[1]);
         }
-        if (reportOnly || shardOf[1] == 1) {
+        if (reportOnly || (shardOf[1] == 1 && !onlyDense)) {
             StudyReport report = StudyReport.load(runner, runs);
             report.write(dir, "examples/study.sh " + String.join(" ", commandLine));
             System.out.println("report: " + report.results().size() + " of " + runs.size() + " runs finished; "
@@ -148,7 +167,16 @@ public final class Study implements Callable<Integer> {
             });
         }
         List<Double> s = sparsities != null ? sparsities : quick ? List.of(0.9, 0.99) : List.of(0.9, 0.95, 0.98, 0.99);
-        return new StudyPlan(recipes, s, seeds != null ? seeds : quick ? 1 : 3, data, dataDir);
+        List<Method> chosen = methods.stream().map(Method::fromCliName).distinct().toList();
+        List<String> pruningArguments = new ArrayList<>();
+        if (lambda != null) {
+            pruningArguments.addAll(List.of("--lambda", lambda.toString()));
+        }
+        if (partialK != null) {
+            pruningArguments.addAll(List.of("--partial-k", partialK.toString()));
+        }
+        return new StudyPlan(recipes, s, seeds != null ? seeds : quick ? 1 : 3, data, dataDir, chosen,
+                pruningArguments, fromDense);
     }
 
     /** @return {0-based index, count} */

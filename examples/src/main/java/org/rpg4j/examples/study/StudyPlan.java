@@ -19,9 +19,13 @@ import org.rpg4j.examples.train.Method;
  * @param seeds seeds at high sparsity and for dense training, at least 1
  * @param dataset the data set
  * @param dataDir its directory, or null for the data set's default
+ * @param methods the methods to run, a subset of {@link #METHODS}
+ * @param pruningArguments extra example options for the pruning runs (e.g. {@code --lambda 4}), may be empty
+ * @param fromDense whether each pruning run starts from the trained dense run of its model and seed
+ *     (which then saves its {@code model.zip}) instead of a random initialisation
  */
 public record StudyPlan(List<StudyRecipe> recipes, List<Double> sparsities, int seeds, DatasetKind dataset,
-                        Path dataDir) {
+                        Path dataDir, List<Method> methods, List<String> pruningArguments, boolean fromDense) {
     /** Sparsities from this one up get {@code seeds} seeds, lower ones a single seed. */
     public static final double MANY_SEEDS_FROM = 0.98;
 
@@ -30,12 +34,30 @@ public record StudyPlan(List<StudyRecipe> recipes, List<Double> sparsities, int 
             Method.RPG_REG);
 
     /**
+     * A plan of every method, from random initialisations, without extra options.
+     *
+     * @see #StudyPlan(List, List, int, DatasetKind, Path, List, List, boolean)
+     */
+    public StudyPlan(List<StudyRecipe> recipes, List<Double> sparsities, int seeds, DatasetKind dataset,
+                     Path dataDir) {
+        this(recipes, sparsities, seeds, dataset, dataDir, METHODS, List.of(), false);
+    }
+
+    /**
      * @throws IllegalArgumentException naming the parameter if a list is empty, a sparsity is
-     *     outside (0, 1) or {@code seeds < 1}
+     *     outside (0, 1), {@code seeds < 1}, or {@code fromDense} is set without the dense method
      */
     public StudyPlan {
         recipes = List.copyOf(recipes);
         sparsities = List.copyOf(sparsities);
+        methods = List.copyOf(methods);
+        pruningArguments = List.copyOf(pruningArguments);
+        if (methods.isEmpty()) {
+            throw new IllegalArgumentException("methods must name at least one method");
+        }
+        if (fromDense && !methods.contains(Method.DENSE)) {
+            throw new IllegalArgumentException("fromDense needs the dense method among the methods, got " + methods);
+        }
         if (recipes.isEmpty()) {
             throw new IllegalArgumentException("recipes must name at least one model");
         }
@@ -57,13 +79,17 @@ public record StudyPlan(List<StudyRecipe> recipes, List<Double> sparsities, int 
         List<StudyRun> runs = new ArrayList<>();
         for (int seed = 1; seed <= seeds; seed++) {
             for (StudyRecipe recipe : recipes) {
-                runs.add(run(recipe, Method.DENSE, 0.0, seed));
+                if (methods.contains(Method.DENSE)) {
+                    runs.add(run(recipe, Method.DENSE, 0.0, seed));
+                }
                 for (double sparsity : sparsities) {
                     if (seed > 1 && sparsity < MANY_SEEDS_FROM) {
                         continue;
                     }
                     for (Method method : METHODS.subList(1, METHODS.size())) {
-                        runs.add(run(recipe, method, sparsity, seed));
+                        if (methods.contains(method)) {
+                            runs.add(run(recipe, method, sparsity, seed));
+                        }
                     }
                 }
             }
@@ -80,10 +106,14 @@ public record StudyPlan(List<StudyRecipe> recipes, List<Double> sparsities, int 
     private StudyRun run(StudyRecipe recipe, Method method, double sparsity, long seed) {
         List<String> args = new ArrayList<>(recipe.arguments());
         args.addAll(List.of("--dataset", dataset.cliName(), "--method", method.cliName(), "--seed",
-                Long.toString(seed), "--results-only"));
+                Long.toString(seed)));
+        if (method.prunes() || !fromDense) {
+            args.add("--results-only");
+        }
         String id;
         if (method.prunes()) {
             args.addAll(List.of("--sparsity", String.format(Locale.ROOT, "%s", sparsity)));
+            args.addAll(pruningArguments);
             id = String.format(Locale.ROOT, "%s-%s-%s-seed%d", recipe.model().cliName(), method.cliName(),
                     percent(sparsity), seed);
         } else {
@@ -92,7 +122,9 @@ public record StudyPlan(List<StudyRecipe> recipes, List<Double> sparsities, int 
         if (dataDir != null) {
             args.addAll(List.of("--data-dir", dataDir.toString()));
         }
-        return new StudyRun(id, recipe.model(), method, sparsity, seed, args);
+        String startsFrom = fromDense && method.prunes()
+                ? String.format(Locale.ROOT, "%s-dense-seed%d", recipe.model().cliName(), seed) : null;
+        return new StudyRun(id, recipe.model(), method, sparsity, seed, args, startsFrom);
     }
 
     /** @return the sparsity in percent without a trailing ".0": 99, 99.5 */

@@ -12,10 +12,11 @@ import org.rpg4j.examples.train.Method;
  * @param method the training method
  * @param sparsity target sparsity (0 for dense training)
  * @param seed seed of everything random in the run
- * @param arguments the example command line of the run, without {@code --output}
+ * @param arguments the example command line of the run, without {@code --output} and {@code --init-from}
+ * @param startsFrom id of the run whose {@code model.zip} this run starts from, or null for a random start
  */
 public record StudyRun(String id, ModelKind model, Method method, double sparsity, long seed,
-                       List<String> arguments) {
+                       List<String> arguments, String startsFrom) {
     /** Defensive copy of the arguments. */
     public StudyRun {
         arguments = List.copyOf(arguments);

@@ -95,6 +95,15 @@ public final class StudyRunner {
         Files.deleteIfExists(dir.resolve("error.txt"));
         List<String> args = new ArrayList<>(run.arguments());
         args.addAll(List.of("--output", dir.toString()));
+        if (run.startsFrom() != null) {
+            Path zip = runsDirectory.resolve(run.startsFrom()).resolve("model.zip");
+            if (!Files.isRegularFile(zip)) {
+                Files.writeString(dir.resolve("error.txt"), "needs " + zip + ": run " + run.startsFrom()
+                        + " first (examples/study.sh --from-dense runs the dense runs before the others)\n");
+                return null;
+            }
+            args.addAll(List.of("--init-from", zip.toString()));
+        }
         Options options = new Options();
         new CommandLine(options).parseArgs(args.toArray(new String[0]));
         try (Writer log = Files.newBufferedWriter(dir.resolve("log.txt"), StandardCharsets.UTF_8)) {

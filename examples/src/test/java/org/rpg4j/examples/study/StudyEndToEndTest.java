@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rpg4j.examples.data.DatasetKind;
 import org.rpg4j.examples.models.ModelKind;
+import org.rpg4j.examples.train.Method;
 
 /** A tiny study on synthetic data: every method runs, the report is written, a second pass resumes. */
 class StudyEndToEndTest {
@@ -54,5 +55,23 @@ class StudyEndToEndTest {
         assertEquals(before, Files.getLastModifiedTime(marker), "finished runs are not run again");
         assertTrue(lines.get(0).contains("5 runs, 4 finished before, 1 to run"), lines.get(0));
         assertTrue(runner.finished(runs.get(4)));
+    }
+
+    @Test
+    void fromDenseRunsStartFromTheDenseModelAndFailClearlyWithoutIt(@TempDir Path dir) throws Exception {
+        StudyRecipe tiny = new StudyRecipe(ModelKind.SMALL_CNN, 256, 128, 1, 64, 0.05, 0.0, 1);
+        List<StudyRun> runs = new StudyPlan(List.of(tiny), List.of(0.9), 1, DatasetKind.SYNTHETIC, null,
+                List.of(Method.DENSE, Method.GMP), List.of(), true).runs();
+        StudyRunner runner = new StudyRunner(dir, line -> { });
+
+        assertEquals(List.of("small-cnn-gmp-90-seed1"), runner.run(runs.subList(1, 2), 0, 1));
+        assertTrue(Files.readString(runner.directory(runs.get(1)).resolve("error.txt"))
+                .contains("small-cnn-dense-seed1"));
+
+        assertEquals(List.of(), runner.run(runs, 0, 1));
+        assertTrue(Files.exists(runner.directory(runs.get(0)).resolve("model.zip")));
+        assertTrue(Files.notExists(runner.directory(runs.get(1)).resolve("error.txt")));
+        String json = Files.readString(runner.directory(runs.get(1)).resolve("results.json"));
+        assertTrue(json.contains("small-cnn-dense-seed1/model.zip"), "results.json records --init-from");
     }
 }

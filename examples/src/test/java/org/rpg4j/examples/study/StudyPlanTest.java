@@ -45,6 +45,22 @@ class StudyPlanTest {
     }
 
     @Test
+    void fromDenseStartsEachPruningRunFromItsSeedsDenseRun() {
+        List<StudyRun> runs = new StudyPlan(List.of(CNN), List.of(0.99), 2, DatasetKind.SYNTHETIC, null,
+                List.of(Method.DENSE, Method.RPG), List.of("--lambda", "4.0"), true).runs();
+        assertEquals(List.of("small-cnn-dense-seed1", "small-cnn-rpg-99-seed1", "small-cnn-dense-seed2",
+                "small-cnn-rpg-99-seed2"), runs.stream().map(StudyRun::id).toList());
+        assertEquals("small-cnn-dense-seed2", runs.get(3).startsFrom());
+        assertEquals(null, runs.get(2).startsFrom());
+        assertTrue(!runs.get(0).arguments().contains("--results-only"), "dense runs save their model");
+        assertTrue(String.join(" ", runs.get(1).arguments()).endsWith("--sparsity 0.99 --lambda 4.0"),
+                runs.get(1).arguments().toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new StudyPlan(List.of(CNN),
+                List.of(0.99), 1, DatasetKind.SYNTHETIC, null, List.of(Method.RPG), List.of(), true));
+        assertTrue(e.getMessage().contains("fromDense needs the dense method"), e.getMessage());
+    }
+
+    @Test
     void rejectsBadPlans() {
         assertThrows(IllegalArgumentException.class,
                 () -> new StudyPlan(List.of(), List.of(0.9), 1, DatasetKind.SYNTHETIC, null));
