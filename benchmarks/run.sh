@@ -5,7 +5,8 @@
 #                                #   target (measured, target, PASS/FAIL); a few minutes on 2 idle cores
 #   benchmarks/run.sh svd        # SVD per shape and method (about 20 min), the accuracy check against
 #                                #   the full SVD, the plot docs/performance-svd.png and its table
-#   benchmarks/run.sh full       # quick with longer measurements, then svd
+#   benchmarks/run.sh full       # quick plus DL4J's standard layers for every CIFAR model, then svd
+#                                #   (about 30 min)
 #
 # The jar is rebuilt when a pom or a source file is newer (shading the 250 MB jar takes 1-3 min).
 # Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options.
@@ -50,8 +51,8 @@ jmh() { # jmh <name> <JMH arguments...>: one JMH run writing $out/<name>.json
     echo "load after $name: $(uptime | sed 's/.*load average/load average/')"
 }
 
-targets() { # the benchmarks behind the targets; $1 = measurement scale (1 quick, 3 full)
-    local s=$1
+targets() { # the benchmarks behind the targets; $1 = measurement scale; $2 = models with standard layers
+    local s=$1 standard=$2
     # numerators: rank-loss gradient of every model, topology update (core and Pruner), mask enforcement
     jmh rank 'rank.ModelRankGradientBenchmark' -f 1 -wi 1 -w 1 -i $((2 * s)) -r 2
     jmh topology 'prune.TopologyUpdateBenchmark' -f 1 -wi 2 -w 1 -i $((3 * s)) -r 1
@@ -67,8 +68,6 @@ targets() { # the benchmarks behind the targets; $1 = measurement scale (1 quick
         jmh iteration-rpg 'overhead.TrainingIterationBenchmark' -f 1 -wi 2 -i $((2 * s)) \
             -p layers=FAST -p model=RESNET20 -p pruning=RPG
         # DL4J's standard layers: ResNet-20 in the quick profile (12 s an iteration), all models in full
-        local standard=RESNET20
-        [[ $s -gt 1 ]] && standard=RESNET20,RESNET32X2,VGG19
         jmh iteration-standard 'overhead.TrainingIterationBenchmark' -f 1 -wi 1 -i $((1 * s)) \
             -p layers=STANDARD -p model=$standard
     fi
@@ -89,9 +88,9 @@ svd() {
 
 machine
 case $profile in
-    quick) targets 1 ;;
+    quick) targets 1 RESNET20 ;;
     svd) svd ;;
-    full) targets 3; svd ;;
+    full) targets 1 RESNET20,RESNET32X2,VGG19; svd ;;
 esac
 machine
 echo "results: $out"
