@@ -3,10 +3,10 @@
 #
 #   benchmarks/run.sh            # quick: the benchmarks behind the issue-6 targets, then one line per
 #                                #   target (measured, target, PASS/FAIL); a few minutes on 2 idle cores
-#   benchmarks/run.sh svd        # SVD per shape and method (about 20 min), the accuracy check against
+#   benchmarks/run.sh svd        # SVD per shape and method (about 10 min), the accuracy check against
 #                                #   the full SVD, the plot docs/performance-svd.png and its table
 #   benchmarks/run.sh full       # quick plus DL4J's standard layers for every CIFAR model, then svd
-#                                #   (about 30 min)
+#                                #   (about 20 min)
 #
 # The jar is rebuilt when a pom or a source file is newer (shading the 250 MB jar takes 1-3 min).
 # Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options.
@@ -77,8 +77,10 @@ targets() { # the benchmarks behind the targets; $1 = measurement scale; $2 = mo
 }
 
 svd() {
-    jmh svd 'rank.SvdBenchmark' -f 1 -wi 1 -w 1 -i 3 -r 1
-    jmh rankloss 'rank.RankLossLayerBenchmark' -f 1 -wi 1 -w 1 -i 3 -r 1
+    # -f 0: the 117 shape x method cases run in this JVM (each is a native LAPACK or BLAS call on a fresh
+    # matrix; a fork per case would add about 4 s of ND4J start-up each)
+    jmh svd 'rank.SvdBenchmark' -f 0 -wi 1 -w 1 -i 2 -r 1
+    jmh rankloss 'rank.RankLossLayerBenchmark' -f 0 -wi 1 -w 1 -i 2 -r 1
     echo "=== accuracy against the full SVD (k equal, |dLoss| <= 1e-5)"
     java -cp "$jar" org.rpg4j.benchmarks.rank.SvdAccuracy 2>&1 | quiet
     echo "=== plot docs/performance-svd.png and table (ms per decomposition)"
