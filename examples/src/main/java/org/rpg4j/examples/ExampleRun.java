@@ -138,7 +138,7 @@ public final class ExampleRun {
 
     private PruningSettings pruningSettings() {
         return new PruningSettings(options.sparsity, options.lambda, options.partialK, options.deltaT,
-                options.rampEnd, options.updateEnd, options.alpha, options.seed);
+                options.rampEnd, options.updateEnd, options.alpha, options.seed, options.rankLayers);
     }
 
     private Path outputDirectory(TrainTestData data) {

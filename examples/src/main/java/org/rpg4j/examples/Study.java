@@ -78,6 +78,10 @@ public final class Study implements Callable<Integer> {
     @Option(names = "--partial-k", paramLabel = "K", description = "rank-loss tail-energy fraction (default: 0.1)")
     Double partialK;
 
+    @Option(names = "--rank-layers", paramLabel = "conv|all",
+            description = "layers that get the rank loss: conv (the reference) or all prunable layers (default: conv)")
+    String rankLayers;
+
     @Option(names = "--from-dense", description = "start every pruning run from the trained dense run of its model "
             + "and seed (dense runs then save model.zip) instead of a random initialisation")
     boolean fromDense;
@@ -174,6 +178,12 @@ public final class Study implements Callable<Integer> {
         }
         if (partialK != null) {
             pruningArguments.addAll(List.of("--partial-k", partialK.toString()));
+        }
+        if (rankLayers != null) {
+            if (!rankLayers.equals("conv") && !rankLayers.equals("all")) {
+                throw new IllegalArgumentException("--rank-layers must be conv or all, got " + rankLayers);
+            }
+            pruningArguments.addAll(List.of("--rank-layers", rankLayers));
         }
         return new StudyPlan(recipes, s, seeds != null ? seeds : quick ? 1 : 3, data, dataDir, chosen,
                 pruningArguments, fromDense);

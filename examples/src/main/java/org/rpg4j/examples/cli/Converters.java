@@ -5,6 +5,7 @@ import org.rpg4j.examples.data.DatasetKind;
 import org.rpg4j.examples.models.LayerImpl;
 import org.rpg4j.examples.models.ModelKind;
 import org.rpg4j.examples.train.Method;
+import org.rpg4j.prune.RankLayers;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -48,6 +49,17 @@ final class Converters {
                 throw new TypeConversionException("augment must be auto, none or crop-flip; got " + value);
             }
             return v;
+        }
+    }
+
+    static final class RankLayerChoice implements ITypeConverter<RankLayers> {
+        @Override
+        public RankLayers convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "conv" -> RankLayers.CONVOLUTIONS;
+                case "all" -> RankLayers.ALL_PRUNABLE;
+                default -> throw new TypeConversionException("rank-layers must be conv or all; got " + value);
+            };
         }
     }
 

@@ -8,6 +8,7 @@ import org.rpg4j.examples.models.LayerImpl;
 import org.rpg4j.examples.models.ModelKind;
 import org.rpg4j.examples.models.ShortcutKind;
 import org.rpg4j.examples.train.Method;
+import org.rpg4j.prune.RankLayers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -95,6 +96,11 @@ public final class Options {
             description = "rank-loss tail-energy fraction for rpg (default: ${DEFAULT-VALUE})")
     public double partialK = 0.1;
 
+    @Option(names = "--rank-layers", converter = Converters.RankLayerChoice.class, paramLabel = "conv|all",
+            description = "layers that get the rank loss: conv = convolutions only, as the reference; all = dense and "
+                    + "output layers too (default: conv)")
+    public RankLayers rankLayers = RankLayers.CONVOLUTIONS;
+
     @Option(names = "--delta-t", paramLabel = "N",
             description = "iterations between topology updates (default: ${DEFAULT-VALUE})")
     public int deltaT = 100;
@@ -174,6 +180,7 @@ public final class Options {
         m.put("labelSmoothing", labelSmoothing);
         m.put("lambda", lambda);
         m.put("partialK", partialK);
+        m.put("rankLayers", rankLayers.name());
         m.put("deltaT", deltaT);
         m.put("rampEnd", rampEnd);
         m.put("updateEnd", updateEnd);

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.rpg4j.dl4j.Dl4jPruning;
 import org.rpg4j.dl4j.Pruning;
 import org.rpg4j.prune.PruningConfig;
+import org.rpg4j.prune.RankLayers;
 import org.rpg4j.prune.RankLoss;
 import org.rpg4j.prune.RankLossMode;
 import org.rpg4j.regrow.RegrowthKind;
@@ -43,8 +44,9 @@ final class AdapterPruning implements PruningHook {
     static PruningConfig config(Method method, PruningSettings s, long totalIterations) {
         RankLoss rank = switch (method) {
             case GMP, RIGL -> RankLoss.none();
-            case RPG -> RankLoss.lambda(s.lambda()).partialK(s.partialK());
-            case RPG_REG -> RankLoss.lambda(s.lambda()).partialK(s.partialK()).mode(RankLossMode.REGULARISER);
+            case RPG -> RankLoss.lambda(s.lambda()).partialK(s.partialK()).layers(s.rankLayers());
+            case RPG_REG -> RankLoss.lambda(s.lambda()).partialK(s.partialK()).layers(s.rankLayers())
+                    .mode(RankLossMode.REGULARISER);
             case DENSE -> throw new IllegalArgumentException("method dense has no pruning configuration");
         };
         return PruningConfig.builder(s.targetSparsity()).totalIterations(totalIterations).deltaT(s.deltaT())
@@ -57,7 +59,8 @@ final class AdapterPruning implements PruningHook {
     public String description() {
         UpdateCadence cadence = config.cadence();
         String rank = method == Method.RPG || method == Method.RPG_REG ? String.format(Locale.ROOT,
-                ", lambda %s, partialK %s", config.rankLoss().lambda(), config.rankLoss().partialK()) : "";
+                ", lambda %s, partialK %s, rank loss on %s", config.rankLoss().lambda(), config.rankLoss().partialK(),
+                config.rankLoss().layers() == RankLayers.CONVOLUTIONS ? "convolutions" : "all prunable layers") : "";
         // update index R (0-based) is the first at the target density: the (R + 1)-th update; iterations
         // are counted from 1 as in the progress lines
         return String.format(Locale.ROOT, "%s; target sparsity %.3f reached at update %d of %d (a topology update "

@@ -1,5 +1,7 @@
 package org.rpg4j.examples.train;
 
+import org.rpg4j.prune.RankLayers;
+
 /**
  * The pruning options of the command line, before they become an rpg4j {@code PruningConfig}.
  *
@@ -11,9 +13,11 @@ package org.rpg4j.examples.train;
  * @param updateEnd fraction of training after which topology updates stop, in [rampEnd, 1]
  * @param alpha initial drop fraction of regrowth, in [0, 1]
  * @param seed seed of the pruner's random choices
+ * @param rankLayers which layers get the rank loss: convolutions only (the reference) or every
+ *     prunable layer, dense and output layers included
  */
 public record PruningSettings(double targetSparsity, double lambda, double partialK, int deltaT, double rampEnd,
-                              double updateEnd, double alpha, long seed) {
+                              double updateEnd, double alpha, long seed, RankLayers rankLayers) {
     /** @throws IllegalArgumentException naming the first invalid value */
     public PruningSettings {
         if (!(targetSparsity >= 0 && targetSparsity < 1)) {
@@ -33,6 +37,9 @@ public record PruningSettings(double targetSparsity, double lambda, double parti
         }
         if (!(updateEnd >= rampEnd && updateEnd <= 1)) {
             throw new IllegalArgumentException("updateEnd must be in [rampEnd = " + rampEnd + ", 1], got " + updateEnd);
+        }
+        if (rankLayers == null) {
+            throw new IllegalArgumentException("rankLayers must be CONVOLUTIONS or ALL_PRUNABLE, got null");
         }
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
