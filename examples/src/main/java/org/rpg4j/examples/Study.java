@@ -147,7 +147,7 @@ public final class Study implements Callable<Integer> {
         }
         if (reportOnly || (shardOf[1] == 1 && !onlyDense)) {
             StudyReport report = StudyReport.load(runner, runs);
-            report.write(dir, "examples/study.sh " + String.join(" ", commandLine));
+            report.write(dir, ("examples/study.sh " + String.join(" ", studyArguments())).trim());
             System.out.println("report: " + report.results().size() + " of " + runs.size() + " runs finished; "
                     + dir.resolve("summary.md") + ", runs.csv, layers.csv, summary.csv, *.png");
         }
@@ -187,6 +187,20 @@ public final class Study implements Callable<Integer> {
         }
         return new StudyPlan(recipes, s, seeds != null ? seeds : quick ? 1 : 3, data, dataDir, chosen,
                 pruningArguments, fromDense);
+    }
+
+    /** @return the command line without the options study.sh adds to run shards and the report */
+    private List<String> studyArguments() {
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i < commandLine.size(); i++) {
+            String a = commandLine.get(i);
+            if (a.equals("--shard")) {
+                i++;
+            } else if (!a.equals("--report-only") && !a.equals("--only-dense") && !a.startsWith("--shard=")) {
+                args.add(a);
+            }
+        }
+        return args;
     }
 
     /** @return {0-based index, count} */
