@@ -56,7 +56,8 @@ targets() { # the benchmarks behind the targets; $1 = measurement scale; $2 = mo
     # numerators: rank-loss gradient of every model, topology update (core and Pruner), mask enforcement
     jmh rank 'rank.ModelRankGradientBenchmark' -f 1 -wi 1 -w 1 -i $((2 * s)) -r 2
     jmh topology 'prune.TopologyUpdateBenchmark' -f 1 -wi 2 -w 1 -i $((3 * s)) -r 1
-    jmh pruner 'prune.PrunerUpdateBenchmark' -f 1 -wi 2 -i $((4 * s))
+    # single-shot (each call needs fresh weights): 10 warm-up calls so that the JIT has compiled the path
+    jmh pruner 'prune.PrunerUpdateBenchmark' -f 1 -wi 10 -i $((5 * s))
     if java -cp "$jar" org.openjdk.jmh.Main -l | grep -q 'overhead.MaskEnforcementBenchmark'; then
         jmh mask 'overhead.MaskEnforcementBenchmark' -f 1 -wi 2 -w 1 -i $((3 * s)) -r 1
     fi
