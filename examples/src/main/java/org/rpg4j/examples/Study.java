@@ -35,7 +35,7 @@ public final class Study implements Callable<Integer> {
      */
     static final StudyRecipe SMALL_CNN = new StudyRecipe(ModelKind.SMALL_CNN, 20000, 0, 3, 128, 0.05, 0.2, 12);
     /**
-     * Full study, ResNet-20: the first 10,000 training images for 2 epochs (156 iterations, 28
+     * Full study, ResNet-20: the first 10,000 training images for 2 epochs (156 iterations, 27
      * topology updates), 5,000 test images.
      */
     static final StudyRecipe RESNET20 = new StudyRecipe(ModelKind.RESNET20, 10000, 5000, 2, 128, 0.1, 0.2, 5);
