@@ -1,5 +1,6 @@
 package org.rpg4j.mask;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -77,7 +78,15 @@ public final class MaskArrays {
         for (int i = 0; i < data.length; i++) {
             data[i] = mask[i] ? 1.0f : 0.0f;
         }
-        INDArray array = Nd4j.create(data, shape.clone(), Nd4j.getStrides(shape, 'c'), 'c', DataType.FLOAT);
+        INDArray array;
+        if (data.length == 0) {
+            array = Nd4j.create(DataType.FLOAT, shape.clone(), 'c');
+        } else {
+            // One bulk copy through the buffer's pointer: Nd4j.create(float[], ...) and createFromArray
+            // copy element by element (about 9 ns each, 0.23 s for a 25.5 M-weight model).
+            array = Nd4j.createUninitialized(DataType.FLOAT, shape.clone(), 'c');
+            ((FloatPointer) array.data().addressPointer()).put(data, 0, data.length);
+        }
         return dtype == DataType.FLOAT ? array : array.castTo(dtype);
     }
 

@@ -85,6 +85,22 @@ class MaskArraysTest {
     }
 
     @Test
+    void largeMaskArraysHoldExactlyTheMaskInEveryPositionAndType() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        boolean[] mask = new boolean[64 * 32 * 3 * 3];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = random.nextInt(3) == 0;
+        }
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE, DataType.HALF}) {
+            INDArray array = MaskArrays.toMaskArray(mask, new long[] {64, 32, 3, 3}, type);
+            assertEquals(type, array.dataType());
+            assertArrayEquals(new long[] {64, 32, 3, 3}, array.shape());
+            assertArrayEquals(mask, MaskArrays.fromMaskArray(array), type.toString());
+        }
+        assertEquals(0, MaskArrays.toMaskArray(new boolean[0], new long[] {0, 3}, DataType.FLOAT).length());
+    }
+
+    @Test
     void rejectsBadMaskArraysAndShapes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MaskArrays.fromMaskArray(Nd4j.createFromArray(0f, 0.5f)));
