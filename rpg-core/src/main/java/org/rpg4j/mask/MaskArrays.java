@@ -83,7 +83,7 @@ public final class MaskArrays {
             array = Nd4j.create(DataType.FLOAT, shape.clone(), 'c');
         } else {
             // One bulk copy through the buffer's pointer: Nd4j.create(float[], ...) and createFromArray
-            // copy element by element (about 9 ns each, 0.23 s for a 25.5 M-weight model).
+            // copy element by element (21 ms against 10 ms for a 2.4 M-element kernel, allocation included).
             array = Nd4j.createUninitialized(DataType.FLOAT, shape.clone(), 'c');
             ((FloatPointer) array.data().addressPointer()).put(data, 0, data.length);
         }
