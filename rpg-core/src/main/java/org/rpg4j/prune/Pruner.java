@@ -325,8 +325,8 @@ public final class Pruner {
     /**
      * Fast path: a sum of magnitudes is finite when every element is (NaN and infinities propagate
      * through it). Only when it is not do the exact scans decide, since a float sum can also
-     * overflow; ND4J's condition scans cost 10x more (4 s for the 25.5 M weights and gradients of a
-     * ResNet-50).
+     * overflow; ND4J's two condition scans cost about 20x more (42 ms against 2 ms for a
+     * 2.4 M-element kernel).
      */
     private void checkFinite(String what, INDArray[] arrays) {
         for (int i = 0; i < arrays.length; i++) {
