@@ -79,22 +79,14 @@ public enum SpectrumMethod {
     GRAM_SYEVD {
         @Override
         public Spectrum decompose(INDArray a, int expectedK) {
-            boolean left = rows(a) <= cols(a);
-            INDArray gram = gram(a.castTo(DataType.DOUBLE), left);
-            INDArray values = Nd4j.create(DataType.DOUBLE, gram.rows());
-            Lapacke.syevd(gram, values);
-            return new Spectrum(values.toDoubleVector(), gram, left);
+            return gramSyevd(a.castTo(DataType.DOUBLE));
         }
     },
     /** Gram matrix and LAPACK ssyevd in float32 throughout (squaring doubles the relative error). */
     GRAM_SSYEVD_F32 {
         @Override
         public Spectrum decompose(INDArray a, int expectedK) {
-            boolean left = rows(a) <= cols(a);
-            INDArray gram = gram(a, left);
-            INDArray values = Nd4j.create(DataType.FLOAT, gram.rows());
-            Lapacke.syevd(gram, values);
-            return new Spectrum(values.toDoubleVector(), gram, left);
+            return gramSyevd(a);
         }
     },
     /**
@@ -177,6 +169,15 @@ public enum SpectrumMethod {
         INDArray gram = Nd4j.create(a.dataType(), new long[] {n, n}, 'f');
         Nd4j.gemm(a, a, gram, !left, left, 1.0, 0.0);
         return gram;
+    }
+
+    /** Gram matrix of the smaller side and LAPACK {@code ?syevd}, in {@code a}'s floating-point type. */
+    private static Spectrum gramSyevd(INDArray a) {
+        boolean left = rows(a) <= cols(a);
+        INDArray gram = gram(a, left);
+        INDArray values = Nd4j.create(a.dataType(), gram.rows());
+        Lapacke.syevd(gram, values);
+        return new Spectrum(values.toDoubleVector(), gram, left);
     }
 
     private static double[] squares(INDArray s) {
