@@ -138,7 +138,8 @@ public final class ExampleRun {
 
     private PruningSettings pruningSettings() {
         return new PruningSettings(options.sparsity, options.lambda, options.partialK, options.deltaT,
-                options.rampEnd, options.updateEnd, options.alpha, options.seed, options.rankLayers);
+                options.rampEnd, options.updateEnd, options.alpha, options.seed, options.rankLayers,
+                options.budget);
     }
 
     private Path outputDirectory(TrainTestData data) {

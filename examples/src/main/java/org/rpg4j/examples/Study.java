@@ -82,6 +82,14 @@ public final class Study implements Callable<Integer> {
             description = "layers that get the rank loss: conv (the reference) or all prunable layers (default: conv)")
     String rankLayers;
 
+    @Option(names = "--budget", paramLabel = "global|uniform|erk",
+            description = "split of the target sparsity between layers (default: global, the reference)")
+    String budget;
+
+    @Option(names = "--delta-t", paramLabel = "N",
+            description = "iterations between topology updates, instead of the recipe's (default: the recipe's)")
+    Integer deltaT;
+
     @Option(names = "--from-dense", description = "start every pruning run from the trained dense run of its model "
             + "and seed (dense runs then save model.zip) instead of a random initialisation")
     boolean fromDense;
@@ -184,6 +192,19 @@ public final class Study implements Callable<Integer> {
                 throw new IllegalArgumentException("--rank-layers must be conv or all, got " + rankLayers);
             }
             pruningArguments.addAll(List.of("--rank-layers", rankLayers));
+        }
+        if (budget != null) {
+            if (!List.of("global", "uniform", "erk").contains(budget)) {
+                throw new IllegalArgumentException("--budget must be global, uniform or erk, got " + budget);
+            }
+            pruningArguments.addAll(List.of("--budget", budget));
+        }
+        if (deltaT != null) {
+            if (deltaT < 1) {
+                throw new IllegalArgumentException("--delta-t must be >= 1, got " + deltaT);
+            }
+            recipes.replaceAll(r -> new StudyRecipe(r.model(), r.trainImages(), r.testImages(), r.epochs(),
+                    r.batchSize(), r.lr(), r.warmupEpochs(), deltaT));
         }
         return new StudyPlan(recipes, s, seeds != null ? seeds : quick ? 1 : 3, data, dataDir, chosen,
                 pruningArguments, fromDense);

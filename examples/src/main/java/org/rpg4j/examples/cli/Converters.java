@@ -5,6 +5,7 @@ import org.rpg4j.examples.data.DatasetKind;
 import org.rpg4j.examples.models.LayerImpl;
 import org.rpg4j.examples.models.ModelKind;
 import org.rpg4j.examples.train.Method;
+import org.rpg4j.mask.LayerBudget;
 import org.rpg4j.prune.RankLayers;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -49,6 +50,18 @@ final class Converters {
                 throw new TypeConversionException("augment must be auto, none or crop-flip; got " + value);
             }
             return v;
+        }
+    }
+
+    static final class Budget implements ITypeConverter<LayerBudget> {
+        @Override
+        public LayerBudget convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "global" -> LayerBudget.GLOBAL;
+                case "uniform" -> LayerBudget.UNIFORM;
+                case "erk" -> LayerBudget.ERK;
+                default -> throw new TypeConversionException("budget must be global, uniform or erk; got " + value);
+            };
         }
     }
 

@@ -8,6 +8,7 @@ import org.rpg4j.examples.models.LayerImpl;
 import org.rpg4j.examples.models.ModelKind;
 import org.rpg4j.examples.models.ShortcutKind;
 import org.rpg4j.examples.train.Method;
+import org.rpg4j.mask.LayerBudget;
 import org.rpg4j.prune.RankLayers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -101,6 +102,12 @@ public final class Options {
                     + "output layers too (default: conv)")
     public RankLayers rankLayers = RankLayers.CONVOLUTIONS;
 
+    @Option(names = "--budget", converter = Converters.Budget.class, paramLabel = "global|uniform|erk",
+            description = "how the target sparsity is split between layers: global = one magnitude threshold over all "
+                    + "layers (the reference), uniform = every layer at the target, erk = Erdos-Renyi-Kernel "
+                    + "(default: global)")
+    public LayerBudget budget = LayerBudget.GLOBAL;
+
     @Option(names = "--delta-t", paramLabel = "N",
             description = "iterations between topology updates (default: ${DEFAULT-VALUE})")
     public int deltaT = 100;
@@ -181,6 +188,7 @@ public final class Options {
         m.put("lambda", lambda);
         m.put("partialK", partialK);
         m.put("rankLayers", rankLayers.name());
+        m.put("budget", budget.name());
         m.put("deltaT", deltaT);
         m.put("rampEnd", rampEnd);
         m.put("updateEnd", updateEnd);

@@ -50,7 +50,7 @@ final class AdapterPruning implements PruningHook {
             case DENSE -> throw new IllegalArgumentException("method dense has no pruning configuration");
         };
         return PruningConfig.builder(s.targetSparsity()).totalIterations(totalIterations).deltaT(s.deltaT())
-                .rampEndFraction(s.rampEnd()).updateEndFraction(s.updateEnd()).alpha(s.alpha())
+                .rampEndFraction(s.rampEnd()).updateEndFraction(s.updateEnd()).alpha(s.alpha()).budget(s.budget())
                 .regrowth(method == Method.GMP ? RegrowthKind.NONE : RegrowthKind.GRADIENT).rankLoss(rank)
                 .seed(s.seed()).build();
     }

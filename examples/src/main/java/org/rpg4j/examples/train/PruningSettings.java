@@ -1,5 +1,6 @@
 package org.rpg4j.examples.train;
 
+import org.rpg4j.mask.LayerBudget;
 import org.rpg4j.prune.RankLayers;
 
 /**
@@ -15,9 +16,11 @@ import org.rpg4j.prune.RankLayers;
  * @param seed seed of the pruner's random choices
  * @param rankLayers which layers get the rank loss: convolutions only (the reference) or every
  *     prunable layer, dense and output layers included
+ * @param budget how the target sparsity is split between layers (global threshold, uniform, ERK)
  */
 public record PruningSettings(double targetSparsity, double lambda, double partialK, int deltaT, double rampEnd,
-                              double updateEnd, double alpha, long seed, RankLayers rankLayers) {
+                              double updateEnd, double alpha, long seed, RankLayers rankLayers,
+                              LayerBudget budget) {
     /** @throws IllegalArgumentException naming the first invalid value */
     public PruningSettings {
         if (!(targetSparsity >= 0 && targetSparsity < 1)) {
@@ -40,6 +43,9 @@ public record PruningSettings(double targetSparsity, double lambda, double parti
         }
         if (rankLayers == null) {
             throw new IllegalArgumentException("rankLayers must be CONVOLUTIONS or ALL_PRUNABLE, got null");
+        }
+        if (budget == null) {
+            throw new IllegalArgumentException("budget must be GLOBAL, UNIFORM or ERK, got null");
         }
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);

@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.rpg4j.prune.PruningConfig;
+import org.rpg4j.mask.LayerBudget;
 import org.rpg4j.prune.RankLayers;
 import org.rpg4j.prune.RankLossMode;
 import org.rpg4j.regrow.RegrowthKind;
 
 class MethodConfigTest {
     private static final PruningSettings SETTINGS = new PruningSettings(0.95, 3.0, 0.2, 50, 0.8, 0.8, 0.3, 7,
-            RankLayers.CONVOLUTIONS);
+            RankLayers.CONVOLUTIONS, LayerBudget.ERK);
 
     @Test
     void methodsDifferOnlyInRegrowthAndRankLoss() {
@@ -29,13 +30,15 @@ class MethodConfigTest {
         assertEquals(0.2, rpg.rankLoss().partialK());
         assertEquals(RankLossMode.REFERENCE, rpg.rankLoss().mode());
         assertEquals(RankLayers.CONVOLUTIONS, rpg.rankLoss().layers());
-        PruningSettings all = new PruningSettings(0.95, 3.0, 0.2, 50, 0.8, 0.8, 0.3, 7, RankLayers.ALL_PRUNABLE);
+        PruningSettings all = new PruningSettings(0.95, 3.0, 0.2, 50, 0.8, 0.8, 0.3, 7, RankLayers.ALL_PRUNABLE,
+                LayerBudget.GLOBAL);
         assertEquals(RankLayers.ALL_PRUNABLE, AdapterPruning.config(Method.RPG_REG, all, 1000).rankLoss().layers());
         assertEquals(RankLossMode.REGULARISER, AdapterPruning.config(Method.RPG_REG, SETTINGS, 1000).rankLoss().mode());
         for (PruningConfig c : new PruningConfig[] {gmp, rigl, rpg}) {
             assertEquals(0.95, c.targetSparsity());
             assertEquals(1000, c.totalIterations());
             assertEquals(50, c.deltaT());
+            assertEquals(LayerBudget.ERK, c.budget());
             assertEquals(0.8, c.rampEndFraction());
             assertEquals(0.8, c.updateEndFraction());
             assertEquals(7, c.seed());
