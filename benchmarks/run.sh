@@ -61,17 +61,21 @@ targets() { # the benchmarks behind the targets; $1 = measurement scale; $2 = mo
     if java -cp "$jar" org.openjdk.jmh.Main -l | grep -q 'overhead.MaskEnforcementBenchmark'; then
         jmh mask 'overhead.MaskEnforcementBenchmark' -f 1 -wi 2 -w 1 -i $((3 * s)) -r 1
     fi
-    # denominators: one training iteration at batch 128 (absent until the adapter and fast layers are merged)
-    if java -cp "$jar" org.openjdk.jmh.Main -l | grep -q 'overhead.TrainingIterationBenchmark'; then
-        jmh iteration 'overhead.TrainingIterationBenchmark' -f 1 -wi 2 -i $((2 * s)) \
-            -p layers=FAST -p model=RESNET20,RESNET32X2,VGG19 -p pruning=NONE
-        # cross-check: the same ResNet-20 iteration with an rpg4j run attached (hot path only)
-        jmh iteration-rpg 'overhead.TrainingIterationBenchmark' -f 1 -wi 2 -i $((2 * s)) \
-            -p layers=FAST -p model=RESNET20 -p pruning=RPG
-        # DL4J's standard layers: ResNet-20 in the quick profile (12 s an iteration), all models in full
-        jmh iteration-standard 'overhead.TrainingIterationBenchmark' -f 1 -wi 1 -i $((1 * s)) \
-            -p layers=STANDARD -p model=$standard
-    fi
+    # denominators: one training iteration at batch 128. Single-shot, so every variant gets the same
+    # 3 set-up fits and 10 warm-up calls (a JVM keeps getting faster over its first ~10 fits)
+    jmh iteration 'overhead.TrainingIterationBenchmark' -f 1 -wi 10 -i $((3 * s)) \
+        -p layers=FAST -p model=RESNET20,RESNET32X2,VGG19 -p pruning=NONE
+    # cross-check: the same ResNet-20 iteration with an rpg4j run attached (hot path only), same warm-up
+    jmh iteration-rpg 'overhead.TrainingIterationBenchmark' -f 1 -wi 10 -i $((3 * s)) \
+        -p layers=FAST -p model=RESNET20 -p pruning=RPG
+    # and paired: both variants in one JVM, interleaved fit by fit
+    echo "=== paired: java -cp $jar org.rpg4j.benchmarks.overhead.PairedIterations RESNET20 10 $((10 * s))"
+    java -cp "$jar" org.rpg4j.benchmarks.overhead.PairedIterations RESNET20 10 $((10 * s)) 2>&1 | quiet \
+        | tee "$out/paired.txt"
+    # DL4J's standard layers (12 s an iteration): ResNet-20 in the quick profile, all models in full;
+    # 10 warm-up calls like the fast layers' denominators
+    jmh iteration-standard 'overhead.TrainingIterationBenchmark' -f 1 -wi 10 -i $((1 * s)) \
+        -p layers=STANDARD -p model=$standard
     echo
     echo "=== targets (issue 6), from this run only:"
     java -cp "$jar" org.rpg4j.benchmarks.report.Targets "$out"/*.json || true

@@ -29,6 +29,10 @@ import org.rpg4j.prune.RankLoss;
  * exactly the per-iteration work of the adapter (an in-situ cross-check of {@link
  * MaskEnforcementBenchmark}).
  *
+ * <p>Warm-up: every variant takes the same {@value #ATTACH_FITS} fits in set-up and then 10 single-shot
+ * warm-up calls (JMH {@code -wi 10}) before the measured ones; {@link PairedIterations} measures the
+ * attached/plain pair interleaved in one JVM.
+ *
  * <p>Timed region: one {@code ComputationGraph.fit(DataSet)}: forward, backward, the Nesterov update
  * with L2 (and the rpg4j hooks when attached). {@code STANDARD} uses DL4J's ConvolutionLayer and
  * BatchNormalization, {@code FAST} rpg4j's FastConvolutionLayer and FastBatchNormalization (libnd4j
@@ -38,7 +42,7 @@ import org.rpg4j.prune.RankLoss;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx8g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
-@Warmup(iterations = 2)
+@Warmup(iterations = 10)
 @Measurement(iterations = 4)
 public class TrainingIterationBenchmark {
 
@@ -49,6 +53,9 @@ public class TrainingIterationBenchmark {
     public enum Attached { NONE, RPG }
 
     static final int BATCH = 128;
+
+    /** Fits {@link #attachAtTarget} takes to reach the target sparsity (every variant takes as many in set-up). */
+    static final int ATTACH_FITS = 3;
 
     @Param({"RESNET20", "RESNET32X2", "VGG19"})
     public ModelShapes model;
@@ -70,6 +77,11 @@ public class TrainingIterationBenchmark {
         System.out.printf("%s %s, %,d parameters, oneDNN %s%n", model, layers, net.numParams(), FastLayers.hasOneDnn());
         if (pruning == Attached.RPG) {
             attachAtTarget(net, data);
+        } else {
+            // the same fits as attachAtTarget, so that every variant has had the same warm-up
+            for (int i = 0; i < ATTACH_FITS; i++) {
+                net.fit(data);
+            }
         }
     }
 
@@ -89,7 +101,7 @@ public class TrainingIterationBenchmark {
         PruningConfig config = PruningConfig.builder(0.9).totalIterations(100).deltaT(1).rampEndFraction(0.02)
                 .updateEndFraction(0.03).rankLoss(RankLoss.lambda(0.5).partialK(0.1)).build();
         Pruning pruning = Dl4jPruning.attach(net, config);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < ATTACH_FITS; i++) {
             net.fit(data);
         }
         if (pruning.sparsity() < 0.89) {
