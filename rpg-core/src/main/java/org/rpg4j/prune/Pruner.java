@@ -62,7 +62,7 @@ public final class Pruner {
             }
         }
         this.schedule = config.pruningSchedule();
-        this.firstUpdateAtTarget = firstUpdateAtTarget(schedule);
+        this.firstUpdateAtTarget = config.firstUpdateAtTarget();
         this.masks = masks;
         this.lastK = lastK;
     }
@@ -369,16 +369,6 @@ public final class Pruner {
             throw new IllegalArgumentException("name must be a prunable tensor, got '" + name + "'");
         }
         return i;
-    }
-
-    private static int firstUpdateAtTarget(PruningSchedule schedule) {
-        int last = schedule.cadence().lastUpdateIndex();
-        for (int r = 0; r <= last; r++) {
-            if (schedule.reachesTargetAt(r)) {
-                return r;
-            }
-        }
-        return Integer.MAX_VALUE;
     }
 
     private static List<PrunableTensor> checkTensors(PruningConfig config, List<PrunableTensor> tensors) {

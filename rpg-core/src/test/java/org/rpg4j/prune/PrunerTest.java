@@ -23,7 +23,7 @@ class PrunerTest {
     private static final long TOTAL = 400;
 
     private static PruningConfig.Builder config(double sparsity) {
-        return PruningConfig.builder(sparsity).totalIterations(TOTAL).deltaT(10);
+        return PruningConfig.builder(sparsity, TOTAL).deltaT(10);
     }
 
     @Test

@@ -49,7 +49,7 @@ final class AdapterPruning implements PruningHook {
                     .mode(RankLossMode.REGULARISER);
             case DENSE -> throw new IllegalArgumentException("method dense has no pruning configuration");
         };
-        return PruningConfig.builder(s.targetSparsity()).totalIterations(totalIterations).deltaT(s.deltaT())
+        return PruningConfig.builder(s.targetSparsity(), totalIterations).deltaT(s.deltaT())
                 .rampEndFraction(s.rampEnd()).updateEndFraction(s.updateEnd()).alpha(s.alpha())
                 .regrowth(method == Method.GMP ? RegrowthKind.NONE : RegrowthKind.GRADIENT).rankLoss(rank)
                 .seed(s.seed()).build();
