@@ -142,7 +142,8 @@ public final class ExampleRun {
      */
     private Optional<PruningConfig> pruningConfig(TrainingPlan plan) {
         try {
-            return PruningHooks.config(options.method, options.pruning, options.seed, plan.totalIterations());
+            return PruningHooks.config(options.method, options.sparsity, options.pruning, options.seed,
+                    plan.totalIterations());
         } catch (PruningConfigException e) {
             throw new IllegalArgumentException(e.message(setting -> optionName(setting, plan)), e);
         }
@@ -155,6 +156,7 @@ public final class ExampleRun {
                     ? "--max-iterations" : "--epochs " + options.epochs + " x " + plan.iterationsPerEpoch()
                             + " iterations per epoch";
             case "seed" -> "--seed";
+            case "targetSparsity" -> "--sparsity";
             default -> PruningOptions.optionName(setting);
         };
     }
@@ -165,7 +167,7 @@ public final class ExampleRun {
         }
         String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         String method = options.method.prunes()
-                ? options.method.cliName() + Math.round(100 * options.pruning.targetSparsity) : options.method.cliName();
+                ? options.method.cliName() + Math.round(100 * options.sparsity) : options.method.cliName();
         return Path.of("results", options.model.cliName() + "-" + data.name() + "-" + method + "-" + time)
                 .toAbsolutePath();
     }
@@ -181,7 +183,7 @@ public final class ExampleRun {
 
     private String title(TrainTestData data) {
         String method = options.method.prunes() ? String.format(Locale.ROOT, "%s at %.0f %% sparsity",
-                options.method.cliName(), 100 * options.pruning.targetSparsity) : "dense";
+                options.method.cliName(), 100 * options.sparsity) : "dense";
         return options.model.cliName() + (options.width > 1 ? " x" + options.width : "") + " on " + data.name()
                 + ", " + method;
     }

@@ -64,7 +64,10 @@ public final class Options {
             description = "dense, gmp, rigl, rpg or rpg-reg (default: ${DEFAULT-VALUE})")
     public Method method = Method.RPG;
 
-    /** The pruning options ({@code --sparsity}, {@code --delta-t}, {@code --budget}, ...). */
+    @Option(names = "--sparsity", paramLabel = "S", description = "target sparsity in [0, 1) (default: ${DEFAULT-VALUE})")
+    public double sparsity = 0.9;
+
+    /** The pruning options ({@code --delta-t}, {@code --budget}, {@code --lambda}, ...). */
     @Mixin
     public PruningOptions pruning = new PruningOptions();
 
@@ -155,6 +158,7 @@ public final class Options {
         m.put("dataset", dataset == null ? null : dataset.cliName());
         m.put("dataDir", dataDir == null ? null : dataDir.toString());
         m.put("method", method.cliName());
+        m.put("sparsity", sparsity);
         m.putAll(pruning.asMap());
         m.put("epochs", epochs);
         m.put("batchSize", batchSize);

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.rpg4j.mask.LayerBudget;
 import org.rpg4j.prune.LayerSelection;
 import org.rpg4j.prune.PruningConfig;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The pruning options of the examples and the study: a thin picocli mixin over
- * {@link PruningConfig.Builder}. Each default comes from {@link PruningDefaults} (declared once, in
+ * {@link PruningConfig.Builder} (the target sparsity is the run's {@code --sparsity}, or the study's
+ * {@code --sparsities}). Each default comes from {@link PruningDefaults} (declared once, in
  * rpg-core); validation is the builder's. Each field is named after the builder setting it sets,
  * so that {@link #optionName(String)} can render a core error with the option the user typed.
  * Adding a pruning option: the setting in {@code PruningConfig} (and its JSON), then here one
@@ -27,12 +30,6 @@ import picocli.CommandLine.Option;
  */
 public final class PruningOptions {
     private static final Map<String, String> OPTION_BY_SETTING = optionBySetting();
-
-    /** The examples' target sparsity when none is given (the core requires one). */
-    public static final double DEFAULT_SPARSITY = 0.9;
-
-    @Option(names = "--sparsity", paramLabel = "S", description = "target sparsity in [0, 1) (default: ${DEFAULT-VALUE})")
-    public double targetSparsity = DEFAULT_SPARSITY;
 
     @Option(names = "--lambda", paramLabel = "L", description = "rank-loss weight for rpg (default: ${DEFAULT-VALUE})")
     public double lambda = PruningDefaults.LAMBDA;
@@ -77,6 +74,54 @@ public final class PruningOptions {
                     + "first matching cap wins (e.g. --max-layer-sparsity 'conv1|fc=0.8')")
     public List<LayerSelection.SparsityCap> maxSparsity = new ArrayList<>();
 
+    /** @return an independent copy of these options (the study gives each run its own) */
+    public PruningOptions copy() {
+        PruningOptions c = new PruningOptions();
+        c.lambda = lambda;
+        c.partialK = partialK;
+        c.rankLayers = rankLayers;
+        c.deltaT = deltaT;
+        c.rampEndFraction = rampEndFraction;
+        c.updateEndFraction = updateEndFraction;
+        c.updatePlacement = updatePlacement;
+        c.budget = budget;
+        c.alpha = alpha;
+        c.maxSparsity = new ArrayList<>(maxSparsity);
+        return c;
+    }
+
+    /**
+     * @param except options to leave out (e.g. {@code --delta-t} when a recipe gives it)
+     * @return the options whose value differs from the default, as command-line arguments that
+     *     parse back to these values
+     */
+    public List<String> arguments(Set<String> except) {
+        PruningOptions d = new PruningOptions();
+        List<String> args = new ArrayList<>();
+        add(args, except, "--lambda", lambda != d.lambda, Double.toString(lambda));
+        add(args, except, "--partial-k", partialK != d.partialK, Double.toString(partialK));
+        add(args, except, "--rank-layers", rankLayers != d.rankLayers,
+                rankLayers == RankLayers.CONVOLUTIONS ? "conv" : "all");
+        add(args, except, "--delta-t", deltaT != d.deltaT, Integer.toString(deltaT));
+        add(args, except, "--ramp-end", rampEndFraction != d.rampEndFraction, Double.toString(rampEndFraction));
+        add(args, except, "--update-end", updateEndFraction != d.updateEndFraction, Double.toString(updateEndFraction));
+        add(args, except, "--update-placement", updatePlacement != d.updatePlacement,
+                updatePlacement.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        add(args, except, "--budget", budget != d.budget, budget.name().toLowerCase(Locale.ROOT));
+        add(args, except, "--alpha", alpha != d.alpha, Double.toString(alpha));
+        for (LayerSelection.SparsityCap cap : maxSparsity) {
+            add(args, except, "--max-layer-sparsity", true, cap.nameRegex() + "=" + cap.maxSparsity());
+        }
+        return args;
+    }
+
+    private static void add(List<String> args, Set<String> except, String option, boolean differs, String value) {
+        if (differs && !except.contains(option)) {
+            args.add(option);
+            args.add(value);
+        }
+    }
+
     /**
      * @param builder a builder of this run's target sparsity and iterations
      * @param rankLoss the method's rank loss ({@link #rankLoss()} or none)
@@ -110,7 +155,6 @@ public final class PruningOptions {
     /** @return every option's value by its field name, for results.json */
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sparsity", targetSparsity);
         m.put("lambda", lambda);
         m.put("partialK", partialK);
         m.put("rankLayers", rankLayers.name());

@@ -41,20 +41,22 @@ final class AdapterPruning implements PruningHook {
      * The method's rpg4j configuration: gmp and rigl differ from rpg only in regrowth and rank loss.
      *
      * @param method a pruning method (not {@link Method#DENSE})
+     * @param targetSparsity the run's target sparsity
      * @param options the pruning options
      * @param seed seed of the pruner's random choices
      * @param totalIterations iterations of the whole run
      * @return the validated configuration
      * @throws org.rpg4j.prune.PruningConfigException naming the builder's settings if a value is invalid
      */
-    static PruningConfig config(Method method, PruningOptions options, long seed, long totalIterations) {
+    static PruningConfig config(Method method, double targetSparsity, PruningOptions options, long seed,
+                                long totalIterations) {
         RankLoss rank = switch (method) {
             case GMP, RIGL -> RankLoss.none();
             case RPG -> options.rankLoss();
             case RPG_REG -> options.rankLoss().mode(RankLossMode.REGULARISER);
             case DENSE -> throw new IllegalArgumentException("method dense has no pruning configuration");
         };
-        return options.applyTo(PruningConfig.builder(options.targetSparsity, totalIterations), rank)
+        return options.applyTo(PruningConfig.builder(targetSparsity, totalIterations), rank)
                 .regrowth(method == Method.GMP ? RegrowthKind.NONE : RegrowthKind.GRADIENT).seed(seed).build();
     }
 

@@ -11,6 +11,7 @@ public final class PruningHooks {
 
     /**
      * @param method the method
+     * @param targetSparsity the run's target sparsity
      * @param options the pruning options
      * @param seed seed of the pruner's random choices
      * @param totalIterations iterations of the whole run
@@ -18,10 +19,10 @@ public final class PruningHooks {
      * @throws org.rpg4j.prune.PruningConfigException naming the builder's settings if a value is
      *     invalid (for example a deltaT too large for the run's iterations)
      */
-    public static Optional<PruningConfig> config(Method method, PruningOptions options, long seed,
-                                                 long totalIterations) {
+    public static Optional<PruningConfig> config(Method method, double targetSparsity, PruningOptions options,
+                                                 long seed, long totalIterations) {
         return method == Method.DENSE ? Optional.empty()
-                : Optional.of(AdapterPruning.config(method, options, seed, totalIterations));
+                : Optional.of(AdapterPruning.config(method, targetSparsity, options, seed, totalIterations));
     }
 
     /**

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.rpg4j.examples.cli.PruningOptions;
 import org.rpg4j.mask.LayerBudget;
@@ -23,26 +25,26 @@ class MethodConfigTest {
         return options;
     }
 
-    private static final PruningOptions OPTIONS = options("--sparsity", "0.95", "--lambda", "3", "--partial-k", "0.2",
-            "--delta-t", "50", "--ramp-end", "0.8", "--update-end", "0.8");
+    private static final PruningOptions OPTIONS = options("--lambda", "3", "--partial-k", "0.2", "--delta-t", "50",
+            "--ramp-end", "0.8", "--update-end", "0.8");
 
     @Test
     void methodsDifferOnlyInRegrowthAndRankLoss() {
-        PruningConfig gmp = AdapterPruning.config(Method.GMP, OPTIONS, 7, 1000);
+        PruningConfig gmp = AdapterPruning.config(Method.GMP, 0.95, OPTIONS, 7, 1000);
         assertEquals(RegrowthKind.NONE, gmp.regrowth());
         assertFalse(gmp.rankLoss().enabled());
-        PruningConfig rigl = AdapterPruning.config(Method.RIGL, OPTIONS, 7, 1000);
+        PruningConfig rigl = AdapterPruning.config(Method.RIGL, 0.95, OPTIONS, 7, 1000);
         assertEquals(RegrowthKind.GRADIENT, rigl.regrowth());
         assertFalse(rigl.rankLoss().enabled());
-        PruningConfig rpg = AdapterPruning.config(Method.RPG, OPTIONS, 7, 1000);
+        PruningConfig rpg = AdapterPruning.config(Method.RPG, 0.95, OPTIONS, 7, 1000);
         assertEquals(RegrowthKind.GRADIENT, rpg.regrowth());
         assertEquals(3.0, rpg.rankLoss().lambda());
         assertEquals(0.2, rpg.rankLoss().partialK());
         assertEquals(RankLossMode.REFERENCE, rpg.rankLoss().mode());
         assertEquals(RankLayers.CONVOLUTIONS, rpg.rankLoss().layers());
         PruningOptions all = options("--rank-layers", "all");
-        assertEquals(RankLayers.ALL_PRUNABLE, AdapterPruning.config(Method.RPG_REG, all, 7, 1000).rankLoss().layers());
-        assertEquals(RankLossMode.REGULARISER, AdapterPruning.config(Method.RPG_REG, OPTIONS, 7, 1000).rankLoss()
+        assertEquals(RankLayers.ALL_PRUNABLE, AdapterPruning.config(Method.RPG_REG, 0.95, all, 7, 1000).rankLoss().layers());
+        assertEquals(RankLossMode.REGULARISER, AdapterPruning.config(Method.RPG_REG, 0.95, OPTIONS, 7, 1000).rankLoss()
                 .mode());
         for (PruningConfig c : new PruningConfig[] {gmp, rigl, rpg}) {
             assertEquals(0.95, c.targetSparsity());
@@ -52,14 +54,14 @@ class MethodConfigTest {
             assertEquals(0.8, c.updateEndFraction());
             assertEquals(7, c.seed());
         }
-        assertThrows(IllegalArgumentException.class, () -> AdapterPruning.config(Method.DENSE, OPTIONS, 7, 1000));
+        assertThrows(IllegalArgumentException.class, () -> AdapterPruning.config(Method.DENSE, 0.95, OPTIONS, 7, 1000));
     }
 
     @Test
     void mixinDefaultsAreTheCoresAndEveryOptionReachesTheConfig() {
-        PruningConfig defaults = AdapterPruning.config(Method.RPG, new PruningOptions(), 42, 1000);
-        assertEquals(PruningConfig.builder(PruningOptions.DEFAULT_SPARSITY, 1000).build(), defaults);
-        PruningConfig c = AdapterPruning.config(Method.RPG, options("--budget", "erk", "--update-placement",
+        PruningConfig defaults = AdapterPruning.config(Method.RPG, 0.9, new PruningOptions(), 42, 1000);
+        assertEquals(PruningConfig.builder(0.9, 1000).build(), defaults);
+        PruningConfig c = AdapterPruning.config(Method.RPG, 0.9, options("--budget", "erk", "--update-placement",
                 "reference", "--alpha", "0.2", "--max-layer-sparsity", "conv1|fc=0.8", "--max-layer-sparsity",
                 "conv.*=0.99"), 42, 1000);
         assertEquals(LayerBudget.ERK, c.budget());
@@ -72,12 +74,25 @@ class MethodConfigTest {
     }
 
     @Test
+    void argumentsListTheNonDefaultOptionsAndParseBack() {
+        PruningOptions o = options("--budget", "erk", "--update-placement", "reference", "--lambda", "4",
+                "--max-layer-sparsity", "fc=0.8", "--rank-layers", "all");
+        assertEquals(List.of("--lambda", "4.0", "--rank-layers", "all", "--update-placement", "reference", "--budget",
+                "erk", "--max-layer-sparsity", "fc=0.8"), o.arguments(Set.of()));
+        assertEquals(o.asMap(), options(o.arguments(Set.of()).toArray(new String[0])).asMap());
+        assertEquals(o.asMap(), o.copy().asMap());
+        assertEquals(List.of("--lambda", "4.0"), options("--lambda", "4", "--delta-t", "5").arguments(
+                Set.of("--delta-t")));
+        assertEquals(List.of(), new PruningOptions().arguments(Set.of()));
+    }
+
+    @Test
     void coreErrorsRenderWithTheOptionNames() {
         PruningConfigException e = assertThrows(PruningConfigException.class,
-                () -> AdapterPruning.config(Method.RPG, OPTIONS, 7, 60));
+                () -> AdapterPruning.config(Method.RPG, 0.95, OPTIONS, 7, 60));
         assertEquals("--ramp-end (0.8) of totalIterations (60) is 48 iterations, shorter than --delta-t (50): the ramp "
                 + "needs at least one update; raise --ramp-end or lower --delta-t", e.message(PruningOptions::optionName));
-        for (String setting : new String[] {"targetSparsity", "lambda", "partialK", "deltaT", "rampEndFraction",
+        for (String setting : new String[] {"lambda", "partialK", "deltaT", "rampEndFraction",
             "updateEndFraction", "updatePlacement", "budget", "alpha", "maxSparsity"}) {
             assertFalse(PruningOptions.optionName(setting).equals(setting), setting + " has an option");
         }
