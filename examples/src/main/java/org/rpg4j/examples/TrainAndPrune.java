@@ -1,6 +1,7 @@
 package org.rpg4j.examples;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
 import org.rpg4j.examples.cli.Options;
@@ -62,9 +63,11 @@ public final class TrainAndPrune {
     public static int execute(PrintStream out, PrintStream err, String... args) {
         Options options = new Options();
         CommandLine cli = new CommandLine(options);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
         try {
             CommandLine.ParseResult parsed = cli.parseArgs(args);
-            if (CommandLine.printHelpIfRequested(parsed.asCommandLineList(), out, err, CommandLine.Help.Ansi.OFF)) {
+            if (CommandLine.printHelpIfRequested(parsed)) {
                 return 0;
             }
         } catch (CommandLine.ParameterException e) {

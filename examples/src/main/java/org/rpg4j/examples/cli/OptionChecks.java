@@ -18,8 +18,9 @@ public final class OptionChecks {
     public static void check(Options o) {
         atLeast("--width", o.width, 1);
         if (o.width != 1 && !o.model.cliName().startsWith("resnet")) {
-            throw new IllegalArgumentException("--width " + o.width + " applies to the ResNets only: " + o.model.cliName()
-                    + " has no width multiplier; drop --width or choose a --model resnet20, resnet32 or resnet56");
+            throw new IllegalArgumentException("--width " + o.width + " applies to the ResNets only: "
+                    + o.model.cliName() + " has no width multiplier; drop --width or choose a --model resnet20, "
+                    + "resnet32 or resnet56");
         }
         atLeast("--epochs", o.epochs, 1);
         atLeast("--batch-size", o.batchSize, 1);

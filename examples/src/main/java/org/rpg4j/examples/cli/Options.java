@@ -64,7 +64,8 @@ public final class Options {
             description = "dense, gmp, rigl, rpg or rpg-reg (default: ${DEFAULT-VALUE})")
     public Method method = Method.RPG;
 
-    @Option(names = "--sparsity", paramLabel = "S", description = "target sparsity in [0, 1) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--sparsity", paramLabel = "S",
+            description = "target sparsity in [0, 1) (default: ${DEFAULT-VALUE})")
     public double sparsity = 0.9;
 
     /** The pruning options ({@code --delta-t}, {@code --budget}, {@code --lambda}, ...). */

@@ -55,7 +55,8 @@ public final class PruningOptions {
             description = "fraction of training after which topology updates stop (default: ${DEFAULT-VALUE})")
     public double updateEndFraction = PruningDefaults.UPDATE_END_FRACTION;
 
-    @Option(names = "--update-placement", converter = Converters.Placement.class, paramLabel = "reaching-target|reference",
+    @Option(names = "--update-placement", converter = Converters.Placement.class,
+            paramLabel = "reaching-target|reference",
             description = "reaching-target = the last update before --update-end prunes to the target (rpg4j); "
                     + "reference = the reference's placement, which can stop short of the target (default: "
                     + "reaching-target)")
@@ -66,7 +67,8 @@ public final class PruningOptions {
                     + "uniform = the same density per layer, erk = Erdos-Renyi-kernel (default: global)")
     public LayerBudget budget = PruningDefaults.BUDGET;
 
-    @Option(names = "--alpha", paramLabel = "A", description = "initial drop fraction of regrowth (default: ${DEFAULT-VALUE})")
+    @Option(names = "--alpha", paramLabel = "A",
+            description = "initial drop fraction of regrowth (default: ${DEFAULT-VALUE})")
     public double alpha = PruningDefaults.ALPHA;
 
     @Option(names = "--max-layer-sparsity", converter = Converters.Cap.class, paramLabel = "REGEX=S",
