@@ -9,9 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.rpg4j.examples.cli.OptionChecks;
 import org.rpg4j.examples.cli.Options;
+import org.rpg4j.examples.cli.PruningOptions;
 import org.rpg4j.examples.data.Augmentation;
 import org.rpg4j.examples.data.BatchAssembler;
 import org.rpg4j.examples.data.DataSources;
@@ -31,11 +34,12 @@ import org.rpg4j.examples.train.InitialWeights;
 import org.rpg4j.examples.train.LayerStat;
 import org.rpg4j.examples.train.PruningHook;
 import org.rpg4j.examples.train.PruningHooks;
-import org.rpg4j.examples.train.PruningSettings;
 import org.rpg4j.examples.train.Trainer;
 import org.rpg4j.examples.train.TrainingHistory;
 import org.rpg4j.examples.train.TrainingPlan;
 import org.rpg4j.examples.train.WeightInspector;
+import org.rpg4j.prune.PruningConfig;
+import org.rpg4j.prune.PruningConfigException;
 
 /**
  * One run of the examples, from options to output directory: load the data, build the network,
@@ -67,12 +71,15 @@ public final class ExampleRun {
      */
     public RunRecord run() throws IOException {
         long start = System.nanoTime();
+        OptionChecks.check(options);
         MachineInfo machineAtStart = MachineInfo.current();
         TrainTestData data = loadData();
-        Normalization normalization = Normalization.of(data.train());
-        Augmentation augmentation = augmentation(data);
+        OptionChecks.checkBatch(options, data.train().size());
         TrainingPlan plan = TrainingPlan.of(data.train().size(), options.epochs, options.batchSize,
                 options.maxIterations, options.progressEvery, options.evalBatchSize, options.seed);
+        Optional<PruningConfig> config = pruningConfig(plan);
+        Normalization normalization = Normalization.of(data.train());
+        Augmentation augmentation = augmentation(data);
         CosineWarmupSchedule schedule = new CosineWarmupSchedule(options.lr, warmupIterations(plan),
                 plan.totalIterations());
         ComputationGraph net = options.model.build(options.width, options.shortcut, new NetworkSettings(
@@ -82,7 +89,7 @@ public final class ExampleRun {
         if (options.initFrom != null) {
             InitialWeights.copyInto(net, options.initFrom);
         }
-        PruningHook pruning = PruningHooks.attach(options.method, net, pruningSettings(), plan.totalIterations());
+        PruningHook pruning = PruningHooks.attach(options.method, net, config);
         Path dir = outputDirectory(data);
         Files.createDirectories(dir);
         RunRecord.ModelInfo model = modelInfo(net);
@@ -110,10 +117,6 @@ public final class ExampleRun {
     private TrainTestData loadData() throws IOException {
         TrainTestData data = DataSources.load(options.dataset, options.dataDir, options.model.nativeChannels(),
                 options.model.nativeSide(), options.seed);
-        if (options.subset < 0 || options.testSubset < 0) {
-            throw new IllegalArgumentException("--subset and --test-subset must be >= 0 (0 = all), got "
-                    + options.subset + " and " + options.testSubset);
-        }
         int train = options.subset > 0 ? options.subset : Integer.MAX_VALUE;
         int test = options.testSubset > 0 ? options.testSubset : Integer.MAX_VALUE;
         return data.head(train, test);
@@ -129,17 +132,33 @@ public final class ExampleRun {
     }
 
     private long warmupIterations(TrainingPlan plan) {
-        if (!(options.warmupEpochs >= 0) || Double.isInfinite(options.warmupEpochs)) {
-            throw new IllegalArgumentException("--warmup-epochs must be finite and >= 0, got " + options.warmupEpochs);
-        }
         long warmup = Math.round(options.warmupEpochs * plan.iterationsPerEpoch());
         return Math.min(warmup, plan.totalIterations() - 1);
     }
 
-    private PruningSettings pruningSettings() {
-        return new PruningSettings(options.sparsity, options.lambda, options.partialK, options.deltaT,
-                options.rampEnd, options.updateEnd, options.alpha, options.seed, options.rankLayers,
-                options.budget);
+    /**
+     * The method's pruning configuration, validated by rpg-core; its errors are rendered with the
+     * options the user typed ({@code --delta-t}, not {@code deltaT}).
+     */
+    private Optional<PruningConfig> pruningConfig(TrainingPlan plan) {
+        try {
+            return PruningHooks.config(options.method, options.sparsity, options.pruning, options.seed,
+                    plan.totalIterations());
+        } catch (PruningConfigException e) {
+            throw new IllegalArgumentException(e.message(setting -> optionName(setting, plan)), e);
+        }
+    }
+
+    /** @return the option behind a pruning setting; the run's iterations come from --max-iterations or --epochs */
+    private String optionName(String setting, TrainingPlan plan) {
+        return switch (setting) {
+            case "totalIterations" -> options.maxIterations > 0 && plan.totalIterations() == options.maxIterations
+                    ? "--max-iterations" : "--epochs " + options.epochs + " x " + plan.iterationsPerEpoch()
+                            + " iterations per epoch";
+            case "seed" -> "--seed";
+            case "targetSparsity" -> "--sparsity";
+            default -> PruningOptions.optionName(setting);
+        };
     }
 
     private Path outputDirectory(TrainTestData data) {

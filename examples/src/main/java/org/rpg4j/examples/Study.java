@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.rpg4j.examples.cli.PruningOptions;
 import org.rpg4j.examples.data.DatasetKind;
 import org.rpg4j.examples.models.ModelKind;
 import org.rpg4j.examples.study.StudyPlan;
@@ -15,7 +16,10 @@ import org.rpg4j.examples.study.StudyRunner;
 import org.rpg4j.examples.train.Method;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The comparison study's command line ({@code examples/study.sh} runs it): dense, gradual
@@ -50,8 +54,9 @@ public final class Study implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--dataset", paramLabel = "NAME",
-            description = "fashion-mnist, mnist or cifar10 (default: ${DEFAULT-VALUE})")
-    String dataset = "fashion-mnist";
+            description = "fashion-mnist, mnist, cifar10 or synthetic (default: fashion-mnist, or synthetic data when "
+                    + "it is not installed and no data option is given)")
+    String dataset;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "directory of the data set's files")
     Path dataDir;
@@ -72,23 +77,12 @@ public final class Study implements Callable<Integer> {
             description = "methods to run (default: dense,gmp,rigl,rpg,rpg-reg)")
     List<String> methods = List.of("dense", "gmp", "rigl", "rpg", "rpg-reg");
 
-    @Option(names = "--lambda", paramLabel = "L", description = "rank-loss weight of rpg and rpg-reg (default: 0.5)")
-    Double lambda;
+    /** The pruning options of every pruning run; {@code --delta-t}, when given, replaces the recipes' deltaT. */
+    @Mixin
+    PruningOptions pruning = new PruningOptions();
 
-    @Option(names = "--partial-k", paramLabel = "K", description = "rank-loss tail-energy fraction (default: 0.1)")
-    Double partialK;
-
-    @Option(names = "--rank-layers", paramLabel = "conv|all",
-            description = "layers that get the rank loss: conv (the reference) or all prunable layers (default: conv)")
-    String rankLayers;
-
-    @Option(names = "--budget", paramLabel = "global|uniform|erk",
-            description = "split of the target sparsity between layers (default: global, the reference)")
-    String budget;
-
-    @Option(names = "--delta-t", paramLabel = "N",
-            description = "iterations between topology updates, instead of the recipe's (default: the recipe's)")
-    Integer deltaT;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--from-dense", description = "start every pruning run from the trained dense run of its model "
             + "and seed (dense runs then save model.zip) instead of a random initialisation")
@@ -167,7 +161,6 @@ public final class Study implements Callable<Integer> {
     }
 
     private StudyPlan plan() {
-        DatasetKind data = DatasetKind.fromCliName(dataset);
         List<StudyRecipe> recipes = new ArrayList<>();
         for (String name : models) {
             ModelKind model = ModelKind.fromCliName(name);
@@ -180,34 +173,11 @@ public final class Study implements Callable<Integer> {
         }
         List<Double> s = sparsities != null ? sparsities : quick ? List.of(0.9, 0.99) : List.of(0.9, 0.95, 0.98, 0.99);
         List<Method> chosen = methods.stream().map(Method::fromCliName).distinct().toList();
-        List<String> pruningArguments = new ArrayList<>();
-        if (lambda != null) {
-            pruningArguments.addAll(List.of("--lambda", lambda.toString()));
+        if (spec.commandLine().getParseResult().hasMatchedOption("--delta-t")) {
+            recipes = recipes.stream().map(r -> r.withDeltaT(pruning.deltaT)).toList();
         }
-        if (partialK != null) {
-            pruningArguments.addAll(List.of("--partial-k", partialK.toString()));
-        }
-        if (rankLayers != null) {
-            if (!rankLayers.equals("conv") && !rankLayers.equals("all")) {
-                throw new IllegalArgumentException("--rank-layers must be conv or all, got " + rankLayers);
-            }
-            pruningArguments.addAll(List.of("--rank-layers", rankLayers));
-        }
-        if (budget != null) {
-            if (!List.of("global", "uniform", "erk").contains(budget)) {
-                throw new IllegalArgumentException("--budget must be global, uniform or erk, got " + budget);
-            }
-            pruningArguments.addAll(List.of("--budget", budget));
-        }
-        if (deltaT != null) {
-            if (deltaT < 1) {
-                throw new IllegalArgumentException("--delta-t must be >= 1, got " + deltaT);
-            }
-            recipes.replaceAll(r -> new StudyRecipe(r.model(), r.trainImages(), r.testImages(), r.epochs(),
-                    r.batchSize(), r.lr(), r.warmupEpochs(), deltaT));
-        }
-        return new StudyPlan(recipes, s, seeds != null ? seeds : quick ? 1 : 3, data, dataDir, chosen,
-                pruningArguments, fromDense);
+        return new StudyPlan(recipes, s, seeds != null ? seeds : quick ? 1 : 3,
+                dataset == null ? null : DatasetKind.fromCliName(dataset), dataDir, chosen, pruning, fromDense);
     }
 
     /** @return the command line without the options study.sh adds to run shards and the report */

@@ -1,5 +1,7 @@
 package org.rpg4j.examples;
 
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
 import org.rpg4j.examples.cli.Options;
@@ -40,36 +42,51 @@ public final class TrainAndPrune {
     }
 
     /**
-     * Parses the arguments and runs, printing to standard output.
+     * Parses the arguments and runs, printing to standard output and errors to standard error.
      *
      * @param args command-line arguments
      * @return 0 on success, 2 for invalid options, 1 for other failures
      */
     public static int execute(String... args) {
+        return execute(System.out, System.err, args);
+    }
+
+    /**
+     * Parses the arguments and runs. An invalid option prints one line {@code error: <message>},
+     * naming the option as typed and what would fix it, then (for a parse error) the usage.
+     *
+     * @param out where progress, help and results go
+     * @param err where errors go
+     * @param args command-line arguments
+     * @return 0 on success, 2 for invalid options, 1 for other failures
+     */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
         Options options = new Options();
         CommandLine cli = new CommandLine(options);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
         try {
             CommandLine.ParseResult parsed = cli.parseArgs(args);
             if (CommandLine.printHelpIfRequested(parsed)) {
                 return 0;
             }
         } catch (CommandLine.ParameterException e) {
-            System.err.println(e.getMessage());
-            cli.usage(System.err);
+            err.println("error: " + e.getMessage());
+            cli.usage(err);
             return 2;
         }
         try {
-            new ExampleRun(options, Arrays.asList(args), System.out::println).run();
+            new ExampleRun(options, Arrays.asList(args), out::println).run();
             return 0;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            System.err.println("error: " + e.getMessage());
+            err.println("error: " + e.getMessage());
             return 2;
         } catch (IllegalStateException | java.io.IOException e) {
-            System.err.println("error: " + e.getMessage());
+            err.println("error: " + e.getMessage());
             return 1;
         } catch (Exception e) {
-            System.err.println("error: " + e);
-            e.printStackTrace(System.err);
+            err.println("error: " + e);
+            e.printStackTrace(err);
             return 1;
         }
     }

@@ -7,17 +7,21 @@ import org.rpg4j.schedule.CosineDropFraction;
 import org.rpg4j.schedule.PruningSchedule;
 import org.rpg4j.schedule.ScheduleKind;
 import org.rpg4j.schedule.UpdateCadence;
+import org.rpg4j.schedule.UpdatePlacement;
 
 /**
- * Everything that defines a pruning run (immutable). Built with
- * {@code PruningConfig.builder(targetSparsity).totalIterations(n)...build()}; every value is
- * validated in {@link Builder#build()}.
+ * Everything that defines a pruning run (immutable), with the schedule it derives. Built with
+ * {@code PruningConfig.builder(targetSparsity, totalIterations)...build()}: the two required values
+ * are the builder's arguments, every value is validated once in {@link Builder#build()}, and the
+ * derived update cadence, density schedule and drop-fraction decay are built there and kept.
  *
- * <p>Defaults follow the reference recipe: {@code deltaT = 100}, density ramp ending at 90 % of
- * training, topology updates until 90.1 %, exponential density schedule, global magnitude budget,
- * gradient regrowth with drop fraction {@code alpha = 0.3}, rank loss {@code lambda = 0.5},
- * {@code partialK = 0.1} in reference mode, seed 42. JSON round trip: {@link #toJson()} and
- * {@link #fromJson(String)}.
+ * <p>Defaults ({@link PruningDefaults}) follow the reference recipe: {@code deltaT = 100}, density
+ * ramp ending at 90 % of training, topology updates until 90.1 %, placed so that the target is
+ * reached ({@link UpdatePlacement#REACHING_TARGET}), exponential density schedule, global magnitude
+ * budget, gradient regrowth with drop fraction {@code alpha = 0.3}, rank loss {@code lambda = 0.5},
+ * {@code partialK = 0.1} in reference mode, seed 42. Invalid values throw a
+ * {@link PruningConfigException} that names the builder's settings and says what to change. JSON
+ * round trip: {@link #toJson()} and {@link #fromJson(String)}.
  */
 public final class PruningConfig {
     private final double targetSparsity;
@@ -25,6 +29,7 @@ public final class PruningConfig {
     private final int deltaT;
     private final double rampEndFraction;
     private final double updateEndFraction;
+    private final UpdatePlacement updatePlacement;
     private final ScheduleKind schedule;
     private final LayerBudget budget;
     private final RegrowthKind regrowth;
@@ -33,6 +38,9 @@ public final class PruningConfig {
     private final LayerSelection layers;
     private final UnsupportedLayerPolicy unsupportedLayers;
     private final long seed;
+    private final PruningSchedule pruningSchedule;
+    private final CosineDropFraction dropFraction;
+    private final int firstUpdateAtTarget;
 
     private PruningConfig(Builder b) {
         this.targetSparsity = b.targetSparsity;
@@ -40,6 +48,7 @@ public final class PruningConfig {
         this.deltaT = b.deltaT;
         this.rampEndFraction = b.rampEndFraction;
         this.updateEndFraction = b.updateEndFraction;
+        this.updatePlacement = b.updatePlacement;
         this.schedule = b.schedule;
         this.budget = b.budget;
         this.regrowth = b.regrowth;
@@ -48,87 +57,120 @@ public final class PruningConfig {
         this.layers = b.layers;
         this.unsupportedLayers = b.unsupportedLayers;
         this.seed = b.seed;
+        UpdateCadence cadence = updatePlacement.cadence(totalIterations, deltaT, rampEndFraction, updateEndFraction);
+        this.pruningSchedule = new PruningSchedule(schedule.curve(), 1.0 - targetSparsity, cadence);
+        this.dropFraction = new CosineDropFraction(alpha, cadence.tEnd());
+        this.firstUpdateAtTarget = firstUpdateAtTarget(pruningSchedule);
     }
 
     /**
      * @param targetSparsity the final fraction of zeros over all prunable weights, in [0, 1)
-     * @return a builder; {@link Builder#totalIterations(long)} is required
+     * @param totalIterations training iterations of the whole run ({@code epochs * iterationsPerEpoch}),
+     *     {@code >= deltaT}
+     * @return a builder with every other setting at its default; {@link Builder#build()} validates
      */
-    public static Builder builder(double targetSparsity) {
-        return new Builder(targetSparsity);
+    public static Builder builder(double targetSparsity, long totalIterations) {
+        return new Builder(targetSparsity, totalIterations);
     }
 
     /** @return a builder holding this configuration's values */
     public Builder toBuilder() {
-        return new Builder(targetSparsity).totalIterations(totalIterations).deltaT(deltaT)
-                .rampEndFraction(rampEndFraction).updateEndFraction(updateEndFraction).schedule(schedule)
+        return new Builder(targetSparsity, totalIterations).deltaT(deltaT).rampEndFraction(rampEndFraction)
+                .updateEndFraction(updateEndFraction).updatePlacement(updatePlacement).schedule(schedule)
                 .budget(budget).regrowth(regrowth).alpha(alpha).rankLoss(rankLoss).layers(layers)
                 .unsupportedLayers(unsupportedLayers).seed(seed);
     }
 
-    /** @return the update cadence: updates every {@code deltaT} iterations, placed so the target is reached */
+    /** @return the update cadence (built once, by {@link Builder#build()}) */
     public UpdateCadence cadence() {
-        return UpdateCadence.reachingTarget(totalIterations, deltaT, rampEndFraction, updateEndFraction);
+        return pruningSchedule.cadence();
     }
 
-    /** @return the density schedule over iterations */
+    /** @return the density schedule over iterations (built once, by {@link Builder#build()}) */
     public PruningSchedule pruningSchedule() {
-        return new PruningSchedule(schedule.curve(), 1.0 - targetSparsity, cadence());
+        return pruningSchedule;
     }
 
-    /** @return the cosine-decayed drop fraction over iterations */
+    /** @return the cosine-decayed drop fraction over iterations (built once, by {@link Builder#build()}) */
     public CosineDropFraction dropFraction() {
-        return new CosineDropFraction(alpha, cadence().tEnd());
+        return dropFraction;
     }
 
+    /**
+     * @return the first 0-based update index that prunes to exactly the target density (from then
+     *     on updates only drop and regrow), or {@link Integer#MAX_VALUE} if no update before
+     *     {@code tEnd} does ({@link UpdatePlacement#REFERENCE} with few updates)
+     */
+    public int firstUpdateAtTarget() {
+        return firstUpdateAtTarget;
+    }
+
+    /** @return the final fraction of zeros over all prunable weights, in [0, 1) */
     public double targetSparsity() {
         return targetSparsity;
     }
 
+    /** @return training iterations of the whole run */
     public long totalIterations() {
         return totalIterations;
     }
 
+    /** @return iterations between topology updates */
     public int deltaT() {
         return deltaT;
     }
 
+    /** @return fraction of training at which the density ramp ends */
     public double rampEndFraction() {
         return rampEndFraction;
     }
 
+    /** @return fraction of training after which topology updates stop */
     public double updateEndFraction() {
         return updateEndFraction;
     }
 
+    /** @return where the updates fall relative to the ramp */
+    public UpdatePlacement updatePlacement() {
+        return updatePlacement;
+    }
+
+    /** @return shape of the density ramp */
     public ScheduleKind schedule() {
         return schedule;
     }
 
+    /** @return how the global density is shared between layers */
     public LayerBudget budget() {
         return budget;
     }
 
+    /** @return how dropped connections are regrown */
     public RegrowthKind regrowth() {
         return regrowth;
     }
 
+    /** @return initial drop fraction of the cosine decay */
     public double alpha() {
         return alpha;
     }
 
+    /** @return rank-loss settings */
     public RankLoss rankLoss() {
         return rankLoss;
     }
 
+    /** @return which layers are pruned and their caps */
     public LayerSelection layers() {
         return layers;
     }
 
+    /** @return what to do with layers the adapter cannot prune */
     public UnsupportedLayerPolicy unsupportedLayers() {
         return unsupportedLayers;
     }
 
+    /** @return seed of every random choice */
     public long seed() {
         return seed;
     }
@@ -139,7 +181,7 @@ public final class PruningConfig {
     }
 
     /**
-     * @param json a document written by {@link #toJson()}
+     * @param json a document written by {@link #toJson()} (or by an earlier rpg4j, format 1)
      * @return the configuration, validated as by {@link Builder#build()}
      * @throws IllegalArgumentException if the document is malformed or a value is invalid
      */
@@ -152,7 +194,8 @@ public final class PruningConfig {
         return o instanceof PruningConfig c && Double.compare(targetSparsity, c.targetSparsity) == 0
                 && totalIterations == c.totalIterations && deltaT == c.deltaT
                 && Double.compare(rampEndFraction, c.rampEndFraction) == 0
-                && Double.compare(updateEndFraction, c.updateEndFraction) == 0 && schedule == c.schedule
+                && Double.compare(updateEndFraction, c.updateEndFraction) == 0
+                && updatePlacement == c.updatePlacement && schedule == c.schedule
                 && budget == c.budget && regrowth == c.regrowth && Double.compare(alpha, c.alpha) == 0
                 && rankLoss.equals(c.rankLoss) && layers.equals(c.layers)
                 && unsupportedLayers == c.unsupportedLayers && seed == c.seed;
@@ -160,46 +203,52 @@ public final class PruningConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(targetSparsity, totalIterations, deltaT, rampEndFraction, updateEndFraction, schedule,
-                budget, regrowth, alpha, rankLoss, layers, unsupportedLayers, seed);
+        return Objects.hash(targetSparsity, totalIterations, deltaT, rampEndFraction, updateEndFraction,
+                updatePlacement, schedule, budget, regrowth, alpha, rankLoss, layers, unsupportedLayers, seed);
     }
 
     @Override
     public String toString() {
         return "PruningConfig{targetSparsity=" + targetSparsity + ", totalIterations=" + totalIterations
                 + ", deltaT=" + deltaT + ", rampEnd=" + rampEndFraction + ", updateEnd=" + updateEndFraction
-                + ", schedule=" + schedule + ", budget=" + budget + ", regrowth=" + regrowth + ", alpha=" + alpha
-                + ", " + rankLoss + ", " + layers + ", unsupportedLayers=" + unsupportedLayers + ", seed=" + seed
-                + "}";
+                + ", updatePlacement=" + updatePlacement + ", schedule=" + schedule + ", budget=" + budget
+                + ", regrowth=" + regrowth + ", alpha=" + alpha + ", " + rankLoss + ", " + layers
+                + ", unsupportedLayers=" + unsupportedLayers + ", seed=" + seed + "}";
     }
 
-    /** Fluent builder; {@link #build()} validates. */
+    private static int firstUpdateAtTarget(PruningSchedule schedule) {
+        int last = schedule.cadence().lastUpdateIndex();
+        for (int r = 0; r <= last; r++) {
+            if (schedule.reachesTargetAt(r)) {
+                return r;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    /** Fluent builder of the optional settings; {@link #build()} validates them all. */
     public static final class Builder {
         private final double targetSparsity;
-        private long totalIterations = -1;
-        private int deltaT = 100;
-        private double rampEndFraction = 0.9;
-        private double updateEndFraction = 0.901;
-        private ScheduleKind schedule = ScheduleKind.EXPONENTIAL;
-        private LayerBudget budget = LayerBudget.GLOBAL;
-        private RegrowthKind regrowth = RegrowthKind.GRADIENT;
-        private double alpha = 0.3;
-        private RankLoss rankLoss = RankLoss.lambda(0.5).partialK(0.1);
+        private final long totalIterations;
+        private int deltaT = PruningDefaults.DELTA_T;
+        private double rampEndFraction = PruningDefaults.RAMP_END_FRACTION;
+        private double updateEndFraction = PruningDefaults.UPDATE_END_FRACTION;
+        private UpdatePlacement updatePlacement = PruningDefaults.UPDATE_PLACEMENT;
+        private ScheduleKind schedule = PruningDefaults.SCHEDULE;
+        private LayerBudget budget = PruningDefaults.BUDGET;
+        private RegrowthKind regrowth = PruningDefaults.REGROWTH;
+        private double alpha = PruningDefaults.ALPHA;
+        private RankLoss rankLoss = RankLoss.lambda(PruningDefaults.LAMBDA);
         private LayerSelection layers = LayerSelection.all();
-        private UnsupportedLayerPolicy unsupportedLayers = UnsupportedLayerPolicy.LENIENT;
-        private long seed = 42;
+        private UnsupportedLayerPolicy unsupportedLayers = PruningDefaults.UNSUPPORTED_LAYERS;
+        private long seed = PruningDefaults.SEED;
 
-        private Builder(double targetSparsity) {
+        private Builder(double targetSparsity, long totalIterations) {
             this.targetSparsity = targetSparsity;
-        }
-
-        /** @param totalIterations training iterations of the whole run ({@code epochs * iterationsPerEpoch}), {@code >= deltaT} */
-        public Builder totalIterations(long totalIterations) {
             this.totalIterations = totalIterations;
-            return this;
         }
 
-        /** @param deltaT iterations between topology updates, {@code >= 1} */
+        /** @param deltaT iterations between topology updates, {@code >= 1} and {@code <= totalIterations} */
         public Builder deltaT(int deltaT) {
             this.deltaT = deltaT;
             return this;
@@ -214,6 +263,12 @@ public final class PruningConfig {
         /** @param fraction fraction of training after which topology updates stop ({@code tEnd}), in (0, 1] */
         public Builder updateEndFraction(double fraction) {
             this.updateEndFraction = fraction;
+            return this;
+        }
+
+        /** @param placement where the updates fall relative to the ramp (rpg4j's or the reference's) */
+        public Builder updatePlacement(UpdatePlacement placement) {
+            this.updatePlacement = placement;
             return this;
         }
 
@@ -266,27 +321,16 @@ public final class PruningConfig {
         }
 
         /**
+         * Validates every setting once and derives the schedule.
+         *
          * @return the validated configuration
-         * @throws IllegalArgumentException naming the first invalid value and what is allowed
-         * @throws IllegalStateException if {@link #totalIterations(long)} was not called
+         * @throws PruningConfigException naming the first invalid setting, its value, what is
+         *     allowed and what to change
          */
         public PruningConfig build() {
             Checks.inHalfOpenRange("targetSparsity", targetSparsity, 0.0, 1.0);
-            if (totalIterations == -1) {
-                throw new IllegalStateException("totalIterations must be set: call totalIterations(epochs * "
-                        + "iterationsPerEpoch) before build()");
-            }
-            Checks.atLeast("deltaT", deltaT, 1);
-            if (totalIterations < deltaT) {
-                throw new IllegalArgumentException("totalIterations must be >= deltaT (" + deltaT + "), got "
-                        + totalIterations);
-            }
-            checkFraction("rampEndFraction", rampEndFraction);
-            checkFraction("updateEndFraction", updateEndFraction);
-            if (updateEndFraction < rampEndFraction) {
-                throw new IllegalArgumentException("updateEndFraction must be >= rampEndFraction (" + rampEndFraction
-                        + "), got " + updateEndFraction);
-            }
+            Checks.notNull("updatePlacement", updatePlacement);
+            CadenceChecks.check(totalIterations, deltaT, rampEndFraction, updateEndFraction, updatePlacement);
             Checks.notNull("schedule", schedule);
             Checks.notNull("budget", budget);
             Checks.notNull("regrowth", regrowth);
@@ -294,15 +338,7 @@ public final class PruningConfig {
             Checks.notNull("rankLoss", rankLoss);
             Checks.notNull("layers", layers);
             Checks.notNull("unsupportedLayers", unsupportedLayers);
-            PruningConfig config = new PruningConfig(this);
-            config.pruningSchedule();
-            return config;
-        }
-
-        private static void checkFraction(String name, double value) {
-            if (!(value > 0 && value <= 1)) {
-                throw new IllegalArgumentException(name + " must be in (0, 1], got " + value);
-            }
+            return new PruningConfig(this);
         }
     }
 }

@@ -9,11 +9,17 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
 import org.rpg4j.mask.LayerBudget;
 import org.rpg4j.regrow.RegrowthKind;
 import org.rpg4j.schedule.ScheduleKind;
+import org.rpg4j.schedule.UpdatePlacement;
 
-/** JSON form of {@link PruningConfig}: a flat object whose fields mirror the builder. */
+/**
+ * JSON form of {@link PruningConfig}: a flat object whose fields mirror the builder. Format 2 added
+ * {@code updatePlacement}; a format-1 document (written before it existed, e.g. inside an older
+ * model zip) reads with {@link UpdatePlacement#REACHING_TARGET}, the only placement then.
+ */
 final class PruningConfigJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    private static final int FIRST_FORMAT = 1;
 
     private PruningConfigJson() {}
 
@@ -25,6 +31,7 @@ final class PruningConfigJson {
         root.put("deltaT", c.deltaT());
         root.put("rampEndFraction", c.rampEndFraction());
         root.put("updateEndFraction", c.updateEndFraction());
+        root.put("updatePlacement", c.updatePlacement().name());
         root.put("schedule", c.schedule().name());
         root.put("budget", c.budget().name());
         root.put("regrowth", c.regrowth().name());
@@ -65,20 +72,23 @@ final class PruningConfigJson {
             throw new IllegalArgumentException("json must be a JSON object, got: " + abbreviate(json));
         }
         int format = required(root, "format").asInt();
-        if (format != FORMAT_VERSION) {
-            throw new IllegalArgumentException("format must be " + FORMAT_VERSION + ", got " + format);
+        if (format < FIRST_FORMAT || format > FORMAT_VERSION) {
+            throw new IllegalArgumentException("format must be " + FIRST_FORMAT + " to " + FORMAT_VERSION + ", got "
+                    + format + (format > FORMAT_VERSION ? " (written by a newer rpg4j)" : ""));
         }
+        UpdatePlacement placement = format == FIRST_FORMAT ? UpdatePlacement.REACHING_TARGET
+                : enumValue(root, "updatePlacement", UpdatePlacement::valueOf);
         JsonNode rank = required(root, "rankLoss");
         RankLoss rankLoss = RankLoss.lambda(number(rank, "lambda")).partialK(number(rank, "partialK"))
                 .mode(enumValue(rank, "mode", RankLossMode::valueOf))
                 .rankEvery(required(rank, "rankEvery").asInt())
                 .layers(enumValue(rank, "layers", RankLayers::valueOf))
                 .minLayerSparsity(number(rank, "minLayerSparsity"));
-        return PruningConfig.builder(number(root, "targetSparsity"))
-                .totalIterations(required(root, "totalIterations").asLong())
+        return PruningConfig.builder(number(root, "targetSparsity"), required(root, "totalIterations").asLong())
                 .deltaT(required(root, "deltaT").asInt())
                 .rampEndFraction(number(root, "rampEndFraction"))
                 .updateEndFraction(number(root, "updateEndFraction"))
+                .updatePlacement(placement)
                 .schedule(enumValue(root, "schedule", ScheduleKind::valueOf))
                 .budget(enumValue(root, "budget", LayerBudget::valueOf))
                 .regrowth(enumValue(root, "regrowth", RegrowthKind::valueOf))

@@ -6,8 +6,9 @@ import java.util.Objects;
  * Settings of the adversarial rank loss (immutable; each method returns a modified copy).
  *
  * <p>{@code RankLoss.lambda(3.0).partialK(0.2)} reads as the reference recipe for 95 % sparsity.
- * Defaults: {@code partialK = 0.1}, {@link RankLossMode#REFERENCE}, {@code rankEvery = 1},
- * {@link RankLayers#CONVOLUTIONS}, {@code minLayerSparsity = 0}.
+ * Defaults ({@link PruningDefaults}): {@code partialK = 0.1}, {@link RankLossMode#REFERENCE},
+ * {@code rankEvery = 1}, {@link RankLayers#CONVOLUTIONS}, {@code minLayerSparsity = 0}. Invalid values
+ * throw a {@link PruningConfigException} naming the setting.
  */
 public final class RankLoss {
     private final double lambda;
@@ -34,7 +35,8 @@ public final class RankLoss {
      * @throws IllegalArgumentException if lambda is negative, NaN or infinite
      */
     public static RankLoss lambda(double lambda) {
-        return new RankLoss(lambda, 0.1, RankLossMode.REFERENCE, 1, RankLayers.CONVOLUTIONS, 0.0);
+        return new RankLoss(lambda, PruningDefaults.PARTIAL_K, PruningDefaults.RANK_LOSS_MODE,
+                PruningDefaults.RANK_EVERY, PruningDefaults.RANK_LAYERS, PruningDefaults.MIN_LAYER_SPARSITY);
     }
 
     /** No rank loss (lambda = 0): regrowth by the plain dense gradient, as RigL. */

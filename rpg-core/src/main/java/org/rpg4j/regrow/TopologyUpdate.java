@@ -41,46 +41,35 @@ public final class TopologyUpdate {
     }
 
     /**
-     * Runs one topology update. Nothing passed in is modified, except that {@code random} is
-     * advanced by one {@link SplittableRandom#split()} per tensor.
+     * Runs one topology update. Nothing in the request is modified, except that its random stream
+     * is advanced by one {@link SplittableRandom#split()} per tensor.
      *
-     * @param weights one flat array per tensor (C order of its logical shape), all finite
-     * @param currentMasks the masks before the update, one per tensor, same lengths
-     * @param denseScores one entry per tensor, same lengths: the signed dense (unmasked) gradient
-     *     plus any rank-loss term; {@code |.|} is taken inside. Entries may be null if the
-     *     regrowth does not {@linkplain Regrowth#requiresGrowScores() require} them, or for layers
-     *     that end up skipped.
-     * @param globalDensity the scheduled density to re-threshold to, in (0, 1]; empty for a
-     *     stationary update (no re-threshold: drop and grow within the current masks)
-     * @param dropFraction drop fraction {@code f} in [0, 1] ({@code CosineDropFraction.at})
-     * @param regrowth the drop-and-grow criterion ({@link RegrowthKind#regrowth()} or a user one)
-     * @param random the update's random stream: layer {@code l} gets the {@code l}-th
-     *     {@link SplittableRandom#split()} of it (split in layer order, so results do not depend on
-     *     thread timing)
-     * @param budget how the density is shared between tensors (ignored when stationary)
-     * @param shapes logical shape per tensor; may be null unless {@code budget} is ERK
-     * @param maxSparsity null or one cap per tensor in [0, 1] (1.0 = uncapped)
-     * @return the masks, per-layer counts and threshold
-     * @throws IllegalArgumentException if an argument is null where not allowed, counts or lengths
-     *     differ, a weight or score is NaN or infinite, or a value is out of range
-     * @throws IllegalStateException if {@code regrowth} breaks its contract
+     * @param request the per-layer inputs and the update's settings, validated when it was built
+     * @return the masks, per-layer counts and threshold, one entry per layer in request order
+     * @throws IllegalArgumentException if {@code request} is null, or a layer lacks the grow scores
+     *     its regrowth requires
+     * @throws IllegalStateException if the regrowth breaks its contract
      */
-    public static TopologyUpdateResult apply(float[][] weights, boolean[][] currentMasks, float[][] denseScores,
-                                             OptionalDouble globalDensity, double dropFraction, Regrowth regrowth,
-                                             SplittableRandom random, LayerBudget budget, long[][] shapes,
-                                             double[] maxSparsity) {
-        UpdateInputs.check(weights, currentMasks, denseScores, globalDensity, dropFraction, regrowth, random, budget,
-                maxSparsity);
-        boolean stationary = globalDensity.isEmpty();
-        MaskSelection threshold = stationary ? null
-                : LayerBudgets.select(budget, weights, currentMasks, shapes, globalDensity.getAsDouble(), maxSparsity);
-        int tensors = weights.length;
+    public static TopologyUpdateResult apply(UpdateRequest request) {
+        if (request == null) {
+            throw new IllegalArgumentException("request must not be null (an UpdateRequest)");
+        }
+        List<LayerInput> inputs = request.layers();
+        int tensors = inputs.size();
+        float[][] weights = new float[tensors][];
+        boolean[][] currentMasks = new boolean[tensors][];
+        for (int l = 0; l < tensors; l++) {
+            weights[l] = inputs.get(l).weights();
+            currentMasks[l] = inputs.get(l).mask();
+        }
+        boolean stationary = request.isStationary();
+        MaskSelection threshold = stationary ? null : LayerBudgets.select(request.budget(), weights, currentMasks,
+                shapes(inputs), request.globalDensity().getAsDouble(), caps(inputs));
         boolean[][] post = new boolean[tensors][];
         for (int l = 0; l < tensors; l++) {
             post[l] = stationary ? currentMasks[l].clone() : threshold.masks()[l];
         }
-        LayerOutcome[] outcomes = updateLayers(weights, currentMasks, post, denseScores, stationary, dropFraction,
-                regrowth, random);
+        LayerOutcome[] outcomes = updateLayers(inputs, post, request);
         boolean[][] next = new boolean[tensors][];
         boolean[][] weightKeep = new boolean[tensors][];
         List<LayerUpdate> layers = new ArrayList<>(tensors);
@@ -95,30 +84,45 @@ public final class TopologyUpdate {
                 stationary ? OptionalDouble.empty() : threshold.threshold(), survivorsTotal, stationary);
         if (LOG.isDebugEnabled()) {
             LOG.debug("topology update: stationary={}, density={}, dropFraction={}, survivors={}, kept={}, grown={}, "
-                            + "grownFromPruned={}", stationary, globalDensity, dropFraction, survivorsTotal,
-                    result.totalKept(), result.totalGrown(), result.totalGrownFromPruned());
+                            + "grownFromPruned={}", stationary, request.globalDensity(), request.dropFraction(),
+                    survivorsTotal, result.totalKept(), result.totalGrown(), result.totalGrownFromPruned());
         }
         return result;
+    }
+
+    /** @return every layer's shape, or null when some layer has none (the budget then does not need them) */
+    private static long[][] shapes(List<LayerInput> inputs) {
+        long[][] shapes = new long[inputs.size()][];
+        for (int l = 0; l < shapes.length; l++) {
+            shapes[l] = inputs.get(l).shape();
+            if (shapes[l] == null) {
+                return null;
+            }
+        }
+        return shapes;
+    }
+
+    /** @return every layer's cap, or null when all are uncapped */
+    private static double[] caps(List<LayerInput> inputs) {
+        double[] caps = inputs.stream().mapToDouble(LayerInput::maxSparsity).toArray();
+        return java.util.Arrays.stream(caps).allMatch(c -> c == 1.0) ? null : caps;
     }
 
     /**
      * Drop and grow of every layer. Layers are independent, each with its own split of
      * {@code random} (split in layer order), so they run in parallel with a deterministic result.
      */
-    private static LayerOutcome[] updateLayers(float[][] weights, boolean[][] currentMasks, boolean[][] post,
-                                               float[][] denseScores, boolean stationary, double dropFraction,
-                                               Regrowth regrowth, SplittableRandom random) {
-        int tensors = weights.length;
+    private static LayerOutcome[] updateLayers(List<LayerInput> inputs, boolean[][] post, UpdateRequest request) {
+        int tensors = inputs.size();
         SplittableRandom[] streams = new SplittableRandom[tensors];
         for (int l = 0; l < tensors; l++) {
-            streams[l] = random.split();
+            streams[l] = request.random().split();
         }
         LayerOutcome[] outcomes = new LayerOutcome[tensors];
         RuntimeException[] errors = new RuntimeException[tensors];
         IntStream.range(0, tensors).parallel().forEach(l -> {
             try {
-                outcomes[l] = updateLayer(l, weights[l], currentMasks[l], post[l], denseScores[l], stationary,
-                        dropFraction, regrowth, streams[l]);
+                outcomes[l] = updateLayer(inputs.get(l), post[l], request, streams[l]);
             } catch (RuntimeException e) {
                 errors[l] = e;
             }
@@ -135,9 +139,14 @@ public final class TopologyUpdate {
     private record LayerOutcome(boolean[] newMask, boolean[] weightKeep, LayerUpdate summary) {
     }
 
-    private static LayerOutcome updateLayer(int l, float[] weights, boolean[] current, boolean[] post, float[] scores,
-                                            boolean stationary, double dropFraction, Regrowth regrowth,
+    private static LayerOutcome updateLayer(LayerInput input, boolean[] post, UpdateRequest request,
                                             SplittableRandom random) {
+        float[] weights = input.weights();
+        boolean[] current = input.mask();
+        float[] scores = input.scores();
+        double dropFraction = request.dropFraction();
+        Regrowth regrowth = request.regrowth();
+        String l = "'" + input.name() + "'";
         int n = weights.length;
         int survivors = count(post);
         // S_l exactly as the reference: (mask == 0).sum() / numel, in double
@@ -147,12 +156,12 @@ public final class TopologyUpdate {
                     survivors, 0, 0, 0);
             return new LayerOutcome(post.clone(), keepMask(post, post, current), summary);
         }
-        RegrowthQuota reference = stationary ? RegrowthQuota.stationary(n, survivors, dropFraction)
+        RegrowthQuota reference = request.isStationary() ? RegrowthQuota.stationary(n, survivors, dropFraction)
                 : RegrowthQuota.reference(n, sparsity, dropFraction);
         RegrowthQuota quota = regrowth.quota(reference, survivors);
         if (regrowth.requiresGrowScores() && scores == null) {
-            throw new IllegalArgumentException("denseScores[" + l + "] must not be null: regrowth " + regrowth
-                    + " needs grow scores and layer " + l + " has sparsity " + sparsity);
+            throw new IllegalArgumentException("scores of " + l + " must not be null: regrowth " + regrowth
+                    + " needs grow scores and the layer has sparsity " + sparsity);
         }
         boolean[] newMask = regrowth.regrow(magnitudes(weights, current, post), post.clone(), absolute(scores), quota,
                 random);

@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 class PrunerStateTest {
 
     private static byte[] savedState() throws IOException {
-        TrainingSimulation sim = new TrainingSimulation(PruningConfig.builder(0.9).totalIterations(200).deltaT(10)
+        TrainingSimulation sim = new TrainingSimulation(PruningConfig.builder(0.9, 200).deltaT(10)
                 .build(), 8);
         sim.runUntil(120);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -25,7 +25,7 @@ class PrunerStateTest {
 
     @Test
     void roundTripKeepsMasksAndK() throws IOException {
-        TrainingSimulation sim = new TrainingSimulation(PruningConfig.builder(0.9).totalIterations(200).deltaT(10)
+        TrainingSimulation sim = new TrainingSimulation(PruningConfig.builder(0.9, 200).deltaT(10)
                 .build(), 8);
         sim.runUntil(120);
         PrunerState state = sim.pruner.state();
@@ -61,7 +61,7 @@ class PrunerStateTest {
     @Test
     void aStateForOtherTensorsIsRejected() throws IOException {
         PrunerState state = PrunerState.read(new ByteArrayInputStream(savedState()));
-        PruningConfig c = PruningConfig.builder(0.9).totalIterations(200).deltaT(10).build();
+        PruningConfig c = PruningConfig.builder(0.9, 200).deltaT(10).build();
         List<PrunableTensor> other = List.of(
                 PrunableTensor.convolution("conv1", "ConvolutionLayer", new long[] {8, 3, 3, 3}, DataType.FLOAT),
                 PrunableTensor.convolution("convX", "ConvolutionLayer", new long[] {16, 8, 3, 3}, DataType.FLOAT),

@@ -23,7 +23,7 @@ class PrunerTest {
     private static final long TOTAL = 400;
 
     private static PruningConfig.Builder config(double sparsity) {
-        return PruningConfig.builder(sparsity).totalIterations(TOTAL).deltaT(10);
+        return PruningConfig.builder(sparsity, TOTAL).deltaT(10);
     }
 
     @Test
@@ -158,14 +158,16 @@ class PrunerTest {
         assertMessage(() -> sim.pruner.updateTopology(8, sim.weights, sim.weights), "iteration 8");
         Map<String, INDArray> nan = copy(sim.weights);
         nan.get("conv2").putScalar(3, Float.NaN);
-        assertMessage(() -> sim.pruner.updateTopology(9, nan, sim.weights), "weights", "conv2", "NaN");
+        assertMessage(() -> sim.pruner.updateTopology(9, nan, sim.weights), "weights of 'conv2' must be finite",
+                "NaN at flat index 3");
         Map<String, INDArray> negativeInfinity = copy(sim.weights);
         negativeInfinity.get("fc").putScalar(0, Float.NEGATIVE_INFINITY);
-        assertMessage(() -> sim.pruner.updateTopology(9, negativeInfinity, sim.weights), "weights", "fc",
-                "infinite");
-        assertMessage(() -> sim.pruner.updateTopology(9, sim.weights, negativeInfinity), "denseGradients", "fc",
-                "infinite");
-        assertMessage(() -> sim.pruner.updateTopology(9, sim.weights, nan), "denseGradients", "conv2", "NaN");
+        assertMessage(() -> sim.pruner.updateTopology(9, negativeInfinity, sim.weights), "weights of 'fc' must be "
+                + "finite", "-Infinity at flat index 0");
+        assertMessage(() -> sim.pruner.updateTopology(9, sim.weights, negativeInfinity), "scores of 'fc' (its dense "
+                + "gradient) must be finite", "-Infinity at flat index 0");
+        assertMessage(() -> sim.pruner.updateTopology(9, sim.weights, nan), "scores of 'conv2' (its dense gradient) "
+                + "must be finite", "NaN at flat index 3");
         assertMessage(() -> sim.pruner.mask("nope"), "name", "nope");
     }
 

@@ -2,19 +2,24 @@ package org.rpg4j.prune;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.rpg4j.mask.LayerBudget;
 import org.rpg4j.regrow.RegrowthKind;
+import org.rpg4j.schedule.CosineDropFraction;
 import org.rpg4j.schedule.ScheduleKind;
+import org.rpg4j.schedule.UpdateCadence;
+import org.rpg4j.schedule.UpdatePlacement;
 
 class PruningConfigTest {
 
     private static PruningConfig.Builder valid() {
-        return PruningConfig.builder(0.9).totalIterations(1000);
+        return PruningConfig.builder(0.9, 1000);
     }
 
     @Test
@@ -33,6 +38,7 @@ class PruningConfigTest {
         assertEquals(RankLayers.CONVOLUTIONS, c.rankLoss().layers());
         assertEquals(UnsupportedLayerPolicy.LENIENT, c.unsupportedLayers());
         assertEquals(42, c.seed());
+        assertEquals(UpdatePlacement.REACHING_TARGET, c.updatePlacement());
     }
 
     @Test
@@ -45,9 +51,9 @@ class PruningConfigTest {
 
     @Test
     void jsonRoundTripKeepsEveryValue() {
-        PruningConfig c = PruningConfig.builder(0.98).totalIterations(12345).deltaT(50).rampEndFraction(0.8)
+        PruningConfig c = PruningConfig.builder(0.98, 12345).deltaT(50).rampEndFraction(0.8)
                 .updateEndFraction(0.85).schedule(ScheduleKind.CUBIC).budget(LayerBudget.ERK)
-                .regrowth(RegrowthKind.RANDOM).alpha(0.2)
+                .regrowth(RegrowthKind.RANDOM).alpha(0.2).updatePlacement(UpdatePlacement.REFERENCE)
                 .rankLoss(RankLoss.lambda(4).partialK(0.2).mode(RankLossMode.REGULARISER).rankEvery(10)
                         .layers(RankLayers.ALL_PRUNABLE).minLayerSparsity(0.5))
                 .layers(LayerSelection.all().includeTypes("ConvolutionLayer").includeMatching("fc.*")
@@ -68,9 +74,9 @@ class PruningConfigTest {
 
     @Test
     void targetSparsityOutsideUnitIntervalIsRejected() {
-        assertMessage(() -> PruningConfig.builder(1.0).totalIterations(1000).build(), "targetSparsity", "1.0");
-        assertMessage(() -> PruningConfig.builder(-0.1).totalIterations(1000).build(), "targetSparsity", "-0.1");
-        assertMessage(() -> PruningConfig.builder(Double.NaN).totalIterations(1000).build(), "targetSparsity",
+        assertMessage(() -> PruningConfig.builder(1.0, 1000).build(), "targetSparsity", "1.0");
+        assertMessage(() -> PruningConfig.builder(-0.1, 1000).build(), "targetSparsity", "-0.1");
+        assertMessage(() -> PruningConfig.builder(Double.NaN, 1000).build(), "targetSparsity",
                 "NaN");
     }
 
@@ -93,14 +99,83 @@ class PruningConfigTest {
 
     @Test
     void totalIterationsBelowDeltaTIsRejected() {
-        assertMessage(() -> PruningConfig.builder(0.5).totalIterations(99).build(), "totalIterations", "99");
+        assertMessage(() -> PruningConfig.builder(0.5, 99).build(), "totalIterations", "99");
     }
 
     @Test
-    void missingTotalIterationsIsAWrongCallOrder() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> PruningConfig.builder(0.5).build());
-        assertTrue(e.getMessage().contains("totalIterations"), e.getMessage());
+    void cadenceErrorsUseTheBuildersSettingsAndSayWhatToChange() {
+        assertExact(() -> PruningConfig.builder(0.5, 3).build(),
+                "deltaT (100) is larger than totalIterations (3): lower deltaT to at most 3 or train longer");
+        assertExact(() -> PruningConfig.builder(0.5, 0).deltaT(1).build(), "totalIterations must be >= 1, got 0");
+        assertExact(() -> valid().rampEndFraction(0.05).build(), "rampEndFraction (0.05) of totalIterations (1000) is "
+                + "50 iterations, shorter than deltaT (100): the ramp needs at least one update; raise rampEndFraction "
+                + "or lower deltaT");
+        // tEnd = floor(0.2 * 1000) = 200: updates at steps 100 only (step 200 is not < tEnd): 1 update
+        assertExact(() -> valid().rampEndFraction(0.1).updateEndFraction(0.2).build(), "updateEndFraction (0.2) of "
+                + "totalIterations (1000) leaves room for 1 topology update(s) every deltaT (100) iterations before "
+                + "iteration 200; updatePlacement REACHING_TARGET needs at least 2 (update 0 prunes nothing): lower "
+                + "deltaT to at most 99, or raise updateEndFraction or totalIterations");
+        // the reference placement needs only one update there
+        assertEquals(0, valid().rampEndFraction(0.1).updateEndFraction(0.2)
+                .updatePlacement(UpdatePlacement.REFERENCE).build().cadence().lastUpdateIndex());
+        assertExact(() -> valid().rampEndFraction(0.9).updateEndFraction(0.8).build(), "updateEndFraction (0.8) is "
+                + "below rampEndFraction (0.9): updates must run until the ramp ends; raise updateEndFraction or lower "
+                + "rampEndFraction");
+    }
+
+    @Test
+    void errorsRenderWithAFrontEndsNames() {
+        PruningConfigException e = assertThrows(PruningConfigException.class,
+                () -> PruningConfig.builder(0.5, 3).build());
+        assertEquals(List.of("deltaT", "totalIterations"), e.settings());
+        assertEquals("--delta-t (100) is larger than --max-iterations (3): lower --delta-t to at most 3 or train "
+                + "longer", e.message(n -> n.equals("deltaT") ? "--delta-t" : "--max-iterations"));
+        PruningConfigException lambda = assertThrows(PruningConfigException.class, () -> RankLoss.lambda(-2));
+        assertEquals("--lambda must be finite and >= 0, got -2.0", lambda.message(n -> "--" + n));
+    }
+
+    @Test
+    void theDerivedScheduleIsBuiltOnce() {
+        PruningConfig c = valid().build();
+        assertSame(c.pruningSchedule(), c.pruningSchedule());
+        assertSame(c.dropFraction(), c.dropFraction());
+        assertSame(c.pruningSchedule().cadence(), c.cadence());
+        // 1000 iterations, deltaT 100: tEnd = 901, updates r = 0..8 at steps 100..900; R = min(900 / 100, 8) = 8
+        assertEquals(8, c.firstUpdateAtTarget());
+        assertEquals(new CosineDropFraction(0.3, 901), c.dropFraction());
+    }
+
+    @Test
+    void referencePlacementReproducesTheReferenceCifarDensities() {
+        // CIFAR recipe: both fractions 0.8. T = 1000, deltaT 100: tEnd = 800, R = 8, updates r = 0..6
+        // (steps 100..700). The reference's last update is r = 6 < R: density D^(6/8), never D.
+        PruningConfig reference = valid().rampEndFraction(0.8).updateEndFraction(0.8)
+                .updatePlacement(UpdatePlacement.REFERENCE).build();
+        assertEquals(UpdateCadence.reference(1000, 100, 0.8, 0.8), reference.cadence());
+        assertEquals(8, reference.cadence().rampUpdates());
+        assertEquals(6, reference.cadence().lastUpdateIndex());
+        for (int r = 0; r <= 6; r++) {
+            // math_policies.exponential: pow(pow(D, 1 / R), r), D = 1 - 0.9
+            assertEquals(Math.pow(Math.pow(1.0 - 0.9, 1.0 / 8), r), reference.pruningSchedule().densityAtUpdate(r), 0.0);
+        }
+        assertEquals(Integer.MAX_VALUE, reference.firstUpdateAtTarget(), "the reference never reaches the target");
+        PruningConfig reaching = reference.toBuilder().updatePlacement(UpdatePlacement.REACHING_TARGET).build();
+        assertEquals(6, reaching.cadence().rampUpdates());
+        assertEquals(1.0 - 0.9, reaching.pruningSchedule().densityAtUpdate(6), 0.0);
+        assertEquals(6, reaching.firstUpdateAtTarget());
+    }
+
+    @Test
+    void formatOneJsonReadsWithTheReachingTargetPlacement() {
+        PruningConfig c = valid().deltaT(50).build();
+        String formatOne = c.toJson().replace("\"format\" : 2", "\"format\" : 1")
+                .replaceAll(",\\s*\"updatePlacement\" : \"REACHING_TARGET\"", "");
+        assertFalse(formatOne.contains("updatePlacement"), formatOne);
+        assertEquals(c, PruningConfig.fromJson(formatOne));
+        String reference = valid().updatePlacement(UpdatePlacement.REFERENCE).build().toJson();
+        assertEquals(UpdatePlacement.REFERENCE, PruningConfig.fromJson(reference).updatePlacement());
+        assertMessage(() -> PruningConfig.fromJson(c.toJson().replace("\"format\" : 2", "\"format\" : 3")),
+                "format must be 1 to 2, got 3 (written by a newer rpg4j)");
     }
 
     @Test
@@ -139,6 +214,11 @@ class PruningConfigTest {
         assertTrue(LayerSelection.all().selects("anything", "Anything"));
         assertMessage(() -> LayerSelection.all().includeMatching("("), "pattern", "(");
         assertMessage(() -> LayerSelection.all().maxSparsity("fc", 1.5), "maxSparsity", "1.5");
+    }
+
+    static void assertExact(Supplier<?> call, String message) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::get);
+        assertEquals(message, e.getMessage());
     }
 
     static void assertMessage(Supplier<?> call, String... fragments) {

@@ -85,7 +85,7 @@ class ReferenceVectorsTest {
             checkInputWeightsAreMasked(weights, masks, r);
             float[][] weightsCopy = copy(weights);
             double density = schedule.densityAtUpdate(r);
-            TopologyUpdateResult result = TopologyUpdate.apply(weights, masks, gradients, OptionalDouble.of(density),
+            TopologyUpdateResult result = Requests.apply(weights, masks, gradients, OptionalDouble.of(density),
                     drop.at(iteration), RegrowthKind.GRADIENT.regrowth(), new SplittableRandom(0), LayerBudget.GLOBAL,
                     shapes, null);
             JsonNode out = u.get("output");

@@ -70,7 +70,7 @@ class ResNet50SizedUpdateTest {
         }
         double density = 0.4;
         double drop = 0.2;
-        TopologyUpdateResult r = TopologyUpdate.apply(w, masks, g, OptionalDouble.of(density), drop,
+        TopologyUpdateResult r = Requests.apply(w, masks, g, OptionalDouble.of(density), drop,
                 RegrowthKind.GRADIENT.regrowth(), new SplittableRandom(1), LayerBudget.GLOBAL, shapes, null);
         assertEquals(GlobalMagnitudeSelection.keptCount(n, 1.0 - density), r.thresholdSurvivors());
         long kept = 0;

@@ -1,120 +1,134 @@
 package org.rpg4j.regrow;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.rpg4j.mask.LayerBudget;
 
-/** One test per rejected input of {@link TopologyUpdate#apply}: the message names the parameter and the value. */
+/**
+ * One test per rejected input of a topology update: {@link LayerInput} and {@link UpdateRequest}
+ * reject it when they are built (the update's door), with the exact message naming the tensor,
+ * the argument and the value; {@link TopologyUpdate#apply} re-checks none of it.
+ */
 class TopologyUpdateBadInputTest {
     private static final Regrowth GRADIENT = RegrowthKind.GRADIENT.regrowth();
 
-    private float[][] w = {{1f, -2f, 3f}, {4f, 5f}};
-    private boolean[][] m = {{true, true, true}, {true, true}};
-    private float[][] g = {{0.1f, 0.2f, 0.3f}, {0.4f, 0.5f}};
+    private final float[] w = {1f, -2f, 3f};
+    private final boolean[] m = {true, true, true};
+    private final float[] g = {0.1f, 0.2f, 0.3f};
+    private final List<LayerInput> layers = List.of(LayerInput.of("conv1", w, m, g),
+            LayerInput.of("fc", new float[] {4f, 5f}, new boolean[] {true, true}, new float[] {0.4f, 0.5f}));
 
-    private TopologyUpdateResult run(float[][] weights, boolean[][] masks, float[][] scores, OptionalDouble density,
-                                     double drop, Regrowth regrowth, double[] caps) {
-        return TopologyUpdate.apply(weights, masks, scores, density, drop, regrowth, new SplittableRandom(0),
-                LayerBudget.GLOBAL, null, caps);
-    }
-
-    private static void assertRejected(Executable call, String... fragments) {
+    private static void assertRejected(Executable call, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage().startsWith(fragments[0]), "message '" + e.getMessage() + "' must start with the "
-                + "parameter name '" + fragments[0] + "' (and not be wrapped by a thread pool)");
-        for (String f : fragments) {
-            assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");
-        }
+        assertEquals(message, e.getMessage());
+    }
+
+    private UpdateRequest request(OptionalDouble density, double drop, Regrowth regrowth, SplittableRandom random,
+                                  LayerBudget budget) {
+        return new UpdateRequest(layers, density, drop, regrowth, random, budget);
     }
 
     @Test
-    void nullOrEmptyTensorSet() {
-        assertRejected(() -> run(null, m, g, OptionalDouble.of(0.5), 0.3, GRADIENT, null), "weights", "null");
-        assertRejected(() -> run(new float[0][], new boolean[0][], new float[0][], OptionalDouble.of(0.5), 0.3,
-                GRADIENT, null), "weights", "at least one tensor");
-        assertRejected(() -> run(new float[][] {{1f}, {}}, new boolean[][] {{true}, {}}, new float[2][],
-                OptionalDouble.of(0.5), 0.3, GRADIENT, null), "weights[1]", "empty");
+    void nullOrEmptyLayerData() {
+        assertRejected(() -> LayerInput.of(null, w, m, g), "name must not be null");
+        assertRejected(() -> LayerInput.of("conv1", null, m, g), "weights of 'conv1' must hold at least one value, "
+                + "got null");
+        assertRejected(() -> LayerInput.of("conv1", new float[0], new boolean[0], null), "weights of 'conv1' must "
+                + "hold at least one value, got an empty array");
     }
 
     @Test
-    void mismatchedMaskCountOrLength() {
-        assertRejected(() -> run(w, new boolean[][] {{true, true, true}}, g, OptionalDouble.of(0.5), 0.3, GRADIENT,
-                null), "currentMasks", "one mask per tensor (2)", "1");
-        assertRejected(() -> run(w, new boolean[][] {{true, true, true}, {true}}, g, OptionalDouble.of(0.5), 0.3,
-                GRADIENT, null), "currentMasks[1]", "length 2", "got 1");
+    void mismatchedMaskOrScoreLength() {
+        assertRejected(() -> LayerInput.of("conv1", w, new boolean[] {true}, g), "mask of 'conv1' must have length 3, "
+                + "got 1");
+        assertRejected(() -> LayerInput.of("conv1", w, null, g), "mask of 'conv1' must have length 3, got null");
+        assertRejected(() -> LayerInput.of("conv1", w, m, new float[2]), "scores of 'conv1' must be null or have "
+                + "length 3, got 2");
     }
 
     @Test
-    void mismatchedScoreCountOrLength() {
-        assertRejected(() -> run(w, m, new float[][] {{1f, 1f, 1f}}, OptionalDouble.of(0.5), 0.3, GRADIENT, null),
-                "denseScores", "(2)", "got 1");
-        assertRejected(() -> run(w, m, new float[][] {{1f, 1f, 1f}, {1f, 1f, 1f}}, OptionalDouble.of(0.5), 0.3,
-                GRADIENT, null), "denseScores[1]", "length 2", "got 3");
+    void nanOrInfiniteWeightsOrScores() {
+        assertRejected(() -> LayerInput.of("conv1", new float[] {1f, Float.NaN, 3f}, m, g), "weights of 'conv1' must "
+                + "be finite at a topology update, got NaN at flat index 1");
+        assertRejected(() -> LayerInput.of("fc", new float[] {Float.POSITIVE_INFINITY, 5f}, new boolean[2], null),
+                "weights of 'fc' must be finite at a topology update, got Infinity at flat index 0");
+        assertRejected(() -> LayerInput.of("conv1", w, m, new float[] {0f, 0f, Float.NEGATIVE_INFINITY}),
+                "scores of 'conv1' (its dense gradient) must be finite at a topology update, got -Infinity at flat index 2");
+        // the largest finite float has exponent bits 0xfe: not mistaken for an infinity
+        LayerInput.of("conv1", new float[] {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE}, m, g);
     }
 
     @Test
-    void nanOrInfiniteWeights() {
-        assertRejected(() -> run(new float[][] {{1f, Float.NaN, 3f}, {4f, 5f}}, m, g, OptionalDouble.of(0.5), 0.3,
-                GRADIENT, null), "weights[0]", "finite", "NaN", "index 1");
-        assertRejected(() -> run(new float[][] {{1f, 2f, 3f}, {Float.POSITIVE_INFINITY, 5f}}, m, g,
-                OptionalDouble.of(0.5), 0.3, GRADIENT, null), "weights[1]", "Infinity", "index 0");
-    }
-
-    @Test
-    void nanOrInfiniteScores() {
-        assertRejected(() -> run(w, m, new float[][] {{0f, 0f, 0f}, {0f, Float.NEGATIVE_INFINITY}},
-                OptionalDouble.of(0.5), 0.3, GRADIENT, null), "denseScores[1]", "finite", "-Infinity", "index 1");
-        assertRejected(() -> run(w, m, new float[][] {{Float.NaN, 0f, 0f}, {0f, 0f}}, OptionalDouble.of(0.5), 0.3,
-                GRADIENT, null), "denseScores[0]", "NaN");
+    void shapeOrCapThatDoesNotFit() {
+        assertRejected(() -> LayerInput.of("conv1", w, m, g).withShape(new long[] {2, 2}), "shape of 'conv1' must "
+                + "have dimensions >= 1 whose product is 3, got [2, 2]");
+        assertRejected(() -> LayerInput.of("conv1", w, m, g).withShape(new long[] {3, 0}), "shape of 'conv1' must "
+                + "have dimensions >= 1 whose product is 3, got [3, 0]");
+        assertRejected(() -> LayerInput.of("conv1", w, m, g).withMaxSparsity(-0.5), "maxSparsity of 'conv1' must be "
+                + "in [0, 1], got -0.5");
     }
 
     @Test
     void missingScoresForGradientRegrowth() {
-        // density 0.4: kk = 3, keep 3 of |w| = 1 2 3 | 4 5 -> tensor 0 keeps {2}, S_0 = 2/3 > 0
-        assertRejected(() -> run(w, m, new float[][] {null, g[1]}, OptionalDouble.of(0.4), 0.3, GRADIENT, null),
-                "denseScores[0]", "must not be null", "GRADIENT");
+        // density 0.4: kk = 3, keep 3 of |w| = 1 2 3 | 4 5 -> conv1 keeps {3}, S = 2/3 > 0, and needs scores
+        List<LayerInput> noScores = List.of(LayerInput.of("conv1", w, m, null), layers.get(1));
+        assertRejected(() -> TopologyUpdate.apply(UpdateRequest.threshold(noScores, 0.4, 0.3, GRADIENT,
+                new SplittableRandom(0), LayerBudget.GLOBAL)), "scores of 'conv1' must not be null: regrowth "
+                + "GRADIENT needs grow scores and the layer has sparsity 0.6666666666666666");
     }
 
     @Test
-    void densityOutOfRange() {
-        assertRejected(() -> run(w, m, g, OptionalDouble.of(0.0), 0.3, GRADIENT, null),
-                "globalDensity", "(0, 1]", "0.0");
-        assertRejected(() -> run(w, m, g, OptionalDouble.of(1.5), 0.3, GRADIENT, null), "globalDensity", "1.5");
-        assertRejected(() -> run(w, m, g, null, 0.3, GRADIENT, null), "globalDensity", "OptionalDouble.empty()");
-    }
-
-    @Test
-    void dropFractionOutOfRange() {
-        assertRejected(() -> run(w, m, g, OptionalDouble.of(0.5), 1.2, GRADIENT, null), "dropFraction", "[0, 1]",
-                "1.2");
-        assertRejected(() -> run(w, m, g, OptionalDouble.of(0.5), Double.NaN, GRADIENT, null), "dropFraction", "NaN");
+    void densityOrDropFractionOutOfRange() {
+        SplittableRandom r = new SplittableRandom(0);
+        assertRejected(() -> request(OptionalDouble.of(0.0), 0.3, GRADIENT, r, LayerBudget.GLOBAL),
+                "globalDensity must be in (0, 1], got 0.0");
+        assertRejected(() -> request(OptionalDouble.of(1.5), 0.3, GRADIENT, r, LayerBudget.GLOBAL),
+                "globalDensity must be in (0, 1], got 1.5");
+        assertRejected(() -> request(null, 0.3, GRADIENT, r, LayerBudget.GLOBAL),
+                "globalDensity must not be null (OptionalDouble.empty() for a stationary update)");
+        assertRejected(() -> request(OptionalDouble.of(0.5), 1.2, GRADIENT, r, LayerBudget.GLOBAL),
+                "dropFraction must be in [0, 1], got 1.2");
+        assertRejected(() -> request(OptionalDouble.of(0.5), Double.NaN, GRADIENT, r, LayerBudget.GLOBAL),
+                "dropFraction must be in [0, 1], got NaN");
     }
 
     @Test
     void nullRegrowthRandomOrBudget() {
-        assertRejected(() -> run(w, m, g, OptionalDouble.of(0.5), 0.3, null, null), "regrowth", "null");
-        assertRejected(() -> TopologyUpdate.apply(w, m, g, OptionalDouble.of(0.5), 0.3, GRADIENT, null,
-                LayerBudget.GLOBAL, null, null), "random", "null");
-        assertRejected(() -> TopologyUpdate.apply(w, m, g, OptionalDouble.of(0.5), 0.3, GRADIENT,
-                new SplittableRandom(0), null, null, null), "budget", "null");
+        SplittableRandom r = new SplittableRandom(0);
+        assertRejected(() -> request(OptionalDouble.of(0.5), 0.3, null, r, LayerBudget.GLOBAL),
+                "regrowth must not be null (for example RegrowthKind.GRADIENT.regrowth())");
+        assertRejected(() -> request(OptionalDouble.of(0.5), 0.3, GRADIENT, null, LayerBudget.GLOBAL),
+                "random must not be null (a SplittableRandom seeded for this update)");
+        assertRejected(() -> request(OptionalDouble.of(0.5), 0.3, GRADIENT, r, null),
+                "budget must not be null, one of GLOBAL, UNIFORM, ERK");
+        assertRejected(() -> TopologyUpdate.apply(null), "request must not be null (an UpdateRequest)");
     }
 
     @Test
-    void capsOutOfRangeOrMiscounted() {
-        assertRejected(() -> run(w, m, g, OptionalDouble.of(0.5), 0.3, GRADIENT, new double[] {0.5}),
-                "maxSparsity", "(2)", "got 1");
-        assertRejected(() -> run(w, m, g, OptionalDouble.of(0.5), 0.3, GRADIENT, new double[] {0.5, -0.5}),
-                "maxSparsity[1]", "[0, 1]", "-0.5");
+    void emptyOrNullLayerList() {
+        SplittableRandom r = new SplittableRandom(0);
+        assertRejected(() -> new UpdateRequest(List.of(), OptionalDouble.of(0.5), 0.3, GRADIENT, r,
+                LayerBudget.GLOBAL), "layers must hold at least one tensor, got none");
+        assertRejected(() -> new UpdateRequest(null, OptionalDouble.of(0.5), 0.3, GRADIENT, r, LayerBudget.GLOBAL),
+                "layers must hold at least one tensor, got null");
+        List<LayerInput> withNull = new ArrayList<>(layers);
+        withNull.add(null);
+        assertRejected(() -> new UpdateRequest(withNull, OptionalDouble.of(0.5), 0.3, GRADIENT, r,
+                LayerBudget.GLOBAL), "layers must not contain null, got one at index 2");
     }
 
     @Test
     void erkWithoutShapes() {
-        assertRejected(() -> TopologyUpdate.apply(w, m, g, OptionalDouble.of(0.5), 0.3, GRADIENT,
-                new SplittableRandom(0), LayerBudget.ERK, null, null), "shapes", "ERK");
+        assertRejected(() -> request(OptionalDouble.of(0.5), 0.3, GRADIENT, new SplittableRandom(0), LayerBudget.ERK),
+                "shape of 'conv1' must be given: the ERK budget needs every layer's shape (LayerInput.withShape)");
+        // a stationary update does not use the budget
+        request(OptionalDouble.empty(), 0.3, GRADIENT, new SplittableRandom(0), LayerBudget.ERK);
     }
 }

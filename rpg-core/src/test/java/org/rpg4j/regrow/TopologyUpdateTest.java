@@ -30,7 +30,7 @@ class TopologyUpdateTest {
         float[][] w = {{0.9f, -0.1f, 0.5f, 0.05f, -0.7f, 0.3f}, {0.8f, 0.6f, -0.4f, 0.2f}, {5f, -6f}};
         float[][] g = {{0f, 0.3f, -0.9f, 0.8f, 0.1f, 0.2f}, {1f, 1f, 0.5f, -0.5f}, {0f, 0f}};
         boolean[][] current = allTrue(w);
-        TopologyUpdateResult r = TopologyUpdate.apply(w, current, g, OptionalDouble.of(0.625), 0.5, GRADIENT,
+        TopologyUpdateResult r = Requests.apply(w, current, g, OptionalDouble.of(0.625), 0.5, GRADIENT,
                 new SplittableRandom(1), LayerBudget.GLOBAL, null, null);
         assertEquals(0.3f, (float) r.threshold().getAsDouble());
         assertEquals(9, r.thresholdSurvivors());
@@ -61,9 +61,9 @@ class TopologyUpdateTest {
             double f = 0.3 * rnd.nextDouble();
             LayerBudget budget = LayerBudget.values()[trial % 3];
             Layers copy = in.copy();
-            TopologyUpdateResult r = TopologyUpdate.apply(in.weights, in.masks, in.scores,
+            TopologyUpdateResult r = Requests.apply(in.weights, in.masks, in.scores,
                     OptionalDouble.of(density), f, GRADIENT, new SplittableRandom(trial), budget, in.shapes, null);
-            TopologyUpdateResult again = TopologyUpdate.apply(in.weights, in.masks, in.scores,
+            TopologyUpdateResult again = Requests.apply(in.weights, in.masks, in.scores,
                     OptionalDouble.of(density), f, GRADIENT, new SplittableRandom(trial + 1), budget, in.shapes, null);
             in.assertEqualTo(copy);
             for (int l = 0; l < in.weights.length; l++) {
@@ -105,11 +105,11 @@ class TopologyUpdateTest {
         for (int trial = 0; trial < 40; trial++) {
             Layers in = Layers.random(rnd, trial);
             OptionalDouble d = OptionalDouble.of(0.1 + 0.8 * rnd.nextDouble());
-            TopologyUpdateResult none = TopologyUpdate.apply(in.weights, in.masks, new float[in.weights.length][], d,
+            TopologyUpdateResult none = Requests.apply(in.weights, in.masks, new float[in.weights.length][], d,
                     0.3, RegrowthKind.NONE.regrowth(), new SplittableRandom(0), LayerBudget.GLOBAL, null, null);
-            TopologyUpdateResult r1 = TopologyUpdate.apply(in.weights, in.masks, in.scores, d, 0.3,
+            TopologyUpdateResult r1 = Requests.apply(in.weights, in.masks, in.scores, d, 0.3,
                     RegrowthKind.RANDOM.regrowth(), new SplittableRandom(trial), LayerBudget.GLOBAL, null, null);
-            TopologyUpdateResult r2 = TopologyUpdate.apply(in.weights, in.masks, null2(in), d, 0.3,
+            TopologyUpdateResult r2 = Requests.apply(in.weights, in.masks, null2(in), d, 0.3,
                     RegrowthKind.RANDOM.regrowth(), new SplittableRandom(trial), LayerBudget.GLOBAL, null, null);
             for (int l = 0; l < in.weights.length; l++) {
                 assertArrayEquals(none.postThresholdMasks()[l], none.newMasks()[l], "NONE keeps the threshold mask");
@@ -129,9 +129,9 @@ class TopologyUpdateTest {
         }
         boolean[][] m = allTrue(w);
         OptionalDouble d = OptionalDouble.of(0.5);
-        boolean[] a = TopologyUpdate.apply(w, m, new float[1][], d, 0.3, RegrowthKind.RANDOM.regrowth(),
+        boolean[] a = Requests.apply(w, m, new float[1][], d, 0.3, RegrowthKind.RANDOM.regrowth(),
                 new SplittableRandom(1), LayerBudget.GLOBAL, null, null).newMasks()[0];
-        boolean[] b = TopologyUpdate.apply(w, m, new float[1][], d, 0.3, RegrowthKind.RANDOM.regrowth(),
+        boolean[] b = Requests.apply(w, m, new float[1][], d, 0.3, RegrowthKind.RANDOM.regrowth(),
                 new SplittableRandom(2), LayerBudget.GLOBAL, null, null).newMasks()[0];
         assertEquals(MaskArrays.count(a), MaskArrays.count(b));
         assertFalse(java.util.Arrays.equals(a, b), "different seeds grow different positions");
@@ -142,7 +142,7 @@ class TopologyUpdateTest {
         // After the target: no re-threshold; each layer keeps exactly its active count, update after update.
         SplittableRandom rnd = new SplittableRandom(13);
         Layers in = Layers.random(rnd, 1);
-        TopologyUpdateResult r = TopologyUpdate.apply(in.weights, in.masks, in.scores, OptionalDouble.of(0.3), 0.2,
+        TopologyUpdateResult r = Requests.apply(in.weights, in.masks, in.scores, OptionalDouble.of(0.3), 0.2,
                 GRADIENT, new SplittableRandom(0), LayerBudget.GLOBAL, null, null);
         boolean[][] masks = r.newMasks();
         long[] counts = new long[masks.length];
@@ -152,7 +152,7 @@ class TopologyUpdateTest {
         for (int update = 0; update < 25; update++) {
             float[][] w = Layers.gaussian(rnd, in.weights, masks);
             float[][] g = Layers.gaussian(rnd, in.weights, null);
-            TopologyUpdateResult s = TopologyUpdate.apply(w, masks, g, OptionalDouble.empty(), 0.1, GRADIENT,
+            TopologyUpdateResult s = Requests.apply(w, masks, g, OptionalDouble.empty(), 0.1, GRADIENT,
                     new SplittableRandom(update), LayerBudget.GLOBAL, null, null);
             assertTrue(s.stationary());
             assertFalse(s.threshold().isPresent());
@@ -180,7 +180,7 @@ class TopologyUpdateTest {
                 w[0][i] = m[0][i] ? (float) rnd.nextGaussian() : 0f;
             }
             float[][] g = Layers.gaussian(rnd, w, null);
-            TopologyUpdateResult s = TopologyUpdate.apply(w, m, g, OptionalDouble.empty(), 0.3, GRADIENT,
+            TopologyUpdateResult s = Requests.apply(w, m, g, OptionalDouble.empty(), 0.3, GRADIENT,
                     new SplittableRandom(update), LayerBudget.GLOBAL, null, null);
             assertEquals(131, s.layers().get(0).kept(), "update " + update);
             assertEquals(131, MaskArrays.count(s.newMasks()[0]));
@@ -201,11 +201,11 @@ class TopologyUpdateTest {
         };
         // density 0.5: kk = 2, keep 3 -> S = 1/4, K = 3 -> the user criterion keeps positions 0..2
         float[][] g = {{0f, 0f, 0f, 0f}};
-        TopologyUpdateResult r = TopologyUpdate.apply(w, m, g, OptionalDouble.of(0.5), 0.3, keepFirst,
+        TopologyUpdateResult r = Requests.apply(w, m, g, OptionalDouble.of(0.5), 0.3, keepFirst,
                 new SplittableRandom(0), LayerBudget.GLOBAL, null, null);
         assertArrayEquals(new boolean[] {true, true, true, false}, r.newMasks()[0]);
         Regrowth greedy = (mag, mask, scores, quota, random) -> new boolean[] {true, true, true, true};
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TopologyUpdate.apply(w, m,
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Requests.apply(w, m,
                 g, OptionalDouble.of(0.5), 0.3, greedy, new SplittableRandom(0), LayerBudget.GLOBAL, null,
                 null));
         assertTrue(e.getMessage().contains("exactly 3") && e.getMessage().contains("got 4"), e.getMessage());

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * Entry points: attach RPG to a DL4J network, or restore a saved run.
  *
  * <pre>{@code
- * Pruning pruning = Dl4jPruning.attach(net, PruningConfig.builder(0.95)
- *         .totalIterations(epochs * itersPerEpoch).rankLoss(RankLoss.lambda(3.0).partialK(0.2)).build());
+ * Pruning pruning = Dl4jPruning.attach(net, PruningConfig.builder(0.95, epochs * itersPerEpoch)
+ *         .rankLoss(RankLoss.lambda(3.0).partialK(0.2)).build());
  * net.fit(trainIterator, epochs);              // the user's loop stays as it is
  * System.out.println(pruning.report());
  * pruning.finish();                             // plain DL4J network, zeros in place

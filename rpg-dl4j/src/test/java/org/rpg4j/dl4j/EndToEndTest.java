@@ -77,7 +77,7 @@ class EndToEndTest {
     }
 
     static PruningConfig config(RankLoss rank) {
-        return PruningConfig.builder(0.95).totalIterations(ITERATIONS).deltaT(5).rankLoss(rank).seed(7).build();
+        return PruningConfig.builder(0.95, ITERATIONS).deltaT(5).rankLoss(rank).seed(7).build();
     }
 
     @Test

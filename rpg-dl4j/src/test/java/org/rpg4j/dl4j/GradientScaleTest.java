@@ -40,7 +40,7 @@ class GradientScaleTest {
     @EnumSource(Nets.Kind.class)
     void capturedScoreIsBatchMeanDenseGradientPlusAnalyticRankGradient(Nets.Kind kind) {
         Model net = Nets.small(kind, new Sgd(LR), Nets.Decay.L2, false);
-        PruningConfig config = PruningConfig.builder(0.5).totalIterations(12).deltaT(3)
+        PruningConfig config = PruningConfig.builder(0.5, 12).deltaT(3)
                 .rankLoss(RankLoss.lambda(LAMBDA).partialK(PARTIAL_K)).build();
         Pruning pruning = Dl4jPruning.attach(net, config);
         Map<String, INDArray> weights = new HashMap<>();
@@ -80,7 +80,7 @@ class GradientScaleTest {
     @EnumSource(Nets.Kind.class)
     void regulariserModeStepsAlongMaskedDenseL2AndRankGradient(Nets.Kind kind) {
         Model net = Nets.small(kind, new Sgd(LR), Nets.Decay.L2, false);
-        PruningConfig config = PruningConfig.builder(0.6).totalIterations(12).deltaT(3).rankLoss(
+        PruningConfig config = PruningConfig.builder(0.6, 12).deltaT(3).rankLoss(
                 RankLoss.lambda(LAMBDA).partialK(PARTIAL_K).mode(RankLossMode.REGULARISER).rankEvery(1)).build();
         Pruning pruning = Dl4jPruning.attach(net, config);
         List<DataSet> data = Nets.data(8, BATCH, 9);

@@ -27,7 +27,7 @@ import org.rpg4j.prune.UnsupportedLayerPolicy;
 class LayerSelectionTest {
 
     private static PruningConfig.Builder config(double sparsity) {
-        return PruningConfig.builder(sparsity).totalIterations(12).deltaT(2);
+        return PruningConfig.builder(sparsity, 12).deltaT(2);
     }
 
     private static List<String> names(Pruning p) {

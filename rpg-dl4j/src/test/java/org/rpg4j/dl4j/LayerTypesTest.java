@@ -70,7 +70,7 @@ class LayerTypesTest {
                 .setInputType(input).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        PruningConfig config = PruningConfig.builder(0.6).totalIterations(8).deltaT(2)
+        PruningConfig config = PruningConfig.builder(0.6, 8).deltaT(2)
                 .rankLoss(RankLoss.lambda(1.0)).build();
         Pruning pruning = Dl4jPruning.attach(net, config);
 

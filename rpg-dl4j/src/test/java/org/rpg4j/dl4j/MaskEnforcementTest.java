@@ -55,7 +55,7 @@ class MaskEnforcementTest {
     @MethodSource("cases")
     void prunedWeightsAndStateStayZero(String name, IUpdater updater, Nets.Decay decay, Nets.Kind kind) {
         Model net = Nets.small(kind, updater, decay, true);
-        PruningConfig config = PruningConfig.builder(0.75).totalIterations(ITERATIONS).deltaT(2)
+        PruningConfig config = PruningConfig.builder(0.75, ITERATIONS).deltaT(2)
                 .rankLoss(RankLoss.lambda(1.0).partialK(0.2).mode(RankLossMode.REGULARISER).rankEvery(3)).build();
         Pruning pruning = Dl4jPruning.attach(net, config);
         List<DataSet> data = Nets.data(ITERATIONS, 4, 11);

@@ -75,7 +75,7 @@ class OverheadMeasurement {
         MultiLayerNetwork plain = lenet();
         MultiLayerNetwork pruned = lenet();
         // Ramp to 95 % within the first 20 iterations, then no more updates: the measured iterations are hot path.
-        PruningConfig config = PruningConfig.builder(0.95).totalIterations(1000).deltaT(2).rampEndFraction(0.018)
+        PruningConfig config = PruningConfig.builder(0.95, 1000).deltaT(2).rampEndFraction(0.018)
                 .updateEndFraction(0.02).rankLoss(RankLoss.lambda(3.0).partialK(0.2)).build();
         Pruning pruning = Dl4jPruning.attach(pruned, config);
         report("LeNet-like, batch " + BATCH, plain, pruned, pruning, batch, WARMUP, MEASURED);
@@ -91,7 +91,7 @@ class OverheadMeasurement {
         DataSet batch = new DataSet(Nd4j.rand(DataType.FLOAT, 16, 3, 32, 32), labels(16));
         org.deeplearning4j.nn.graph.ComputationGraph plain = ResNet20.build();
         org.deeplearning4j.nn.graph.ComputationGraph pruned = ResNet20.build();
-        PruningConfig config = PruningConfig.builder(0.95).totalIterations(500).deltaT(2).rampEndFraction(0.018)
+        PruningConfig config = PruningConfig.builder(0.95, 500).deltaT(2).rampEndFraction(0.018)
                 .updateEndFraction(0.02).rankLoss(RankLoss.lambda(0.5).partialK(0.1)).build();
         Pruning pruning = Dl4jPruning.attach(pruned, config);
         report("ResNet-20, batch 16", plain, pruned, pruning, batch, 12, 10);

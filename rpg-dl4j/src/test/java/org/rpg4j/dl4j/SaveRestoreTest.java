@@ -35,7 +35,7 @@ class SaveRestoreTest {
     Path dir;
 
     static PruningConfig config() {
-        return PruningConfig.builder(0.8).totalIterations(ITERATIONS).deltaT(2)
+        return PruningConfig.builder(0.8, ITERATIONS).deltaT(2)
                 .rankLoss(RankLoss.lambda(1.0).partialK(0.2)).build();
     }
 

@@ -31,7 +31,7 @@ class SkippedStepTest {
     @EnumSource(Nets.Kind.class)
     void stepAtUpdateIterationLeavesParametersAndStateUnchanged(Nets.Kind kind) {
         Model net = Nets.small(kind, new Adam(0.01), Nets.Decay.L2, true);
-        PruningConfig config = PruningConfig.builder(0.7).totalIterations(12).deltaT(3)
+        PruningConfig config = PruningConfig.builder(0.7, 12).deltaT(3)
                 .rankLoss(RankLoss.lambda(1.0)).build();
         Pruning pruning = Dl4jPruning.attach(net, config);
         java.util.Map<String, float[]> seenByPruner = new java.util.HashMap<>();

@@ -22,7 +22,7 @@ class TrainingLoopsTest {
     static final int EPOCHS = 3;
 
     static PruningConfig config() {
-        return PruningConfig.builder(0.8).totalIterations((long) BATCHES * EPOCHS).deltaT(2).build();
+        return PruningConfig.builder(0.8, (long) BATCHES * EPOCHS).deltaT(2).build();
     }
 
     @Test

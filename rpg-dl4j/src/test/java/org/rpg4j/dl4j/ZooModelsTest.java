@@ -62,7 +62,7 @@ class ZooModelsTest {
         assertEquals(type, net.getClass());
         // The rank loss runs on the small models; on the two big ones its SVDs would dominate the test's time.
         RankLoss rank = net.numParams() < 5_000_000 ? RankLoss.lambda(0.5).partialK(0.1) : RankLoss.none();
-        PruningConfig config = PruningConfig.builder(0.9).totalIterations(ITERATIONS).deltaT(1).rankLoss(rank).build();
+        PruningConfig config = PruningConfig.builder(0.9, ITERATIONS).deltaT(1).rankLoss(rank).build();
         Pruning pruning = Dl4jPruning.attach(net, config);
         assertTrue(pruning.unsupportedLayers().isEmpty(), pruning.unsupportedLayers().toString());
         long convs = pruning.tensors().stream().filter(t -> t.kind() == TensorKind.CONVOLUTION).count();

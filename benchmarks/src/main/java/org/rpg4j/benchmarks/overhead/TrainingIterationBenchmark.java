@@ -98,7 +98,7 @@ public class TrainingIterationBenchmark {
      * @return the handle
      */
     static Pruning attachAtTarget(ComputationGraph net, DataSet data) {
-        PruningConfig config = PruningConfig.builder(0.9).totalIterations(100).deltaT(1).rampEndFraction(0.02)
+        PruningConfig config = PruningConfig.builder(0.9, 100).deltaT(1).rampEndFraction(0.02)
                 .updateEndFraction(0.03).rankLoss(RankLoss.lambda(0.5).partialK(0.1)).build();
         Pruning pruning = Dl4jPruning.attach(net, config);
         for (int i = 0; i < ATTACH_FITS; i++) {

@@ -63,7 +63,7 @@ public class PrunerUpdateBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         tensors = ModelTensors.describe(model);
-        config = PruningConfig.builder(0.9).totalIterations(100L * DELTA_T).deltaT(DELTA_T)
+        config = PruningConfig.builder(0.9, 100L * DELTA_T).deltaT(DELTA_T)
                 .rankLoss(RankLoss.none()).build();
         savedWeights = ModelTensors.weights(tensors, 0.0, 200);
         gradients = ModelTensors.gradients(tensors, 300);

@@ -1,7 +1,7 @@
 package org.rpg4j.benchmarks.prune;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,7 +22,9 @@ import org.rpg4j.benchmarks.models.SyntheticWeights;
 import org.rpg4j.mask.GlobalMagnitudeSelection;
 import org.rpg4j.mask.LayerBudget;
 import org.rpg4j.regrow.RegrowthKind;
+import org.rpg4j.regrow.LayerInput;
 import org.rpg4j.regrow.TopologyUpdate;
+import org.rpg4j.regrow.UpdateRequest;
 
 /**
  * One topology update on rpg-core's primitive entry point, for the prunable tensors of ResNet-20
@@ -30,8 +32,9 @@ import org.rpg4j.regrow.TopologyUpdate;
  *
  * <p>State: mid-ramp. Masks from an earlier prune to density 0.5 (masked weights 0); this update
  * re-thresholds to density 0.4 with drop fraction 0.2 and gradient regrowth, one global threshold
- * (the reference recipe). Timed region: one {@link TopologyUpdate#apply}: input checks, the global
- * magnitude selection, per-layer drop and grow (parallel over layers), the weight-keep masks.
+ * (the reference recipe). Timed region: building the {@link UpdateRequest} (its input checks) and
+ * one {@link TopologyUpdate#apply}: the global magnitude selection, per-layer drop and grow
+ * (parallel over layers), the weight-keep masks.
  * Nothing passed in is modified, so every call does the same work.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -78,8 +81,11 @@ public class TopologyUpdateBenchmark {
 
     @Benchmark
     public void apply(Blackhole blackhole) {
-        blackhole.consume(TopologyUpdate.apply(weights, masks, gradients, OptionalDouble.of(DENSITY),
-                DROP_FRACTION, RegrowthKind.GRADIENT.regrowth(), new SplittableRandom(1), LayerBudget.GLOBAL, shapes,
-                null));
+        List<LayerInput> layers = new ArrayList<>(weights.length);
+        for (int i = 0; i < weights.length; i++) {
+            layers.add(new LayerInput("t" + i, weights[i], masks[i], gradients[i], shapes[i], 1.0));
+        }
+        blackhole.consume(TopologyUpdate.apply(UpdateRequest.threshold(layers, DENSITY, DROP_FRACTION,
+                RegrowthKind.GRADIENT.regrowth(), new SplittableRandom(1), LayerBudget.GLOBAL)));
     }
 }

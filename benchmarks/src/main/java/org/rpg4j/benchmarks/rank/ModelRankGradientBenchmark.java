@@ -50,7 +50,7 @@ public class ModelRankGradientBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         List<PrunableTensor> tensors = ModelTensors.describe(model);
-        PruningConfig config = PruningConfig.builder(0.9).totalIterations(100_000)
+        PruningConfig config = PruningConfig.builder(0.9, 100_000)
                 .rankLoss(RankLoss.lambda(0.5).partialK(SvdBenchmark.PARTIAL_K)).build();
         pruner = Pruner.create(config, tensors);
         weights = ModelTensors.weights(tensors, SvdBenchmark.SPARSITY, SvdBenchmark.SEED);

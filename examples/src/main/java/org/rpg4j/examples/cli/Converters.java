@@ -6,7 +6,10 @@ import org.rpg4j.examples.models.LayerImpl;
 import org.rpg4j.examples.models.ModelKind;
 import org.rpg4j.examples.train.Method;
 import org.rpg4j.mask.LayerBudget;
+import org.rpg4j.prune.LayerSelection;
+import org.rpg4j.prune.PruningConfigException;
 import org.rpg4j.prune.RankLayers;
+import org.rpg4j.schedule.UpdatePlacement;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -47,9 +50,20 @@ final class Converters {
         public String convert(String value) {
             String v = value.toLowerCase(Locale.ROOT);
             if (!v.equals("auto") && !v.equals("none") && !v.equals("crop-flip")) {
-                throw new TypeConversionException("augment must be auto, none or crop-flip; got " + value);
+                throw new TypeConversionException("expected auto, none or crop-flip but was '" + value + "'");
             }
             return v;
+        }
+    }
+
+    static final class RankLayerChoice implements ITypeConverter<RankLayers> {
+        @Override
+        public RankLayers convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "conv" -> RankLayers.CONVOLUTIONS;
+                case "all" -> RankLayers.ALL_PRUNABLE;
+                default -> throw new TypeConversionException("expected conv or all but was '" + value + "'");
+            };
         }
     }
 
@@ -60,19 +74,45 @@ final class Converters {
                 case "global" -> LayerBudget.GLOBAL;
                 case "uniform" -> LayerBudget.UNIFORM;
                 case "erk" -> LayerBudget.ERK;
-                default -> throw new TypeConversionException("budget must be global, uniform or erk; got " + value);
+                default -> throw new TypeConversionException("expected global, uniform or erk but was '" + value + "'");
             };
         }
     }
 
-    static final class RankLayerChoice implements ITypeConverter<RankLayers> {
+    static final class Placement implements ITypeConverter<UpdatePlacement> {
         @Override
-        public RankLayers convert(String value) {
+        public UpdatePlacement convert(String value) {
             return switch (value.toLowerCase(Locale.ROOT)) {
-                case "conv" -> RankLayers.CONVOLUTIONS;
-                case "all" -> RankLayers.ALL_PRUNABLE;
-                default -> throw new TypeConversionException("rank-layers must be conv or all; got " + value);
+                case "reaching-target" -> UpdatePlacement.REACHING_TARGET;
+                case "reference" -> UpdatePlacement.REFERENCE;
+                default -> throw new TypeConversionException("expected reaching-target or reference but was '" + value
+                        + "'");
             };
+        }
+    }
+
+    /** {@code REGEX=S}: the last {@code =} separates the layer-name regular expression from the cap. */
+    static final class Cap implements ITypeConverter<LayerSelection.SparsityCap> {
+        @Override
+        public LayerSelection.SparsityCap convert(String value) {
+            int eq = value.lastIndexOf('=');
+            if (eq <= 0) {
+                throw new TypeConversionException("expected REGEX=S (a layer-name regular expression, '=', a maximum "
+                        + "sparsity in [0, 1]) but was '" + value + "'");
+            }
+            double cap;
+            try {
+                cap = Double.parseDouble(value.substring(eq + 1));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("expected a number after '=' but was '" + value + "'");
+            }
+            try {
+                return new LayerSelection.SparsityCap(value.substring(0, eq), cap);
+            } catch (PruningConfigException e) {
+                throw new TypeConversionException(e.message(setting -> "the maximum sparsity") + " in '" + value + "'");
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 

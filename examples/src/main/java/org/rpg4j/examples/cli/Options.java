@@ -8,16 +8,17 @@ import org.rpg4j.examples.models.LayerImpl;
 import org.rpg4j.examples.models.ModelKind;
 import org.rpg4j.examples.models.ShortcutKind;
 import org.rpg4j.examples.train.Method;
-import org.rpg4j.mask.LayerBudget;
-import org.rpg4j.prune.RankLayers;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Every option of the examples' command line, with its default. Defaults follow the reference
  * recipe (SGD with momentum 0.9, coupled weight decay 5e-4, cosine learning rate with warm-up,
- * deltaT 100, lambda 0.5, partialK 0.1); run lengths are up to the user. Fields are public and
- * mutable for picocli; validation happens where they are used, with messages naming the option.
+ * deltaT 100, lambda 0.5, partialK 0.1); run lengths are up to the user. The pruning options are
+ * the {@link PruningOptions} mixin, whose defaults are rpg-core's. Fields are public and mutable for
+ * picocli; {@link OptionChecks} and the pruning configuration validate them, with messages naming
+ * the option.
  */
 @Command(name = "rpg4j-examples", mixinStandardHelpOptions = true, version = "rpg4j examples 0.1.0-SNAPSHOT",
         sortOptions = false, usageHelpWidth = 110,
@@ -25,17 +26,17 @@ import picocli.CommandLine.Option;
                 + "magnitude) or not at all, printing progress and writing results.json, CSV files, the model zip and "
                 + "PNG plots to the output directory.", "",
             "Without arguments, runs the short default job (the small CNN on Fashion-MNIST, or on synthetic data "
-                + "when Fashion-MNIST is not installed, pruned with RPG to 90 % sparsity).", ""},
+                + "when Fashion-MNIST is not installed, pruned with RPG to 90 %% sparsity).", ""},
         footer = {"", "Examples:",
-            "  ResNet-32 x2 on CIFAR-10 with the paper's CIFAR recipe (RPG at 99 %, 300 epochs):",
+            "  ResNet-32 x2 on CIFAR-10 with the paper's CIFAR recipe (RPG at 99 %%, 300 epochs):",
             "    --model resnet32 --width 2 --dataset cifar10 --data-dir DIR --method rpg --sparsity 0.99 \\",
             "    --epochs 300 --batch-size 128 --lr 0.1 --weight-decay 5e-4 --lambda 0.5 --partial-k 0.1 \\",
             "    --delta-t 100 --ramp-end 0.8 --update-end 0.8",
             "  A quick dense baseline on Fashion-MNIST:",
             "    --method dense --epochs 1 --subset 6000",
             "",
-            "Reference (lambda, partialK) by sparsity (ImageNet recipes): 80 % (0.5, 0.2), 90 % (0.5, 0.1),",
-            "95 % (3, 0.2), 98 % (4, 0.2); CIFAR: (0.5, 0.1)."})
+            "Reference (lambda, partialK) by sparsity (ImageNet recipes): 80 %% (0.5, 0.2), 90 %% (0.5, 0.1),",
+            "95 %% (3, 0.2), 98 %% (4, 0.2); CIFAR: (0.5, 0.1)."})
 public final class Options {
     @Option(names = "--model", converter = Converters.Model.class, paramLabel = "NAME",
             description = "resnet20, resnet32, resnet56, vgg19 or small-cnn (default: ${DEFAULT-VALUE})")
@@ -50,20 +51,27 @@ public final class Options {
     public ShortcutKind shortcut = ShortcutKind.A;
 
     @Option(names = "--dataset", converter = Converters.Dataset.class, paramLabel = "NAME",
-            description = "fashion-mnist, mnist, cifar10 or synthetic (default: ${DEFAULT-VALUE}); a missing data set "
-                    + "falls back to synthetic data, and says so")
-    public DatasetKind dataset = DatasetKind.FASHION_MNIST;
+            description = "fashion-mnist, mnist, cifar10 or synthetic (default: fashion-mnist, or synthetic data when "
+                    + "it is not installed and no data option is given); a data set named here must be found")
+    public DatasetKind dataset;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "directory of the data set files (default for fashion-mnist: /usr/share/datasets/fashion-mnist)")
+            description = "directory of the data set files, which must hold them (default for fashion-mnist: "
+                    + "/usr/share/datasets/fashion-mnist)")
     public Path dataDir;
 
     @Option(names = "--method", converter = Converters.Methods.class, paramLabel = "NAME",
             description = "dense, gmp, rigl, rpg or rpg-reg (default: ${DEFAULT-VALUE})")
     public Method method = Method.RPG;
 
-    @Option(names = "--sparsity", paramLabel = "S", description = "target sparsity in [0, 1) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--sparsity", paramLabel = "S",
+            description = "target sparsity in [0, 1) (default: ${DEFAULT-VALUE})")
     public double sparsity = 0.9;
+
+    /** The pruning options ({@code --delta-t}, {@code --budget}, {@code --lambda}, ...). */
+    @Mixin
+    public PruningOptions pruning = new PruningOptions();
+
 
     @Option(names = "--epochs", paramLabel = "N", description = "epochs (default: ${DEFAULT-VALUE})")
     public int epochs = 10;
@@ -90,38 +98,12 @@ public final class Options {
     @Option(names = "--label-smoothing", paramLabel = "EPS", description = "label smoothing (default: ${DEFAULT-VALUE})")
     public double labelSmoothing = 0.0;
 
-    @Option(names = "--lambda", paramLabel = "L", description = "rank-loss weight for rpg (default: ${DEFAULT-VALUE})")
-    public double lambda = 0.5;
 
-    @Option(names = "--partial-k", paramLabel = "K",
-            description = "rank-loss tail-energy fraction for rpg (default: ${DEFAULT-VALUE})")
-    public double partialK = 0.1;
 
-    @Option(names = "--rank-layers", converter = Converters.RankLayerChoice.class, paramLabel = "conv|all",
-            description = "layers that get the rank loss: conv = convolutions only, as the reference; all = dense and "
-                    + "output layers too (default: conv)")
-    public RankLayers rankLayers = RankLayers.CONVOLUTIONS;
 
-    @Option(names = "--budget", converter = Converters.Budget.class, paramLabel = "global|uniform|erk",
-            description = "how the target sparsity is split between layers: global = one magnitude threshold over all "
-                    + "layers (the reference), uniform = every layer at the target, erk = Erdos-Renyi-Kernel "
-                    + "(default: global)")
-    public LayerBudget budget = LayerBudget.GLOBAL;
 
-    @Option(names = "--delta-t", paramLabel = "N",
-            description = "iterations between topology updates (default: ${DEFAULT-VALUE})")
-    public int deltaT = 100;
 
-    @Option(names = "--ramp-end", paramLabel = "F",
-            description = "fraction of training at which the target sparsity is reached (default: ${DEFAULT-VALUE})")
-    public double rampEnd = 0.9;
 
-    @Option(names = "--update-end", paramLabel = "F",
-            description = "fraction of training after which topology updates stop (default: ${DEFAULT-VALUE})")
-    public double updateEnd = 0.901;
-
-    @Option(names = "--alpha", paramLabel = "A", description = "initial drop fraction of regrowth (default: ${DEFAULT-VALUE})")
-    public double alpha = 0.3;
 
     @Option(names = "--seed", paramLabel = "N", description = "seed of everything random (default: ${DEFAULT-VALUE})")
     public long seed = 42;
@@ -174,10 +156,11 @@ public final class Options {
         m.put("model", model.cliName());
         m.put("width", width);
         m.put("shortcut", shortcut.name());
-        m.put("dataset", dataset.cliName());
+        m.put("dataset", dataset == null ? null : dataset.cliName());
         m.put("dataDir", dataDir == null ? null : dataDir.toString());
         m.put("method", method.cliName());
         m.put("sparsity", sparsity);
+        m.putAll(pruning.asMap());
         m.put("epochs", epochs);
         m.put("batchSize", batchSize);
         m.put("lr", lr);
@@ -185,14 +168,6 @@ public final class Options {
         m.put("momentum", momentum);
         m.put("weightDecay", weightDecay);
         m.put("labelSmoothing", labelSmoothing);
-        m.put("lambda", lambda);
-        m.put("partialK", partialK);
-        m.put("rankLayers", rankLayers.name());
-        m.put("budget", budget.name());
-        m.put("deltaT", deltaT);
-        m.put("rampEnd", rampEnd);
-        m.put("updateEnd", updateEnd);
-        m.put("alpha", alpha);
         m.put("seed", seed);
         m.put("initFrom", initFrom == null ? null : initFrom.toString());
         m.put("resultsOnly", resultsOnly);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.rpg4j.examples.cli.PruningOptions;
 import org.rpg4j.examples.data.DatasetKind;
 import org.rpg4j.examples.models.ModelKind;
 import org.rpg4j.examples.train.Method;
@@ -17,15 +18,15 @@ import org.rpg4j.examples.train.Method;
  * @param recipes the training recipe of each model
  * @param sparsities target sparsities, each in (0, 1)
  * @param seeds seeds at high sparsity and for dense training, at least 1
- * @param dataset the data set
+ * @param dataset the data set, or null for the examples' default (synthetic data when it is missing)
  * @param dataDir its directory, or null for the data set's default
  * @param methods the methods to run, a subset of {@link #METHODS}
- * @param pruningArguments extra example options for the pruning runs (e.g. {@code --lambda 4}), may be empty
+ * @param pruning the pruning options of the pruning runs (each recipe's {@code deltaT} replaces theirs)
  * @param fromDense whether each pruning run starts from the trained dense run of its model and seed
  *     (which then saves its {@code model.zip}) instead of a random initialisation
  */
 public record StudyPlan(List<StudyRecipe> recipes, List<Double> sparsities, int seeds, DatasetKind dataset,
-                        Path dataDir, List<Method> methods, List<String> pruningArguments, boolean fromDense) {
+                        Path dataDir, List<Method> methods, PruningOptions pruning, boolean fromDense) {
     /** Sparsities from this one up get {@code seeds} seeds, lower ones a single seed. */
     public static final double MANY_SEEDS_FROM = 0.98;
 
@@ -40,7 +41,7 @@ public record StudyPlan(List<StudyRecipe> recipes, List<Double> sparsities, int 
      */
     public StudyPlan(List<StudyRecipe> recipes, List<Double> sparsities, int seeds, DatasetKind dataset,
                      Path dataDir) {
-        this(recipes, sparsities, seeds, dataset, dataDir, METHODS, List.of(), false);
+        this(recipes, sparsities, seeds, dataset, dataDir, METHODS, new PruningOptions(), false);
     }
 
     /**
@@ -51,7 +52,10 @@ public record StudyPlan(List<StudyRecipe> recipes, List<Double> sparsities, int 
         recipes = List.copyOf(recipes);
         sparsities = List.copyOf(sparsities);
         methods = List.copyOf(methods);
-        pruningArguments = List.copyOf(pruningArguments);
+        if (pruning == null) {
+            throw new IllegalArgumentException("pruning must not be null (new PruningOptions() for the defaults)");
+        }
+        pruning = pruning.copy();
         if (methods.isEmpty()) {
             throw new IllegalArgumentException("methods must name at least one method");
         }
@@ -97,6 +101,12 @@ public record StudyPlan(List<StudyRecipe> recipes, List<Double> sparsities, int 
         return runs;
     }
 
+    /** @return a copy of the pruning options (the plan keeps its own) */
+    @Override
+    public PruningOptions pruning() {
+        return pruning.copy();
+    }
+
     /** @return the recipe of {@code model} */
     public StudyRecipe recipe(ModelKind model) {
         return recipes.stream().filter(r -> r.model() == model).findFirst()
@@ -104,27 +114,14 @@ public record StudyPlan(List<StudyRecipe> recipes, List<Double> sparsities, int 
     }
 
     private StudyRun run(StudyRecipe recipe, Method method, double sparsity, long seed) {
-        List<String> args = new ArrayList<>(recipe.arguments());
-        args.addAll(List.of("--dataset", dataset.cliName(), "--method", method.cliName(), "--seed",
-                Long.toString(seed)));
-        if (method.prunes() || !fromDense) {
-            args.add("--results-only");
-        }
-        String id;
-        if (method.prunes()) {
-            args.addAll(List.of("--sparsity", String.format(Locale.ROOT, "%s", sparsity)));
-            args.addAll(pruningArguments);
-            id = String.format(Locale.ROOT, "%s-%s-%s-seed%d", recipe.model().cliName(), method.cliName(),
-                    percent(sparsity), seed);
-        } else {
-            id = String.format(Locale.ROOT, "%s-dense-seed%d", recipe.model().cliName(), seed);
-        }
-        if (dataDir != null) {
-            args.addAll(List.of("--data-dir", dataDir.toString()));
-        }
+        RunSpec spec = new RunSpec(recipe, dataset, dataDir, method, sparsity, seed, method.prunes() || !fromDense,
+                pruning);
+        String id = method.prunes() ? String.format(Locale.ROOT, "%s-%s-%s-seed%d", recipe.model().cliName(),
+                method.cliName(), percent(sparsity), seed)
+                : String.format(Locale.ROOT, "%s-dense-seed%d", recipe.model().cliName(), seed);
         String startsFrom = fromDense && method.prunes()
                 ? String.format(Locale.ROOT, "%s-dense-seed%d", recipe.model().cliName(), seed) : null;
-        return new StudyRun(id, recipe.model(), method, sparsity, seed, args, startsFrom);
+        return new StudyRun(id, spec, startsFrom);
     }
 
     /** @return the sparsity in percent without a trailing ".0": 99, 99.5 */

@@ -23,6 +23,14 @@ import org.rpg4j.examples.models.ModelKind;
 public record StudyRecipe(ModelKind model, int trainImages, int testImages, int epochs, int batchSize, double lr,
                           double warmupEpochs, int deltaT) {
 
+    /**
+     * @param newDeltaT iterations between topology updates
+     * @return this recipe with another {@code deltaT}
+     */
+    public StudyRecipe withDeltaT(int newDeltaT) {
+        return new StudyRecipe(model, trainImages, testImages, epochs, batchSize, lr, warmupEpochs, newDeltaT);
+    }
+
     /** @return the example options of this recipe (no method, sparsity, seed or output) */
     public List<String> arguments() {
         List<String> args = new ArrayList<>(List.of("--model", model.cliName(), "--epochs", Integer.toString(epochs),

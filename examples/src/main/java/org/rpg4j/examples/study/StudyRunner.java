@@ -15,7 +15,6 @@ import org.rpg4j.examples.ExampleRun;
 import org.rpg4j.examples.cli.Options;
 import org.rpg4j.examples.results.RunRecord;
 import org.rpg4j.examples.train.Trainer;
-import picocli.CommandLine;
 
 /**
  * Runs the study's runs one after the other in this JVM, each into {@code <output>/runs/<id>/}
@@ -95,8 +94,9 @@ public final class StudyRunner {
         Files.deleteIfExists(dir.resolve("error.txt"));
         List<String> args = new ArrayList<>(run.arguments());
         args.addAll(List.of("--output", dir.toString()));
+        Path zip = null;
         if (run.startsFrom() != null) {
-            Path zip = runsDirectory.resolve(run.startsFrom()).resolve("model.zip");
+            zip = runsDirectory.resolve(run.startsFrom()).resolve("model.zip");
             if (!Files.isRegularFile(zip)) {
                 Files.writeString(dir.resolve("error.txt"), "needs " + zip + ": run " + run.startsFrom()
                         + " first (examples/study.sh --from-dense runs the dense runs before the others)\n");
@@ -104,8 +104,7 @@ public final class StudyRunner {
             }
             args.addAll(List.of("--init-from", zip.toString()));
         }
-        Options options = new Options();
-        new CommandLine(options).parseArgs(args.toArray(new String[0]));
+        Options options = run.spec().toOptions(dir, zip);
         try (Writer log = Files.newBufferedWriter(dir.resolve("log.txt"), StandardCharsets.UTF_8)) {
             PrintWriter logLines = new PrintWriter(log, true);
             try {

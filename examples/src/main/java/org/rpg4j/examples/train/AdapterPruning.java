@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.rpg4j.dl4j.Dl4jPruning;
 import org.rpg4j.dl4j.Pruning;
+import org.rpg4j.examples.cli.PruningOptions;
 import org.rpg4j.prune.PruningConfig;
 import org.rpg4j.prune.RankLayers;
 import org.rpg4j.prune.RankLoss;
@@ -29,30 +30,34 @@ final class AdapterPruning implements PruningHook {
     /**
      * @param method a pruning method (not {@link Method#DENSE})
      * @param net the initialised network, before training; rpg4j's hooks are installed in it
-     * @param settings the pruning options
-     * @param totalIterations iterations of the whole run
+     * @param config the method's configuration ({@link #config})
      * @return the attached hook
-     * @throws IllegalArgumentException if the settings do not make a valid rpg4j configuration
      */
-    static AdapterPruning attach(Method method, ComputationGraph net, PruningSettings settings,
-                                 long totalIterations) {
-        PruningConfig config = config(method, settings, totalIterations);
+    static AdapterPruning attach(Method method, ComputationGraph net, PruningConfig config) {
         return new AdapterPruning(method, config, Dl4jPruning.attach(net, config));
     }
 
-    /** The method's rpg4j configuration: gmp and rigl differ from rpg only in regrowth and rank loss. */
-    static PruningConfig config(Method method, PruningSettings s, long totalIterations) {
+    /**
+     * The method's rpg4j configuration: gmp and rigl differ from rpg only in regrowth and rank loss.
+     *
+     * @param method a pruning method (not {@link Method#DENSE})
+     * @param targetSparsity the run's target sparsity
+     * @param options the pruning options
+     * @param seed seed of the pruner's random choices
+     * @param totalIterations iterations of the whole run
+     * @return the validated configuration
+     * @throws org.rpg4j.prune.PruningConfigException naming the builder's settings if a value is invalid
+     */
+    static PruningConfig config(Method method, double targetSparsity, PruningOptions options, long seed,
+                                long totalIterations) {
         RankLoss rank = switch (method) {
             case GMP, RIGL -> RankLoss.none();
-            case RPG -> RankLoss.lambda(s.lambda()).partialK(s.partialK()).layers(s.rankLayers());
-            case RPG_REG -> RankLoss.lambda(s.lambda()).partialK(s.partialK()).layers(s.rankLayers())
-                    .mode(RankLossMode.REGULARISER);
+            case RPG -> options.rankLoss();
+            case RPG_REG -> options.rankLoss().mode(RankLossMode.REGULARISER);
             case DENSE -> throw new IllegalArgumentException("method dense has no pruning configuration");
         };
-        return PruningConfig.builder(s.targetSparsity()).totalIterations(totalIterations).deltaT(s.deltaT())
-                .rampEndFraction(s.rampEnd()).updateEndFraction(s.updateEnd()).alpha(s.alpha()).budget(s.budget())
-                .regrowth(method == Method.GMP ? RegrowthKind.NONE : RegrowthKind.GRADIENT).rankLoss(rank)
-                .seed(s.seed()).build();
+        return options.applyTo(PruningConfig.builder(targetSparsity, totalIterations), rank)
+                .regrowth(method == Method.GMP ? RegrowthKind.NONE : RegrowthKind.GRADIENT).seed(seed).build();
     }
 
     @Override
@@ -63,10 +68,15 @@ final class AdapterPruning implements PruningHook {
                 config.rankLoss().layers() == RankLayers.CONVOLUTIONS ? "convolutions" : "all prunable layers") : "";
         // update index R (0-based) is the first at the target density: the (R + 1)-th update; iterations
         // are counted from 1 as in the progress lines
-        return String.format(Locale.ROOT, "%s; target sparsity %.3f reached at update %d of %d (a topology update "
-                        + "every %d iterations, the last after iteration %d)%s", method.description(),
-                config.targetSparsity(), cadence.rampUpdates() + 1, cadence.lastUpdateIndex() + 1, config.deltaT(),
-                cadence.iterationOfUpdate(cadence.lastUpdateIndex()) + 1, rank);
+        String target = config.firstUpdateAtTarget() == Integer.MAX_VALUE
+                ? String.format(Locale.ROOT, "target sparsity %.3f not reached by the %d updates (reference placement)",
+                        config.targetSparsity(), cadence.lastUpdateIndex() + 1)
+                : String.format(Locale.ROOT, "target sparsity %.3f reached at update %d of %d", config.targetSparsity(),
+                        config.firstUpdateAtTarget() + 1, cadence.lastUpdateIndex() + 1);
+        return String.format(Locale.ROOT, "%s; %s (a topology update every %d iterations, the last after iteration "
+                        + "%d); %s budget%s", method.description(), target, config.deltaT(),
+                cadence.iterationOfUpdate(cadence.lastUpdateIndex()) + 1,
+                config.budget().name().toLowerCase(Locale.ROOT), rank);
     }
 
     @Override

@@ -89,10 +89,26 @@ class Cifar10ReaderTest {
     }
 
     @Test
-    void missingDataFallsBackToSyntheticAndSaysSo() throws IOException {
-        TrainTestData data = DataSources.load(DatasetKind.CIFAR10, dir, 3, 32, 1);
+    void aNamedDirectoryWithoutTheFilesIsAnErrorListingThem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DataSources.load(DatasetKind.CIFAR10, dir, 3, 32, 1));
+        assertEquals("--data-dir " + dir + " does not hold the cifar10 files: expected data_batch_1.bin .. "
+                + "data_batch_5.bin and test_batch.bin (the binary version), in it or in its cifar-10-batches-bin "
+                + "subdirectory; point --data-dir at the directory that holds them, or use --dataset synthetic",
+                e.getMessage());
+    }
+
+    @Test
+    void onlyTheDefaultWithNoDataOptionFallsBackToSynthetic() throws IOException {
+        // dir stands for a default directory without Fashion-MNIST (this machine may have it installed)
+        TrainTestData data = DataSources.load(null, null, dir, 1, 28, 1);
         assertTrue(data.synthetic());
-        assertEquals("synthetic-32x32x3", data.name());
-        assertTrue(data.source().contains("cifar10 not found"), data.source());
+        assertEquals("synthetic-28x28x1", data.name());
+        assertTrue(data.source().contains("fashion-mnist not found"), data.source());
+        IllegalArgumentException named = assertThrows(IllegalArgumentException.class,
+                () -> DataSources.load(DatasetKind.FASHION_MNIST, null, dir, 1, 28, 1));
+        assertEquals("--dataset fashion-mnist: its default directory " + dir + " does not hold the files: expected "
+                + "train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and "
+                + "t10k-labels-idx1-ubyte[.gz]; give --data-dir DIR, or use --dataset synthetic", named.getMessage());
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rpg4j.examples.cli.PruningOptions;
 import org.rpg4j.examples.data.DatasetKind;
 import org.rpg4j.examples.models.ModelKind;
 import org.rpg4j.examples.train.Method;
@@ -61,7 +62,7 @@ class StudyEndToEndTest {
     void fromDenseRunsStartFromTheDenseModelAndFailClearlyWithoutIt(@TempDir Path dir) throws Exception {
         StudyRecipe tiny = new StudyRecipe(ModelKind.SMALL_CNN, 256, 128, 1, 64, 0.05, 0.0, 1);
         List<StudyRun> runs = new StudyPlan(List.of(tiny), List.of(0.9), 1, DatasetKind.SYNTHETIC, null,
-                List.of(Method.DENSE, Method.GMP), List.of(), true).runs();
+                List.of(Method.DENSE, Method.GMP), new PruningOptions(), true).runs();
         StudyRunner runner = new StudyRunner(dir, line -> { });
 
         assertEquals(List.of("small-cnn-gmp-90-seed1"), runner.run(runs.subList(1, 2), 0, 1));

@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.rpg4j.examples.cli.Options;
+import org.rpg4j.examples.cli.PruningOptions;
 import org.rpg4j.examples.data.DatasetKind;
 import org.rpg4j.examples.models.ModelKind;
 import org.rpg4j.examples.train.Method;
+import org.rpg4j.mask.LayerBudget;
+import picocli.CommandLine;
 
 class StudyPlanTest {
     private static final StudyRecipe CNN = new StudyRecipe(ModelKind.SMALL_CNN, 1000, 500, 2, 64, 0.05, 0.2, 4);
@@ -47,7 +53,7 @@ class StudyPlanTest {
     @Test
     void fromDenseStartsEachPruningRunFromItsSeedsDenseRun() {
         List<StudyRun> runs = new StudyPlan(List.of(CNN), List.of(0.99), 2, DatasetKind.SYNTHETIC, null,
-                List.of(Method.DENSE, Method.RPG), List.of("--lambda", "4.0"), true).runs();
+                List.of(Method.DENSE, Method.RPG), lambda4(), true).runs();
         assertEquals(List.of("small-cnn-dense-seed1", "small-cnn-rpg-99-seed1", "small-cnn-dense-seed2",
                 "small-cnn-rpg-99-seed2"), runs.stream().map(StudyRun::id).toList());
         assertEquals("small-cnn-dense-seed2", runs.get(3).startsFrom());
@@ -56,8 +62,32 @@ class StudyPlanTest {
         assertTrue(String.join(" ", runs.get(1).arguments()).endsWith("--sparsity 0.99 --lambda 4.0"),
                 runs.get(1).arguments().toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new StudyPlan(List.of(CNN),
-                List.of(0.99), 1, DatasetKind.SYNTHETIC, null, List.of(Method.RPG), List.of(), true));
+                List.of(0.99), 1, DatasetKind.SYNTHETIC, null, List.of(Method.RPG), new PruningOptions(), true));
         assertTrue(e.getMessage().contains("fromDense needs the dense method"), e.getMessage());
+    }
+
+    @Test
+    void typedSpecsBecomeTheOptionsTheirCommandLineParsesTo() {
+        PruningOptions pruning = new PruningOptions();
+        new CommandLine(pruning).parseArgs("--budget", "erk", "--max-layer-sparsity", "conv1=0.9", "--update-placement",
+                "reference", "--delta-t", "3");
+        List<StudyRun> runs = new StudyPlan(List.of(CNN, RESNET), List.of(0.98), 1, null, Path.of("/data"),
+                StudyPlan.METHODS, pruning, false).runs();
+        assertEquals(10, runs.size());
+        for (StudyRun run : runs) {
+            Options typed = run.spec().toOptions(Path.of("/out"), null);
+            Options parsed = new Options();
+            List<String> args = new ArrayList<>(run.arguments());
+            args.addAll(List.of("--output", "/out"));
+            new CommandLine(parsed).parseArgs(args.toArray(new String[0]));
+            assertEquals(parsed.asMap(), typed.asMap(), run.id());
+            assertEquals(run.model().cliName().equals("resnet20") ? 10 : 4, typed.pruning.deltaT, "recipe's deltaT");
+            assertEquals(run.method().prunes() ? LayerBudget.ERK : LayerBudget.GLOBAL, typed.pruning.budget,
+                    "dense runs keep the defaults of options they do not use");
+        }
+        assertEquals(3, pruning.deltaT, "the plan's options are not modified");
+        assertTrue(String.join(" ", runs.get(1).arguments()).endsWith("--sparsity 0.98 --update-placement reference "
+                + "--budget erk --max-layer-sparsity conv1=0.9 --data-dir /data"), runs.get(1).arguments().toString());
     }
 
     @Test
@@ -83,6 +113,12 @@ class StudyPlanTest {
         assertEquals("0.8400 ± 0.0529 (3)", s.format("%.4f"));
         assertEquals("0.5000", Spread.of(0.5).format("%.4f"));
         assertThrows(IllegalArgumentException.class, Spread::of);
+    }
+
+    private static PruningOptions lambda4() {
+        PruningOptions options = new PruningOptions();
+        options.lambda = 4.0;
+        return options;
     }
 
     private static long count(List<StudyRun> runs, ModelKind model, Method method, double sparsity) {

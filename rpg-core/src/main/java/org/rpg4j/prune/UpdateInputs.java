@@ -1,0 +1,50 @@
+package org.rpg4j.prune;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.mask.MaskArrays;
+import org.rpg4j.regrow.LayerInput;
+
+/**
+ * The per-layer inputs of the pruner's topology update. They are built (and so checked finite by
+ * {@link LayerInput}) before the rank step uses the weights; a rank candidate's grow score, its
+ * dense gradient plus its rank gradient, is added once the rank step has run.
+ */
+final class UpdateInputs {
+    private UpdateInputs() {}
+
+    /**
+     * @param weights weights in tensor order; not modified
+     * @param denseGradients dense gradients in tensor order; not modified
+     * @param current the masks before the update, one per tensor
+     * @return one input per tensor; rank candidates have no scores yet
+     */
+    static List<LayerInput> of(TensorList tensors, RankLossLayers rankLayers, INDArray[] weights,
+                               INDArray[] denseGradients, boolean[][] current) {
+        List<LayerInput> inputs = new ArrayList<>(weights.length);
+        for (int i = 0; i < weights.length; i++) {
+            PrunableTensor t = tensors.get(i);
+            float[] score = rankLayers.isCandidate(i) ? null : MaskArrays.values(denseGradients[i]);
+            inputs.add(new LayerInput(t.name(), MaskArrays.values(weights[i]), current[i], score, t.shape(),
+                    t.maxSparsity()));
+        }
+        return inputs;
+    }
+
+    /**
+     * @param rank the rank step of this update, or null without rank loss
+     * @return the inputs, each rank candidate scored by its dense gradient plus its rank gradient (if it took part)
+     */
+    static List<LayerInput> withRankScores(List<LayerInput> inputs, INDArray[] denseGradients, RankStep rank) {
+        List<LayerInput> scored = new ArrayList<>(inputs);
+        for (int i = 0; i < scored.size(); i++) {
+            if (scored.get(i).scores() == null) {
+                INDArray score = denseGradients[i].dup('c');
+                rank.addGradientInPlace(scored.get(i).name(), score);
+                scored.set(i, scored.get(i).withScores(MaskArrays.values(score)));
+            }
+        }
+        return scored;
+    }
+}
