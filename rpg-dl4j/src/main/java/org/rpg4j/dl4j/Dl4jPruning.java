@@ -30,12 +30,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What the DL4J hooks imply:
  * <ul>
- *   <li>the dense gradient rpg4j captures is the one DL4J's pre-updater regularizations see: the
- *       mean over the minibatch (with the default {@code miniBatch(true)}), after any per-layer
- *       gradient normalisation or clipping the configuration asks for, before L1/L2;
- *   <li>at a topology-update iteration DL4J still runs its updater; rpg4j copies the trainable
- *       parameters and the updater state before and puts them back after (one extra copy of each,
- *       allocated at the first update); batch-norm running statistics keep that iteration's update;
+ *   <li>the dense gradient rpg4j captures is the mean over the minibatch (whatever
+ *       {@code miniBatch} says), taken before DL4J's gradient normalisation or clipping and before
+ *       L1/L2; the gradient is masked before the normalisation sees it, as in the reference;
+ *   <li>at a topology-update iteration that regrows, DL4J still runs its updater; rpg4j copies the
+ *       trainable parameters and the updater state before and puts them back after (one extra copy
+ *       of each, allocated at the first update); batch-norm running statistics keep that
+ *       iteration's update. When nothing regrows, the step is taken;
+ *   <li>a NaN or infinite loss, gradient or weight stops training with a
+ *       {@link TrainingDivergedException};
  *   <li>the rank loss is not part of the score DL4J reports;
  *   <li>a network cloned by DL4J ({@code net.clone()}, {@code ParallelWrapper}, early stopping's
  *       in-memory saver) carries unbound hooks, one built from the same configuration object

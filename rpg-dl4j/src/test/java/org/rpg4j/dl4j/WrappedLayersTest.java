@@ -59,6 +59,62 @@ class WrappedLayersTest {
                 e.getMessage());
     }
 
+    /**
+     * A trainable wrapper ({@code TimeDistributed} around a dense layer) is left dense by default and
+     * pruned on request: its pruned weights stay exactly 0.0 while it trains. (DL4J names the wrapped
+     * layer by its index, {@code layer0}, whatever name the inner configuration was given.)
+     */
+    @org.junit.jupiter.api.Test
+    void timeDistributedDenseIsExcludedByDefaultAndPrunedOnRequest() {
+        MultiLayerNetwork byDefault = timeDistributed();
+        Pruning excluded = Dl4jPruning.attach(byDefault, config());
+        assertFalse(excluded.tensors().stream().anyMatch(t -> t.name().startsWith("layer0/")), excluded.tensors()
+                .toString());
+        assertTrue(excluded.unsupportedLayers().stream().anyMatch(s -> s.startsWith("layer0 (")
+                && s.contains("TimeDistributedLayer") && s.contains("PRUNE_TRAINABLE")), excluded.unsupportedLayers()
+                .toString());
+
+        MultiLayerNetwork net = timeDistributed();
+        Pruning pruning = Dl4jPruning.attach(net, config(),
+                PrunableLayers.defaults().wrappedLayers(WrappedLayerPolicy.PRUNE_TRAINABLE));
+        assertTrue(pruning.tensors().stream().anyMatch(t -> t.name().equals("layer0/W")), pruning.tensors().toString());
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(3);
+        for (int i = 0; i < ITERATIONS; i++) {
+            org.nd4j.linalg.api.ndarray.INDArray x = org.nd4j.linalg.factory.Nd4j.rand(
+                    org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 5, 7);
+            org.nd4j.linalg.api.ndarray.INDArray y = org.nd4j.linalg.factory.Nd4j.zeros(
+                    org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 3, 7);
+            for (int b = 0; b < 4; b++) {
+                for (int t = 0; t < 7; t++) {
+                    y.putScalar(new long[] {b, (b + t + i) % 3, t}, 1.0);
+                }
+            }
+            net.fit(x, y);
+            Inspect.assertPrunedAreZero(pruning, "time-distributed dense after iteration " + i);
+        }
+        assertTrue(Inspect.prunedCount(pruning) > 0);
+        // 64 weights: kk = round(0.6 * 64) = 38, the reference keeps N - kk + 1 = 27, sparsity 37 / 64
+        assertEquals(37.0 / 64, pruning.sparsity(), 1e-12);
+    }
+
+    private static MultiLayerNetwork timeDistributed() {
+        org.deeplearning4j.nn.conf.MultiLayerConfiguration conf = Nets.base(new Sgd(0.05), Nets.Decay.NONE).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed(
+                        new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(5).nOut(8)
+                                .activation(org.nd4j.linalg.activations.Activation.TANH).name("td").build(),
+                        org.deeplearning4j.nn.conf.RNNFormat.NCW))
+                .layer(new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
+                        .dataFormat(org.deeplearning4j.nn.conf.RNNFormat.NCW).name("out").build())
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.recurrent(5, 7,
+                        org.deeplearning4j.nn.conf.RNNFormat.NCW))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
     private static PruningConfig config() {
         return PruningConfig.builder(0.6).totalIterations(ITERATIONS).deltaT(3).rankLoss(RankLoss.lambda(1.0)).build();
     }
