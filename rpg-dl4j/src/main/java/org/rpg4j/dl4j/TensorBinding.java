@@ -131,7 +131,7 @@ final class TensorBinding {
         if (allKept) {
             return 0;
         }
-        INDArray pruned = capturedFlat.assign(flatWeights).muli(flatPruned);
+        INDArray pruned = flatWeights.mul(flatPruned, capturedFlat);
         if (pruned.amaxNumber().doubleValue() == 0.0) {
             return 0;
         }

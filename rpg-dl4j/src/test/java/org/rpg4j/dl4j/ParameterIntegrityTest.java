@@ -71,7 +71,7 @@ class ParameterIntegrityTest {
         }
         assertSame(TensorBinding.base(live.data()), TensorBinding.base(net.params().data()),
                 "DL4J keeps its parameter array");
-        assertEquals(0, net.params().eq(0.5).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().intValue());
+        assertEquals(0, net.params().eq(0.5).castTo(org.nd4j.linalg.api.buffer.DataType.INT32).sumNumber().intValue());
         data.subList(2, 4).forEach(d -> Nets.fit(net, d));
         Inspect.assertPrunedAreZero(pruning, "after init(params, false)");
     }

@@ -158,7 +158,7 @@ class SmallSeamsTest {
         long total = 0;
         for (PrunableTensor t : pruning.tensors()) {
             INDArray w = Inspect.param(best, t.name());
-            zeros += w.length() - w.neq(0.0).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().longValue();
+            zeros += w.length() - w.neq(0.0).castTo(org.nd4j.linalg.api.buffer.DataType.INT32).sumNumber().longValue();
             total += w.length();
         }
         assertTrue(pruning.reachedTarget());
