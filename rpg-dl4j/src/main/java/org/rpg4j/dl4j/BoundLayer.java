@@ -1,6 +1,7 @@
 package org.rpg4j.dl4j;
 
 import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.dl4j.hooks.LayerHooks;
 
 /**
@@ -19,11 +20,17 @@ final class BoundLayer implements LayerHooks {
     }
 
     @Override
-    public void beforeRegularizations(int iteration) {
+    public void beforeRegularizations(int iteration, INDArray param) {
+        runtime.checkOwnParameters(param, tensors.get(0).layerName());
         if (lastIteration != iteration) {
             lastIteration = iteration;
-            runtime.beforeRegularizations(tensors, iteration);
+            runtime.beforeRegularizations(iteration);
         }
+    }
+
+    @Override
+    public Object network() {
+        return runtime.model();
     }
 
     @Override

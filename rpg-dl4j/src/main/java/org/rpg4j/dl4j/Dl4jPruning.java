@@ -30,15 +30,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What the DL4J hooks imply:
  * <ul>
- *   <li>the dense gradient rpg4j captures is the one DL4J's pre-updater regularizations see: the
- *       mean over the minibatch (with the default {@code miniBatch(true)}), after any per-layer
- *       gradient normalisation or clipping the configuration asks for, before L1/L2;
- *   <li>at a topology-update iteration DL4J still runs its updater; rpg4j copies the trainable
- *       parameters and the updater state before and puts them back after (one extra copy of each,
- *       allocated at the first update); batch-norm running statistics keep that iteration's update;
+ *   <li>the dense gradient rpg4j captures is the mean over the minibatch (whatever
+ *       {@code miniBatch} says), taken before DL4J's gradient normalisation or clipping and before
+ *       L1/L2; the gradient is masked before the normalisation sees it, as in the reference;
+ *   <li>at a topology-update iteration that regrows, DL4J still runs its updater; rpg4j copies the
+ *       trainable parameters and the updater state before and puts them back after (one extra copy
+ *       of each, allocated at the first update); batch-norm running statistics keep that
+ *       iteration's update. When nothing regrows, the step is taken;
+ *   <li>a NaN or infinite loss, gradient or weight stops training with a
+ *       {@link TrainingDivergedException};
  *   <li>the rank loss is not part of the score DL4J reports;
- *   <li>a network cloned by DL4J (for example by {@code ParallelWrapper} or early stopping) carries
- *       unbound hooks: it predicts normally but refuses to train.
+ *   <li>a network cloned by DL4J ({@code net.clone()}, {@code ParallelWrapper}, early stopping's
+ *       in-memory saver) carries unbound hooks, one built from the same configuration object
+ *       carries the bound hooks: either predicts normally but refuses to train;
+ *   <li>see {@code docs/dl4j.md} for every DL4J construct rpg4j handles or refuses.
  * </ul>
  */
 public final class Dl4jPruning {
@@ -70,9 +75,16 @@ public final class Dl4jPruning {
         NetworkAdapter adapter = NetworkAdapter.of(net);
         for (org.deeplearning4j.nn.api.Layer l : adapter.layers()) {
             Layer conf = l.conf().getLayer();
-            if (HookInstaller.hasBoundHooks(conf)) {
+            Object bound = HookInstaller.boundNetwork(conf);
+            if (bound == net) {
                 throw new IllegalStateException("rpg4j is already attached to this network (layer '"
                         + conf.getLayerName() + "'): attach once, or finish() the previous run first");
+            }
+            if (bound != null) {
+                throw new IllegalStateException("this network shares its layer configurations with another network "
+                        + "that rpg4j is attached to (layer '" + conf.getLayerName() + "'): both were built from the "
+                        + "same configuration object. Build each network from its own "
+                        + "configuration (conf.clone() before new MultiLayerNetwork/ComputationGraph)");
             }
             if (HookInstaller.hasHooks(conf)) {
                 throw new IllegalStateException("this network carries rpg4j hooks from a saved pruning run (layer '"

@@ -38,6 +38,19 @@ final class HookInstaller {
                 .anyMatch(r -> r instanceof RpgRegularization h && h.bound());
     }
 
+    /** @return the network the configuration's bound rpg4j hooks prune, or null if it carries none */
+    static Object boundNetwork(Layer conf) {
+        if (!canHook(conf)) {
+            return null;
+        }
+        for (Regularization r : read(conf)) {
+            if (r instanceof RpgRegularization h && h.bound()) {
+                return h.boundNetwork();
+            }
+        }
+        return null;
+    }
+
     /**
      * Installs fresh hooks bound to {@code target}, replacing any rpg4j hooks already present.
      *

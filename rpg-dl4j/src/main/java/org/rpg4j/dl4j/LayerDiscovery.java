@@ -26,7 +26,8 @@ final class LayerDiscovery {
 
     /**
      * @param bindings the prunable tensors in flat-parameter order
-     * @param unsupported selected layers with weights that cannot be pruned, "name (class): reason"
+     * @param unsupported selected layers with weights that cannot be pruned, "name (class): reason",
+     *     then the layers left out by default (wrapped and frozen layers) with the reason
      * @param layers configuration of each layer that holds a bound tensor, by layer name
      */
     record Result(List<TensorBinding> bindings, List<String> unsupported, Map<String, Layer> layers) {}
@@ -35,16 +36,24 @@ final class LayerDiscovery {
 
     /**
      * @throws IllegalArgumentException if a selected layer is unsupported under
-     *     {@link UnsupportedLayerPolicy#STRICT}, if layer names repeat, or if nothing is prunable
+     *     {@link UnsupportedLayerPolicy#STRICT}, if layer names repeat, if nothing is prunable, if a
+     *     frozen layer is selected under {@link WrappedLayerPolicy#PRUNE_TRAINABLE}, or if a pruned
+     *     layer uses weight noise that makes pruned weights non-zero
      */
     static Result discover(NetworkAdapter net, PruningConfig config, PrunableLayers registry) {
         INDArray flatParams = net.params();
         List<TensorBinding> bindings = new ArrayList<>();
         List<String> unsupported = new ArrayList<>();
+        List<String> excluded = new ArrayList<>();
         Map<String, Layer> layers = new LinkedHashMap<>();
         for (org.deeplearning4j.nn.api.Layer layer : uniquelyNamed(net.layers())) {
             Layer conf = layer.conf().getLayer();
             if (weightKeys(layer, conf).isEmpty() || !selected(config, conf)) {
+                continue;
+            }
+            String exclusion = wrapperExclusion(layer, conf, registry.wrappedLayers());
+            if (exclusion != null) {
+                excluded.add(exclusion);
                 continue;
             }
             List<TensorBinding> found = new ArrayList<>();
@@ -56,13 +65,49 @@ final class LayerDiscovery {
                 unsupported.add(conf.getLayerName() + " (" + conf.getClass().getName() + "): " + problem);
             }
         }
+        for (String[] vertex : LayerScreen.parameterisedVertices(net)) {
+            String type = vertex[1].substring(vertex[1].lastIndexOf('.') + 1);
+            if (config.layers().selects(vertex[0], type)) {
+                unsupported.add(vertex[0] + " (" + vertex[1] + "): a graph vertex with parameters that is not a layer; "
+                        + "rpg4j prunes layer weights only");
+            }
+        }
         handleUnsupported(config.unsupportedLayers(), unsupported);
+        for (String e : excluded) {
+            LOG.info("rpg4j: not pruning layer {}", e);
+        }
         if (bindings.isEmpty()) {
             throw new IllegalArgumentException("the network has no prunable weights in the selected layers ("
-                    + config.layers() + "); unsupported: " + unsupported);
+                    + config.layers() + "); unsupported: " + unsupported + "; excluded: " + excluded);
         }
         bindings.sort(Comparator.comparingLong(TensorBinding::offset));
-        return new Result(List.copyOf(bindings), List.copyOf(unsupported), layers);
+        List<String> notPruned = new ArrayList<>(unsupported);
+        notPruned.addAll(excluded);
+        return new Result(List.copyOf(bindings), List.copyOf(notPruned), layers);
+    }
+
+    /**
+     * @return why a wrapped layer is left dense, or null if it is not wrapped or is pruned
+     * @throws IllegalArgumentException if pruning wrapped layers was asked for and this one is frozen
+     */
+    private static String wrapperExclusion(org.deeplearning4j.nn.api.Layer layer, Layer conf,
+                                           WrappedLayerPolicy policy) {
+        String wrappers = LayerScreen.wrappers(layer);
+        if (wrappers == null) {
+            return null;
+        }
+        String what = conf.getLayerName() + " (" + conf.getClass().getName() + " inside " + wrappers + ")";
+        boolean frozen = LayerScreen.frozen(layer);
+        if (policy == WrappedLayerPolicy.EXCLUDE) {
+            return what + ": " + (frozen ? "frozen, its weights are not trained; excluded, left dense"
+                    : "a wrapped layer; excluded by default (PrunableLayers.wrappedLayers(PRUNE_TRAINABLE) prunes it)");
+        }
+        if (frozen) {
+            throw new IllegalArgumentException("rpg4j cannot prune the frozen layer " + what + ": it gets no "
+                    + "optimizer step, so pruned weights could never regrow and the rank loss could not act. Exclude "
+                    + "it (LayerSelection.excludeNames), use WrappedLayerPolicy.EXCLUDE, or unfreeze it");
+        }
+        return null;
     }
 
     private static org.deeplearning4j.nn.api.Layer[] uniquelyNamed(org.deeplearning4j.nn.api.Layer[] layers) {
@@ -112,6 +157,10 @@ final class LayerDiscovery {
         Optional<List<WeightSpec>> specs = registry.weightsOf(conf);
         if (specs.isEmpty() || specs.get().isEmpty()) {
             return "no weight layout is registered for it (see PrunableLayers.with or PrunableWeights)";
+        }
+        String noise = LayerScreen.weightNoiseProblem(conf);
+        if (noise != null) {
+            throw new IllegalArgumentException(noise);
         }
         String name = conf.getLayerName();
         for (WeightSpec spec : specs.get()) {

@@ -66,6 +66,22 @@ abstract sealed class NetworkAdapter permits NetworkAdapter.Mln, NetworkAdapter.
     /** @return DL4J's 0-based count of completed iterations */
     abstract int iterationCount();
 
+    /** @return DL4J's count of completed epochs */
+    abstract int epochCount();
+
+    /** Sets DL4J's iteration and epoch counters (kept in the network configuration). */
+    abstract void setCounts(int iterations, int epochs);
+
+    /** @return examples in the current minibatch (valid during an iteration) */
+    final long batchSize() {
+        return Math.max(1, model().batchSize());
+    }
+
+    /** @return whether DL4J's updater divides the gradient by the minibatch size ({@code miniBatch(true)}) */
+    final boolean miniBatch() {
+        return model().conf() == null || model().conf().isMiniBatch();
+    }
+
     abstract Collection<TrainingListener> listeners();
 
     abstract void setListeners(Collection<TrainingListener> listeners);
@@ -146,6 +162,17 @@ abstract sealed class NetworkAdapter permits NetworkAdapter.Mln, NetworkAdapter.
         }
 
         @Override
+        int epochCount() {
+            return net.getEpochCount();
+        }
+
+        @Override
+        void setCounts(int iterations, int epochs) {
+            net.getLayerWiseConfigurations().setIterationCount(iterations);
+            net.getLayerWiseConfigurations().setEpochCount(epochs);
+        }
+
+        @Override
         Collection<TrainingListener> listeners() {
             return net.getListeners();
         }
@@ -194,6 +221,17 @@ abstract sealed class NetworkAdapter permits NetworkAdapter.Mln, NetworkAdapter.
         @Override
         int iterationCount() {
             return net.getIterationCount();
+        }
+
+        @Override
+        int epochCount() {
+            return net.getEpochCount();
+        }
+
+        @Override
+        void setCounts(int iterations, int epochs) {
+            net.getConfiguration().setIterationCount(iterations);
+            net.getConfiguration().setEpochCount(epochs);
         }
 
         @Override

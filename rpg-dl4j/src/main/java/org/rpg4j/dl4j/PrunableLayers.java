@@ -37,6 +37,8 @@ import org.rpg4j.prune.TensorKind;
  *   <tr><td>SeparableConvolution2D</td><td>pW</td><td>[out, in * multiplier, 1, 1] (c)</td><td>identity</td></tr>
  *   <tr><td>DenseLayer, BaseOutputLayer (OutputLayer, ...)</td><td>W</td><td>[nIn, nOut] (f)</td><td>{1, 0}</td></tr>
  * </table>
+ * Layers DL4J wraps in another (frozen layers from {@code TransferLearning}, ...) are left dense
+ * unless {@link #wrappedLayers(WrappedLayerPolicy)} asks otherwise.
  * Depthwise kernels are grouped by input channel: their rank-loss matrix is
  * {@code [in, multiplier * kh * kw]} (equal to the per-output-channel matrix when the multiplier is 1).
  */
@@ -56,9 +58,33 @@ public final class PrunableLayers {
             .with(BaseOutputLayer.class, WeightSpec.of("W", TensorKind.DENSE, 1, 0));
 
     private final Map<Class<?>, List<WeightSpec>> specs;
+    private final WrappedLayerPolicy wrappedLayers;
 
     private PrunableLayers(Map<Class<?>, List<WeightSpec>> specs) {
+        this(specs, WrappedLayerPolicy.EXCLUDE);
+    }
+
+    private PrunableLayers(Map<Class<?>, List<WeightSpec>> specs, WrappedLayerPolicy wrappedLayers) {
         this.specs = Collections.unmodifiableMap(new LinkedHashMap<>(specs));
+        this.wrappedLayers = wrappedLayers;
+    }
+
+    /**
+     * @param policy what to do with wrapped layers (frozen, masked, time-distributed, ...)
+     * @return a copy of this registry with that policy
+     * @throws IllegalArgumentException if the policy is null
+     */
+    public PrunableLayers wrappedLayers(WrappedLayerPolicy policy) {
+        if (policy == null) {
+            throw new IllegalArgumentException("policy must be one of " + java.util.Arrays.toString(
+                    WrappedLayerPolicy.values()) + ", got null");
+        }
+        return new PrunableLayers(specs, policy);
+    }
+
+    /** @return what is done with wrapped layers; {@link WrappedLayerPolicy#EXCLUDE} unless set */
+    public WrappedLayerPolicy wrappedLayers() {
+        return wrappedLayers;
     }
 
     /** @return the registrations listed in the class documentation */
@@ -89,7 +115,7 @@ public final class PrunableLayers {
         }
         Map<Class<?>, List<WeightSpec>> copy = new LinkedHashMap<>(specs);
         copy.put(layerClass, list);
-        return new PrunableLayers(copy);
+        return new PrunableLayers(copy, wrappedLayers);
     }
 
     /**
@@ -114,6 +140,6 @@ public final class PrunableLayers {
     public String toString() {
         StringBuilder sb = new StringBuilder("PrunableLayers{");
         specs.forEach((c, s) -> sb.append(c.getSimpleName()).append('=').append(s).append("; "));
-        return sb.append('}').toString();
+        return sb.append("wrappedLayers=").append(wrappedLayers).append('}').toString();
     }
 }

@@ -51,6 +51,16 @@ public final class Pruning {
         return runtime.network().iterationCount() - runtime.iterationOffset();
     }
 
+    /**
+     * @return whether the schedule's density has reached the target density for the iterations
+     *     completed so far (from then on updates only drop and regrow); false for a schedule whose
+     *     updates never reach the target
+     */
+    public boolean reachedTarget() {
+        org.rpg4j.schedule.PruningSchedule schedule = runtime.pruner().schedule();
+        return schedule.density(iteration() - 1) == schedule.targetDensity();
+    }
+
     /** @return fraction of masked weights over all pruned tensors, in [0, 1] */
     public double sparsity() {
         return runtime.pruner().sparsity();
@@ -92,6 +102,14 @@ public final class Pruning {
      * The saved configuration carries the rpg4j hooks: loading it needs rpg4j on the classpath, and
      * training it without {@code restore} fails loudly rather than silently train dense.
      *
+     * <p>Exact from anywhere: called between {@code fit} calls, or from a listener's
+     * {@code iterationDone} or {@code onEpochEnd} (where DL4J has taken the step but not yet counted
+     * the iteration or epoch), the saved counters are those the next iteration will see, so a
+     * restored run continues bit-identically. DL4J's own {@code ModelSerializer.writeModel} and
+     * {@code CheckpointListener} keep neither the masks nor the pruner state: a model saved with them
+     * cannot be restored with {@link Dl4jPruning#restore} (it says so) and cannot train while it
+     * carries rpg4j's hooks.
+     *
      * @param file the model zip to write (replaced if it exists)
      * @param saveUpdater whether to save the updater state (needed for an exact resume)
      * @throws IOException if writing fails
@@ -102,8 +120,16 @@ public final class Pruning {
             throw new IllegalArgumentException("file must not be null");
         }
         runtime.requireActive();
-        PruningArchive.write(file, runtime.network(), saveUpdater, config, runtime.pruner().state(),
-                runtime.iterationOffset());
+        NetworkAdapter net = runtime.network();
+        int iterations = net.iterationCount();
+        int epochs = net.epochCount();
+        long[] counts = runtime.countsToSave();
+        net.setCounts((int) counts[0], (int) counts[1]);
+        try {
+            PruningArchive.write(file, net, saveUpdater, config, runtime.pruner().state(), runtime.iterationOffset());
+        } finally {
+            net.setCounts(iterations, epochs);
+        }
     }
 
     /**

@@ -144,7 +144,9 @@ final class PruningArchive {
         ZipEntry entry = zip.getEntry("objects/" + key);
         if (entry == null) {
             throw new PruningStateException(zip.getName() + " has no rpg4j pruning entry '" + key + "': it was not "
-                    + "saved with Pruning.save (ModelSerializer.writeModel alone does not keep the masks)");
+                    + "saved with Pruning.save. ModelSerializer.writeModel and DL4J's CheckpointListener keep neither the "
+                    + "masks nor the pruner state: save the run with Pruning.save (exact also from a listener's "
+                    + "iterationDone or onEpochEnd) and continue it with Dl4jPruning.restore");
         }
         try (ObjectInputStream ois = new ObjectInputStream(zip.getInputStream(entry))) {
             ois.setObjectInputFilter(PruningArchive::onlyStringsAndBytes);

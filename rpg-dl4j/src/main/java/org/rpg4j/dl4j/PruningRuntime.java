@@ -10,7 +10,9 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.dl4j.hooks.LayerHooks;
 import org.rpg4j.prune.Pruner;
+import org.rpg4j.prune.PruningConfig;
 import org.rpg4j.prune.RankStep;
+import org.rpg4j.regrow.RegrowthKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,16 +21,21 @@ import org.slf4j.LoggerFactory;
  * count minus the count at attach is the pruner's iteration):
  *
  * <ol>
- *   <li>listener, after backprop: at an update iteration, snapshot parameters and updater state;
- *   <li>first regularization of each pruned layer: at an update iteration capture the dense
- *       gradient (batch mean, before L1/L2 and masking); in regulariser mode add the rank gradient;
- *   <li>last pre-updater and last post-updater regularizations: gradient and update times mask;
- *   <li>listener, after {@code params -= update}: at an update iteration undo the step, run the
- *       topology update, refresh the cached masks and zero the updater state at masked positions.
+ *   <li>listener {@code onGradientCalculation}, after backprop and before DL4J's updater divides by
+ *       the minibatch and applies any gradient normalisation: checks loss, gradients and parameters
+ *       ({@link TrainingGuard}); at an update iteration captures the dense batch-mean gradient; adds
+ *       the rank gradient where the step applies it; masks the gradient (so that gradient
+ *       normalisation and clipping see the masked gradient, as in the reference); at an update
+ *       iteration runs the topology update on the weights before the step, masks the gradient with
+ *       the new masks and, if the update regrows, snapshots parameters and updater state;
+ *   <li>the pre-updater and post-updater regularizations of each pruned layer: gradient and update
+ *       times mask (again after the user's L1/L2 and the updater);
+ *   <li>listener {@code iterationDone}, after {@code params -= update}: where the reference skips
+ *       the step (an update that regrows), puts parameters and updater state back; checks weights.
  * </ol>
  *
- * The hot path does no allocation proportional to the model: two in-place multiplications per
- * pruned tensor, skipped while a tensor has no pruned weight.
+ * The hot path does no allocation proportional to the model: a few in-place multiplications and
+ * reductions per pruned tensor, the multiplications skipped while a tensor has no pruned weight.
  */
 final class PruningRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(PruningRuntime.class);
@@ -41,14 +48,18 @@ final class PruningRuntime {
     private final Map<String, INDArray> captured = new LinkedHashMap<>();
     private final Map<String, LayerHooks> layerHooks = new LinkedHashMap<>();
     private final long iterationOffset;
+    private final boolean skipsStep;
     private final PruningListener listener = new PruningListener(this);
     private final NetworkViews views;
+    private final TrainingGuard guard;
     private int listenerIteration = Integer.MIN_VALUE;
     private int planIteration = Integer.MIN_VALUE;
     private boolean planUpdate;
     private boolean planRank;
     private int rankIteration = Integer.MIN_VALUE;
     private RankStep rankStep;
+    private int completedIteration = Integer.MIN_VALUE;
+    private int endedEpoch = Integer.MIN_VALUE;
     private boolean finished;
     private TopologyObserver observer;
 
@@ -58,11 +69,22 @@ final class PruningRuntime {
         this.bindings = found.bindings();
         this.layerConfs = found.layers();
         this.iterationOffset = iterationOffset;
+        this.skipsStep = regrows(pruner.config());
         this.views = new NetworkViews(net, pruner, bindings);
+        this.guard = new TrainingGuard(net, bindings);
         for (TensorBinding b : bindings) {
             weights.put(b.name(), b.weights());
             captured.put(b.name(), b.captured());
         }
+    }
+
+    /**
+     * The reference skips the optimizer step of an update iteration because that iteration's
+     * gradient (with the rank loss) only scores regrowth; with nothing to regrow (no regrowth, or a
+     * drop fraction of 0) it takes the step.
+     */
+    static boolean regrows(PruningConfig config) {
+        return config.regrowth() != RegrowthKind.NONE && config.alpha() > 0;
     }
 
     /** Creates the updater if needed, masks weights and updater state, installs hooks and listener. */
@@ -86,7 +108,7 @@ final class PruningRuntime {
         return net.model();
     }
 
-    /** Listener: after backprop, before the updater. */
+    /** Listener: after backprop, before the updater (the gradient is still the sum over the minibatch). */
     void beforeUpdater() {
         if (finished) {
             return;
@@ -94,9 +116,43 @@ final class PruningRuntime {
         int iteration = net.iterationCount();
         listenerIteration = iteration;
         views.sync();
+        guard.checkLossAndGradients(iteration);
+        guard.checkPrunedWeights(iteration);
         plan(iteration);
+        long batch = net.batchSize();
         if (planUpdate) {
-            views.skippedStep().snapshot(iteration);
+            bindings.forEach(b -> b.capture(batch));
+        }
+        if (planRank) {
+            // The raw gradient is batch times the mean DL4J's updater will see (miniBatch(true)) or
+            // uses as it is (miniBatch(false)): the rank term keeps its weight lambda against the mean.
+            addRankGradient(iteration, batch);
+        }
+        bindings.forEach(TensorBinding::maskGradient);
+        if (planUpdate) {
+            updateTopology(iteration);
+            bindings.forEach(TensorBinding::maskGradient);
+            if (skipsStep) {
+                views.skippedStep().snapshot(iteration);
+            }
+        }
+    }
+
+    private void updateTopology(int iteration) {
+        long pruningIteration = iteration - iterationOffset;
+        if (observer != null) {
+            observer.beforeTopologyUpdate(pruningIteration, Collections.unmodifiableMap(weights),
+                    Collections.unmodifiableMap(captured));
+        }
+        NetworkViews.outsideWorkspaces(() -> pruner.updateTopology(pruningIteration, weights, captured));
+        views.syncMasks();
+        bindings.forEach(TensorBinding::maskState);
+    }
+
+    private void addRankGradient(int iteration, double scale) {
+        RankStep step = rankStep(iteration);
+        for (TensorBinding t : bindings) {
+            t.addRankGradient(step, scale);
         }
     }
 
@@ -106,38 +162,36 @@ final class PruningRuntime {
             return;
         }
         plan(iteration);
-        if (!planUpdate) {
-            return;
+        if (planUpdate && skipsStep) {
+            views.skippedStep().restore(iteration);
         }
-        views.skippedStep().restore(iteration);
-        long pruningIteration = iteration - iterationOffset;
-        if (observer != null) {
-            observer.beforeTopologyUpdate(pruningIteration, Collections.unmodifiableMap(weights),
-                    Collections.unmodifiableMap(captured));
-        }
-        pruner.updateTopology(pruningIteration, weights, captured);
-        views.syncMasks();
-        bindings.forEach(TensorBinding::maskState);
+        guard.checkWeights(iteration);
+        completedIteration = iteration;
+    }
+
+    /** Listener: at the end of an epoch, before DL4J increments its epoch count. */
+    void epochEnded() {
+        endedEpoch = net.epochCount();
     }
 
     /**
-     * Runs once per layer and iteration, before the layer's other regularizations: captures the
-     * dense gradients at an update iteration, adds the rank gradient in regulariser mode.
+     * @return how many iterations and epochs a save made now must record: inside DL4J's
+     *     {@code iterationDone} (after the step, before DL4J increments its count) or
+     *     {@code onEpochEnd}, one more than the network's counters say, so that a resumed run
+     *     continues with the next iteration rather than repeat this one
      */
-    void beforeRegularizations(List<TensorBinding> tensors, int iteration) {
-        checkListener(iteration);
-        plan(iteration);
-        if (planUpdate) {
-            tensors.forEach(TensorBinding::capture);
-        } else if (planRank) {
-            RankStep step = rankStep(iteration);
-            for (TensorBinding t : tensors) {
-                step.addGradientInPlace(t.name(), t.gradient());
-            }
-        }
+    long[] countsToSave() {
+        int iterations = net.iterationCount();
+        int epochs = net.epochCount();
+        return new long[] {completedIteration == iterations ? iterations + 1L : iterations,
+                endedEpoch == epochs ? epochs + 1L : epochs};
     }
 
-    private void checkListener(int iteration) {
+    /**
+     * Runs once per layer and iteration, before the layer's other regularizations: does the listener's gradient work for every pruned tensor
+     * if DL4J's listener list lost the listener (a warning; an error at an update iteration).
+     */
+    void beforeRegularizations(int iteration) {
         if (listenerIteration == iteration) {
             return;
         }
@@ -147,10 +201,25 @@ final class PruningRuntime {
                     + ", a topology-update iteration: it was removed from the network (setListeners replaces all "
                     + "listeners; use addListeners after Dl4jPruning.attach)");
         }
-        LOG.warn("rpg4j's training listener was removed from the network (setListeners replaces all listeners; "
-                + "use addListeners after Dl4jPruning.attach): adding it back at iteration {}", iteration);
+        LOG.warn("rpg4j's training listener was removed from the network (setListeners replaces all "
+                + "listeners; use addListeners after Dl4jPruning.attach): adding it back at iteration {}; this "
+                + "iteration's gradient normalisation (if any) saw the unmasked gradient", iteration);
         listenerIteration = iteration;
         net.addListenerFirst(listener);
+        // This is the first pruned layer's hook of the iteration: DL4J has divided every gradient by
+        // the minibatch (with miniBatch(true)) and no pruned tensor's updater has run yet.
+        if (planRank) {
+            addRankGradient(iteration, net.miniBatch() ? 1.0 : net.batchSize());
+        }
+        bindings.forEach(TensorBinding::maskGradient);
+    }
+
+    /**
+     * @param param a parameter view DL4J handed to a hook of layer {@code layerName}
+     * @throws IllegalStateException if it is not a view of this network's parameters
+     */
+    void checkOwnParameters(INDArray param, String layerName) {
+        views.checkOwnParameters(param, layerName);
     }
 
     private void plan(int iteration) {
@@ -159,7 +228,9 @@ final class PruningRuntime {
         }
         long p = iteration - iterationOffset;
         planUpdate = p >= 0 && pruner.isUpdateIteration(p);
-        planRank = p >= 0 && pruner.addsRankGradient(p);
+        boolean stepTaken = !planUpdate || !skipsStep;
+        planRank = p >= 0 && (pruner.addsRankGradient(p)
+                || (planUpdate && stepTaken && pruner.config().rankLoss().enabled()));
         planIteration = iteration;
     }
 

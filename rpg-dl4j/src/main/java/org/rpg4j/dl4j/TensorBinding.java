@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rpg4j.prune.PrunableTensor;
+import org.rpg4j.prune.RankStep;
 
 /**
  * One prunable tensor located in the network's flat parameter vector: its weights (a view), the
@@ -22,9 +23,12 @@ final class TensorBinding {
     private final long length;
     private final INDArray captured;
     private final INDArray capturedFlat;
+    private final INDArray flatWeights;
     private INDArray flatGradient;
+    private INDArray rankScratch;
     private INDArray gradient;
     private INDArray flatMask;
+    private INDArray flatPruned;
     private boolean allKept = true;
     private List<INDArray> stateSlices = List.of();
     private boolean stateNeedsMaskEveryStep;
@@ -38,6 +42,7 @@ final class TensorBinding {
         this.length = weights.length();
         this.captured = Nd4j.createUninitializedDetached(weights.dataType(), order, weights.shape());
         this.capturedFlat = captured.reshape(order, new long[] {length});
+        this.flatWeights = weights.reshape(order, new long[] {length});
     }
 
     /**
@@ -78,7 +83,8 @@ final class TensorBinding {
         return true;
     }
 
-    private static DataBuffer base(DataBuffer buffer) {
+    /** @return the buffer a view's buffer was cut from (itself if it is not a view) */
+    static DataBuffer base(DataBuffer buffer) {
         DataBuffer original = buffer.originalDataBuffer();
         return original == null ? buffer : original;
     }
@@ -90,9 +96,50 @@ final class TensorBinding {
         gradient = flatGradient.reshape(order, weights.shape());
     }
 
-    /** Copies the current gradient (dense, unmasked) into the capture buffer. */
-    void capture() {
-        capturedFlat.assign(flatGradient);
+    /**
+     * Copies the current gradient (dense, unmasked, the sum over the minibatch) divided by the
+     * minibatch size into the capture buffer: the batch-mean gradient, whatever DL4J's
+     * {@code miniBatch} setting (the same division DL4J's updater makes).
+     *
+     * @param batchSize examples in the minibatch, {@code >= 1}
+     */
+    void capture(long batchSize) {
+        capturedFlat.assign(flatGradient).divi(batchSize);
+    }
+
+    /**
+     * Adds {@code scale} times this tensor's rank gradient from {@code step} to the gradient.
+     *
+     * @param step the iteration's rank step
+     * @param scale the factor between the gradient's scale and the batch mean (the minibatch size
+     *     before DL4J divides by it)
+     */
+    void addRankGradient(RankStep step, double scale) {
+        if (rankScratch == null) {
+            rankScratch = Nd4j.createUninitializedDetached(weights.dataType(), order, weights.shape());
+        }
+        rankScratch.assign(0);
+        step.addGradientInPlace(name(), rankScratch);
+        gradient.addi(rankScratch.muli(scale));
+    }
+
+    /**
+     * @return how many pruned weights are non-zero (changed from outside rpg4j); uses the capture
+     *     buffer as scratch, so call it before {@link #capture}
+     */
+    long prunedNonZero() {
+        if (allKept) {
+            return 0;
+        }
+        INDArray pruned = flatWeights.mul(flatPruned, capturedFlat);
+        if (pruned.amaxNumber().doubleValue() == 0.0) {
+            return 0;
+        }
+        long count = 0;
+        for (double v : pruned.toDoubleVector()) {
+            count += v != 0.0 ? 1 : 0;
+        }
+        return count;
     }
 
     /** Multiplies the gradient (or update) slice by the mask; nothing to do while every weight is kept. */
@@ -141,6 +188,7 @@ final class TensorBinding {
     void setMask(INDArray mask) {
         flatMask = mask.castTo(weights.dataType()).dup(order).reshape(order, new long[] {length});
         allKept = flatMask.minNumber().doubleValue() > 0;
+        flatPruned = flatMask.rsub(1.0);
     }
 
     PrunableTensor tensor() {
@@ -153,6 +201,11 @@ final class TensorBinding {
 
     String layerName() {
         return layerName;
+    }
+
+    /** @return the parameter key in the layer's parameter table (the part of the name after the layer) */
+    String paramKey() {
+        return tensor.name().substring(layerName.length() + 1);
     }
 
     /** @return the weights, a view of the logical shape; modifying it modifies the network */

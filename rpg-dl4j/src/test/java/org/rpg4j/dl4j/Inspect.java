@@ -23,6 +23,10 @@ import org.rpg4j.prune.PrunableTensor;
 final class Inspect {
     private Inspect() {}
 
+    static int iterationCount(Model net) {
+        return net instanceof MultiLayerNetwork m ? m.getIterationCount() : ((ComputationGraph) net).getIterationCount();
+    }
+
     static Layer layer(Model net, String layerName) {
         return net instanceof MultiLayerNetwork m ? m.getLayer(layerName) : ((ComputationGraph) net).getLayer(layerName);
     }

@@ -3,11 +3,12 @@ package org.rpg4j.dl4j.hooks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * First regularization of a pruned layer ({@code BEFORE_UPDATER}, index 0): at an update iteration
- * it captures the dense gradient of the layer's pruned tensors (batch-mean scale, before masking and
- * before any L1/L2 term); in regulariser mode it adds the rank gradient. Its arguments are ignored:
- * DL4J's per-parameter views are misaligned for some layers (see {@code UpdaterStateSlices}), so the
- * runtime works on views it located itself.
+ * First regularization of a pruned layer ({@code BEFORE_UPDATER}, index 0): checks that the
+ * parameter it is handed belongs to the network rpg4j is attached to, and stands in for rpg4j's
+ * training listener if that listener was removed (the listener captures the dense gradient, adds
+ * the rank gradient and masks, before DL4J's gradient normalisation). The gradient argument is
+ * ignored: DL4J's per-parameter views are misaligned for some layers (see
+ * {@code UpdaterStateSlices}), so the runtime works on views it located itself.
  */
 public final class CaptureGradients extends RpgRegularization {
     private static final long serialVersionUID = 1L;
@@ -27,7 +28,7 @@ public final class CaptureGradients extends RpgRegularization {
 
     @Override
     public void apply(INDArray param, INDArray gradView, double lr, int iteration, int epoch) {
-        hooks().beforeRegularizations(iteration);
+        hooks().beforeRegularizations(iteration, param);
     }
 
     @Override

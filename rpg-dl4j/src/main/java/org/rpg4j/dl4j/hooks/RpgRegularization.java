@@ -7,8 +7,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 /**
  * Base of the rpg4j hooks: carries the owning layer's name (the only serialised field) and a
  * transient binding to the runtime. {@link #score} is always 0 (DL4J calls it every iteration);
- * {@link #clone()} returns an unbound copy, so a cloned or deserialised network cannot train with
- * stale masks.
+ * {@link #clone()} returns an unbound copy and a deserialised hook is unbound, so a cloned or
+ * deserialised network cannot train with stale masks. A network built from the same configuration
+ * object shares the bound hooks themselves; they refuse parameters that are not their network's.
  */
 public abstract class RpgRegularization implements Regularization {
     private static final long serialVersionUID = 1L;
@@ -37,6 +38,12 @@ public abstract class RpgRegularization implements Regularization {
     /** @return true when bound to a runtime */
     public final boolean bound() {
         return hooks != null;
+    }
+
+    /** @return the network the bound runtime prunes, or null if this hook is not bound */
+    public final Object boundNetwork() {
+        LayerHooks h = hooks;
+        return h == null ? null : h.network();
     }
 
     /** @return the bound runtime; throws if this hook is not bound */
