@@ -11,12 +11,13 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.rpg4j.mask.LayerBudgets;
-import org.rpg4j.mask.MaskArrays;
 import org.rpg4j.rank.AdversarialRankLoss;
 import org.rpg4j.rank.RankLossResult;
 import org.rpg4j.regrow.TopologyUpdate;
 import org.rpg4j.regrow.TopologyUpdateResult;
 import org.rpg4j.schedule.PruningSchedule;
+import org.rpg4j.tensor.KeptWeights;
+import org.rpg4j.tensor.MaskArrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,12 +179,12 @@ public final class Pruner {
         double dropFraction = config.dropFraction().at(iteration);
         OptionalDouble density = r > firstUpdateAtTarget ? OptionalDouble.empty()
                 : OptionalDouble.of(schedule.densityAtUpdate(r));
-        TopologyUpdateResult result = TopologyUpdate.apply(values(w), masks.all(), scores(g, rank), density,
+        float[][] values = values(w);
+        TopologyUpdateResult result = TopologyUpdate.apply(values, masks.all(), scores(g, rank), density,
                 dropFraction, config.regrowth().regrowth(), randomFor(r), config.budget(), shapes(), caps());
         masks.replace(result.newMasks());
         for (int i = 0; i < w.length; i++) {
-            PrunableTensor t = tensors.get(i);
-            w[i].muli(MaskArrays.toMaskArray(result.weightKeepMasks()[i], t.shape(), w[i].dataType()));
+            KeptWeights.applyInPlace(w[i], values[i], result.weightKeepMasks()[i]);
         }
         UpdateSummary summary = new UpdateSummary(iteration, r,
                 density.orElse(1.0 - masks.sparsity()),
