@@ -59,8 +59,9 @@ public final class QuickStart {
     }
 
     /**
-     * Runs {@link #pruneWhileTraining} on a 64-32-10 dense network for 250 epochs of 8 random
-     * minibatches (2,000 iterations: 18 topology updates at the default {@code deltaT = 100}).
+     * Runs {@link #pruneWhileTraining} on a 64-32-10 dense network for 50 epochs of 8 random
+     * minibatches of 16 (400 iterations: topology updates after iterations 99, 199 and 299 at the
+     * default {@code deltaT = 100}).
      *
      * @param args one optional argument: the file to save to (default {@code quick-start.zip})
      * @throws IOException if the file cannot be written
@@ -68,7 +69,7 @@ public final class QuickStart {
     public static void main(String[] args) throws IOException {
         File file = new File(args.length > 0 ? args[0] : "quick-start.zip");
         List<DataSet> batches = randomBatches(8, 16, 7);
-        pruneWhileTraining(smallNetwork(7), new ListDataSetIterator<>(batches), 250, batches.size(), file);
+        pruneWhileTraining(smallNetwork(7), new ListDataSetIterator<>(batches, 1), 50, batches.size(), file);
     }
 
     /** @return an initialised 64-32-10 dense classifier (ReLU, softmax, SGD with momentum), seeded */
