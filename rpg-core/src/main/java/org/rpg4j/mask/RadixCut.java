@@ -21,11 +21,14 @@ final class RadixCut {
     private static final int CHUNK = 1 << 16;
     /** Below this many positions per group, splitting into groups does not pay. */
     private static final long MIN_GROUP = 1 << 20;
+    /** Up to this fraction (1 / 2^n) of all positions in the cut's bin, they are gathered ({@link CutBinCandidates}). */
+    private static final int GATHER_SHIFT = 4;
 
     private final SelectionKeys keys;
     private final boolean reuse;
     private final int[] fullKeys;
     private final List<int[]> groups;
+    private final long total;
 
     private RadixCut(SelectionKeys keys) {
         this.keys = keys;
@@ -40,6 +43,7 @@ final class RadixCut {
             }
         }
         this.reuse = participating == 1;
+        this.total = total;
         this.fullKeys = reuse ? new int[length] : null;
         int parts = (int) Math.max(1, Math.min(ForkJoinPool.getCommonPoolParallelism() + 1L, total / MIN_GROUP));
         this.groups = reuse ? List.of(new int[] {0, keys.arrays()}) : split(keys, parts, total);
@@ -58,7 +62,9 @@ final class RadixCut {
      */
     static int select(SelectionKeys keys, long count, String countName, boolean[][] out, long[] perArray) {
         RadixCut scan = new RadixCut(keys);
-        int[] histogram = scan.histogramHigh();
+        java.util.List<int[]> groupHistograms = scan.histogramHigh();
+        int[] histogram = new int[BINS];
+        groupHistograms.forEach(h -> sum(histogram, h));
         long eligible = 0;
         for (int b = 1; b < BINS; b++) {
             eligible += histogram[b];
@@ -80,10 +86,15 @@ final class RadixCut {
             above += histogram[high--];
         }
         int highBits = (high ^ 0x8000) << 16;
-        histogram = scan.histogramLow(highBits);
+        if (histogram[high] <= Math.max(CHUNK, scan.total >>> GATHER_SHIFT)) {
+            // one pass marks every key outside the cut's bin and gathers the bin's keys
+            CutBinCandidates[] candidates = scan.markOutsideBin(highBits, high, groupHistograms, out, selected);
+            return CutBinCandidates.select(candidates, highBits, count, above, out, selected);
+        }
+        int[] lowHistogram = scan.histogramLow(highBits);
         int low = BINS - 1;
-        while (above + histogram[low] < count) {
-            above += histogram[low--];
+        while (above + lowHistogram[low] < count) {
+            above += lowHistogram[low--];
         }
         int cut = highBits | low;
         // 'above' keys are strictly greater than the cut; the rest come from its ties, lowest index first
@@ -121,8 +132,8 @@ final class RadixCut {
         return chunk;
     }
 
-    /** Pass 1: histogram of the 16 high key bits; bin 0 holds only ineligible keys. */
-    private int[] histogramHigh() {
+    /** Pass 1: per group, histogram of the 16 high key bits; bin 0 holds only ineligible keys. */
+    private List<int[]> histogramHigh() {
         return inGroups(g -> {
             // two interleaved halves break the dependency chain of repeated increments of one bin
             int[] h = new int[2 * BINS];
@@ -150,7 +161,44 @@ final class RadixCut {
                 h[b] += h[BINS + b];
             }
             return h;
-        }).stream().reduce(RadixCut::sum).orElseThrow();
+        });
+    }
+
+    /**
+     * Pass 2 when the cut's bin is small: {@code out = key above the bin}, counted per array, and
+     * the keys in the bin gathered per group in index order.
+     */
+    private CutBinCandidates[] markOutsideBin(int highBits, int bin, List<int[]> groupHistograms, boolean[][] out,
+                                              long[] selected) {
+        int binTop = highBits | 0xffff;
+        List<CutBinCandidates> gathered = inGroups(g -> {
+            CutBinCandidates candidates = new CutBinCandidates(groupHistograms.get(groups.indexOf(g))[bin]);
+            int[] chunk = reuse ? null : new int[CHUNK];
+            for (int a = g[0]; a < g[1]; a++) {
+                int n = keys.length(a);
+                boolean[] o = n < 0 ? null : out[a];
+                long above = 0;
+                for (int from = 0; from < n; from += CHUNK) {
+                    int to = Math.min(n, from + CHUNK);
+                    int[] s = keysOf(a, from, to, chunk, false);
+                    int shift = reuse ? 0 : -from;
+                    for (int p = from; p < to; p++) {
+                        int k = s[p + shift];
+                        o[p] = k > binTop;
+                        // branch-free count: the sign of binTop - k in 64 bits
+                        above += ((long) binTop - k) >>> 63;
+                        if ((k & 0xffff0000) == highBits) {
+                            candidates.add(a, p, k);
+                        }
+                    }
+                }
+                if (n >= 0) {
+                    selected[a] = above;
+                }
+            }
+            return candidates;
+        });
+        return gathered.toArray(new CutBinCandidates[0]);
     }
 
     /** Pass 2: histogram of the 16 low bits of the keys whose high bits are {@code highBits}. */

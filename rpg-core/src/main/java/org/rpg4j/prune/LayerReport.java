@@ -11,9 +11,13 @@ package org.rpg4j.prune;
  * @param sparsity {@code 1 - nonZeros / parameters}
  * @param deltaRank delta-rank of the normalised output-first matrix (delta {@code RankMetrics.DEFAULT_DELTA})
  * @param lastK k last chosen by the rank loss, -1 if never computed
+ * @param zeroRows rows of the output-first matrix {@code [out, rest]} that are exactly 0.0 everywhere
+ *     (output channels or units pruned away completely; {@code org.rpg4j.tensor.ZeroLines})
+ * @param zeroColumns columns of {@code [out, rest]} that are exactly 0.0 everywhere (an input
+ *     channel at one kernel position, or an input unit, that no output uses)
  */
 public record LayerReport(String name, String layerType, long[] shape, long parameters, long nonZeros,
-                          double sparsity, int deltaRank, int lastK) {
+                          double sparsity, int deltaRank, int lastK, long zeroRows, long zeroColumns) {
     public LayerReport {
         shape = shape.clone();
     }

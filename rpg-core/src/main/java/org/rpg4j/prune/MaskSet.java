@@ -2,19 +2,22 @@ package org.rpg4j.prune;
 
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.rpg4j.mask.MaskArrays;
+import org.rpg4j.mask.MaskCounts;
+import org.rpg4j.tensor.MaskArrays;
 
 /** The current masks of all prunable tensors, as primitives and as cached ND4J arrays. */
 final class MaskSet {
     private final List<PrunableTensor> tensors;
     private final boolean[][] masks;
     private final INDArray[] arrays;
+    private final long[] keptCounts;
     private long version;
 
     MaskSet(List<PrunableTensor> tensors, boolean[][] masks) {
         this.tensors = tensors;
         this.masks = new boolean[tensors.size()][];
         this.arrays = new INDArray[tensors.size()];
+        this.keptCounts = new long[tensors.size()];
         replace(masks);
     }
 
@@ -41,6 +44,7 @@ final class MaskSet {
             }
             masks[i] = newMasks[i].clone();
             arrays[i] = MaskArrays.toMaskArray(masks[i], t.shape(), t.dataType());
+            keptCounts[i] = MaskCounts.count(masks[i]);
         }
         version++;
     }
@@ -66,7 +70,7 @@ final class MaskSet {
     }
 
     long keptCount(int index) {
-        return MaskArrays.count(masks[index]);
+        return keptCounts[index];
     }
 
     double sparsity() {

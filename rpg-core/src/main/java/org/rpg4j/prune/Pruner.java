@@ -8,12 +8,12 @@ import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.mask.LayerBudgets;
-import org.rpg4j.mask.MaskArrays;
 import org.rpg4j.regrow.LayerInput;
 import org.rpg4j.regrow.TopologyUpdate;
 import org.rpg4j.regrow.TopologyUpdateResult;
 import org.rpg4j.regrow.UpdateRequest;
 import org.rpg4j.schedule.PruningSchedule;
+import org.rpg4j.tensor.KeptWeights;
 
 /**
  * The one stateful orchestrator of RPG (Tian et al., "Towards Higher Ranks via Adversarial Weight
@@ -155,8 +155,7 @@ public final class Pruner {
                 rank), density, dropFraction, config.regrowth().regrowth(), randomFor(r), config.budget()));
         masks.replace(result.newMasks());
         for (int i = 0; i < w.length; i++) {
-            PrunableTensor t = tensors.get(i);
-            w[i].muli(MaskArrays.toMaskArray(result.weightKeepMasks()[i], t.shape(), w[i].dataType()));
+            KeptWeights.applyInPlace(w[i], inputs.get(i).weights(), result.weightKeepMasks()[i]);
         }
         lastUpdate = new UpdateSummary(iteration, r, density.orElse(1.0 - masks.sparsity()),
                 result.stationary() ? -1 : result.thresholdSurvivors(), masks.sparsity(), dropFraction,

@@ -10,9 +10,11 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ArrayNode;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
 import org.rpg4j.rank.RankMetrics;
+import org.rpg4j.tensor.ZeroLines;
 
 /**
- * Per-layer sparsity and rank of the prunable tensors, and the global sparsity; a readable table
+ * Per-layer sparsity, rank and all-zero rows and columns of the prunable tensors, and the global
+ * sparsity; a readable table
  * ({@link #toString()}) and JSON ({@link #toJson()}).
  *
  * @param layers one entry per prunable tensor, in global order
@@ -30,9 +32,11 @@ public record PruningReport(List<LayerReport> layers, List<String> unsupportedLa
             PrunableTensor t = tensors.get(i);
             long zeros = ExactCounts.zeros(weights[i]);
             long n = weights[i].length();
-            int deltaRank = RankMetrics.deltaRank(weights[i].permute(t.outputFirstAxes()), RankMetrics.DEFAULT_DELTA);
+            INDArray outputFirst = weights[i].permute(t.outputFirstAxes());
+            int deltaRank = RankMetrics.deltaRank(outputFirst, RankMetrics.DEFAULT_DELTA);
+            ZeroLines zeroLines = ZeroLines.of(outputFirst);
             layers.add(new LayerReport(t.name(), t.layerType(), t.shape(), n, n - zeros, (double) zeros / n,
-                    deltaRank, lastK[i]));
+                    deltaRank, lastK[i], zeroLines.rows(), zeroLines.columns()));
         }
         return new PruningReport(layers, List.of());
     }
@@ -77,6 +81,8 @@ public record PruningReport(List<LayerReport> layers, List<String> unsupportedLa
             o.put("sparsity", l.sparsity());
             o.put("deltaRank", l.deltaRank());
             o.put("lastK", l.lastK());
+            o.put("zeroRows", l.zeroRows());
+            o.put("zeroColumns", l.zeroColumns());
         }
         ArrayNode unsupported = root.putArray("unsupportedLayers");
         unsupportedLayers.forEach(unsupported::add);
@@ -91,14 +97,14 @@ public record PruningReport(List<LayerReport> layers, List<String> unsupportedLa
     public String toString() {
         int nameWidth = Math.max(5, layers.stream().mapToInt(l -> l.name().length()).max().orElse(5));
         int typeWidth = Math.max(4, layers.stream().mapToInt(l -> l.layerType().length()).max().orElse(4));
-        String format = "%-" + nameWidth + "s  %-" + typeWidth + "s  %-18s %10s %10s %9s %10s %6s%n";
+        String format = "%-" + nameWidth + "s  %-" + typeWidth + "s  %-18s %10s %10s %9s %10s %6s %9s %9s%n";
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, format, "layer", "type", "shape", "params", "non-zeros", "sparsity",
-                "delta-rank", "k"));
+                "delta-rank", "k", "zero-rows", "zero-cols"));
         for (LayerReport l : layers) {
             sb.append(String.format(Locale.ROOT, format, l.name(), l.layerType(), Arrays.toString(l.shape()),
                     l.parameters(), l.nonZeros(), String.format(Locale.ROOT, "%.4f", l.sparsity()), l.deltaRank(),
-                    l.lastK() < 0 ? "-" : Integer.toString(l.lastK())));
+                    l.lastK() < 0 ? "-" : Integer.toString(l.lastK()), l.zeroRows(), l.zeroColumns()));
         }
         sb.append(String.format(Locale.ROOT, "global sparsity %.4f (%d of %d prunable weights are non-zero)%n",
                 globalSparsity(), nonZeros(), parameters()));

@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.rpg4j.mask.MaskArrays;
+import org.rpg4j.tensor.MaskArrays;
 
 /**
  * The pruner's tensors in global order, and the adapter from the caller's name-to-array maps to

@@ -3,7 +3,7 @@ package org.rpg4j.prune;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.rpg4j.mask.MaskArrays;
+import org.rpg4j.tensor.MaskArrays;
 import org.rpg4j.regrow.LayerInput;
 
 /**

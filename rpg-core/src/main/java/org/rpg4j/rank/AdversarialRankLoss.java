@@ -56,7 +56,7 @@ public final class AdversarialRankLoss {
    * @throws ArithmeticException if the LAPACK eigensolver does not converge
    */
   public static RankLossResult compute(INDArray weights, double partialK) {
-    return compute(weights, partialK, GramEigen.Solver.DIVIDE_AND_CONQUER);
+    return compute(weights, partialK, GramEigen.defaultSolver());
   }
 
   /** {@link #compute(INDArray, double)} with a chosen eigensolver (tests compare them). */

@@ -1,11 +1,10 @@
 package org.rpg4j.rank;
 
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.rpg4j.tensor.HostAccess;
 
 /**
  * Eigendecomposition of the Gram matrix of the smaller side of a matrix {@code A = [rows, cols]}:
@@ -27,7 +26,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code dsyev} (QR iteration, the only one ND4J's {@code Lapack} interface offers), because it
  * forms the eigenvectors with matrix-matrix products. Both give the same eigenvalues and spectral
  * projectors to rounding; {@code GramEigenSolverTest} checks that {@code k} and the loss agree to
- * {@code 1e-10}.
+ * {@code 1e-10}. {@code dsyevd} needs the arrays' host pointers, so it is the default only where
+ * {@link HostAccess#openBlasLapack()} allows it (ND4J's CPU backend); elsewhere ND4J's generic
+ * {@code dsyev} runs ({@link #defaultSolver()}).
  */
 final class GramEigen {
 
@@ -50,14 +51,23 @@ final class GramEigen {
   }
 
   /**
-   * Decomposes the Gram matrix of the smaller side of {@code matrix}.
+   * @return {@link Solver#DIVIDE_AND_CONQUER} where {@link HostAccess#openBlasLapack()} allows it,
+   *     else {@link Solver#QR_ITERATION} (ND4J's generic {@code Lapack}, any backend)
+   */
+  static Solver defaultSolver() {
+    return HostAccess.openBlasLapack() ? Solver.DIVIDE_AND_CONQUER : Solver.QR_ITERATION;
+  }
+
+  /**
+   * Decomposes the Gram matrix of the smaller side of {@code matrix} with the {@link
+   * #defaultSolver()}.
    *
    * @param matrix double {@code [rows, cols]}, not modified
    * @return eigenvalues in ascending order, clamped at 0, and their eigenvectors
-   * @throws ArithmeticException if LAPACK {@code dsyevd} does not converge
+   * @throws ArithmeticException if the LAPACK routine does not converge
    */
   static GramEigen of(INDArray matrix) {
-    return of(matrix, Solver.DIVIDE_AND_CONQUER);
+    return of(matrix, defaultSolver());
   }
 
   /**
@@ -77,15 +87,15 @@ final class GramEigen {
 
   /**
    * The squared singular values of {@code matrix} without eigenvectors ({@code dsyevd} with
-   * {@code jobz = 'N'}): the energies a delta-rank needs, at a fraction of the cost of {@link
-   * #of(INDArray)}.
+   * {@code jobz = 'N'}; {@code dsyev} where {@link #defaultSolver()} says so): the energies a
+   * delta-rank needs, at a fraction of the cost of {@link #of(INDArray)}.
    *
    * @param matrix double {@code [rows, cols]}, not modified
    * @return {@code min(rows, cols)} values {@code sigma_i^2}, ascending, clamped at 0
-   * @throws ArithmeticException if LAPACK {@code dsyevd} does not converge
+   * @throws ArithmeticException if the LAPACK routine does not converge
    */
   static double[] energies(INDArray matrix) {
-    return decompose(gramOfSmallerSide(matrix), Solver.DIVIDE_AND_CONQUER, false);
+    return decompose(gramOfSmallerSide(matrix), defaultSolver(), false);
   }
 
   /**
@@ -109,14 +119,7 @@ final class GramEigen {
     int status =
         solver == Solver.QR_ITERATION
             ? Nd4j.getBlasWrapper().lapack().syev((char) jobz, 'U', gram, values)
-            : openblas.LAPACKE_dsyevd(
-                openblas.LAPACK_COL_MAJOR,
-                jobz,
-                (byte) 'U',
-                n,
-                (DoublePointer) gram.data().addressPointer(),
-                n,
-                (DoublePointer) values.data().addressPointer());
+            : HostLapack.dsyevd(jobz, gram, values);
     if (status != 0) {
       throw new ArithmeticException(
           "LAPACK "

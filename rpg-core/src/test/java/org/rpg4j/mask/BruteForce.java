@@ -98,7 +98,7 @@ final class BruteForce {
     static long count(boolean[][] masks) {
         long c = 0;
         for (boolean[] m : masks) {
-            c += MaskArrays.count(m);
+            c += MaskCounts.count(m);
         }
         return c;
     }

@@ -126,7 +126,7 @@ class GlobalMagnitudeSelectionTest {
             long floors = 0;
             for (int t = 0; t < w.length; t++) {
                 assertArrayEquals(expected[t], s.masks()[t], "trial " + trial + " tensor " + t);
-                long pruned = w[t].length - MaskArrays.count(s.masks()[t]);
+                long pruned = w[t].length - MaskCounts.count(s.masks()[t]);
                 assertTrue(pruned <= Math.floor(caps[t] * w[t].length), "cap of tensor " + t);
                 floors += w[t].length - (long) Math.floor(caps[t] * w[t].length);
             }

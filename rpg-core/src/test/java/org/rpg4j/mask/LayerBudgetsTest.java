@@ -104,8 +104,8 @@ class LayerBudgetsTest {
         boolean[][] m = LayerBudgets.keepMasks(LayerBudget.ERK, w, shapes, 0.5, null);
         double[] d = {0.6530456075910621, 0.21608126721763085, 0.959400826446281};
         for (int l = 0; l < 3; l++) {
-            assertEquals(Math.rint(d[l] * w[l].length), MaskArrays.count(m[l]), "tensor " + l);
-            assertArrayEquals(BruteForce.largest(abs(w[l]), (int) MaskArrays.count(m[l]), null), m[l]);
+            assertEquals(Math.rint(d[l] * w[l].length), MaskCounts.count(m[l]), "tensor " + l);
+            assertArrayEquals(BruteForce.largest(abs(w[l]), (int) MaskCounts.count(m[l]), null), m[l]);
         }
     }
 

@@ -43,8 +43,8 @@ class TopKSelectionTest {
     @Test
     void zeroAndFullCountsSelectNothingAndEverything() {
         float[] v = {1f, 1f, 2f};
-        assertEquals(0, MaskArrays.count(TopKSelection.selectLargest(v, 0)));
-        assertEquals(3, MaskArrays.count(TopKSelection.selectLargest(v, 3)));
+        assertEquals(0, MaskCounts.count(TopKSelection.selectLargest(v, 0)));
+        assertEquals(3, MaskCounts.count(TopKSelection.selectLargest(v, 3)));
         boolean[] out = new boolean[3];
         TopKSelection.selectLargest(v, 2, new boolean[] {false, true, false}, out);
         assertArrayEquals(new boolean[] {true, false, true}, out);
@@ -72,7 +72,7 @@ class TopKSelectionTest {
                 eligibleMask[i] = !excluded[i];
             }
             assertArrayEquals(BruteForce.largest(v, count, eligibleMask), out, "trial " + trial);
-            assertEquals(count, MaskArrays.count(out));
+            assertEquals(count, MaskCounts.count(out));
             assertArrayEquals(copy, v, "scores must be unmodified");
             assertArrayEquals(excludedCopy, excluded, "excluded must be unmodified");
         }

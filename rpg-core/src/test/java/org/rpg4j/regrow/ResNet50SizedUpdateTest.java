@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.rpg4j.mask.GlobalMagnitudeSelection;
 import org.rpg4j.mask.LayerBudget;
-import org.rpg4j.mask.MaskArrays;
+import org.rpg4j.mask.MaskCounts;
 
 /**
  * A full topology update on the prunable tensors of torchvision's ResNet-50 (53 convolutions and
@@ -78,8 +78,8 @@ class ResNet50SizedUpdateTest {
             LayerUpdate layer = r.layers().get(l);
             assertFalse(layer.skipped());
             RegrowthQuota q = RegrowthQuota.reference(w[l].length, layer.layerSparsity(), drop);
-            assertEquals(q.activeCount(), MaskArrays.count(r.newMasks()[l]), "layer " + l);
-            assertEquals(layer.survivors(), MaskArrays.count(r.postThresholdMasks()[l]));
+            assertEquals(q.activeCount(), MaskCounts.count(r.newMasks()[l]), "layer " + l);
+            assertEquals(layer.survivors(), MaskCounts.count(r.postThresholdMasks()[l]));
             kept += q.activeCount();
         }
         assertEquals(kept, r.totalKept());

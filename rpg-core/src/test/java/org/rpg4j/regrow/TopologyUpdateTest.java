@@ -10,7 +10,7 @@ import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.rpg4j.mask.LayerBudget;
-import org.rpg4j.mask.MaskArrays;
+import org.rpg4j.mask.MaskCounts;
 
 class TopologyUpdateTest {
     private static final Regrowth GRADIENT = RegrowthKind.GRADIENT.regrowth();
@@ -76,7 +76,7 @@ class TopologyUpdateTest {
                         assertTrue(!post[i] || in.masks[l][i], "a positive threshold keeps only active weights");
                     }
                 }
-                int survivors = (int) MaskArrays.count(post);
+                int survivors = (int) MaskCounts.count(post);
                 double s = (double) (n - survivors) / n;
                 assertEquals(s, r.layers().get(l).layerSparsity(), 0.0);
                 if (s <= 0) {
@@ -84,7 +84,7 @@ class TopologyUpdateTest {
                     continue;
                 }
                 RegrowthQuota q = RegrowthQuota.reference(n, s, f);
-                assertEquals(q.activeCount(), MaskArrays.count(next), "exactly K");
+                assertEquals(q.activeCount(), MaskCounts.count(next), "exactly K");
                 boolean[] keep = Oracle.largest(Oracle.activeMagnitudes(in.weights[l], in.masks[l], post),
                         q.keepCount(), post);
                 boolean[] grown = new boolean[n];
@@ -93,7 +93,7 @@ class TopologyUpdateTest {
                     grown[i] = next[i] && !keep[i];
                     assertEquals(post[i] && next[i] && in.masks[l][i], r.weightKeepMasks()[l][i]);
                 }
-                assertEquals(q.growCount(), MaskArrays.count(grown), "grown outside the keep set");
+                assertEquals(q.growCount(), MaskCounts.count(grown), "grown outside the keep set");
                 Oracle.assertTopScoresOutside(in.scores[l], grown, keep);
             }
         }
@@ -114,7 +114,7 @@ class TopologyUpdateTest {
             for (int l = 0; l < in.weights.length; l++) {
                 assertArrayEquals(none.postThresholdMasks()[l], none.newMasks()[l], "NONE keeps the threshold mask");
                 assertArrayEquals(r1.newMasks()[l], r2.newMasks()[l], "RANDOM reproducible from the seed");
-                assertEquals(r1.layers().get(l).quota().activeCount(), MaskArrays.count(r1.newMasks()[l]));
+                assertEquals(r1.layers().get(l).quota().activeCount(), MaskCounts.count(r1.newMasks()[l]));
             }
             assertEquals(none.thresholdSurvivors(), none.totalKept());
             assertEquals(0, none.totalGrown());
@@ -133,7 +133,7 @@ class TopologyUpdateTest {
                 new SplittableRandom(1), LayerBudget.GLOBAL, null, null).newMasks()[0];
         boolean[] b = Requests.apply(w, m, new float[1][], d, 0.3, RegrowthKind.RANDOM.regrowth(),
                 new SplittableRandom(2), LayerBudget.GLOBAL, null, null).newMasks()[0];
-        assertEquals(MaskArrays.count(a), MaskArrays.count(b));
+        assertEquals(MaskCounts.count(a), MaskCounts.count(b));
         assertFalse(java.util.Arrays.equals(a, b), "different seeds grow different positions");
     }
 
@@ -147,7 +147,7 @@ class TopologyUpdateTest {
         boolean[][] masks = r.newMasks();
         long[] counts = new long[masks.length];
         for (int l = 0; l < masks.length; l++) {
-            counts[l] = MaskArrays.count(masks[l]);
+            counts[l] = MaskCounts.count(masks[l]);
         }
         for (int update = 0; update < 25; update++) {
             float[][] w = Layers.gaussian(rnd, in.weights, masks);
@@ -158,7 +158,7 @@ class TopologyUpdateTest {
             assertFalse(s.threshold().isPresent());
             for (int l = 0; l < masks.length; l++) {
                 assertArrayEquals(masks[l], s.postThresholdMasks()[l], "stationary: current mask is the post mask");
-                assertEquals(counts[l], MaskArrays.count(s.newMasks()[l]), "update " + update + " layer " + l);
+                assertEquals(counts[l], MaskCounts.count(s.newMasks()[l]), "update " + update + " layer " + l);
             }
             masks = s.newMasks();
         }
@@ -174,7 +174,7 @@ class TopologyUpdateTest {
         for (int i = 0; i < 131; i++) {
             m[0][i * 216 / 131] = true;
         }
-        assertEquals(131, MaskArrays.count(m[0]));
+        assertEquals(131, MaskCounts.count(m[0]));
         for (int update = 0; update < 5; update++) {
             for (int i = 0; i < 216; i++) {
                 w[0][i] = m[0][i] ? (float) rnd.nextGaussian() : 0f;
@@ -183,7 +183,7 @@ class TopologyUpdateTest {
             TopologyUpdateResult s = Requests.apply(w, m, g, OptionalDouble.empty(), 0.3, GRADIENT,
                     new SplittableRandom(update), LayerBudget.GLOBAL, null, null);
             assertEquals(131, s.layers().get(0).kept(), "update " + update);
-            assertEquals(131, MaskArrays.count(s.newMasks()[0]));
+            assertEquals(131, MaskCounts.count(s.newMasks()[0]));
             m = s.newMasks();
         }
     }

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.longer.CountNonZero;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.tensor.ZeroLines;
 
 /**
  * Finds the prunable weights of a network (the {@code W} parameter of every convolution and dense
@@ -43,7 +44,7 @@ public final class WeightInspector {
      * @param net the network; not modified
      * @param withRank whether to compute delta-ranks (an SVD per layer; -1 otherwise)
      * @return one entry per prunable layer, in network order, with exact counts of zeros and of
-     *     all-zero rows and columns
+     *     all-zero rows and columns ({@link ZeroLines}, as in rpg4j's {@code PruningReport})
      */
     public static List<LayerStat> inspect(ComputationGraph net, boolean withRank) {
         List<LayerStat> stats = new ArrayList<>();
@@ -53,11 +54,9 @@ public final class WeightInspector {
             long out = w.weight().size(0);
             int fullRank = (int) Math.min(out, n / out);
             int deltaRank = withRank ? Ranks.deltaRank(w.weight(), DELTA) : -1;
-            INDArray matrix = w.weight().reshape('c', out, n / out);
-            long zeroRows = out - nonZeros(matrix.amax(1));
-            long zeroColumns = n / out - nonZeros(matrix.amax(0));
+            ZeroLines zeroLines = ZeroLines.of(w.weight());
             stats.add(new LayerStat(w.name(), w.type(), w.weight().shape(), n, n - zeros, deltaRank, fullRank,
-                    zeroRows, zeroColumns));
+                    zeroLines.rows(), zeroLines.columns()));
         }
         return stats;
     }

@@ -1,4 +1,4 @@
-package org.rpg4j.mask;
+package org.rpg4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.rpg4j.mask.MaskCounts;
 
 class MaskArraysTest {
 
@@ -81,7 +82,7 @@ class MaskArraysTest {
         assertEquals(1.0, d.getDouble(1, 0), 0.0);
         assertArrayEquals(mask, MaskArrays.fromMaskArray(d));
         assertArrayEquals(mask, MaskArrays.fromMaskArray(d.dup('f')));
-        assertEquals(3, MaskArrays.count(mask));
+        assertEquals(3, MaskCounts.count(mask));
     }
 
     @Test
@@ -109,6 +110,6 @@ class MaskArraysTest {
                 () -> MaskArrays.toMaskArray(new boolean[5], new long[] {2, 3}, DataType.FLOAT));
         assertTrue(e.getMessage().contains("shape") && e.getMessage().contains("5"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> MaskArrays.values(null));
-        assertThrows(IllegalArgumentException.class, () -> MaskArrays.count(null));
+        assertThrows(IllegalArgumentException.class, () -> MaskCounts.count(null));
     }
 }
