@@ -3,6 +3,7 @@ package org.rpg4j.structured;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 
 /** Turns channel scores into keep masks. */
@@ -24,15 +25,31 @@ public final class ChannelSelection {
      */
     public static KeepSelection perGroup(List<ChannelGroup> groups, ChannelCriterion criterion, TensorSource tensors,
                                          double sparsity) {
+        Checks.sparsity("sparsity", sparsity);
+        return perGroup(groups, criterion, tensors, g -> sparsity);
+    }
+
+    /**
+     * Same as {@link #perGroup(List, ChannelCriterion, TensorSource, double)} with a sparsity chosen per
+     * group (0 leaves a group whole and does not call the criterion on it).
+     *
+     * @param sparsityOf the fraction of a group's channels to remove, in [0, 1)
+     * @return the keep masks
+     * @throws IllegalArgumentException if an argument is null, a group's sparsity is outside [0, 1), or
+     *     the criterion returns the wrong number of scores or a non-finite score
+     */
+    public static KeepSelection perGroup(List<ChannelGroup> groups, ChannelCriterion criterion, TensorSource tensors,
+                                         ToDoubleFunction<ChannelGroup> sparsityOf) {
         Checks.notNull("groups", groups);
         Checks.notNull("criterion", criterion);
         Checks.notNull("tensors", tensors);
-        Checks.sparsity("sparsity", sparsity);
+        Checks.notNull("sparsityOf", sparsityOf);
         KeepSelection selection = KeepSelection.keepAll(groups);
         for (ChannelGroup g : groups) {
             if (g.locked()) {
                 continue;
             }
+            double sparsity = Checks.sparsity("sparsity of group '" + g.name() + "'", sparsityOf.applyAsDouble(g));
             int remove = Math.min((int) Math.floor(sparsity * g.size()), g.size() - 1);
             if (remove > 0) {
                 selection = selection.with(g.id(), lowestRemoved(g, criterion.scores(g, tensors), remove, criterion));
