@@ -29,7 +29,7 @@ public record ChannelGroup(int id, int size, List<String> producers, List<Channe
         slices = List.copyOf(Checks.notNull("slices", slices));
         Checks.notNull("lockReason", lockReason);
         for (ChannelSlice s : slices) {
-            for (int i = 0; i < s.channels().length; i++) {
+            for (int i = 0; i < s.blocks(); i++) {
                 if (s.channelAt(i) >= size) {
                     throw new IllegalArgumentException("slice " + s + " names channel " + s.channelAt(i)
                             + " of group " + id + ", which has " + size + " channels");

@@ -44,6 +44,11 @@ public record ChannelSlice(String layer, String param, int axis, int offset, int
         return channels.clone();
     }
 
+    /** @return number of blocks (without copying the channels) */
+    public int blocks() {
+        return channels.length;
+    }
+
     /** @return number of tensor indices the slice covers: {@code channels.length * blockSize} */
     public int length() {
         return channels.length * blockSize;

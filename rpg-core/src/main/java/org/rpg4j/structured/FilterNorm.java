@@ -19,7 +19,7 @@ public final class FilterNorm implements ChannelCriterion {
         double[] scores = new double[group.size()];
         for (ChannelSlice s : group.slices(SliceRole.PRODUCER)) {
             double[] perIndex = absSumPerIndex(tensors.tensor(s.layer(), s.param()), s.axis());
-            for (int i = 0; i < s.channels().length; i++) {
+            for (int i = 0; i < s.blocks(); i++) {
                 int first = s.offset() + i * s.blockSize();
                 for (int k = 0; k < s.blockSize(); k++) {
                     scores[s.channelAt(i)] += perIndex[first + k];
@@ -40,7 +40,7 @@ public final class FilterNorm implements ChannelCriterion {
                 others[j++] = a;
             }
         }
-        return Transforms.abs(w, true).sum(others).castTo(DataType.DOUBLE).toDoubleVector();
+        return w.norm1(others).castTo(DataType.DOUBLE).toDoubleVector();
     }
 
     @Override

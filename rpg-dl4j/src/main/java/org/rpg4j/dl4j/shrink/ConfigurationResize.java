@@ -1,14 +1,22 @@
 package org.rpg4j.dl4j.shrink;
 
+import java.util.HashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.IWeightInit;
+import org.deeplearning4j.nn.weights.WeightInitConstant;
 import org.rpg4j.dl4j.graph.ChannelDependencies;
 import org.rpg4j.dl4j.graph.NetworkGraph;
 import org.rpg4j.dl4j.graph.NetworkNode;
@@ -17,6 +25,7 @@ import org.rpg4j.dl4j.graph.NetworkNode;
 final class ConfigurationResize {
     private final ChannelDependencies deps;
     private final boolean[][] keep;
+    private final Map<String, IWeightInit> weightInits = new HashMap<>();
 
     ConfigurationResize(ChannelDependencies deps, boolean[][] keep) {
         this.deps = deps;
@@ -55,7 +64,16 @@ final class ConfigurationResize {
         return copy;
     }
 
+    /**
+     * Every parameter of the new network is overwritten by the shrinker, so its layers are
+     * initialised with zeros (cheap) and get their weight initialisation back afterwards
+     * ({@link #restoreWeightInit}).
+     */
     private void resize(NetworkNode n, Layer layer) {
+        if (layer instanceof BaseLayer b && b.getWeightInitFn() != null) {
+            weightInits.put(n.name(), b.getWeightInitFn());
+            b.setWeightInitFn(new WeightInitConstant(0.0));
+        }
         if (!(layer instanceof FeedForwardLayer f)) {
             return;
         }
@@ -69,6 +87,15 @@ final class ConfigurationResize {
         if (keptOut != outSize) {
             f.setNOut(keptOut);
         }
+    }
+
+    /** Puts back the weight initialisation of every layer of the initialised new network. */
+    void restoreWeightInit(Model shrunk) {
+        weightInits.forEach((name, init) -> {
+            org.deeplearning4j.nn.api.Layer l = shrunk instanceof MultiLayerNetwork m ? m.getLayer(name)
+                    : ((ComputationGraph) shrunk).getLayer(name);
+            ((BaseLayer) l.conf().getLayer()).setWeightInitFn(init);
+        });
     }
 
     private InputPreProcessor preProcessor(InputPreProcessor p, String inputNode) {

@@ -24,7 +24,6 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rpg4j.dl4j.graph.ElementwiseActivations;
 import org.rpg4j.dl4j.graph.NetworkNode;
 
@@ -76,7 +75,7 @@ final class ConstantRules {
             return ConstantChannels.unknown(size);
         }
         INDArray w = n.params().get(layout.producerParam());
-        INDArray rowMax = Transforms.abs(w, true).max(layout.otherAxes(w.rank()));
+        INDArray rowMax = w.amax(layout.otherAxes(w.rank()));
         double[] max = rowMax.reshape('c', new long[] {rowMax.length()}).castTo(DataType.DOUBLE).toDoubleVector();
         if (max.length != size) {
             return ConstantChannels.unknown(size);

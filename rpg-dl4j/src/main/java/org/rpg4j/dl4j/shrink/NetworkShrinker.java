@@ -6,14 +6,16 @@ import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.dl4j.graph.AxisChannels;
 import org.rpg4j.dl4j.graph.ChannelDependencies;
 import org.rpg4j.dl4j.graph.NetworkNode;
 import org.rpg4j.structured.KeepSelection;
 import org.rpg4j.structured.SliceRole;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds a physically smaller copy of an analysed network: every layer keeps only the surviving
@@ -25,6 +27,7 @@ import org.rpg4j.structured.SliceRole;
  * start from zero).
  */
 public final class NetworkShrinker {
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkShrinker.class);
     private NetworkShrinker() {}
 
     /**
@@ -38,8 +41,10 @@ public final class NetworkShrinker {
         if (deps == null || selection == null) {
             throw new IllegalArgumentException((deps == null ? "deps" : "selection") + " must not be null");
         }
+        long start = System.nanoTime();
         boolean[][] keep = deps.keepMasks(selection);
         ConstantChannels constants = ConstantChannels.of(deps);
+        long constantsDone = System.nanoTime();
         Model original = deps.graph().model();
         ConfigurationResize resize = new ConfigurationResize(deps, keep);
         Model shrunk;
@@ -52,12 +57,16 @@ public final class NetworkShrinker {
             net.init();
             shrunk = net;
         }
+        resize.restoreWeightInit(shrunk);
+        long built = System.nanoTime();
         List<String> inexact = new ArrayList<>();
         for (NetworkNode n : deps.graph().nodes()) {
             if (!n.params().isEmpty()) {
                 copyParams(deps, keep, constants, n, layerOf(shrunk, n.name()), inexact);
             }
         }
+        LOG.debug("shrink: constants {} ms, new network {} ms, parameters {} ms", (constantsDone - start) / 1_000_000,
+                (built - constantsDone) / 1_000_000, (System.nanoTime() - built) / 1_000_000);
         return new ShrinkResult(shrunk, inexact);
     }
 
@@ -69,9 +78,9 @@ public final class NetworkShrinker {
                                    NetworkNode n, org.deeplearning4j.nn.api.Layer target, List<String> inexact) {
         INDArray fold = fold(deps, keep, constants, n, inexact);
         for (Map.Entry<String, INDArray> e : n.params().entrySet()) {
-            INDArray value = e.getValue().dup();
+            INDArray value = e.getValue();
             if (fold != null && e.getKey().equals("b")) {
-                value.addi(fold.reshape(value.shape()));
+                value = value.add(fold.reshape(value.shape()));
             }
             for (AxisChannels axis : deps.axes(n.name())) {
                 if (axis.param().equals(e.getKey())) {
@@ -117,7 +126,7 @@ public final class NetworkShrinker {
         return BiasFolding.contribution(n, removed);
     }
 
-    /** @return the entries of {@code a} whose index along {@code axis} is kept (a copy) */
+    /** @return the entries of {@code a} whose index along {@code axis} is kept (a copy; {@code a} itself if all are) */
     static INDArray select(INDArray a, int axis, boolean[] kept) {
         int count = 0;
         for (boolean k : kept) {
@@ -126,16 +135,41 @@ public final class NetworkShrinker {
         if (count == kept.length) {
             return a;
         }
-        long[] indices = new long[count];
-        for (int i = 0, j = 0; i < kept.length; i++) {
-            if (kept[i]) {
-                indices[j++] = i;
+        long[] shape = a.shape();
+        long outer = 1;
+        for (int d = 0; d < axis; d++) {
+            outer *= shape[d];
+        }
+        int inner = (int) (a.length() / outer / shape[axis]);
+        long[] newShape = shape.clone();
+        newShape[axis] = count;
+        // C order: element (o, i, r) sits at (o * n + i) * inner + r; copy the kept runs of `inner` values
+        INDArray c = a.dup('c');
+        if (a.dataType() == DataType.DOUBLE) {
+            double[] src = c.data().asDouble();
+            double[] dst = new double[(int) (outer * count * inner)];
+            int at = 0;
+            for (long o = 0; o < outer; o++) {
+                for (int i = 0; i < kept.length; i++) {
+                    if (kept[i]) {
+                        System.arraycopy(src, (int) ((o * kept.length + i) * inner), dst, at, inner);
+                        at += inner;
+                    }
+                }
+            }
+            return Nd4j.create(dst, newShape, 'c');
+        }
+        float[] src = c.castTo(DataType.FLOAT).data().asFloat();
+        float[] dst = new float[(int) (outer * count * inner)];
+        int at = 0;
+        for (long o = 0; o < outer; o++) {
+            for (int i = 0; i < kept.length; i++) {
+                if (kept[i]) {
+                    System.arraycopy(src, (int) ((o * kept.length + i) * inner), dst, at, inner);
+                    at += inner;
+                }
             }
         }
-        INDArrayIndex[] index = new INDArrayIndex[a.rank()];
-        for (int d = 0; d < index.length; d++) {
-            index[d] = d == axis ? NDArrayIndex.indices(indices) : NDArrayIndex.all();
-        }
-        return a.get(index).dup('c');
+        return Nd4j.create(dst, newShape, 'c').castTo(a.dataType());
     }
 }
