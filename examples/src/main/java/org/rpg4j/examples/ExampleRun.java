@@ -23,6 +23,7 @@ import org.rpg4j.examples.data.TrainTestData;
 import org.rpg4j.examples.models.LayerImpl;
 import org.rpg4j.examples.models.NetworkSettings;
 import org.rpg4j.examples.models.ParameterCount;
+import org.rpg4j.examples.results.DeadChannelSummary;
 import org.rpg4j.examples.results.MachineInfo;
 import org.rpg4j.examples.results.Plots;
 import org.rpg4j.examples.results.ResultsCsv;
@@ -103,6 +104,10 @@ public final class ExampleRun {
         Map<String, double[]> spectra = spectra(net);
         if (!options.resultsOnly) {
             pruning.save(net, dir.resolve("model.zip"));
+        }
+        if (options.method.prunes()) {
+            DeadChannelSummary.write(net, new int[] {data.train().channels(), data.train().height(),
+                    data.train().width()}, dir, out);
         }
         RunRecord record = new RunRecord(title(data), commandLine, options.asMap(), new RunRecord.DataInfo(
                 data.name(), data.source(), data.synthetic(), data.train().size(), data.test().size(),

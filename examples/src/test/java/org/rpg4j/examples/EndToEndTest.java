@@ -53,6 +53,10 @@ class EndToEndTest {
                 "layer_rank.png", "spectra.png")) {
             assertTrue(Files.size(output.resolve(file)) > 0, file);
         }
+        // pruning runs report the channels they emptied: removed with unchanged outputs
+        assertEquals(!method.equals("dense"), Files.exists(output.resolve("dead_channels.txt")), "dead_channels.txt");
+        assertEquals(!method.equals("dense"), lines.stream().anyMatch(l -> l.startsWith("dead channels removed:")),
+                String.join("\n", lines));
         String json = Files.readString(output.resolve("results.json"));
         assertTrue(json.contains("\"synthetic\" : true"));
         assertEquals(!method.equals("dense"), json.contains("\"regrowth\""), "pruning config in results.json");

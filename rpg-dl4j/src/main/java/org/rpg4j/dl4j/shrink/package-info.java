@@ -1,0 +1,6 @@
+/**
+ * Physical shrinking: from per-group channel keep masks, a new, smaller network of the same type
+ * with smaller {@code nIn}/{@code nOut}, the surviving parameters and batch-norm statistics, and
+ * the constant output of removed channels folded into the next layers' biases.
+ */
+package org.rpg4j.dl4j.shrink;
