@@ -1,0 +1,172 @@
+package org.rpg4j.sparse.format;
+
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Reads a file written by {@link SparseModelWriter}, checking everything before returning: the
+ * format and version, that every listed entry is present once with its size and CRC32, that no
+ * other entry is present, and that each tensor's bytes decode. Every failure is a
+ * {@link SparseFormatException} naming the entry.
+ */
+public final class SparseModelReader {
+    /** The name errors use for the zip's central directory, which is not an entry. */
+    public static final String CENTRAL_DIRECTORY = "(zip central directory)";
+    private static final int END_RECORD_BYTES = 22;
+
+    private SparseModelReader() {}
+
+    /**
+     * @param in the zip (read to the end, not closed)
+     * @return the model, its tensors still encoded ({@link SparseModel#decodeParameters()} decodes them)
+     * @throws SparseFormatException if the file is truncated, corrupt, incomplete or of another version
+     * @throws IOException if reading fails otherwise
+     * @throws IllegalArgumentException if {@code in} is null
+     */
+    public static SparseModel read(InputStream in) throws IOException {
+        if (in == null) {
+            throw new IllegalArgumentException("in must not be null");
+        }
+        byte[] file = in.readAllBytes();
+        Map<String, byte[]> entries = readEntries(file);
+        byte[] manifestBytes = entries.remove(Manifest.ENTRY_NAME);
+        if (manifestBytes == null) {
+            throw new SparseFormatException(Manifest.ENTRY_NAME, "is missing: not a sparse model file, or truncated");
+        }
+        Manifest manifest;
+        try {
+            manifest = Manifest.parse(manifestBytes, SparseModelWriter.FORMAT_VERSION);
+        } catch (IllegalArgumentException e) {
+            throw new SparseFormatException(Manifest.ENTRY_NAME, e.getMessage(), e);
+        }
+        checkEntries(manifest, entries);
+        checkCentralDirectory(file, entries.size() + 1);
+        List<EncodedTensor> tensors = new ArrayList<>();
+        for (Manifest.Tensor t : manifest.tensors()) {
+            tensors.add(tensor(t, entries));
+        }
+        byte[] configuration = entries.get(SparseModelWriter.CONFIGURATION_ENTRY);
+        if (configuration == null) {
+            throw new SparseFormatException(SparseModelWriter.CONFIGURATION_ENTRY, "is not listed in the manifest");
+        }
+        try {
+            return new SparseModel(manifest.networkType(), new String(configuration, StandardCharsets.UTF_8),
+                    manifest.parameterCount(), tensors);
+        } catch (IllegalArgumentException e) {
+            throw new SparseFormatException(Manifest.ENTRY_NAME, e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, byte[]> readEntries(byte[] file) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(file));
+        String current = null;
+        String previous = null;
+        try {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                current = entry.getName();
+                if (entries.containsKey(current)) {
+                    throw new SparseFormatException(current, "appears twice");
+                }
+                entries.put(current, zip.readAllBytes());
+                previous = current;
+                current = null;
+            }
+        } catch (ZipException | EOFException e) {
+            if (current != null) {
+                throw new SparseFormatException(current, "is truncated or corrupt (" + e.getMessage() + ")", e);
+            }
+            // cut inside the next entry's header: what follows 'previous' is missing, reported below by name
+            if (previous == null) {
+                throw new SparseFormatException(Manifest.ENTRY_NAME, "cannot be read: the file is not a zip or is "
+                        + "truncated (" + e.getMessage() + ")", e);
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * The entries can be intact while the zip's tail is cut off: require the end-of-central-directory
+     * record (signature 0x06054b50, 22 bytes without comment) and its entry count.
+     */
+    private static void checkCentralDirectory(byte[] file, int entriesRead) throws SparseFormatException {
+        for (int at = file.length - END_RECORD_BYTES; at >= 0 && at >= file.length - END_RECORD_BYTES - 0xffff; at--) {
+            if (u32(file, at) == 0x06054b50L && at + END_RECORD_BYTES + u16(file, at + 20) == file.length) {
+                int listed = u16(file, at + 10);
+                if (listed != entriesRead) {
+                    throw new SparseFormatException(CENTRAL_DIRECTORY, "lists " + listed + " entries, the file holds "
+                            + entriesRead);
+                }
+                return;
+            }
+        }
+        throw new SparseFormatException(CENTRAL_DIRECTORY, "is missing or cut off: the file is truncated");
+    }
+
+    private static long u32(byte[] b, int at) {
+        return u16(b, at) | (long) u16(b, at + 2) << 16;
+    }
+
+    private static int u16(byte[] b, int at) {
+        return b[at] & 0xff | (b[at + 1] & 0xff) << 8;
+    }
+
+    private static void checkEntries(Manifest manifest, Map<String, byte[]> entries) throws SparseFormatException {
+        Set<String> listed = new HashSet<>();
+        for (Manifest.Entry e : manifest.entries()) {
+            listed.add(e.name());
+            byte[] bytes = entries.get(e.name());
+            if (bytes == null) {
+                throw new SparseFormatException(e.name(), "is listed in the manifest but missing (the file is "
+                        + "truncated or the entry was removed)");
+            }
+            if (bytes.length != e.bytes() || SparseModelWriter.crc32(bytes) != e.crc32()) {
+                throw new SparseFormatException(e.name(), "is corrupt: " + bytes.length + " bytes with CRC32 "
+                        + SparseModelWriter.crc32(bytes) + ", the manifest lists " + e.bytes() + " bytes with CRC32 "
+                        + e.crc32());
+            }
+        }
+        for (String name : entries.keySet()) {
+            if (!listed.contains(name)) {
+                throw new SparseFormatException(name, "is not listed in the manifest");
+            }
+        }
+    }
+
+    private static EncodedTensor tensor(Manifest.Tensor t, Map<String, byte[]> entries) throws SparseFormatException {
+        String at = t.valuesEntry();
+        try {
+            byte[] values = required(entries, t.valuesEntry(), t);
+            byte[] positions = t.positionsEntry() == null ? new byte[0] : required(entries, t.positionsEntry(), t);
+            EncodedTensor encoded = new EncodedTensor(t.layout(), t.encoding(), t.precision(), t.storedCount(),
+                    positions, values);
+            // check sizes, positions and counts now, so that a load error names the entry
+            at = t.positionsEntry() == null ? t.valuesEntry() : t.positionsEntry();
+            encoded.check();
+            return encoded;
+        } catch (IllegalArgumentException e) {
+            throw new SparseFormatException(at, "tensor '" + t.layout().name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] required(Map<String, byte[]> entries, String name, Manifest.Tensor t) {
+        byte[] bytes = entries.get(name);
+        if (bytes == null) {
+            throw new IllegalArgumentException("its entry '" + name + "' is not listed in the manifest");
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,76 @@
+package org.rpg4j.sparse.format;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Writes a {@link SparseModel} as a zip: {@value Manifest#ENTRY_NAME} first, then
+ * {@value #CONFIGURATION_ENTRY}, then per tensor {@code tensors/NNNN.positions} (sparse tensors only)
+ * and {@code tensors/NNNN.values}; every entry deflated, with a fixed timestamp so that the same
+ * model gives the same bytes.
+ */
+public final class SparseModelWriter {
+    /** The version written; {@link SparseModelReader} reads exactly this one. */
+    public static final int FORMAT_VERSION = 1;
+    static final String CONFIGURATION_ENTRY = "configuration.json";
+    private static final long FIXED_TIME = 315_532_800_000L; // 1980-01-01T00:00Z, the zip format's epoch
+
+    private SparseModelWriter() {}
+
+    /**
+     * @param model the model to write
+     * @param out where the zip goes; written and finished, not closed
+     * @throws IOException if writing fails
+     * @throws IllegalArgumentException if {@code model} or {@code out} is null
+     */
+    public static void write(SparseModel model, OutputStream out) throws IOException {
+        if (model == null || out == null) {
+            throw new IllegalArgumentException("model and out must not be null");
+        }
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put(CONFIGURATION_ENTRY, model.configuration().getBytes(StandardCharsets.UTF_8));
+        List<Manifest.Tensor> tensors = new ArrayList<>();
+        for (int i = 0; i < model.tensors().size(); i++) {
+            EncodedTensor t = model.tensors().get(i);
+            String base = String.format("tensors/%04d", i);
+            String positions = t.encoding() == TensorEncoding.DENSE ? null : base + ".positions";
+            if (positions != null) {
+                entries.put(positions, t.positions());
+            }
+            entries.put(base + ".values", t.values());
+            tensors.add(new Manifest.Tensor(t.layout(), t.encoding(), t.precision(), t.storedCount(), positions,
+                    base + ".values"));
+        }
+        List<Manifest.Entry> listed = new ArrayList<>();
+        entries.forEach((name, bytes) -> listed.add(new Manifest.Entry(name, bytes.length, crc32(bytes))));
+        Manifest manifest = new Manifest(FORMAT_VERSION, model.networkType(), model.parameterCount(), listed, tensors);
+        ZipOutputStream zip = new ZipOutputStream(out);
+        put(zip, Manifest.ENTRY_NAME, manifest.toJson());
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            put(zip, e.getKey(), e.getValue());
+        }
+        zip.finish();
+    }
+
+    static long crc32(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return crc.getValue();
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setTime(FIXED_TIME);
+        zip.putNextEntry(entry);
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+}

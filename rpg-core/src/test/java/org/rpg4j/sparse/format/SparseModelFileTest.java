@@ -1,0 +1,158 @@
+package org.rpg4j.sparse.format;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The zip container: exact round trip, deterministic bytes, and an error naming the entry for every kind of damage. */
+class SparseModelFileTest {
+
+    /** Three tensors tiling 1,520 parameters: a sparse [20, 50] 'f' weight (bitmask), a dense bias, a very sparse weight (gaps). */
+    private static SparseModel model() {
+        SparseSplitRandom r = new SparseSplitRandom(7);
+        return new SparseModel("TestNetwork", "{\"layers\": 3}", 1520, List.of(
+                TensorEncoder.encode(new TensorLayout("0_W", new long[] {20, 50}, 'f', 0), r.values(1000, 0.8),
+                        ValuePrecision.FLOAT32),
+                TensorEncoder.encode(new TensorLayout("0_b", new long[] {1, 20}, 'c', 1000), r.values(20, 0.0),
+                        ValuePrecision.FLOAT32),
+                TensorEncoder.encode(new TensorLayout("1_W", new long[] {500}, 'c', 1020), r.values(500, 0.99),
+                        ValuePrecision.FLOAT32)));
+    }
+
+    private static byte[] bytes(SparseModel model) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SparseModelWriter.write(model, out);
+        return out.toByteArray();
+    }
+
+    private static SparseModel read(byte[] zip) throws IOException {
+        return SparseModelReader.read(new ByteArrayInputStream(zip));
+    }
+
+    @Test
+    void roundTripIsExactAndDeterministic() throws IOException {
+        SparseModel model = model();
+        byte[] zip = bytes(model);
+        SparseModel back = read(zip);
+        assertEquals(model, back);
+        assertArrayEquals(model.decodeParameters(), back.decodeParameters());
+        assertArrayEquals(zip, bytes(back), "same model, same bytes");
+        assertEquals(TensorEncoding.BITMASK, model.tensors().get(0).encoding());
+        assertEquals(TensorEncoding.DENSE, model.tensors().get(1).encoding());
+        assertEquals(TensorEncoding.INDEX_GAPS, model.tensors().get(2).encoding());
+        assertTrue(model.tensors().get(2).storedCount() > 0);
+    }
+
+    @Test
+    void truncationAnywhereNamesAnEntry() throws IOException {
+        byte[] zip = bytes(model());
+        for (int cut = 1; cut < zip.length; cut += Math.max(1, zip.length / 97)) {
+            byte[] truncated = Arrays.copyOf(zip, cut);
+            SparseFormatException e = assertThrows(SparseFormatException.class, () -> read(truncated),
+                    "cut at " + cut + " of " + zip.length);
+            assertTrue(e.getMessage().contains("'" + e.entryName() + "'"), e.getMessage());
+            assertTrue(e.entryName().equals("manifest.json") || e.entryName().equals("configuration.json")
+                    || e.entryName().equals(SparseModelReader.CENTRAL_DIRECTORY)
+                    || e.entryName().startsWith("tensors/"), e.getMessage());
+        }
+    }
+
+    @Test
+    void flippedBitNamesTheDamagedEntry() throws IOException {
+        byte[] zip = bytes(model());
+        for (String entry : List.of("manifest.json", "configuration.json", "tensors/0000.positions",
+                "tensors/0000.values", "tensors/0001.values", "tensors/0002.positions")) {
+            SparseFormatException e = assertThrows(SparseFormatException.class,
+                    () -> read(ZipSurgery.flipBitInside(zip, entry)), entry);
+            assertEquals(entry, e.entryName(), e.getMessage());
+        }
+    }
+
+    @Test
+    void changedContentWithAValidZipCrcIsCaughtByTheManifestChecksum() throws IOException {
+        byte[] zip = bytes(model());
+        byte[] values = ZipSurgery.entries(zip).get("tensors/0001.values").clone();
+        values[3] ^= 1;
+        SparseFormatException e = assertThrows(SparseFormatException.class,
+                () -> read(ZipSurgery.replace(zip, "tensors/0001.values", values)));
+        assertEquals("tensors/0001.values", e.entryName());
+        assertTrue(e.getMessage().contains("CRC32"), e.getMessage());
+    }
+
+    @Test
+    void missingUnlistedAndVersionErrors() throws IOException {
+        byte[] zip = bytes(model());
+        SparseFormatException missing = assertThrows(SparseFormatException.class,
+                () -> read(ZipSurgery.without(zip, "tensors/0000.values")));
+        assertEquals("tensors/0000.values", missing.entryName());
+        assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
+
+        SparseFormatException noManifest = assertThrows(SparseFormatException.class,
+                () -> read(ZipSurgery.without(zip, "manifest.json")));
+        assertEquals("manifest.json", noManifest.entryName());
+
+        SparseFormatException version = assertThrows(SparseFormatException.class,
+                () -> read(ZipSurgery.editManifest(zip, m -> m.replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"))));
+        assertEquals("manifest.json", version.entryName());
+        assertTrue(version.getMessage().contains("formatVersion 2 is not supported"), version.getMessage());
+
+        var entries = ZipSurgery.entries(zip);
+        entries.put("extra.bin", new byte[] {1});
+        SparseFormatException extra = assertThrows(SparseFormatException.class, () -> read(ZipSurgery.zip(entries)));
+        assertEquals("extra.bin", extra.entryName());
+
+        SparseFormatException notZip = assertThrows(SparseFormatException.class,
+                () -> read("just text".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals("manifest.json", notZip.entryName());
+    }
+
+    @Test
+    void inconsistentCountsNameTheTensorsEntry() throws IOException {
+        byte[] zip = bytes(model());
+        // claim one stored value fewer for tensor 0 (bitmask): sizes and bits no longer agree
+        byte[] edited = ZipSurgery.editManifest(zip, m -> {
+            int at = m.indexOf("\"storedCount\" : ");
+            int end = m.indexOf(',', at);
+            int count = Integer.parseInt(m.substring(at + 16, end).trim());
+            return m.substring(0, at + 16) + (count - 1) + m.substring(end);
+        });
+        SparseFormatException e = assertThrows(SparseFormatException.class, () -> read(edited));
+        assertTrue(e.entryName().startsWith("tensors/0000."), e.getMessage());
+        assertTrue(e.getMessage().contains("'0_W'"), e.getMessage());
+    }
+
+    @Test
+    void modelsThatDoNotTileTheVectorAreRejected() {
+        EncodedTensor a = TensorEncoder.encode(new TensorLayout("a", new long[] {4}, 'c', 0), new float[4],
+                ValuePrecision.FLOAT32);
+        EncodedTensor b = TensorEncoder.encode(new TensorLayout("b", new long[] {4}, 'c', 5), new float[4],
+                ValuePrecision.FLOAT32);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SparseModel("N", "{}", 9, List.of(a, b)));
+        assertTrue(e.getMessage().contains("'b' starts at 5, expected 4"), e.getMessage());
+    }
+
+    /** Seeded values with a given fraction of exact zeros. */
+    private record SparseSplitRandom(SplittableRandom random) {
+        SparseSplitRandom(long seed) {
+            this(new SplittableRandom(seed));
+        }
+
+        float[] values(int n, double sparsity) {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = random.nextDouble() < sparsity ? 0f : (float) random.nextGaussian();
+            }
+            return v;
+        }
+    }
+}
