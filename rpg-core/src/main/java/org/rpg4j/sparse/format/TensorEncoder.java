@@ -1,9 +1,12 @@
 package org.rpg4j.sparse.format;
 
 /**
- * Encodes one tensor: the stored entries are those whose float bits are not all zero (so -0.0f and
- * NaN are stored and come back bit for bit) plus, when given, those a keep-mask marks as kept (a
- * pruning run's mask may keep weights that are exactly 0.0). The encoding is whichever of dense,
+ * Encodes one tensor: the stored entries are those that are not zero ({@code value != 0.0f}, so NaN
+ * is stored) plus, when given, those a keep-mask marks as kept (a pruning run's mask may keep
+ * weights that are exactly 0.0). Entries not stored decode as +0.0f: a -0.0f (what masking a
+ * negative weight by multiplication leaves) comes back as +0.0f. Storing its sign would cost as
+ * much as a value; the two zeros are equal, and as a term of a sum with any non-zero term they give
+ * the same bits. The encoding is whichever of dense,
  * bitmask + values and index gaps + values takes the fewest bytes before compression, counting
  * values as float32 (so the choice does not depend on the precision); ties go to dense, then bitmask.
  */
@@ -63,14 +66,14 @@ public final class TensorEncoder {
     private static int[] storedPositions(float[] values, boolean[] kept) {
         int count = 0;
         for (int i = 0; i < values.length; i++) {
-            if (Float.floatToRawIntBits(values[i]) != 0 || (kept != null && kept[i])) {
+            if (values[i] != 0.0f || (kept != null && kept[i])) {
                 count++;
             }
         }
         int[] positions = new int[count];
         int at = 0;
         for (int i = 0; i < values.length && at < count; i++) {
-            if (Float.floatToRawIntBits(values[i]) != 0 || (kept != null && kept[i])) {
+            if (values[i] != 0.0f || (kept != null && kept[i])) {
                 positions[at++] = i;
             }
         }

@@ -36,16 +36,19 @@ class TensorEncoderTest {
     }
 
     @Test
-    void negativeZeroAndMaskKeptZerosAreStored() {
+    void maskKeptZerosAndNanAreStoredNegativeZeroIsNot() {
         float[] values = new float[64];
         values[5] = -0.0f;
+        values[7] = Float.NaN;
         boolean[] kept = new boolean[64];
         kept[9] = true; // kept by the mask but exactly 0.0: stored
         EncodedTensor t = TensorEncoder.encode(layout(64), values, kept, ValuePrecision.FLOAT32);
-        assertEquals(2, t.storedCount());
+        assertEquals(2, t.storedCount()); // entries 7 and 9
         float[] back = new float[64];
+        back[5] = 1f;
         t.decodeInto(back);
-        assertEquals(Float.floatToRawIntBits(-0.0f), Float.floatToRawIntBits(back[5]));
+        assertEquals(Float.floatToRawIntBits(0.0f), Float.floatToRawIntBits(back[5]), "-0.0 comes back as +0.0");
+        assertTrue(Float.isNaN(back[7]));
     }
 
     @Test
