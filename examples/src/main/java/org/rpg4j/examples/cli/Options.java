@@ -10,6 +10,7 @@ import org.rpg4j.examples.models.ShortcutKind;
 import org.rpg4j.examples.train.Method;
 import org.rpg4j.prune.RankLayers;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -128,6 +129,8 @@ public final class Options {
                     + "run of the same --model and --width, e.g. a dense run, instead of a random initialisation; "
                     + "the optimiser starts fresh")
     public Path initFrom;
+
+    @Mixin public SparseExportOptions sparseExport = new SparseExportOptions();
 
     @Option(names = "--results-only",
             description = "write only results.json, metrics.csv and layers.csv: no model.zip, no plots (for studies "

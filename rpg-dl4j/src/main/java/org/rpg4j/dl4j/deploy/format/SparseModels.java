@@ -48,7 +48,7 @@ public final class SparseModels {
      * Writes a network (any MultiLayerNetwork or ComputationGraph with float32 parameters).
      *
      * @param network the network (not modified)
-     * @param file the file to write (replaced if it exists; written to a temporary sibling first)
+     * @param file the file to write (replaced if it exists; written to {@code <file>.partial} first, then moved)
      * @param precision precision of the values of sparsely stored tensors
      * @return what was written (encodings per tensor)
      * @throws IOException if writing fails
@@ -130,8 +130,8 @@ public final class SparseModels {
             throw new IllegalArgumentException("file and precision must not be null");
         }
         SparseModel model = encode(network, masks, precision);
-        Path parent = file.toAbsolutePath().getParent();
-        Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".part");
+        // written beside the target, then moved: a file that exists under the target name is complete
+        Path temporary = file.resolveSibling(file.getFileName() + ".partial");
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary))) {
                 SparseModelWriter.write(model, out);
