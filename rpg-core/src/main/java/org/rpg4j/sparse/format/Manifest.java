@@ -12,7 +12,8 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
 /**
  * The file's table of contents, entry {@value #ENTRY_NAME}: format name and version, network type,
  * parameter count, every other entry with its size and CRC32, and every tensor with its layout,
- * encoding and entries.
+ * encoding and where its positions and values lie in the tensor data entry (with their own CRC32,
+ * so that damage is reported with the tensor's name).
  *
  * @param formatVersion the version this file was written in
  * @param networkType what the configuration describes
@@ -29,9 +30,13 @@ record Manifest(int formatVersion, String networkType, int parameterCount, List<
     /** One zip entry: name, uncompressed size in bytes, CRC32 of the uncompressed bytes. */
     record Entry(String name, long bytes, long crc32) {}
 
-    /** One tensor: its layout, how it is stored, and the entries holding positions (null when dense) and values. */
+    /**
+     * One tensor: its layout, how it is stored, and its bytes in the tensor data entry: positions
+     * from {@code dataOffset} ({@code positionsBytes} of them, 0 when dense), then the values
+     * ({@code valuesBytes}); {@code crc32} covers both.
+     */
     record Tensor(TensorLayout layout, TensorEncoding encoding, ValuePrecision precision, int storedCount,
-                  String positionsEntry, String valuesEntry) {}
+                  long dataOffset, int positionsBytes, int valuesBytes, long crc32) {}
 
     byte[] toJson() {
         ObjectNode root = MAPPER.createObjectNode();
@@ -52,8 +57,9 @@ record Manifest(int formatVersion, String networkType, int parameterCount, List<
             }
             node.put("order", String.valueOf(t.layout().order())).put("offset", t.layout().offset())
                     .put("encoding", t.encoding().name()).put("precision", t.precision().name())
-                    .put("storedCount", t.storedCount()).put("positionsEntry", t.positionsEntry())
-                    .put("valuesEntry", t.valuesEntry());
+                    .put("storedCount", t.storedCount()).put("dataOffset", t.dataOffset())
+                    .put("positionsBytes", t.positionsBytes()).put("valuesBytes", t.valuesBytes())
+                    .put("crc32", t.crc32());
         }
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
@@ -105,10 +111,9 @@ record Manifest(int formatVersion, String networkType, int parameterCount, List<
             throw new IllegalArgumentException("tensor order must be one letter, got '" + order + "'");
         }
         TensorLayout layout = new TensorLayout(text(t, "name"), shape, order.charAt(0), integer(t, "offset"));
-        JsonNode positions = t.get("positionsEntry");
         return new Tensor(layout, TensorEncoding.valueOf(text(t, "encoding")),
-                ValuePrecision.valueOf(text(t, "precision")), integer(t, "storedCount"),
-                positions == null || positions.isNull() ? null : positions.asText(), text(t, "valuesEntry"));
+                ValuePrecision.valueOf(text(t, "precision")), integer(t, "storedCount"), number(t, "dataOffset"),
+                integer(t, "positionsBytes"), integer(t, "valuesBytes"), number(t, "crc32"));
     }
 
     private static JsonNode array(JsonNode node, String field) {

@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
@@ -53,9 +55,13 @@ public final class SparseModelReader {
         }
         checkEntries(manifest, entries);
         checkCentralDirectory(file, entries.size() + 1);
+        byte[] data = entries.get(SparseModelWriter.TENSOR_DATA_ENTRY);
+        if (data == null) {
+            throw new SparseFormatException(SparseModelWriter.TENSOR_DATA_ENTRY, "is not listed in the manifest");
+        }
         List<EncodedTensor> tensors = new ArrayList<>();
         for (Manifest.Tensor t : manifest.tensors()) {
-            tensors.add(tensor(t, entries));
+            tensors.add(tensor(t, data));
         }
         byte[] configuration = entries.get(SparseModelWriter.CONFIGURATION_ENTRY);
         if (configuration == null) {
@@ -146,27 +152,32 @@ public final class SparseModelReader {
         }
     }
 
-    private static EncodedTensor tensor(Manifest.Tensor t, Map<String, byte[]> entries) throws SparseFormatException {
-        String at = t.valuesEntry();
+    private static EncodedTensor tensor(Manifest.Tensor t, byte[] data) throws SparseFormatException {
+        String where = "tensor '" + t.layout().name() + "' (bytes " + t.dataOffset() + " to "
+                + (t.dataOffset() + t.positionsBytes() + t.valuesBytes()) + ")";
+        if (t.dataOffset() < 0 || t.positionsBytes() < 0 || t.valuesBytes() < 0
+                || t.dataOffset() + t.positionsBytes() + t.valuesBytes() > data.length) {
+            throw new SparseFormatException(SparseModelWriter.TENSOR_DATA_ENTRY, where + " lies outside its "
+                    + data.length + " bytes");
+        }
+        int from = (int) t.dataOffset();
+        byte[] positions = Arrays.copyOfRange(data, from, from + t.positionsBytes());
+        byte[] values = Arrays.copyOfRange(data, from + t.positionsBytes(), from + t.positionsBytes() + t.valuesBytes());
+        CRC32 crc = new CRC32();
+        crc.update(positions);
+        crc.update(values);
+        if (crc.getValue() != t.crc32()) {
+            throw new SparseFormatException(SparseModelWriter.TENSOR_DATA_ENTRY, where + " is corrupt: CRC32 "
+                    + crc.getValue() + ", the manifest lists " + t.crc32());
+        }
         try {
-            byte[] values = required(entries, t.valuesEntry(), t);
-            byte[] positions = t.positionsEntry() == null ? new byte[0] : required(entries, t.positionsEntry(), t);
             EncodedTensor encoded = new EncodedTensor(t.layout(), t.encoding(), t.precision(), t.storedCount(),
                     positions, values);
-            // check sizes, positions and counts now, so that a load error names the entry
-            at = t.positionsEntry() == null ? t.valuesEntry() : t.positionsEntry();
+            // check sizes, positions and counts now, so that a load error names the entry and tensor
             encoded.check();
             return encoded;
         } catch (IllegalArgumentException e) {
-            throw new SparseFormatException(at, "tensor '" + t.layout().name() + "': " + e.getMessage(), e);
+            throw new SparseFormatException(SparseModelWriter.TENSOR_DATA_ENTRY, where + ": " + e.getMessage(), e);
         }
-    }
-
-    private static byte[] required(Map<String, byte[]> entries, String name, Manifest.Tensor t) {
-        byte[] bytes = entries.get(name);
-        if (bytes == null) {
-            throw new IllegalArgumentException("its entry '" + name + "' is not listed in the manifest");
-        }
-        return bytes;
     }
 }

@@ -1,5 +1,6 @@
 package org.rpg4j.sparse.format;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,15 +13,17 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Writes a {@link SparseModel} as a zip: {@value Manifest#ENTRY_NAME} first, then
- * {@value #CONFIGURATION_ENTRY}, then per tensor {@code tensors/NNNN.positions} (sparse tensors only)
- * and {@code tensors/NNNN.values}; every entry deflated, with a fixed timestamp so that the same
- * model gives the same bytes.
+ * Writes a {@link SparseModel} as a zip of three deflated entries: {@value Manifest#ENTRY_NAME},
+ * {@value #CONFIGURATION_ENTRY} and {@value #TENSOR_DATA_ENTRY} (every tensor's positions then values,
+ * in tensor order; one entry rather than one per tensor, because a zip entry costs about 130 bytes
+ * of headers, which for a ResNet-56 at 99 % sparsity was more than its weights). Entries carry a
+ * fixed timestamp so that the same model gives the same bytes.
  */
 public final class SparseModelWriter {
     /** The version written; {@link SparseModelReader} reads exactly this one. */
     public static final int FORMAT_VERSION = 1;
     static final String CONFIGURATION_ENTRY = "configuration.json";
+    static final String TENSOR_DATA_ENTRY = "tensors.bin";
     private static final long FIXED_TIME = 315_532_800_000L; // 1980-01-01T00:00Z, the zip format's epoch
 
     private SparseModelWriter() {}
@@ -38,17 +41,17 @@ public final class SparseModelWriter {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put(CONFIGURATION_ENTRY, model.configuration().getBytes(StandardCharsets.UTF_8));
         List<Manifest.Tensor> tensors = new ArrayList<>();
-        for (int i = 0; i < model.tensors().size(); i++) {
-            EncodedTensor t = model.tensors().get(i);
-            String base = String.format("tensors/%04d", i);
-            String positions = t.encoding() == TensorEncoding.DENSE ? null : base + ".positions";
-            if (positions != null) {
-                entries.put(positions, t.positions());
-            }
-            entries.put(base + ".values", t.values());
-            tensors.add(new Manifest.Tensor(t.layout(), t.encoding(), t.precision(), t.storedCount(), positions,
-                    base + ".values"));
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        for (EncodedTensor t : model.tensors()) {
+            CRC32 crc = new CRC32();
+            crc.update(t.positions());
+            crc.update(t.values());
+            tensors.add(new Manifest.Tensor(t.layout(), t.encoding(), t.precision(), t.storedCount(), data.size(),
+                    t.positions().length, t.values().length, crc.getValue()));
+            data.write(t.positions());
+            data.write(t.values());
         }
+        entries.put(TENSOR_DATA_ENTRY, data.toByteArray());
         List<Manifest.Entry> listed = new ArrayList<>();
         entries.forEach((name, bytes) -> listed.add(new Manifest.Entry(name, bytes.length, crc32(bytes))));
         Manifest manifest = new Manifest(FORMAT_VERSION, model.networkType(), model.parameterCount(), listed, tensors);

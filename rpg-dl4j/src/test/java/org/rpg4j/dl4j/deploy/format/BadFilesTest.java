@@ -55,20 +55,20 @@ class BadFilesTest {
     @Test
     void flippedBitInATensorNamesIt() throws IOException {
         byte[] damaged = good.clone();
-        byte[] name = "tensors/0000.values".getBytes(StandardCharsets.UTF_8);
+        byte[] name = "tensors.bin".getBytes(StandardCharsets.UTF_8);
         int at = localHeader(damaged, name);
         // local header: 30 bytes, the name, the extra field (length at offset 28), then the compressed data
         int data = at + 30 + name.length + (damaged[at + 28] & 0xff | (damaged[at + 29] & 0xff) << 8);
         damaged[data + 5] ^= 0x04;
         SparseFormatException e = loadFails(damaged);
-        assertEquals("tensors/0000.values", e.entryName(), e.getMessage());
+        assertEquals("tensors.bin", e.entryName(), e.getMessage());
     }
 
     @Test
     void missingEntryWrongVersionAndBrokenConfiguration() throws IOException {
         Map<String, byte[]> entries = entries(good);
-        entries.remove("tensors/0001.values");
-        assertEquals("tensors/0001.values", loadFails(zip(entries)).entryName());
+        entries.remove("tensors.bin");
+        assertEquals("tensors.bin", loadFails(zip(entries)).entryName());
 
         SparseFormatException version = loadFails(edit(good, "manifest.json",
                 m -> m.replace("\"formatVersion\" : 1", "\"formatVersion\" : 7")));
