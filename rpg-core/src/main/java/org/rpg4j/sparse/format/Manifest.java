@@ -12,8 +12,8 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
 /**
  * The file's table of contents, entry {@value #ENTRY_NAME}: format name and version, network type,
  * parameter count, every other entry with its size and CRC32, and every tensor with its layout,
- * encoding and where its positions and values lie in the tensor data entry (with their own CRC32,
- * so that damage is reported with the tensor's name).
+ * encoding and the sizes and CRC32 of its bytes in the tensor data entry (so that damage is reported
+ * with the tensor's name).
  *
  * @param formatVersion the version this file was written in
  * @param networkType what the configuration describes
@@ -31,12 +31,12 @@ record Manifest(int formatVersion, String networkType, int parameterCount, List<
     record Entry(String name, long bytes, long crc32) {}
 
     /**
-     * One tensor: its layout, how it is stored, and its bytes in the tensor data entry: positions
-     * from {@code dataOffset} ({@code positionsBytes} of them, 0 when dense), then the values
-     * ({@code valuesBytes}); {@code crc32} covers both.
+     * One tensor: its layout, how it is stored, the sizes of its positions and values (where they lie
+     * in the tensor data entry follows from the sizes, see {@link SparseModelWriter}), and the CRC32
+     * of its positions followed by its values (as {@link EncodedTensor} holds them).
      */
     record Tensor(TensorLayout layout, TensorEncoding encoding, ValuePrecision precision, int storedCount,
-                  long dataOffset, int positionsBytes, int valuesBytes, long crc32) {}
+                  int positionsBytes, long crc32) {}
 
     byte[] toJson() {
         ObjectNode root = MAPPER.createObjectNode();
@@ -57,8 +57,7 @@ record Manifest(int formatVersion, String networkType, int parameterCount, List<
             }
             node.put("order", String.valueOf(t.layout().order())).put("offset", t.layout().offset())
                     .put("encoding", t.encoding().name()).put("precision", t.precision().name())
-                    .put("storedCount", t.storedCount()).put("dataOffset", t.dataOffset())
-                    .put("positionsBytes", t.positionsBytes()).put("valuesBytes", t.valuesBytes())
+                    .put("storedCount", t.storedCount()).put("positionsBytes", t.positionsBytes())
                     .put("crc32", t.crc32());
         }
         try {
@@ -112,8 +111,8 @@ record Manifest(int formatVersion, String networkType, int parameterCount, List<
         }
         TensorLayout layout = new TensorLayout(text(t, "name"), shape, order.charAt(0), integer(t, "offset"));
         return new Tensor(layout, TensorEncoding.valueOf(text(t, "encoding")),
-                ValuePrecision.valueOf(text(t, "precision")), integer(t, "storedCount"), number(t, "dataOffset"),
-                integer(t, "positionsBytes"), integer(t, "valuesBytes"), number(t, "crc32"));
+                ValuePrecision.valueOf(text(t, "precision")), integer(t, "storedCount"), integer(t, "positionsBytes"),
+                number(t, "crc32"));
     }
 
     private static JsonNode array(JsonNode node, String field) {

@@ -59,10 +59,7 @@ public final class SparseModelReader {
         if (data == null) {
             throw new SparseFormatException(SparseModelWriter.TENSOR_DATA_ENTRY, "is not listed in the manifest");
         }
-        List<EncodedTensor> tensors = new ArrayList<>();
-        for (Manifest.Tensor t : manifest.tensors()) {
-            tensors.add(tensor(t, data));
-        }
+        List<EncodedTensor> tensors = tensors(manifest.tensors(), data);
         byte[] configuration = entries.get(SparseModelWriter.CONFIGURATION_ENTRY);
         if (configuration == null) {
             throw new SparseFormatException(SparseModelWriter.CONFIGURATION_ENTRY, "is not listed in the manifest");
@@ -152,17 +149,47 @@ public final class SparseModelReader {
         }
     }
 
-    private static EncodedTensor tensor(Manifest.Tensor t, byte[] data) throws SparseFormatException {
-        String where = "tensor '" + t.layout().name() + "' (bytes " + t.dataOffset() + " to "
-                + (t.dataOffset() + t.positionsBytes() + t.valuesBytes()) + ")";
-        if (t.dataOffset() < 0 || t.positionsBytes() < 0 || t.valuesBytes() < 0
-                || t.dataOffset() + t.positionsBytes() + t.valuesBytes() > data.length) {
-            throw new SparseFormatException(SparseModelWriter.TENSOR_DATA_ENTRY, where + " lies outside its "
-                    + data.length + " bytes");
+    /** Cuts the tensor data entry into tensors: all positions, then value plane 0 of all tensors, plane 1, ... */
+    private static List<EncodedTensor> tensors(List<Manifest.Tensor> listed, byte[] data) throws SparseFormatException {
+        long expected = 0;
+        for (Manifest.Tensor t : listed) {
+            expected += (long) t.positionsBytes() + (long) t.storedCount() * t.precision().bytesPerValue();
+            if (t.positionsBytes() < 0 || t.storedCount() < 0) {
+                throw new SparseFormatException(SparseModelWriter.TENSOR_DATA_ENTRY, "tensor '" + t.layout().name()
+                        + "' lists negative sizes");
+            }
         }
-        int from = (int) t.dataOffset();
-        byte[] positions = Arrays.copyOfRange(data, from, from + t.positionsBytes());
-        byte[] values = Arrays.copyOfRange(data, from + t.positionsBytes(), from + t.positionsBytes() + t.valuesBytes());
+        if (expected != data.length) {
+            throw new SparseFormatException(SparseModelWriter.TENSOR_DATA_ENTRY, "holds " + data.length
+                    + " bytes, the manifest's tensors add up to " + expected);
+        }
+        List<byte[]> positions = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        int at = 0;
+        for (Manifest.Tensor t : listed) {
+            positions.add(Arrays.copyOfRange(data, at, at + t.positionsBytes()));
+            values.add(new byte[t.storedCount() * t.precision().bytesPerValue()]);
+            at += t.positionsBytes();
+        }
+        for (int plane = 0; plane < ValuePrecision.FLOAT32.bytesPerValue(); plane++) {
+            for (int i = 0; i < listed.size(); i++) {
+                Manifest.Tensor t = listed.get(i);
+                if (plane < t.precision().bytesPerValue()) {
+                    System.arraycopy(data, at, values.get(i), plane * t.storedCount(), t.storedCount());
+                    at += t.storedCount();
+                }
+            }
+        }
+        List<EncodedTensor> out = new ArrayList<>();
+        for (int i = 0; i < listed.size(); i++) {
+            out.add(tensor(listed.get(i), positions.get(i), values.get(i)));
+        }
+        return out;
+    }
+
+    private static EncodedTensor tensor(Manifest.Tensor t, byte[] positions, byte[] values)
+            throws SparseFormatException {
+        String where = "tensor '" + t.layout().name() + "'";
         CRC32 crc = new CRC32();
         crc.update(positions);
         crc.update(values);

@@ -14,10 +14,15 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Writes a {@link SparseModel} as a zip of three deflated entries: {@value Manifest#ENTRY_NAME},
- * {@value #CONFIGURATION_ENTRY} and {@value #TENSOR_DATA_ENTRY} (every tensor's positions then values,
- * in tensor order; one entry rather than one per tensor, because a zip entry costs about 130 bytes
- * of headers, which for a ResNet-56 at 99 % sparsity was more than its weights). Entries carry a
- * fixed timestamp so that the same model gives the same bytes.
+ * {@value #CONFIGURATION_ENTRY} and {@value #TENSOR_DATA_ENTRY}. Entries carry a fixed timestamp so
+ * that the same model gives the same bytes.
+ *
+ * <p>{@value #TENSOR_DATA_ENTRY} holds, in tensor order, every tensor's positions; then byte plane 0
+ * (sign and exponent) of every tensor's values; then plane 1 of every tensor; then planes 2 and 3 of
+ * the tensors stored as float32. Grouping like with like lets deflate adapt to each kind of byte
+ * (7 % smaller than tensor by tensor on a ResNet-56 at 80 %), and one entry instead of one per
+ * tensor saves about 130 bytes of zip headers per tensor (more than a 99 % sparse ResNet-56's
+ * weights took).
  */
 public final class SparseModelWriter {
     /** The version written; {@link SparseModelReader} reads exactly this one. */
@@ -46,10 +51,16 @@ public final class SparseModelWriter {
             CRC32 crc = new CRC32();
             crc.update(t.positions());
             crc.update(t.values());
-            tensors.add(new Manifest.Tensor(t.layout(), t.encoding(), t.precision(), t.storedCount(), data.size(),
-                    t.positions().length, t.values().length, crc.getValue()));
+            tensors.add(new Manifest.Tensor(t.layout(), t.encoding(), t.precision(), t.storedCount(),
+                    t.positions().length, crc.getValue()));
             data.write(t.positions());
-            data.write(t.values());
+        }
+        for (int plane = 0; plane < ValuePrecision.FLOAT32.bytesPerValue(); plane++) {
+            for (EncodedTensor t : model.tensors()) {
+                if (plane < t.precision().bytesPerValue()) {
+                    data.write(t.values(), plane * t.storedCount(), t.storedCount());
+                }
+            }
         }
         entries.put(TENSOR_DATA_ENTRY, data.toByteArray());
         List<Manifest.Entry> listed = new ArrayList<>();

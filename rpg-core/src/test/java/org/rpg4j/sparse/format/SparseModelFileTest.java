@@ -115,18 +115,36 @@ class SparseModelFileTest {
     }
 
     @Test
-    void inconsistentCountsNameTheTensor() throws IOException {
+    void inconsistentCountsAndTensorChecksumsAreNamed() throws IOException {
         byte[] zip = bytes(model());
-        // claim one stored value fewer for tensor 0 (bitmask): sizes and bits no longer agree
-        byte[] edited = ZipSurgery.editManifest(zip, m -> {
-            int at = m.indexOf("\"storedCount\" : ");
-            int end = m.indexOf(',', at);
-            int count = Integer.parseInt(m.substring(at + 16, end).trim());
-            return m.substring(0, at + 16) + (count - 1) + m.substring(end);
+        // claim one stored value fewer for tensor 0: the sizes no longer add up to the data entry
+        SparseFormatException count = assertThrows(SparseFormatException.class,
+                () -> read(editFirst(zip, "\"storedCount\" : ", n -> n - 1)));
+        assertEquals("tensors.bin", count.entryName(), count.getMessage());
+        assertTrue(count.getMessage().contains("add up to"), count.getMessage());
+        // a wrong per-tensor checksum names the tensor
+        SparseFormatException crc = assertThrows(SparseFormatException.class,
+                () -> read(editFirst(zip, "\"crc32\" : ", n -> n ^ 1)));
+        assertEquals("tensors.bin", crc.entryName(), crc.getMessage());
+        assertTrue(crc.getMessage().contains("tensor '0_W' is corrupt"), crc.getMessage());
+    }
+
+    /** Applies {@code change} to the first number after {@code key} in the manifest's tensor list. */
+    private static byte[] editFirst(byte[] zip, String key, java.util.function.LongUnaryOperator change)
+            throws IOException {
+        return ZipSurgery.editManifest(zip, m -> {
+            int at = m.indexOf(key, m.indexOf("\"tensors\""));
+            if (at < 0) {
+                throw new IllegalArgumentException("no " + key + " in " + m);
+            }
+            int start = at + key.length();
+            int end = start;
+            while (Character.isDigit(m.charAt(end))) {
+                end++;
+            }
+            return m.substring(0, start) + change.applyAsLong(Long.parseLong(m.substring(start, end)))
+                    + m.substring(end);
         });
-        SparseFormatException e = assertThrows(SparseFormatException.class, () -> read(edited));
-        assertEquals("tensors.bin", e.entryName(), e.getMessage());
-        assertTrue(e.getMessage().contains("'0_W'"), e.getMessage());
     }
 
     @Test
