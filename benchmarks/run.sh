@@ -96,7 +96,7 @@ sparse_format() { # not JMH: each case is one multi-second file write/read (medi
     java -Xmx6g -cp "$jar" org.rpg4j.benchmarks.deploy.SparseFileSize "$out" 2>&1 | quiet
     echo "load after file size: $(uptime | sed 's/.*load average/load average/')"
     echo "=== float16 accuracy cost: java -cp $jar org.rpg4j.benchmarks.deploy.Float16Cost"
-    java -Xmx3g -cp "$jar" org.rpg4j.benchmarks.deploy.Float16Cost "$out" 6000 5000 2 2>&1 | quiet | grep -v Pruner
+    java -Xmx3g -cp "$jar" org.rpg4j.benchmarks.deploy.Float16Cost "$out" 4000 2000 1 2>&1 | quiet | grep -v Pruner
 }
 
 machine

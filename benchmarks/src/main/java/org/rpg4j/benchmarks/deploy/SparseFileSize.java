@@ -34,8 +34,9 @@ import org.rpg4j.sparse.format.ValuePrecision;
  * after one warm-up; the median time is reported. Before timing, the loaded float32 network's
  * output is checked bit for bit against the original on one seeded batch.
  *
- * <p>Usage: {@code SparseFileSize OUTPUT_DIR [MODEL...]} with models {@code VGG19}, {@code RESNET56}
- * (default both). Writes {@code file-size.csv} and prints a table.
+ * <p>Usage: {@code SparseFileSize OUTPUT_DIR [--no-times] [MODEL...]} with models {@code VGG19},
+ * {@code RESNET56} (default both); {@code --no-times} writes each file once and reports no times
+ * (NaN). Writes {@code file-size.csv} and prints a table.
  */
 public final class SparseFileSize {
     static final int REPEATS = 3;
@@ -52,7 +53,9 @@ public final class SparseFileSize {
             throw new IllegalArgumentException("usage: SparseFileSize OUTPUT_DIR [VGG19] [RESNET56]");
         }
         Path out = Files.createDirectories(Path.of(args[0]));
-        List<String> models = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("VGG19", "RESNET56");
+        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        boolean times = !rest.remove("--no-times");
+        List<String> models = rest.isEmpty() ? List.of("VGG19", "RESNET56") : rest;
         List<String> rows = new ArrayList<>();
         rows.add("model,sparsity,parameters,dl4j_bytes,sparse_f32_bytes,sparse_f16_bytes,ratio_f32,ratio_f16,"
                 + "dl4j_write_ms,dl4j_load_ms,sparse_write_ms,sparse_load_ms");
@@ -66,7 +69,7 @@ public final class SparseFileSize {
             for (double sparsity : SPARSITIES) {
                 net.setParams(Nd4j.createFromArray(dense).reshape(1, dense.length));
                 prune(net, sparsity);
-                Row r = measure(net, out.resolve(model), model, sparsity);
+                Row r = measure(net, out.resolve(model), model, sparsity, times);
                 console.printf("%-9s %8.2f %11d %12d %12d %12d %7.2f %7.2f %9.0f %9.0f %9.0f %9.0f%n", model, sparsity,
                         r.parameters, r.dl4jBytes, r.f32Bytes, r.f16Bytes, r.ratio32(), r.ratio16(), r.dl4jWrite,
                         r.dl4jLoad, r.sparseWrite, r.sparseLoad);
@@ -122,7 +125,8 @@ public final class SparseFileSize {
         }
     }
 
-    private static Row measure(ComputationGraph net, Path dir, String model, double sparsity) throws IOException {
+    private static Row measure(ComputationGraph net, Path dir, String model, double sparsity, boolean times)
+            throws IOException {
         Files.createDirectories(dir);
         String tag = String.format("%s-%02d", model, Math.round(sparsity * 100));
         Path dl4j = dir.resolve(tag + "-dl4j.zip");
@@ -132,10 +136,15 @@ public final class SparseFileSize {
         checkBitIdentical(net, f32);
         Row r = new Row();
         r.parameters = net.numParams();
-        r.dl4jWrite = median(() -> ModelSerializer.writeModel(net, dl4j.toFile(), false));
-        r.dl4jLoad = median(() -> ModelSerializer.restoreComputationGraph(dl4j.toFile(), false));
-        r.sparseWrite = median(() -> SparseModels.write(net, f32, ValuePrecision.FLOAT32));
-        r.sparseLoad = median(() -> SparseModels.load(f32));
+        if (times) {
+            r.dl4jWrite = median(() -> ModelSerializer.writeModel(net, dl4j.toFile(), false));
+            r.dl4jLoad = median(() -> ModelSerializer.restoreComputationGraph(dl4j.toFile(), false));
+            r.sparseWrite = median(() -> SparseModels.write(net, f32, ValuePrecision.FLOAT32));
+            r.sparseLoad = median(() -> SparseModels.load(f32));
+        } else {
+            ModelSerializer.writeModel(net, dl4j.toFile(), false);
+            r.dl4jWrite = r.dl4jLoad = r.sparseWrite = r.sparseLoad = Double.NaN;
+        }
         r.dl4jBytes = Files.size(dl4j);
         r.f32Bytes = Files.size(f32);
         r.f16Bytes = Files.size(f16);

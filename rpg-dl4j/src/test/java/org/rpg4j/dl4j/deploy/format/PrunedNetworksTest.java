@@ -67,6 +67,10 @@ class PrunedNetworksTest {
         SparseModels.write(net, after, ValuePrecision.FLOAT32);
         Networks.assertBitIdentical(expected, Networks.output(SparseModels.load(after), data.getFeatures()),
                 kind + " after finish()");
+        Path finished = dir.resolve("finished-run.zip");
+        SparseModels.write(pruning, finished, ValuePrecision.FLOAT32);
+        Networks.assertBitIdentical(expected, Networks.output(SparseModels.load(finished), data.getFeatures()),
+                kind + " written from the finished run");
         for (PrunableTensor t : pruning.tensors()) {
             assertTrue(t.name().contains("/"), t.name());
         }
