@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.api.Model;
@@ -19,9 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.dl4j.layers.FastLayers;
 import org.rpg4j.sparse.format.EncodedTensor;
 import org.rpg4j.sparse.format.SparseModel;
@@ -150,14 +147,5 @@ class SparseModelsTest {
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
         return net;
-    }
-
-    static Map<String, INDArray> table(Model net) {
-        return net.paramTable();
-    }
-
-    static INDArray random(long seed, long... shape) {
-        Nd4j.getRandom().setSeed(seed);
-        return Nd4j.rand(DataType.FLOAT, shape);
     }
 }
