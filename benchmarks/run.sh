@@ -7,6 +7,8 @@
 #                                #   the full SVD, the plot docs/performance-svd.png and its table
 #   benchmarks/run.sh full       # quick plus DL4J's standard layers for every CIFAR model, then svd
 #                                #   (about 20 min)
+#   benchmarks/run.sh sparse-format  # sparse model file: size and write/load time against DL4J's zip
+#                                #   (VGG-19, ResNet-56 at 80-99 %), float16 accuracy cost on Fashion-MNIST
 #
 # The jar is rebuilt when a pom or a source file is newer (shading the 250 MB jar takes 1-3 min).
 # Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options.
@@ -16,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-quick}
-case $profile in quick | svd | full) ;; *) echo "usage: $0 [quick|svd|full]" >&2; exit 2 ;; esac
+case $profile in quick | svd | full | sparse-format) ;; *) echo "usage: $0 [quick|svd|full|sparse-format]" >&2; exit 2 ;; esac
 
 jar=benchmarks/target/benchmarks.jar
 stale() {
@@ -93,11 +95,20 @@ svd() {
         "$out/svd.json"
 }
 
+sparse_format() { # not JMH: each case is one multi-second file write/read (median of 3 after a warm-up)
+    echo "=== file size and write/load time: java -cp $jar org.rpg4j.benchmarks.deploy.SparseFileSize"
+    java -Xmx6g -cp "$jar" org.rpg4j.benchmarks.deploy.SparseFileSize "$out" 2>&1 | quiet
+    echo "load after file size: $(uptime | sed 's/.*load average/load average/')"
+    echo "=== float16 accuracy cost: java -cp $jar org.rpg4j.benchmarks.deploy.Float16Cost"
+    java -Xmx3g -cp "$jar" org.rpg4j.benchmarks.deploy.Float16Cost "$out" 4000 2000 1 2>&1 | quiet | grep -v Pruner
+}
+
 machine
 case $profile in
     quick) targets 1 RESNET20 ;;
     svd) svd ;;
     full) targets 1 RESNET20,RESNET32X2,VGG19; svd ;;
+    sparse-format) sparse_format ;;
 esac
 machine
 echo "results: $out"

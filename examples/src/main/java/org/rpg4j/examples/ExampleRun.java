@@ -29,6 +29,7 @@ import org.rpg4j.examples.results.Plots;
 import org.rpg4j.examples.results.ResultsCsv;
 import org.rpg4j.examples.results.ResultsJson;
 import org.rpg4j.examples.results.RunRecord;
+import org.rpg4j.examples.results.SparseExportResult;
 import org.rpg4j.examples.train.CosineWarmupSchedule;
 import org.rpg4j.examples.train.HeavyBallSgd;
 import org.rpg4j.examples.train.InitialWeights;
@@ -109,11 +110,14 @@ public final class ExampleRun {
             DeadChannelSummary.write(net, new int[] {data.train().channels(), data.train().height(),
                     data.train().width()}, dir, out);
         }
+        SparseExportResult sparseExport = options.sparseExport.enabled()
+                ? SparseExportResult.write(net, dir, options.sparseExport) : null;
         RunRecord record = new RunRecord(title(data), commandLine, options.asMap(), new RunRecord.DataInfo(
                 data.name(), data.source(), data.synthetic(), data.train().size(), data.test().size(),
                 augmentation.toString(), normalization.toString()), model, options.method.cliName(),
                 options.method.description(), pruning.configJson().orElse(null), pruning.reportJson().orElse(null),
-                plan, history, finalLayers, spectra, (System.nanoTime() - start) / 1e9, MachineInfo.current());
+                plan, history, finalLayers, spectra, (System.nanoTime() - start) / 1e9, MachineInfo.current(),
+                sparseExport);
         write(record, dir, pruning, !options.resultsOnly);
         printFooter(record, pruning, dir);
         return record;

@@ -118,6 +118,8 @@ public final class Options {
                     + "the optimiser starts fresh")
     public Path initFrom;
 
+    @Mixin public SparseExportOptions sparseExport = new SparseExportOptions();
+
     @Option(names = "--results-only",
             description = "write only results.json, metrics.csv and layers.csv: no model.zip, no plots (for studies "
                     + "of many runs)")

@@ -46,6 +46,9 @@ public final class ResultsJson {
         root.set("options", MAPPER.valueToTree(r.options()));
         root.set("data", MAPPER.valueToTree(r.data()));
         root.set("model", MAPPER.valueToTree(r.model()));
+        if (r.sparseExport() != null) {
+            root.set("sparseExport", MAPPER.valueToTree(r.sparseExport()));
+        }
         root.put("method", r.method());
         root.put("methodDescription", r.methodDescription());
         root.set("pruningConfig", parse(r.pruningConfigJson()));

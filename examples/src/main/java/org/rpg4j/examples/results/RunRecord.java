@@ -24,12 +24,13 @@ import org.rpg4j.examples.train.TrainingPlan;
  * @param spectra singular values (descending) of a few layers of the final model, by layer name
  * @param wallSeconds wall time of the whole run (data loading to saved results)
  * @param machine where it ran
+ * @param sparseExport the sparse model file written with {@code --export-sparse}, or null
  */
 public record RunRecord(String title, List<String> commandLine, Map<String, Object> options, DataInfo data,
                         ModelInfo model, String method, String methodDescription, String pruningConfigJson,
                         String pruningReportJson, TrainingPlan plan, TrainingHistory history,
                         List<LayerStat> finalLayers, Map<String, double[]> spectra, double wallSeconds,
-                        MachineInfo machine) {
+                        MachineInfo machine, SparseExportResult sparseExport) {
     /**
      * The data set of a run.
      *
