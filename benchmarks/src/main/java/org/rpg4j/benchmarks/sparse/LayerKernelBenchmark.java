@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.rpg4j.dl4j.layers.FastConvolutionLayer;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
+import org.rpg4j.sparse.kernel.KernelInstructions;
 import org.rpg4j.sparse.kernel.KernelThreading;
 import org.rpg4j.sparse.kernel.SparseConvolution;
 
@@ -60,6 +61,20 @@ public class LayerKernelBenchmark {
     /** DENSE, or the sparse kernel at S80, S90, S95, S98, S99 % sparsity. */
     @Param({"DENSE", "S80", "S90", "S95", "S98", "S99"})
     public String variant;
+
+    /**
+     * ALL: the sparse kernel on the common pool (2 cores), ND4J with its default threads; ONE: the sparse
+     * kernel on the calling thread; run the JVM with {@code OMP_NUM_THREADS=1} so ND4J uses one too.
+     */
+    @Param({"ALL"})
+    public String threads;
+
+    /**
+     * VECTOR_API (needs {@code --add-modules jdk.incubator.vector}) or SCALAR: the sparse kernel's inner
+     * loop, the alternative tried.
+     */
+    @Param({"VECTOR_API"})
+    public String instructions;
 
     private Layer dense;
     private INDArray input;
@@ -100,7 +115,9 @@ public class LayerKernelBenchmark {
         int pad = Math.max(0, ((outSize - 1) * stride + 3 - size) / 2);
         ConvolutionShape geometry = new ConvolutionShape(in, size, size, out, 3, 3, stride, stride, pad, pad, outSize,
                 outSize);
-        sparse = SparseConvolution.of(geometry, weights, null, FusedActivation.IDENTITY, KernelThreading.COMMON_POOL);
+        sparse = SparseConvolution.of(geometry, weights, null, FusedActivation.IDENTITY,
+                "ONE".equals(threads) ? KernelThreading.CALLER_ONLY : KernelThreading.COMMON_POOL,
+                KernelInstructions.valueOf(instructions));
         output = new float[batch * geometry.outputSize()];
     }
 

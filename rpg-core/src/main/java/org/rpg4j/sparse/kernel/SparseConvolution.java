@@ -22,9 +22,10 @@ public final class SparseConvolution {
     private final float[] bias;
     private final FusedActivation activation;
     private final KernelThreading threading;
+    private final RowKernel kernel;
 
     private SparseConvolution(ConvolutionShape shape, CsrMatrix weights, float[] bias, FusedActivation activation,
-            KernelThreading threading) {
+            KernelThreading threading, RowKernel kernel) {
         this.shape = shape;
         this.layout = ConvolutionLayout.of(shape);
         this.weights = weights;
@@ -38,6 +39,7 @@ public final class SparseConvolution {
         this.bias = bias;
         this.activation = activation;
         this.threading = threading;
+        this.kernel = kernel;
     }
 
     /**
@@ -46,13 +48,29 @@ public final class SparseConvolution {
      * @param bias {@code [outChannels]}, or null for none; not modified
      * @param activation applied to each output before it is stored
      * @param threading how images or channel blocks are spread over threads
-     * @return the compiled convolution
+     * @return the compiled convolution, with {@link KernelInstructions#best()}
      * @throws IllegalArgumentException if an array has the wrong length or an argument is null
      */
     public static SparseConvolution of(ConvolutionShape shape, float[] weights, float[] bias,
             FusedActivation activation, KernelThreading threading) {
-        if (shape == null || activation == null || threading == null) {
-            throw new IllegalArgumentException("shape, activation and threading must not be null");
+        return of(shape, weights, bias, activation, threading, KernelInstructions.best());
+    }
+
+    /**
+     * @param shape the convolution's geometry
+     * @param weights {@code [outChannels, inChannels, kh, kw]} row-major; not modified (zeros are skipped)
+     * @param bias {@code [outChannels]}, or null for none; not modified
+     * @param activation applied to each output before it is stored
+     * @param threading how images or channel blocks are spread over threads
+     * @param instructions scalar or Vector API inner loop
+     * @return the compiled convolution
+     * @throws IllegalArgumentException if an array has the wrong length, an argument is null, or the
+     *     instructions are not available in this JVM
+     */
+    public static SparseConvolution of(ConvolutionShape shape, float[] weights, float[] bias,
+            FusedActivation activation, KernelThreading threading, KernelInstructions instructions) {
+        if (shape == null || activation == null || threading == null || instructions == null) {
+            throw new IllegalArgumentException("shape, activation, threading and instructions must not be null");
         }
         if (bias != null && bias.length != shape.outChannels()) {
             throw new IllegalArgumentException("bias must have length outChannels = " + shape.outChannels()
@@ -60,7 +78,7 @@ public final class SparseConvolution {
         }
         CsrMatrix csr = CsrMatrix.fromDense(weights, shape.outChannels(), shape.patchSize());
         float[] b = bias == null ? new float[shape.outChannels()] : bias.clone();
-        return new SparseConvolution(shape, csr, b, activation, threading);
+        return new SparseConvolution(shape, csr, b, activation, threading, instructions.kernel());
     }
 
     /** @return the geometry */
@@ -111,10 +129,10 @@ public final class SparseConvolution {
         for (int o = from; o < to; o++) {
             int outBase = outputBase + o * plane;
             if (direct) {
-                SparseRows.row(values, offsets, rowStart[o], rowStart[o + 1], source, sourceBase, bias[o], output,
+                kernel.row(values, offsets, rowStart[o], rowStart[o + 1], source, sourceBase, bias[o], output,
                         outBase, run);
             } else {
-                SparseRows.row(values, offsets, rowStart[o], rowStart[o + 1], source, sourceBase, bias[o], acc, 0,
+                kernel.row(values, offsets, rowStart[o], rowStart[o + 1], source, sourceBase, bias[o], acc, 0,
                         run);
                 dropPaddingColumns(acc, output, outBase);
             }

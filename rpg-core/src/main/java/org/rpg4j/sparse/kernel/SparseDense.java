@@ -19,8 +19,10 @@ public final class SparseDense {
     private final float[] bias;
     private final FusedActivation activation;
     private final KernelThreading threading;
+    private final RowKernel kernel;
 
-    private SparseDense(CsrMatrix weights, float[] bias, FusedActivation activation, KernelThreading threading) {
+    private SparseDense(CsrMatrix weights, float[] bias, FusedActivation activation, KernelThreading threading,
+            RowKernel kernel) {
         this.inputs = weights.cols();
         this.outputs = weights.rows();
         this.weights = weights;
@@ -30,6 +32,7 @@ public final class SparseDense {
         this.bias = bias;
         this.activation = activation;
         this.threading = threading;
+        this.kernel = kernel;
     }
 
     /**
@@ -39,24 +42,42 @@ public final class SparseDense {
      * @param bias {@code [outputs]}, or null for none; not modified
      * @param activation applied to each output before it is stored
      * @param threading how blocks of outputs are spread over threads
-     * @return the compiled layer
+     * @return the compiled layer, with {@link KernelInstructions#best()}
      * @throws IllegalArgumentException if a size is below 1, an array has the wrong length or an
      *     argument is null
      */
     public static SparseDense of(float[] weights, int outputs, int inputs, float[] bias, FusedActivation activation,
             KernelThreading threading) {
+        return of(weights, outputs, inputs, bias, activation, threading, KernelInstructions.best());
+    }
+
+    /**
+     * @param weights {@code [outputs, inputs]} row-major; not modified (zeros are skipped)
+     * @param outputs number of outputs, &ge; 1
+     * @param inputs number of inputs, &ge; 1
+     * @param bias {@code [outputs]}, or null for none; not modified
+     * @param activation applied to each output before it is stored
+     * @param threading how blocks of outputs are spread over threads
+     * @param instructions scalar or Vector API inner loop (batches above 1)
+     * @return the compiled layer
+     * @throws IllegalArgumentException if a size is below 1, an array has the wrong length, an
+     *     argument is null, or the instructions are not available in this JVM
+     */
+    public static SparseDense of(float[] weights, int outputs, int inputs, float[] bias, FusedActivation activation,
+            KernelThreading threading, KernelInstructions instructions) {
         if (outputs < 1 || inputs < 1) {
             throw new IllegalArgumentException("outputs and inputs must be >= 1, got outputs=" + outputs
                     + ", inputs=" + inputs);
         }
-        if (activation == null || threading == null) {
-            throw new IllegalArgumentException("activation and threading must not be null");
+        if (activation == null || threading == null || instructions == null) {
+            throw new IllegalArgumentException("activation, threading and instructions must not be null");
         }
         if (bias != null && bias.length != outputs) {
             throw new IllegalArgumentException("bias must have length outputs = " + outputs + ", got " + bias.length);
         }
         CsrMatrix csr = CsrMatrix.fromDense(weights, outputs, inputs);
-        return new SparseDense(csr, bias == null ? new float[outputs] : bias.clone(), activation, threading);
+        return new SparseDense(csr, bias == null ? new float[outputs] : bias.clone(), activation, threading,
+                instructions.kernel());
     }
 
     /** @return the weights as CSR {@code [outputs, inputs]} */
@@ -92,7 +113,7 @@ public final class SparseDense {
         threading.run(blocks, work, block -> {
             float[] acc = new float[batch];
             for (int o = block * outputs / blocks; o < (block + 1) * outputs / blocks; o++) {
-                SparseRows.row(values, offsets, rowStart[o], rowStart[o + 1], transposed, 0, bias[o], acc, 0, batch);
+                kernel.row(values, offsets, rowStart[o], rowStart[o + 1], transposed, 0, bias[o], acc, 0, batch);
                 activation.applyInPlace(acc, 0, batch);
                 for (int b = 0; b < batch; b++) {
                     output[b * outputs + o] = acc[b];

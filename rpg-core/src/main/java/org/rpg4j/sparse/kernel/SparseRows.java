@@ -7,12 +7,9 @@ package org.rpg4j.sparse.kernel;
  * accumulator, so each pass does four multiply-adds per load and store of the accumulator; the loop
  * over {@code i} is a plain counted loop that HotSpot's C2 compiles to AVX2 vector code.
  */
-final class SparseRows {
+final class SparseRows implements RowKernel {
 
     private static final int UNROLL = 4;
-
-    private SparseRows() {
-    }
 
     /**
      * {@code acc[accBase + i] = bias + sum_k values[k] * source[sourceBase + offsets[k] + i]} for
@@ -29,7 +26,8 @@ final class SparseRows {
      * @param accBase first written index of {@code acc}
      * @param n length of the run
      */
-    static void row(float[] values, int[] offsets, int from, int to, float[] source, int sourceBase, float bias,
+    @Override
+    public void row(float[] values, int[] offsets, int from, int to, float[] source, int sourceBase, float bias,
             float[] acc, int accBase, int n) {
         java.util.Arrays.fill(acc, accBase, accBase + n, bias);
         int k = from;

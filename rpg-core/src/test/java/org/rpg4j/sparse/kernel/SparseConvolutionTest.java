@@ -41,16 +41,26 @@ class SparseConvolutionTest {
                 float[] inputCopy = input.clone();
                 boolean relu = random.nextBoolean();
                 KernelThreading threading = KernelThreading.values()[random.nextInt(2)];
-                float[] out = new float[batch * s.outputSize()];
-                Arrays.fill(out, Float.NaN);
-                SparseConvolution.of(s, w, bias, relu ? FusedActivation.RELU : FusedActivation.IDENTITY, threading)
-                        .forward(input, batch, out);
                 float[] expected = DenseReference.convolution(s, w, bias, input, batch, relu);
-                double error = DenseReference.maxError(out, expected);
-                assertTrue(error < TOLERANCE, s + " sparsity " + sparsity + " batch " + batch + ": error " + error);
-                assertArrayEquals(inputCopy, input, "input modified");
+                for (KernelInstructions instructions : KernelInstructions.values()) {
+                    float[] out = new float[batch * s.outputSize()];
+                    Arrays.fill(out, Float.NaN);
+                    SparseConvolution.of(s, w, bias, relu ? FusedActivation.RELU : FusedActivation.IDENTITY, threading,
+                            instructions).forward(input, batch, out);
+                    double error = DenseReference.maxError(out, expected);
+                    assertTrue(error < TOLERANCE, instructions + " " + s + " sparsity " + sparsity + " batch " + batch
+                            + ": error " + error);
+                    assertArrayEquals(inputCopy, input, "input modified");
+                }
             }
         }
+    }
+
+    @Test
+    void vectorApiIsAvailableInTheTestJvm() {
+        // The module's surefire argLine adds jdk.incubator.vector, so both kernels are tested here.
+        assertTrue(KernelInstructions.VECTOR_API.available());
+        assertEquals(KernelInstructions.VECTOR_API, KernelInstructions.best());
     }
 
     @Test
@@ -61,11 +71,13 @@ class SparseConvolutionTest {
         float[] w = DenseReference.sparseWeights(random, 32, s.patchSize(), 0.7);
         for (int batch : new int[] {1, 8}) {
             float[] input = DenseReference.gaussian(random, batch * s.inputSize());
-            float[] out = new float[batch * s.outputSize()];
-            SparseConvolution.of(s, w, null, FusedActivation.IDENTITY, KernelThreading.COMMON_POOL)
-                    .forward(input, batch, out);
             float[] expected = DenseReference.convolution(s, w, null, input, batch, false);
-            assertTrue(DenseReference.maxError(out, expected) < TOLERANCE);
+            for (KernelInstructions instructions : KernelInstructions.values()) {
+                float[] out = new float[batch * s.outputSize()];
+                SparseConvolution.of(s, w, null, FusedActivation.IDENTITY, KernelThreading.COMMON_POOL, instructions)
+                        .forward(input, batch, out);
+                assertTrue(DenseReference.maxError(out, expected) < TOLERANCE, instructions.toString());
+            }
         }
     }
 

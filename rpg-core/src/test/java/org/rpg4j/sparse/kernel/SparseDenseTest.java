@@ -9,7 +9,13 @@ import org.junit.jupiter.api.Test;
 
 class SparseDenseTest {
 
-    private static final double TOLERANCE = 1e-5;
+    /**
+     * float32 sums of {@code inputs} N(0, 1) products in another order than the double reference: the
+     * rounding error grows with the number of terms (about eps = 6e-8 per term of size ~1).
+     */
+    private static double tolerance(int inputs) {
+        return 1e-6 + 1e-7 * inputs;
+    }
 
     @Test
     void handComputedCase() {
@@ -34,10 +40,11 @@ class SparseDenseTest {
                 boolean relu = random.nextBoolean();
                 float[] y = new float[batch * outputs];
                 SparseDense.of(w, outputs, inputs, bias, relu ? FusedActivation.RELU : FusedActivation.IDENTITY,
-                        KernelThreading.values()[random.nextInt(2)]).forward(x, batch, y);
+                        KernelThreading.values()[random.nextInt(2)],
+                        KernelInstructions.values()[random.nextInt(2)]).forward(x, batch, y);
                 double error = DenseReference.maxError(y, DenseReference.dense(w, outputs, inputs, bias, x, batch,
                         relu));
-                assertTrue(error < TOLERANCE, outputs + "x" + inputs + " sparsity " + sparsity + ": " + error);
+                assertTrue(error < tolerance(inputs), outputs + "x" + inputs + " sparsity " + sparsity + ": " + error);
             }
         }
     }
