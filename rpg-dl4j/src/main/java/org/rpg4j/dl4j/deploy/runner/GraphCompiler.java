@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.rpg4j.sparse.kernel.FusedActivation;
 
 /**
  * Compiles a ComputationGraph: one slot per vertex, vertices in DL4J's topological order. A
@@ -71,11 +72,24 @@ final class GraphCompiler {
             return new Plan.Node(StepFactory.convolution(vertex.getLayer(), batchNorm, relu, options), inputs,
                     last.getVertexIndex());
         }
+        if (isAdd(vertex)) {
+            GraphVertex next = soleConsumer(vertex);
+            boolean relu = next != null && StepFactory.isRelu(next.getLayer().conf().getLayer());
+            GraphVertex last = relu ? absorb(next) : vertex;
+            return new Plan.Node(new AddStep(vertex.getVertexName(), relu ? FusedActivation.RELU
+                    : FusedActivation.IDENTITY), inputs, last.getVertexIndex());
+        }
         if (vertex instanceof LayerVertex layerVertex && StepFactory.isDense(vertex.getLayer().conf().getLayer())) {
             return new Plan.Node(StepFactory.dense(vertex.getLayer(), layerVertex.getLayerPreProcessor(), options),
                     inputs, vertex.getVertexIndex());
         }
         return new Plan.Node(FallbackStep.of(vertex), inputs, vertex.getVertexIndex());
+    }
+
+    private boolean isAdd(GraphVertex vertex) {
+        return graph.getConfiguration().getVertices().get(vertex.getVertexName())
+                instanceof org.deeplearning4j.nn.conf.graph.ElementWiseVertex e
+                && e.getOp() == org.deeplearning4j.nn.conf.graph.ElementWiseVertex.Op.Add;
     }
 
     private GraphVertex absorb(GraphVertex vertex) {

@@ -6,6 +6,8 @@ public enum KernelKind {
     SPARSE,
     /** A dense ND4J op ({@code conv2d} with oneDNN when present, or {@code mmul}). */
     DENSE,
+    /** rpg4j's Java code on float arrays (element-wise steps such as residual adds). */
+    JAVA,
     /** DL4J's own layer or vertex inference. */
     DL4J
 }

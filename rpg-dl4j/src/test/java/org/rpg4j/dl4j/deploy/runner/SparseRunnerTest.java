@@ -73,6 +73,11 @@ class SparseRunnerTest {
                     assertTrue(PrunedNetworks.maxAbsDifference(actual, expected) < TOLERANCE,
                             "fast " + fast + " " + policy + " batch " + batch);
                 }
+                Map<String, KernelKind> kinds = kinds(runner);
+                // The residual add absorbed the ReLU after it; the merge ran DL4J's vertex.
+                assertEquals(KernelKind.JAVA, kinds.get("add"));
+                assertFalse(kinds.containsKey("a2"), kinds.toString());
+                assertEquals(KernelKind.DL4J, kinds.get("merge"));
             }
         }
     }
