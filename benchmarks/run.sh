@@ -9,6 +9,9 @@
 #                                #   (about 20 min)
 #   benchmarks/run.sh sparse-format  # sparse model file: size and write/load time against DL4J's zip
 #                                #   (VGG-19, ResNet-56 at 80-99 %), float16 accuracy cost on Fashion-MNIST
+#   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
+#                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, and the tables
+#                                #   of docs/deployment.md (about 15 min; JVM flag add-modules jdk.incubator.vector)
 #
 # The jar is rebuilt when a pom or a source file is newer (shading the 250 MB jar takes 1-3 min).
 # Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options.
@@ -18,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-quick}
-case $profile in quick | svd | full | sparse-format) ;; *) echo "usage: $0 [quick|svd|full|sparse-format]" >&2; exit 2 ;; esac
+case $profile in quick | svd | full | sparse-format | sparse) ;; *) echo "usage: $0 [quick|svd|full|sparse-format|sparse]" >&2; exit 2 ;; esac
 
 jar=benchmarks/target/benchmarks.jar
 stale() {
@@ -49,7 +52,7 @@ jmh() { # jmh <name> <JMH arguments...>: one JMH run writing $out/<name>.json
     shift
     echo "=== $name: java -jar $jar $* ${JMH_EXTRA:-}"
     # shellcheck disable=SC2086
-    java -jar "$jar" "$@" -rf json -rff "$out/$name.json" ${JMH_EXTRA:-} 2>&1 | quiet
+    java ${JAVA_FLAGS:-} -jar "$jar" "$@" -rf json -rff "$out/$name.json" ${JMH_EXTRA:-} 2>&1 | quiet
     echo "load after $name: $(uptime | sed 's/.*load average/load average/')"
 }
 
@@ -103,12 +106,27 @@ sparse_format() { # not JMH: each case is one multi-second file write/read (medi
     java -Xmx3g -cp "$jar" org.rpg4j.benchmarks.deploy.Float16Cost "$out" 4000 2000 1 2>&1 | quiet | grep -v Pruner
 }
 
+sparse() {
+    # -f 0: all cases in this JVM (a fork per case would add ~4 s of ND4J start-up to each of 108 cases);
+    # the Vector API kernels need the module flag on that JVM. Dense and sparse variants of one shape run
+    # back to back (JMH varies the last parameter fastest), so their ratio sees the same load.
+    local JAVA_FLAGS="--add-modules jdk.incubator.vector"
+    jmh sparse-layers 'sparse.LayerKernelBenchmark' -f 0 -wi 2 -w 500ms -i 3 -r 500ms
+    # the alternative tried: the scalar inner loop on three shapes
+    jmh sparse-layers-scalar 'sparse.LayerKernelBenchmark' -f 0 -wi 2 -w 500ms -i 3 -r 500ms \
+        -p shape=16x32x16s1,64x32x64s1,256x8x256s1 -p variant=S90,S98 -p instructions=SCALAR
+    jmh sparse-networks 'sparse.NetworkInferenceBenchmark' -f 0 -wi 2 -w 2 -i 3 -r 2
+    echo "=== tables of docs/deployment.md (this run only)"
+    java -cp "$jar" org.rpg4j.benchmarks.sparse.SparseReport "$out/sparse-layers.json" "$out/sparse-networks.json"
+}
+
 machine
 case $profile in
     quick) targets 1 RESNET20 ;;
     svd) svd ;;
     full) targets 1 RESNET20,RESNET32X2,VGG19; svd ;;
     sparse-format) sparse_format ;;
+    sparse) sparse ;;
 esac
 machine
 echo "results: $out"

@@ -1,0 +1,83 @@
+package org.rpg4j.benchmarks.sparse;
+
+import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
+import org.rpg4j.dl4j.deploy.runner.SparseRunner;
+
+/**
+ * Whole-network inference of a pruned VGG-19 or ResNet-56 (CIFAR, {@link PrunedCifarModels}): DL4J's
+ * {@code outputSingle} on the network with rpg4j's fast layers (variant DL4J; its cost does not depend on
+ * sparsity: dense kernels) against the compiled {@link SparseRunner} (measured per-layer kernel choice)
+ * at 90, 95 and 98 % sparsity. Timed region: one inference call on a seeded {@code [batch, 3, 32, 32]}
+ * input. Setup checks that the runner's output is within 1e-4 of DL4J's (else it throws) and prints the
+ * runner's per-layer report. Images/s = batch / time.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(1)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+public class NetworkInferenceBenchmark {
+
+    private static final double TOLERANCE = 1e-4;
+
+    /** VGG19 or RESNET56. */
+    @Param({"VGG19", "RESNET56"})
+    public String model;
+
+    /** Images per call. */
+    @Param({"1", "32"})
+    public int batch;
+
+    /** DL4J (dense, fast layers), or the runner at R90, R95, R98 % sparsity. */
+    @Param({"DL4J", "R90", "R95", "R98"})
+    public String variant;
+
+    private ComputationGraph graph;
+    private SparseRunner runner;
+    private INDArray input;
+
+    /** Builds the pruned network (DL4J uses the 95 % one), compiles and calibrates the runner. */
+    @Setup
+    public void setUp() {
+        double sparsity = "DL4J".equals(variant) ? 0.95 : Integer.parseInt(variant.substring(1)) / 100.0;
+        graph = PrunedCifarModels.of(model, sparsity);
+        Nd4j.getRandom().setSeed(3);
+        input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+        if ("DL4J".equals(variant)) {
+            return;
+        }
+        runner = SparseRunner.compile(graph, RunnerOptions.defaults());
+        INDArray actual = runner.output(input)[0];
+        INDArray expected = graph.outputSingle(input);
+        double difference = actual.sub(expected).amaxNumber().doubleValue();
+        if (!(difference <= TOLERANCE)) {
+            throw new IllegalStateException("runner output differs from DL4J's by " + difference);
+        }
+        System.out.println("runner report " + model + " batch " + batch + " " + variant + " (max |diff| "
+                + difference + "):");
+        runner.report().stream().filter(c -> c.batch() > 0).forEach(c -> System.out.println("  " + c));
+    }
+
+    /** @return the network output */
+    @Benchmark
+    public INDArray inference() {
+        return runner == null ? graph.outputSingle(input) : runner.output(input)[0];
+    }
+}

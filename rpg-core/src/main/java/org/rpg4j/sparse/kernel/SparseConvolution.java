@@ -1,0 +1,172 @@
+package org.rpg4j.sparse.kernel;
+
+import java.util.Arrays;
+
+/**
+ * A 2-D convolution (dilation 1, one group) with sparse weights on dense NCHW activations, for
+ * inference. The weights are kept as CSR over {@code [outChannels, inChannels * kh * kw]}; each
+ * non-zero multiplies one contiguous run of the prepared input ({@link ConvolutionLayout}), so the work
+ * is proportional to the number of non-zeros. Images are spread over threads when the batch has more
+ * than one; a single image is split into blocks of output channels. Immutable and thread-safe.
+ */
+public final class SparseConvolution {
+
+    private static final int CHANNEL_BLOCKS = 8;
+
+    private final ConvolutionShape shape;
+    private final ConvolutionLayout layout;
+    private final CsrMatrix weights;
+    private final int[] rowStart;
+    private final int[] offsets;
+    private final float[] values;
+    private final float[] bias;
+    private final FusedActivation activation;
+    private final KernelThreading threading;
+    private final RowKernel kernel;
+
+    private SparseConvolution(ConvolutionShape shape, CsrMatrix weights, float[] bias, FusedActivation activation,
+            KernelThreading threading, RowKernel kernel) {
+        this.shape = shape;
+        this.layout = ConvolutionLayout.of(shape);
+        this.weights = weights;
+        this.rowStart = weights.rowStarts();
+        this.values = weights.values();
+        int[] columns = weights.columns();
+        this.offsets = new int[columns.length];
+        for (int k = 0; k < columns.length; k++) {
+            offsets[k] = layout.offset(shape, columns[k]);
+        }
+        this.bias = bias;
+        this.activation = activation;
+        this.threading = threading;
+        this.kernel = kernel;
+    }
+
+    /**
+     * @param shape the convolution's geometry
+     * @param weights {@code [outChannels, inChannels, kh, kw]} row-major; not modified (zeros are skipped)
+     * @param bias {@code [outChannels]}, or null for none; not modified
+     * @param activation applied to each output before it is stored
+     * @param threading how images or channel blocks are spread over threads
+     * @return the compiled convolution, with {@link KernelInstructions#best()}
+     * @throws IllegalArgumentException if an array has the wrong length or an argument is null
+     */
+    public static SparseConvolution of(ConvolutionShape shape, float[] weights, float[] bias,
+            FusedActivation activation, KernelThreading threading) {
+        return of(shape, weights, bias, activation, threading, KernelInstructions.best());
+    }
+
+    /**
+     * @param shape the convolution's geometry
+     * @param weights {@code [outChannels, inChannels, kh, kw]} row-major; not modified (zeros are skipped)
+     * @param bias {@code [outChannels]}, or null for none; not modified
+     * @param activation applied to each output before it is stored
+     * @param threading how images or channel blocks are spread over threads
+     * @param instructions scalar or Vector API inner loop
+     * @return the compiled convolution
+     * @throws IllegalArgumentException if an array has the wrong length, an argument is null, or the
+     *     instructions are not available in this JVM
+     */
+    public static SparseConvolution of(ConvolutionShape shape, float[] weights, float[] bias,
+            FusedActivation activation, KernelThreading threading, KernelInstructions instructions) {
+        if (shape == null || activation == null || threading == null || instructions == null) {
+            throw new IllegalArgumentException("shape, activation, threading and instructions must not be null");
+        }
+        if (bias != null && bias.length != shape.outChannels()) {
+            throw new IllegalArgumentException("bias must have length outChannels = " + shape.outChannels()
+                    + ", got " + bias.length);
+        }
+        CsrMatrix csr = CsrMatrix.fromDense(weights, shape.outChannels(), shape.patchSize());
+        float[] b = bias == null ? new float[shape.outChannels()] : bias.clone();
+        return new SparseConvolution(shape, csr, b, activation, threading, instructions.kernel());
+    }
+
+    /** @return the geometry */
+    public ConvolutionShape shape() {
+        return shape;
+    }
+
+    /** @return the weights as CSR {@code [outChannels, inChannels * kh * kw]} */
+    public CsrMatrix weights() {
+        return weights;
+    }
+
+    /**
+     * Computes the convolution of a batch.
+     *
+     * @param input {@code [batch, inChannels, inHeight, inWidth]} row-major; not modified
+     * @param batch number of images, &ge; 1
+     * @param output {@code [batch, outChannels, outHeight, outWidth]} row-major; overwritten
+     * @throws IllegalArgumentException if the batch is below 1 or an array has the wrong length
+     */
+    public void forward(float[] input, int batch, float[] output) {
+        checkArrays(input, batch, output);
+        int sourceSize = layout.sourceSize(shape);
+        long work = (long) batch * values.length * layout.rowRun(shape);
+        if (batch == 1) {
+            float[] source = layout == ConvolutionLayout.POINTWISE ? input : new float[sourceSize];
+            layout.prepare(shape, input, 0, source);
+            int blocks = Math.min(CHANNEL_BLOCKS, shape.outChannels());
+            threading.run(blocks, work, block -> channels(source, 0, output, 0,
+                    block * shape.outChannels() / blocks, (block + 1) * shape.outChannels() / blocks));
+        } else {
+            threading.run(batch, work, image -> {
+                int inputBase = image * shape.inputSize();
+                float[] source = layout == ConvolutionLayout.POINTWISE ? input : new float[sourceSize];
+                layout.prepare(shape, input, inputBase, source);
+                int sourceBase = layout == ConvolutionLayout.POINTWISE ? inputBase : 0;
+                channels(source, sourceBase, output, image * shape.outputSize(), 0, shape.outChannels());
+            });
+        }
+    }
+
+    /** Output channels {@code [from, to)} of one image. */
+    private void channels(float[] source, int sourceBase, float[] output, int outputBase, int from, int to) {
+        int run = layout.rowRun(shape);
+        int plane = shape.outHeight() * shape.outWidth();
+        boolean direct = layout != ConvolutionLayout.PADDED;
+        float[] acc = direct ? null : new float[run];
+        for (int o = from; o < to; o++) {
+            int outBase = outputBase + o * plane;
+            if (direct) {
+                kernel.row(values, offsets, rowStart[o], rowStart[o + 1], source, sourceBase, bias[o], output,
+                        outBase, run);
+            } else {
+                kernel.row(values, offsets, rowStart[o], rowStart[o + 1], source, sourceBase, bias[o], acc, 0,
+                        run);
+                dropPaddingColumns(acc, output, outBase);
+            }
+            activation.applyInPlace(output, outBase, plane);
+        }
+    }
+
+    private void dropPaddingColumns(float[] acc, float[] output, int outBase) {
+        int width = shape.outWidth();
+        int paddedWidth = layout.rowWidth(shape);
+        for (int y = 0; y < shape.outHeight(); y++) {
+            System.arraycopy(acc, y * paddedWidth, output, outBase + y * width, width);
+        }
+    }
+
+    private void checkArrays(float[] input, int batch, float[] output) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        long inLength = (long) batch * shape.inputSize();
+        long outLength = (long) batch * shape.outputSize();
+        if (input == null || input.length != inLength) {
+            throw new IllegalArgumentException("input must have length batch * inChannels * inHeight * inWidth = "
+                    + inLength + ", got " + (input == null ? "null" : input.length));
+        }
+        if (output == null || output.length != outLength) {
+            throw new IllegalArgumentException("output must have length batch * outChannels * outHeight * outWidth = "
+                    + outLength + ", got " + (output == null ? "null" : output.length));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SparseConvolution[" + shape + ", " + layout + ", density=" + weights.density() + ", bias="
+                + (bias.length <= 4 ? Arrays.toString(bias) : "[" + bias.length + "]") + "]";
+    }
+}

@@ -1,0 +1,55 @@
+package org.rpg4j.sparse.kernel;
+
+/**
+ * The inner product of every sparse kernel: one output row is the bias plus the sum, over the row's
+ * non-zero weights {@code w_k}, of {@code w_k} times a contiguous run of {@code n} source values
+ * starting at {@code sourceBase + offsets[k]}. Four non-zeros are combined per pass over the
+ * accumulator, so each pass does four multiply-adds per load and store of the accumulator; the loop
+ * over {@code i} is a plain counted loop that HotSpot's C2 compiles to AVX2 vector code.
+ */
+final class SparseRows implements RowKernel {
+
+    private static final int UNROLL = 4;
+
+    /**
+     * {@code acc[accBase + i] = bias + sum_k values[k] * source[sourceBase + offsets[k] + i]} for
+     * {@code k in [from, to)} and {@code i in [0, n)}.
+     *
+     * @param values non-zero weights; not modified
+     * @param offsets source offset of each non-zero; not modified
+     * @param from first non-zero of the row
+     * @param to end (exclusive) of the row's non-zeros
+     * @param source activations; not modified
+     * @param sourceBase added to every offset
+     * @param bias the row's bias
+     * @param acc output, {@code acc[accBase .. accBase + n)} overwritten
+     * @param accBase first written index of {@code acc}
+     * @param n length of the run
+     */
+    @Override
+    public void row(float[] values, int[] offsets, int from, int to, float[] source, int sourceBase, float bias,
+            float[] acc, int accBase, int n) {
+        java.util.Arrays.fill(acc, accBase, accBase + n, bias);
+        int k = from;
+        for (; k + UNROLL <= to; k += UNROLL) {
+            float w0 = values[k];
+            float w1 = values[k + 1];
+            float w2 = values[k + 2];
+            float w3 = values[k + 3];
+            int a0 = sourceBase + offsets[k];
+            int a1 = sourceBase + offsets[k + 1];
+            int a2 = sourceBase + offsets[k + 2];
+            int a3 = sourceBase + offsets[k + 3];
+            for (int i = 0; i < n; i++) {
+                acc[accBase + i] += w0 * source[a0 + i] + w1 * source[a1 + i] + w2 * source[a2 + i] + w3 * source[a3 + i];
+            }
+        }
+        for (; k < to; k++) {
+            float w = values[k];
+            int a = sourceBase + offsets[k];
+            for (int i = 0; i < n; i++) {
+                acc[accBase + i] += w * source[a + i];
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package org.rpg4j.sparse.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SparseConvolutionTest {
+
+    /** float32 accumulation in another order than the double reference. */
+    private static final double TOLERANCE = 1e-5;
+    private static final double[] SPARSITIES = {0.0, 0.5, 0.8, 0.95, 0.99, 1.0};
+
+    @Test
+    void handComputedStrideOneWithPadding() {
+        // 1 channel 2x2 input [[1, 2], [3, 4]], 3x3 kernel with w(0,0)=1 and w(1,1)=10, pad 1:
+        // out(y, x) = in(y-1, x-1) + 10 in(y, x) + bias 0.5:
+        // out(0,0) = 0 + 10 + 0.5; out(0,1) = 0 + 20 + 0.5; out(1,0) = 0 + 30 + 0.5; out(1,1) = 1 + 40 + 0.5.
+        ConvolutionShape s = new ConvolutionShape(1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 2, 2);
+        float[] w = {1, 0, 0, 0, 10, 0, 0, 0, 0};
+        float[] out = new float[4];
+        SparseConvolution.of(s, w, new float[] {0.5f}, FusedActivation.IDENTITY, KernelThreading.CALLER_ONLY)
+                .forward(new float[] {1, 2, 3, 4}, 1, out);
+        assertArrayEquals(new float[] {10.5f, 20.5f, 30.5f, 41.5f}, out);
+    }
+
+    @Test
+    void matchesDenseReferenceOnRandomShapesAndSparsities() {
+        Random random = new Random(11);
+        for (int trial = 0; trial < 60; trial++) {
+            ConvolutionShape s = randomShape(random);
+            for (double sparsity : SPARSITIES) {
+                float[] w = DenseReference.sparseWeights(random, s.outChannels(), s.patchSize(), sparsity);
+                float[] bias = random.nextBoolean() ? DenseReference.gaussian(random, s.outChannels()) : null;
+                int batch = 1 + random.nextInt(3);
+                float[] input = DenseReference.gaussian(random, batch * s.inputSize());
+                float[] inputCopy = input.clone();
+                boolean relu = random.nextBoolean();
+                KernelThreading threading = KernelThreading.values()[random.nextInt(2)];
+                float[] expected = DenseReference.convolution(s, w, bias, input, batch, relu);
+                for (KernelInstructions instructions : KernelInstructions.values()) {
+                    float[] out = new float[batch * s.outputSize()];
+                    Arrays.fill(out, Float.NaN);
+                    SparseConvolution.of(s, w, bias, relu ? FusedActivation.RELU : FusedActivation.IDENTITY, threading,
+                            instructions).forward(input, batch, out);
+                    double error = DenseReference.maxError(out, expected);
+                    assertTrue(error < TOLERANCE, instructions + " " + s + " sparsity " + sparsity + " batch " + batch
+                            + ": error " + error);
+                    assertArrayEquals(inputCopy, input, "input modified");
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorApiIsAvailableInTheTestJvm() {
+        // The module's surefire argLine adds jdk.incubator.vector, so both kernels are tested here.
+        assertTrue(KernelInstructions.VECTOR_API.available());
+        assertEquals(KernelInstructions.VECTOR_API, KernelInstructions.best());
+    }
+
+    @Test
+    void largeBatchRunsInParallelAndMatches() {
+        // Enough work (> 200k multiply-adds) for the common pool, over images and over channel blocks.
+        Random random = new Random(5);
+        ConvolutionShape s = new ConvolutionShape(16, 16, 16, 32, 3, 3, 1, 1, 1, 1, 16, 16);
+        float[] w = DenseReference.sparseWeights(random, 32, s.patchSize(), 0.7);
+        for (int batch : new int[] {1, 8}) {
+            float[] input = DenseReference.gaussian(random, batch * s.inputSize());
+            float[] expected = DenseReference.convolution(s, w, null, input, batch, false);
+            for (KernelInstructions instructions : KernelInstructions.values()) {
+                float[] out = new float[batch * s.outputSize()];
+                SparseConvolution.of(s, w, null, FusedActivation.IDENTITY, KernelThreading.COMMON_POOL, instructions)
+                        .forward(input, batch, out);
+                assertTrue(DenseReference.maxError(out, expected) < TOLERANCE, instructions.toString());
+            }
+        }
+    }
+
+    @Test
+    void emptyLayerGivesActivatedBias() {
+        ConvolutionShape s = new ConvolutionShape(3, 5, 5, 2, 3, 3, 2, 2, 1, 1, 3, 3);
+        float[] out = new float[2 * s.outputSize()];
+        SparseConvolution.of(s, new float[2 * 27], new float[] {-1, 2}, FusedActivation.RELU,
+                KernelThreading.CALLER_ONLY).forward(new float[2 * s.inputSize()], 2, out);
+        for (int i = 0; i < out.length; i++) {
+            // relu(-1) = 0 for channel 0, relu(2) = 2 for channel 1; exactly.
+            assertEquals(i / 9 % 2 == 0 ? 0f : 2f, out[i], 0f, "index " + i);
+        }
+    }
+
+    @Test
+    void badInputIsRejectedWithTheParameterName() {
+        ConvolutionShape s = new ConvolutionShape(2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 4, 4);
+        SparseConvolution conv = SparseConvolution.of(s, new float[3 * 18], null, FusedActivation.IDENTITY,
+                KernelThreading.CALLER_ONLY);
+        assertMessage("batch must be >= 1, got 0", () -> conv.forward(new float[32], 0, new float[48]));
+        assertMessage("input must have length batch * inChannels * inHeight * inWidth = 32, got 31",
+                () -> conv.forward(new float[31], 1, new float[48]));
+        assertMessage("output must have length batch * outChannels * outHeight * outWidth = 48, got 47",
+                () -> conv.forward(new float[32], 1, new float[47]));
+        assertMessage("dense must have length rows * cols = 54, got 53", () -> SparseConvolution.of(s,
+                new float[53], null, FusedActivation.IDENTITY, KernelThreading.CALLER_ONLY));
+        assertMessage("bias must have length outChannels = 3, got 2", () -> SparseConvolution.of(s,
+                new float[54], new float[2], FusedActivation.IDENTITY, KernelThreading.CALLER_ONLY));
+        assertMessage("strideHeight must be >= 1, got 0", () -> new ConvolutionShape(2, 4, 4, 3, 3, 3, 0, 1, 1, 1,
+                4, 4));
+        assertMessage("output 9x4 is too large", () -> new ConvolutionShape(2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 9, 4));
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    /** Kernel 1..5, stride 1..2, padding 0..k-1, sizes 1..9; output size as DL4J's truncate mode gives. */
+    private static ConvolutionShape randomShape(Random random) {
+        int kh = 1 + random.nextInt(random.nextBoolean() ? 1 : 5);
+        int kw = random.nextBoolean() ? kh : 1 + random.nextInt(3);
+        int sh = 1 + random.nextInt(2);
+        int sw = 1 + random.nextInt(2);
+        int ph = random.nextInt(kh);
+        int pw = random.nextInt(kw);
+        int h = kh + random.nextInt(8);
+        int w = kw + random.nextInt(8);
+        int outH = (h + 2 * ph - kh) / sh + 1;
+        int outW = (w + 2 * pw - kw) / sw + 1;
+        return new ConvolutionShape(1 + random.nextInt(6), h, w, 1 + random.nextInt(7), kh, kw, sh, sw, ph, pw,
+                outH, outW);
+    }
+}

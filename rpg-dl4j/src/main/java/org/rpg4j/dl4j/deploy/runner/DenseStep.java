@@ -1,0 +1,86 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.sparse.kernel.FusedActivation;
+import org.rpg4j.sparse.kernel.SparseDense;
+
+/**
+ * A dense (or output) layer {@code y = act(x W + b)} on {@code x [batch, nIn]} (after the layer's
+ * input preprocessor, if any): sparse via {@link SparseDense}, dense via ND4J's {@code mmul}. ReLU and
+ * identity are fused into the sparse kernel; any other activation (softmax, tanh, ...) runs DL4J's
+ * {@link IActivation} on the result of either kernel.
+ */
+final class DenseStep extends CalibratedStep {
+
+    private final InputPreProcessor preProcessor;
+    private final SparseDense sparse;
+    private final INDArray weightArray;
+    private final INDArray biasRow;
+    private final FusedActivation fused;
+    private final IActivation activation;
+    private final int outputs;
+
+    /**
+     * @param name the layer name
+     * @param preProcessor the layer's input preprocessor, or null
+     * @param weightArray DL4J's {@code W [nIn, nOut]}; copied
+     * @param biasArray DL4J's {@code b [1, nOut]} or null; copied
+     * @param activation the layer's activation
+     * @param options runner options
+     */
+    DenseStep(String name, InputPreProcessor preProcessor, INDArray weightArray, INDArray biasArray,
+            IActivation activation, RunnerOptions options) {
+        super(name, "dense " + weightArray.size(0) + "->" + weightArray.size(1) + " " + activation,
+                ConvolutionStep.density(Tensor.toFloats(weightArray)), options, true);
+        this.preProcessor = preProcessor;
+        int inputs = (int) weightArray.size(0);
+        this.outputs = (int) weightArray.size(1);
+        this.weightArray = weightArray.castTo(DataType.FLOAT).dup('c');
+        this.biasRow = biasArray == null ? Nd4j.zeros(DataType.FLOAT, 1, outputs)
+                : biasArray.castTo(DataType.FLOAT).reshape(1, outputs).dup('c');
+        this.fused = FusableActivations.of(activation).orElse(FusedActivation.IDENTITY);
+        this.activation = FusableActivations.of(activation).isPresent() ? null : activation;
+        float[] transposed = Tensor.toFloats(this.weightArray.transpose());
+        this.sparse = SparseDense.of(transposed, outputs, inputs, Tensor.toFloats(biasRow), fused,
+                options.threading());
+    }
+
+    @Override
+    Tensor runSparse(Tensor input) {
+        Tensor x = preprocessed(input);
+        int batch = (int) x.size(0);
+        float[] out = new float[batch * outputs];
+        sparse.forward(x.floats(), batch, out);
+        return finish(Tensor.of(out, batch, outputs));
+    }
+
+    @Override
+    Tensor runDense(Tensor input) {
+        INDArray x = preprocessed(input).array().castTo(DataType.FLOAT);
+        INDArray z = x.mmul(weightArray).addiRowVector(biasRow);
+        if (fused == FusedActivation.RELU) {
+            org.nd4j.linalg.ops.transforms.Transforms.relu(z, false);
+        }
+        return finish(Tensor.of(z));
+    }
+
+    private Tensor preprocessed(Tensor input) {
+        if (preProcessor == null) {
+            return input;
+        }
+        return Tensor.of(preProcessor.preProcess(input.array(), (int) input.size(0),
+                LayerWorkspaceMgr.noWorkspaces()));
+    }
+
+    private Tensor finish(Tensor z) {
+        if (activation == null) {
+            return z;
+        }
+        return Tensor.of(activation.getActivation(z.array().dup(), false));
+    }
+}

@@ -1,0 +1,13 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+/** The kernel a layer runs. */
+public enum KernelKind {
+    /** rpg4j's sparse kernel ({@code org.rpg4j.sparse.kernel}). */
+    SPARSE,
+    /** A dense ND4J op ({@code conv2d} with oneDNN when present, or {@code mmul}). */
+    DENSE,
+    /** rpg4j's Java code on float arrays (element-wise steps such as residual adds). */
+    JAVA,
+    /** DL4J's own layer or vertex inference. */
+    DL4J
+}

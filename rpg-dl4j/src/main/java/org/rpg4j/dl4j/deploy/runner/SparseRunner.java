@@ -1,0 +1,135 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * An inference-only runner compiled from a trained, typically pruned, DL4J network. 2-D
+ * convolutions (with the batch norm after them folded in, and a ReLU after that fused) and dense
+ * layers run either rpg4j's sparse kernels or a dense ND4J op; under {@link KernelPolicy#MEASURED}
+ * each such layer times both at the first call with a new batch size and keeps the faster
+ * ({@link #report()} lists the choices). All other layers and vertices run DL4J's own inference.
+ * Outputs equal {@code network.output(input)} up to float32 rounding (the tests hold them within 1e-4).
+ *
+ * <pre>{@code
+ * SparseRunner runner = SparseRunner.compile(prunedGraph, RunnerOptions.defaults());
+ * INDArray probabilities = runner.output(images)[0];   // images [batch, 3, 32, 32]
+ * runner.report().forEach(System.out::println);
+ * }</pre>
+ *
+ * <p>The weights are copied at compile time: later changes to the network are not seen. The runner
+ * reuses the network's layer objects for the DL4J steps, so it is not thread-safe, and the network
+ * must not be used at the same time.
+ */
+public final class SparseRunner {
+
+    private final Plan plan;
+    private final ComputationGraph graph;
+
+    private SparseRunner(Plan plan, ComputationGraph graph) {
+        this.plan = plan;
+        this.graph = graph;
+    }
+
+    /**
+     * @param network an initialised network with NCHW convolutions; not modified
+     * @param options kernel policy and threading
+     * @return the runner
+     * @throws IllegalArgumentException if an argument is null or the network is not initialised
+     */
+    public static SparseRunner compile(MultiLayerNetwork network, RunnerOptions options) {
+        if (network == null || options == null) {
+            throw new IllegalArgumentException("network and options must not be null");
+        }
+        if (network.getLayers() == null) {
+            throw new IllegalArgumentException("network must be initialised (call init()) before compile");
+        }
+        return new SparseRunner(LayerListCompiler.compile(network, options), null);
+    }
+
+    /**
+     * @param graph an initialised graph with NCHW convolutions; not modified
+     * @param options kernel policy and threading
+     * @return the runner
+     * @throws IllegalArgumentException if an argument is null or the graph is not initialised
+     */
+    public static SparseRunner compile(ComputationGraph graph, RunnerOptions options) {
+        if (graph == null || options == null) {
+            throw new IllegalArgumentException("graph and options must not be null");
+        }
+        if (graph.getVertices() == null) {
+            throw new IllegalArgumentException("graph must be initialised (call init()) before compile");
+        }
+        return new SparseRunner(GraphCompiler.compile(graph, options), graph);
+    }
+
+    /**
+     * Runs inference.
+     *
+     * @param inputs one array per network input, each with the batch as dimension 0 (same batch
+     *     size); not modified
+     * @return one array per network output, new arrays
+     * @throws IllegalArgumentException if the number of inputs is wrong, one is null, or the batch
+     *     sizes differ
+     */
+    public INDArray[] output(INDArray... inputs) {
+        checkInputs(inputs);
+        if (graph != null) {
+            graph.setInputs(inputs);
+        }
+        try {
+            Tensor[] values = new Tensor[plan.slots()];
+            for (int i = 0; i < inputs.length; i++) {
+                values[plan.inputSlots()[i]] = Tensor.of(inputs[i]);
+            }
+            for (Plan.Node node : plan.nodes()) {
+                Tensor[] in = new Tensor[node.inputs().length];
+                for (int i = 0; i < in.length; i++) {
+                    in[i] = values[node.inputs()[i]];
+                }
+                values[node.output()] = node.step().run(in);
+            }
+            INDArray[] outputs = new INDArray[plan.outputSlots().length];
+            for (int i = 0; i < outputs.length; i++) {
+                outputs[i] = values[plan.outputSlots()[i]].array();
+            }
+            return outputs;
+        } finally {
+            if (graph != null) {
+                graph.clear();
+            }
+        }
+    }
+
+    /**
+     * @return one line per compiled layer and batch size seen (kernel, density, calibration times) and
+     *     one per DL4J step, in execution order
+     */
+    public List<LayerChoice> report() {
+        List<LayerChoice> lines = new ArrayList<>();
+        for (Plan.Node node : plan.nodes()) {
+            lines.addAll(node.step().choices());
+        }
+        return List.copyOf(lines);
+    }
+
+    private void checkInputs(INDArray[] inputs) {
+        if (inputs == null || inputs.length != plan.inputSlots().length) {
+            throw new IllegalArgumentException("inputs must hold " + plan.inputSlots().length
+                    + " array(s), one per network input, got " + (inputs == null ? "null" : inputs.length));
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null) {
+                throw new IllegalArgumentException("inputs[" + i + "] must not be null");
+            }
+            if (inputs[i].rank() == 0 || inputs[i].size(0) != inputs[0].size(0)) {
+                throw new IllegalArgumentException("inputs must share the batch size (dimension 0), got shapes "
+                        + Arrays.toString(Arrays.stream(inputs).map(a -> Arrays.toString(a.shape())).toArray()));
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Makes initialised test networks look trained and pruned: every weight tensor ({@code W},
+ * {@code pW}, ...) loses a seeded random {@code sparsity} fraction of its entries (set to exactly 0.0),
+ * and every batch norm gets random running statistics and scale/shift, so that folding is exercised.
+ */
+final class PrunedNetworks {
+
+    private PrunedNetworks() {
+    }
+
+    /** A seeded float32 builder with Same-mode convolutions and ReLU-friendly initialisation. */
+    static NeuralNetConfiguration.Builder base() {
+        return new NeuralNetConfiguration.Builder().seed(12).dataType(DataType.FLOAT).weightInit(WeightInit.RELU)
+                .convolutionMode(ConvolutionMode.Same);
+    }
+
+    static MultiLayerNetwork prune(MultiLayerNetwork network, double sparsity, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        for (Layer layer : network.getLayers()) {
+            pruneLayer(layer, sparsity);
+        }
+        return network;
+    }
+
+    static ComputationGraph prune(ComputationGraph graph, double sparsity, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        for (Layer layer : graph.getLayers()) {
+            pruneLayer(layer, sparsity);
+        }
+        return graph;
+    }
+
+    private static void pruneLayer(Layer layer, double sparsity) {
+        if (layer.conf().getLayer() instanceof BatchNormalization) {
+            randomStatistics(layer);
+            return;
+        }
+        for (Map.Entry<String, INDArray> e : layer.paramTable().entrySet()) {
+            if (e.getKey().toLowerCase(java.util.Locale.ROOT).contains("w")) {
+                INDArray keep = Nd4j.rand(DataType.FLOAT, e.getValue().shape()).gt(sparsity).castTo(DataType.FLOAT);
+                e.getValue().muli(keep);
+            } else {
+                e.getValue().assign(Nd4j.randn(DataType.FLOAT, e.getValue().shape()).muli(0.1));
+            }
+        }
+    }
+
+    private static void randomStatistics(Layer bn) {
+        for (Map.Entry<String, INDArray> e : bn.paramTable().entrySet()) {
+            INDArray p = e.getValue();
+            switch (e.getKey()) {
+                case BatchNormalizationParamInitializer.GAMMA -> p.assign(Nd4j.rand(DataType.FLOAT, p.shape()).addi(0.5));
+                case BatchNormalizationParamInitializer.BETA, BatchNormalizationParamInitializer.GLOBAL_MEAN ->
+                        p.assign(Nd4j.randn(DataType.FLOAT, p.shape()).muli(0.3));
+                case BatchNormalizationParamInitializer.GLOBAL_VAR -> p.assign(Nd4j.rand(DataType.FLOAT, p.shape()).addi(0.5));
+                case BatchNormalizationParamInitializer.GLOBAL_LOG_STD ->
+                        p.assign(Nd4j.rand(DataType.FLOAT, p.shape()).subi(0.5).muli(0.4));
+                default -> throw new IllegalStateException("unexpected batch-norm parameter " + e.getKey());
+            }
+        }
+    }
+
+    /** Largest |a - b| over all entries. */
+    static double maxAbsDifference(INDArray a, INDArray b) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+            throw new AssertionError("shapes differ: " + java.util.Arrays.toString(a.shape()) + " vs "
+                    + java.util.Arrays.toString(b.shape()));
+        }
+        return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+    }
+}

@@ -1,0 +1,208 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SeparableConvolution2D;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.rpg4j.dl4j.layers.FastLayers;
+
+class SparseRunnerTest {
+
+    /** The bar: compiled outputs within 1e-4 of DL4J's. */
+    private static final double TOLERANCE = 1e-4;
+
+    @Test
+    void layerStackMatchesDl4jUnderEveryPolicyAndBatch() {
+        MultiLayerNetwork net = PrunedNetworks.prune(stack(), 0.9, 1);
+        for (KernelPolicy policy : KernelPolicy.values()) {
+            SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults().withPolicy(policy));
+            for (int batch : new int[] {1, 5}) {
+                INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, 12, 12);
+                INDArray expected = net.output(x);
+                INDArray actual = runner.output(x)[0];
+                assertNonTrivial(expected);
+                assertTrue(PrunedNetworks.maxAbsDifference(actual, expected) < TOLERANCE, policy + " batch " + batch);
+            }
+            Map<String, KernelKind> kinds = kinds(runner);
+            // c1 absorbed b1 and r1; the pooling layer ran DL4J's code; dense and output compiled.
+            assertFalse(kinds.containsKey("b1") || kinds.containsKey("r1"), kinds.toString());
+            assertEquals(KernelKind.DL4J, kinds.get("pool"));
+            KernelKind expectedKind = policy == KernelPolicy.DENSE ? KernelKind.DENSE
+                    : policy == KernelPolicy.SPARSE ? KernelKind.SPARSE : kinds.get("c1");
+            assertEquals(expectedKind, kinds.get("c1"));
+            assertTrue(runner.report().stream().anyMatch(c -> c.operation().contains("+bn +relu")));
+        }
+    }
+
+    @Test
+    void residualGraphWithMergeMatchesDl4jWithStandardAndFastLayers() {
+        for (boolean fast : new boolean[] {false, true}) {
+            ComputationGraph graph = PrunedNetworks.prune(residualGraph(fast), 0.95, 2);
+            for (KernelPolicy policy : KernelPolicy.values()) {
+                SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy));
+                for (int batch : new int[] {1, 4}) {
+                    INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, 10, 10);
+                    INDArray expected = graph.outputSingle(x);
+                    INDArray actual = runner.output(x)[0];
+                    assertNonTrivial(expected);
+                    assertTrue(PrunedNetworks.maxAbsDifference(actual, expected) < TOLERANCE,
+                            "fast " + fast + " " + policy + " batch " + batch);
+                }
+                Map<String, KernelKind> kinds = kinds(runner);
+                // The residual add absorbed the ReLU after it; the merge ran DL4J's vertex.
+                assertEquals(KernelKind.JAVA, kinds.get("add"));
+                assertFalse(kinds.containsKey("a2"), kinds.toString());
+                assertEquals(KernelKind.DL4J, kinds.get("merge"));
+            }
+        }
+    }
+
+    @Test
+    void layerTypesWithoutSparseKernelsFallBackToDl4j() {
+        MultiLayerNetwork net = new MultiLayerNetwork(PrunedNetworks.base().list()
+                .layer(new DepthwiseConvolution2D.Builder(3, 3).name("depthwise").depthMultiplier(2)
+                        .activation(Activation.RELU).build())
+                .layer(new SeparableConvolution2D.Builder(3, 3).name("separable").nOut(6).build())
+                .layer(new Deconvolution2D.Builder(2, 2).name("deconv").stride(2, 2).nOut(4).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).name("dilated").dilation(2, 2).nOut(4)
+                        .activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.AVG).name("avg").kernelSize(2, 2).stride(2, 2).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(8, 8, 2)).build());
+        net.init();
+        PrunedNetworks.prune(net, 0.8, 3);
+        SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults().withPolicy(KernelPolicy.SPARSE));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 2, 8, 8);
+        assertTrue(PrunedNetworks.maxAbsDifference(runner.output(x)[0], net.output(x)) < TOLERANCE);
+        Map<String, KernelKind> kinds = kinds(runner);
+        assertEquals(KernelKind.DL4J, kinds.get("depthwise"));
+        assertEquals(KernelKind.DL4J, kinds.get("separable"));
+        assertEquals(KernelKind.DL4J, kinds.get("deconv"));
+        // Dilated convolutions are compiled, but only the dense op computes them.
+        assertEquals(KernelKind.DENSE, kinds.get("dilated"));
+        assertEquals(KernelKind.SPARSE, kinds.get("out"));
+    }
+
+    @Test
+    void convolution1dFallsBackAndMatches() {
+        MultiLayerNetwork net = new MultiLayerNetwork(PrunedNetworks.base().list()
+                .layer(new org.deeplearning4j.nn.conf.layers.Convolution1DLayer.Builder(3).name("conv1d").nOut(5)
+                        .activation(Activation.RELU).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer.Builder(PoolingType.MAX).name("gp")
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).name("out").nOut(2)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.recurrent(4, 9)).build());
+        net.init();
+        PrunedNetworks.prune(net, 0.5, 4);
+        SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 4, 9);
+        assertTrue(PrunedNetworks.maxAbsDifference(runner.output(x)[0], net.output(x)) < TOLERANCE);
+        assertEquals(KernelKind.DL4J, kinds(runner).get("conv1d"));
+    }
+
+    @Test
+    void badInputIsRejected() {
+        MultiLayerNetwork net = stack();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SparseRunner.compile((MultiLayerNetwork) null,
+                RunnerOptions.defaults())).getMessage().contains("network and options must not be null"));
+        MultiLayerNetwork uninitialised = new MultiLayerNetwork(net.getLayerWiseConfigurations());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SparseRunner.compile(uninitialised,
+                RunnerOptions.defaults())).getMessage().contains("init()"));
+        SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, 12, 12);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> runner.output(x, x)).getMessage()
+                .contains("inputs must hold 1 array(s), one per network input, got 2"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> runner.output((INDArray) null)).getMessage()
+                .contains("inputs[0] must not be null"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> RunnerOptions.defaults()
+                .withCalibrationRuns(0)).getMessage().contains("calibrationRuns must be >= 1, got 0"));
+    }
+
+    /** The comparison can only fail if the outputs differ between classes: not a constant softmax. */
+    private static void assertNonTrivial(INDArray probabilities) {
+        double spread = probabilities.maxNumber().doubleValue() - probabilities.minNumber().doubleValue();
+        assertTrue(spread > 0.01, "output too uniform for a meaningful comparison: spread " + spread);
+    }
+
+    private static Map<String, KernelKind> kinds(SparseRunner runner) {
+        List<LayerChoice> report = runner.report();
+        return report.stream().collect(Collectors.toMap(LayerChoice::name, LayerChoice::kernel, (a, b) -> b));
+    }
+
+    /** conv3x3-BN-ReLU, maxpool, conv1x1-BN, conv3x3/2 (bias, ReLU), dense ReLU, softmax; [n, 3, 12, 12]. */
+    private static MultiLayerNetwork stack() {
+        MultiLayerConfiguration conf = PrunedNetworks.base().list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("c1").nOut(8).hasBias(false)
+                        .activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().name("b1").build())
+                .layer(new ActivationLayer.Builder().name("r1").activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool").kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(1, 1).name("c2").nOut(16).activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().name("b2").useLogStd(false).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).name("c3").stride(2, 2).nOut(8).activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder().name("dense").nOut(20).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nOut(4)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(12, 12, 3)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /** A ResNet block with a projection, a merge (channel concatenation) and global pooling; [n, 3, 10, 10]. */
+    private static ComputationGraph residualGraph(boolean fast) {
+        var conf = PrunedNetworks.base().graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(10, 10, 3))
+                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(8).hasBias(false)
+                        .activation(Activation.IDENTITY).build(), "in")
+                .addLayer("b1", new BatchNormalization.Builder().build(), "c1")
+                .addLayer("a1", new ActivationLayer(Activation.RELU), "b1")
+                .addLayer("c2", new ConvolutionLayer.Builder(3, 3).nOut(8).stride(2, 2).hasBias(false)
+                        .activation(Activation.IDENTITY).build(), "a1")
+                .addLayer("b2", new BatchNormalization.Builder().build(), "c2")
+                .addLayer("proj", new ConvolutionLayer.Builder(1, 1).nOut(8).stride(2, 2).hasBias(false)
+                        .activation(Activation.IDENTITY).build(), "a1")
+                .addLayer("bproj", new BatchNormalization.Builder().build(), "proj")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "b2", "bproj")
+                .addLayer("a2", new ActivationLayer(Activation.RELU), "add")
+                .addLayer("side", new ConvolutionLayer.Builder(1, 1).nOut(4).activation(Activation.RELU).build(), "a2")
+                .addVertex("merge", new MergeVertex(), "a2", "side")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "merge")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").build();
+        ComputationGraph graph = new ComputationGraph(fast ? FastLayers.withFastLayers(conf) : conf);
+        graph.init();
+        return graph;
+    }
+}
