@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.rpg4j.examples.checkpoint.CheckpointSession;
 import org.rpg4j.examples.cli.Options;
 import org.rpg4j.examples.data.Augmentation;
 import org.rpg4j.examples.data.BatchAssembler;
@@ -31,6 +33,7 @@ import org.rpg4j.examples.train.InitialWeights;
 import org.rpg4j.examples.train.LayerStat;
 import org.rpg4j.examples.train.PruningHook;
 import org.rpg4j.examples.train.PruningHooks;
+import org.rpg4j.examples.train.PruningHooks.Restored;
 import org.rpg4j.examples.train.PruningSettings;
 import org.rpg4j.examples.train.Trainer;
 import org.rpg4j.examples.train.TrainingHistory;
@@ -75,22 +78,23 @@ public final class ExampleRun {
                 options.maxIterations, options.progressEvery, options.evalBatchSize, options.seed);
         CosineWarmupSchedule schedule = new CosineWarmupSchedule(options.lr, warmupIterations(plan),
                 plan.totalIterations());
-        ComputationGraph net = options.model.build(options.width, options.shortcut, new NetworkSettings(
-                data.train().channels(), data.train().height(), data.train().width(), data.train().numClasses(),
-                new HeavyBallSgd(schedule, options.momentum), options.weightDecay, options.layers.kit(),
-                options.seed));
-        if (options.initFrom != null) {
-            InitialWeights.copyInto(net, options.initFrom);
-        }
-        PruningHook pruning = PruningHooks.attach(options.method, net, pruningSettings(), plan.totalIterations());
-        Path dir = outputDirectory(data);
+        CheckpointSession checkpoints = CheckpointSession.open(options.checkpoints.policy(),
+                options.checkpoints.resume, options.asMap(), out);
+        Optional<Restored> resumed = checkpoints.restore(options.method);
+        Restored restored = resumed.isPresent() ? resumed.get() : fresh(data, schedule, plan);
+        ComputationGraph net = restored.network();
+        PruningHook pruning = restored.hook();
+        Path dir = checkpoints.resumedRunDirectory().filter(d -> options.output == null)
+                .orElseGet(() -> outputDirectory(data));
         Files.createDirectories(dir);
         RunRecord.ModelInfo model = modelInfo(net);
         printHeader(data, augmentation, plan, schedule, model, pruning, dir, machineAtStart);
 
-        TrainingHistory history = new Trainer(net, new BatchAssembler(data.train(), normalization, augmentation,
+        Trainer trainer = new Trainer(net, new BatchAssembler(data.train(), normalization, augmentation,
                 options.labelSmoothing), new BatchAssembler(data.test(), normalization, Augmentation.NONE, 0.0), plan,
-                schedule, pruning, out).run();
+                schedule, pruning, out);
+        checkpoints.attach(trainer, dir, net, pruning);
+        TrainingHistory history = trainer.run();
 
         List<LayerStat> finalLayers = WeightInspector.inspect(net, true);
         Map<String, double[]> spectra = spectra(net);
@@ -105,6 +109,18 @@ public final class ExampleRun {
         write(record, dir, pruning, !options.resultsOnly);
         printFooter(record, pruning, dir);
         return record;
+    }
+
+    /** A new network (random or {@code --init-from} weights) with the method's pruning attached. */
+    private Restored fresh(TrainTestData data, CosineWarmupSchedule schedule, TrainingPlan plan) throws IOException {
+        ComputationGraph net = options.model.build(options.width, options.shortcut, new NetworkSettings(
+                data.train().channels(), data.train().height(), data.train().width(), data.train().numClasses(),
+                new HeavyBallSgd(schedule, options.momentum), options.weightDecay, options.layers.kit(),
+                options.seed));
+        if (options.initFrom != null) {
+            InitialWeights.copyInto(net, options.initFrom);
+        }
+        return new Restored(net, PruningHooks.attach(options.method, net, pruningSettings(), plan.totalIterations()));
     }
 
     private TrainTestData loadData() throws IOException {

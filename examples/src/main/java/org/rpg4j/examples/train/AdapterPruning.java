@@ -40,6 +40,22 @@ final class AdapterPruning implements PruningHook {
         return new AdapterPruning(method, config, Dl4jPruning.attach(net, config));
     }
 
+    /**
+     * @param method the pruning method the zip was saved with (not {@link Method#DENSE})
+     * @param zip a model zip written by {@link #save}
+     * @return the loaded network and the hook of its continued pruning run
+     * @throws IOException if the zip cannot be read
+     * @throws IllegalArgumentException if the zip holds no ComputationGraph
+     */
+    static PruningHooks.Restored restore(Method method, Path zip) throws IOException {
+        Pruning pruning = Dl4jPruning.restore(zip.toFile());
+        if (!(pruning.network() instanceof ComputationGraph net)) {
+            throw new IllegalArgumentException(zip + " holds a " + pruning.network().getClass().getSimpleName()
+                    + ", the examples train ComputationGraphs");
+        }
+        return new PruningHooks.Restored(net, new AdapterPruning(method, pruning.config(), pruning));
+    }
+
     /** The method's rpg4j configuration: gmp and rigl differ from rpg only in regrowth and rank loss. */
     static PruningConfig config(Method method, PruningSettings s, long totalIterations) {
         RankLoss rank = switch (method) {
