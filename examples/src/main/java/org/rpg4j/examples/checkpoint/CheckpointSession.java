@@ -72,6 +72,7 @@ public final class CheckpointSession {
         }
         CheckpointStore.Valid valid = new CheckpointStore(store, 1, WriteProbe.NONE).newestValid(out).orElseThrow();
         requireSameOptions(resume, valid, MAPPER.readTree(json));
+        warnIfOtherThreadCount(valid, out);
         out.accept("resuming from " + valid.directory() + " (iteration " + valid.manifest().iteration() + ")");
         return new CheckpointSession(policy, json, out, run, valid);
     }
@@ -135,6 +136,21 @@ public final class CheckpointSession {
         if (!differences.isEmpty()) {
             throw new IllegalArgumentException("--resume " + resume + ": give the options of the checkpointed run "
                     + "unchanged; this command differs in " + String.join(", ", differences));
+        }
+    }
+
+    /**
+     * ND4J splits reductions and matrix products by its thread count, so the order of float additions,
+     * and with it the last bits of the weights, depends on it: measured on the small CNN, 1 and 2
+     * threads differ after 32 iterations (see docs/reliability.md). A resume is bit-identical only with
+     * the checkpointed run's count; with another it continues correctly, but not bit for bit.
+     */
+    private static void warnIfOtherThreadCount(CheckpointStore.Valid valid, Consumer<String> out) throws IOException {
+        String saved = Files.readString(valid.file(RunCheckpointer.THREADS), StandardCharsets.UTF_8).trim();
+        int now = org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads();
+        if (!saved.equals(Integer.toString(now))) {
+            out.accept("WARNING: the checkpointed run used " + saved + " ND4J threads, this process uses " + now
+                    + " (OMP_NUM_THREADS): training continues correctly but not bit-identically");
         }
     }
 
