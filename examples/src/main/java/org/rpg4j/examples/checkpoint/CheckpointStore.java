@@ -38,9 +38,17 @@ public final class CheckpointStore {
     private final int keep;
     private final WriteProbe probe;
 
-    /** A checkpoint directory that passed every check, with its manifest. */
+    /**
+     * A checkpoint directory that passed every check.
+     *
+     * @param directory the {@code ckpt-...} directory
+     * @param manifest its manifest (every file listed there was found intact)
+     */
     public record Valid(Path directory, Manifest manifest) {
-        /** @return the path of one of its files */
+        /**
+         * @param name a file name listed in the manifest
+         * @return the path of that file
+         */
         public Path file(String name) {
             return directory.resolve(name);
         }

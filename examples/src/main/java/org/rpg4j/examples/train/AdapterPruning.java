@@ -87,8 +87,13 @@ final class AdapterPruning implements PruningHook {
 
     @Override
     public String progress() {
-        int updates = config.cadence().lastUpdateIndex() + 1;
-        int done = pruning.lastUpdate().map(u -> u.updateIndex() + 1).orElse(0);
+        UpdateCadence cadence = config.cadence();
+        int updates = cadence.lastUpdateIndex() + 1;
+        // counted from the cadence, not from lastUpdate(), which forgets updates made before a restore
+        int done = 0;
+        while (done < updates && cadence.iterationOfUpdate(done) < pruning.iteration()) {
+            done++;
+        }
         return "update " + done + "/" + updates;
     }
 
