@@ -65,11 +65,15 @@ public final class Trainer {
     /**
      * Sets where the trainer's state is offered for checkpoints; call before {@link #run()}.
      *
-     * @param trigger decides when to write a checkpoint
+     * @param trigger decides when to write a checkpoint ({@link CheckpointTrigger#NONE} for none)
      * @return this trainer
+     * @throws IllegalArgumentException if trigger is null
      */
     public Trainer checkpoints(CheckpointTrigger trigger) {
-        this.checkpoints = java.util.Objects.requireNonNull(trigger, "trigger");
+        if (trigger == null) {
+            throw new IllegalArgumentException("trigger must not be null (use CheckpointTrigger.NONE)");
+        }
+        this.checkpoints = trigger;
         return this;
     }
 
