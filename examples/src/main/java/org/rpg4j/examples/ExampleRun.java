@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.rpg4j.examples.checkpoint.CheckpointSession;
 import org.rpg4j.examples.cli.OptionChecks;
 import org.rpg4j.examples.cli.Options;
 import org.rpg4j.examples.cli.PruningOptions;
@@ -36,6 +37,7 @@ import org.rpg4j.examples.train.InitialWeights;
 import org.rpg4j.examples.train.LayerStat;
 import org.rpg4j.examples.train.PruningHook;
 import org.rpg4j.examples.train.PruningHooks;
+import org.rpg4j.examples.train.PruningHooks.Restored;
 import org.rpg4j.examples.train.Trainer;
 import org.rpg4j.examples.train.TrainingHistory;
 import org.rpg4j.examples.train.TrainingPlan;
@@ -84,22 +86,23 @@ public final class ExampleRun {
         Augmentation augmentation = augmentation(data);
         CosineWarmupSchedule schedule = new CosineWarmupSchedule(options.lr, warmupIterations(plan),
                 plan.totalIterations());
-        ComputationGraph net = options.model.build(options.width, options.shortcut, new NetworkSettings(
-                data.train().channels(), data.train().height(), data.train().width(), data.train().numClasses(),
-                new HeavyBallSgd(schedule, options.momentum), options.weightDecay, options.layers.kit(),
-                options.seed));
-        if (options.initFrom != null) {
-            InitialWeights.copyInto(net, options.initFrom);
-        }
-        PruningHook pruning = PruningHooks.attach(options.method, net, config);
-        Path dir = outputDirectory(data);
+        CheckpointSession checkpoints = CheckpointSession.open(options.checkpoints.policy(),
+                options.checkpoints.resume, options.asMap(), out);
+        Optional<Restored> resumed = checkpoints.restore(options.method);
+        Restored restored = resumed.isPresent() ? resumed.get() : fresh(data, schedule, config);
+        ComputationGraph net = restored.network();
+        PruningHook pruning = restored.hook();
+        Path dir = checkpoints.resumedRunDirectory().filter(d -> options.output == null)
+                .orElseGet(() -> outputDirectory(data));
         Files.createDirectories(dir);
         RunRecord.ModelInfo model = modelInfo(net);
         printHeader(data, augmentation, plan, schedule, model, pruning, dir, machineAtStart);
 
-        TrainingHistory history = new Trainer(net, new BatchAssembler(data.train(), normalization, augmentation,
+        Trainer trainer = new Trainer(net, new BatchAssembler(data.train(), normalization, augmentation,
                 options.labelSmoothing), new BatchAssembler(data.test(), normalization, Augmentation.NONE, 0.0), plan,
-                schedule, pruning, out).run();
+                schedule, pruning, out);
+        checkpoints.attach(trainer, dir, net, pruning);
+        TrainingHistory history = trainer.run();
 
         List<LayerStat> finalLayers = WeightInspector.inspect(net, true);
         Map<String, double[]> spectra = spectra(net);
@@ -121,6 +124,19 @@ public final class ExampleRun {
         write(record, dir, pruning, !options.resultsOnly);
         printFooter(record, pruning, dir);
         return record;
+    }
+
+    /** A new network (random or {@code --init-from} weights) with the method's pruning attached. */
+    private Restored fresh(TrainTestData data, CosineWarmupSchedule schedule, Optional<PruningConfig> config)
+            throws IOException {
+        ComputationGraph net = options.model.build(options.width, options.shortcut, new NetworkSettings(
+                data.train().channels(), data.train().height(), data.train().width(), data.train().numClasses(),
+                new HeavyBallSgd(schedule, options.momentum), options.weightDecay, options.layers.kit(),
+                options.seed));
+        if (options.initFrom != null) {
+            InitialWeights.copyInto(net, options.initFrom);
+        }
+        return new Restored(net, PruningHooks.attach(options.method, net, config));
     }
 
     private TrainTestData loadData() throws IOException {

@@ -105,6 +105,9 @@ public final class Study implements Callable<Integer> {
     @Option(names = "--list", description = "print the planned runs and their command lines, and exit")
     boolean list;
 
+    @CommandLine.Mixin
+    org.rpg4j.examples.study.StudyCheckpointOptions checkpoints = new org.rpg4j.examples.study.StudyCheckpointOptions();
+
     private final List<String> commandLine;
 
     private Study(List<String> commandLine) {
@@ -132,7 +135,7 @@ public final class Study implements Callable<Integer> {
         List<StudyRun> runs = plan.runs();
         Path dir = (output != null ? output : Path.of(quick ? "results/study-quick" : "docs/results"))
                 .toAbsolutePath();
-        StudyRunner runner = new StudyRunner(dir, System.out::println);
+        StudyRunner runner = new StudyRunner(dir, checkpoints.arguments(), System.out::println);
         if (list) {
             for (StudyRun run : runs) {
                 System.out.println(run.id() + (runner.finished(run) ? " (finished)" : "") + ": "

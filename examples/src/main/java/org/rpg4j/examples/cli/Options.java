@@ -152,6 +152,10 @@ public final class Options {
     @Option(names = "--eval-batch-size", paramLabel = "N", description = "test batch size (default: ${DEFAULT-VALUE})")
     public int evalBatchSize = 256;
 
+    /** Checkpoints and --resume. */
+    @picocli.CommandLine.Mixin
+    public CheckpointOptions checkpoints = new CheckpointOptions();
+
     /** @return every option's value by its long name, for results.json */
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();

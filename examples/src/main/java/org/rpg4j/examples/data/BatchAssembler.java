@@ -88,6 +88,34 @@ public final class BatchAssembler {
                 Nd4j.create(labels, new long[] {n, images.numClasses()}, 'c'));
     }
 
+    /**
+     * Draws from {@code random} exactly what assembling {@code images} images would draw, without
+     * assembling them: resuming an epoch mid-way puts the augmentation stream where it was.
+     *
+     * @param random the epoch's augmentation stream (advanced; untouched without augmentation)
+     * @param images images to skip, {@code >= 0}
+     * @throws IllegalArgumentException if images is negative
+     */
+    public void advance(SplittableRandom random, long images) {
+        if (images < 0) {
+            throw new IllegalArgumentException("images must be >= 0, got " + images);
+        }
+        if (!augmentation.isActive()) {
+            return;
+        }
+        int p = augmentation.padding();
+        for (long i = 0; i < images; i++) {
+            // the same calls, in the same order, as batch(): dy, dx, then the flip
+            if (p != 0) {
+                random.nextInt(-p, p + 1);
+                random.nextInt(-p, p + 1);
+            }
+            if (augmentation.flip()) {
+                random.nextBoolean();
+            }
+        }
+    }
+
     private void copyPlain(int index, float[] out, int outBase) {
         byte[] pixels = images.pixels();
         int plane = images.height() * images.width();

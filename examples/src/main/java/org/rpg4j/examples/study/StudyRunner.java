@@ -7,31 +7,49 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.rpg4j.examples.ExampleRun;
+import org.rpg4j.examples.checkpoint.CheckpointSession;
+import org.rpg4j.examples.checkpoint.CheckpointStore;
 import org.rpg4j.examples.cli.Options;
 import org.rpg4j.examples.results.RunRecord;
 import org.rpg4j.examples.train.Trainer;
+import picocli.CommandLine;
 
 /**
  * Runs the study's runs one after the other in this JVM, each into {@code <output>/runs/<id>/}
  * with its full progress in {@code log.txt}, and prints one line per run. A run whose {@code
  * results.json} exists is finished and skipped, so an interrupted study resumes where it stopped;
- * a run that fails leaves {@code error.txt} and the others go on.
+ * a run that fails leaves {@code error.txt} and the others go on. A run interrupted mid-way that
+ * left checkpoints continues from its newest valid one ({@code --resume}), bit-identically.
  */
 public final class StudyRunner {
     private final Path runsDirectory;
+    private final List<String> checkpointArguments;
     private final Consumer<String> out;
 
     /**
+     * Same as {@code StudyRunner(output, List.of(), out)}: runs checkpoint as the examples do by default.
+     *
      * @param output the study's output directory (runs go to its {@code runs/} subdirectory)
      * @param out where the one-line-per-run progress goes
      */
     public StudyRunner(Path output, Consumer<String> out) {
+        this(output, List.of(), out);
+    }
+
+    /**
+     * @param output the study's output directory (runs go to its {@code runs/} subdirectory)
+     * @param checkpointArguments example options added to every run, e.g. {@code --checkpoint-every 50}
+     * @param out where the one-line-per-run progress goes
+     */
+    public StudyRunner(Path output, List<String> checkpointArguments, Consumer<String> out) {
         this.runsDirectory = output.resolve("runs");
+        this.checkpointArguments = List.copyOf(checkpointArguments);
         this.out = out;
     }
 
@@ -105,7 +123,17 @@ public final class StudyRunner {
             args.addAll(List.of("--init-from", zip.toString()));
         }
         Options options = run.spec().toOptions(dir, zip);
-        try (Writer log = Files.newBufferedWriter(dir.resolve("log.txt"), StandardCharsets.UTF_8)) {
+        args.addAll(checkpointArguments);
+        new CommandLine(options.checkpoints).parseArgs(checkpointArguments.toArray(new String[0]));
+        boolean resume = CheckpointStore.hasCheckpoints(dir.resolve(CheckpointSession.DIRECTORY));
+        if (resume) {
+            args.addAll(List.of("--resume", dir.toString()));
+            options.checkpoints.resume = dir;
+        }
+        // a resumed run appends to the log of its interrupted part
+        try (Writer log = Files.newBufferedWriter(dir.resolve("log.txt"), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, resume ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
             PrintWriter logLines = new PrintWriter(log, true);
             try {
                 RunRecord record = new ExampleRun(options, args, logLines::println).run();

@@ -38,6 +38,22 @@ final class AdapterPruning implements PruningHook {
     }
 
     /**
+     * @param method the pruning method the zip was saved with (not {@link Method#DENSE})
+     * @param zip a model zip written by {@link #save}
+     * @return the loaded network and the hook of its continued pruning run
+     * @throws IOException if the zip cannot be read
+     * @throws IllegalArgumentException if the zip holds no ComputationGraph
+     */
+    static PruningHooks.Restored restore(Method method, Path zip) throws IOException {
+        Pruning pruning = Dl4jPruning.restore(zip.toFile());
+        if (!(pruning.network() instanceof ComputationGraph net)) {
+            throw new IllegalArgumentException(zip + " holds a " + pruning.network().getClass().getSimpleName()
+                    + ", the examples train ComputationGraphs");
+        }
+        return new PruningHooks.Restored(net, new AdapterPruning(method, pruning.config(), pruning));
+    }
+
+    /**
      * The method's rpg4j configuration: gmp and rigl differ from rpg only in regrowth and rank loss.
      *
      * @param method a pruning method (not {@link Method#DENSE})
@@ -81,8 +97,13 @@ final class AdapterPruning implements PruningHook {
 
     @Override
     public String progress() {
-        int updates = config.cadence().lastUpdateIndex() + 1;
-        int done = pruning.lastUpdate().map(u -> u.updateIndex() + 1).orElse(0);
+        UpdateCadence cadence = config.cadence();
+        int updates = cadence.lastUpdateIndex() + 1;
+        // counted from the cadence, not from lastUpdate(), which forgets updates made before a restore
+        int done = 0;
+        while (done < updates && cadence.iterationOfUpdate(done) < pruning.iteration()) {
+            done++;
+        }
         return "update " + done + "/" + updates;
     }
 

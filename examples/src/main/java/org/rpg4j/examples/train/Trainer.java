@@ -6,14 +6,18 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.rpg4j.examples.data.BatchAssembler;
 
 /**
  * The training loop: shuffled mini-batches, {@code net.fit} per batch (so that anything attached to
  * the network, such as pruning, runs inside DL4J's own step), a progress line every few iterations
- * and, after each epoch, test accuracy and per-layer sparsity and delta-rank.
+ * and, after each epoch, test accuracy and per-layer sparsity and delta-rank. It can continue a run
+ * from a {@link TrainerState} ({@link #resumeFrom}) and offers its state to a {@link CheckpointTrigger}
+ * once per iteration ({@link #checkpoints}).
  */
 public final class Trainer {
     private final ComputationGraph net;
@@ -25,10 +29,18 @@ public final class Trainer {
     private final Consumer<String> out;
     private final List<EpochMetrics> epochs = new ArrayList<>();
     private final List<TracePoint> trace = new ArrayList<>();
+    private CheckpointTrigger checkpoints = CheckpointTrigger.NONE;
+    private TrainerState resume;
+    private boolean started;
     private long startNanos;
     private long iteration;
     private double trainSeconds;
     private double evalSeconds;
+    private double epochLoss;
+    private double epochSeconds;
+    private double windowLoss;
+    private int windowIterations;
+    private long windowStart;
 
     /**
      * @param net the initialised network (pruning already attached, if any); trained in place
@@ -51,45 +63,144 @@ public final class Trainer {
     }
 
     /**
-     * Trains for the planned iterations; call once.
+     * Sets where the trainer's state is offered for checkpoints; call before {@link #run()}.
      *
-     * @return what the run measured
+     * @param trigger decides when to write a checkpoint ({@link CheckpointTrigger#NONE} for none)
+     * @return this trainer
+     * @throws IllegalArgumentException if trigger is null
+     */
+    public Trainer checkpoints(CheckpointTrigger trigger) {
+        if (trigger == null) {
+            throw new IllegalArgumentException("trigger must not be null (use CheckpointTrigger.NONE)");
+        }
+        this.checkpoints = trigger;
+        return this;
+    }
+
+    /**
+     * Continues a run from a checkpoint instead of starting at iteration 0; call before {@link #run()}.
+     * The network must already hold the checkpoint's weights, updater state and counters.
+     *
+     * @param state the trainer's state at the checkpoint
+     * @return this trainer
+     * @throws IllegalArgumentException if the state does not belong to this plan or network (seeds,
+     *     position or iteration counter differ)
+     */
+    public Trainer resumeFrom(TrainerState state) {
+        long expectedIteration = (long) (state.epoch() - 1) * plan.iterationsPerEpoch() + state.batch();
+        if (state.iteration() != expectedIteration || state.iteration() > plan.totalIterations()
+                || state.shuffleSeed() != shuffleSeed(state.epoch())
+                || state.augmentationSeed() != augmentationSeed(state.epoch())
+                || state.augmentedImages() != (long) state.batch() * plan.batchSize()) {
+            throw new IllegalArgumentException("the checkpoint's trainer state (iteration " + state.iteration()
+                    + ", epoch " + state.epoch() + ", batch " + state.batch() + ") does not belong to this run's plan "
+                    + "(seed " + plan.seed() + ", " + plan.iterationsPerEpoch() + " iterations of " + plan.batchSize()
+                    + " images per epoch, " + plan.totalIterations() + " iterations)");
+        }
+        if (net.getIterationCount() != state.iteration()) {
+            throw new IllegalArgumentException("the checkpoint's network has done " + net.getIterationCount()
+                    + " iterations but its trainer state " + state.iteration());
+        }
+        this.resume = state;
+        return this;
+    }
+
+    /**
+     * Trains for the planned iterations (the remaining ones after {@link #resumeFrom}); call once.
+     *
+     * @return what the run measured (including what was measured before the checkpoint)
      * @throws IllegalStateException if called twice, or if the loss becomes NaN or infinite
+     * @throws java.io.UncheckedIOException if a checkpoint cannot be written
      */
     public TrainingHistory run() {
-        if (startNanos != 0) {
+        if (started) {
             throw new IllegalStateException("run() may be called only once per Trainer");
         }
+        started = true;
         startNanos = System.nanoTime();
-        for (int epoch = 1; epoch <= plan.epochs() && iteration < plan.totalIterations(); epoch++) {
-            long epochStart = iteration;
-            double[] lossAndSeconds = trainEpoch(epoch);
-            net.incrementEpochCount();
-            long e0 = System.nanoTime();
-            double accuracy = Evaluator.accuracy(net, test, plan.evalBatchSize());
-            List<LayerStat> layers = WeightInspector.inspect(net, true);
-            evalSeconds += (System.nanoTime() - e0) / 1e9;
-            long done = iteration - epochStart;
-            EpochMetrics metrics = new EpochMetrics(epoch, iteration, lossAndSeconds[0] / done, accuracy,
-                    sparsity(layers), WeightInspector.meanDeltaRank(layers), lr(iteration - 1),
-                    done * plan.batchSize() / lossAndSeconds[1], (System.nanoTime() - startNanos) / 1e9, layers);
-            epochs.add(metrics);
-            out.accept(epochLine(metrics));
-            out.accept(layerLine(layers));
+        int firstEpoch = 1;
+        int firstBatch = 0;
+        if (resume != null) {
+            restore(resume);
+            firstEpoch = resume.epoch();
+            firstBatch = resume.batch();
+        }
+        for (int epoch = firstEpoch; epoch <= plan.epochs() && iteration < plan.totalIterations(); epoch++) {
+            if (epoch != firstEpoch || firstBatch == 0) {
+                startEpoch();
+            }
+            trainEpoch(epoch, epoch == firstEpoch ? firstBatch : 0);
+            endEpoch(epoch);
+            int next = epoch + 1;
+            if (iteration < plan.totalIterations()) {
+                checkpoints.offer(iteration, () -> state(next, 0));
+            }
         }
         return new TrainingHistory(epochs, trace, trainSeconds, evalSeconds, iteration, iteration * plan.batchSize());
     }
 
-    /** @return the summed loss and the training seconds of the epoch */
-    private double[] trainEpoch(int epoch) {
-        int[] order = permutation(train.images().size(), new SplittableRandom(plan.seed() * 1_000_003L + epoch));
-        SplittableRandom augmentation = new SplittableRandom(plan.seed() * 7_919L + epoch);
-        double epochLoss = 0;
-        double epochSeconds = 0;
-        double windowLoss = 0;
-        int windowIterations = 0;
-        long windowStart = System.nanoTime();
-        for (int b = 0; b < plan.iterationsPerEpoch() && iteration < plan.totalIterations(); b++) {
+    private void endEpoch(int epoch) {
+        net.incrementEpochCount();
+        long e0 = System.nanoTime();
+        double accuracy = Evaluator.accuracy(net, test, plan.evalBatchSize());
+        List<LayerStat> layers = WeightInspector.inspect(net, true);
+        evalSeconds += (System.nanoTime() - e0) / 1e9;
+        long done = iteration - (long) (epoch - 1) * plan.iterationsPerEpoch();
+        EpochMetrics metrics = new EpochMetrics(epoch, iteration, epochLoss / done, accuracy,
+                sparsity(layers), WeightInspector.meanDeltaRank(layers), lr(iteration - 1),
+                done * plan.batchSize() / epochSeconds, (System.nanoTime() - startNanos) / 1e9, layers);
+        epochs.add(metrics);
+        out.accept(epochLine(metrics));
+        out.accept(layerLine(layers));
+    }
+
+    private void startEpoch() {
+        epochLoss = 0;
+        epochSeconds = 0;
+        windowLoss = 0;
+        windowIterations = 0;
+        windowStart = System.nanoTime();
+    }
+
+    private void restore(TrainerState s) {
+        iteration = s.iteration();
+        epochs.addAll(s.epochs());
+        trace.addAll(s.trace());
+        trainSeconds = s.trainingSeconds();
+        evalSeconds = s.evaluationSeconds();
+        epochLoss = s.epochLoss();
+        epochSeconds = s.epochSeconds();
+        windowLoss = s.windowLoss();
+        windowIterations = s.windowIterations();
+        long now = System.nanoTime();
+        windowStart = now - Math.round(s.windowSeconds() * 1e9);
+        startNanos = now - Math.round(s.elapsedSeconds() * 1e9);
+        Nd4j.getRandom().setStates(s.randomRootState(), s.randomNodeState());
+    }
+
+    private TrainerState state(int epoch, int batch) {
+        long now = System.nanoTime();
+        Random random = Nd4j.getRandom();
+        return new TrainerState(iteration, epoch, batch, shuffleSeed(epoch), augmentationSeed(epoch),
+                (long) batch * plan.batchSize(), random.rootState(), random.nodeState(), epochLoss, epochSeconds,
+                windowLoss, windowIterations, (now - windowStart) / 1e9, trainSeconds, evalSeconds,
+                (now - startNanos) / 1e9, epochs, trace);
+    }
+
+    private long shuffleSeed(int epoch) {
+        return plan.seed() * 1_000_003L + epoch;
+    }
+
+    private long augmentationSeed(int epoch) {
+        return plan.seed() * 7_919L + epoch;
+    }
+
+    /** Trains the epoch's batches from {@code firstBatch} on, adding to the epoch's and window's sums. */
+    private void trainEpoch(int epoch, int firstBatch) {
+        int[] order = permutation(train.images().size(), new SplittableRandom(shuffleSeed(epoch)));
+        SplittableRandom augmentation = new SplittableRandom(augmentationSeed(epoch));
+        train.advance(augmentation, (long) firstBatch * plan.batchSize());
+        for (int b = firstBatch; b < plan.iterationsPerEpoch() && iteration < plan.totalIterations(); b++) {
             long t0 = System.nanoTime();
             DataSet batch = train.batch(order, b * plan.batchSize(), (b + 1) * plan.batchSize(), augmentation);
             net.fit(batch);
@@ -116,8 +227,11 @@ public final class Trainer {
                 windowIterations = 0;
                 windowStart = System.nanoTime();
             }
+            int next = b + 1;
+            if (next < plan.iterationsPerEpoch() && iteration < plan.totalIterations()) {
+                checkpoints.offer(iteration, () -> state(epoch, next));
+            }
         }
-        return new double[] {epochLoss, epochSeconds};
     }
 
     private double lr(long iteration) {
