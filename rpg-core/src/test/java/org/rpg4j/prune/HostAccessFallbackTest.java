@@ -26,7 +26,7 @@ class HostAccessFallbackTest {
     }
 
     private static Run run() {
-        PruningConfig config = PruningConfig.builder(0.9).totalIterations(TOTAL).deltaT(10)
+        PruningConfig config = PruningConfig.builder(0.9, TOTAL).deltaT(10)
                 .rankLoss(RankLoss.lambda(50)).build();
         TrainingSimulation sim = new TrainingSimulation(config, 7);
         List<UpdateSummary> updates = new ArrayList<>();

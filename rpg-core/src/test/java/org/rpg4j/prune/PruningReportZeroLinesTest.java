@@ -35,7 +35,7 @@ class PruningReportZeroLinesTest {
         fc.get(NDArrayIndex.interval(30, 36), NDArrayIndex.all()).assign(0);
         weights.put("conv", conv);
         weights.put("fc", fc);
-        Pruner pruner = Pruner.create(PruningConfig.builder(0.5).totalIterations(100).deltaT(10).build(), tensors);
+        Pruner pruner = Pruner.create(PruningConfig.builder(0.5, 100).deltaT(10).build(), tensors);
 
         PruningReport report = pruner.report(weights);
         LayerReport c = report.layers().get(0);

@@ -39,8 +39,7 @@ class GradientNormalisationTest {
     void survivingStepHasTheNormTheModePrescribes(GradientNormalization mode) {
         for (double sparsity : new double[] {0.0, 0.9}) {
             MultiLayerNetwork net = net(mode);
-            Pruning pruning = sparsity == 0.0 ? null : Dl4jPruning.attach(net, PruningConfig.builder(sparsity)
-                    .totalIterations(60).deltaT(20).schedule(ScheduleKind.CONSTANT).rankLoss(RankLoss.none()).build());
+            Pruning pruning = sparsity == 0.0 ? null : Dl4jPruning.attach(net, PruningConfig.builder(sparsity, 60).deltaT(20).schedule(ScheduleKind.CONSTANT).rankLoss(RankLoss.none()).build());
             if (pruning != null) {
                 assertEquals(sparsity, pruning.sparsity(), 0.01);
             }

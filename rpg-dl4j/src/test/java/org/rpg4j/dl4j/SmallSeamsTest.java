@@ -72,9 +72,9 @@ class SmallSeamsTest {
      */
     @Test
     void miniBatchFalseKeepsTheCapturedScoreAndTheRankWeight() {
-        PruningConfig captureAtFirst = PruningConfig.builder(0.7).totalIterations(4).deltaT(1)
+        PruningConfig captureAtFirst = PruningConfig.builder(0.7, 4).deltaT(1)
                 .rankLoss(RankLoss.none()).build();
-        PruningConfig rankEveryStep = PruningConfig.builder(0.7).totalIterations(12).deltaT(3)
+        PruningConfig rankEveryStep = PruningConfig.builder(0.7, 12).deltaT(3)
                 .rankLoss(RankLoss.lambda(1.0).partialK(0.2).mode(RankLossMode.REGULARISER).rankEvery(1)).build();
         int batch = 4;
         DataSet data = Nets.data(1, batch, 14).get(0);
@@ -129,7 +129,7 @@ class SmallSeamsTest {
     void earlyStoppingKeepsOnlyModelsAtTheTarget() {
         MultiLayerNetwork net = Nets.smallMln(new Adam(0.01), Nets.Decay.NONE, false);
         int batches = 4;
-        PruningConfig config = PruningConfig.builder(0.8).totalIterations(5L * batches).deltaT(2)
+        PruningConfig config = PruningConfig.builder(0.8, 5L * batches).deltaT(2)
                 .rankLoss(RankLoss.none()).build();
         Pruning pruning = Dl4jPruning.attach(net, config);
         // a score that favours early epochs: without the wrapper the first epoch's model is the best

@@ -31,7 +31,7 @@ class StepTakenTest {
     void everyIterationTakesTheStep(NoRegrowth variant) {
         for (Nets.Kind kind : Nets.Kind.values()) {
             Model net = Nets.small(kind, new Sgd(0.05), Nets.Decay.NONE, false);
-            PruningConfig.Builder b = PruningConfig.builder(0.7).totalIterations(ITERATIONS).deltaT(3)
+            PruningConfig.Builder b = PruningConfig.builder(0.7, ITERATIONS).deltaT(3)
                     .rankLoss(RankLoss.none());
             PruningConfig config = variant == NoRegrowth.GMP ? b.regrowth(RegrowthKind.NONE).build()
                     : b.alpha(0.0).build();

@@ -116,7 +116,7 @@ class WrappedLayersTest {
     }
 
     private static PruningConfig config() {
-        return PruningConfig.builder(0.6).totalIterations(ITERATIONS).deltaT(3).rankLoss(RankLoss.lambda(1.0)).build();
+        return PruningConfig.builder(0.6, ITERATIONS).deltaT(3).rankLoss(RankLoss.lambda(1.0)).build();
     }
 
     private static Model frozenFirstLayer(Nets.Kind kind) {

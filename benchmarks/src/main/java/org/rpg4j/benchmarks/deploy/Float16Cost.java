@@ -65,7 +65,7 @@ public final class Float16Cost {
             MultiLayerNetwork net = new MultiLayerNetwork(configuration());
             net.init();
             long iterations = (long) epochs * (train / BATCH);
-            Pruning pruning = Dl4jPruning.attach(net, PruningConfig.builder(sparsity).totalIterations(iterations)
+            Pruning pruning = Dl4jPruning.attach(net, PruningConfig.builder(sparsity, iterations)
                     .deltaT(25).build());
             for (int e = 0; e < epochs; e++) {
                 for (DataSet batch : trainSet.batchBy(BATCH)) {

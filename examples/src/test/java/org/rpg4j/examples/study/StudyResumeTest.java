@@ -13,6 +13,7 @@ import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
 import org.rpg4j.examples.checkpoint.CheckpointSession;
+import org.rpg4j.examples.cli.PruningOptions;
 import org.rpg4j.examples.data.DatasetKind;
 import org.rpg4j.examples.models.ModelKind;
 import org.rpg4j.examples.train.Method;
@@ -27,7 +28,7 @@ class StudyResumeTest {
         // 256 images in batches of 64: 4 iterations, a topology update every iteration
         StudyRecipe tiny = new StudyRecipe(ModelKind.SMALL_CNN, 256, 128, 1, 64, 0.05, 0.0, 1);
         List<StudyRun> runs = new StudyPlan(List.of(tiny), List.of(0.9), 1, DatasetKind.SYNTHETIC, null,
-                List.of(Method.RPG), List.of(), false).runs();
+                List.of(Method.RPG), new PruningOptions(), false).runs();
         List<String> everyIteration = List.of("--checkpoint-every", "1", "--keep-checkpoints", "10");
         StudyRunner whole = new StudyRunner(dir.resolve("whole"), everyIteration, line -> { });
         assertEquals(List.of(), whole.run(runs, 0, 1));

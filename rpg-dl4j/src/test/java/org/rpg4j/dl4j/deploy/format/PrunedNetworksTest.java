@@ -33,7 +33,7 @@ class PrunedNetworksTest {
     void duringAndAfterTheRunTheLoadedNetworkComputesTheSame(String kind) throws IOException {
         Model net = kind.equals("MLN") ? SparseModelsTest.mln(LayerZoo.stack2d())
                 : SparseModelsTest.graph(LayerZoo.graph2d());
-        Pruning pruning = Dl4jPruning.attach(net, PruningConfig.builder(0.9).totalIterations(8).deltaT(2)
+        Pruning pruning = Dl4jPruning.attach(net, PruningConfig.builder(0.9, 8).deltaT(2)
                 .rankLoss(RankLoss.lambda(1.0)).build());
         DataSet data = Networks.data(new long[] {3, 8, 8}, 8, 4);
         Networks.fit(net, data, 8);
