@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One topology update of RPG (Tian et al., "Towards Higher Ranks via Adversarial Weight Pruning",
- * NeurIPS 2023) as its reference code runs it ({@code RigL.py: _rigl_step}), on primitive arrays:
+ * NeurIPS 2023) as its reference code runs it ({@code RigL.py: _rigl_step}), on one
+ * {@link UpdateRequest} of primitive arrays (validated once, when the request and its
+ * {@link LayerInput}s are built; nothing is checked again here):
  *
  * <ol>
  *   <li><b>Threshold</b> (when a global density is given): magnitude prune of all tensors to that
