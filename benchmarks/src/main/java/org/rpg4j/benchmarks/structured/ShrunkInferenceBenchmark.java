@@ -1,0 +1,86 @@
+package org.rpg4j.benchmarks.structured;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import org.rpg4j.benchmarks.models.ModelShapes;
+import org.rpg4j.benchmarks.overhead.CifarModels;
+import org.rpg4j.benchmarks.training.ResNetCifar;
+import org.rpg4j.dl4j.structured.StructuredConfig;
+import org.rpg4j.dl4j.structured.StructuredPruning;
+import org.rpg4j.dl4j.structured.StructuredReport;
+import org.rpg4j.dl4j.structured.StructuredResult;
+
+/**
+ * DL4J inference time of CIFAR ResNet-56 and VGG-19 (fast layers, float32, 32x32 inputs) before and
+ * after removing a fraction of every prunable channel group by L1 filter norm
+ * ({@code StructuredPruning.prune}). Images per second = batch / time per operation. The setup
+ * prints each variant's parameters and multiply-adds per image, so the speed-up can be set beside the
+ * MAC reduction.
+ *
+ * <p>Timed region: one {@code ComputationGraph.output(false, x)} (inference mode, no workspace
+ * changes) on a seeded random batch.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+public class ShrunkInferenceBenchmark {
+    /** The network. */
+    @Param({"RESNET56", "VGG19"})
+    public String model;
+
+    /** Fraction of each prunable group's channels removed. */
+    @Param({"0", "0.5", "0.7"})
+    public double removed;
+
+    /** Images per call. */
+    @Param({"1", "64"})
+    public int batch;
+
+    private ComputationGraph net;
+    private INDArray input;
+
+    /** Builds, prunes and warms the network; prints parameters and MACs. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        ComputationGraphConfiguration conf = model.equals("VGG19") ? CifarModels.of(ModelShapes.VGG19, true)
+                : ResNetCifar.resnet(9, ResNetCifar.Layers.FAST, 0.1, 42);
+        ComputationGraph dense = new ComputationGraph(conf);
+        dense.init();
+        StructuredResult result = StructuredPruning.prune(dense,
+                StructuredConfig.builder(removed).inputShape(3, 32, 32).build());
+        StructuredReport report = result.report();
+        System.out.printf(Locale.ROOT, "%n%s removed %.2f: parameters %d -> %d, MACs/image %d -> %d (ratio %.3f)%n",
+                model, removed, report.paramsBefore(), report.paramsAfter(), report.macsBefore(), report.macsAfter(),
+                (double) report.macsAfter() / report.macsBefore());
+        net = (ComputationGraph) result.network();
+        Nd4j.getRandom().setSeed(42);
+        input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+    }
+
+    /** @param bh sink of the output */
+    @Benchmark
+    public void inference(Blackhole bh) {
+        bh.consume(net.outputSingle(false, input));
+    }
+}
