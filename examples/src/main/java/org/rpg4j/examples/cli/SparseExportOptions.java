@@ -14,12 +14,14 @@ public final class SparseExportOptions {
     /** The file name used when {@code --export-sparse} is given without one. */
     public static final String DEFAULT_FILE = "model-sparse.zip";
 
+    /** The sparse file, relative to the output directory; null when no export was asked for. */
     @Option(names = "--export-sparse", arity = "0..1", paramLabel = "FILE", fallbackValue = DEFAULT_FILE,
             description = "also write the trained network as rpg4j's sparse model file (for deployment: no updater "
                     + "or pruning state), FILE relative to the output directory (default name: " + DEFAULT_FILE
                     + "); results.json then reports its size beside model.zip's")
     public Path file;
 
+    /** Precision of the sparse file's stored values. */
     @Option(names = "--export-precision", paramLabel = "float32|float16", converter = PrecisionConverter.class,
             description = "precision of the stored non-zero weights in the sparse file; float16 halves them at a small "
                     + "accuracy cost (default: float32, exact)")

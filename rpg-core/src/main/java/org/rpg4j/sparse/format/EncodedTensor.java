@@ -15,7 +15,15 @@ import java.util.Arrays;
  */
 public record EncodedTensor(TensorLayout layout, TensorEncoding encoding, ValuePrecision precision, int storedCount,
                             byte[] positions, byte[] values) {
-    /** @throws IllegalArgumentException if a field is null or the sizes contradict each other */
+    /**
+     * @param layout where the tensor lies in the flat parameter vector
+     * @param encoding dense, bitmask or index gaps
+     * @param precision precision of {@code values}
+     * @param storedCount number of stored values
+     * @param positions the encoded positions (empty when dense)
+     * @param values the stored values as byte planes
+     * @throws IllegalArgumentException if a field is null or the sizes contradict each other
+     */
     public EncodedTensor {
         if (layout == null || encoding == null || precision == null || positions == null || values == null) {
             throw new IllegalArgumentException("layout, encoding, precision, positions and values must not be null");

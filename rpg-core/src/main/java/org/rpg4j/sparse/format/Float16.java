@@ -76,7 +76,10 @@ public final class Float16 {
         return Float.intBitsToFloat(sign | ((exponent - 15 + 127) << 23) | (mantissa << 13));
     }
 
-    /** @return whether {@code value} is finite and rounds to infinity in binary16 (so cannot be stored) */
+    /**
+     * @param value any float
+     * @return whether {@code value} is finite and rounds to infinity in binary16 (so cannot be stored)
+     */
     public static boolean overflows(float value) {
         return Float.isFinite(value) && Math.abs(value) >= OVERFLOW_THRESHOLD;
     }

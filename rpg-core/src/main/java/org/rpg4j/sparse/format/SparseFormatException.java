@@ -8,7 +8,9 @@ import java.io.IOException;
  * {@link #entryName()} name the zip entry at fault.
  */
 public final class SparseFormatException extends IOException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
+    /** The zip entry at fault. */
     private final String entryName;
 
     /**

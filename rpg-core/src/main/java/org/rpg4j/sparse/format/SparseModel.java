@@ -17,7 +17,13 @@ import java.util.Set;
  *     without gap or overlap, and their names are unique
  */
 public record SparseModel(String networkType, String configuration, int parameterCount, List<EncodedTensor> tensors) {
-    /** @throws IllegalArgumentException if a field is missing, a name repeats or the ranges do not tile the vector */
+    /**
+     * @param networkType what the configuration describes
+     * @param configuration the network configuration
+     * @param parameterCount length of the flat parameter vector
+     * @param tensors the encoded tensors (copied)
+     * @throws IllegalArgumentException if a field is missing, a name repeats or the ranges do not tile the vector
+     */
     public SparseModel {
         if (networkType == null || networkType.isEmpty() || configuration == null || tensors == null) {
             throw new IllegalArgumentException("networkType, configuration and tensors must be given, got networkType '"

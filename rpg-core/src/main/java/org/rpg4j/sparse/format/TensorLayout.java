@@ -14,7 +14,13 @@ import java.util.Objects;
  * @param offset index of the first entry in the flat parameter vector, {@code >= 0}
  */
 public record TensorLayout(String name, long[] shape, char order, int offset) {
-    /** @throws IllegalArgumentException naming the field if a value is outside what the javadoc allows */
+    /**
+     * @param name the tensor's name
+     * @param shape the tensor's shape (copied)
+     * @param order 'c' or 'f'
+     * @param offset index of the first entry in the flat parameter vector
+     * @throws IllegalArgumentException naming the field if a value is outside what the javadoc allows
+     */
     public TensorLayout {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("name must be a non-empty tensor name, got '" + name + "'");
@@ -53,6 +59,7 @@ public record TensorLayout(String name, long[] shape, char order, int offset) {
         return (int) length;
     }
 
+    /** @return a copy of the shape */
     @Override
     public long[] shape() {
         return shape.clone();
