@@ -14,7 +14,8 @@
 #                                #   of docs/deployment.md (about 15 min; JVM flag add-modules jdk.incubator.vector)
 #
 # The jar is rebuilt when a pom or a source file is newer (shading the 250 MB jar takes 1-3 min).
-# Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options.
+# Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options;
+# SINGLE_THREAD=1 (sparse profile) runs ND4J and the sparse kernels on one thread each.
 # Results (JMH JSON and the console log) go to benchmarks/target/results/<time>-<profile>/.
 # Run it alone: on 2 cores any other process distorts the numbers. The load is printed before and
 # after every run; ratios are only computed from results of the same run.
@@ -111,6 +112,10 @@ sparse() {
     # the Vector API kernels need the module flag on that JVM. Dense and sparse variants of one shape run
     # back to back (JMH varies the last parameter fastest), so their ratio sees the same load.
     local JAVA_FLAGS="--add-modules jdk.incubator.vector"
+    if [[ -n ${SINGLE_THREAD:-} ]]; then # SINGLE_THREAD=1: one core each (ND4J/oneDNN and the sparse kernels)
+        export OMP_NUM_THREADS=1
+        JAVA_FLAGS="$JAVA_FLAGS -Djava.util.concurrent.ForkJoinPool.common.parallelism=0"
+    fi
     jmh sparse-layers 'sparse.LayerKernelBenchmark' -f 0 -wi 2 -w 500ms -i 3 -r 500ms
     # the alternative tried: the scalar inner loop on three shapes
     jmh sparse-layers-scalar 'sparse.LayerKernelBenchmark' -f 0 -wi 2 -w 500ms -i 3 -r 500ms \

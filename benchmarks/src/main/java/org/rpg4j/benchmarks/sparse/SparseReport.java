@@ -132,12 +132,12 @@ public final class SparseReport {
                 for (String r : RUNNERS) {
                     Optional<JmhResults.Result> run = results.find("NetworkInferenceBenchmark.inference", "model",
                             model, "batch", batch, "variant", r);
-                    rates.append(run.map(x -> String.format(Locale.ROOT, " %.0f |", 1000 * images / x.millis()))
+                    rates.append(run.map(x -> String.format(Locale.ROOT, " %.2f |", 1000 * images / x.millis()))
                             .orElse(" - |"));
                     ratios.append(run.map(x -> String.format(Locale.ROOT, " %.2fx |", dl4j.get().millis() / x.millis()))
                             .orElse(" - |"));
                 }
-                System.out.println(String.format(Locale.ROOT, "| %s | %s | %.0f |", model, batch,
+                System.out.println(String.format(Locale.ROOT, "| %s | %s | %.2f |", model, batch,
                         1000 * images / dl4j.get().millis()) + rates + ratios);
             }
         }
