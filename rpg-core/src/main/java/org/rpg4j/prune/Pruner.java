@@ -110,12 +110,19 @@ public final class Pruner {
                 masks.sparsity());
     }
 
-    /** @return true when a topology update runs at the end of this 0-based iteration (capture the dense gradient, skip the step) */
+    /**
+     * @param iteration the 0-based training iteration
+     * @return true when a topology update runs at the end of this 0-based iteration (capture the dense gradient,
+     *     skip the step)
+     */
     public boolean isUpdateIteration(long iteration) {
         return schedule.isUpdateIteration(iteration);
     }
 
-    /** @return true when the adapter must add the rank gradient to the gradient of this iteration (regulariser mode) */
+    /**
+     * @param iteration the 0-based training iteration
+     * @return true when the adapter must add the rank gradient to the gradient of this iteration (regulariser mode)
+     */
     public boolean addsRankGradient(long iteration) {
         RankLoss r = config.rankLoss();
         return r.enabled() && r.mode() == RankLossMode.REGULARISER && !isUpdateIteration(iteration)
@@ -195,7 +202,11 @@ public final class Pruner {
         return summary;
     }
 
-    /** Multiplies each named array (weights, gradients, optimizer state of a tensor) by its mask. */
+    /**
+     * Multiplies each named array (weights, gradients, optimizer state of a tensor) by its mask.
+     *
+     * @param arrays arrays by tensor name, each of its tensor's logical shape; modified in place
+     */
     public void applyMasksInPlace(Map<String, INDArray> arrays) {
         applyMasksInPlace(arrays("arrays", arrays));
     }
@@ -237,10 +248,16 @@ public final class Pruner {
         return PruningReport.of(tensors, arrays("weights", weights), lastK);
     }
 
+    /**
+     * @return the configuration this pruner was built with
+     */
     public PruningConfig config() {
         return config;
     }
 
+    /**
+     * @return the density schedule and update cadence this pruner follows
+     */
     public PruningSchedule schedule() {
         return schedule;
     }

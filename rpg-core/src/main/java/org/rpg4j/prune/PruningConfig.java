@@ -81,54 +81,93 @@ public final class PruningConfig {
         return new CosineDropFraction(alpha, cadence().tEnd());
     }
 
+    /**
+     * @return the final fraction of zeros over all prunable weights, in [0, 1)
+     */
     public double targetSparsity() {
         return targetSparsity;
     }
 
+    /**
+     * @return the training iterations of the whole run
+     */
     public long totalIterations() {
         return totalIterations;
     }
 
+    /**
+     * @return the iterations between topology updates, {@code >= 1}
+     */
     public int deltaT() {
         return deltaT;
     }
 
+    /**
+     * @return the fraction of training at which the density ramp ends, in (0, 1]
+     */
     public double rampEndFraction() {
         return rampEndFraction;
     }
 
+    /**
+     * @return the fraction of training after which topology updates stop, in (0, 1]
+     */
     public double updateEndFraction() {
         return updateEndFraction;
     }
 
+    /**
+     * @return the shape of the density ramp
+     */
     public ScheduleKind schedule() {
         return schedule;
     }
 
+    /**
+     * @return how the global density is shared between layers
+     */
     public LayerBudget budget() {
         return budget;
     }
 
+    /**
+     * @return how dropped connections are regrown
+     */
     public RegrowthKind regrowth() {
         return regrowth;
     }
 
+    /**
+     * @return the initial drop fraction of the cosine decay, in [0, 1]
+     */
     public double alpha() {
         return alpha;
     }
 
+    /**
+     * @return the rank-loss settings
+     */
     public RankLoss rankLoss() {
         return rankLoss;
     }
 
+    /**
+     * @return which layers are pruned and their caps
+     */
     public LayerSelection layers() {
         return layers;
     }
 
+    /**
+     * @return what to do with layers rpg4j cannot prune
+     */
     public UnsupportedLayerPolicy unsupportedLayers() {
         return unsupportedLayers;
     }
 
+    /**
+     * @return the seed of every random choice (random regrowth)
+     */
     public long seed() {
         return seed;
     }
@@ -193,73 +232,110 @@ public final class PruningConfig {
             this.targetSparsity = targetSparsity;
         }
 
-        /** @param totalIterations training iterations of the whole run ({@code epochs * iterationsPerEpoch}), {@code >= deltaT} */
+        /**
+         * @param totalIterations training iterations of the whole run ({@code epochs * iterationsPerEpoch}),
+         *     {@code >= deltaT}
+         * @return this builder
+         */
         public Builder totalIterations(long totalIterations) {
             this.totalIterations = totalIterations;
             return this;
         }
 
-        /** @param deltaT iterations between topology updates, {@code >= 1} */
+        /**
+         * @param deltaT iterations between topology updates, {@code >= 1}
+         * @return this builder
+         */
         public Builder deltaT(int deltaT) {
             this.deltaT = deltaT;
             return this;
         }
 
-        /** @param fraction fraction of training at which the density ramp ends, in (0, 1] */
+        /**
+         * @param fraction fraction of training at which the density ramp ends, in (0, 1]
+         * @return this builder
+         */
         public Builder rampEndFraction(double fraction) {
             this.rampEndFraction = fraction;
             return this;
         }
 
-        /** @param fraction fraction of training after which topology updates stop ({@code tEnd}), in (0, 1] */
+        /**
+         * @param fraction fraction of training after which topology updates stop ({@code tEnd}), in (0, 1]
+         * @return this builder
+         */
         public Builder updateEndFraction(double fraction) {
             this.updateEndFraction = fraction;
             return this;
         }
 
-        /** @param schedule shape of the density ramp */
+        /**
+         * @param schedule shape of the density ramp
+         * @return this builder
+         */
         public Builder schedule(ScheduleKind schedule) {
             this.schedule = schedule;
             return this;
         }
 
-        /** @param budget how the global density is shared between layers */
+        /**
+         * @param budget how the global density is shared between layers
+         * @return this builder
+         */
         public Builder budget(LayerBudget budget) {
             this.budget = budget;
             return this;
         }
 
-        /** @param regrowth how dropped connections are regrown */
+        /**
+         * @param regrowth how dropped connections are regrown
+         * @return this builder
+         */
         public Builder regrowth(RegrowthKind regrowth) {
             this.regrowth = regrowth;
             return this;
         }
 
-        /** @param alpha initial drop fraction of the cosine decay, in [0, 1] */
+        /**
+         * @param alpha initial drop fraction of the cosine decay, in [0, 1]
+         * @return this builder
+         */
         public Builder alpha(double alpha) {
             this.alpha = alpha;
             return this;
         }
 
-        /** @param rankLoss rank-loss settings; {@link RankLoss#none()} switches it off */
+        /**
+         * @param rankLoss rank-loss settings; {@link RankLoss#none()} switches it off
+         * @return this builder
+         */
         public Builder rankLoss(RankLoss rankLoss) {
             this.rankLoss = rankLoss;
             return this;
         }
 
-        /** @param layers which layers are pruned and their caps */
+        /**
+         * @param layers which layers are pruned and their caps
+         * @return this builder
+         */
         public Builder layers(LayerSelection layers) {
             this.layers = layers;
             return this;
         }
 
-        /** @param policy what to do with layers rpg4j cannot prune */
+        /**
+         * @param policy what to do with layers rpg4j cannot prune
+         * @return this builder
+         */
         public Builder unsupportedLayers(UnsupportedLayerPolicy policy) {
             this.unsupportedLayers = policy;
             return this;
         }
 
-        /** @param seed seed of every random choice (random regrowth) */
+        /**
+         * @param seed seed of every random choice (random regrowth)
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;

@@ -19,6 +19,12 @@ import org.rpg4j.rank.RankMetrics;
  * @param unsupportedLayers layers with weights that the adapter could not prune ("name (Class)")
  */
 public record PruningReport(List<LayerReport> layers, List<String> unsupportedLayers) {
+    /**
+     * Copies both lists.
+     *
+     * @param layers see {@link #layers()}
+     * @param unsupportedLayers see {@link #unsupportedLayers()}
+     */
     public PruningReport {
         layers = List.copyOf(layers);
         unsupportedLayers = List.copyOf(unsupportedLayers);
@@ -37,7 +43,10 @@ public record PruningReport(List<LayerReport> layers, List<String> unsupportedLa
         return new PruningReport(layers, List.of());
     }
 
-    /** @return a copy listing these unsupported layers */
+    /**
+     * @param unsupported layers with weights that the adapter could not prune ("name (Class)")
+     * @return a copy listing these unsupported layers
+     */
     public PruningReport withUnsupportedLayers(List<String> unsupported) {
         return new PruningReport(layers, unsupported);
     }
