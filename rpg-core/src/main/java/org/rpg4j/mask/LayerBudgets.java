@@ -38,7 +38,16 @@ public final class LayerBudgets {
         return select(budget, weights, null, shapes, density, maxSparsity).masks();
     }
 
-    /** As {@link #keepMasks(LayerBudget, float[][], long[][], double, double[])} with int shapes. */
+    /**
+     * As {@link #keepMasks(LayerBudget, float[][], long[][], double, double[])} with int shapes.
+     *
+     * @param budget how the density is shared between tensors
+     * @param weights one flat array per tensor (C order of its logical shape), not modified
+     * @param shapes logical shape per tensor
+     * @param density global density in (0, 1]
+     * @param maxSparsity null or one cap per tensor in [0, 1] (1.0 = uncapped)
+     * @return one keep mask per tensor, same lengths as {@code weights}
+     */
     public static boolean[][] keepMasks(LayerBudget budget, float[][] weights, int[][] shapes, double density,
                                         double[] maxSparsity) {
         return keepMasks(budget, weights, toLong(shapes), density, maxSparsity);
@@ -130,7 +139,14 @@ public final class LayerBudgets {
         return layerDensities(LayerBudget.ERK, shapes, density, null);
     }
 
-    /** As {@link #erkDensities(long[][], double)} with per-tensor caps (see {@link #layerDensities}). */
+    /**
+     * As {@link #erkDensities(long[][], double)} with per-tensor caps (see {@link #layerDensities}).
+     *
+     * @param shapes one logical shape per tensor, dimensions {@code >= 1}
+     * @param density global density in (0, 1]
+     * @param maxSparsity null or one cap per tensor in [0, 1] (1.0 = uncapped)
+     * @return one density in (0, 1] per tensor
+     */
     public static double[] erkDensities(long[][] shapes, double density, double[] maxSparsity) {
         return layerDensities(LayerBudget.ERK, shapes, density, maxSparsity);
     }

@@ -15,6 +15,9 @@ import java.util.OptionalDouble;
  */
 public record MaskSelection(boolean[][] masks, long keptCount, OptionalDouble threshold) {
     /**
+     * @param masks see {@link #masks()}
+     * @param keptCount see {@link #keptCount()}
+     * @param threshold see {@link #threshold()}
      * @throws IllegalArgumentException if {@code masks} or {@code threshold} is null or the count is negative
      */
     public MaskSelection {

@@ -21,6 +21,13 @@ public record LayerMatcher(By by, String pattern) {
         REGEX
     }
 
+    /**
+     * Validates the components.
+     *
+     * @param by see {@link #by()}
+     * @param pattern see {@link #pattern()}
+     * @throws IllegalArgumentException if a component is null, the pattern is empty or not a valid regular expression
+     */
     public LayerMatcher {
         Checks.notNull("by", by);
         Checks.notNull("pattern", pattern);

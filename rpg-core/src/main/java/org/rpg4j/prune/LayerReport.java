@@ -18,10 +18,27 @@ package org.rpg4j.prune;
  */
 public record LayerReport(String name, String layerType, long[] shape, long parameters, long nonZeros,
                           double sparsity, int deltaRank, int lastK, long zeroRows, long zeroColumns) {
+    /**
+     * Copies {@code shape}.
+     *
+     * @param name see {@link #name()}
+     * @param layerType see {@link #layerType()}
+     * @param shape see {@link #shape()}; copied
+     * @param parameters see {@link #parameters()}
+     * @param nonZeros see {@link #nonZeros()}
+     * @param sparsity see {@link #sparsity()}
+     * @param deltaRank see {@link #deltaRank()}
+     * @param lastK see {@link #lastK()}
+     * @param zeroRows see {@link #zeroRows()}
+     * @param zeroColumns see {@link #zeroColumns()}
+     */
     public LayerReport {
         shape = shape.clone();
     }
 
+    /**
+     * @return a copy of the logical shape
+     */
     @Override
     public long[] shape() {
         return shape.clone();

@@ -24,6 +24,14 @@ public final class LayerSelection {
      * @param maxSparsity in [0, 1]
      */
     public record SparsityCap(String nameRegex, double maxSparsity) {
+        /**
+         * Validates the components.
+         *
+         * @param nameRegex see {@link #nameRegex()}
+         * @param maxSparsity see {@link #maxSparsity()}
+         * @throws IllegalArgumentException if {@code nameRegex} is null, empty or invalid, or {@code maxSparsity}
+         *     is outside [0, 1]
+         */
         public SparsityCap {
             new LayerMatcher(LayerMatcher.By.REGEX, nameRegex);
             Checks.inClosedRange("maxSparsity", maxSparsity, 0.0, 1.0);
@@ -36,47 +44,75 @@ public final class LayerSelection {
         this.caps = List.copyOf(caps);
     }
 
-    /** Every supported layer, uncapped. */
+    /**
+     * Every supported layer, uncapped.
+     *
+     * @return a selection of every supported layer, uncapped
+     */
     public static LayerSelection all() {
         return new LayerSelection(List.of(), List.of(), List.of());
     }
 
-    /** @return a copy that also includes layers matched by {@code matcher} */
+    /**
+     * @param matcher the layers to include
+     * @return a copy that also includes layers matched by {@code matcher}
+     */
     public LayerSelection include(LayerMatcher matcher) {
         return new LayerSelection(append(includes, Checks.notNull("matcher", matcher)), excludes, caps);
     }
 
-    /** @return a copy that also excludes layers matched by {@code matcher} */
+    /**
+     * @param matcher the layers to exclude
+     * @return a copy that also excludes layers matched by {@code matcher}
+     */
     public LayerSelection exclude(LayerMatcher matcher) {
         return new LayerSelection(includes, append(excludes, Checks.notNull("matcher", matcher)), caps);
     }
 
-    /** @return a copy including the layers of these simple class names, e.g. {@code "ConvolutionLayer"} */
+    /**
+     * @param types simple class names of layers, e.g. {@code "ConvolutionLayer"}
+     * @return a copy including the layers of these simple class names, e.g. {@code "ConvolutionLayer"}
+     */
     public LayerSelection includeTypes(String... types) {
         return addAll(true, LayerMatcher.By.TYPE, types);
     }
 
-    /** @return a copy including the layers of these exact names */
+    /**
+     * @param names exact layer names
+     * @return a copy including the layers of these exact names
+     */
     public LayerSelection includeNames(String... names) {
         return addAll(true, LayerMatcher.By.NAME, names);
     }
 
-    /** @return a copy including the layers whose whole name matches {@code regex} */
+    /**
+     * @param regex a regular expression over the whole layer name
+     * @return a copy including the layers whose whole name matches {@code regex}
+     */
     public LayerSelection includeMatching(String regex) {
         return addAll(true, LayerMatcher.By.REGEX, regex);
     }
 
-    /** @return a copy excluding the layers of these simple class names */
+    /**
+     * @param types simple class names of layers
+     * @return a copy excluding the layers of these simple class names
+     */
     public LayerSelection excludeTypes(String... types) {
         return addAll(false, LayerMatcher.By.TYPE, types);
     }
 
-    /** @return a copy excluding the layers of these exact names */
+    /**
+     * @param names exact layer names
+     * @return a copy excluding the layers of these exact names
+     */
     public LayerSelection excludeNames(String... names) {
         return addAll(false, LayerMatcher.By.NAME, names);
     }
 
-    /** @return a copy excluding the layers whose whole name matches {@code regex} */
+    /**
+     * @param regex a regular expression over the whole layer name
+     * @return a copy excluding the layers whose whole name matches {@code regex}
+     */
     public LayerSelection excludeMatching(String regex) {
         return addAll(false, LayerMatcher.By.REGEX, regex);
     }
@@ -101,7 +137,10 @@ public final class LayerSelection {
         return included && excludes.stream().noneMatch(m -> m.matches(layerName, layerType));
     }
 
-    /** @return the maximum sparsity of the named layer: the first matching cap, else 1.0 */
+    /**
+     * @param layerName the layer's name
+     * @return the maximum sparsity of the named layer: the first matching cap, else 1.0
+     */
     public double maxSparsity(String layerName) {
         for (SparsityCap cap : caps) {
             if (java.util.regex.Pattern.matches(cap.nameRegex(), layerName)) {
@@ -111,14 +150,23 @@ public final class LayerSelection {
         return 1.0;
     }
 
+    /**
+     * @return the inclusion matchers, in the order added (empty: every supported layer)
+     */
     public List<LayerMatcher> includes() {
         return includes;
     }
 
+    /**
+     * @return the exclusion matchers, in the order added
+     */
     public List<LayerMatcher> excludes() {
         return excludes;
     }
 
+    /**
+     * @return the sparsity caps, in the order added (the first match wins)
+     */
     public List<SparsityCap> caps() {
         return caps;
     }

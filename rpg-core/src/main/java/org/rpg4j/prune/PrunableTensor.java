@@ -24,6 +24,19 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public record PrunableTensor(String name, String layerType, TensorKind kind, long[] shape, DataType dataType,
                              int[] outputFirstAxes, double maxSparsity) {
+    /**
+     * Validates the components and copies the arrays.
+     *
+     * @param name see {@link #name()}
+     * @param layerType see {@link #layerType()}
+     * @param kind see {@link #kind()}
+     * @param shape see {@link #shape()}; copied
+     * @param dataType see {@link #dataType()}
+     * @param outputFirstAxes see {@link #outputFirstAxes()}; copied
+     * @param maxSparsity see {@link #maxSparsity()}
+     * @throws IllegalArgumentException if a component is null, the shape has rank below 2 or a dimension below 1,
+     *     the data type is not floating point, the axes are not a permutation, or the cap is outside [0, 1]
+     */
     public PrunableTensor {
         Checks.notNull("name", name);
         Checks.notNull("layerType", layerType);
@@ -53,18 +66,37 @@ public record PrunableTensor(String name, String layerType, TensorKind kind, lon
         outputFirstAxes = outputFirstAxes.clone();
     }
 
-    /** A convolution kernel stored output-channels first ({@code [out, in, kh, kw]} and the like), uncapped. */
+    /**
+     * A convolution kernel stored output-channels first ({@code [out, in, kh, kw]} and the like), uncapped.
+     *
+     * @param name unique tensor name
+     * @param layerType simple class name of the owning layer
+     * @param shape logical shape, output channels first
+     * @param dataType floating-point data type of the weights
+     * @return the tensor description
+     */
     public static PrunableTensor convolution(String name, String layerType, long[] shape, DataType dataType) {
         return new PrunableTensor(name, layerType, TensorKind.CONVOLUTION, shape, dataType, identity(shape.length),
                 1.0);
     }
 
-    /** A dense weight stored {@code [nIn, nOut]} (DL4J's layout), uncapped. */
+    /**
+     * A dense weight stored {@code [nIn, nOut]} (DL4J's layout), uncapped.
+     *
+     * @param name unique tensor name
+     * @param layerType simple class name of the owning layer
+     * @param shape logical shape {@code [nIn, nOut]}
+     * @param dataType floating-point data type of the weights
+     * @return the tensor description
+     */
     public static PrunableTensor dense(String name, String layerType, long[] shape, DataType dataType) {
         return new PrunableTensor(name, layerType, TensorKind.DENSE, shape, dataType, new int[] {1, 0}, 1.0);
     }
 
-    /** @return a copy with the given cap */
+    /**
+     * @param cap the maximum sparsity in [0, 1] (1 = uncapped)
+     * @return a copy with the given cap
+     */
     public PrunableTensor withMaxSparsity(double cap) {
         return new PrunableTensor(name, layerType, kind, shape, dataType, outputFirstAxes, cap);
     }
@@ -78,11 +110,17 @@ public record PrunableTensor(String name, String layerType, TensorKind kind, lon
         return n;
     }
 
+    /**
+     * @return a copy of the logical shape
+     */
     @Override
     public long[] shape() {
         return shape.clone();
     }
 
+    /**
+     * @return a copy of the permutation to output-channels-first order
+     */
     @Override
     public int[] outputFirstAxes() {
         return outputFirstAxes.clone();

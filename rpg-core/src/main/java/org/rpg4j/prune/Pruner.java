@@ -100,12 +100,19 @@ public final class Pruner {
         UpdateLog.attached(tensors, masks.sparsity());
     }
 
-    /** @return true when a topology update runs at the end of this 0-based iteration (capture the dense gradient, skip the step) */
+    /**
+     * @param iteration the 0-based training iteration
+     * @return true when a topology update runs at the end of this 0-based iteration (capture the dense gradient,
+     *     skip the step)
+     */
     public boolean isUpdateIteration(long iteration) {
         return schedule().isUpdateIteration(iteration);
     }
 
-    /** @return true when the adapter must add the rank gradient to the gradient of this iteration (regulariser mode) */
+    /**
+     * @param iteration the 0-based training iteration
+     * @return true when the adapter must add the rank gradient to the gradient of this iteration (regulariser mode)
+     */
     public boolean addsRankGradient(long iteration) {
         RankLoss r = config.rankLoss();
         return r.enabled() && r.mode() == RankLossMode.REGULARISER && !isUpdateIteration(iteration)

@@ -64,7 +64,12 @@ public final class PrunerState {
         }
     }
 
-    /** Writes this state; the stream is not closed. */
+    /**
+     * Writes this state; the stream is not closed.
+     *
+     * @param out the stream to write to
+     * @throws IOException if writing to {@code out} fails
+     */
     public void write(OutputStream out) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream data = new DataOutputStream(bytes);
@@ -91,6 +96,7 @@ public final class PrunerState {
      * @param in a stream positioned at a state written by {@link #write}; read to the state's end, not closed
      * @return the state
      * @throws PruningStateException if the bytes are not a complete, uncorrupted state
+     * @throws IOException if reading from {@code in} fails
      */
     public static PrunerState read(InputStream in) throws IOException {
         CRC32 crc = new CRC32();

@@ -254,13 +254,19 @@ public final class PruningConfig {
             return this;
         }
 
-        /** @param fraction fraction of training at which the density ramp ends, in (0, 1] */
+        /**
+         * @param fraction fraction of training at which the density ramp ends, in (0, 1]
+         * @return this builder
+         */
         public Builder rampEndFraction(double fraction) {
             this.rampEndFraction = fraction;
             return this;
         }
 
-        /** @param fraction fraction of training after which topology updates stop ({@code tEnd}), in (0, 1] */
+        /**
+         * @param fraction fraction of training after which topology updates stop ({@code tEnd}), in (0, 1]
+         * @return this builder
+         */
         public Builder updateEndFraction(double fraction) {
             this.updateEndFraction = fraction;
             return this;
@@ -278,43 +284,64 @@ public final class PruningConfig {
             return this;
         }
 
-        /** @param budget how the global density is shared between layers */
+        /**
+         * @param budget how the global density is shared between layers
+         * @return this builder
+         */
         public Builder budget(LayerBudget budget) {
             this.budget = budget;
             return this;
         }
 
-        /** @param regrowth how dropped connections are regrown */
+        /**
+         * @param regrowth how dropped connections are regrown
+         * @return this builder
+         */
         public Builder regrowth(RegrowthKind regrowth) {
             this.regrowth = regrowth;
             return this;
         }
 
-        /** @param alpha initial drop fraction of the cosine decay, in [0, 1] */
+        /**
+         * @param alpha initial drop fraction of the cosine decay, in [0, 1]
+         * @return this builder
+         */
         public Builder alpha(double alpha) {
             this.alpha = alpha;
             return this;
         }
 
-        /** @param rankLoss rank-loss settings; {@link RankLoss#none()} switches it off */
+        /**
+         * @param rankLoss rank-loss settings; {@link RankLoss#none()} switches it off
+         * @return this builder
+         */
         public Builder rankLoss(RankLoss rankLoss) {
             this.rankLoss = rankLoss;
             return this;
         }
 
-        /** @param layers which layers are pruned and their caps */
+        /**
+         * @param layers which layers are pruned and their caps
+         * @return this builder
+         */
         public Builder layers(LayerSelection layers) {
             this.layers = layers;
             return this;
         }
 
-        /** @param policy what to do with layers rpg4j cannot prune */
+        /**
+         * @param policy what to do with layers rpg4j cannot prune
+         * @return this builder
+         */
         public Builder unsupportedLayers(UnsupportedLayerPolicy policy) {
             this.unsupportedLayers = policy;
             return this;
         }
 
-        /** @param seed seed of every random choice (random regrowth) */
+        /**
+         * @param seed seed of every random choice (random regrowth)
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;

@@ -21,6 +21,12 @@ import org.rpg4j.tensor.ZeroLines;
  * @param unsupportedLayers layers with weights that the adapter could not prune ("name (Class)")
  */
 public record PruningReport(List<LayerReport> layers, List<String> unsupportedLayers) {
+    /**
+     * Copies both lists.
+     *
+     * @param layers see {@link #layers()}
+     * @param unsupportedLayers see {@link #unsupportedLayers()}
+     */
     public PruningReport {
         layers = List.copyOf(layers);
         unsupportedLayers = List.copyOf(unsupportedLayers);
@@ -41,7 +47,10 @@ public record PruningReport(List<LayerReport> layers, List<String> unsupportedLa
         return new PruningReport(layers, List.of());
     }
 
-    /** @return a copy listing these unsupported layers */
+    /**
+     * @param unsupported layers with weights that the adapter could not prune ("name (Class)")
+     * @return a copy listing these unsupported layers
+     */
     public PruningReport withUnsupportedLayers(List<String> unsupported) {
         return new PruningReport(layers, unsupported);
     }

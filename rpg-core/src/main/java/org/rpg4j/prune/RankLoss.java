@@ -32,6 +32,8 @@ public final class RankLoss {
      * The rank loss with weight {@code lambda} in the total loss {@code CE + lambda * L_rank}.
      *
      * @param lambda finite, {@code >= 0}; 0 switches the rank loss off
+     * @return the settings: {@code partialK = 0.1}, reference mode, every iteration, convolutions, no sparsity
+     *     threshold
      * @throws IllegalArgumentException if lambda is negative, NaN or infinite
      */
     public static RankLoss lambda(double lambda) {
@@ -39,27 +41,43 @@ public final class RankLoss {
                 PruningDefaults.RANK_EVERY, PruningDefaults.RANK_LAYERS, PruningDefaults.MIN_LAYER_SPARSITY);
     }
 
-    /** No rank loss (lambda = 0): regrowth by the plain dense gradient, as RigL. */
+    /**
+     * No rank loss (lambda = 0): regrowth by the plain dense gradient, as RigL.
+     *
+     * @return the settings with {@code lambda = 0}
+     */
     public static RankLoss none() {
         return lambda(0.0);
     }
 
-    /** @param partialK tail-energy fraction in [0, 1] that the best rank-k approximation discards */
+    /**
+     * @param partialK tail-energy fraction in [0, 1] that the best rank-k approximation discards
+     * @return a copy with this fraction
+     */
     public RankLoss partialK(double partialK) {
         return new RankLoss(lambda, partialK, mode, rankEvery, layers, minLayerSparsity);
     }
 
-    /** @param mode reference (regrowth score only) or regulariser */
+    /**
+     * @param mode reference (regrowth score only) or regulariser
+     * @return a copy with this mode
+     */
     public RankLoss mode(RankLossMode mode) {
         return new RankLoss(lambda, partialK, mode, rankEvery, layers, minLayerSparsity);
     }
 
-    /** @param rankEvery in regulariser mode, add the rank gradient every this many iterations ({@code >= 1}) */
+    /**
+     * @param rankEvery in regulariser mode, add the rank gradient every this many iterations ({@code >= 1})
+     * @return a copy with this period
+     */
     public RankLoss rankEvery(int rankEvery) {
         return new RankLoss(lambda, partialK, mode, rankEvery, layers, minLayerSparsity);
     }
 
-    /** @param layers which tensors get the rank loss */
+    /**
+     * @param layers which tensors get the rank loss
+     * @return a copy with these layers
+     */
     public RankLoss layers(RankLayers layers) {
         return new RankLoss(lambda, partialK, mode, rankEvery, layers, minLayerSparsity);
     }
@@ -67,31 +85,50 @@ public final class RankLoss {
     /**
      * @param minLayerSparsity a layer joins the rank loss only when its zero fraction is at least
      *     this (the reference's {@code sparsity_thres}; 0 in its recipes)
+     * @return a copy with this threshold
      */
     public RankLoss minLayerSparsity(double minLayerSparsity) {
         return new RankLoss(lambda, partialK, mode, rankEvery, layers, minLayerSparsity);
     }
 
+    /**
+     * @return the weight {@code lambda >= 0} of the rank loss; 0 means off
+     */
     public double lambda() {
         return lambda;
     }
 
+    /**
+     * @return the tail-energy fraction in [0, 1] that the best rank-k approximation discards
+     */
     public double partialK() {
         return partialK;
     }
 
+    /**
+     * @return reference (regrowth score only) or regulariser
+     */
     public RankLossMode mode() {
         return mode;
     }
 
+    /**
+     * @return in regulariser mode, the iterations between two rank-gradient additions ({@code >= 1})
+     */
     public int rankEvery() {
         return rankEvery;
     }
 
+    /**
+     * @return which tensors get the rank loss
+     */
     public RankLayers layers() {
         return layers;
     }
 
+    /**
+     * @return the zero fraction a layer needs before it joins the rank loss, in [0, 1]
+     */
     public double minLayerSparsity() {
         return minLayerSparsity;
     }

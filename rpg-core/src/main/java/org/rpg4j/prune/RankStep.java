@@ -33,7 +33,10 @@ public final class RankStep {
         return aggregate;
     }
 
-    /** @return the energy-chosen k of the named tensor, empty if it has no rank loss */
+    /**
+     * @param name the tensor name
+     * @return the energy-chosen k of the named tensor, empty if it has no rank loss
+     */
     public OptionalInt k(String name) {
         RankLossResult r = results.get(name);
         return r == null ? OptionalInt.empty() : OptionalInt.of(r.k());

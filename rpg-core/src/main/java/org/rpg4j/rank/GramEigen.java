@@ -113,7 +113,7 @@ final class GramEigen {
 
   /** Eigenvalues of {@code gram} ascending and clamped at 0; eigenvectors into {@code gram} if asked. */
   private static double[] decompose(INDArray gram, Solver solver, boolean withVectors) {
-    int n = (int) gram.rows();
+    int n = gram.rows();
     byte jobz = (byte) (withVectors ? 'V' : 'N');
     INDArray values = Nd4j.create(DataType.DOUBLE, n);
     int status =

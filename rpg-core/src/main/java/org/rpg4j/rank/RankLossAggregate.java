@@ -17,6 +17,9 @@ public record RankLossAggregate(double meanLoss, int activeLayers, double gradie
   /**
    * Validates the components.
    *
+   * @param meanLoss see {@link #meanLoss()}
+   * @param activeLayers see {@link #activeLayers()}
+   * @param gradientCoefficient see {@link #gradientCoefficient()}
    * @throws IllegalArgumentException if a value is NaN or infinite, {@code activeLayers} is
    *     negative, or {@code activeLayers == 0} with a non-zero loss or coefficient
    */

@@ -18,6 +18,9 @@ public record RankLossResult(double loss, int k, INDArray gradient) {
   /**
    * Validates the components.
    *
+   * @param loss see {@link #loss()}
+   * @param k see {@link #k()}
+   * @param gradient see {@link #gradient()}
    * @throws IllegalArgumentException if {@code loss} is NaN, infinite or positive, {@code k} is
    *     negative, or {@code gradient} is null
    */

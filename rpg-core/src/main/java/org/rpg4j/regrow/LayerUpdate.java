@@ -19,7 +19,18 @@ package org.rpg4j.regrow;
  */
 public record LayerUpdate(int size, double layerSparsity, long survivors, boolean skipped, RegrowthQuota quota,
                           long kept, long dropped, long grown, long grownFromPruned) {
-    /** @throws IllegalArgumentException if {@code quota} is null */
+    /**
+     * @param size see {@link #size()}
+     * @param layerSparsity see {@link #layerSparsity()}
+     * @param survivors see {@link #survivors()}
+     * @param skipped see {@link #skipped()}
+     * @param quota see {@link #quota()}
+     * @param kept see {@link #kept()}
+     * @param dropped see {@link #dropped()}
+     * @param grown see {@link #grown()}
+     * @param grownFromPruned see {@link #grownFromPruned()}
+     * @throws IllegalArgumentException if {@code quota} is null
+     */
     public LayerUpdate {
         if (quota == null) {
             throw new IllegalArgumentException("quota must not be null");

@@ -18,7 +18,13 @@ package org.rpg4j.regrow;
  * @param dropFraction drop fraction {@code f} in [0, 1] the counts were derived from
  */
 public record RegrowthQuota(int size, int keepCount, int growCount, double dropFraction) {
-    /** @throws IllegalArgumentException if a count is negative or {@code keepCount + growCount > size} */
+    /**
+     * @param size see {@link #size()}
+     * @param keepCount see {@link #keepCount()}
+     * @param growCount see {@link #growCount()}
+     * @param dropFraction see {@link #dropFraction()}
+     * @throws IllegalArgumentException if a count is negative or {@code keepCount + growCount > size}
+     */
     public RegrowthQuota {
         if (size < 1) {
             throw new IllegalArgumentException("size must be >= 1, got " + size);

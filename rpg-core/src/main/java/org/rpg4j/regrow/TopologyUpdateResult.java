@@ -23,7 +23,16 @@ import java.util.OptionalDouble;
 public record TopologyUpdateResult(boolean[][] postThresholdMasks, boolean[][] newMasks,
                                    boolean[][] weightKeepMasks, List<LayerUpdate> layers,
                                    OptionalDouble threshold, long thresholdSurvivors, boolean stationary) {
-    /** @throws IllegalArgumentException if an argument is null or the per-tensor counts differ */
+    /**
+     * @param postThresholdMasks see {@link #postThresholdMasks()}
+     * @param newMasks see {@link #newMasks()}
+     * @param weightKeepMasks see {@link #weightKeepMasks()}
+     * @param layers see {@link #layers()}
+     * @param threshold see {@link #threshold()}
+     * @param thresholdSurvivors see {@link #thresholdSurvivors()}
+     * @param stationary see {@link #stationary()}
+     * @throws IllegalArgumentException if an argument is null or the per-tensor counts differ
+     */
     public TopologyUpdateResult {
         if (postThresholdMasks == null || newMasks == null || weightKeepMasks == null || layers == null
                 || threshold == null) {

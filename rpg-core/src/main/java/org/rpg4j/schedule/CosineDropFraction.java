@@ -10,7 +10,11 @@ package org.rpg4j.schedule;
  * @param tEnd step bound of the topology updates ({@link UpdateCadence#tEnd()}), {@code >= 1}
  */
 public record CosineDropFraction(double alpha, long tEnd) {
-    /** @throws IllegalArgumentException if {@code alpha} is outside [0, 1] or {@code tEnd < 1} */
+    /**
+     * @param alpha see {@link #alpha()}
+     * @param tEnd see {@link #tEnd()}
+     * @throws IllegalArgumentException if {@code alpha} is outside [0, 1] or {@code tEnd < 1}
+     */
     public CosineDropFraction {
         if (!(alpha >= 0.0 && alpha <= 1.0)) {
             throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);

@@ -84,14 +84,23 @@ public final class PruningSchedule {
         return densityAtUpdate(updateIndex) == targetDensity;
     }
 
+    /**
+     * @return the shape of the density ramp
+     */
     public DensityCurve curve() {
         return curve;
     }
 
+    /**
+     * @return the density at the end of the ramp, {@code 1 - targetSparsity}
+     */
     public double targetDensity() {
         return targetDensity;
     }
 
+    /**
+     * @return when updates run
+     */
     public UpdateCadence cadence() {
         return cadence;
     }

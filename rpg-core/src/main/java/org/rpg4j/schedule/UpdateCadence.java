@@ -16,6 +16,9 @@ package org.rpg4j.schedule;
  */
 public record UpdateCadence(int deltaT, int rampUpdates, long tEnd) {
     /**
+     * @param deltaT see {@link #deltaT()}
+     * @param rampUpdates see {@link #rampUpdates()}
+     * @param tEnd see {@link #tEnd()}
      * @throws IllegalArgumentException if {@code deltaT < 1}, {@code rampUpdates < 1}, or
      *     {@code tEnd <= deltaT} (no update would run)
      */
@@ -97,13 +100,19 @@ public record UpdateCadence(int deltaT, int rampUpdates, long tEnd) {
         return new UpdateCadence(deltaT, Math.min(ref.rampUpdates(), last), ref.tEnd());
     }
 
-    /** @return true when an update runs at the end of this 0-based iteration ({@code >= 0}) */
+    /**
+     * @param iteration the 0-based training iteration, {@code >= 0}
+     * @return true when an update runs at the end of this 0-based iteration ({@code >= 0})
+     */
     public boolean isUpdateIteration(long iteration) {
         long step = step(iteration);
         return step % deltaT == 0 && step < tEnd;
     }
 
-    /** @return the 0-based update index of this iteration, or -1 if no update runs at it */
+    /**
+     * @param iteration the 0-based training iteration, {@code >= 0}
+     * @return the 0-based update index of this iteration, or -1 if no update runs at it
+     */
     public int updateIndex(long iteration) {
         return isUpdateIteration(iteration) ? (int) (step(iteration) / deltaT - 1) : -1;
     }

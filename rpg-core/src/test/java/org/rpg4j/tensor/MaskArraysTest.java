@@ -92,7 +92,7 @@ class MaskArraysTest {
         for (int i = 0; i < mask.length; i++) {
             mask[i] = random.nextInt(3) == 0;
         }
-        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE, DataType.HALF}) {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16}) {
             INDArray array = MaskArrays.toMaskArray(mask, new long[] {64, 32, 3, 3}, type);
             assertEquals(type, array.dataType());
             assertArrayEquals(new long[] {64, 32, 3, 3}, array.shape());

@@ -51,7 +51,13 @@ public final class Dl4jPruning {
 
     private Dl4jPruning() {}
 
-    /** Same as {@code attach(net, config, PrunableLayers.defaults())}. */
+    /**
+     * Same as {@code attach(net, config, PrunableLayers.defaults())}.
+     *
+     * @param net the network to prune (a {@code MultiLayerNetwork} or {@code ComputationGraph})
+     * @param config the pruning configuration
+     * @return the handle of the pruning run
+     */
     public static Pruning attach(Model net, PruningConfig config) {
         return attach(net, config, PrunableLayers.defaults());
     }
@@ -99,7 +105,13 @@ public final class Dl4jPruning {
         return new Pruning(runtime, config, found.unsupported());
     }
 
-    /** Same as {@code restore(modelZip, PrunableLayers.defaults())}. */
+    /**
+     * Same as {@code restore(modelZip, PrunableLayers.defaults())}.
+     *
+     * @param modelZip the saved model
+     * @return the handle; {@link Pruning#network()} is the loaded network
+     * @throws IOException if the model cannot be read
+     */
     public static Pruning restore(File modelZip) throws IOException {
         return restore(modelZip, PrunableLayers.defaults());
     }
@@ -126,6 +138,10 @@ public final class Dl4jPruning {
      * Continues the pruning run saved in {@code modelZip} on a network already loaded from it (for
      * example with {@code ModelSerializer}); any rpg4j hooks it carries are replaced.
      *
+     * @param net the network loaded from {@code modelZip} (a {@code MultiLayerNetwork} or {@code ComputationGraph})
+     * @param modelZip the saved model holding the pruning entries
+     * @param layers the registrations used when the run was attached
+     * @return the handle; {@link Pruning#network()} is {@code net}
      * @throws PruningStateException if the pruning entries are missing, corrupt, or do not fit the network
      * @throws IllegalStateException if the network is attached to a live pruning run
      */

@@ -32,6 +32,9 @@ public final class Pruning {
         return runtime.network().model();
     }
 
+    /**
+     * @return the configuration of this pruning run
+     */
     public PruningConfig config() {
         return config;
     }
@@ -91,7 +94,12 @@ public final class Pruning {
         return runtime.pruner().report(runtime.weights()).withUnsupportedLayers(unsupportedLayers);
     }
 
-    /** Saves network, updater state and pruning state; same as {@code save(file, true)}. */
+    /**
+     * Saves network, updater state and pruning state; same as {@code save(file, true)}.
+     *
+     * @param file the model file to write
+     * @throws IOException if the file cannot be written
+     */
     public void save(File file) throws IOException {
         save(file, true);
     }

@@ -24,6 +24,10 @@ import org.rpg4j.prune.TensorKind;
  */
 public record WeightSpec(String paramKey, TensorKind kind, int[] outputFirstAxes, boolean checksOutputChannels) {
     /**
+     * @param paramKey see {@link #paramKey()}
+     * @param kind see {@link #kind()}
+     * @param outputFirstAxes see {@link #outputFirstAxes()}; copied
+     * @param checksOutputChannels see {@link #checksOutputChannels()}
      * @throws IllegalArgumentException if the key is empty, the kind null, or the axes not a
      *     permutation of {@code 0..n-1} with {@code n >= 2}
      */
@@ -41,7 +45,12 @@ public record WeightSpec(String paramKey, TensorKind kind, int[] outputFirstAxes
         outputFirstAxes = outputFirstAxes.clone();
     }
 
-    /** @return a spec with these axes that checks the output-channel count */
+    /**
+     * @param paramKey the parameter key in the layer's parameter table
+     * @param kind convolution or dense
+     * @param outputFirstAxes permutation of {@code 0..rank-1} to output-channels-first order
+     * @return a spec with these axes that checks the output-channel count
+     */
     public static WeightSpec of(String paramKey, TensorKind kind, int... outputFirstAxes) {
         return new WeightSpec(paramKey, kind, outputFirstAxes, true);
     }
@@ -56,6 +65,9 @@ public record WeightSpec(String paramKey, TensorKind kind, int[] outputFirstAxes
         return outputFirstAxes.length;
     }
 
+    /**
+     * @return a copy of the permutation to output-channels-first order
+     */
     @Override
     public int[] outputFirstAxes() {
         return outputFirstAxes.clone();

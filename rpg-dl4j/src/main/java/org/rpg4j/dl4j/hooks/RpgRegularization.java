@@ -21,6 +21,9 @@ public abstract class RpgRegularization implements Regularization {
     /** For JSON deserialisation. */
     protected RpgRegularization() {}
 
+    /**
+     * @param layerName the name of the layer this hook belongs to
+     */
     protected RpgRegularization(String layerName) {
         this.layerName = layerName;
     }
@@ -30,7 +33,11 @@ public abstract class RpgRegularization implements Regularization {
         return layerName;
     }
 
-    /** Binds this hook to the runtime that does its work (null unbinds it). */
+    /**
+     * Binds this hook to the runtime that does its work (null unbinds it).
+     *
+     * @param target the runtime, or null to unbind
+     */
     public final void bind(LayerHooks target) {
         this.hooks = target;
     }

@@ -147,6 +147,8 @@ public class FastBatchNormalization extends BatchNormalization {
      * {@code build()} has the static type {@code BatchNormalization}; the object is a
      * {@code FastBatchNormalization}.
      */
+    // DL4J's Layer.Builder declares <E extends Layer> E build(); a concrete return type is an unchecked override
+    @SuppressWarnings("unchecked")
     public static final class Builder extends BatchNormalization.Builder {
 
         /** A builder with DL4J's defaults. */

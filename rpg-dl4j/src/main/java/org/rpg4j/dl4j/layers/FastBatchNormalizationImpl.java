@@ -181,6 +181,7 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
         g.setGradientFor(key, view);
     }
 
+    @SuppressWarnings("try") // the scope is only entered and left: the resource is not used in the body
     private void computeBatchStatistics(INDArray x) {
         long c = x.size(1);
         if (batchMean == null || batchMean.length() != c || batchMean.dataType() != dataType) {

@@ -142,6 +142,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      * (NCHW only). Kernel, stride and dilation take 1 value (used for both axes) or 2 values
      * (height, width), all &gt; 0; padding takes 1 or 2 values &ge; 0 and must be 0 in Same mode.
      */
+    // DL4J's Layer.Builder declares <E extends Layer> E build(); a concrete return type is an unchecked override
+    @SuppressWarnings("unchecked")
     public static final class Builder extends BaseConvBuilder<Builder> {
 
         /** A builder with DL4J's defaults: 5x5 kernel, stride 1, no padding. */
@@ -177,21 +179,25 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         }
 
         @Override
+        @SuppressWarnings("overrides") // DL4J declares int[]; varargs here keeps setX(3, 3) working
         public void setKernelSize(int... kernelSize) {
             this.kernelSize = pair(kernelSize, "kernelSize", 1);
         }
 
         @Override
+        @SuppressWarnings("overrides") // DL4J declares int[]; varargs here keeps setX(3, 3) working
         public void setStride(int... stride) {
             this.stride = pair(stride, "stride", 1);
         }
 
         @Override
+        @SuppressWarnings("overrides") // DL4J declares int[]; varargs here keeps setX(3, 3) working
         public void setPadding(int... padding) {
             this.padding = pair(padding, "padding", 0);
         }
 
         @Override
+        @SuppressWarnings("overrides") // DL4J declares int[]; varargs here keeps setX(3, 3) working
         public void setDilation(int... dilation) {
             this.dilation = pair(dilation, "dilation", 1);
         }
@@ -201,7 +207,6 @@ public class FastConvolutionLayer extends ConvolutionLayer {
          * @throws IllegalArgumentException if nOut is negative, or padding is set in Same mode
          */
         @Override
-        @SuppressWarnings("unchecked")
         public FastConvolutionLayer build() {
             if (nOut < 0 || nIn < 0) {
                 throw new IllegalArgumentException("nIn and nOut must be >= 0 (0 = inferred), got nIn="
