@@ -20,7 +20,7 @@ final class HostLapack {
    * @return LAPACK's {@code info}: 0 on success
    */
   static int dsyevd(byte jobz, INDArray gram, INDArray values) {
-    int n = (int) gram.rows();
+    int n = gram.rows();
     return openblas.LAPACKE_dsyevd(
         openblas.LAPACK_COL_MAJOR,
         jobz,

@@ -218,7 +218,7 @@ final class TensorBinding {
         return gradient;
     }
 
-    /** @return the captured dense gradient, logical shape (valid after {@link #capture()}) */
+    /** @return the captured dense gradient, logical shape (valid after {@link #capture(long)}) */
     INDArray captured() {
         return captured;
     }

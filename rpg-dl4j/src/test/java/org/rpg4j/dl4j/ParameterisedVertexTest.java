@@ -28,6 +28,8 @@ class ParameterisedVertexTest {
 
     /** Multiplies its input by a learned per-feature scale {@code s} of shape [1, 12]. */
     public static final class ScaleVertex extends SameDiffVertex {
+        private static final long serialVersionUID = 1L;
+
         @Override
         public SDVariable defineVertex(SameDiff sameDiff, Map<String, SDVariable> layerInput,
                                        Map<String, SDVariable> paramTable, Map<String, SDVariable> maskVars) {

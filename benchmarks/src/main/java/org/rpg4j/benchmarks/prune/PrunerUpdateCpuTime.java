@@ -40,7 +40,7 @@ public final class PrunerUpdateCpuTime {
         int measured = Integer.parseInt(args[2]);
         List<PrunableTensor> tensors = ModelTensors.describe(model);
         int deltaT = PrunerUpdateBenchmark.DELTA_T;
-        PruningConfig config = PruningConfig.builder(0.9).totalIterations(100L * deltaT).deltaT(deltaT)
+        PruningConfig config = PruningConfig.builder(0.9, 100L * deltaT).deltaT(deltaT)
                 .rankLoss(RankLoss.none()).build();
         Map<String, INDArray> saved = ModelTensors.weights(tensors, 0.0, 200);
         Map<String, INDArray> gradients = ModelTensors.gradients(tensors, 300);
