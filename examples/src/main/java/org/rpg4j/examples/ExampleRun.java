@@ -257,7 +257,7 @@ public final class ExampleRun {
                 model.totalParameters(), model.prunableParameters(), model.layers(), oneDnnNote()));
         out.accept("  method:   " + pruning.description());
         out.accept(String.format(Locale.ROOT, "  training: %d epochs x %d iterations of %d images = %d iterations; "
-                        + "SGD momentum %.2f (heavy ball), weight decay %.1e, %s", plan.epochs(),
+                + "SGD momentum %.2f (heavy ball), weight decay %.1e, %s", plan.epochs(),
                 plan.iterationsPerEpoch(), plan.batchSize(), plan.totalIterations(), options.momentum,
                 options.weightDecay, schedule));
         out.accept("  machine:  " + machine.summary());
@@ -278,7 +278,7 @@ public final class ExampleRun {
         pruning.reportTable().ifPresent(out);
         TrainingHistory h = record.history();
         out.accept(String.format(Locale.ROOT, "done: %s: test accuracy %.4f, sparsity %.4f, mean delta-rank %.1f; "
-                        + "%.1f training img/s; wall time %s", record.title(), h.last().testAccuracy(),
+                + "%.1f training img/s; wall time %s", record.title(), h.last().testAccuracy(),
                 h.last().sparsity(), h.last().meanDeltaRank(), h.imagesPerSecond(),
                 Trainer.duration(record.wallSeconds())));
         out.accept("results: " + dir + (options.resultsOnly ? " (results.json, metrics.csv, layers.csv)"

@@ -47,7 +47,7 @@ public final class QuickStart {
                                              int iterationsPerEpoch, File file) throws IOException {
         // quick-start:begin
         PruningConfig config = PruningConfig.builder(0.95,             // target sparsity
-                        epochs * iterationsPerEpoch)                   // iterations of the whole run
+                epochs * iterationsPerEpoch)                   // iterations of the whole run
                 .rankLoss(RankLoss.lambda(3.0).partialK(0.2))
                 .build();
         Pruning pruning = Dl4jPruning.attach(net, config);             // MultiLayerNetwork or ComputationGraph

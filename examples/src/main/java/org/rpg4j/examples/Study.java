@@ -88,7 +88,8 @@ public final class Study implements Callable<Integer> {
             + "and seed (dense runs then save model.zip) instead of a random initialisation")
     boolean fromDense;
 
-    @Option(names = "--only-dense", description = "run only the dense runs (study.sh runs them first with --from-dense)")
+    @Option(names = "--only-dense",
+            description = "run only the dense runs (study.sh runs them first with --from-dense)")
     boolean onlyDense;
 
     @Option(names = "--output", paramLabel = "DIR",

@@ -29,8 +29,8 @@ class EndToEndTest {
     void threeIterationsWriteEveryOutput(String method) throws IOException {
         Path output = dir.resolve(method);
         String[] args = {"--dataset", "synthetic", "--model", "small-cnn", "--method", method, "--subset", "64",
-            "--test-subset", "32", "--batch-size", "16", "--max-iterations", "3", "--delta-t", "1",
-            "--ramp-end", "1", "--update-end", "1", "--progress-every", "1", "--output", output.toString()};
+                "--test-subset", "32", "--batch-size", "16", "--max-iterations", "3", "--delta-t", "1",
+                "--ramp-end", "1", "--update-end", "1", "--progress-every", "1", "--output", output.toString()};
         Options options = new Options();
         new CommandLine(options).parseArgs(args);
         List<String> lines = new ArrayList<>();

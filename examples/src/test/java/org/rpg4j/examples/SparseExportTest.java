@@ -34,7 +34,7 @@ class SparseExportTest {
         args.addAll(List.of(extra));
         Options options = new Options();
         new CommandLine(options).parseArgs(args.toArray(String[]::new));
-        return new ExampleRun(options, args, line -> { }).run();
+        return new ExampleRun(options, args, line -> {}).run();
     }
 
     @Test

@@ -40,7 +40,8 @@ final class CadenceChecks {
         if (updates < placement.minimumUpdates()) {
             throw new PruningConfigException("{updateEndFraction} (" + updateEndFraction + ") of {totalIterations} ("
                     + totalIterations + ") leaves room for " + updates + " topology update(s) every {deltaT} ("
-                    + deltaT + ") iterations before iteration " + tEnd + "; {updatePlacement} " + placement + " needs at least "
+                    + deltaT + ") iterations before iteration " + tEnd + "; {updatePlacement} " + placement
+                    + " needs at least "
                     + placement.minimumUpdates() + (placement.minimumUpdates() > 1 ? " (update 0 prunes nothing)" : "")
                     + ": " + remedy(tEnd, placement.minimumUpdates()));
         }

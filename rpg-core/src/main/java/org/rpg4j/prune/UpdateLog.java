@@ -17,7 +17,7 @@ final class UpdateLog {
 
     static void update(UpdateSummary s, TensorList tensors, MaskSet masks, int[] lastK) {
         LOG.info("rpg4j update {} at iteration {}: scheduled density {}, sparsity {}, drop fraction {}, grown {}, "
-                        + "rank loss {} over {} layers, mean k {}, {} ms",
+                + "rank loss {} over {} layers, mean k {}, {} ms",
                 s.updateIndex(), s.iteration(), fmt(s.scheduledDensity()), fmt(s.sparsity()), fmt(s.dropFraction()),
                 s.grown(), fmt(s.rankLoss()), s.activeRankLayers(), fmt(s.meanTruncationRank()), s.millis());
         if (LOG.isDebugEnabled()) {

@@ -19,6 +19,7 @@ package org.rpg4j.prune;
  *     delta-ranks on demand.
  * @param millis wall time of the update in milliseconds
  */
-public record UpdateSummary(long iteration, int updateIndex, double scheduledDensity, long thresholdKept, double sparsity,
+public record UpdateSummary(long iteration, int updateIndex, double scheduledDensity, long thresholdKept,
+                            double sparsity,
                             double dropFraction, long grown, double rankLoss, int activeRankLayers,
                             double meanTruncationRank, long millis) {}

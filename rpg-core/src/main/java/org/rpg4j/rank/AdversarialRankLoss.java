@@ -36,170 +36,170 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdversarialRankLoss {
 
-  private static final Logger log = LoggerFactory.getLogger(AdversarialRankLoss.class);
+    private static final Logger log = LoggerFactory.getLogger(AdversarialRankLoss.class);
 
-  private AdversarialRankLoss() {}
+    private AdversarialRankLoss() {}
 
-  /**
-   * The adversarial rank loss of one weight tensor, its truncation rank and its gradient.
-   *
-   * @param weights any floating-point tensor of rank {@code >= 2}, e.g. {@code [out, in, kh, kw]},
-   *     seen as {@code [out, rest]} in row-major order of its logical shape (views and permuted
-   *     views work); not modified
-   * @param partialK the tail-energy fraction to discard, in {@code [0, 1]} (reference default 0.1)
-   * @return the loss ({@code -||R||_F^2}, in {@code [-1, 0]}), the chosen {@code k} and {@code
-   *     dloss/dW} as a new C-order array of the same shape and data type as {@code weights},
-   *     allocated outside any workspace; for an all-zero tensor loss 0, {@code k} 0 and a zero
-   *     gradient
-   * @throws IllegalArgumentException if {@code weights} is null, of rank below 2, empty, not
-   *     floating point or not finite, or {@code partialK} is outside {@code [0, 1]} or NaN
-   * @throws ArithmeticException if the LAPACK eigensolver does not converge
-   */
-  public static RankLossResult compute(INDArray weights, double partialK) {
-    return compute(weights, partialK, GramEigen.defaultSolver());
-  }
+    /**
+     * The adversarial rank loss of one weight tensor, its truncation rank and its gradient.
+     *
+     * @param weights any floating-point tensor of rank {@code >= 2}, e.g. {@code [out, in, kh, kw]},
+     *     seen as {@code [out, rest]} in row-major order of its logical shape (views and permuted
+     *     views work); not modified
+     * @param partialK the tail-energy fraction to discard, in {@code [0, 1]} (reference default 0.1)
+     * @return the loss ({@code -||R||_F^2}, in {@code [-1, 0]}), the chosen {@code k} and {@code
+     *     dloss/dW} as a new C-order array of the same shape and data type as {@code weights},
+     *     allocated outside any workspace; for an all-zero tensor loss 0, {@code k} 0 and a zero
+     *     gradient
+     * @throws IllegalArgumentException if {@code weights} is null, of rank below 2, empty, not
+     *     floating point or not finite, or {@code partialK} is outside {@code [0, 1]} or NaN
+     * @throws ArithmeticException if the LAPACK eigensolver does not converge
+     */
+    public static RankLossResult compute(INDArray weights, double partialK) {
+        return compute(weights, partialK, GramEigen.defaultSolver());
+    }
 
-  /** {@link #compute(INDArray, double)} with a chosen eigensolver (tests compare them). */
-  static RankLossResult compute(INDArray weights, double partialK, GramEigen.Solver solver) {
-    if (!(partialK >= 0.0 && partialK <= 1.0)) {
-      throw new IllegalArgumentException("partialK must be in [0, 1], got " + partialK);
+    /** {@link #compute(INDArray, double)} with a chosen eigensolver (tests compare them). */
+    static RankLossResult compute(INDArray weights, double partialK, GramEigen.Solver solver) {
+        if (!(partialK >= 0.0 && partialK <= 1.0)) {
+            throw new IllegalArgumentException("partialK must be in [0, 1], got " + partialK);
+        }
+        // Allocate outside any workspace the caller has open (DL4J opens them during training): the
+        // gradient must outlive it, and the temporaries must not fill it.
+        MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+        try (outside) {
+            return computeDetached(weights, partialK, solver);
+        }
     }
-    // Allocate outside any workspace the caller has open (DL4J opens them during training): the
-    // gradient must outlive it, and the temporaries must not fill it.
-    MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
-    try (outside) {
-      return computeDetached(weights, partialK, solver);
-    }
-  }
 
-  private static RankLossResult computeDetached(
-      INDArray weights, double partialK, GramEigen.Solver solver) {
-    WeightMatrix matrix = WeightMatrix.of(weights);
-    if (matrix.isZero()) {
-      log.debug("rank loss: weights of shape {} are all zero, inactive", weights.shape());
-      return new RankLossResult(0.0, 0, Nd4j.zeros(weights.dataType(), weights.shape()));
+    private static RankLossResult computeDetached(
+                                                  INDArray weights, double partialK, GramEigen.Solver solver) {
+        WeightMatrix matrix = WeightMatrix.of(weights);
+        if (matrix.isZero()) {
+            log.debug("rank loss: weights of shape {} are all zero, inactive", weights.shape());
+            return new RankLossResult(0.0, 0, Nd4j.zeros(weights.dataType(), weights.shape()));
+        }
+        INDArray mhat = matrix.normalised();
+        GramEigen eigen = GramEigen.of(mhat, solver);
+        int k = truncationRank(eigen.eigenvalues(), partialK);
+        INDArray residual = residual(mhat, eigen, k);
+        double norm = residual.norm2Number().doubleValue();
+        double tailEnergy = norm * norm;
+        INDArray gradient = gradientInPlace(residual, mhat, tailEnergy, matrix.frobeniusNorm());
+        log.debug(
+                "rank loss: [{} x {}] k = {} of {}, loss = {}",
+                matrix.rows(),
+                matrix.cols(),
+                k,
+                eigen.size(),
+                -tailEnergy);
+        return new RankLossResult(0.0 - tailEnergy, k, inWeightsLayout(gradient, weights));
     }
-    INDArray mhat = matrix.normalised();
-    GramEigen eigen = GramEigen.of(mhat, solver);
-    int k = truncationRank(eigen.eigenvalues(), partialK);
-    INDArray residual = residual(mhat, eigen, k);
-    double norm = residual.norm2Number().doubleValue();
-    double tailEnergy = norm * norm;
-    INDArray gradient = gradientInPlace(residual, mhat, tailEnergy, matrix.frobeniusNorm());
-    log.debug(
-        "rank loss: [{} x {}] k = {} of {}, loss = {}",
-        matrix.rows(),
-        matrix.cols(),
-        k,
-        eigen.size(),
-        -tailEnergy);
-    return new RankLossResult(0.0 - tailEnergy, k, inWeightsLayout(gradient, weights));
-  }
 
-  /**
-   * The reference aggregation: the mean loss over active layers, and the factor that turns each
-   * layer's gradient into its share of the gradient of {@code lambda * meanLoss}.
-   *
-   * @param perLayer one result per rank layer, not null and without null elements; may be empty
-   * @param lambda the weight of the rank loss in the objective, finite and {@code >= 0}
-   * @return {@code meanLoss} (without lambda), the active count, and {@code lambda /
-   *     activeLayers}; all 0 when no layer is active
-   * @throws IllegalArgumentException if {@code perLayer} is or holds null, or {@code lambda} is
-   *     negative, NaN or infinite
-   */
-  public static RankLossAggregate aggregate(List<RankLossResult> perLayer, double lambda) {
-    if (perLayer == null) {
-      throw new IllegalArgumentException("perLayer must not be null");
+    /**
+     * The reference aggregation: the mean loss over active layers, and the factor that turns each
+     * layer's gradient into its share of the gradient of {@code lambda * meanLoss}.
+     *
+     * @param perLayer one result per rank layer, not null and without null elements; may be empty
+     * @param lambda the weight of the rank loss in the objective, finite and {@code >= 0}
+     * @return {@code meanLoss} (without lambda), the active count, and {@code lambda /
+     *     activeLayers}; all 0 when no layer is active
+     * @throws IllegalArgumentException if {@code perLayer} is or holds null, or {@code lambda} is
+     *     negative, NaN or infinite
+     */
+    public static RankLossAggregate aggregate(List<RankLossResult> perLayer, double lambda) {
+        if (perLayer == null) {
+            throw new IllegalArgumentException("perLayer must not be null");
+        }
+        if (!(lambda >= 0.0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("lambda must be finite and >= 0, got " + lambda);
+        }
+        double sum = 0.0;
+        int active = 0;
+        for (int i = 0; i < perLayer.size(); i++) {
+            RankLossResult layer = perLayer.get(i);
+            if (layer == null) {
+                throw new IllegalArgumentException("perLayer must not hold null, found null at index " + i);
+            }
+            if (layer.active()) {
+                sum += layer.loss();
+                active++;
+            }
+        }
+        if (active == 0) {
+            return new RankLossAggregate(0.0, 0, 0.0);
+        }
+        return new RankLossAggregate(sum / active, active, lambda / active);
     }
-    if (!(lambda >= 0.0) || Double.isInfinite(lambda)) {
-      throw new IllegalArgumentException("lambda must be finite and >= 0, got " + lambda);
-    }
-    double sum = 0.0;
-    int active = 0;
-    for (int i = 0; i < perLayer.size(); i++) {
-      RankLossResult layer = perLayer.get(i);
-      if (layer == null) {
-        throw new IllegalArgumentException("perLayer must not hold null, found null at index " + i);
-      }
-      if (layer.active()) {
-        sum += layer.loss();
-        active++;
-      }
-    }
-    if (active == 0) {
-      return new RankLossAggregate(0.0, 0, 0.0);
-    }
-    return new RankLossAggregate(sum / active, active, lambda / active);
-  }
 
-  /**
-   * The reference's {@code find_k}: with energies {@code e} in ascending order and {@code c_j =
-   * e_0 + ... + e_j}, the first {@code j} minimising {@code |c_j - partialK|} gives {@code k = n -
-   * 1 - j}.
-   *
-   * @param ascendingEnergies {@code sigma_i^2} in ascending order, length {@code n >= 1}; not
-   *     modified
-   * @param partialK tail-energy target in {@code [0, 1]}
-   * @return {@code k} in {@code [0, n - 1]}
-   */
-  static int truncationRank(double[] ascendingEnergies, double partialK) {
-    int best = 0;
-    double bestDistance = Double.POSITIVE_INFINITY;
-    double cumulative = 0.0;
-    for (int j = 0; j < ascendingEnergies.length; j++) {
-      cumulative += ascendingEnergies[j];
-      double distance = Math.abs(cumulative - partialK);
-      if (distance < bestDistance) {
-        bestDistance = distance;
-        best = j;
-      }
+    /**
+     * The reference's {@code find_k}: with energies {@code e} in ascending order and {@code c_j =
+     * e_0 + ... + e_j}, the first {@code j} minimising {@code |c_j - partialK|} gives {@code k = n -
+     * 1 - j}.
+     *
+     * @param ascendingEnergies {@code sigma_i^2} in ascending order, length {@code n >= 1}; not
+     *     modified
+     * @param partialK tail-energy target in {@code [0, 1]}
+     * @return {@code k} in {@code [0, n - 1]}
+     */
+    static int truncationRank(double[] ascendingEnergies, double partialK) {
+        int best = 0;
+        double bestDistance = Double.POSITIVE_INFINITY;
+        double cumulative = 0.0;
+        for (int j = 0; j < ascendingEnergies.length; j++) {
+            cumulative += ascendingEnergies[j];
+            double distance = Math.abs(cumulative - partialK);
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = j;
+            }
+        }
+        return ascendingEnergies.length - 1 - best;
     }
-    return ascendingEnergies.length - 1 - best;
-  }
 
-  /**
-   * {@code R = Mhat - U_k S_k V_k^T}, as a projection. With the Gram eigenvectors {@code Q} of the
-   * smaller side split into the top-{@code k} block {@code Q_k} and the tail block {@code Q_t},
-   * {@code R = Q_t Q_t^T Mhat = Mhat - Q_k Q_k^T Mhat} (left side; {@code Mhat Q Q^T} on the right
-   * side). Whichever block is narrower is used: half the flops at worst, and the tail form has no
-   * cancellation.
-   */
-  private static INDArray residual(INDArray mhat, GramEigen eigen, int k) {
-    int n = eigen.size();
-    int tail = n - k;
-    if (k == 0) {
-      return mhat.dup('c');
+    /**
+     * {@code R = Mhat - U_k S_k V_k^T}, as a projection. With the Gram eigenvectors {@code Q} of the
+     * smaller side split into the top-{@code k} block {@code Q_k} and the tail block {@code Q_t},
+     * {@code R = Q_t Q_t^T Mhat = Mhat - Q_k Q_k^T Mhat} (left side; {@code Mhat Q Q^T} on the right
+     * side). Whichever block is narrower is used: half the flops at worst, and the tail form has no
+     * cancellation.
+     */
+    private static INDArray residual(INDArray mhat, GramEigen eigen, int k) {
+        int n = eigen.size();
+        int tail = n - k;
+        if (k == 0) {
+            return mhat.dup('c');
+        }
+        boolean projectOnTail = tail <= k;
+        INDArray basis = projectOnTail ? eigen.eigenvectors(0, tail) : eigen.eigenvectors(tail, n);
+        INDArray r = projectOnTail ? Nd4j.create(DataType.DOUBLE, mhat.shape(), 'c') : mhat.dup('c');
+        double alpha = projectOnTail ? 1.0 : -1.0;
+        double beta = projectOnTail ? 0.0 : 1.0;
+        if (eigen.leftSide()) {
+            // coefficients Q^T Mhat: [width, rest]; r = alpha * Q (Q^T Mhat) + beta * r
+            INDArray coefficients = Nd4j.gemm(basis, mhat, true, false);
+            Nd4j.gemm(basis, coefficients, r, false, false, alpha, beta);
+        } else {
+            // coefficients Mhat Q: [out, width]; r = alpha * (Mhat Q) Q^T + beta * r
+            INDArray coefficients = Nd4j.gemm(mhat, basis, false, false);
+            Nd4j.gemm(coefficients, basis, r, false, true, alpha, beta);
+        }
+        return r;
     }
-    boolean projectOnTail = tail <= k;
-    INDArray basis = projectOnTail ? eigen.eigenvectors(0, tail) : eigen.eigenvectors(tail, n);
-    INDArray r = projectOnTail ? Nd4j.create(DataType.DOUBLE, mhat.shape(), 'c') : mhat.dup('c');
-    double alpha = projectOnTail ? 1.0 : -1.0;
-    double beta = projectOnTail ? 0.0 : 1.0;
-    if (eigen.leftSide()) {
-      // coefficients Q^T Mhat: [width, rest]; r = alpha * Q (Q^T Mhat) + beta * r
-      INDArray coefficients = Nd4j.gemm(basis, mhat, true, false);
-      Nd4j.gemm(basis, coefficients, r, false, false, alpha, beta);
-    } else {
-      // coefficients Mhat Q: [out, width]; r = alpha * (Mhat Q) Q^T + beta * r
-      INDArray coefficients = Nd4j.gemm(mhat, basis, false, false);
-      Nd4j.gemm(coefficients, basis, r, false, true, alpha, beta);
+
+    /**
+     * Overwrites {@code residual} with {@code dloss/dM = (2 / s) (-R + e Mhat)}, {@code e =
+     * ||R||_F^2}, and {@code mhat} with {@code (2 e / s) Mhat}.
+     */
+    private static INDArray gradientInPlace(
+                                            INDArray residual, INDArray mhat, double tailEnergy, double frobeniusNorm) {
+        double scale = 2.0 / frobeniusNorm;
+        return residual.muli(-scale).addi(mhat.muli(scale * tailEnergy));
     }
-    return r;
-  }
 
-  /**
-   * Overwrites {@code residual} with {@code dloss/dM = (2 / s) (-R + e Mhat)}, {@code e =
-   * ||R||_F^2}, and {@code mhat} with {@code (2 e / s) Mhat}.
-   */
-  private static INDArray gradientInPlace(
-      INDArray residual, INDArray mhat, double tailEnergy, double frobeniusNorm) {
-    double scale = 2.0 / frobeniusNorm;
-    return residual.muli(-scale).addi(mhat.muli(scale * tailEnergy));
-  }
-
-  /** The gradient reshaped to the weights' shape (C order) and converted to their data type. */
-  private static INDArray inWeightsLayout(INDArray gradient, INDArray weights) {
-    INDArray shaped = gradient.reshape('c', weights.shape());
-    return weights.dataType() == DataType.DOUBLE ? shaped : shaped.castTo(weights.dataType());
-  }
+    /** The gradient reshaped to the weights' shape (C order) and converted to their data type. */
+    private static INDArray inWeightsLayout(INDArray gradient, INDArray weights) {
+        INDArray shaped = gradient.reshape('c', weights.shape());
+        return weights.dataType() == DataType.DOUBLE ? shaped : shaped.castTo(weights.dataType());
+    }
 }

@@ -32,136 +32,135 @@ import org.rpg4j.tensor.HostAccess;
  */
 final class GramEigen {
 
-  /** The LAPACK symmetric eigensolver. */
-  enum Solver {
-    /** {@code dsyev}: tridiagonal QR iteration (through ND4J's {@code Lapack}). */
-    QR_ITERATION,
-    /** {@code dsyevd}: tridiagonal divide and conquer (through OpenBLAS's LAPACKE). */
-    DIVIDE_AND_CONQUER
-  }
-
-  private final boolean leftSide;
-  private final double[] eigenvalues;
-  private final INDArray eigenvectors;
-
-  private GramEigen(boolean leftSide, double[] eigenvalues, INDArray eigenvectors) {
-    this.leftSide = leftSide;
-    this.eigenvalues = eigenvalues;
-    this.eigenvectors = eigenvectors;
-  }
-
-  /**
-   * @return {@link Solver#DIVIDE_AND_CONQUER} where {@link HostAccess#openBlasLapack()} allows it,
-   *     else {@link Solver#QR_ITERATION} (ND4J's generic {@code Lapack}, any backend)
-   */
-  static Solver defaultSolver() {
-    return HostAccess.openBlasLapack() ? Solver.DIVIDE_AND_CONQUER : Solver.QR_ITERATION;
-  }
-
-  /**
-   * Decomposes the Gram matrix of the smaller side of {@code matrix} with the {@link
-   * #defaultSolver()}.
-   *
-   * @param matrix double {@code [rows, cols]}, not modified
-   * @return eigenvalues in ascending order, clamped at 0, and their eigenvectors
-   * @throws ArithmeticException if the LAPACK routine does not converge
-   */
-  static GramEigen of(INDArray matrix) {
-    return of(matrix, defaultSolver());
-  }
-
-  /**
-   * Decomposes the Gram matrix of the smaller side of {@code matrix} with the given solver.
-   *
-   * @param matrix double {@code [rows, cols]}, not modified
-   * @param solver the LAPACK routine
-   * @return eigenvalues in ascending order, clamped at 0, and their eigenvectors
-   * @throws ArithmeticException if the LAPACK routine does not converge
-   */
-  static GramEigen of(INDArray matrix, Solver solver) {
-    boolean leftSide = matrix.rows() <= matrix.columns();
-    INDArray gram = gramOfSmallerSide(matrix);
-    double[] ascending = decompose(gram, solver, true);
-    return new GramEigen(leftSide, ascending, gram);
-  }
-
-  /**
-   * The squared singular values of {@code matrix} without eigenvectors ({@code dsyevd} with
-   * {@code jobz = 'N'}; {@code dsyev} where {@link #defaultSolver()} says so): the energies a
-   * delta-rank needs, at a fraction of the cost of {@link #of(INDArray)}.
-   *
-   * @param matrix double {@code [rows, cols]}, not modified
-   * @return {@code min(rows, cols)} values {@code sigma_i^2}, ascending, clamped at 0
-   * @throws ArithmeticException if the LAPACK routine does not converge
-   */
-  static double[] energies(INDArray matrix) {
-    return decompose(gramOfSmallerSide(matrix), defaultSolver(), false);
-  }
-
-  /**
-   * @return a fresh column-major {@code [n, n]} Gram matrix of the smaller side, {@code n =
-   *     min(rows, cols)}: LAPACK reads it from offset 0 and overwrites it with the eigenvectors,
-   *     one per column
-   */
-  private static INDArray gramOfSmallerSide(INDArray matrix) {
-    boolean leftSide = matrix.rows() <= matrix.columns();
-    int n = Math.min(matrix.rows(), matrix.columns());
-    INDArray gram = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'f');
-    Nd4j.gemm(matrix, matrix, gram, !leftSide, leftSide, 1.0, 0.0);
-    return gram;
-  }
-
-  /** Eigenvalues of {@code gram} ascending and clamped at 0; eigenvectors into {@code gram} if asked. */
-  private static double[] decompose(INDArray gram, Solver solver, boolean withVectors) {
-    int n = gram.rows();
-    byte jobz = (byte) (withVectors ? 'V' : 'N');
-    INDArray values = Nd4j.create(DataType.DOUBLE, n);
-    int status =
-        solver == Solver.QR_ITERATION
-            ? Nd4j.getBlasWrapper().lapack().syev((char) jobz, 'U', gram, values)
-            : HostLapack.dsyevd(jobz, gram, values);
-    if (status != 0) {
-      throw new ArithmeticException(
-          "LAPACK "
-              + (solver == Solver.QR_ITERATION ? "dsyev" : "dsyevd")
-              + " failed on a "
-              + n
-              + " x "
-              + n
-              + " Gram matrix, info = "
-              + status);
+    /** The LAPACK symmetric eigensolver. */
+    enum Solver {
+        /** {@code dsyev}: tridiagonal QR iteration (through ND4J's {@code Lapack}). */
+        QR_ITERATION,
+        /** {@code dsyevd}: tridiagonal divide and conquer (through OpenBLAS's LAPACKE). */
+        DIVIDE_AND_CONQUER
     }
-    double[] ascending = values.toDoubleVector();
-    // sigma_i^2 >= 0; rounding can leave values of order -1e-17 for a unit-norm matrix.
-    for (int i = 0; i < n; i++) {
-      ascending[i] = Math.max(0.0, ascending[i]);
+
+    private final boolean leftSide;
+    private final double[] eigenvalues;
+    private final INDArray eigenvectors;
+
+    private GramEigen(boolean leftSide, double[] eigenvalues, INDArray eigenvectors) {
+        this.leftSide = leftSide;
+        this.eigenvalues = eigenvalues;
+        this.eigenvectors = eigenvectors;
     }
-    return ascending;
-  }
 
-  /**
-   * True when the eigenvectors live on the row side ({@code U}, length {@code rows}), false when
-   * they live on the column side ({@code V}, length {@code cols}).
-   */
-  boolean leftSide() {
-    return leftSide;
-  }
+    /**
+     * @return {@link Solver#DIVIDE_AND_CONQUER} where {@link HostAccess#openBlasLapack()} allows it,
+     *     else {@link Solver#QR_ITERATION} (ND4J's generic {@code Lapack}, any backend)
+     */
+    static Solver defaultSolver() {
+        return HostAccess.openBlasLapack() ? Solver.DIVIDE_AND_CONQUER : Solver.QR_ITERATION;
+    }
 
-  /** {@code min(rows, cols)}. */
-  int size() {
-    return eigenvalues.length;
-  }
+    /**
+     * Decomposes the Gram matrix of the smaller side of {@code matrix} with the {@link
+     * #defaultSolver()}.
+     *
+     * @param matrix double {@code [rows, cols]}, not modified
+     * @return eigenvalues in ascending order, clamped at 0, and their eigenvectors
+     * @throws ArithmeticException if the LAPACK routine does not converge
+     */
+    static GramEigen of(INDArray matrix) {
+        return of(matrix, defaultSolver());
+    }
 
-  /** Squared singular values, ascending, {@code >= 0}. Shared, not copied. */
-  double[] eigenvalues() {
-    return eigenvalues;
-  }
+    /**
+     * Decomposes the Gram matrix of the smaller side of {@code matrix} with the given solver.
+     *
+     * @param matrix double {@code [rows, cols]}, not modified
+     * @param solver the LAPACK routine
+     * @return eigenvalues in ascending order, clamped at 0, and their eigenvectors
+     * @throws ArithmeticException if the LAPACK routine does not converge
+     */
+    static GramEigen of(INDArray matrix, Solver solver) {
+        boolean leftSide = matrix.rows() <= matrix.columns();
+        INDArray gram = gramOfSmallerSide(matrix);
+        double[] ascending = decompose(gram, solver, true);
+        return new GramEigen(leftSide, ascending, gram);
+    }
 
-  /**
-   * The eigenvectors of the eigenvalues {@code [from, to)} in ascending order, as the columns of
-   * a {@code [n, to - from]} view.
-   */
-  INDArray eigenvectors(int from, int to) {
-    return eigenvectors.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
-  }
+    /**
+     * The squared singular values of {@code matrix} without eigenvectors ({@code dsyevd} with
+     * {@code jobz = 'N'}; {@code dsyev} where {@link #defaultSolver()} says so): the energies a
+     * delta-rank needs, at a fraction of the cost of {@link #of(INDArray)}.
+     *
+     * @param matrix double {@code [rows, cols]}, not modified
+     * @return {@code min(rows, cols)} values {@code sigma_i^2}, ascending, clamped at 0
+     * @throws ArithmeticException if the LAPACK routine does not converge
+     */
+    static double[] energies(INDArray matrix) {
+        return decompose(gramOfSmallerSide(matrix), defaultSolver(), false);
+    }
+
+    /**
+     * @return a fresh column-major {@code [n, n]} Gram matrix of the smaller side, {@code n =
+     *     min(rows, cols)}: LAPACK reads it from offset 0 and overwrites it with the eigenvectors,
+     *     one per column
+     */
+    private static INDArray gramOfSmallerSide(INDArray matrix) {
+        boolean leftSide = matrix.rows() <= matrix.columns();
+        int n = Math.min(matrix.rows(), matrix.columns());
+        INDArray gram = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'f');
+        Nd4j.gemm(matrix, matrix, gram, !leftSide, leftSide, 1.0, 0.0);
+        return gram;
+    }
+
+    /** Eigenvalues of {@code gram} ascending and clamped at 0; eigenvectors into {@code gram} if asked. */
+    private static double[] decompose(INDArray gram, Solver solver, boolean withVectors) {
+        int n = gram.rows();
+        byte jobz = (byte) (withVectors ? 'V' : 'N');
+        INDArray values = Nd4j.create(DataType.DOUBLE, n);
+        int status = solver == Solver.QR_ITERATION
+                ? Nd4j.getBlasWrapper().lapack().syev((char) jobz, 'U', gram, values)
+                : HostLapack.dsyevd(jobz, gram, values);
+        if (status != 0) {
+            throw new ArithmeticException(
+                    "LAPACK "
+                            + (solver == Solver.QR_ITERATION ? "dsyev" : "dsyevd")
+                            + " failed on a "
+                            + n
+                            + " x "
+                            + n
+                            + " Gram matrix, info = "
+                            + status);
+        }
+        double[] ascending = values.toDoubleVector();
+        // sigma_i^2 >= 0; rounding can leave values of order -1e-17 for a unit-norm matrix.
+        for (int i = 0; i < n; i++) {
+            ascending[i] = Math.max(0.0, ascending[i]);
+        }
+        return ascending;
+    }
+
+    /**
+     * True when the eigenvectors live on the row side ({@code U}, length {@code rows}), false when
+     * they live on the column side ({@code V}, length {@code cols}).
+     */
+    boolean leftSide() {
+        return leftSide;
+    }
+
+    /** {@code min(rows, cols)}. */
+    int size() {
+        return eigenvalues.length;
+    }
+
+    /** Squared singular values, ascending, {@code >= 0}. Shared, not copied. */
+    double[] eigenvalues() {
+        return eigenvalues;
+    }
+
+    /**
+     * The eigenvectors of the eigenvalues {@code [from, to)} in ascending order, as the columns of
+     * a {@code [n, to - from]} view.
+     */
+    INDArray eigenvectors(int from, int to) {
+        return eigenvectors.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
+    }
 }

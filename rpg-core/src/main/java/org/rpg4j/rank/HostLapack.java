@@ -10,24 +10,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * when {@link org.rpg4j.tensor.HostAccess#openBlasLapack()} says they are present and usable.
  */
 final class HostLapack {
-  private HostLapack() {}
+    private HostLapack() {}
 
-  /**
-   * @param jobz {@code 'V'} for eigenvalues and eigenvectors, {@code 'N'} for eigenvalues only
-   * @param gram a fresh column-major double {@code [n, n]} symmetric matrix (upper triangle read);
-   *     overwritten with the eigenvectors if {@code jobz} is {@code 'V'}
-   * @param values a fresh double vector of length {@code n}; receives the eigenvalues, ascending
-   * @return LAPACK's {@code info}: 0 on success
-   */
-  static int dsyevd(byte jobz, INDArray gram, INDArray values) {
-    int n = gram.rows();
-    return openblas.LAPACKE_dsyevd(
-        openblas.LAPACK_COL_MAJOR,
-        jobz,
-        (byte) 'U',
-        n,
-        (DoublePointer) gram.data().addressPointer(),
-        n,
-        (DoublePointer) values.data().addressPointer());
-  }
+    /**
+     * @param jobz {@code 'V'} for eigenvalues and eigenvectors, {@code 'N'} for eigenvalues only
+     * @param gram a fresh column-major double {@code [n, n]} symmetric matrix (upper triangle read);
+     *     overwritten with the eigenvectors if {@code jobz} is {@code 'V'}
+     * @param values a fresh double vector of length {@code n}; receives the eigenvalues, ascending
+     * @return LAPACK's {@code info}: 0 on success
+     */
+    static int dsyevd(byte jobz, INDArray gram, INDArray values) {
+        int n = gram.rows();
+        return openblas.LAPACKE_dsyevd(
+                openblas.LAPACK_COL_MAJOR,
+                jobz,
+                (byte) 'U',
+                n,
+                (DoublePointer) gram.data().addressPointer(),
+                n,
+                (DoublePointer) values.data().addressPointer());
+    }
 }

@@ -14,32 +14,32 @@ package org.rpg4j.rank;
  */
 public record RankLossAggregate(double meanLoss, int activeLayers, double gradientCoefficient) {
 
-  /**
-   * Validates the components.
-   *
-   * @param meanLoss see {@link #meanLoss()}
-   * @param activeLayers see {@link #activeLayers()}
-   * @param gradientCoefficient see {@link #gradientCoefficient()}
-   * @throws IllegalArgumentException if a value is NaN or infinite, {@code activeLayers} is
-   *     negative, or {@code activeLayers == 0} with a non-zero loss or coefficient
-   */
-  public RankLossAggregate {
-    if (!Double.isFinite(meanLoss)) {
-      throw new IllegalArgumentException("meanLoss must be finite, got " + meanLoss);
+    /**
+     * Validates the components.
+     *
+     * @param meanLoss see {@link #meanLoss()}
+     * @param activeLayers see {@link #activeLayers()}
+     * @param gradientCoefficient see {@link #gradientCoefficient()}
+     * @throws IllegalArgumentException if a value is NaN or infinite, {@code activeLayers} is
+     *     negative, or {@code activeLayers == 0} with a non-zero loss or coefficient
+     */
+    public RankLossAggregate {
+        if (!Double.isFinite(meanLoss)) {
+            throw new IllegalArgumentException("meanLoss must be finite, got " + meanLoss);
+        }
+        if (activeLayers < 0) {
+            throw new IllegalArgumentException("activeLayers must be >= 0, got " + activeLayers);
+        }
+        if (!Double.isFinite(gradientCoefficient)) {
+            throw new IllegalArgumentException(
+                    "gradientCoefficient must be finite, got " + gradientCoefficient);
+        }
+        if (activeLayers == 0 && (meanLoss != 0.0 || gradientCoefficient != 0.0)) {
+            throw new IllegalArgumentException(
+                    "with no active layer meanLoss and gradientCoefficient must be 0, got "
+                            + meanLoss
+                            + " and "
+                            + gradientCoefficient);
+        }
     }
-    if (activeLayers < 0) {
-      throw new IllegalArgumentException("activeLayers must be >= 0, got " + activeLayers);
-    }
-    if (!Double.isFinite(gradientCoefficient)) {
-      throw new IllegalArgumentException(
-          "gradientCoefficient must be finite, got " + gradientCoefficient);
-    }
-    if (activeLayers == 0 && (meanLoss != 0.0 || gradientCoefficient != 0.0)) {
-      throw new IllegalArgumentException(
-          "with no active layer meanLoss and gradientCoefficient must be 0, got "
-              + meanLoss
-              + " and "
-              + gradientCoefficient);
-    }
-  }
 }

@@ -15,34 +15,34 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record RankLossResult(double loss, int k, INDArray gradient) {
 
-  /**
-   * Validates the components.
-   *
-   * @param loss see {@link #loss()}
-   * @param k see {@link #k()}
-   * @param gradient see {@link #gradient()}
-   * @throws IllegalArgumentException if {@code loss} is NaN, infinite or positive, {@code k} is
-   *     negative, or {@code gradient} is null
-   */
-  public RankLossResult {
-    if (!Double.isFinite(loss) || loss > 0.0) {
-      throw new IllegalArgumentException("loss must be finite and <= 0, got " + loss);
+    /**
+     * Validates the components.
+     *
+     * @param loss see {@link #loss()}
+     * @param k see {@link #k()}
+     * @param gradient see {@link #gradient()}
+     * @throws IllegalArgumentException if {@code loss} is NaN, infinite or positive, {@code k} is
+     *     negative, or {@code gradient} is null
+     */
+    public RankLossResult {
+        if (!Double.isFinite(loss) || loss > 0.0) {
+            throw new IllegalArgumentException("loss must be finite and <= 0, got " + loss);
+        }
+        if (k < 0) {
+            throw new IllegalArgumentException("k must be >= 0, got " + k);
+        }
+        if (gradient == null) {
+            throw new IllegalArgumentException("gradient must not be null");
+        }
     }
-    if (k < 0) {
-      throw new IllegalArgumentException("k must be >= 0, got " + k);
-    }
-    if (gradient == null) {
-      throw new IllegalArgumentException("gradient must not be null");
-    }
-  }
 
-  /**
-   * Whether this tensor counts toward the layer average. As in the reference ({@code loss != 0}),
-   * only an all-zero tensor is inactive.
-   *
-   * @return {@code loss != 0}
-   */
-  public boolean active() {
-    return loss != 0.0;
-  }
+    /**
+     * Whether this tensor counts toward the layer average. As in the reference ({@code loss != 0}),
+     * only an all-zero tensor is inactive.
+     *
+     * @return {@code loss != 0}
+     */
+    public boolean active() {
+        return loss != 0.0;
+    }
 }

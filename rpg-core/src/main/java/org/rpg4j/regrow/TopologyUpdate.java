@@ -86,7 +86,7 @@ public final class TopologyUpdate {
                 stationary ? OptionalDouble.empty() : threshold.threshold(), survivorsTotal, stationary);
         if (LOG.isDebugEnabled()) {
             LOG.debug("topology update: stationary={}, density={}, dropFraction={}, survivors={}, kept={}, grown={}, "
-                            + "grownFromPruned={}", stationary, request.globalDensity(), request.dropFraction(),
+                    + "grownFromPruned={}", stationary, request.globalDensity(), request.dropFraction(),
                     survivorsTotal, result.totalKept(), result.totalGrown(), result.totalGrownFromPruned());
         }
         return result;

@@ -48,7 +48,8 @@ public record UpdateRequest(List<LayerInput> layers, OptionalDouble globalDensit
             throw new IllegalArgumentException("dropFraction must be in [0, 1], got " + dropFraction);
         }
         if (regrowth == null) {
-            throw new IllegalArgumentException("regrowth must not be null (for example RegrowthKind.GRADIENT.regrowth())");
+            throw new IllegalArgumentException(
+                    "regrowth must not be null (for example RegrowthKind.GRADIENT.regrowth())");
         }
         if (random == null) {
             throw new IllegalArgumentException("random must not be null (a SplittableRandom seeded for this update)");

@@ -132,7 +132,7 @@ public final class PruningSchedule {
             first = reachesTargetAt(r) ? r : -1;
         }
         return String.format(Locale.ROOT, "PruningSchedule{curve=%s, targetDensity=%s, deltaT=%d, rampUpdates=%d, "
-                        + "tEnd=%d, updates 0..%d at iterations %d..%d, %s}", curve, targetDensity, cadence.deltaT(),
+                + "tEnd=%d, updates 0..%d at iterations %d..%d, %s}", curve, targetDensity, cadence.deltaT(),
                 cadence.rampUpdates(), cadence.tEnd(), last, cadence.iterationOfUpdate(0),
                 cadence.iterationOfUpdate(last), first < 0 ? "never reaches the target density"
                         : "reaches the target density at update " + first);

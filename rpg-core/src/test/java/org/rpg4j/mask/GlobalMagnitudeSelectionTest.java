@@ -142,7 +142,7 @@ class GlobalMagnitudeSelectionTest {
         // concatenation taken as one array (the single-array path, checked against full sorts above).
         SplittableRandom rnd = new SplittableRandom(19);
         float[][] w = {BruteForce.tiedValues(rnd, 1_200_000, 6), BruteForce.tiedValues(rnd, 700_000, 6),
-            BruteForce.tiedValues(rnd, 1_100_000, 6)};
+                BruteForce.tiedValues(rnd, 1_100_000, 6)};
         boolean[][] active = randomMasks(rnd, w);
         for (double sparsity : new double[] {0.3, 0.77}) {
             MaskSelection s = GlobalMagnitudeSelection.select(w, active, sparsity, null);

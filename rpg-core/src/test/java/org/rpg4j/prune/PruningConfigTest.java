@@ -156,7 +156,8 @@ class PruningConfigTest {
         assertEquals(6, reference.cadence().lastUpdateIndex());
         for (int r = 0; r <= 6; r++) {
             // math_policies.exponential: pow(pow(D, 1 / R), r), D = 1 - 0.9
-            assertEquals(Math.pow(Math.pow(1.0 - 0.9, 1.0 / 8), r), reference.pruningSchedule().densityAtUpdate(r), 0.0);
+            assertEquals(Math.pow(Math.pow(1.0 - 0.9, 1.0 / 8), r), reference.pruningSchedule().densityAtUpdate(r),
+                    0.0);
         }
         assertEquals(Integer.MAX_VALUE, reference.firstUpdateAtTarget(), "the reference never reaches the target");
         PruningConfig reaching = reference.toBuilder().updatePlacement(UpdatePlacement.REACHING_TARGET).build();

@@ -81,7 +81,7 @@ class TopologyUpdateBadInputTest {
         List<LayerInput> noScores = List.of(LayerInput.of("conv1", w, m, null), layers.get(1));
         assertRejected(() -> TopologyUpdate.apply(UpdateRequest.threshold(noScores, 0.4, 0.3, GRADIENT,
                 new SplittableRandom(0), LayerBudget.GLOBAL)), "scores of 'conv1' must not be null: regrowth "
-                + "GRADIENT needs grow scores and the layer has sparsity 0.6666666666666666");
+                        + "GRADIENT needs grow scores and the layer has sparsity 0.6666666666666666");
     }
 
     @Test

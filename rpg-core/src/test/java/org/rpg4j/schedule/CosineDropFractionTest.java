@@ -14,7 +14,7 @@ class CosineDropFractionTest {
         // RigL.py cosine_annealing: 0.3 / 2 * (1 + np.cos((step * np.pi) / 90)), steps 10, 20, ..., 80,
         // evaluated by numpy; our iteration is step - 1.
         double[] numpy = {0.2909538931178863, 0.26490666646784666, 0.22499999999999998, 0.17604722665003958,
-            0.12395277334996045, 0.07500000000000002, 0.03509333353215331, 0.009046106882113752};
+                0.12395277334996045, 0.07500000000000002, 0.03509333353215331, 0.009046106882113752};
         CosineDropFraction f = new CosineDropFraction(0.3, 90);
         for (int k = 0; k < numpy.length; k++) {
             long step = 10L * (k + 1);

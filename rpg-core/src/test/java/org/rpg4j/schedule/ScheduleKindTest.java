@@ -16,7 +16,7 @@ class ScheduleKindTest {
     void exponentialMatchesThePythonReferenceBitForBit() {
         // math_policies.exponential(r, 0.1, 9) evaluated by CPython (math.pow), r = 0..7, and r >= R
         double[] python = {1.0, 0.7742636826811271, 0.599484250318941, 0.464158883361278, 0.3593813663804628,
-            0.27825594022071254, 0.21544346900318845, 0.16681005372000596};
+                0.27825594022071254, 0.21544346900318845, 0.16681005372000596};
         for (int r = 0; r < python.length; r++) {
             assertEquals(python[r], ScheduleKind.EXPONENTIAL.densityAtUpdate(r, 9, 0.1), EXACT, "r=" + r);
         }

@@ -118,11 +118,13 @@ class HostAccessRoutesTest {
                 for (int i = 0; i < 12; i++) {
                     for (int j = 0; j < 20; j++) {
                         assertEquals(Float.floatToRawIntBits(expected.getFloat(i, j)),
-                                Float.floatToRawIntBits(w.getFloat(i, j)), mode + " " + order + " (" + i + "," + j + ")");
+                                Float.floatToRawIntBits(w.getFloat(i, j)), mode + " " + order + " (" + i + "," + j
+                                        + ")");
                     }
                 }
                 for (int k : new int[] {0, 36, 277, 399}) {
-                    assertEquals(original.getFloat(0, k), flat.getFloat(0, k), 0.0f, mode + " outside the view at " + k);
+                    assertEquals(original.getFloat(0, k), flat.getFloat(0, k), 0.0f, mode + " outside the view at "
+                            + k);
                 }
             }
         }

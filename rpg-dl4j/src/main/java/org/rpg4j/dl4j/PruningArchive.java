@@ -52,7 +52,7 @@ final class PruningArchive {
             ByteArrayOutputStream stateBytes = new ByteArrayOutputStream();
             state.write(stateBytes);
             try (ZipFile in = new ZipFile(model);
-                 ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip.toPath()))) {
+                    ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip.toPath()))) {
                 Enumeration<? extends ZipEntry> entries = in.entries();
                 while (entries.hasMoreElements()) {
                     ZipEntry e = entries.nextElement();

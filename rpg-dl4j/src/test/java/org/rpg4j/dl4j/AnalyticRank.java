@@ -33,7 +33,7 @@ final class AnalyticRank {
         Nd4j.getBlasWrapper().lapack().gesvd(a, sv, u, vt);
         int k = chooseK(sv.toDoubleVector(), partialK);
         INDArray approx = u.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k))
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k))
                 .mulRowVector(sv.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k)).reshape(1, k))
                 .mmul(vt.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k),
                         org.nd4j.linalg.indexing.NDArrayIndex.all()));

@@ -39,7 +39,8 @@ class GradientNormalisationTest {
     void survivingStepHasTheNormTheModePrescribes(GradientNormalization mode) {
         for (double sparsity : new double[] {0.0, 0.9}) {
             MultiLayerNetwork net = net(mode);
-            Pruning pruning = sparsity == 0.0 ? null : Dl4jPruning.attach(net, PruningConfig.builder(sparsity, 60).deltaT(20).schedule(ScheduleKind.CONSTANT).rankLoss(RankLoss.none()).build());
+            Pruning pruning = sparsity == 0.0 ? null : Dl4jPruning.attach(net, PruningConfig.builder(sparsity, 60)
+                    .deltaT(20).schedule(ScheduleKind.CONSTANT).rankLoss(RankLoss.none()).build());
             if (pruning != null) {
                 assertEquals(sparsity, pruning.sparsity(), 0.01);
             }
@@ -94,7 +95,8 @@ class GradientNormalisationTest {
         List<Map<String, INDArray>> out = new ArrayList<>();
         for (int i = 0; i < net.getnLayers(); i++) {
             Map<String, INDArray> copy = new java.util.LinkedHashMap<>();
-            net.getLayer(i).paramTable().forEach((k, v) -> copy.put(k, v.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup()));
+            net.getLayer(i).paramTable().forEach((k, v) -> copy.put(k, v.castTo(
+                    org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup()));
             out.add(copy);
         }
         return out;

@@ -62,8 +62,8 @@ class GradientScaleTest {
         for (PrunableTensor t : pruning.tensors()) {
             INDArray expected = expectedDense.get(t.name());
             assertClose(expected, dense.get(t.name()), 1e-5, t.name() + " captured dense gradient");
-            assertTrue(expected.mul(BATCH).sub(dense.get(t.name())).amaxNumber().doubleValue()
-                    > 100 * tolerance(expected, 1e-5), "the summed (listener-scale) gradient must be told apart");
+            assertTrue(expected.mul(BATCH).sub(dense.get(t.name())).amaxNumber().doubleValue() > 100 * tolerance(
+                    expected, 1e-5), "the summed (listener-scale) gradient must be told apart");
         }
         // The score the pruner ranks regrowth by: dense + (lambda / nActive) * dl/dW, nActive = 1 conv layer.
         RankStep rank = pruning.runtime().pruner().rankStep(weights);

@@ -24,11 +24,13 @@ final class Inspect {
     private Inspect() {}
 
     static int iterationCount(Model net) {
-        return net instanceof MultiLayerNetwork m ? m.getIterationCount() : ((ComputationGraph) net).getIterationCount();
+        return net instanceof MultiLayerNetwork m ? m.getIterationCount() : ((ComputationGraph) net)
+                .getIterationCount();
     }
 
     static Layer layer(Model net, String layerName) {
-        return net instanceof MultiLayerNetwork m ? m.getLayer(layerName) : ((ComputationGraph) net).getLayer(layerName);
+        return net instanceof MultiLayerNetwork m ? m.getLayer(layerName) : ((ComputationGraph) net).getLayer(
+                layerName);
     }
 
     static INDArray param(Model net, String tensorName) {

@@ -78,7 +78,8 @@ class LayerSelectionTest {
         strictNet.init();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dl4jPruning.attach(strictNet,
                 config(0.5).unsupportedLayers(UnsupportedLayerPolicy.STRICT).build()));
-        assertTrue(e.getMessage().contains("scale") && e.getMessage().contains(ElementWiseMultiplicationLayer.class.getName()),
+        assertTrue(e.getMessage().contains("scale") && e.getMessage().contains(ElementWiseMultiplicationLayer.class
+                .getName()),
                 e.getMessage());
 
         Dl4jPruning.attach(strictNet, config(0.5).unsupportedLayers(UnsupportedLayerPolicy.STRICT)
@@ -89,7 +90,8 @@ class LayerSelectionTest {
         Pruning lenient = Dl4jPruning.attach(lenientNet, config(0.5).build());
         assertEquals(List.of("conv/W", "dense/W", "out/W"), names(lenient));
         assertEquals(1, lenient.unsupportedLayers().size());
-        assertTrue(lenient.unsupportedLayers().get(0).startsWith("scale (" + ElementWiseMultiplicationLayer.class.getName()
+        assertTrue(lenient.unsupportedLayers().get(0).startsWith("scale (" + ElementWiseMultiplicationLayer.class
+                .getName()
                 + ")"));
         assertTrue(lenient.report().toString().contains("unsupported (not pruned): scale"));
     }
@@ -97,7 +99,8 @@ class LayerSelectionTest {
     @Test
     void registrationsDeclareCustomLayoutsAndWrongOnesAreCaught() {
         MultiLayerNetwork net = Nets.smallMln(new Adam(0.01), Nets.Decay.NONE, false);
-        PrunableLayers wrong = PrunableLayers.defaults().with(DenseLayer.class, WeightSpec.of("W", TensorKind.DENSE, 0, 1));
+        PrunableLayers wrong = PrunableLayers.defaults().with(DenseLayer.class, WeightSpec.of("W", TensorKind.DENSE, 0,
+                1));
         Pruning pruning = Dl4jPruning.attach(net, config(0.5).build(), wrong);
         assertEquals(List.of("conv/W", "out/W"), names(pruning));
         assertTrue(pruning.unsupportedLayers().get(0).contains("does not fit"), pruning.unsupportedLayers().toString());
@@ -109,7 +112,8 @@ class LayerSelectionTest {
         custom.init();
         Pruning declared = Dl4jPruning.attach(custom, config(0.5).build());
         assertEquals(List.of("mine/W", "out/W"), names(declared));
-        assertEquals(TensorKind.DENSE, declared.tensors().get(0).kind(), "the declaration wins over ConvolutionLayer's");
+        assertEquals(TensorKind.DENSE, declared.tensors().get(0).kind(),
+                "the declaration wins over ConvolutionLayer's");
     }
 
     @Test

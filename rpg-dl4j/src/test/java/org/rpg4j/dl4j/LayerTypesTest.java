@@ -54,7 +54,7 @@ class LayerTypesTest {
                 Arguments.of("DepthwiseConvolution2D", new DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(2)
                         .nOut(6).build(), InputType.convolutional(6, 6, 3), new long[] {3, 6, 6}, Map.of("c/W", 3L)),
                 Arguments.of("SeparableConvolution2D", new SeparableConvolution2D.Builder(3, 3).depthMultiplier(2)
-                                .nOut(5).build(), InputType.convolutional(6, 6, 3), new long[] {3, 6, 6},
+                        .nOut(5).build(), InputType.convolutional(6, 6, 3), new long[] {3, 6, 6},
                         Map.of("c/W", 3L, "c/pW", 5L)));
     }
 

@@ -129,12 +129,12 @@ class OverheadMeasurement {
         double plainMedian = median(plainNanos) / 1e6;
         double hooks = median(hookNanos) / 1e6;
         LOG.info("{} at 95 %, {} interleaved iterations: without rpg4j median {} ms (min {}), with rpg4j median {} ms "
-                        + "(min {}); ratio of medians {}, of minima {}", model, measured, fmt(plainMedian),
+                + "(min {}); ratio of medians {}, of minima {}", model, measured, fmt(plainMedian),
                 fmt(min(plainNanos) / 1e6), fmt(median(prunedNanos) / 1e6), fmt(min(prunedNanos) / 1e6),
                 fmt(median(prunedNanos) / (double) median(plainNanos)),
                 fmt(min(prunedNanos) / (double) min(plainNanos)));
         LOG.info("{}: time inside the rpg4j hooks per iteration: median {} ms (min {}) = {} % of the median iteration;"
-                        + " the {} tensors' mask ops timed alone: {} ms", model, fmt(hooks), fmt(min(hookNanos) / 1e6),
+                + " the {} tensors' mask ops timed alone: {} ms", model, fmt(hooks), fmt(min(hookNanos) / 1e6),
                 fmt(100 * hooks / plainMedian), pruning.tensors().size(), fmt(hotPathMillis(pruning)));
         long updateMs = pruning.lastUpdate().orElseThrow().millis();
         LOG.info("{}: last topology update {} ms = {} % of the median iteration amortised over deltaT = 100", model,

@@ -53,7 +53,8 @@ class SmallSeamsTest {
 
     @Test
     void dropConnectAndMultiplicativeNoiseKeepPrunedWeightsAtZero() {
-        for (IWeightNoise noise : List.of(new DropConnect(0.8), new WeightNoise(new NormalDistribution(1, 0.1), false))) {
+        for (IWeightNoise noise : List.of(new DropConnect(0.8), new WeightNoise(new NormalDistribution(1, 0.1),
+                false))) {
             MultiLayerNetwork net = withWeightNoise(noise);
             Pruning pruning = Dl4jPruning.attach(net, SaveRestoreTest.config());
             for (DataSet d : Nets.data(SaveRestoreTest.ITERATIONS, 4, 13)) {

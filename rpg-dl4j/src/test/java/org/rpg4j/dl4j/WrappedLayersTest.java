@@ -72,7 +72,7 @@ class WrappedLayersTest {
                 .toString());
         assertTrue(excluded.unsupportedLayers().stream().anyMatch(s -> s.startsWith("layer0 (")
                 && s.contains("TimeDistributedLayer") && s.contains("PRUNE_TRAINABLE")), excluded.unsupportedLayers()
-                .toString());
+                        .toString());
 
         MultiLayerNetwork net = timeDistributed();
         Pruning pruning = Dl4jPruning.attach(net, config(),

@@ -44,14 +44,16 @@ class ZooModelsTest {
     static Stream<Arguments> models() {
         return Stream.of(
                 Arguments.of("LeNet", (Supplier<Model>) () -> LeNet.builder().numClasses(CLASSES)
-                        .inputShape(new int[] {1, 28, 28}).build().init(), new int[] {1, 28, 28}, MultiLayerNetwork.class),
+                        .inputShape(new int[] {1, 28, 28}).build().init(), new int[] {1, 28, 28},
+                        MultiLayerNetwork.class),
                 Arguments.of("SimpleCNN", (Supplier<Model>) ZooModelsTest::simpleCnn, new int[] {3, 32, 32},
                         MultiLayerNetwork.class),
                 Arguments.of("VGG16", (Supplier<Model>) () -> VGG16.builder().numClasses(CLASSES)
                         .inputShape(new int[] {3, 32, 32}).updater(new Sgd(1e-3)).build().init(), new int[] {3, 32, 32},
                         ComputationGraph.class),
                 Arguments.of("ResNet50", (Supplier<Model>) () -> ResNet50.builder().numClasses(CLASSES)
-                        .inputShape(new int[] {3, 160, 160}).updater(new Sgd(1e-3)).build().init(), new int[] {3, 160, 160},
+                        .inputShape(new int[] {3, 160, 160}).updater(new Sgd(1e-3)).build().init(), new int[] {3, 160,
+                                160},
                         ComputationGraph.class));
     }
 
@@ -89,7 +91,7 @@ class ZooModelsTest {
                 .inputShape(new int[] {3, 32, 32}).build().init();
         return new TransferLearning.Builder(zoo).fineTuneConfiguration(new FineTuneConfiguration.Builder().build())
                 .addLayer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .activation(Activation.IDENTITY).build()).build();
+                        .activation(Activation.IDENTITY).build()).build();
     }
 
     private static List<DataSet> batches(int[] input, int batch) {

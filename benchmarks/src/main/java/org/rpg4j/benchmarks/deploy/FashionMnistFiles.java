@@ -31,7 +31,7 @@ final class FashionMnistFiles {
         float[] pixels = new float[n * 784];
         float[] labels = new float[n * 10];
         try (DataInputStream images = open(prefix + "-images-idx3-ubyte.gz", 0x803, n);
-             DataInputStream classes = open(prefix + "-labels-idx1-ubyte.gz", 0x801, n)) {
+                DataInputStream classes = open(prefix + "-labels-idx1-ubyte.gz", 0x801, n)) {
             images.readInt();
             images.readInt();
             byte[] row = new byte[784];

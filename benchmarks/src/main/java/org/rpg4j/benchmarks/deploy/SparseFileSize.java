@@ -95,7 +95,8 @@ public final class SparseFileSize {
                 case "gamma" -> p.assign(Nd4j.randn(DataType.FLOAT, p.shape()).muli(0.1).addi(1));
                 case "beta", "mean" -> p.assign(Nd4j.randn(DataType.FLOAT, p.shape()).muli(0.1));
                 case "var" -> p.assign(Nd4j.rand(DataType.FLOAT, p.shape()).addi(0.5));
-                default -> { }
+                default -> {
+                }
             }
         }
         return net;

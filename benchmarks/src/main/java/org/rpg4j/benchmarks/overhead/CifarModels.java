@@ -101,7 +101,7 @@ public final class CifarModels {
     }
 
     private static String convBn(ComputationGraphConfiguration.GraphBuilder g, String name, String input,
-            int channels, int kernel, int stride) {
+                                 int channels, int kernel, int stride) {
         g.addLayer(name + "_conv", new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(channels)
                 .hasBias(false).activation(Activation.IDENTITY).build(), input)
                 .addLayer(name + "_bn", new BatchNormalization.Builder().build(), name + "_conv");

@@ -48,8 +48,8 @@ public final class PrunerUpdateCpuTime {
         first.initialise(saved);
         first.updateTopology(iteration(PrunerUpdateBenchmark.UPDATE - 1), saved, gradients);
         PrunerState state = first.state();
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+                .getOperatingSystemMXBean();
         for (int call = 0; call < warm + measured; call++) {
             Map<String, INDArray> weights = new LinkedHashMap<>();
             saved.forEach((name, w) -> weights.put(name, w.dup()));

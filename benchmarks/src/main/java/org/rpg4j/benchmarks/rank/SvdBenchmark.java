@@ -46,7 +46,7 @@ public class SvdBenchmark {
     static final long SEED = 6;
 
     @Param({"16x27", "32x16", "64x32", "16x144", "64x147", "32x288", "64x576", "128x1152", "1024x256",
-        "256x2304", "2048x512", "512x4608", "2048x1024"})
+            "256x2304", "2048x512", "512x4608", "2048x1024"})
     public String shape;
 
     @Param

@@ -20,7 +20,7 @@ public final class Targets {
     /** Iterations between topology updates (the rank gradient runs once per update). */
     static final int DELTA_T = 100;
     static final String[][] CIFAR_MODELS = {{"RESNET20", "ResNet-20"}, {"RESNET32X2", "ResNet-32x2"},
-        {"VGG19", "VGG-19"}};
+            {"VGG19", "VGG-19"}};
 
     private final JmhResults results;
     private final List<String> lines = new ArrayList<>();
@@ -94,7 +94,7 @@ public final class Targets {
                 results.find("PrunerUpdateBenchmark.updateTopology", "model", "RESNET50"), 1000.0);
         Optional<Result> iteration = iteration("RESNET20", "FAST");
         for (String[] entry : new String[][] {{"TopologyUpdateBenchmark.apply", "TopologyUpdate.apply"},
-            {"PrunerUpdateBenchmark.updateTopology", "Pruner.updateTopology"}}) {
+                {"PrunerUpdateBenchmark.updateTopology", "Pruner.updateTopology"}}) {
             String name = "topology update, ResNet-20, " + entry[1] + ", of an iteration";
             Optional<Result> update = results.find(entry[0], "model", "RESNET20");
             if (update.isEmpty() || iteration.isEmpty()) {

@@ -51,7 +51,7 @@ public class LayerKernelBenchmark {
 
     /** {@code in x size x out s stride}: the model layer shapes (kernel 3x3). */
     @Param({"16x32x16s1", "32x16x32s1", "64x8x64s1", "16x32x32s2", "64x32x64s1", "128x16x128s1", "256x8x256s1",
-        "512x4x512s1", "512x2x512s1"})
+            "512x4x512s1", "512x2x512s1"})
     public String shape;
 
     /** Images per call. */
@@ -135,6 +135,6 @@ public class LayerKernelBenchmark {
     static int[] parse(String shape) {
         String[] parts = shape.split("[xs]");
         return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
-            Integer.parseInt(parts[3])};
+                Integer.parseInt(parts[3])};
     }
 }

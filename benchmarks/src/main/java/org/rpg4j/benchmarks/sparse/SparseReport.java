@@ -48,8 +48,9 @@ public final class SparseReport {
         if (shapes.isEmpty()) {
             return;
         }
-        System.out.println("| shape (in x size x out, stride) | batch | dense ms | x at 80 % | 90 % | 95 % | 98 % | 99 %"
-                + " | break-even sparsity |");
+        System.out.println(
+                "| shape (in x size x out, stride) | batch | dense ms | x at 80 % | 90 % | 95 % | 98 % | 99 %"
+                        + " | break-even sparsity |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String shape : shapes) {
             for (String batch : new String[] {"1", "32"}) {
@@ -67,7 +68,8 @@ public final class SparseReport {
                     if (sparse.isPresent()) {
                         double density = 1 - Integer.parseInt(s.substring(1)) / 100.0;
                         points.add(new double[] {density, sparse.get().millis()});
-                        line.append(String.format(Locale.ROOT, " %.1f |", dense.get().millis() / sparse.get().millis()));
+                        line.append(String.format(Locale.ROOT, " %.1f |", dense.get().millis() / sparse.get()
+                                .millis()));
                     } else {
                         line.append(" - |");
                     }

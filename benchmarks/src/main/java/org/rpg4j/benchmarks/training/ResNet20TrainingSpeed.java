@@ -52,7 +52,8 @@ public final class ResNet20TrainingSpeed {
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "2"));
         int standardIterations = Integer.parseInt(options.getOrDefault("standardIterations", "1"));
         int fastIterations = Integer.parseInt(options.getOrDefault("fastIterations", "5"));
-        List<Layers> variants = Arrays.stream(options.getOrDefault("layers", "STANDARD,FAST_CONVOLUTION,FAST_CONVOLUTION_BATCHNORM,FAST")
+        List<Layers> variants = Arrays.stream(options.getOrDefault("layers",
+                "STANDARD,FAST_CONVOLUTION,FAST_CONVOLUTION_BATCHNORM,FAST")
                 .split(",")).map(Layers::valueOf).toList();
 
         System.out.printf(Locale.ROOT,

@@ -68,7 +68,7 @@ public final class ResNetCifar {
      * @throws IllegalArgumentException if {@code blocksPerStage < 1} or the learning rate is not positive
      */
     public static ComputationGraphConfiguration resnet(int blocksPerStage, Layers layers, double learningRate,
-            long seed) {
+                                                       long seed) {
         if (blocksPerStage < 1) {
             throw new IllegalArgumentException("blocksPerStage must be >= 1, got " + blocksPerStage);
         }
@@ -95,7 +95,7 @@ public final class ResNetCifar {
     }
 
     private static String basicBlock(ComputationGraphConfiguration.GraphBuilder graph, Layers layers, String name,
-            String input, int channels, int stride) {
+                                     String input, int channels, int stride) {
         String first = convBnRelu(graph, layers, name + "_1", input, channels, 3, stride);
         String second = convBn(graph, layers, name + "_2", first, channels, 3, 1);
         String shortcut = stride == 1 ? input : convBn(graph, layers, name + "_proj", input, channels, 1, stride);
@@ -105,14 +105,14 @@ public final class ResNetCifar {
     }
 
     private static String convBnRelu(ComputationGraphConfiguration.GraphBuilder graph, Layers layers, String name,
-            String input, int channels, int kernel, int stride) {
+                                     String input, int channels, int kernel, int stride) {
         String bn = convBn(graph, layers, name, input, channels, kernel, stride);
         graph.addLayer(name + "_relu", relu(layers), bn);
         return name + "_relu";
     }
 
     private static String convBn(ComputationGraphConfiguration.GraphBuilder graph, Layers layers, String name,
-            String input, int channels, int kernel, int stride) {
+                                 String input, int channels, int kernel, int stride) {
         graph.addLayer(name + "_conv", convolution(layers, channels, kernel, stride), input)
                 .addLayer(name + "_bn", batchNorm(layers), name + "_conv");
         return name + "_bn";

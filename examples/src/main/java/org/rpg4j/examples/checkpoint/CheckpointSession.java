@@ -120,14 +120,14 @@ public final class CheckpointSession {
             throws IOException {
         JsonNode saved = MAPPER.readTree(Files.readString(valid.file(RunCheckpointer.OPTIONS), StandardCharsets.UTF_8));
         List<String> differences = new ArrayList<>();
-        for (Iterator<String> names = saved.fieldNames(); names.hasNext(); ) {
+        for (Iterator<String> names = saved.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (!saved.get(name).equals(now.get(name))) {
                 differences.add(optionName(name) + " " + now.get(name) + " (the checkpointed run had "
                         + saved.get(name) + ")");
             }
         }
-        for (Iterator<String> names = now.fieldNames(); names.hasNext(); ) {
+        for (Iterator<String> names = now.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (!saved.has(name)) {
                 differences.add(optionName(name) + " " + now.get(name) + " (the checkpointed run did not have it)");

@@ -51,7 +51,7 @@ public final class TrainerStateFile {
             }
             out.writeInt(state.windowIterations());
             for (double d : new double[] {state.windowSeconds(), state.trainingSeconds(), state.evaluationSeconds(),
-                state.elapsedSeconds()}) {
+                    state.elapsedSeconds()}) {
                 out.writeDouble(d);
             }
             out.writeInt(state.epochs().size());
@@ -115,7 +115,7 @@ public final class TrainerStateFile {
         out.writeInt(m.epoch());
         out.writeLong(m.iteration());
         for (double d : new double[] {m.trainLoss(), m.testAccuracy(), m.sparsity(), m.meanDeltaRank(),
-            m.learningRate(), m.imagesPerSecond(), m.elapsedSeconds()}) {
+                m.learningRate(), m.imagesPerSecond(), m.elapsedSeconds()}) {
             out.writeDouble(d);
         }
         out.writeInt(m.layers().size());

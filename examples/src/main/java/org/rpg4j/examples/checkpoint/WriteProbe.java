@@ -16,7 +16,7 @@ public interface WriteProbe {
     String LINE_PREFIX = "checkpoint-phase ";
 
     /** Does nothing. */
-    WriteProbe NONE = (phase, iteration) -> { };
+    WriteProbe NONE = (phase, iteration) -> {};
 
     /**
      * Called when a write has reached {@code phase}.

@@ -25,18 +25,18 @@ import picocli.CommandLine.Option;
         description = {"Trains a network on a local data set while pruning it with rpg4j (RPG, RigL-style, gradual "
                 + "magnitude) or not at all, printing progress and writing results.json, CSV files, the model zip and "
                 + "PNG plots to the output directory.", "",
-            "Without arguments, runs the short default job (the small CNN on Fashion-MNIST, or on synthetic data "
-                + "when Fashion-MNIST is not installed, pruned with RPG to 90 %% sparsity).", ""},
+                "Without arguments, runs the short default job (the small CNN on Fashion-MNIST, or on synthetic data "
+                        + "when Fashion-MNIST is not installed, pruned with RPG to 90 %% sparsity).", ""},
         footer = {"", "Examples:",
-            "  ResNet-32 x2 on CIFAR-10 with the paper's CIFAR recipe (RPG at 99 %%, 300 epochs):",
-            "    --model resnet32 --width 2 --dataset cifar10 --data-dir DIR --method rpg --sparsity 0.99 \\",
-            "    --epochs 300 --batch-size 128 --lr 0.1 --weight-decay 5e-4 --lambda 0.5 --partial-k 0.1 \\",
-            "    --delta-t 100 --ramp-end 0.8 --update-end 0.8",
-            "  A quick dense baseline on Fashion-MNIST:",
-            "    --method dense --epochs 1 --subset 6000",
-            "",
-            "Reference (lambda, partialK) by sparsity (ImageNet recipes): 80 %% (0.5, 0.2), 90 %% (0.5, 0.1),",
-            "95 %% (3, 0.2), 98 %% (4, 0.2); CIFAR: (0.5, 0.1)."})
+                "  ResNet-32 x2 on CIFAR-10 with the paper's CIFAR recipe (RPG at 99 %%, 300 epochs):",
+                "    --model resnet32 --width 2 --dataset cifar10 --data-dir DIR --method rpg --sparsity 0.99 \\",
+                "    --epochs 300 --batch-size 128 --lr 0.1 --weight-decay 5e-4 --lambda 0.5 --partial-k 0.1 \\",
+                "    --delta-t 100 --ramp-end 0.8 --update-end 0.8",
+                "  A quick dense baseline on Fashion-MNIST:",
+                "    --method dense --epochs 1 --subset 6000",
+                "",
+                "Reference (lambda, partialK) by sparsity (ImageNet recipes): 80 %% (0.5, 0.2), 90 %% (0.5, 0.1),",
+                "95 %% (3, 0.2), 98 %% (4, 0.2); CIFAR: (0.5, 0.1)."})
 public final class Options {
     @Option(names = "--model", converter = Converters.Model.class, paramLabel = "NAME",
             description = "resnet20, resnet32, resnet56, vgg19 or small-cnn (default: ${DEFAULT-VALUE})")
@@ -72,7 +72,6 @@ public final class Options {
     @Mixin
     public PruningOptions pruning = new PruningOptions();
 
-
     @Option(names = "--epochs", paramLabel = "N", description = "epochs (default: ${DEFAULT-VALUE})")
     public int epochs = 10;
 
@@ -95,15 +94,9 @@ public final class Options {
                     + "(default: ${DEFAULT-VALUE})")
     public double weightDecay = 5e-4;
 
-    @Option(names = "--label-smoothing", paramLabel = "EPS", description = "label smoothing (default: ${DEFAULT-VALUE})")
+    @Option(names = "--label-smoothing", paramLabel = "EPS",
+            description = "label smoothing (default: ${DEFAULT-VALUE})")
     public double labelSmoothing = 0.0;
-
-
-
-
-
-
-
 
     @Option(names = "--seed", paramLabel = "N", description = "seed of everything random (default: ${DEFAULT-VALUE})")
     public long seed = 42;
@@ -118,7 +111,8 @@ public final class Options {
                     + "the optimiser starts fresh")
     public Path initFrom;
 
-    @Mixin public SparseExportOptions sparseExport = new SparseExportOptions();
+    @Mixin
+    public SparseExportOptions sparseExport = new SparseExportOptions();
 
     @Option(names = "--results-only",
             description = "write only results.json, metrics.csv and layers.csv: no model.zip, no plots (for studies "

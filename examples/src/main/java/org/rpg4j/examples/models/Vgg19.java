@@ -11,7 +11,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  */
 public final class Vgg19 {
     private static final int[][] STAGES = {{64, 64}, {128, 128}, {256, 256, 256, 256}, {512, 512, 512, 512},
-        {512, 512, 512, 512}};
+            {512, 512, 512, 512}};
 
     private Vgg19() {}
 

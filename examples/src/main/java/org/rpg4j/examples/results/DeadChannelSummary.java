@@ -24,7 +24,8 @@ public final class DeadChannelSummary {
      * @param out where the summary line goes
      * @throws IOException if the table cannot be written
      */
-    public static void write(ComputationGraph net, int[] inputShape, Path dir, Consumer<String> out) throws IOException {
+    public static void write(ComputationGraph net, int[] inputShape, Path dir, Consumer<String> out)
+            throws IOException {
         StructuredReport report;
         try {
             report = StructuredPruning.removeDeadChannels(net, inputShape).report();
@@ -33,8 +34,10 @@ public final class DeadChannelSummary {
             return;
         }
         Files.writeString(dir.resolve("dead_channels.txt"), report.toString());
-        out.accept(String.format(Locale.ROOT, "dead channels removed: parameters %d -> %d (%.1f %%), MACs/image %d -> %d"
-                + " (%.1f %%) with unchanged outputs; table in dead_channels.txt", report.paramsBefore(), report.paramsAfter(),
+        out.accept(String.format(Locale.ROOT,
+                "dead channels removed: parameters %d -> %d (%.1f %%), MACs/image %d -> %d"
+                        + " (%.1f %%) with unchanged outputs; table in dead_channels.txt", report.paramsBefore(), report
+                                .paramsAfter(),
                 100.0 * report.paramsAfter() / report.paramsBefore(), report.macsBefore(), report.macsAfter(),
                 100.0 * report.macsAfter() / Math.max(1, report.macsBefore())));
     }

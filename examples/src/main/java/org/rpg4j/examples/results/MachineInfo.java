@@ -26,7 +26,8 @@ public record MachineInfo(String os, String arch, String cpuModel, int cores, do
     /** @return the machine this JVM runs on, now */
     public static MachineInfo current() {
         return new MachineInfo(System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                System.getProperty("os.arch"), readCpuModel(), Runtime.getRuntime().availableProcessors(), readMemoryGiB(),
+                System.getProperty("os.arch"), readCpuModel(), Runtime.getRuntime().availableProcessors(),
+                readMemoryGiB(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() / (1024 * 1024),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());

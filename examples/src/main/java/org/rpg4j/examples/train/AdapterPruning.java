@@ -90,7 +90,7 @@ final class AdapterPruning implements PruningHook {
                 : String.format(Locale.ROOT, "target sparsity %.3f reached at update %d of %d", config.targetSparsity(),
                         config.firstUpdateAtTarget() + 1, cadence.lastUpdateIndex() + 1);
         return String.format(Locale.ROOT, "%s; %s (a topology update every %d iterations, the last after iteration "
-                        + "%d); %s budget%s", method.description(), target, config.deltaT(),
+                + "%d); %s budget%s", method.description(), target, config.deltaT(),
                 cadence.iterationOfUpdate(cadence.lastUpdateIndex()) + 1,
                 config.budget().name().toLowerCase(Locale.ROOT), rank);
     }

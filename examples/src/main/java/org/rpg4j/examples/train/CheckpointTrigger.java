@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 @FunctionalInterface
 public interface CheckpointTrigger {
     /** Writes nothing. */
-    CheckpointTrigger NONE = (iteration, state) -> { };
+    CheckpointTrigger NONE = (iteration, state) -> {};
 
     /**
      * @param iteration training iterations done

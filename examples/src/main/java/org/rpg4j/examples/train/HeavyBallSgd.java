@@ -76,7 +76,7 @@ public final class HeavyBallSgd implements IUpdater {
 
     @Override
     public GradientUpdater<HeavyBallSgd> instantiate(Map<String, INDArray> updaterState,
-                                                    boolean initializeStateArrays) {
+                                                     boolean initializeStateArrays) {
         HeavyBallSgdUpdater updater = new HeavyBallSgdUpdater(this);
         updater.setState(updaterState, initializeStateArrays);
         return updater;

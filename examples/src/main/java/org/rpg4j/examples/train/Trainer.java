@@ -245,14 +245,15 @@ public final class Trainer {
                 + (plan.epochs() - epoch + 1) * evalPerEpoch;
         String state = pruning.progress();
         return String.format(Locale.ROOT, "[epoch %d/%d] iter %d/%d | loss %.4f | lr %.4f | %.1f img/s | "
-                        + "sparsity %.4f%s | ETA %s", epoch, plan.epochs(), p.iteration(), plan.totalIterations(),
-                p.loss(), p.learningRate(), p.imagesPerSecond(), p.sparsity(), state.isEmpty() ? "" : " (" + state + ")",
+                + "sparsity %.4f%s | ETA %s", epoch, plan.epochs(), p.iteration(), plan.totalIterations(),
+                p.loss(), p.learningRate(), p.imagesPerSecond(), p.sparsity(), state.isEmpty() ? "" : " (" + state
+                        + ")",
                 duration(remaining));
     }
 
     private String epochLine(EpochMetrics m) {
         return String.format(Locale.ROOT, "== epoch %d/%d (iteration %d): test accuracy %.4f | sparsity %.4f | "
-                        + "mean delta-rank %.1f | train loss %.4f | %.1f img/s | %s elapsed", m.epoch(), plan.epochs(),
+                + "mean delta-rank %.1f | train loss %.4f | %.1f img/s | %s elapsed", m.epoch(), plan.epochs(),
                 m.iteration(), m.testAccuracy(), m.sparsity(), m.meanDeltaRank(), m.trainLoss(), m.imagesPerSecond(),
                 duration(m.elapsedSeconds()));
     }

@@ -13,7 +13,7 @@ import java.util.List;
  * @param images training images processed
  */
 public record TrainingHistory(List<EpochMetrics> epochs, List<TracePoint> trace, double trainingSeconds,
-                             double evaluationSeconds, long iterations, long images) {
+                              double evaluationSeconds, long iterations, long images) {
     /** Defensive copies. */
     public TrainingHistory {
         epochs = List.copyOf(epochs);

@@ -66,7 +66,8 @@ class CheckpointResumeTest {
         Path run = copyCheckpoints(iteration);
         List<String> lines = run(RUN, "--resume", run.toString(), "--checkpoint-minutes", "0");
         assertTrue(lines.contains("resuming from " + run.resolve(CheckpointSession.DIRECTORY)
-                .resolve(CheckpointStore.name(iteration)) + " (iteration " + iteration + ")"), String.join("\n", lines));
+                .resolve(CheckpointStore.name(iteration)) + " (iteration " + iteration + ")"), String.join("\n",
+                        lines));
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("[epoch") && l.contains(" iter " + iteration + "/")),
                 "iterations up to the checkpoint are not trained again");
         RunComparison.assertSameModel(reference.resolve("model.zip"), run.resolve("model.zip"));
@@ -75,7 +76,7 @@ class CheckpointResumeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"truncated model.zip", "bit-flipped trainer.bin", "missing options.json",
-        "missing manifest.txt"})
+            "missing manifest.txt"})
     void damagedNewestCheckpointFallsBackToThePreviousOne(String damage) throws IOException {
         Path run = copyCheckpoints(8, 10);
         String file = damage.substring(damage.indexOf(' ') + 1);

@@ -52,14 +52,15 @@ class CheckpointStoreTest {
         Manifest m = CheckpointStore.validate(dir.resolve("ckpt-000000000008")).manifest();
         assertEquals(List.of("a.bin", "b.bin"), m.files().stream().map(Manifest.Entry::name).toList());
         // SHA-256("weights of iteration 8") is what the manifest holds (recomputed independently)
-        assertEquals(Digests.sha256("weights of iteration 8".getBytes(StandardCharsets.UTF_8)), m.files().get(0).sha256());
+        assertEquals(Digests.sha256("weights of iteration 8".getBytes(StandardCharsets.UTF_8)), m.files().get(0)
+                .sha256());
     }
 
     @Test
     void phasesAreReportedInOrder() throws IOException {
         List<String> seen = new ArrayList<>();
-        new CheckpointStore(dir, 1, (phase, it) -> seen.add(phase + "@" + it)).write(5, d ->
-                Files.writeString(d.resolve("x"), "x"));
+        new CheckpointStore(dir, 1, (phase, it) -> seen.add(phase + "@" + it)).write(5, d -> Files.writeString(d
+                .resolve("x"), "x"));
         assertEquals(List.of("STARTED@5", "FILES_WRITTEN@5", "FILES_SYNCED@5", "MANIFEST_WRITTEN@5", "RENAMED@5",
                 "PRUNING@5", "DONE@5"), seen);
     }

@@ -13,7 +13,7 @@ class BatchAssemblerAdvanceTest {
     void advanceDrawsWhatBatchDraws() {
         TrainTestData data = SyntheticData.generate(3, 8, 4, 40, 4, 7);
         for (Augmentation augmentation : new Augmentation[] {Augmentation.CROP_FLIP, new Augmentation(2, false),
-            new Augmentation(0, true), Augmentation.NONE}) {
+                new Augmentation(0, true), Augmentation.NONE}) {
             BatchAssembler assembler = new BatchAssembler(data.train(), Normalization.of(data.train()), augmentation,
                     0.0);
             int[] order = new int[40];

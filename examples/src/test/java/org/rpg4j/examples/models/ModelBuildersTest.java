@@ -37,9 +37,12 @@ class ModelBuildersTest {
     void resnetParameterCountsMatchThePublishedOnes() {
         // ResNet-20: 432 + 13,824 + 50,688 + 202,752 (convs) + 1,376 (BN) + 650 (dense) = 269,722
         assertEquals(269_722, resnetOptionA(20, 1));
-        assertEquals(269_722, ParameterCount.of(ModelKind.RESNET20.build(1, ShortcutKind.A, settings(3, 32))).trainable());
-        assertEquals(464_154, ParameterCount.of(ModelKind.RESNET32.build(1, ShortcutKind.A, settings(3, 32))).trainable());
-        assertEquals(853_018, ParameterCount.of(ModelKind.RESNET56.build(1, ShortcutKind.A, settings(3, 32))).trainable());
+        assertEquals(269_722, ParameterCount.of(ModelKind.RESNET20.build(1, ShortcutKind.A, settings(3, 32)))
+                .trainable());
+        assertEquals(464_154, ParameterCount.of(ModelKind.RESNET32.build(1, ShortcutKind.A, settings(3, 32)))
+                .trainable());
+        assertEquals(853_018, ParameterCount.of(ModelKind.RESNET56.build(1, ShortcutKind.A, settings(3, 32)))
+                .trainable());
         assertEquals(resnetOptionA(32, 2),
                 ParameterCount.of(ModelKind.RESNET32.build(2, ShortcutKind.A, settings(3, 32))).trainable());
         // ResNet-32 x2: stem 864 + 64; stages 92,160 + 640, 350,208 + 1,280, 1,400,832 + 2,560; dense 1,290
@@ -58,9 +61,11 @@ class ModelBuildersTest {
     @Test
     void vggAndSmallCnnParameterCounts() {
         // VGG-19: 20,018,880 conv + 11,008 BN + 5,130 dense
-        assertEquals(20_035_018, ParameterCount.of(ModelKind.VGG19.build(1, ShortcutKind.A, settings(3, 32))).trainable());
+        assertEquals(20_035_018, ParameterCount.of(ModelKind.VGG19.build(1, ShortcutKind.A, settings(3, 32)))
+                .trainable());
         // small CNN: 144 + 32 + 4,608 + 64 + (1,568*128 + 128) + (128*10 + 10)
-        assertEquals(206_970, ParameterCount.of(ModelKind.SMALL_CNN.build(1, ShortcutKind.A, settings(1, 28))).trainable());
+        assertEquals(206_970, ParameterCount.of(ModelKind.SMALL_CNN.build(1, ShortcutKind.A, settings(1, 28)))
+                .trainable());
     }
 
     @Test

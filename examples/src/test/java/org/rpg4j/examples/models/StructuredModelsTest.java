@@ -48,7 +48,8 @@ class StructuredModelsTest {
         ChannelDependencies deps = ChannelDependencies.analyse(net);
         // only the network input and the softmax outputs are locked
         assertEquals(2, deps.groups().stream().filter(ChannelGroup::locked).count(), deps.groups().toString());
-        StructuredResult r = StructuredPruning.prune(net, StructuredConfig.builder(0.5).inputShape(3, SIDE, SIDE).build());
+        StructuredResult r = StructuredPruning.prune(net, StructuredConfig.builder(0.5).inputShape(3, SIDE, SIDE)
+                .build());
         assertTrue(r.report().paramsAfter() < 0.3 * r.report().paramsBefore(), r.report().toString());
         assertTrue(r.report().macsAfter() < 0.3 * r.report().macsBefore(), r.report().toString());
         ComputationGraph smaller = (ComputationGraph) r.network();

@@ -63,7 +63,7 @@ class StudyEndToEndTest {
         StudyRecipe tiny = new StudyRecipe(ModelKind.SMALL_CNN, 256, 128, 1, 64, 0.05, 0.0, 1);
         List<StudyRun> runs = new StudyPlan(List.of(tiny), List.of(0.9), 1, DatasetKind.SYNTHETIC, null,
                 List.of(Method.DENSE, Method.GMP), new PruningOptions(), true).runs();
-        StudyRunner runner = new StudyRunner(dir, line -> { });
+        StudyRunner runner = new StudyRunner(dir, line -> {});
 
         assertEquals(List.of("small-cnn-gmp-90-seed1"), runner.run(runs.subList(1, 2), 0, 1));
         assertTrue(Files.readString(runner.directory(runs.get(1)).resolve("error.txt"))

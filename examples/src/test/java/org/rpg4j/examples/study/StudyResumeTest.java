@@ -30,10 +30,10 @@ class StudyResumeTest {
         List<StudyRun> runs = new StudyPlan(List.of(tiny), List.of(0.9), 1, DatasetKind.SYNTHETIC, null,
                 List.of(Method.RPG), new PruningOptions(), false).runs();
         List<String> everyIteration = List.of("--checkpoint-every", "1", "--keep-checkpoints", "10");
-        StudyRunner whole = new StudyRunner(dir.resolve("whole"), everyIteration, line -> { });
+        StudyRunner whole = new StudyRunner(dir.resolve("whole"), everyIteration, line -> {});
         assertEquals(List.of(), whole.run(runs, 0, 1));
 
-        StudyRunner interrupted = new StudyRunner(dir.resolve("interrupted"), everyIteration, line -> { });
+        StudyRunner interrupted = new StudyRunner(dir.resolve("interrupted"), everyIteration, line -> {});
         Path from = whole.directory(runs.get(0)).resolve(CheckpointSession.DIRECTORY).resolve("ckpt-000000000002");
         Path to = Files.createDirectories(interrupted.directory(runs.get(0)).resolve(CheckpointSession.DIRECTORY)
                 .resolve(from.getFileName()));

@@ -43,7 +43,8 @@ class MethodConfigTest {
         assertEquals(RankLossMode.REFERENCE, rpg.rankLoss().mode());
         assertEquals(RankLayers.CONVOLUTIONS, rpg.rankLoss().layers());
         PruningOptions all = options("--rank-layers", "all");
-        assertEquals(RankLayers.ALL_PRUNABLE, AdapterPruning.config(Method.RPG_REG, 0.95, all, 7, 1000).rankLoss().layers());
+        assertEquals(RankLayers.ALL_PRUNABLE, AdapterPruning.config(Method.RPG_REG, 0.95, all, 7, 1000).rankLoss()
+                .layers());
         assertEquals(RankLossMode.REGULARISER, AdapterPruning.config(Method.RPG_REG, 0.95, OPTIONS, 7, 1000).rankLoss()
                 .mode());
         for (PruningConfig c : new PruningConfig[] {gmp, rigl, rpg}) {
@@ -91,9 +92,10 @@ class MethodConfigTest {
         PruningConfigException e = assertThrows(PruningConfigException.class,
                 () -> AdapterPruning.config(Method.RPG, 0.95, OPTIONS, 7, 60));
         assertEquals("--ramp-end (0.8) of totalIterations (60) is 48 iterations, shorter than --delta-t (50): the ramp "
-                + "needs at least one update; raise --ramp-end or lower --delta-t", e.message(PruningOptions::optionName));
+                + "needs at least one update; raise --ramp-end or lower --delta-t", e.message(
+                        PruningOptions::optionName));
         for (String setting : new String[] {"lambda", "partialK", "deltaT", "rampEndFraction",
-            "updateEndFraction", "updatePlacement", "budget", "alpha", "maxSparsity"}) {
+                "updateEndFraction", "updatePlacement", "budget", "alpha", "maxSparsity"}) {
             assertFalse(PruningOptions.optionName(setting).equals(setting), setting + " has an option");
         }
         assertEquals("--update-end", PruningOptions.optionName("updateEndFraction"));

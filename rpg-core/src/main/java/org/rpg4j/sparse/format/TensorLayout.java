@@ -42,7 +42,8 @@ public record TensorLayout(String name, long[] shape, char order, int offset) {
             }
         }
         if (order != 'c' && order != 'f') {
-            throw new IllegalArgumentException("order of tensor '" + name + "' must be 'c' or 'f', got '" + order + "'");
+            throw new IllegalArgumentException("order of tensor '" + name + "' must be 'c' or 'f', got '" + order
+                    + "'");
         }
         if (offset < 0 || offset + length > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("offset of tensor '" + name + "' must be in [0, "

@@ -40,7 +40,8 @@ final class ValueCodec {
     static float[] decode(byte[] bytes, int count, ValuePrecision precision) {
         int width = precision.bytesPerValue();
         if (bytes.length != (long) count * width) {
-            throw new IllegalArgumentException("values hold " + bytes.length + " bytes, expected " + count + " values of "
+            throw new IllegalArgumentException("values hold " + bytes.length + " bytes, expected " + count
+                    + " values of "
                     + width + " bytes");
         }
         float[] values = new float[count];

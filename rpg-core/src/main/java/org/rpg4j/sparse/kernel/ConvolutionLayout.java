@@ -27,7 +27,8 @@ enum ConvolutionLayout {
     static ConvolutionLayout of(ConvolutionShape shape) {
         boolean unitStride = shape.strideHeight() == 1 && shape.strideWidth() == 1;
         if (unitStride && shape.kernelHeight() == 1 && shape.kernelWidth() == 1 && shape.padTop() == 0
-                && shape.padLeft() == 0 && shape.outHeight() == shape.inHeight() && shape.outWidth() == shape.inWidth()) {
+                && shape.padLeft() == 0 && shape.outHeight() == shape.inHeight() && shape.outWidth() == shape
+                        .inWidth()) {
             return POINTWISE;
         }
         return unitStride ? PADDED : PATCHES;

@@ -20,7 +20,8 @@ package org.rpg4j.sparse.kernel;
  * @param outWidth output width, &ge; 1
  */
 public record ConvolutionShape(int inChannels, int inHeight, int inWidth, int outChannels, int kernelHeight,
-        int kernelWidth, int strideHeight, int strideWidth, int padTop, int padLeft, int outHeight, int outWidth) {
+                               int kernelWidth, int strideHeight, int strideWidth, int padTop, int padLeft,
+                               int outHeight, int outWidth) {
 
     /**
      * @throws IllegalArgumentException if a size or stride is below 1, a padding is negative, or a

@@ -20,5 +20,5 @@ interface RowKernel {
      * @param n length of the run
      */
     void row(float[] values, int[] offsets, int from, int to, float[] source, int sourceBase, float bias,
-            float[] acc, int accBase, int n);
+             float[] acc, int accBase, int n);
 }

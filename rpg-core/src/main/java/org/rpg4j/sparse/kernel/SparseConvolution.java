@@ -25,7 +25,7 @@ public final class SparseConvolution {
     private final RowKernel kernel;
 
     private SparseConvolution(ConvolutionShape shape, CsrMatrix weights, float[] bias, FusedActivation activation,
-            KernelThreading threading, RowKernel kernel) {
+                              KernelThreading threading, RowKernel kernel) {
         this.shape = shape;
         this.layout = ConvolutionLayout.of(shape);
         this.weights = weights;
@@ -52,7 +52,7 @@ public final class SparseConvolution {
      * @throws IllegalArgumentException if an array has the wrong length or an argument is null
      */
     public static SparseConvolution of(ConvolutionShape shape, float[] weights, float[] bias,
-            FusedActivation activation, KernelThreading threading) {
+                                       FusedActivation activation, KernelThreading threading) {
         return of(shape, weights, bias, activation, threading, KernelInstructions.best());
     }
 
@@ -68,7 +68,8 @@ public final class SparseConvolution {
      *     instructions are not available in this JVM
      */
     public static SparseConvolution of(ConvolutionShape shape, float[] weights, float[] bias,
-            FusedActivation activation, KernelThreading threading, KernelInstructions instructions) {
+                                       FusedActivation activation, KernelThreading threading,
+                                       KernelInstructions instructions) {
         if (shape == null || activation == null || threading == null || instructions == null) {
             throw new IllegalArgumentException("shape, activation, threading and instructions must not be null");
         }

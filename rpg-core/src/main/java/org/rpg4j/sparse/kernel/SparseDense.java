@@ -22,7 +22,7 @@ public final class SparseDense {
     private final RowKernel kernel;
 
     private SparseDense(CsrMatrix weights, float[] bias, FusedActivation activation, KernelThreading threading,
-            RowKernel kernel) {
+                        RowKernel kernel) {
         this.inputs = weights.cols();
         this.outputs = weights.rows();
         this.weights = weights;
@@ -47,7 +47,7 @@ public final class SparseDense {
      *     argument is null
      */
     public static SparseDense of(float[] weights, int outputs, int inputs, float[] bias, FusedActivation activation,
-            KernelThreading threading) {
+                                 KernelThreading threading) {
         return of(weights, outputs, inputs, bias, activation, threading, KernelInstructions.best());
     }
 
@@ -64,7 +64,7 @@ public final class SparseDense {
      *     argument is null, or the instructions are not available in this JVM
      */
     public static SparseDense of(float[] weights, int outputs, int inputs, float[] bias, FusedActivation activation,
-            KernelThreading threading, KernelInstructions instructions) {
+                                 KernelThreading threading, KernelInstructions instructions) {
         if (outputs < 1 || inputs < 1) {
             throw new IllegalArgumentException("outputs and inputs must be >= 1, got outputs=" + outputs
                     + ", inputs=" + inputs);

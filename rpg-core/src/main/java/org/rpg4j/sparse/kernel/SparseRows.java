@@ -28,7 +28,7 @@ final class SparseRows implements RowKernel {
      */
     @Override
     public void row(float[] values, int[] offsets, int from, int to, float[] source, int sourceBase, float bias,
-            float[] acc, int accBase, int n) {
+                    float[] acc, int accBase, int n) {
         java.util.Arrays.fill(acc, accBase, accBase + n, bias);
         int k = from;
         for (; k + UNROLL <= to; k += UNROLL) {
@@ -41,7 +41,8 @@ final class SparseRows implements RowKernel {
             int a2 = sourceBase + offsets[k + 2];
             int a3 = sourceBase + offsets[k + 3];
             for (int i = 0; i < n; i++) {
-                acc[accBase + i] += w0 * source[a0 + i] + w1 * source[a1 + i] + w2 * source[a2 + i] + w3 * source[a3 + i];
+                acc[accBase + i] += w0 * source[a0 + i] + w1 * source[a1 + i] + w2 * source[a2 + i] + w3 * source[a3
+                        + i];
             }
         }
         for (; k < to; k++) {

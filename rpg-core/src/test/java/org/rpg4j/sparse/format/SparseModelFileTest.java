@@ -100,7 +100,8 @@ class SparseModelFileTest {
         assertEquals("manifest.json", noManifest.entryName());
 
         SparseFormatException version = assertThrows(SparseFormatException.class,
-                () -> read(ZipSurgery.editManifest(zip, m -> m.replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"))));
+                () -> read(ZipSurgery.editManifest(zip, m -> m.replace("\"formatVersion\" : 1",
+                        "\"formatVersion\" : 2"))));
         assertEquals("manifest.json", version.entryName());
         assertTrue(version.getMessage().contains("formatVersion 2 is not supported"), version.getMessage());
 

@@ -83,8 +83,8 @@ public final class ZipSurgery {
     }
 
     private static boolean isSignature(byte[] b, int at, int signature) {
-        return (b[at] & 0xff | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24)
-                == signature;
+        return (b[at] & 0xff | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3]
+                & 0xff) << 24) == signature;
     }
 
     private static boolean nameAt(byte[] b, int at, byte[] name) {

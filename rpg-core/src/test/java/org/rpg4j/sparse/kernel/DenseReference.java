@@ -24,13 +24,14 @@ final class DenseReference {
                                     if (iy >= 0 && iy < s.inHeight() && ix >= 0 && ix < s.inWidth()) {
                                         sum += (double) w[((o * s.inChannels() + c) * s.kernelHeight() + ky)
                                                 * s.kernelWidth() + kx]
-                                                * input[((b * s.inChannels() + c) * s.inHeight() + iy) * s.inWidth() + ix];
+                                                * input[((b * s.inChannels() + c) * s.inHeight() + iy) * s.inWidth()
+                                                        + ix];
                                     }
                                 }
                             }
                         }
-                        out[((b * s.outChannels() + o) * s.outHeight() + y) * s.outWidth() + x] =
-                                (float) (relu ? Math.max(0, sum) : sum);
+                        out[((b * s.outChannels() + o) * s.outHeight() + y) * s.outWidth() + x] = (float) (relu ? Math
+                                .max(0, sum) : sum);
                     }
                 }
             }

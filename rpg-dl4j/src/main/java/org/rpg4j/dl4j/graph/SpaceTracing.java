@@ -78,7 +78,8 @@ final class SpaceTracing {
             return ids;
         }
         if (!graph.inputs().contains(name)) {
-            throw new IllegalStateException("node '" + consumer.name() + "' reads '" + name + "' before it is computed");
+            throw new IllegalStateException("node '" + consumer.name() + "' reads '" + name
+                    + "' before it is computed");
         }
         int size = inputSize(consumer);
         ids = opaque(name, size, "network input '" + name + "'");

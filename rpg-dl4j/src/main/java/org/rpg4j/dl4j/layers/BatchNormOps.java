@@ -55,7 +55,7 @@ final class BatchNormOps {
      * @param out same shape as {@code x}, overwritten
      */
     static void normalize(INDArray x, INDArray mean, INDArray variance, INDArray gamma, INDArray beta,
-            double eps, INDArray out) {
+                          double eps, INDArray out) {
         Nd4j.exec(DynamicCustomOp.builder("batchnorm").addInputs(x, mean, variance, gamma, beta)
                 .addOutputs(out).addIntegerArguments(1, 1, CHANNEL_AXIS).addFloatingPointArguments(eps)
                 .build());

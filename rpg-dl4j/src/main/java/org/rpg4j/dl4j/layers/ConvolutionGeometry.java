@@ -38,7 +38,7 @@ record ConvolutionGeometry(int outHeight, int outWidth, int[] intArgs) {
         int[] out = ConvolutionUtils.getOutputSize(input, kernel, stride, same ? null : padding,
                 conf.getConvolutionMode(), dilation, CNN2DFormat.NCHW);
         int[] args = {kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1],
-            dilation[0], dilation[1], same ? 1 : 0, NCHW, WEIGHTS_OIYX};
+                dilation[0], dilation[1], same ? 1 : 0, NCHW, WEIGHTS_OIYX};
         return new ConvolutionGeometry(out[0], out[1], args);
     }
 

@@ -61,7 +61,8 @@ public class FastActivationLayer extends ActivationLayer {
 
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams,
+                             DataType networkDataType) {
         FastActivationLayerImpl layer = new FastActivationLayerImpl(conf, networkDataType);
         layer.setListeners(listeners);
         layer.setIndex(layerIndex);

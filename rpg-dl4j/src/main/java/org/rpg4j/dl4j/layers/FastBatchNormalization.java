@@ -61,7 +61,8 @@ public class FastBatchNormalization extends BatchNormalization {
 
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams,
+                             DataType networkDataType) {
         if (getNOut() <= 0) {
             throw new IllegalArgumentException("nOut must be > 0 for layer " + getLayerName() + ", got "
                     + getNOut() + " (set it, or give the network an InputType)");

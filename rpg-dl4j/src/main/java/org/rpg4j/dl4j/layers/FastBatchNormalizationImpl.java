@@ -149,7 +149,7 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
 
     /** Fills the gradient views: gamma, beta (unless locked), then the running-statistics updates. */
     private Gradient gradient(double[] dGamma, double[] dBeta, double[] batchMeanValues,
-            double[] batchVarianceValues) {
+                              double[] batchVarianceValues) {
         Gradient g = new DefaultGradient();
         if (!layerConf().isLockGammaBeta()) {
             setGradient(g, BatchNormalizationParamInitializer.GAMMA, dGamma);

@@ -69,7 +69,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams,
+                             DataType networkDataType) {
         if (getNIn() <= 0 || getNOut() <= 0) {
             throw new IllegalArgumentException("nIn and nOut must be > 0 for layer " + getLayerName()
                     + ", got nIn=" + getNIn() + ", nOut=" + getNOut()

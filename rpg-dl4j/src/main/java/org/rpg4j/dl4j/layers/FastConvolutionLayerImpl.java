@@ -141,7 +141,7 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
 
     @Override
     public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState,
-            int minibatchSize) {
+                                                          int minibatchSize) {
         if (maskArray == null) {
             return new Pair<>(null, currentMaskState);
         }
@@ -157,7 +157,7 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
      * libnd4j's generic kernel (correct, several times slower).
      */
     private static void execute(DynamicCustomOp op, OpContext context, ConvolutionGeometry geometry,
-            INDArray[] inputs, INDArray[] outputs) {
+                                INDArray[] inputs, INDArray[] outputs) {
         context.purge();
         context.setIArguments(geometry.intArgsAsLong());
         context.setInputArrays(inputs);

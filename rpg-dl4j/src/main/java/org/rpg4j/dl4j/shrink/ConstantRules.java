@@ -54,7 +54,8 @@ final class ConstantRules {
         }
         if (l instanceof SubsamplingLayer s) {
             boolean exact = s.getPoolingType() == PoolingType.MAX || (s.getPoolingType() == PoolingType.AVG
-                    && s.getConvolutionMode() != ConvolutionMode.Same && Arrays.stream(s.getPadding()).allMatch(p -> p == 0));
+                    && s.getConvolutionMode() != ConvolutionMode.Same && Arrays.stream(s.getPadding()).allMatch(
+                            p -> p == 0));
             return exact ? in : zerosOnly(in);
         }
         if (l instanceof GlobalPoolingLayer g) {

@@ -53,7 +53,8 @@ public final class NetworkShrinker {
             net.init();
             shrunk = net;
         } else {
-            ComputationGraph net = new ComputationGraph(resize.resize(((ComputationGraph) original).getConfiguration()));
+            ComputationGraph net = new ComputationGraph(resize.resize(((ComputationGraph) original)
+                    .getConfiguration()));
             net.init();
             shrunk = net;
         }
@@ -121,7 +122,7 @@ public final class NetworkShrinker {
             inexact.add(n.name() + ": " + nonzero + " input positions");
             return WeightLayout.of(n.layer()) != null && n.params().containsKey("b")
                     && (WeightLayout.of(n.layer()).kind() == WeightLayout.Kind.CONVOLUTION)
-                    ? BiasFolding.contribution(n, removed) : null;
+                            ? BiasFolding.contribution(n, removed) : null;
         }
         return BiasFolding.contribution(n, removed);
     }

@@ -71,7 +71,8 @@ public final class StructuredPruning {
      */
     public static StructuredResult removeDeadChannels(Model net, int[] inputShape) {
         ChannelDependencies deps = ChannelDependencies.analyse(net);
-        if (inputShape != null && (inputShape.length != 3 || java.util.Arrays.stream(inputShape).anyMatch(d -> d < 1))) {
+        if (inputShape != null && (inputShape.length != 3 || java.util.Arrays.stream(inputShape).anyMatch(
+                d -> d < 1))) {
             throw new IllegalArgumentException("inputShape must be [channels, height, width], each >= 1, got "
                     + java.util.Arrays.toString(inputShape));
         }

@@ -32,7 +32,7 @@ class FastBatchNormalizationTest {
 
     /** One configuration; {@code dense} means input {@code [5, CHANNELS]}, else {@code [3, CHANNELS, 5, 6]}. */
     record Case(String name, boolean dense, boolean training, boolean useLogStd, boolean lockGammaBeta,
-            double decay, double eps) {
+                double decay, double eps) {
         @Override
         public String toString() {
             return name;

@@ -38,7 +38,7 @@ class FastConvolutionLayerTest {
 
     /** One layer configuration, on an input of {@code [BATCH, IN_CHANNELS, height, width]}. */
     record Case(String name, int[] kernel, int[] stride, int[] padding, int[] dilation,
-            ConvolutionMode mode, boolean bias, Activation activation, int height, int width) {
+                ConvolutionMode mode, boolean bias, Activation activation, int height, int width) {
         @Override
         public String toString() {
             return name;

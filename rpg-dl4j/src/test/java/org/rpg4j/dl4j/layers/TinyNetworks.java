@@ -43,7 +43,7 @@ final class TinyNetworks {
      * former and perturbs the latter).
      */
     static ComputationGraphConfiguration residualGraph(WorkspaceMode workspaces, DataType dataType,
-            IUpdater updater, Activation activation, int width) {
+                                                       IUpdater updater, Activation activation, int width) {
         return base(workspaces, dataType, updater).graphBuilder().addInputs("in")
                 .setInputTypes(InputType.convolutional(SIZE, SIZE, CHANNELS))
                 .addLayer("c1", conv(3, 1, width, false), "in")
@@ -68,7 +68,7 @@ final class TinyNetworks {
      * activation itself, so its backward pass goes through the activation's derivative.
      */
     static MultiLayerConfiguration stack(WorkspaceMode workspaces, DataType dataType, IUpdater updater,
-            Activation activation, int width) {
+                                         Activation activation, int width) {
         return base(workspaces, dataType, updater).list()
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(width).activation(activation).build())
                 .layer(new BatchNormalization.Builder().build())
@@ -98,7 +98,7 @@ final class TinyNetworks {
     }
 
     private static NeuralNetConfiguration.Builder base(WorkspaceMode workspaces, DataType dataType,
-            IUpdater updater) {
+                                                       IUpdater updater) {
         return new NeuralNetConfiguration.Builder().seed(5).dataType(dataType).updater(updater)
                 .weightInit(WeightInit.XAVIER).convolutionMode(ConvolutionMode.Same)
                 .trainingWorkspaceMode(workspaces).inferenceWorkspaceMode(workspaces);

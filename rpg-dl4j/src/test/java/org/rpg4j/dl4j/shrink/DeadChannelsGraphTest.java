@@ -103,7 +103,8 @@ class DeadChannelsGraphTest {
                 .addLayer("relu0", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn0")
                 .addLayer("c1", new ConvolutionLayer.Builder(3, 3).stride(2, 2).padding(1, 1).nOut(6).build(), "relu0")
                 .addLayer("bn1", new BatchNormalization.Builder().build(), "c1")
-                .addLayer("sub", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1).stride(2, 2).build(), "relu0")
+                .addLayer("sub", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1).stride(2, 2).build(),
+                        "relu0")
                 .addVertex("zeros", new ScaleVertex(0.0), "sub")
                 .addVertex("pad", new MergeVertex(), "sub", "zeros")
                 .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "bn1", "pad")
@@ -179,7 +180,8 @@ class DeadChannelsGraphTest {
     void poolingUpsamplingPaddingAndCroppingPassChannels() {
         GraphBuilder g = graph(8, 8, 2)
                 .addLayer("a", conv(3, 4, 1), "in")
-                .addLayer("pool", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), "a")
+                .addLayer("pool", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(),
+                        "a")
                 .addLayer("up", new Upsampling2D.Builder(2).build(), "pool")
                 .addLayer("zp", new ZeroPaddingLayer.Builder(1, 1).build(), "up")
                 .addLayer("crop", new Cropping2D.Builder(1, 1).build(), "zp")

@@ -72,7 +72,8 @@ final class ShrinkFixtures {
     }
 
     static INDArray output(Model net, INDArray input) {
-        return net instanceof MultiLayerNetwork m ? m.output(input, false) : ((ComputationGraph) net).outputSingle(false, input);
+        return net instanceof MultiLayerNetwork m ? m.output(input, false) : ((ComputationGraph) net).outputSingle(
+                false, input);
     }
 
     /**

@@ -53,7 +53,8 @@ class StructuredApiTest {
 
     @Test
     void reportCountsChannelsParametersAndMacs() {
-        StructuredResult r = StructuredPruning.prune(net(false), StructuredConfig.builder(0.5).inputShape(2, 6, 6).build());
+        StructuredResult r = StructuredPruning.prune(net(false), StructuredConfig.builder(0.5).inputShape(2, 6, 6)
+                .build());
         StructuredReport.Row conv0 = r.report().layers().get(0);
         // conv0: 8 -> 4 filters; params 8*2*9 + 8 = 152 -> 4*2*9 + 4 = 76; output 4x4: MACs 16 * 144 = 2304 -> 16 * 72 = 1152
         assertEquals(8, conv0.before().channels());
@@ -78,7 +79,8 @@ class StructuredApiTest {
     @Test
     void channelMixingLayerLocksItsGroupWithTheReason() {
         ChannelDependencies deps = ChannelDependencies.analyse(net(true));
-        ChannelGroup first = deps.groups().stream().filter(g -> g.producers().contains("layer0")).findFirst().orElseThrow();
+        ChannelGroup first = deps.groups().stream().filter(g -> g.producers().contains("layer0")).findFirst()
+                .orElseThrow();
         assertTrue(first.locked());
         assertTrue(first.lockReason().orElseThrow().contains("LocalResponseNormalization"), first.toString());
         StructuredResult r = StructuredPruning.prune(net(true), StructuredConfig.builder(0.5).build());
@@ -125,17 +127,20 @@ class StructuredApiTest {
                 () -> StructuredPruning.prune(net(false), StructuredConfig.builder(0.5).exclude("conv9").build()));
         assertTrue(e.getMessage().contains("'conv9'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> StructuredPruning.prune(net(false), StructuredConfig.builder(0.5).layerSparsity("nope", 0.2).build()));
+                () -> StructuredPruning.prune(net(false), StructuredConfig.builder(0.5).layerSparsity("nope", 0.2)
+                        .build()));
         assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> StructuredConfig.builder(0.5).criterion("l7"));
         assertTrue(e.getMessage().contains("'l7'"), e.getMessage());
         IllegalStateException s = assertThrows(IllegalStateException.class,
-                () -> StructuredPruning.prune(new MultiLayerNetwork(small(false)), StructuredConfig.builder(0.5).build()));
+                () -> StructuredPruning.prune(new MultiLayerNetwork(small(false)), StructuredConfig.builder(0.5)
+                        .build()));
         assertTrue(s.getMessage().contains("not initialised"), s.getMessage());
         // a layer left with no channel
         ChannelDependencies deps = ChannelDependencies.analyse(net(false));
         ChannelGroup g = deps.prunableGroups().get(0);
-        e = assertThrows(IllegalArgumentException.class, () -> KeepSelection.keepAll().with(g.id(), new boolean[g.size()]));
+        e = assertThrows(IllegalArgumentException.class, () -> KeepSelection.keepAll().with(g.id(), new boolean[g
+                .size()]));
         assertTrue(e.getMessage().contains("keeps no channel"), e.getMessage());
         // a locked group cannot lose channels
         ChannelGroup locked = deps.groups().stream().filter(ChannelGroup::locked).findFirst().orElseThrow();
@@ -144,7 +149,8 @@ class StructuredApiTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> NetworkShrinker.shrink(deps, KeepSelection.keepAll().with(locked.id(), keepOne)));
         assertTrue(e.getMessage().contains("is locked"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> StructuredPruning.removeDeadChannels(net(false), new int[] {3, 0, 2}));
+        e = assertThrows(IllegalArgumentException.class, () -> StructuredPruning.removeDeadChannels(net(false),
+                new int[] {3, 0, 2}));
         assertTrue(e.getMessage().contains("[3, 0, 2]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> StructuredConfig.fromJson("{\"format\": 9}"));
         assertTrue(e.getMessage().contains("format 9"), e.getMessage());

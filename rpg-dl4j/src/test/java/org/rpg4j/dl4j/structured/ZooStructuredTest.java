@@ -36,15 +36,20 @@ class ZooStructuredTest {
     static Stream<Arguments> models() {
         return Stream.of(
                 Arguments.of("ResNet50", (Supplier<Model>) () -> ResNet50.builder().numClasses(CLASSES)
-                        .inputShape(new int[] {3, 160, 160}).updater(new Sgd(1e-3)).build().init(), new int[] {3, 160, 160}),
+                        .inputShape(new int[] {3, 160, 160}).updater(new Sgd(1e-3)).build().init(), new int[] {3, 160,
+                                160}),
                 Arguments.of("VGG16", (Supplier<Model>) () -> VGG16.builder().numClasses(CLASSES)
-                        .inputShape(new int[] {3, 32, 32}).updater(new Sgd(1e-3)).build().init(), new int[] {3, 32, 32}),
+                        .inputShape(new int[] {3, 32, 32}).updater(new Sgd(1e-3)).build().init(), new int[] {3, 32,
+                                32}),
                 Arguments.of("SqueezeNet", (Supplier<Model>) () -> SqueezeNet.builder().numClasses(CLASSES)
-                        .inputShape(new int[] {3, 64, 64}).updater(new Sgd(1e-3)).build().init(), new int[] {3, 64, 64}),
+                        .inputShape(new int[] {3, 64, 64}).updater(new Sgd(1e-3)).build().init(), new int[] {3, 64,
+                                64}),
                 Arguments.of("Xception", (Supplier<Model>) () -> Xception.builder().numClasses(CLASSES)
-                        .inputShape(new int[] {3, 71, 71}).updater(new Sgd(1e-3)).build().init(), new int[] {3, 71, 71}),
+                        .inputShape(new int[] {3, 71, 71}).updater(new Sgd(1e-3)).build().init(), new int[] {3, 71,
+                                71}),
                 Arguments.of("UNet", (Supplier<Model>) () -> UNet.builder()
-                        .inputShape(new int[] {3, 32, 32}).updater(new Sgd(1e-3)).build().init(), new int[] {3, 32, 32}));
+                        .inputShape(new int[] {3, 32, 32}).updater(new Sgd(1e-3)).build().init(), new int[] {3, 32,
+                                32}));
     }
 
     @ParameterizedTest(name = "{0}")

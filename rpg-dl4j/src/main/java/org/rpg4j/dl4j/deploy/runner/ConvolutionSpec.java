@@ -19,7 +19,7 @@ import org.rpg4j.sparse.kernel.ConvolutionShape;
  * @param same true in {@link ConvolutionMode#Same}
  */
 record ConvolutionSpec(int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding, int[] dilation,
-        boolean same) {
+                       boolean same) {
 
     /** @return the spec of a DL4J convolution configuration */
     static ConvolutionSpec of(ConvolutionLayer conf) {
@@ -58,7 +58,7 @@ record ConvolutionSpec(int inChannels, int outChannels, int[] kernel, int[] stri
     /** @return libnd4j's conv2d integer arguments (NCHW, weights {@code [oC, iC, kH, kW]}) */
     long[] opArguments() {
         return new long[] {kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1], dilation[0],
-            dilation[1], same ? 1 : 0, 0, 1};
+                dilation[1], same ? 1 : 0, 0, 1};
     }
 
     @Override

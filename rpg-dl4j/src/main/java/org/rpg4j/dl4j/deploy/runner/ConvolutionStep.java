@@ -39,7 +39,7 @@ final class ConvolutionStep extends CalibratedStep {
      * @param options runner options
      */
     ConvolutionStep(String name, ConvolutionSpec spec, float[] weights, float[] bias, FusedActivation activation,
-            String fusedSuffix, RunnerOptions options) {
+                    String fusedSuffix, RunnerOptions options) {
         super(name, spec + fusedSuffix, density(weights), options, !spec.dilated());
         this.spec = spec;
         this.weights = weights;
@@ -47,7 +47,7 @@ final class ConvolutionStep extends CalibratedStep {
         this.activation = activation;
         this.options = options;
         this.weightArray = Nd4j.create(weights, new long[] {spec.outChannels(), spec.inChannels(), spec.kernel()[0],
-            spec.kernel()[1]}, 'c');
+                spec.kernel()[1]}, 'c');
         this.biasArray = Nd4j.create(bias, new long[] {spec.outChannels()}, 'c');
     }
 

@@ -34,7 +34,7 @@ final class DenseStep extends CalibratedStep {
      * @param options runner options
      */
     DenseStep(String name, InputPreProcessor preProcessor, INDArray weightArray, INDArray biasArray,
-            IActivation activation, RunnerOptions options) {
+              IActivation activation, RunnerOptions options) {
         super(name, "dense " + weightArray.size(0) + "->" + weightArray.size(1) + " " + activation,
                 ConvolutionStep.density(Tensor.toFloats(weightArray)), options, true);
         this.preProcessor = preProcessor;

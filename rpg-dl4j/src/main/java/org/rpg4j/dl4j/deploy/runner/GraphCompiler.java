@@ -87,8 +87,8 @@ final class GraphCompiler {
     }
 
     private boolean isAdd(GraphVertex vertex) {
-        return graph.getConfiguration().getVertices().get(vertex.getVertexName())
-                instanceof org.deeplearning4j.nn.conf.graph.ElementWiseVertex e
+        return graph.getConfiguration().getVertices().get(vertex
+                .getVertexName()) instanceof org.deeplearning4j.nn.conf.graph.ElementWiseVertex e
                 && e.getOp() == org.deeplearning4j.nn.conf.graph.ElementWiseVertex.Op.Add;
     }
 

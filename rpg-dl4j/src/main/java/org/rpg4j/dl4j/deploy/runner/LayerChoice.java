@@ -12,11 +12,12 @@ package org.rpg4j.dl4j.deploy.runner;
  * @param kernel the kernel that runs
  */
 public record LayerChoice(String name, String operation, double density, int batch, double sparseMillis,
-        double denseMillis, KernelKind kernel) {
+                          double denseMillis, KernelKind kernel) {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "%-24s %-34s density %.3f batch %d sparse %.3f ms dense %.3f ms -> %s",
+        return String.format(java.util.Locale.ROOT,
+                "%-24s %-34s density %.3f batch %d sparse %.3f ms dense %.3f ms -> %s",
                 name, operation, density, batch, sparseMillis, denseMillis, kernel);
     }
 }

@@ -83,8 +83,8 @@ final class StepFactory {
      * @return the compiled step
      */
     static Step dense(Layer dense, InputPreProcessor preProcessor, RunnerOptions options) {
-        org.deeplearning4j.nn.conf.layers.FeedForwardLayer conf =
-                (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) dense.conf().getLayer();
+        org.deeplearning4j.nn.conf.layers.FeedForwardLayer conf = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) dense
+                .conf().getLayer();
         boolean hasBias = dense.getParam(DefaultParamInitializer.BIAS_KEY) != null;
         return new DenseStep(conf.getLayerName(), preProcessor, dense.getParam(DefaultParamInitializer.WEIGHT_KEY),
                 hasBias ? dense.getParam(DefaultParamInitializer.BIAS_KEY) : null, conf.getActivationFn(), options);

@@ -83,8 +83,7 @@ class BadFilesTest {
 
     /** @return the offset of the local file header ("PK\3\4") of the entry with this name */
     private static int localHeader(byte[] zip, byte[] name) {
-        outer:
-        for (int i = 0; i + 30 + name.length <= zip.length; i++) {
+        outer : for (int i = 0; i + 30 + name.length <= zip.length; i++) {
             if (zip[i] != 'P' || zip[i + 1] != 'K' || zip[i + 2] != 3 || zip[i + 3] != 4) {
                 continue;
             }

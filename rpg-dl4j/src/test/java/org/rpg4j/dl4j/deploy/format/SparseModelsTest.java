@@ -40,7 +40,8 @@ class SparseModelsTest {
                 Arguments.of("CG 2D zoo", (Supplier<Model>) () -> graph(LayerZoo.graph2d()), new long[] {3, 8, 8}),
                 Arguments.of("CG 1D zoo", (Supplier<Model>) () -> graph(LayerZoo.graph1d()), new long[] {3, 10}),
                 Arguments.of("MLN 2D zoo, fast layers",
-                        (Supplier<Model>) () -> mln(FastLayers.withFastLayers(LayerZoo.stack2d())), new long[] {3, 8, 8}),
+                        (Supplier<Model>) () -> mln(FastLayers.withFastLayers(LayerZoo.stack2d())), new long[] {3, 8,
+                                8}),
                 Arguments.of("CG 2D zoo, fast layers",
                         (Supplier<Model>) () -> graph(FastLayers.withFastLayers(LayerZoo.graph2d())),
                         new long[] {3, 8, 8}));
@@ -69,7 +70,8 @@ class SparseModelsTest {
             boolean weight = key.endsWith("_W") || key.endsWith("_pW");
             // a 90 % zero weight is stored sparsely; nothing takes more than its dense bytes
             if (weight && t.layout().length() >= 64) {
-                assertTrue(t.encoding() != TensorEncoding.DENSE, key + " " + t.encoding() + " sparsity " + t.sparsity());
+                assertTrue(t.encoding() != TensorEncoding.DENSE, key + " " + t.encoding() + " sparsity " + t
+                        .sparsity());
             }
             assertTrue(t.rawBytes() <= 4L * t.layout().length(), key);
         }

@@ -64,12 +64,14 @@ final class PrunedNetworks {
         for (Map.Entry<String, INDArray> e : bn.paramTable().entrySet()) {
             INDArray p = e.getValue();
             switch (e.getKey()) {
-                case BatchNormalizationParamInitializer.GAMMA -> p.assign(Nd4j.rand(DataType.FLOAT, p.shape()).addi(0.5));
+                case BatchNormalizationParamInitializer.GAMMA -> p.assign(Nd4j.rand(DataType.FLOAT, p.shape()).addi(
+                        0.5));
                 case BatchNormalizationParamInitializer.BETA, BatchNormalizationParamInitializer.GLOBAL_MEAN ->
-                        p.assign(Nd4j.randn(DataType.FLOAT, p.shape()).muli(0.3));
-                case BatchNormalizationParamInitializer.GLOBAL_VAR -> p.assign(Nd4j.rand(DataType.FLOAT, p.shape()).addi(0.5));
+                    p.assign(Nd4j.randn(DataType.FLOAT, p.shape()).muli(0.3));
+                case BatchNormalizationParamInitializer.GLOBAL_VAR -> p.assign(Nd4j.rand(DataType.FLOAT, p.shape())
+                        .addi(0.5));
                 case BatchNormalizationParamInitializer.GLOBAL_LOG_STD ->
-                        p.assign(Nd4j.rand(DataType.FLOAT, p.shape()).subi(0.5).muli(0.4));
+                    p.assign(Nd4j.rand(DataType.FLOAT, p.shape()).subi(0.5).muli(0.4));
                 default -> throw new IllegalStateException("unexpected batch-norm parameter " + e.getKey());
             }
         }
