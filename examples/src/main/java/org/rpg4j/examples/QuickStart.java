@@ -46,8 +46,7 @@ public final class QuickStart {
     public static Pruning pruneWhileTraining(MultiLayerNetwork net, DataSetIterator trainIterator, int epochs,
                                              int iterationsPerEpoch, File file) throws IOException {
         // quick-start:begin
-        PruningConfig config = PruningConfig.builder(0.95,             // target sparsity
-                epochs * iterationsPerEpoch)                   // iterations of the whole run
+        PruningConfig config = PruningConfig.builder(0.95, epochs * iterationsPerEpoch) // target sparsity, run length
                 .rankLoss(RankLoss.lambda(3.0).partialK(0.2))
                 .build();
         Pruning pruning = Dl4jPruning.attach(net, config);             // MultiLayerNetwork or ComputationGraph
