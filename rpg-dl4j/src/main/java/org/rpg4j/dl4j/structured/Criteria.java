@@ -23,7 +23,10 @@ public final class Criteria {
         if (FilterL2Norm.NAME.equals(name)) {
             return new FilterL2Norm();
         }
+        if (NetworkSlimming.NAME.equals(name)) {
+            return new NetworkSlimming();
+        }
         throw new IllegalArgumentException("criterion must be one of [" + FilterNorm.NAME + ", "
-                + FilterL2Norm.NAME + "], got '" + name + "'");
+                + FilterL2Norm.NAME + ", " + NetworkSlimming.NAME + "], got '" + name + "'");
     }
 }
