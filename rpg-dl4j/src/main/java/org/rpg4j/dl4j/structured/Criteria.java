@@ -23,10 +23,13 @@ public final class Criteria {
         if (FilterL2Norm.NAME.equals(name)) {
             return new FilterL2Norm();
         }
+        if (GroupLasso.NAME.equals(name)) {
+            return new GroupLasso();
+        }
         if (NetworkSlimming.NAME.equals(name)) {
             return new NetworkSlimming();
         }
         throw new IllegalArgumentException("criterion must be one of [" + FilterNorm.NAME + ", "
-                + FilterL2Norm.NAME + ", " + NetworkSlimming.NAME + "], got '" + name + "'");
+                + FilterL2Norm.NAME + ", " + NetworkSlimming.NAME + ", " + GroupLasso.NAME + "], got '" + name + "'");
     }
 }
