@@ -1,6 +1,5 @@
 package org.rpg4j.dl4j.structured;
 
-import java.util.Optional;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -143,9 +142,5 @@ public final class GradualStructuredPruning extends BaseTrainingListener {
     /** @return the network being trained */
     public Model network() {
         return net;
-    }
-
-    Optional<int[]> inputShape() {
-        return config.inputShape();
     }
 }
