@@ -1,6 +1,7 @@
 package org.rpg4j.dl4j.structured;
 
 import org.rpg4j.structured.ChannelCriterion;
+import org.rpg4j.structured.FilterL2Norm;
 import org.rpg4j.structured.FilterNorm;
 
 /**
@@ -19,6 +20,16 @@ public final class Criteria {
         if (FilterNorm.NAME.equals(name)) {
             return new FilterNorm();
         }
-        throw new IllegalArgumentException("criterion must be one of [" + FilterNorm.NAME + "], got '" + name + "'");
+        if (FilterL2Norm.NAME.equals(name)) {
+            return new FilterL2Norm();
+        }
+        if (GroupLasso.NAME.equals(name)) {
+            return new GroupLasso();
+        }
+        if (NetworkSlimming.NAME.equals(name)) {
+            return new NetworkSlimming();
+        }
+        throw new IllegalArgumentException("criterion must be one of [" + FilterNorm.NAME + ", "
+                + FilterL2Norm.NAME + ", " + NetworkSlimming.NAME + ", " + GroupLasso.NAME + "], got '" + name + "'");
     }
 }

@@ -24,8 +24,10 @@ public final class StructuredConfig {
     private final Set<String> excludedLayers;
     private final Map<String, Double> layerSparsity;
     private final int[] inputShape;
+    private final RankingScope scope;
 
     private StructuredConfig(Builder b) {
+        this.scope = b.scope;
         this.channelSparsity = b.channelSparsity;
         this.criterion = b.criterion;
         this.excludedLayers = Set.copyOf(b.excludedLayers);
@@ -74,6 +76,11 @@ public final class StructuredConfig {
         return Optional.ofNullable(inputShape).map(int[]::clone);
     }
 
+    /** @return where channels compete for removal (default {@link RankingScope#PER_GROUP}) */
+    public RankingScope scope() {
+        return scope;
+    }
+
     /** @return this configuration as JSON (a flat object mirroring the builder) */
     public String toJson() {
         return StructuredConfigJson.write(this);
@@ -92,7 +99,7 @@ public final class StructuredConfig {
     public boolean equals(Object o) {
         return o instanceof StructuredConfig c && c.channelSparsity == channelSparsity && c.criterion.equals(criterion)
                 && c.excludedLayers.equals(excludedLayers) && c.layerSparsity.equals(layerSparsity)
-                && Arrays.equals(c.inputShape, inputShape);
+                && Arrays.equals(c.inputShape, inputShape) && c.scope == scope;
     }
 
     @Override
@@ -112,6 +119,7 @@ public final class StructuredConfig {
         private final Set<String> excludedLayers = new TreeSet<>();
         private final Map<String, Double> layerSparsity = new TreeMap<>();
         private int[] inputShape;
+        private RankingScope scope = RankingScope.PER_GROUP;
 
         private Builder(double channelSparsity) {
             this.channelSparsity = channelSparsity;
@@ -167,8 +175,30 @@ public final class StructuredConfig {
             return this;
         }
 
-        /** @return the configuration */
+        /**
+         * @param scope where channels compete for removal
+         * @return this builder
+         * @throws IllegalArgumentException if {@code scope} is null
+         */
+        public Builder scope(RankingScope scope) {
+            if (scope == null) {
+                throw new IllegalArgumentException("scope must be one of " + Arrays.toString(RankingScope.values())
+                        + ", got null");
+            }
+            this.scope = scope;
+            return this;
+        }
+
+        /**
+         * @return the configuration
+         * @throws IllegalArgumentException if the scope is {@link RankingScope#GLOBAL} and per-layer
+         *     sparsities are set
+         */
         public StructuredConfig build() {
+            if (scope == RankingScope.GLOBAL && !layerSparsity.isEmpty()) {
+                throw new IllegalArgumentException("layerSparsity " + layerSparsity
+                        + " is not allowed with scope GLOBAL (one ranking for all layers); use PER_GROUP");
+            }
             return new StructuredConfig(this);
         }
     }

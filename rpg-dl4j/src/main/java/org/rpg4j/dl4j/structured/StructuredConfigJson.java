@@ -20,6 +20,7 @@ final class StructuredConfigJson {
         root.put("format", FORMAT_VERSION);
         root.put("channelSparsity", c.channelSparsity());
         root.put("criterion", c.criterion());
+        root.put("scope", c.scope().name());
         ArrayNode excluded = root.putArray("excludedLayers");
         c.excludedLayers().stream().sorted().forEach(excluded::add);
         ObjectNode layers = root.putObject("layerSparsity");
@@ -60,6 +61,10 @@ final class StructuredConfigJson {
             Map.Entry<String, JsonNode> e = it.next();
             b.layerSparsity(e.getKey(), e.getValue().asDouble());
         }
+        JsonNode scope = root.path("scope");
+        if (!scope.isMissingNode()) {
+            b.scope(scopeOf(scope.asText()));
+        }
         JsonNode shape = root.path("inputShape");
         if (shape.isArray() && shape.size() == 3) {
             b.inputShape(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt());
@@ -67,6 +72,16 @@ final class StructuredConfigJson {
             throw new IllegalArgumentException("inputShape must be [channels, height, width], got " + shape);
         }
         return b.build();
+    }
+
+    private static RankingScope scopeOf(String name) {
+        for (RankingScope s : RankingScope.values()) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("scope must be one of " + java.util.Arrays.toString(RankingScope.values())
+                + ", got '" + name + "'");
     }
 
     private static JsonNode required(JsonNode root, String field) {

@@ -12,6 +12,7 @@ import org.rpg4j.dl4j.shrink.ShrinkResult;
 import org.rpg4j.structured.ChannelCriterion;
 import org.rpg4j.structured.ChannelGroup;
 import org.rpg4j.structured.ChannelSelection;
+import org.rpg4j.structured.GlobalChannelSelection;
 import org.rpg4j.structured.KeepSelection;
 import org.rpg4j.structured.TensorSource;
 import org.slf4j.Logger;
@@ -54,8 +55,10 @@ public final class StructuredPruning {
         ChannelDependencies deps = ChannelDependencies.analyse(net);
         requireKnownLayers(deps.graph(), config);
         ChannelCriterion criterion = Criteria.byName(config.criterion());
-        KeepSelection selection = ChannelSelection.perGroup(deps.groups(), criterion, tensors(deps.graph()),
-                g -> sparsityOf(g, config));
+        KeepSelection selection = config.scope() == RankingScope.GLOBAL
+                ? GlobalChannelSelection.select(deps.groups(), criterion, tensors(deps.graph()),
+                        config.channelSparsity(), g -> sparsityOf(g, config) > 0)
+                : ChannelSelection.perGroup(deps.groups(), criterion, tensors(deps.graph()), g -> sparsityOf(g, config));
         return shrink(deps, selection, config.inputShape());
     }
 
@@ -114,7 +117,7 @@ public final class StructuredPruning {
         return new StructuredResult(shrunk.network(), selection, report);
     }
 
-    private static double sparsityOf(ChannelGroup g, StructuredConfig config) {
+    static double sparsityOf(ChannelGroup g, StructuredConfig config) {
         if (g.producers().stream().anyMatch(config.excludedLayers()::contains)) {
             return 0;
         }
