@@ -77,7 +77,8 @@ public final class GroupLasso implements ChannelCriterion, TrainingHook {
             factor[i] = norms[i] > 0 ? lambda / norms[i] : 0;
         }
         INDArray out = w.dup();
-        Nd4j.getExecutioner().exec(new BroadcastMulOp(out, Nd4j.createFromArray(factor).castTo(w.dataType()), out, axis));
+        Nd4j.getExecutioner().exec(new BroadcastMulOp(out, Nd4j.createFromArray(factor).castTo(w.dataType()), out,
+                axis));
         return out;
     }
 

@@ -58,7 +58,8 @@ public final class StructuredPruning {
         KeepSelection selection = config.scope() == RankingScope.GLOBAL
                 ? GlobalChannelSelection.select(deps.groups(), criterion, tensors(deps.graph()),
                         config.channelSparsity(), g -> sparsityOf(g, config) > 0)
-                : ChannelSelection.perGroup(deps.groups(), criterion, tensors(deps.graph()), g -> sparsityOf(g, config));
+                : ChannelSelection.perGroup(deps.groups(), criterion, tensors(deps.graph()), g -> sparsityOf(g,
+                        config));
         return shrink(deps, selection, config.inputShape());
     }
 

@@ -48,7 +48,8 @@ class ChannelAnalysisTest {
                 .setInputTypes(InputType.convolutional(8, 8, 3))
                 .addLayer("a", new ConvolutionLayer.Builder(3, 3).nOut(4).build(), "in")
                 .addLayer("b", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(8).build(), "a")
-                .addLayer("sub", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1).stride(2, 2).build(), "a")
+                .addLayer("sub", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1).stride(2, 2).build(),
+                        "a")
                 .addVertex("zeros", new ScaleVertex(0.0), "sub")
                 .addVertex("pad", new MergeVertex(), "sub", "zeros")
                 .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "b", "pad")

@@ -53,7 +53,8 @@ class GroupLassoTest {
                 INDArray minus = w.dup();
                 plus.putScalar(i, w.getDouble(i) + eps);
                 minus.putScalar(i, w.getDouble(i) - eps);
-                double fd = (GroupLasso.penalty(plus, axis, lambda) - GroupLasso.penalty(minus, axis, lambda)) / (2 * eps);
+                double fd = (GroupLasso.penalty(plus, axis, lambda) - GroupLasso.penalty(minus, axis, lambda)) / (2
+                        * eps);
                 assertEquals(fd, g.getDouble(i), 1e-7, "axis " + axis + " index " + i);
             }
         }

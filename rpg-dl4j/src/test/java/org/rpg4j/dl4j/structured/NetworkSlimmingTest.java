@@ -87,7 +87,8 @@ class NetworkSlimmingTest {
         slim.getParam("1_gamma").putScalar(6, -0.002);
         double before = slim.getParam("1_gamma").norm1Number().doubleValue();
         slim.fit(x, y);
-        assertTrue(Math.abs(slim.getParam("1_gamma").norm1Number().doubleValue() - before) < 0.05, "hook removed: the penalty alone would move |gamma| by 8 * 0.02 = 0.16");
+        assertTrue(Math.abs(slim.getParam("1_gamma").norm1Number().doubleValue() - before) < 0.05,
+                "hook removed: the penalty alone would move |gamma| by 8 * 0.02 = 0.16");
 
         float[] gamma = slim.getParam("1_gamma").toFloatVector();
         StructuredResult r = StructuredPruning.prune(slim, StructuredConfig.builder(0.25).criterion("slimming")
