@@ -58,7 +58,7 @@ final class UpdaterStateMasking {
                 throw new IllegalStateException("updater state '" + s.getKey() + "' has " + array.length()
                         + " entries for a block of " + blockLength + " parameters: cannot mask tensor '" + name + "'");
             }
-            INDArray flat = array.reshape(array.ordering(), array.length());
+            INDArray flat = array.reshape(array.ordering(), new long[] {array.length()});
             flat.get(NDArrayIndex.interval(start, start + flatMask.length())).muli(flatMask.reshape(flatMask.length()));
         }
     }
