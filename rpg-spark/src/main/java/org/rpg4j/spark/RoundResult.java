@@ -18,4 +18,4 @@ import org.rpg4j.prune.UpdateSummary;
  *     plan), in milliseconds
  */
 public record RoundResult(long round, long firstIteration, long iterations, long tasks, long maskViolations,
-        Optional<UpdateSummary> update, double driverMillis) {}
+                          Optional<UpdateSummary> update, double driverMillis) {}

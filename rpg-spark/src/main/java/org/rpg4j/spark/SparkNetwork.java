@@ -19,7 +19,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * @param master the training master
  * @param fit trains on an RDD of minibatches
  */
-record SparkNetwork(Model model, JavaSparkContext context, TrainingMaster<?, ?> master, Consumer<JavaRDD<DataSet>> fit) {
+record SparkNetwork(Model model, JavaSparkContext context, TrainingMaster<?, ?> master,
+                    Consumer<JavaRDD<DataSet>> fit) {
 
     static SparkNetwork of(SparkDl4jMultiLayer net) {
         if (net == null) {

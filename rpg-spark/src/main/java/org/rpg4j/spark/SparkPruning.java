@@ -1,7 +1,5 @@
 package org.rpg4j.spark;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -14,14 +12,12 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.dl4j.PrunableLayers;
 import org.rpg4j.prune.PrunableTensor;
 import org.rpg4j.prune.Pruner;
-import org.rpg4j.prune.PrunerState;
 import org.rpg4j.prune.PruningConfig;
 import org.rpg4j.prune.UpdateSummary;
 import org.slf4j.Logger;
@@ -54,9 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SparkPruning {
     private static final Logger LOG = LoggerFactory.getLogger(SparkPruning.class);
-    private static final String CONFIG_KEY = "rpg4j-spark-config";
-    private static final String STATE_KEY = "rpg4j-spark-state";
-    private static final String PROGRESS_KEY = "rpg4j-spark-progress";
 
     private final SparkNetwork network;
     private final ParameterAveragingTrainingMaster master;
@@ -139,7 +132,7 @@ public final class SparkPruning {
             throw new IllegalArgumentException("config and layers must not be null");
         }
         ParameterAveragingTrainingMaster master = TrainingMasterCheck.require(network.master());
-        checkConfig(config, master);
+        TrainingMasterCheck.requireSupported(config, master);
         if (master.getTrainingHookList() != null
                 && master.getTrainingHookList().stream().anyMatch(ExecutorMasking.class::isInstance)) {
             throw new IllegalStateException("rpg4j is already attached to this training master");
@@ -180,33 +173,12 @@ public final class SparkPruning {
         if (file == null) {
             throw new IllegalArgumentException("file must not be null");
         }
-        PruningConfig config;
-        byte[] state;
-        long[] progress;
-        try {
-            config = PruningConfig.fromJson(ModelSerializer.getObjectFromFile(file, CONFIG_KEY));
-            state = ModelSerializer.getObjectFromFile(file, STATE_KEY);
-            progress = ModelSerializer.getObjectFromFile(file, PROGRESS_KEY);
-        } catch (RuntimeException e) {
-            throw new IOException(file + " holds no rpg4j Spark pruning state (save it with SparkPruning.save)", e);
-        }
-        List<PrunableTensor> tensors = PrunedTensors.discover(network.model(), config, PrunableLayers.defaults());
-        Pruner pruner = Pruner.restore(config, tensors, PrunerState.read(new ByteArrayInputStream(state)));
-        checkConfig(config, TrainingMasterCheck.require(network.master()));
-        return new SparkPruning(network, config, pruner, progress[0], progress[1]);
-    }
-
-    private static void checkConfig(PruningConfig config, ParameterAveragingTrainingMaster master) {
-        if (config.rankLoss().enabled()) {
-            throw new IllegalArgumentException("rpg4j on Spark does not apply the rank loss yet (it would have to "
-                    + "be added to every executor's gradient at every iteration): build the config with "
-                    + "rankLoss(RankLoss.none())");
-        }
-        if (config.deltaT() < master.getAveragingFrequency()) {
-            throw new IllegalArgumentException("deltaT must be >= the averaging frequency ("
-                    + master.getAveragingFrequency() + ") so that at most one topology update falls in a round, got "
-                    + config.deltaT());
-        }
+        SparkPruningArchive.Saved saved = SparkPruningArchive.read(file);
+        TrainingMasterCheck.requireSupported(saved.config(), TrainingMasterCheck.require(network.master()));
+        List<PrunableTensor> tensors = PrunedTensors.discover(network.model(), saved.config(),
+                PrunableLayers.defaults());
+        Pruner pruner = Pruner.restore(saved.config(), tensors, saved.state());
+        return new SparkPruning(network, saved.config(), pruner, saved.iteration(), saved.round());
     }
 
     /**
@@ -229,8 +201,8 @@ public final class SparkPruning {
         network.fit().accept(data);
         long start = System.nanoTime();
         RoundScores scores = accumulator.value().copy();
-        checkRound(scores);
-        checkDriverWeights();
+        RoundChecks.executors(scores, round, master.getAveragingFrequency());
+        RoundChecks.driverWeights(weights(network.model(), pruner), pruner, round);
         long first = iteration;
         long n = scores.maxTaskIterations();
         Optional<UpdateSummary> update = topologyUpdate(first, n, scores);
@@ -241,31 +213,6 @@ public final class SparkPruning {
         LOG.debug("rpg4j round {}: {} iterations, {} tasks, sparsity {}, {} ms", round - 1, n, scores.tasks(),
                 pruner.sparsity(), millis);
         return new RoundResult(round - 1, first, n, scores.tasks(), scores.maskViolations(), update, millis);
-    }
-
-    private void checkRound(RoundScores scores) {
-        if (scores.listenerSteps() != scores.iterations()) {
-            throw new IllegalStateException("round " + round + ": rpg4j's executor listener ran at "
-                    + scores.listenerSteps() + " of " + scores.iterations() + " iterations (setListeners on the "
-                    + "training master after SparkPruning.attach replaces it): the gradients were not masked");
-        }
-        if (scores.maxTaskIterations() > master.getAveragingFrequency()) {
-            throw new IllegalStateException("round " + round + ": a worker trained " + scores.maxTaskIterations()
-                    + " minibatches, more than the averaging frequency " + master.getAveragingFrequency()
-                    + ": give fitRound at most numWorkers * averagingFrequency minibatches, evenly partitioned");
-        }
-    }
-
-    private void checkDriverWeights() {
-        Map<String, INDArray> weights = weights(network.model(), pruner);
-        for (Map.Entry<String, INDArray> e : weights.entrySet()) {
-            INDArray pruned = pruner.mask(e.getKey()).rsub(1.0).castTo(e.getValue().dataType());
-            double l1 = e.getValue().mul(pruned).norm1Number().doubleValue();
-            if (l1 != 0.0) {
-                throw new IllegalStateException("round " + round + ": the averaged weights of '" + e.getKey()
-                        + "' are non-zero where the mask prunes (L1 " + l1 + "): mask drift");
-            }
-        }
     }
 
     private Optional<UpdateSummary> topologyUpdate(long first, long n, RoundScores scores) {
@@ -337,12 +284,7 @@ public final class SparkPruning {
         if (file == null) {
             throw new IllegalArgumentException("file must not be null");
         }
-        ModelSerializer.writeModel(network.model(), file, true);
-        ByteArrayOutputStream state = new ByteArrayOutputStream();
-        pruner.state().write(state);
-        ModelSerializer.addObjectToFile(file, CONFIG_KEY, config.toJson());
-        ModelSerializer.addObjectToFile(file, STATE_KEY, state.toByteArray());
-        ModelSerializer.addObjectToFile(file, PROGRESS_KEY, new long[] {iteration, round});
+        SparkPruningArchive.write(file, network.model(), config, pruner.state(), iteration, round);
     }
 
     /** @return the pruning iterations (minibatches per worker) trained since attach */

@@ -2,6 +2,7 @@ package org.rpg4j.spark;
 
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.rpg4j.prune.PruningConfig;
 
 /**
  * Decides at attach time whether rpg4j can prune under a training master. Only
@@ -38,5 +39,24 @@ final class TrainingMasterCheck {
                     + master.getClass().getName());
         }
         return averaging;
+    }
+
+    /**
+     * @param config the pruning run
+     * @param master the averaging master
+     * @throws IllegalArgumentException if the rank loss is on or {@code deltaT} is below the
+     *     averaging frequency
+     */
+    static void requireSupported(PruningConfig config, ParameterAveragingTrainingMaster master) {
+        if (config.rankLoss().enabled()) {
+            throw new IllegalArgumentException("rpg4j on Spark does not apply the rank loss yet (it would have to "
+                    + "be added to every executor's gradient at every iteration): build the config with "
+                    + "rankLoss(RankLoss.none())");
+        }
+        if (config.deltaT() < master.getAveragingFrequency()) {
+            throw new IllegalArgumentException("deltaT must be >= the averaging frequency ("
+                    + master.getAveragingFrequency() + ") so that at most one topology update falls in a round, got "
+                    + config.deltaT());
+        }
     }
 }

@@ -14,12 +14,8 @@ import org.rpg4j.prune.RankLoss;
  * rpg4j attached (target sparsity 0.8), interleaved, and prints images/s and rpg4j's driver time
  * per round.
  *
- * <pre>
- * mvn -B -o -q -pl rpg-spark -am test-compile
- * mvn -B -o -q -pl rpg-spark exec:java -Dexec.skip=false -Dexec.classpathScope=test \
- *     -Dexec.mainClass=org.rpg4j.spark.SparkPruningExample -Dexec.args="30 2"
- * </pre>
- * (Java 17: export MAVEN_OPTS with the --add-opens list of rpg-spark's pom, property spark.opens.)
+ * Run it with {@code rpg-spark/measure.sh [rounds] [repetitions]} (builds the test classpath and
+ * passes Spark's {@code --add-opens} list on Java 17).
  * Arguments: timed rounds per variant (default 30), repetitions (default 2). Each variant first
  * trains 5 untimed rounds.
  */

@@ -101,7 +101,8 @@ class SparkPruningTest {
         File file = dir.resolve("spark-pruned.zip").toFile();
         before.save(file);
         MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(file, true);
-        SparkPruning after = SparkPruning.restore(new SparkDl4jMultiLayer(sc, loaded, SparkNets.masterBuilder(4).build()),
+        SparkPruning after = SparkPruning.restore(new SparkDl4jMultiLayer(sc, loaded, SparkNets.masterBuilder(4)
+                .build()),
                 file);
         assertEquals(ROUNDS / 2, after.round());
         assertEquals(ITERATIONS / 2, after.iteration());
