@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.spark.api.TrainingHook;
@@ -11,6 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.prune.Pruner;
+import org.rpg4j.prune.RankStep;
 
 /**
  * Runs on each executor, inside DL4J's {@code ParameterAveragingTrainingWorker}, with the
@@ -21,7 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>before the task's first update: checks that the broadcast weights are exactly 0.0 wherever the
  *       plan's masks prune (else the driver and the broadcast disagree: {@link IllegalStateException});
  *   <li>after backprop, before the updater ({@code onGradientCalculation}): when the plan captures,
- *       adds the dense batch-mean gradient to the task's {@link RoundScores}; then masks the gradient;
+ *       adds the dense batch-mean gradient to the task's {@link RoundScores}; when the rank loss is on
+ *       and due at this iteration, adds its gradient (from a copy of the driver's pruner shipped with
+ *       the plan); then masks the gradient;
  *   <li>after each update ({@code postUpdate}): records whether a masked weight moved, sets pruned
  *       weights to exactly 0.0 and zeroes their updater state.
  * </ol>
@@ -34,6 +39,8 @@ final class ExecutorMasking extends BaseTrainingListener implements TrainingHook
     private transient Map<String, INDArray> masks;
     private transient Map<String, INDArray> pruned;
     private transient long taskIterations;
+    private transient Pruner rankPruner;
+    private transient Map<String, INDArray> rankScratch;
 
     /**
      * @param plan the first round's plan
@@ -83,7 +90,10 @@ final class ExecutorMasking extends BaseTrainingListener implements TrainingHook
                 }
                 scores.addGradient(e.getKey(), mean);
             }
-            g.muli(e.getValue());
+        }
+        addRankGradient(model, batch, scores);
+        for (Map.Entry<String, INDArray> e : masks.entrySet()) {
+            gradient.getGradientFor(e.getKey()).muli(e.getValue());
         }
         if (capture) {
             scores.gradientStep();
@@ -99,6 +109,33 @@ final class ExecutorMasking extends BaseTrainingListener implements TrainingHook
     @Override
     public void postUpdate(MultiDataSet minibatch, Model model) {
         enforce(model);
+    }
+
+    /**
+     * Adds {@code batch * (lambda / nActive) * dRankLoss/dW} to the gradient (DL4J's gradient is the
+     * batch sum; the rank term is weighted against the batch mean), as the single-JVM run does.
+     */
+    private void addRankGradient(Model model, double batch, RoundScores scores) {
+        long iteration = plan.firstIteration() + taskIterations;
+        if (rankPruner == null || !rankPruner.addsRankGradient(iteration)) {
+            return;
+        }
+        Map<String, INDArray> params = model.paramTable();
+        Map<String, INDArray> weights = new LinkedHashMap<>();
+        masks.keySet().forEach(name -> weights.put(name, params.get(name)));
+        MemoryWorkspace scope = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+        try {
+            RankStep step = rankPruner.rankStep(weights);
+            for (String name : masks.keySet()) {
+                INDArray scratch = rankScratch.get(name);
+                scratch.assign(0);
+                step.addGradientInPlace(name, scratch);
+                model.gradient().getGradientFor(name).addi(scratch.muli(batch));
+            }
+        } finally {
+            scope.close();
+        }
+        scores.rankStep();
     }
 
     private void startTask(Model model) {
@@ -121,6 +158,16 @@ final class ExecutorMasking extends BaseTrainingListener implements TrainingHook
             }
         }
         UpdaterStateMasking.applyInPlace(model, masks);
+        if (plan.rankPruner() != null) {
+            MemoryWorkspace scope = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+            try {
+                rankPruner = plan.rankPruner().restore();
+                rankScratch = new LinkedHashMap<>();
+                masks.forEach((name, mask) -> rankScratch.put(name, Nd4j.zeros(mask.dataType(), mask.shape())));
+            } finally {
+                scope.close();
+            }
+        }
         accumulator.local().taskStarted();
     }
 

@@ -17,20 +17,25 @@ public final class RoundPlan implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final long round;
+    private final long firstIteration;
     private final LinkedHashMap<String, float[]> masks;
     private final LinkedHashMap<String, long[]> shapes;
     private final ScoreCapture capture;
+    private final ExecutorPruner rankPruner;
 
     /**
      * @param round the 0-based averaging round this plan is for
+     * @param firstIteration the pruning iteration of the round's first minibatch on each worker
      * @param masks per tensor (its parameter-table key, e.g. {@code "0_W"}): 1 kept, 0 pruned, logical
      *     shape flattened in C order; copied
      * @param shapes per tensor: the logical shape; copied
      * @param capture whether the executors capture the dense gradient this round
+     * @param rankPruner the driver's pruner for the rank-loss gradient, or null when the rank loss is off
      * @throws IllegalArgumentException if the round is negative, an argument is null, or a mask does
      *     not match its shape
      */
-    public RoundPlan(long round, Map<String, float[]> masks, Map<String, long[]> shapes, ScoreCapture capture) {
+    RoundPlan(long round, long firstIteration, Map<String, float[]> masks, Map<String, long[]> shapes,
+              ScoreCapture capture, ExecutorPruner rankPruner) {
         if (round < 0) {
             throw new IllegalArgumentException("round must be >= 0, got " + round);
         }
@@ -38,6 +43,8 @@ public final class RoundPlan implements Serializable {
             throw new IllegalArgumentException("masks, shapes and capture must not be null");
         }
         this.round = round;
+        this.firstIteration = firstIteration;
+        this.rankPruner = rankPruner;
         this.masks = new LinkedHashMap<>();
         this.shapes = new LinkedHashMap<>();
         for (Map.Entry<String, float[]> e : masks.entrySet()) {
@@ -56,6 +63,16 @@ public final class RoundPlan implements Serializable {
     /** @return the 0-based averaging round */
     public long round() {
         return round;
+    }
+
+    /** @return the pruning iteration of the round's first minibatch on each worker */
+    public long firstIteration() {
+        return firstIteration;
+    }
+
+    /** @return the driver's pruner for the rank-loss gradient, or null when the rank loss is off */
+    ExecutorPruner rankPruner() {
+        return rankPruner;
     }
 
     /** @return the pruned tensors' parameter-table keys, in the driver's order */

@@ -20,11 +20,13 @@ public final class RoundScores implements Serializable {
     private long maskViolations;
     private long gradientSteps;
     private long listenerSteps;
+    private long rankSteps;
     private final LinkedHashMap<String, double[]> gradientSums = new LinkedHashMap<>();
 
     /** @return whether nothing has been recorded */
     public boolean isEmpty() {
-        return tasks == 0 && iterations == 0 && maskViolations == 0 && gradientSteps == 0 && listenerSteps == 0;
+        return tasks == 0 && iterations == 0 && maskViolations == 0 && gradientSteps == 0 && listenerSteps == 0
+                && rankSteps == 0;
     }
 
     /** @return the tasks (executor partitions) that trained in the round */
@@ -57,6 +59,11 @@ public final class RoundScores implements Serializable {
         return listenerSteps;
     }
 
+    /** @return the iterations at which the executors added the rank-loss gradient, summed over tasks */
+    public long rankSteps() {
+        return rankSteps;
+    }
+
     /** @return per tensor, the sum of the captured dense batch-mean gradients (C order); read-only */
     public Map<String, double[]> gradientSums() {
         return Collections.unmodifiableMap(gradientSums);
@@ -76,6 +83,10 @@ public final class RoundScores implements Serializable {
 
     void listenerStep() {
         listenerSteps++;
+    }
+
+    void rankStep() {
+        rankSteps++;
     }
 
     void gradientStep() {
@@ -101,6 +112,7 @@ public final class RoundScores implements Serializable {
         maskViolations += other.maskViolations;
         gradientSteps += other.gradientSteps;
         listenerSteps += other.listenerSteps;
+        rankSteps += other.rankSteps;
         other.gradientSums.forEach(this::addGradient);
     }
 

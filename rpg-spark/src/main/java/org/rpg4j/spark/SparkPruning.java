@@ -19,6 +19,7 @@ import org.rpg4j.dl4j.PrunableLayers;
 import org.rpg4j.prune.PrunableTensor;
 import org.rpg4j.prune.Pruner;
 import org.rpg4j.prune.PruningConfig;
+import org.rpg4j.prune.RankLossMode;
 import org.rpg4j.prune.UpdateSummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * SparkPruning pruning = SparkPruning.attach(sparkNet, PruningConfig.builder(0.9, totalIterations)
- *         .rankLoss(RankLoss.none()).deltaT(averagingFrequency).build());
+ *         .deltaT(averagingFrequency).build());
  * for (JavaRDD<DataSet> roundData : rounds) {   // numWorkers * averagingFrequency minibatches each
  *     pruning.fitRound(roundData);
  * }
@@ -43,9 +44,12 @@ import org.slf4j.LoggerFactory;
  * over all tasks and iterations and runs the one topology update on the averaged weights, before
  * the next broadcast. Pruner iteration {@code p} is the {@code p}-th minibatch each worker has
  * trained since attach; the update due at an iteration inside a round runs at the round's end.
+ * The rank loss of a topology update is computed once, on the driver, from the averaged weights.
+ * In {@code RankLossMode.REGULARISER} each round also ships a read-only copy of the driver's pruner
+ * (configuration and state), and every executor adds the rank-loss gradient of its own current
+ * weights at the iterations the schedule says, as a single-JVM run does.
  *
- * <p>Not supported (refused at attach): {@code SharedTrainingMaster} and other masters, the rank
- * loss (it would have to be added to every executor's gradient at every iteration), and
+ * <p>Not supported (refused at attach): {@code SharedTrainingMaster} and other masters, and
  * {@code deltaT} below the averaging frequency. Not thread-safe.
  */
 public final class SparkPruning {
@@ -103,12 +107,12 @@ public final class SparkPruning {
      * the next round then fails).
      *
      * @param sparkNet the Spark network (its driver network initialised)
-     * @param config the pruning run; the rank loss must be off ({@code RankLoss.none()})
+     * @param config the pruning run
      * @param layers which layer configurations hold prunable weights
      * @return the handle of the run
      * @throws IllegalArgumentException if an argument is null, the master is not a
      *     {@code ParameterAveragingTrainingMaster} (a {@code SharedTrainingMaster} is refused by name),
-     *     the rank loss is on, {@code deltaT} is below the averaging frequency, or nothing is prunable
+     *     {@code deltaT} is below the averaging frequency, or nothing is prunable
      * @throws IllegalStateException if rpg4j is already attached to this training master
      */
     public static SparkPruning attach(SparkDl4jMultiLayer sparkNet, PruningConfig config, PrunableLayers layers) {
@@ -119,7 +123,7 @@ public final class SparkPruning {
      * As {@link #attach(SparkDl4jMultiLayer, PruningConfig, PrunableLayers)}, for a graph.
      *
      * @param sparkNet the Spark network (its driver network initialised)
-     * @param config the pruning run; the rank loss must be off
+     * @param config the pruning run
      * @param layers which layer configurations hold prunable weights
      * @return the handle of the run
      */
@@ -212,7 +216,8 @@ public final class SparkPruning {
         double millis = (System.nanoTime() - start) / 1e6;
         LOG.debug("rpg4j round {}: {} iterations, {} tasks, sparsity {}, {} ms", round - 1, n, scores.tasks(),
                 pruner.sparsity(), millis);
-        return new RoundResult(round - 1, first, n, scores.tasks(), scores.maskViolations(), update, millis);
+        return new RoundResult(round - 1, first, n, scores.tasks(), scores.maskViolations(), scores.rankSteps(),
+                update, millis);
     }
 
     private Optional<UpdateSummary> topologyUpdate(long first, long n, RoundScores scores) {
@@ -257,7 +262,10 @@ public final class SparkPruning {
             masks.put(t.name(), Nd4j.toFlattened('c', pruner.mask(t.name())).toFloatVector());
             shapes.put(t.name(), t.shape());
         }
-        return new RoundPlan(round, masks, shapes, capture);
+        // Only the regulariser mode needs the rank gradient on the executors.
+        ExecutorPruner rank = config.rankLoss().enabled() && config.rankLoss().mode() == RankLossMode.REGULARISER
+                ? new ExecutorPruner(pruner) : null;
+        return new RoundPlan(round, iteration, masks, shapes, capture, rank);
     }
 
     private Map<String, INDArray> masks() {

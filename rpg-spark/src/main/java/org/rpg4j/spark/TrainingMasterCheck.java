@@ -44,15 +44,9 @@ final class TrainingMasterCheck {
     /**
      * @param config the pruning run
      * @param master the averaging master
-     * @throws IllegalArgumentException if the rank loss is on or {@code deltaT} is below the
-     *     averaging frequency
+     * @throws IllegalArgumentException if {@code deltaT} is below the averaging frequency
      */
     static void requireSupported(PruningConfig config, ParameterAveragingTrainingMaster master) {
-        if (config.rankLoss().enabled()) {
-            throw new IllegalArgumentException("rpg4j on Spark does not apply the rank loss yet (it would have to "
-                    + "be added to every executor's gradient at every iteration): build the config with "
-                    + "rankLoss(RankLoss.none())");
-        }
         if (config.deltaT() < master.getAveragingFrequency()) {
             throw new IllegalArgumentException("deltaT must be >= the averaging frequency ("
                     + master.getAveragingFrequency() + ") so that at most one topology update falls in a round, got "

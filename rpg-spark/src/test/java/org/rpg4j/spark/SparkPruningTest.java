@@ -28,6 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.prune.PrunableTensor;
 import org.rpg4j.prune.PruningConfig;
 import org.rpg4j.prune.RankLoss;
+import org.rpg4j.prune.RankLossMode;
 
 /** Spark local[2], ParameterAveragingTrainingMaster: masks decided on the driver, enforced everywhere. */
 class SparkPruningTest {
@@ -122,14 +123,36 @@ class SparkPruningTest {
     }
 
     @Test
-    void rankLossAndShortDeltaTAreRefusedAtAttach() {
-        IllegalArgumentException rank = assertThrows(IllegalArgumentException.class,
-                () -> SparkPruning.attach(newCnn(6), PruningConfig.builder(TARGET, ITERATIONS).deltaT(2).build()));
-        assertTrue(rank.getMessage().contains("rank loss"), rank.getMessage());
+    void shortDeltaTIsRefusedAtAttach() {
         IllegalArgumentException delta = assertThrows(IllegalArgumentException.class,
                 () -> SparkPruning.attach(newCnn(6),
                         PruningConfig.builder(TARGET, ITERATIONS).rankLoss(RankLoss.none()).deltaT(1).build()));
         assertTrue(delta.getMessage().contains("deltaT must be >= the averaging frequency (2)"), delta.getMessage());
+    }
+
+    /**
+     * REFERENCE mode (the default) uses the rank loss only inside topology updates, on the driver;
+     * REGULARISER mode also adds its gradient on the executors every {@code rankEvery} iterations
+     * (here every iteration that is not an update iteration).
+     */
+    @Test
+    void rankLossReachesTheTopologyUpdatesAndTheExecutors() {
+        SparkDl4jMultiLayer net = newCnn(8);
+        SparkPruning pruning = SparkPruning.attach(net, PruningConfig.builder(TARGET, ITERATIONS)
+                .rankLoss(RankLoss.lambda(3.0).mode(RankLossMode.REGULARISER).rankEvery(1))
+                .deltaT(SparkNets.AVERAGING).seed(8).build());
+        long rankSteps = 0;
+        int rankUpdates = 0;
+        for (int r = 0; r < ROUNDS; r++) {
+            RoundResult result = pruning.fitRound(SparkNets.roundRdd(sc, 8, r));
+            checkRound(pruning, result);
+            rankSteps += result.rankSteps();
+            rankUpdates += result.update().filter(u -> u.activeRankLayers() > 0).isPresent() ? 1 : 0;
+        }
+        assertTrue(rankSteps > 0, "the executors added the rank-loss gradient " + rankSteps + " times");
+        assertTrue(rankUpdates > 0, "topology updates with an active rank loss: " + rankUpdates);
+        assertTrue(pruning.reachedTarget());
+        assertEquals(TARGET, pruning.sparsity(), SPARSITY_TOLERANCE);
     }
 
     @Test
