@@ -111,6 +111,7 @@ public final class ParallelPruning {
         Replicas replicas = new Replicas(wrapper, run.pruner(), ReplicaTensors.bind(run.network(), run.pruner()));
         RoundBoundary boundary = new RoundBoundary(run, replicas);
         ReplicaListener listener = new ReplicaListener(boundary);
+        boundary.listener(listener);
         wrapper.setModelParamsSupplier(boundary);
         wrapper.setListeners(listener);
         return new ParallelRun(wrapper, run, boundary, listener);

@@ -1,14 +1,20 @@
 package org.rpg4j.dl4j.parallel;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.deeplearning4j.parallelism.trainer.Trainer;
 import org.rpg4j.dl4j.ReplicaTensors;
+import org.rpg4j.dl4j.distributed.ReplicaPush;
 import org.rpg4j.prune.Pruner;
 
 /**
@@ -57,6 +63,40 @@ final class Replicas {
         throw new IllegalStateException("a network that is not one of this ParallelWrapper's replicas ("
                 + model.getClass().getSimpleName() + ") trains with rpg4j's replica listener: train the root "
                 + "network only through ParallelRun.fit");
+    }
+
+    /**
+     * Waits until every worker of the wrapper has built its replica (it has rpg4j's listener, which
+     * ParallelWrapper sets after copying the root into it), registers each and copies the root's
+     * parameters, updater state and masks into it. Called on the main thread before the first round
+     * of a {@code fit}: ParallelWrapper starts worker 0 on the root while the other workers may still
+     * be copying it, so without this the copies can start from a partly trained root.
+     *
+     * @param listener rpg4j's replica listener
+     * @param timeoutMillis how long to wait for all replicas
+     * @throws IllegalStateException if a worker has not built its replica in time
+     */
+    void syncNewReplicas(TrainingListener listener, long timeoutMillis) {
+        Trainer[] zoo = wrapper.getZoo();
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        for (int i = 1; zoo != null && i < zoo.length; i++) {
+            Model m = zoo[i].getModel();
+            while (m == null || !listenersOf(m).contains(listener)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("ParallelWrapper worker " + i + " did not build its replica within "
+                            + timeoutMillis + " ms");
+                }
+                LockSupport.parkNanos(100_000L);
+                m = zoo[i].getModel();
+            }
+            ReplicaPush.push(root.tensors().model(), of(m).tensors());
+        }
+    }
+
+    private static Collection<TrainingListener> listenersOf(Model m) {
+        Collection<TrainingListener> l = m instanceof MultiLayerNetwork n ? n.getListeners()
+                : ((ComputationGraph) m).getListeners();
+        return l == null ? List.of() : l;
     }
 
     synchronized void captured(Replica replica) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.dl4j.DetachedRun;
@@ -21,6 +22,9 @@ import org.rpg4j.prune.UpdateSummary;
  * while every worker waits): completes the previous round's topology update and plans the next
  * round. Returns null, so ParallelWrapper itself pushes nothing.
  *
+ * <p>Before the first round of each {@code fit} it waits for every worker's replica and copies the
+ * root into it (ParallelWrapper starts worker 0 on the root while the others may still be copying it).
+ *
  * <p>An update round u: every replica starts it with the same (averaged) weights and captures its
  * dense gradient at them; after the round, the root's weights and updater state are put back to
  * their values at the start of the round when the reference skips the step (an update that
@@ -28,11 +32,14 @@ import org.rpg4j.prune.UpdateSummary;
  * parameters, updater state and masks are copied to every replica before round u + 1.
  */
 final class RoundBoundary implements Supplier<INDArray> {
+    private static final long REPLICA_TIMEOUT_MILLIS = 120_000;
     private final DetachedRun run;
     private final Replicas replicas;
     private final RoundCosts costs = new RoundCosts();
     private volatile RoundPlan plan;
     private volatile boolean fitting;
+    private boolean firstRound;
+    private TrainingListener listener;
     private INDArray paramsAtStart;
     private INDArray stateAtStart;
     private UpdateSummary lastUpdate;
@@ -51,6 +58,10 @@ final class RoundBoundary implements Supplier<INDArray> {
                     + "completes before fit returns");
         }
         long start = System.nanoTime();
+        if (firstRound) {
+            replicas.syncNewReplicas(listener, REPLICA_TIMEOUT_MILLIS);
+            firstRound = false;
+        }
         completeRound();
         planRound();
         costs.boundary(System.nanoTime() - start);
@@ -69,6 +80,12 @@ final class RoundBoundary implements Supplier<INDArray> {
 
     void startFit() {
         fitting = true;
+        firstRound = true;
+    }
+
+    /** @param listener rpg4j's replica listener, which marks a replica as fully built */
+    void listener(TrainingListener listener) {
+        this.listener = listener;
     }
 
     /** After ParallelWrapper.fit returned (its copies are closed): completes the last round's update. */
