@@ -37,7 +37,8 @@ public final class GradientAverage {
                 Map<String, INDArray> next = perReplica.get(r);
                 if (!next.keySet().equals(first.keySet())) {
                     throw new IllegalArgumentException("replica " + r + " captured tensors " + next.keySet()
-                            + ", replica 0 captured " + first.keySet() + ": every replica must capture the same tensors");
+                            + ", replica 0 captured " + first.keySet()
+                            + ": every replica must capture the same tensors");
                 }
                 for (Map.Entry<String, INDArray> e : sum.entrySet()) {
                     INDArray g = next.get(e.getKey());

@@ -126,11 +126,13 @@ public final class ParallelPruning {
         }
         if (wrapper.getGradientsAccumulator() != null || wrapper.getTrainerContext() == null
                 || wrapper.getTrainerContext().getClass() != DefaultTrainerContext.class) {
-            throw new IllegalArgumentException("ParallelWrapper trainingMode must be AVERAGING for rpg4j, got a wrapper "
-                    + "with " + describe(wrapper) + ": in SHARED_GRADIENTS (or CUSTOM) mode the threshold encoder's "
-                    + "residuals and the other workers' updates are applied to the parameters outside DL4J's "
-                    + "listener and regularization hooks, so pruned weights would drift. Build the wrapper with "
-                    + ".trainingMode(ParallelWrapper.TrainingMode.AVERAGING)");
+            throw new IllegalArgumentException(
+                    "ParallelWrapper trainingMode must be AVERAGING for rpg4j, got a wrapper "
+                            + "with " + describe(wrapper)
+                            + ": in SHARED_GRADIENTS (or CUSTOM) mode the threshold encoder's "
+                            + "residuals and the other workers' updates are applied to the parameters outside DL4J's "
+                            + "listener and regularization hooks, so pruned weights would drift. Build the wrapper with "
+                            + ".trainingMode(ParallelWrapper.TrainingMode.AVERAGING)");
         }
         if (wrapper.getAveragingFrequency() != 1) {
             throw new IllegalArgumentException("ParallelWrapper averagingFrequency must be 1 for rpg4j, got "

@@ -145,9 +145,9 @@ public final class ParallelRun {
         wrapper.getListeners().remove(listener);
         wrapper.setModelParamsSupplier(null);
         Model root = run.network();
-        java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> current = root
-                instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork m ? m.getListeners()
-                        : ((org.deeplearning4j.nn.graph.ComputationGraph) root).getListeners();
+        java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> current = root instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork m
+                ? m.getListeners()
+                : ((org.deeplearning4j.nn.graph.ComputationGraph) root).getListeners();
         List<org.deeplearning4j.optimize.api.TrainingListener> kept = new java.util.ArrayList<>(
                 current == null ? List.of() : current);
         kept.remove(listener);

@@ -44,7 +44,8 @@ class AttachRulesTest {
         ParallelWrapper wrapper = ParallelPruningTest.wrapper(net);
         try {
             ParallelRun run = ParallelPruning.attach(wrapper, ParallelPruningTest.config());
-            assertThrows(IllegalStateException.class, () -> ParallelPruning.attach(wrapper, ParallelPruningTest.config()));
+            assertThrows(IllegalStateException.class, () -> ParallelPruning.attach(wrapper, ParallelPruningTest
+                    .config()));
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> wrapper.fit(TestNets.iterator(ParallelPruningTest.data(2, 1))));
             assertTrue(e.getMessage().contains("ParallelRun.fit"), e.getMessage());

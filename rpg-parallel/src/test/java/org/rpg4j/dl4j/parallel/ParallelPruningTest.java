@@ -127,7 +127,8 @@ class ParallelPruningTest {
         Map<String, double[]> expected = masks(straight);
         Map<String, double[]> actual = masks(resumed);
         expected.forEach((name, mask) -> assertArrayEquals(mask, actual.get(name), 0.0, name));
-        assertArrayEquals(straightNet.params().dup().reshape(-1).toFloatVector(), restored.network().params().dup().reshape(-1).toFloatVector(), 0f,
+        assertArrayEquals(straightNet.params().dup().reshape(-1).toFloatVector(), restored.network().params().dup()
+                .reshape(-1).toFloatVector(), 0f,
                 "resumed parameters equal the uninterrupted run's");
         assertEquals(TARGET, resumed.sparsity(), 0.01);
     }

@@ -60,10 +60,10 @@ public final class ParallelThroughput {
         double[][] ips = new double[4][reps];
         for (int rep = -1; rep < reps; rep++) {
             double[] r = {
-                time(rounds, () -> plain1.fit(TestNets.iterator(data(rounds, 11)))),
-                time(rounds, () -> rpg1.fit(TestNets.iterator(data(rounds, 11)))),
-                time(2 * rounds, () -> plain2.fit(TestNets.iterator(data(2 * rounds, 11)))),
-                time(2 * rounds, () -> rpg2.fit(TestNets.iterator(data(2 * rounds, 11))))};
+                    time(rounds, () -> plain1.fit(TestNets.iterator(data(rounds, 11)))),
+                    time(rounds, () -> rpg1.fit(TestNets.iterator(data(rounds, 11)))),
+                    time(2 * rounds, () -> plain2.fit(TestNets.iterator(data(2 * rounds, 11)))),
+                    time(2 * rounds, () -> rpg2.fit(TestNets.iterator(data(2 * rounds, 11))))};
             for (int v = 0; rep >= 0 && v < 4; v++) {
                 ips[v][rep] = r[v];
             }
@@ -96,11 +96,14 @@ public final class ParallelThroughput {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER).updater(new Nesterovs(0.01, 0.9)).list()
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(16).padding(1, 1).activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(32).padding(1, 1).activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
                 .layer(new DenseLayer.Builder().nOut(64).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX)
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(
+                        Activation.SOFTMAX)
                         .build())
                 .setInputType(InputType.convolutional(32, 32, 3)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);

@@ -35,7 +35,8 @@ final class ReplicaZeroCheck extends BaseTrainingListener {
         for (PrunableTensor t : run.tensors()) {
             String layer = t.name().substring(0, t.name().lastIndexOf('/'));
             String key = t.name().substring(t.name().lastIndexOf('/') + 1);
-            Layer l = model instanceof MultiLayerNetwork m ? m.getLayer(layer) : ((ComputationGraph) model).getLayer(layer);
+            Layer l = model instanceof MultiLayerNetwork m ? m.getLayer(layer) : ((ComputationGraph) model).getLayer(
+                    layer);
             double[] w = l.getParam(key).dup('c').reshape(-1).toDoubleVector();
             double[] mask = run.mask(t.name()).dup('c').reshape(-1).toDoubleVector();
             for (int i = 0; i < w.length; i++) {
@@ -43,7 +44,8 @@ final class ReplicaZeroCheck extends BaseTrainingListener {
                     prunedSeen.incrementAndGet();
                     if (w[i] != 0.0) {
                         violations.incrementAndGet();
-                        firstViolation.compareAndSet(null, t.name() + "[" + i + "] = " + w[i] + " at iteration " + iteration);
+                        firstViolation.compareAndSet(null, t.name() + "[" + i + "] = " + w[i] + " at iteration "
+                                + iteration);
                     }
                 }
             }

@@ -65,9 +65,11 @@ final class TestNets {
         ComputationGraphConfiguration.GraphBuilder g = base().graphBuilder().addInputs("in")
                 .addLayer("stem", conv(), "in").addLayer("stem_bn", new BatchNormalization.Builder().build(), "stem")
                 .addLayer("stem_relu", relu(), "stem_bn")
-                .addLayer("b_conv1", conv(), "stem_relu").addLayer("b_bn1", new BatchNormalization.Builder().build(), "b_conv1")
+                .addLayer("b_conv1", conv(), "stem_relu").addLayer("b_bn1", new BatchNormalization.Builder().build(),
+                        "b_conv1")
                 .addLayer("b_relu1", relu(), "b_bn1")
-                .addLayer("b_conv2", conv(), "b_relu1").addLayer("b_bn2", new BatchNormalization.Builder().build(), "b_conv2")
+                .addLayer("b_conv2", conv(), "b_relu1").addLayer("b_bn2", new BatchNormalization.Builder().build(),
+                        "b_conv2")
                 .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "b_bn2", "stem_relu")
                 .addLayer("add_relu", relu(), "add")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "add_relu")
