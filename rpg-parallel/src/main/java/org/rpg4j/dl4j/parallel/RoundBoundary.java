@@ -62,9 +62,12 @@ final class RoundBoundary implements Supplier<INDArray> {
             replicas.syncNewReplicas(listener, REPLICA_TIMEOUT_MILLIS);
             firstRound = false;
         }
+        long updateStart = System.nanoTime();
         completeRound();
+        long updateEnd = System.nanoTime();
         planRound();
-        costs.boundary(System.nanoTime() - start);
+        // the topology update is counted by completeRound itself
+        costs.boundary(System.nanoTime() - start - (updateEnd - updateStart));
         return null;
     }
 

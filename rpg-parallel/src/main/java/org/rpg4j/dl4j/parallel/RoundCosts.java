@@ -2,7 +2,7 @@ package org.rpg4j.dl4j.parallel;
 
 /**
  * Wall time rpg4j spends on ParallelWrapper's main thread between rounds (all workers wait
- * meanwhile), in nanoseconds: every boundary, and the topology updates among them. Written by the
+ * meanwhile), in nanoseconds: the boundaries without their topology updates, and the updates. Written by the
  * main thread only; read after {@code fit}.
  */
 final class RoundCosts {

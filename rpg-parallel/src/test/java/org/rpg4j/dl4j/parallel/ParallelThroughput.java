@@ -76,7 +76,7 @@ public final class ParallelThroughput {
         }
         RoundCostSummary c = rpg2.costs();
         System.out.printf(Locale.ROOT, "rpg4j main-thread cost, 2 workers: %d rounds, %.2f ms per round boundary "
-                + "(all included); %d topology updates, %.1f ms per update; final sparsity %.3f%n", c.boundaries(),
+                + "(without updates); %d topology updates, %.1f ms per update; final sparsity %.3f%n", c.boundaries(),
                 c.boundaryMillis() / c.boundaries(), c.updates(), c.updateMillis() / Math.max(1, c.updates()),
                 rpg2.sparsity());
     }
