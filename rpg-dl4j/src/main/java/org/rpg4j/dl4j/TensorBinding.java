@@ -159,6 +159,13 @@ final class TensorBinding {
         this.stateNeedsMaskEveryStep = everyStep;
     }
 
+    /** Multiplies the weights by the mask (pruned weights become exactly 0); nothing to do while every weight is kept. */
+    void maskWeights() {
+        if (!allKept) {
+            flatWeights.muli(flatMask);
+        }
+    }
+
     /** Multiplies every updater state slice by the mask. */
     void maskState() {
         if (!allKept) {
