@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.benchmarks.models.ModelShapes;
 import org.rpg4j.benchmarks.overhead.CifarModels;
+import org.rpg4j.benchmarks.sparse.RpgPrunedWeights;
 import org.rpg4j.benchmarks.training.ResNetCifar;
 import org.rpg4j.dl4j.deploy.format.SparseModels;
 import org.rpg4j.mask.GlobalMagnitudeSelection;
@@ -34,13 +35,22 @@ import org.rpg4j.sparse.format.ValuePrecision;
  * after one warm-up; the median time is reported. Before timing, the loaded float32 network's
  * output is checked bit for bit against the original on one seeded batch.
  *
+ * <p>Models {@code VGG19-RPG} and {@code RESNET56-RPG} are the same networks at 95 and 98 % with the
+ * weights of an RPG pruning run ({@link RpgPrunedWeights}: RPG's non-uniform per-layer sparsities); their
+ * per-layer sparsity at 98 % is printed.
+ *
+ * <p>Each row also gives the {@link EntropyBound} of the network (an estimate of the smallest lossless
+ * float32 file), DL4J's size over it (the largest ratio any such file could reach), and bits per stored
+ * value of DL4J's zip, the float32 file and the bound (split into positions and values).
+ *
  * <p>Usage: {@code SparseFileSize OUTPUT_DIR [--no-times] [MODEL...]} with models {@code VGG19},
- * {@code RESNET56} (default both); {@code --no-times} writes each file once and reports no times
- * (NaN). Writes {@code file-size.csv} and prints a table.
+ * {@code RESNET56}, {@code VGG19-RPG}, {@code RESNET56-RPG} (default all four); {@code --no-times} writes
+ * each file once and reports no times (NaN). Writes {@code file-size.csv} and prints a table.
  */
 public final class SparseFileSize {
     static final int REPEATS = 3;
     private static final double[] SPARSITIES = {0.8, 0.9, 0.95, 0.98, 0.99};
+    private static final double[] RPG_SPARSITIES = {0.95, 0.98};
 
     private SparseFileSize() {}
 
@@ -55,30 +65,54 @@ public final class SparseFileSize {
         Path out = Files.createDirectories(Path.of(args[0]));
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
         boolean times = !rest.remove("--no-times");
-        List<String> models = rest.isEmpty() ? List.of("VGG19", "RESNET56") : rest;
+        List<String> models = rest.isEmpty() ? List.of("VGG19", "RESNET56", "VGG19-RPG", "RESNET56-RPG") : rest;
         List<String> rows = new ArrayList<>();
-        rows.add("model,sparsity,parameters,dl4j_bytes,sparse_f32_bytes,sparse_f16_bytes,ratio_f32,ratio_f16,"
-                + "dl4j_write_ms,dl4j_load_ms,sparse_write_ms,sparse_load_ms");
+        rows.add("model,sparsity,parameters,stored_values,dl4j_bytes,sparse_f32_bytes,sparse_f16_bytes,bound_bytes,"
+                + "ratio_f32,ratio_f16,ratio_bound,dl4j_bits_per_value,f32_bits_per_value,bound_bits_per_value,"
+                + "bound_position_bits_per_value,bound_value_bits_per_value,dl4j_write_ms,dl4j_load_ms,"
+                + "sparse_write_ms,sparse_load_ms");
         PrintStream console = System.out;
-        console.printf("%-9s %8s %11s %12s %12s %12s %7s %7s %9s %9s %9s %9s%n", "model", "sparsity", "parameters",
-                "DL4J zip B", "sparse f32 B", "sparse f16 B", "x f32", "x f16", "DL4J w ms", "DL4J l ms",
-                "sparse w", "sparse l");
+        console.printf("%-12s %8s %10s %9s %11s %11s %11s %11s %6s %6s %6s %6s %6s %6s %6s %6s %8s %8s %8s %8s%n",
+                "model", "sparsity", "params", "stored", "DL4J B", "f32 B", "f16 B", "bound B", "x f32", "x f16",
+                "x bnd", "b/v DL", "b/v 32", "b/v bd", "pos bd", "val bd", "DL4J w", "DL4J l", "sp w", "sp l");
         for (String model : models) {
-            ComputationGraph net = network(model);
-            float[] dense = net.params().toFloatVector();
-            for (double sparsity : SPARSITIES) {
-                net.setParams(Nd4j.createFromArray(dense).reshape(1, dense.length));
-                prune(net, sparsity);
+            for (double sparsity : model.endsWith("-RPG") ? RPG_SPARSITIES : SPARSITIES) {
+                ComputationGraph net = prunedNetwork(model, sparsity);
                 Row r = measure(net, out.resolve(model), model, sparsity, times);
-                console.printf("%-9s %8.2f %11d %12d %12d %12d %7.2f %7.2f %9.0f %9.0f %9.0f %9.0f%n", model, sparsity,
-                        r.parameters, r.dl4jBytes, r.f32Bytes, r.f16Bytes, r.ratio32(), r.ratio16(), r.dl4jWrite,
-                        r.dl4jLoad, r.sparseWrite, r.sparseLoad);
-                rows.add(String.format("%s,%.2f,%d,%d,%d,%d,%.3f,%.3f,%.1f,%.1f,%.1f,%.1f", model, sparsity,
-                        r.parameters, r.dl4jBytes, r.f32Bytes, r.f16Bytes, r.ratio32(), r.ratio16(), r.dl4jWrite,
-                        r.dl4jLoad, r.sparseWrite, r.sparseLoad));
+                EntropyBound.Bits bound = EntropyBound.of(net);
+                double perValue = 8.0 / bound.storedValues();
+                double[] v = {r.dl4jBytes * perValue, r.f32Bytes * perValue, bound.bytes() * perValue,
+                    bound.positions() / bound.storedValues(), bound.sparseValues() / bound.storedValues()};
+                console.printf("%-12s %8.2f %10d %9d %11d %11d %11d %11.0f %6.2f %6.2f %6.2f %6.1f %6.1f %6.1f %6.1f "
+                        + "%6.1f %8.0f %8.0f %8.0f %8.0f%n", model, sparsity, r.parameters, bound.storedValues(),
+                        r.dl4jBytes, r.f32Bytes, r.f16Bytes, bound.bytes(), r.ratio32(), r.ratio16(),
+                        r.dl4jBytes / bound.bytes(), v[0], v[1], v[2], v[3], v[4], r.dl4jWrite, r.dl4jLoad,
+                        r.sparseWrite, r.sparseLoad);
+                rows.add(String.format("%s,%.2f,%d,%d,%d,%d,%d,%.0f,%.3f,%.3f,%.3f,%.2f,%.2f,%.2f,%.2f,%.2f,%.1f,%.1f,"
+                        + "%.1f,%.1f", model, sparsity, r.parameters, bound.storedValues(), r.dl4jBytes, r.f32Bytes,
+                        r.f16Bytes, bound.bytes(), r.ratio32(), r.ratio16(), r.dl4jBytes / bound.bytes(), v[0], v[1],
+                        v[2], v[3], v[4], r.dl4jWrite, r.dl4jLoad, r.sparseWrite, r.sparseLoad));
+            }
+            if (model.endsWith("-RPG")) {
+                console.println(model + " per-layer sparsity at " + RPG_SPARSITIES[RPG_SPARSITIES.length - 1] + ":");
+                console.println(RpgPrunedWeights.perLayerSparsity(
+                        prunedNetwork(model, RPG_SPARSITIES[RPG_SPARSITIES.length - 1])));
             }
         }
         Files.write(out.resolve("file-size.csv"), rows, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @return the network pruned to {@code sparsity}: global magnitude on seeded weights, or for a model
+     *     {@code NAME-RPG} the weights of an RPG pruning run ({@link RpgPrunedWeights}, standard layers)
+     */
+    private static ComputationGraph prunedNetwork(String model, double sparsity) throws IOException {
+        if (model.endsWith("-RPG")) {
+            return RpgPrunedWeights.graph(model.substring(0, model.length() - 4), sparsity, false);
+        }
+        ComputationGraph net = network(model);
+        prune(net, sparsity);
+        return net;
     }
 
     static ComputationGraph network(String model) {

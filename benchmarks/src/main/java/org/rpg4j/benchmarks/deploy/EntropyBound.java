@@ -1,0 +1,144 @@
+package org.rpg4j.benchmarks.deploy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.zip.Deflater;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * An entropy estimate of the smallest lossless float32 file of a pruned network, to compare the sparse
+ * file against. Per parameter tensor (a weight tensor with zeros is "sparse", any other tensor "dense"):
+ *
+ * <ul>
+ * <li>positions of a sparse tensor of n entries with k stored: {@code log2 C(n, k)} bits, the information
+ * in which k of n entries are kept when every such set is equally likely (about
+ * {@code n * H2(k / n)}, H2 the binary entropy: 4.7 bits per stored value at 90 % sparsity, 8.1 at 99 %);
+ * <li>values (the stored ones, or all of a dense tensor): the empirical order-0 entropy of the float32
+ * bit pattern split in its four bytes, most significant first: H(byte 0) + H(byte 1 | byte 0) + H(byte 2)
+ * + H(byte 3). Byte 0 is the sign and 7 exponent bits, byte 1 the last exponent bit and 7 mantissa bits;
+ * conditioning byte 1 on byte 0 captures the exponent's pull on the top mantissa bits (values of a
+ * bell-shaped distribution are denser near its centre within one octave);
+ * <li>the configuration JSON at its deflated size (DL4J's zip holds the same JSON).
+ * </ul>
+ *
+ * <p>It bounds every coder that treats the stored values as independent draws from one distribution per
+ * tensor and the mask as an unstructured set: for weights with no further structure (Gaussian or trained
+ * weights, whose low mantissa bytes are close to uniform: H about 8 bits) no lossless coder does better.
+ * It is an estimate, not a theorem: a coder could exploit structure this model ignores (correlated
+ * neighbouring weights, whole empty filters), and empirical entropies of small tensors are biased low.
+ */
+final class EntropyBound {
+    private EntropyBound() {}
+
+    /** Bits of one network, split by role. */
+    record Bits(double positions, double sparseValues, double denseValues, double configuration,
+            long storedValues) {
+        /** @return the total in bytes */
+        double bytes() {
+            return (positions + sparseValues + denseValues + configuration) / 8;
+        }
+    }
+
+    /**
+     * @param net a network (not modified)
+     * @return its entropy estimate
+     */
+    static Bits of(ComputationGraph net) {
+        double positions = 0;
+        double sparseValues = 0;
+        double denseValues = 0;
+        long stored = 0;
+        for (Map.Entry<String, INDArray> e : net.paramTable().entrySet()) {
+            float[] values = e.getValue().dup('c').data().asFloat();
+            float[] nonZero = nonZero(values);
+            if (e.getKey().endsWith("_W") && nonZero.length < values.length) {
+                positions += log2Binomial(values.length, nonZero.length);
+                sparseValues += valueBits(nonZero);
+                stored += nonZero.length;
+            } else {
+                denseValues += valueBits(values);
+            }
+        }
+        byte[] json = net.getConfiguration().toJson().getBytes(StandardCharsets.UTF_8);
+        return new Bits(positions, sparseValues, denseValues, 8.0 * deflatedSize(json), stored);
+    }
+
+    /** @return the number of bits of {@code values} by the byte model of the class javadoc */
+    static double valueBits(float[] values) {
+        int n = values.length;
+        long[] plane0 = new long[256];
+        long[] plane1Given0 = new long[256 * 256];
+        long[] plane2 = new long[256];
+        long[] plane3 = new long[256];
+        for (float v : values) {
+            int bits = Float.floatToRawIntBits(v);
+            int b0 = bits >>> 24;
+            plane0[b0]++;
+            plane1Given0[(b0 << 8) | ((bits >>> 16) & 0xff)]++;
+            plane2[(bits >>> 8) & 0xff]++;
+            plane3[bits & 0xff]++;
+        }
+        // H(byte 1 | byte 0) = H(byte 0, byte 1) - H(byte 0)
+        double h0 = entropy(plane0, n);
+        return n * (h0 + (entropy(plane1Given0, n) - h0) + entropy(plane2, n) + entropy(plane3, n));
+    }
+
+    /** @return {@code log2 C(n, k)} */
+    static double log2Binomial(long n, long k) {
+        double lnChoose = logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+        return lnChoose / Math.log(2);
+    }
+
+    private static double logFactorial(long n) {
+        double sum = 0;
+        if (n < 256) {
+            for (long i = 2; i <= n; i++) {
+                sum += Math.log(i);
+            }
+            return sum;
+        }
+        // Stirling's series: ln n! = n ln n - n + ln(2 pi n) / 2 + 1 / (12 n), error below 1e-9 for n >= 256
+        double x = n;
+        return x * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI * x) + 1 / (12 * x);
+    }
+
+    private static double entropy(long[] counts, int total) {
+        double h = 0;
+        for (long c : counts) {
+            if (c > 0) {
+                double p = (double) c / total;
+                h -= p * Math.log(p);
+            }
+        }
+        return h / Math.log(2);
+    }
+
+    private static float[] nonZero(float[] values) {
+        int count = 0;
+        for (float v : values) {
+            count += v != 0.0f ? 1 : 0;
+        }
+        float[] out = new float[count];
+        int at = 0;
+        for (float v : values) {
+            if (v != 0.0f) {
+                out[at++] = v;
+            }
+        }
+        return out;
+    }
+
+    private static int deflatedSize(byte[] data) {
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        deflater.setInput(data);
+        deflater.finish();
+        byte[] buffer = new byte[data.length + 64];
+        int size = 0;
+        while (!deflater.finished()) {
+            size += deflater.deflate(buffer);
+        }
+        deflater.end();
+        return size;
+    }
+}
