@@ -31,12 +31,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class EntropyBound {
     private EntropyBound() {}
 
-    /** Bits of one network, split by role. */
-    record Bits(double positions, double sparseValues, double denseValues, double configuration,
+    /**
+     * Bits of one network, split by role.
+     *
+     * @param positions of the sparse tensors' stored entries
+     * @param sparseValues of their values, {@code [byte 0, byte 1 | byte 0, bytes 2-3]}
+     * @param denseValues of the dense tensors' values
+     * @param configuration of the deflated configuration JSON
+     * @param storedValues number of stored values of the sparse tensors
+     */
+    record Bits(double positions, double[] sparseValues, double denseValues, double configuration,
             long storedValues) {
+        /** @return the bits of all sparse tensors' values */
+        double sparseValueBits() {
+            return sparseValues[0] + sparseValues[1] + sparseValues[2];
+        }
+
         /** @return the total in bytes */
         double bytes() {
-            return (positions + sparseValues + denseValues + configuration) / 8;
+            return (positions + sparseValueBits() + denseValues + configuration) / 8;
         }
     }
 
@@ -46,7 +59,7 @@ final class EntropyBound {
      */
     static Bits of(ComputationGraph net) {
         double positions = 0;
-        double sparseValues = 0;
+        double[] sparseValues = new double[3];
         double denseValues = 0;
         long stored = 0;
         for (Map.Entry<String, INDArray> e : net.paramTable().entrySet()) {
@@ -54,18 +67,25 @@ final class EntropyBound {
             float[] nonZero = nonZero(values);
             if (e.getKey().endsWith("_W") && nonZero.length < values.length) {
                 positions += log2Binomial(values.length, nonZero.length);
-                sparseValues += valueBits(nonZero);
+                double[] bits = valueBits(nonZero);
+                for (int i = 0; i < bits.length; i++) {
+                    sparseValues[i] += bits[i];
+                }
                 stored += nonZero.length;
             } else {
-                denseValues += valueBits(values);
+                double[] bits = valueBits(values);
+                denseValues += bits[0] + bits[1] + bits[2];
             }
         }
         byte[] json = net.getConfiguration().toJson().getBytes(StandardCharsets.UTF_8);
         return new Bits(positions, sparseValues, denseValues, 8.0 * deflatedSize(json), stored);
     }
 
-    /** @return the number of bits of {@code values} by the byte model of the class javadoc */
-    static double valueBits(float[] values) {
+    /**
+     * @param values the values (not modified)
+     * @return their bits by the byte model of the class javadoc: {@code [byte 0, byte 1 | byte 0, bytes 2-3]}
+     */
+    static double[] valueBits(float[] values) {
         int n = values.length;
         long[] plane0 = new long[256];
         long[] plane1Given0 = new long[256 * 256];
@@ -81,7 +101,7 @@ final class EntropyBound {
         }
         // H(byte 1 | byte 0) = H(byte 0, byte 1) - H(byte 0)
         double h0 = entropy(plane0, n);
-        return n * (h0 + (entropy(plane1Given0, n) - h0) + entropy(plane2, n) + entropy(plane3, n));
+        return new double[] {n * h0, n * (entropy(plane1Given0, n) - h0), n * (entropy(plane2, n) + entropy(plane3, n))};
     }
 
     /** @return {@code log2 C(n, k)} */

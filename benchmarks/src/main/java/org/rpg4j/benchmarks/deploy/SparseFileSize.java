@@ -69,29 +69,40 @@ public final class SparseFileSize {
         List<String> rows = new ArrayList<>();
         rows.add("model,sparsity,parameters,stored_values,dl4j_bytes,sparse_f32_bytes,sparse_f16_bytes,bound_bytes,"
                 + "ratio_f32,ratio_f16,ratio_bound,dl4j_bits_per_value,f32_bits_per_value,bound_bits_per_value,"
-                + "bound_position_bits_per_value,bound_value_bits_per_value,dl4j_write_ms,dl4j_load_ms,"
-                + "sparse_write_ms,sparse_load_ms");
+                + "f32_position_bits,bound_position_bits,f32_byte0_bits,bound_byte0_bits,f32_byte1_bits,"
+                + "bound_byte1_bits,f32_bytes23_bits,bound_bytes23_bits,dl4j_write_ms,dl4j_load_ms,sparse_write_ms,"
+                + "sparse_load_ms");
         PrintStream console = System.out;
-        console.printf("%-12s %8s %10s %9s %11s %11s %11s %11s %6s %6s %6s %6s %6s %6s %6s %6s %8s %8s %8s %8s%n",
-                "model", "sparsity", "params", "stored", "DL4J B", "f32 B", "f16 B", "bound B", "x f32", "x f16",
-                "x bnd", "b/v DL", "b/v 32", "b/v bd", "pos bd", "val bd", "DL4J w", "DL4J l", "sp w", "sp l");
+        console.printf("%-12s %8s %10s %9s %11s %11s %11s %11s %6s %6s %6s %8s %8s %8s %8s%n", "model", "sparsity",
+                "params", "stored", "DL4J B", "f32 B", "f16 B", "bound B", "x f32", "x f16", "x bnd", "DL4J w ms",
+                "DL4J l ms", "sp w ms", "sp l ms");
         for (String model : models) {
             for (double sparsity : model.endsWith("-RPG") ? RPG_SPARSITIES : SPARSITIES) {
                 ComputationGraph net = prunedNetwork(model, sparsity);
                 Row r = measure(net, out.resolve(model), model, sparsity, times);
                 EntropyBound.Bits bound = EntropyBound.of(net);
+                FileBreakdown paid = FileBreakdown.of(net);
                 double perValue = 8.0 / bound.storedValues();
                 double[] v = {r.dl4jBytes * perValue, r.f32Bytes * perValue, bound.bytes() * perValue,
-                    bound.positions() / bound.storedValues(), bound.sparseValues() / bound.storedValues()};
-                console.printf("%-12s %8.2f %10d %9d %11d %11d %11d %11.0f %6.2f %6.2f %6.2f %6.1f %6.1f %6.1f %6.1f "
-                        + "%6.1f %8.0f %8.0f %8.0f %8.0f%n", model, sparsity, r.parameters, bound.storedValues(),
-                        r.dl4jBytes, r.f32Bytes, r.f16Bytes, bound.bytes(), r.ratio32(), r.ratio16(),
-                        r.dl4jBytes / bound.bytes(), v[0], v[1], v[2], v[3], v[4], r.dl4jWrite, r.dl4jLoad,
+                    paid.positions() * perValue, bound.positions() / bound.storedValues(),
+                    paid.plane0() * perValue, bound.sparseValues()[0] / bound.storedValues(),
+                    paid.plane1() * perValue, bound.sparseValues()[1] / bound.storedValues(),
+                    paid.planes23() * perValue, bound.sparseValues()[2] / bound.storedValues()};
+                console.printf("%-12s %8.2f %10d %9d %11d %11d %11d %11.0f %6.2f %6.2f %6.2f %8.0f %8.0f %8.0f %8.0f%n",
+                        model, sparsity, r.parameters, bound.storedValues(), r.dl4jBytes, r.f32Bytes, r.f16Bytes,
+                        bound.bytes(), r.ratio32(), r.ratio16(), r.dl4jBytes / bound.bytes(), r.dl4jWrite, r.dl4jLoad,
                         r.sparseWrite, r.sparseLoad);
-                rows.add(String.format("%s,%.2f,%d,%d,%d,%d,%d,%.0f,%.3f,%.3f,%.3f,%.2f,%.2f,%.2f,%.2f,%.2f,%.1f,%.1f,"
-                        + "%.1f,%.1f", model, sparsity, r.parameters, bound.storedValues(), r.dl4jBytes, r.f32Bytes,
-                        r.f16Bytes, bound.bytes(), r.ratio32(), r.ratio16(), r.dl4jBytes / bound.bytes(), v[0], v[1],
-                        v[2], v[3], v[4], r.dl4jWrite, r.dl4jLoad, r.sparseWrite, r.sparseLoad));
+                console.printf("%12s bits per stored value: DL4J %.1f, sparse f32 %.1f, bound %.1f; file/bound: "
+                        + "positions %.2f/%.2f, byte 0 %.2f/%.2f, byte 1 %.2f/%.2f, bytes 2-3 %.2f/%.2f%n", "", v[0],
+                        v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
+                StringBuilder row = new StringBuilder(String.format("%s,%.2f,%d,%d,%d,%d,%d,%.0f,%.3f,%.3f,%.3f", model,
+                        sparsity, r.parameters, bound.storedValues(), r.dl4jBytes, r.f32Bytes, r.f16Bytes,
+                        bound.bytes(), r.ratio32(), r.ratio16(), r.dl4jBytes / bound.bytes()));
+                for (double x : v) {
+                    row.append(String.format(",%.2f", x));
+                }
+                rows.add(row.append(String.format(",%.1f,%.1f,%.1f,%.1f", r.dl4jWrite, r.dl4jLoad, r.sparseWrite,
+                        r.sparseLoad)).toString());
             }
             if (model.endsWith("-RPG")) {
                 console.println(model + " per-layer sparsity at " + RPG_SPARSITIES[RPG_SPARSITIES.length - 1] + ":");
