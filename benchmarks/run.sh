@@ -12,7 +12,8 @@
 #                                #   float16 accuracy cost on Fashion-MNIST
 #   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
 #                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, and the tables
-#                                #   of docs/deployment.md (about 15 min; JVM flag add-modules jdk.incubator.vector)
+#                                #   of docs/deployment.md (about 20 min; JVM flag add-modules jdk.incubator.vector);
+#                                #   both sparse profiles first make the RPG-pruned weights once (RpgPrunedWeights)
 #
 # The jar is rebuilt when a pom or a source file is newer (shading the 250 MB jar takes 1-3 min).
 # Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options;

@@ -15,10 +15,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * in which k of n entries are kept when every such set is equally likely (about
  * {@code n * H2(k / n)}, H2 the binary entropy: 4.7 bits per stored value at 90 % sparsity, 8.1 at 99 %);
  * <li>values (the stored ones, or all of a dense tensor): the empirical order-0 entropy of the float32
- * bit pattern split in its four bytes, most significant first: H(byte 0) + H(byte 1 | byte 0) + H(byte 2)
- * + H(byte 3). Byte 0 is the sign and 7 exponent bits, byte 1 the last exponent bit and 7 mantissa bits;
- * conditioning byte 1 on byte 0 captures the exponent's pull on the top mantissa bits (values of a
- * bell-shaped distribution are denser near its centre within one octave);
+ * bit pattern split in its four bytes, most significant first: H(byte 0) + H(byte 1 | byte 0) per tensor,
+ * H(byte 2) + H(byte 3) over all sparse (or all dense) tensors of the network together. Byte 0 is the
+ * sign and 7 exponent bits, byte 1 the last exponent bit and 7 mantissa bits; conditioning byte 1 on byte
+ * 0 captures the exponent's pull on the top mantissa bits (values of a bell-shaped distribution are
+ * denser near its centre within one octave);
  * <li>the configuration JSON at its deflated size (DL4J's zip holds the same JSON).
  * </ul>
  *
@@ -62,46 +63,52 @@ final class EntropyBound {
         double[] sparseValues = new double[3];
         double denseValues = 0;
         long stored = 0;
+        // bytes 2-3 are pooled over the network (one model for the sparse tensors, one for the dense ones):
+        // they do not depend on a tensor's scale, and a per-tensor empirical entropy of a small tensor is
+        // biased low (at most log2(count) bits per byte)
+        long[][] sparseLow = new long[2][256];
+        long[][] denseLow = new long[2][256];
+        long denseCount = 0;
         for (Map.Entry<String, INDArray> e : net.paramTable().entrySet()) {
             float[] values = e.getValue().dup('c').data().asFloat();
             float[] nonZero = nonZero(values);
             if (e.getKey().endsWith("_W") && nonZero.length < values.length) {
                 positions += log2Binomial(values.length, nonZero.length);
-                double[] bits = valueBits(nonZero);
-                for (int i = 0; i < bits.length; i++) {
-                    sparseValues[i] += bits[i];
-                }
+                double[] bits = highBits(nonZero, sparseLow);
+                sparseValues[0] += bits[0];
+                sparseValues[1] += bits[1];
                 stored += nonZero.length;
             } else {
-                double[] bits = valueBits(values);
-                denseValues += bits[0] + bits[1] + bits[2];
+                double[] bits = highBits(values, denseLow);
+                denseValues += bits[0] + bits[1];
+                denseCount += values.length;
             }
         }
+        sparseValues[2] = stored * (entropy(sparseLow[0], stored) + entropy(sparseLow[1], stored));
+        denseValues += denseCount * (entropy(denseLow[0], denseCount) + entropy(denseLow[1], denseCount));
         byte[] json = net.getConfiguration().toJson().getBytes(StandardCharsets.UTF_8);
         return new Bits(positions, sparseValues, denseValues, 8.0 * deflatedSize(json), stored);
     }
 
     /**
-     * @param values the values (not modified)
-     * @return their bits by the byte model of the class javadoc: {@code [byte 0, byte 1 | byte 0, bytes 2-3]}
+     * @param values the values of one tensor (not modified)
+     * @param lowBytes counts of byte 2 ({@code [0]}) and byte 3 ({@code [1]}) values; incremented
+     * @return the bits of the values' byte 0 and of byte 1 given byte 0, by the model of the class javadoc
      */
-    static double[] valueBits(float[] values) {
+    static double[] highBits(float[] values, long[][] lowBytes) {
         int n = values.length;
         long[] plane0 = new long[256];
-        long[] plane1Given0 = new long[256 * 256];
-        long[] plane2 = new long[256];
-        long[] plane3 = new long[256];
+        long[] plane01 = new long[256 * 256];
         for (float v : values) {
             int bits = Float.floatToRawIntBits(v);
-            int b0 = bits >>> 24;
-            plane0[b0]++;
-            plane1Given0[(b0 << 8) | ((bits >>> 16) & 0xff)]++;
-            plane2[(bits >>> 8) & 0xff]++;
-            plane3[bits & 0xff]++;
+            plane0[bits >>> 24]++;
+            plane01[bits >>> 16]++;
+            lowBytes[0][(bits >>> 8) & 0xff]++;
+            lowBytes[1][bits & 0xff]++;
         }
         // H(byte 1 | byte 0) = H(byte 0, byte 1) - H(byte 0)
         double h0 = entropy(plane0, n);
-        return new double[] {n * h0, n * (entropy(plane1Given0, n) - h0), n * (entropy(plane2, n) + entropy(plane3, n))};
+        return new double[] {n * h0, n * (entropy(plane01, n) - h0)};
     }
 
     /** @return {@code log2 C(n, k)} */
@@ -123,7 +130,7 @@ final class EntropyBound {
         return x * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI * x) + 1 / (12 * x);
     }
 
-    private static double entropy(long[] counts, int total) {
+    private static double entropy(long[] counts, long total) {
         double h = 0;
         for (long c : counts) {
             if (c > 0) {
