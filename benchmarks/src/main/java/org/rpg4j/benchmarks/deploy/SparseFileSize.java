@@ -95,6 +95,8 @@ public final class SparseFileSize {
                 console.printf("%12s bits per stored value: DL4J %.1f, sparse f32 %.1f, bound %.1f; file/bound: "
                         + "positions %.2f/%.2f, byte 0 %.2f/%.2f, byte 1 %.2f/%.2f, bytes 2-3 %.2f/%.2f%n", "", v[0],
                         v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
+                console.printf("%12s bytes: dense tensors file %d / bound %.0f, configuration bound %.0f%n", "",
+                        paid.dense(), bound.denseValues() / 8, bound.configuration() / 8);
                 StringBuilder row = new StringBuilder(String.format("%s,%.2f,%d,%d,%d,%d,%d,%.0f,%.3f,%.3f,%.3f", model,
                         sparsity, r.parameters, bound.storedValues(), r.dl4jBytes, r.f32Bytes, r.f16Bytes,
                         bound.bytes(), r.ratio32(), r.ratio16(), r.dl4jBytes / bound.bytes()));
