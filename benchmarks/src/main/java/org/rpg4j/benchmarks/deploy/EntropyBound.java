@@ -42,7 +42,7 @@ final class EntropyBound {
      * @param storedValues number of stored values of the sparse tensors
      */
     record Bits(double positions, double[] sparseValues, double denseValues, double configuration,
-            long storedValues) {
+                long storedValues) {
         /** @return the bits of all sparse tensors' values */
         double sparseValueBits() {
             return sparseValues[0] + sparseValues[1] + sparseValues[2];

@@ -34,7 +34,7 @@ record FileBreakdown(long positions, long plane0, long plane1, long planes23, lo
     static FileBreakdown of(ComputationGraph net) {
         ByteArrayOutputStream positions = new ByteArrayOutputStream();
         ByteArrayOutputStream[] planes = {new ByteArrayOutputStream(), new ByteArrayOutputStream(),
-            new ByteArrayOutputStream()};
+                new ByteArrayOutputStream()};
         ByteArrayOutputStream dense = new ByteArrayOutputStream();
         long stored = 0;
         for (Map.Entry<String, INDArray> e : net.paramTable().entrySet()) {

@@ -84,10 +84,10 @@ public final class SparseFileSize {
                 FileBreakdown paid = FileBreakdown.of(net);
                 double perValue = 8.0 / bound.storedValues();
                 double[] v = {r.dl4jBytes * perValue, r.f32Bytes * perValue, bound.bytes() * perValue,
-                    paid.positions() * perValue, bound.positions() / bound.storedValues(),
-                    paid.plane0() * perValue, bound.sparseValues()[0] / bound.storedValues(),
-                    paid.plane1() * perValue, bound.sparseValues()[1] / bound.storedValues(),
-                    paid.planes23() * perValue, bound.sparseValues()[2] / bound.storedValues()};
+                        paid.positions() * perValue, bound.positions() / bound.storedValues(),
+                        paid.plane0() * perValue, bound.sparseValues()[0] / bound.storedValues(),
+                        paid.plane1() * perValue, bound.sparseValues()[1] / bound.storedValues(),
+                        paid.planes23() * perValue, bound.sparseValues()[2] / bound.storedValues()};
                 console.printf("%-12s %8.2f %10d %9d %11d %11d %11d %11.0f %6.2f %6.2f %6.2f %8.0f %8.0f %8.0f %8.0f%n",
                         model, sparsity, r.parameters, bound.storedValues(), r.dl4jBytes, r.f32Bytes, r.f16Bytes,
                         bound.bytes(), r.ratio32(), r.ratio16(), r.dl4jBytes / bound.bytes(), r.dl4jWrite, r.dl4jLoad,
