@@ -3,6 +3,7 @@ package org.rpg4j.benchmarks.sparse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -69,13 +70,17 @@ public final class RpgPrunedWeights {
             ComputationGraph trained = prune(model, sparsity);
             Files.createDirectories(file.getParent());
             Nd4j.saveBinary(trained.params(), file.toFile());
+            Files.writeString(layoutFile(file), layout(trained));
         }
         ComputationGraph net = new ComputationGraph(configuration(model, fast));
         net.init();
         INDArray params = Nd4j.readBinary(file.toFile());
-        if (params.length() != net.numParams()) {
-            throw new IllegalStateException(file + " holds " + params.length() + " parameters, " + model + " has "
-                    + net.numParams() + "; delete the file to regenerate it");
+        // the fast and the standard layers must lay out the flat vector alike (same names, shapes, order)
+        Path layoutFile = layoutFile(file);
+        if (params.length() != net.numParams() || !Files.exists(layoutFile)
+                || !Files.readString(layoutFile).equals(layout(net))) {
+            throw new IllegalStateException(file + " does not match the parameter layout of " + model
+                    + (fast ? " (fast layers)" : " (standard layers)") + "; delete it to regenerate it");
         }
         net.setParams(params.reshape(1, params.length()));
         return net;
@@ -120,6 +125,18 @@ public final class RpgPrunedWeights {
         }
         pruning.finish();
         return net;
+    }
+
+    private static Path layoutFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".layout");
+    }
+
+    /** @return one line per parameter tensor, in the flat vector's order: name and shape */
+    private static String layout(ComputationGraph net) {
+        StringBuilder out = new StringBuilder();
+        net.paramTable().forEach((name, p) -> out.append(name).append(' ')
+                .append(Arrays.toString(p.shape())).append('\n'));
+        return out.toString();
     }
 
     private static DataSet batch(INDArray teacher) {
