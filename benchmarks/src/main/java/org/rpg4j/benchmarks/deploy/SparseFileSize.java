@@ -71,7 +71,7 @@ public final class SparseFileSize {
                 + "ratio_f32,ratio_f16,ratio_bound,dl4j_bits_per_value,f32_bits_per_value,bound_bits_per_value,"
                 + "f32_position_bits,bound_position_bits,f32_byte0_bits,bound_byte0_bits,f32_byte1_bits,"
                 + "bound_byte1_bits,f32_bytes23_bits,bound_bytes23_bits,dl4j_write_ms,dl4j_load_ms,sparse_write_ms,"
-                + "sparse_load_ms");
+                + "sparse_load_ms,dl4j_positive_zero_bytes");
         PrintStream console = System.out;
         console.printf("%-12s %8s %10s %9s %11s %11s %11s %11s %6s %6s %6s %8s %8s %8s %8s%n", "model", "sparsity",
                 "params", "stored", "DL4J B", "f32 B", "f16 B", "bound B", "x f32", "x f16", "x bnd", "DL4J w ms",
@@ -95,16 +95,18 @@ public final class SparseFileSize {
                 console.printf("%12s bits per stored value: DL4J %.1f, sparse f32 %.1f, bound %.1f; file/bound: "
                         + "positions %.2f/%.2f, byte 0 %.2f/%.2f, byte 1 %.2f/%.2f, bytes 2-3 %.2f/%.2f%n", "", v[0],
                         v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
-                console.printf("%12s bytes: dense tensors file %d / bound %.0f, configuration bound %.0f%n", "",
-                        paid.dense(), bound.denseValues() / 8, bound.configuration() / 8);
+                console.printf("%12s bytes: dense tensors file %d / bound %.0f, configuration bound %.0f; DL4J zip "
+                        + "with -0.0 made +0.0 %d (DL4J / f32 %.2f)%n", "", paid.dense(), bound.denseValues() / 8,
+                        bound.configuration() / 8, r.dl4jPositiveZeroBytes,
+                        (double) r.dl4jPositiveZeroBytes / r.f32Bytes);
                 StringBuilder row = new StringBuilder(String.format("%s,%.2f,%d,%d,%d,%d,%d,%.0f,%.3f,%.3f,%.3f", model,
                         sparsity, r.parameters, bound.storedValues(), r.dl4jBytes, r.f32Bytes, r.f16Bytes,
                         bound.bytes(), r.ratio32(), r.ratio16(), r.dl4jBytes / bound.bytes()));
                 for (double x : v) {
                     row.append(String.format(",%.2f", x));
                 }
-                rows.add(row.append(String.format(",%.1f,%.1f,%.1f,%.1f", r.dl4jWrite, r.dl4jLoad, r.sparseWrite,
-                        r.sparseLoad)).toString());
+                rows.add(row.append(String.format(",%.1f,%.1f,%.1f,%.1f,%d", r.dl4jWrite, r.dl4jLoad, r.sparseWrite,
+                        r.sparseLoad, r.dl4jPositiveZeroBytes)).toString());
             }
             if (model.endsWith("-RPG")) {
                 console.println(model + " per-layer sparsity at " + RPG_SPARSITIES[RPG_SPARSITIES.length - 1] + ":");
@@ -196,7 +198,21 @@ public final class SparseFileSize {
         r.dl4jBytes = Files.size(dl4j);
         r.f32Bytes = Files.size(f32);
         r.f16Bytes = Files.size(f16);
+        r.dl4jPositiveZeroBytes = positiveZeroDl4jBytes(net, dir.resolve(tag + "-dl4j-positive-zero.zip"));
         return r;
+    }
+
+    /**
+     * Masking by multiplication leaves -0.0 for pruned negative weights (the sparse file stores them as
+     * +0.0), and deflate pays for their sign bits in DL4J's zip: this zip is DL4J's after turning every
+     * -0.0 into +0.0 ({@code -0.0 + 0.0 = +0.0}). Modifies the network's parameters that way.
+     *
+     * @return the size of that zip in bytes
+     */
+    private static long positiveZeroDl4jBytes(ComputationGraph net, Path file) throws IOException {
+        net.params().addi(0.0f);
+        ModelSerializer.writeModel(net, file.toFile(), false);
+        return Files.size(file);
     }
 
     private static void checkBitIdentical(ComputationGraph net, Path file) throws IOException {
@@ -235,6 +251,7 @@ public final class SparseFileSize {
         long dl4jBytes;
         long f32Bytes;
         long f16Bytes;
+        long dl4jPositiveZeroBytes;
         double dl4jWrite;
         double dl4jLoad;
         double sparseWrite;
