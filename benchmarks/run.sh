@@ -7,11 +7,13 @@
 #                                #   the full SVD, the plot docs/performance-svd.png and its table
 #   benchmarks/run.sh full       # quick plus DL4J's standard layers for every CIFAR model, then svd
 #                                #   (about 20 min)
-#   benchmarks/run.sh sparse-format  # sparse model file: size and write/load time against DL4J's zip
-#                                #   (VGG-19, ResNet-56 at 80-99 %), float16 accuracy cost on Fashion-MNIST
+#   benchmarks/run.sh sparse-format  # sparse model file: size, entropy bound and write/load time against
+#                                #   DL4J's zip (VGG-19, ResNet-56 at 80-99 %, RPG-pruned at 95/98 %),
+#                                #   float16 accuracy cost on Fashion-MNIST
 #   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
 #                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, and the tables
-#                                #   of docs/deployment.md (about 15 min; JVM flag add-modules jdk.incubator.vector)
+#                                #   of docs/deployment.md (about 20 min; JVM flag add-modules jdk.incubator.vector);
+#                                #   both sparse profiles first make the RPG-pruned weights once (RpgPrunedWeights)
 #
 # The jar is rebuilt when a pom or a source file is newer (shading the 250 MB jar takes 1-3 min).
 # Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options;
@@ -99,7 +101,15 @@ svd() {
         "$out/svd.json"
 }
 
+rpg_weights() { # RPG-pruned VGG-19/ResNet-56 at 95/98 %: made once (a few minutes each), then reused
+    echo "=== RPG-pruned weights and their per-layer sparsity: java -cp $jar org.rpg4j.benchmarks.sparse.RpgPrunedWeights"
+    for model in RESNET56 VGG19; do
+        java -Xmx5g -cp "$jar" org.rpg4j.benchmarks.sparse.RpgPrunedWeights $model 95 98 2>&1 | quiet
+    done
+}
+
 sparse_format() { # not JMH: each case is one multi-second file write/read (median of 3 after a warm-up)
+    rpg_weights
     echo "=== file size and write/load time: java -cp $jar org.rpg4j.benchmarks.deploy.SparseFileSize"
     java -Xmx6g -cp "$jar" org.rpg4j.benchmarks.deploy.SparseFileSize "$out" 2>&1 | quiet
     echo "load after file size: $(uptime | sed 's/.*load average/load average/')"
@@ -111,6 +121,7 @@ sparse() {
     # -f 0: all cases in this JVM (a fork per case would add ~4 s of ND4J start-up to each of 108 cases);
     # the Vector API kernels need the module flag on that JVM. Dense and sparse variants of one shape run
     # back to back (JMH varies the last parameter fastest), so their ratio sees the same load.
+    rpg_weights
     local JAVA_FLAGS="--add-modules jdk.incubator.vector"
     if [[ -n ${SINGLE_THREAD:-} ]]; then # SINGLE_THREAD=1: one core each (ND4J/oneDNN and the sparse kernels)
         export OMP_NUM_THREADS=1

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.benchmarks.models.ModelShapes;
 import org.rpg4j.benchmarks.overhead.CifarModels;
+import org.rpg4j.benchmarks.sparse.RpgPrunedWeights;
 import org.rpg4j.benchmarks.training.ResNetCifar;
 import org.rpg4j.dl4j.deploy.format.SparseModels;
 import org.rpg4j.mask.GlobalMagnitudeSelection;
@@ -34,13 +35,22 @@ import org.rpg4j.sparse.format.ValuePrecision;
  * after one warm-up; the median time is reported. Before timing, the loaded float32 network's
  * output is checked bit for bit against the original on one seeded batch.
  *
+ * <p>Models {@code VGG19-RPG} and {@code RESNET56-RPG} are the same networks at 95 and 98 % with the
+ * weights of an RPG pruning run ({@link RpgPrunedWeights}: RPG's non-uniform per-layer sparsities); their
+ * per-layer sparsity at 98 % is printed.
+ *
+ * <p>Each row also gives the {@link EntropyBound} of the network (an estimate of the smallest lossless
+ * float32 file), DL4J's size over it (the largest ratio any such file could reach), and bits per stored
+ * value of DL4J's zip, the float32 file and the bound (split into positions and values).
+ *
  * <p>Usage: {@code SparseFileSize OUTPUT_DIR [--no-times] [MODEL...]} with models {@code VGG19},
- * {@code RESNET56} (default both); {@code --no-times} writes each file once and reports no times
- * (NaN). Writes {@code file-size.csv} and prints a table.
+ * {@code RESNET56}, {@code VGG19-RPG}, {@code RESNET56-RPG} (default all four); {@code --no-times} writes
+ * each file once and reports no times (NaN). Writes {@code file-size.csv} and prints a table.
  */
 public final class SparseFileSize {
     static final int REPEATS = 3;
     private static final double[] SPARSITIES = {0.8, 0.9, 0.95, 0.98, 0.99};
+    private static final double[] RPG_SPARSITIES = {0.95, 0.98};
 
     private SparseFileSize() {}
 
@@ -55,30 +65,69 @@ public final class SparseFileSize {
         Path out = Files.createDirectories(Path.of(args[0]));
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
         boolean times = !rest.remove("--no-times");
-        List<String> models = rest.isEmpty() ? List.of("VGG19", "RESNET56") : rest;
+        List<String> models = rest.isEmpty() ? List.of("VGG19", "RESNET56", "VGG19-RPG", "RESNET56-RPG") : rest;
         List<String> rows = new ArrayList<>();
-        rows.add("model,sparsity,parameters,dl4j_bytes,sparse_f32_bytes,sparse_f16_bytes,ratio_f32,ratio_f16,"
-                + "dl4j_write_ms,dl4j_load_ms,sparse_write_ms,sparse_load_ms");
+        rows.add("model,sparsity,parameters,stored_values,dl4j_bytes,sparse_f32_bytes,sparse_f16_bytes,bound_bytes,"
+                + "ratio_f32,ratio_f16,ratio_bound,dl4j_bits_per_value,f32_bits_per_value,bound_bits_per_value,"
+                + "f32_position_bits,bound_position_bits,f32_byte0_bits,bound_byte0_bits,f32_byte1_bits,"
+                + "bound_byte1_bits,f32_bytes23_bits,bound_bytes23_bits,dl4j_write_ms,dl4j_load_ms,sparse_write_ms,"
+                + "sparse_load_ms,dl4j_positive_zero_bytes");
         PrintStream console = System.out;
-        console.printf("%-9s %8s %11s %12s %12s %12s %7s %7s %9s %9s %9s %9s%n", "model", "sparsity", "parameters",
-                "DL4J zip B", "sparse f32 B", "sparse f16 B", "x f32", "x f16", "DL4J w ms", "DL4J l ms",
-                "sparse w", "sparse l");
+        console.printf("%-12s %8s %10s %9s %11s %11s %11s %11s %6s %6s %6s %8s %8s %8s %8s%n", "model", "sparsity",
+                "params", "stored", "DL4J B", "f32 B", "f16 B", "bound B", "x f32", "x f16", "x bnd", "DL4J w ms",
+                "DL4J l ms", "sp w ms", "sp l ms");
         for (String model : models) {
-            ComputationGraph net = network(model);
-            float[] dense = net.params().toFloatVector();
-            for (double sparsity : SPARSITIES) {
-                net.setParams(Nd4j.createFromArray(dense).reshape(1, dense.length));
-                prune(net, sparsity);
+            for (double sparsity : model.endsWith("-RPG") ? RPG_SPARSITIES : SPARSITIES) {
+                ComputationGraph net = prunedNetwork(model, sparsity);
                 Row r = measure(net, out.resolve(model), model, sparsity, times);
-                console.printf("%-9s %8.2f %11d %12d %12d %12d %7.2f %7.2f %9.0f %9.0f %9.0f %9.0f%n", model, sparsity,
-                        r.parameters, r.dl4jBytes, r.f32Bytes, r.f16Bytes, r.ratio32(), r.ratio16(), r.dl4jWrite,
-                        r.dl4jLoad, r.sparseWrite, r.sparseLoad);
-                rows.add(String.format("%s,%.2f,%d,%d,%d,%d,%.3f,%.3f,%.1f,%.1f,%.1f,%.1f", model, sparsity,
-                        r.parameters, r.dl4jBytes, r.f32Bytes, r.f16Bytes, r.ratio32(), r.ratio16(), r.dl4jWrite,
-                        r.dl4jLoad, r.sparseWrite, r.sparseLoad));
+                EntropyBound.Bits bound = EntropyBound.of(net);
+                FileBreakdown paid = FileBreakdown.of(net);
+                double perValue = 8.0 / bound.storedValues();
+                double[] v = {r.dl4jBytes * perValue, r.f32Bytes * perValue, bound.bytes() * perValue,
+                        paid.positions() * perValue, bound.positions() / bound.storedValues(),
+                        paid.plane0() * perValue, bound.sparseValues()[0] / bound.storedValues(),
+                        paid.plane1() * perValue, bound.sparseValues()[1] / bound.storedValues(),
+                        paid.planes23() * perValue, bound.sparseValues()[2] / bound.storedValues()};
+                console.printf("%-12s %8.2f %10d %9d %11d %11d %11d %11.0f %6.2f %6.2f %6.2f %8.0f %8.0f %8.0f %8.0f%n",
+                        model, sparsity, r.parameters, bound.storedValues(), r.dl4jBytes, r.f32Bytes, r.f16Bytes,
+                        bound.bytes(), r.ratio32(), r.ratio16(), r.dl4jBytes / bound.bytes(), r.dl4jWrite, r.dl4jLoad,
+                        r.sparseWrite, r.sparseLoad);
+                console.printf("%12s bits per stored value: DL4J %.1f, sparse f32 %.1f, bound %.1f; file/bound: "
+                        + "positions %.2f/%.2f, byte 0 %.2f/%.2f, byte 1 %.2f/%.2f, bytes 2-3 %.2f/%.2f%n", "", v[0],
+                        v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
+                console.printf("%12s bytes: dense tensors file %d / bound %.0f, configuration bound %.0f; DL4J zip "
+                        + "with -0.0 made +0.0 %d (DL4J / f32 %.2f)%n", "", paid.dense(), bound.denseValues() / 8,
+                        bound.configuration() / 8, r.dl4jPositiveZeroBytes,
+                        (double) r.dl4jPositiveZeroBytes / r.f32Bytes);
+                StringBuilder row = new StringBuilder(String.format("%s,%.2f,%d,%d,%d,%d,%d,%.0f,%.3f,%.3f,%.3f", model,
+                        sparsity, r.parameters, bound.storedValues(), r.dl4jBytes, r.f32Bytes, r.f16Bytes,
+                        bound.bytes(), r.ratio32(), r.ratio16(), r.dl4jBytes / bound.bytes()));
+                for (double x : v) {
+                    row.append(String.format(",%.2f", x));
+                }
+                rows.add(row.append(String.format(",%.1f,%.1f,%.1f,%.1f,%d", r.dl4jWrite, r.dl4jLoad, r.sparseWrite,
+                        r.sparseLoad, r.dl4jPositiveZeroBytes)).toString());
+            }
+            if (model.endsWith("-RPG")) {
+                console.println(model + " per-layer sparsity at " + RPG_SPARSITIES[RPG_SPARSITIES.length - 1] + ":");
+                console.println(RpgPrunedWeights.perLayerSparsity(
+                        prunedNetwork(model, RPG_SPARSITIES[RPG_SPARSITIES.length - 1])));
             }
         }
         Files.write(out.resolve("file-size.csv"), rows, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @return the network pruned to {@code sparsity}: global magnitude on seeded weights, or for a model
+     *     {@code NAME-RPG} the weights of an RPG pruning run ({@link RpgPrunedWeights}, standard layers)
+     */
+    private static ComputationGraph prunedNetwork(String model, double sparsity) throws IOException {
+        if (model.endsWith("-RPG")) {
+            return RpgPrunedWeights.graph(model.substring(0, model.length() - 4), sparsity, false);
+        }
+        ComputationGraph net = network(model);
+        prune(net, sparsity);
+        return net;
     }
 
     static ComputationGraph network(String model) {
@@ -149,7 +198,21 @@ public final class SparseFileSize {
         r.dl4jBytes = Files.size(dl4j);
         r.f32Bytes = Files.size(f32);
         r.f16Bytes = Files.size(f16);
+        r.dl4jPositiveZeroBytes = positiveZeroDl4jBytes(net, dir.resolve(tag + "-dl4j-positive-zero.zip"));
         return r;
+    }
+
+    /**
+     * Masking by multiplication leaves -0.0 for pruned negative weights (the sparse file stores them as
+     * +0.0), and deflate pays for their sign bits in DL4J's zip: this zip is DL4J's after turning every
+     * -0.0 into +0.0 ({@code -0.0 + 0.0 = +0.0}). Modifies the network's parameters that way.
+     *
+     * @return the size of that zip in bytes
+     */
+    private static long positiveZeroDl4jBytes(ComputationGraph net, Path file) throws IOException {
+        net.params().addi(0.0f);
+        ModelSerializer.writeModel(net, file.toFile(), false);
+        return Files.size(file);
     }
 
     private static void checkBitIdentical(ComputationGraph net, Path file) throws IOException {
@@ -188,6 +251,7 @@ public final class SparseFileSize {
         long dl4jBytes;
         long f32Bytes;
         long f16Bytes;
+        long dl4jPositiveZeroBytes;
         double dl4jWrite;
         double dl4jLoad;
         double sparseWrite;

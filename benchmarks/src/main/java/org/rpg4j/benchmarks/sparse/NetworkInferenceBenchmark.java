@@ -1,5 +1,6 @@
 package org.rpg4j.benchmarks.sparse;
 
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -23,7 +24,8 @@ import org.rpg4j.dl4j.deploy.runner.SparseRunner;
  * Whole-network inference of a pruned VGG-19 or ResNet-56 (CIFAR, {@link PrunedCifarModels}): DL4J's
  * {@code outputSingle} on the network with rpg4j's fast layers (variant DL4J; its cost does not depend on
  * sparsity: dense kernels) against the compiled {@link SparseRunner} (measured per-layer kernel choice)
- * at 90, 95 and 98 % sparsity. Timed region: one inference call on a seeded {@code [batch, 3, 32, 32]}
+ * at 90, 95 and 98 % uniform sparsity and on RPG-pruned weights at 95 and 98 % ({@link RpgPrunedWeights}:
+ * RPG's non-uniform per-layer sparsities). Timed region: one inference call on a seeded {@code [batch, 3, 32, 32]}
  * input. Setup checks that the runner's output is within 1e-4 of DL4J's (else it throws) and prints the
  * runner's per-layer report. Images/s = batch / time.
  */
@@ -45,19 +47,27 @@ public class NetworkInferenceBenchmark {
     @Param({"1", "32"})
     public int batch;
 
-    /** DL4J (dense, fast layers), or the runner at R90, R95, R98 % sparsity. */
-    @Param({"DL4J", "R90", "R95", "R98"})
+    /**
+     * DL4J (dense, fast layers), the runner on uniformly pruned weights at U90, U95, U98 % sparsity, or on
+     * RPG-pruned weights ({@link RpgPrunedWeights}) at RPG95, RPG98 %.
+     */
+    @Param({"DL4J", "U90", "U95", "U98", "RPG95", "RPG98"})
     public String variant;
 
     private ComputationGraph graph;
     private SparseRunner runner;
     private INDArray input;
 
-    /** Builds the pruned network (DL4J uses the 95 % one), compiles and calibrates the runner. */
+    /**
+     * Builds the pruned network (DL4J uses the uniform 95 % one), compiles and calibrates the runner.
+     *
+     * @throws IOException if the RPG-pruned weights cannot be read or written
+     */
     @Setup
-    public void setUp() {
-        double sparsity = "DL4J".equals(variant) ? 0.95 : Integer.parseInt(variant.substring(1)) / 100.0;
-        graph = PrunedCifarModels.of(model, sparsity);
+    public void setUp() throws IOException {
+        double sparsity = "DL4J".equals(variant) ? 0.95 : Integer.parseInt(variant.replaceAll("[A-Z]", "")) / 100.0;
+        graph = variant.startsWith("RPG") ? RpgPrunedWeights.graph(model, sparsity, true)
+                : PrunedCifarModels.of(model, sparsity);
         Nd4j.getRandom().setSeed(3);
         input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
         if ("DL4J".equals(variant)) {

@@ -41,6 +41,12 @@ abstract class CalibratedStep implements Step {
         this.sparseSupported = sparseSupported;
     }
 
+    /**
+     * @param input the step's input
+     * @throws IllegalArgumentException if its shape does not fit the layer (checked before either kernel runs)
+     */
+    abstract void checkInput(Tensor input);
+
     /** @return the output of the sparse kernel */
     abstract Tensor runSparse(Tensor input);
 
@@ -50,6 +56,7 @@ abstract class CalibratedStep implements Step {
     @Override
     public final Tensor run(Tensor[] inputs) {
         Tensor input = inputs[0];
+        checkInput(input);
         int batch = (int) input.size(0);
         KernelKind kind = decisions.get(batch);
         if (kind == null) {
@@ -62,6 +69,11 @@ abstract class CalibratedStep implements Step {
     @Override
     public final List<LayerChoice> choices() {
         return List.copyOf(choices);
+    }
+
+    /** @return the layer name, for error messages */
+    final String name() {
+        return name;
     }
 
     private KernelKind decide(Tensor input, int batch) {

@@ -52,6 +52,15 @@ final class ConvolutionStep extends CalibratedStep {
     }
 
     @Override
+    void checkInput(Tensor input) {
+        long[] shape = input.shape();
+        if (shape.length != 4 || shape[1] != spec.inChannels()) {
+            throw new IllegalArgumentException("layer " + name() + " expects input [batch, " + spec.inChannels()
+                    + ", height, width], got " + java.util.Arrays.toString(shape));
+        }
+    }
+
+    @Override
     Tensor runSparse(Tensor input) {
         long height = input.size(2);
         long width = input.size(3);

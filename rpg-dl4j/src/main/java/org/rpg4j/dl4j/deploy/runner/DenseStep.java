@@ -1,6 +1,7 @@
 package org.rpg4j.dl4j.deploy.runner;
 
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,6 +25,7 @@ final class DenseStep extends CalibratedStep {
     private final FusedActivation fused;
     private final IActivation activation;
     private final int outputs;
+    private final int inputs;
 
     /**
      * @param name the layer name
@@ -38,7 +40,7 @@ final class DenseStep extends CalibratedStep {
         super(name, "dense " + weightArray.size(0) + "->" + weightArray.size(1) + " " + activation,
                 ConvolutionStep.density(Tensor.toFloats(weightArray)), options, true);
         this.preProcessor = preProcessor;
-        int inputs = (int) weightArray.size(0);
+        this.inputs = (int) weightArray.size(0);
         this.outputs = (int) weightArray.size(1);
         this.weightArray = weightArray.castTo(DataType.FLOAT).dup('c');
         this.biasRow = biasArray == null ? Nd4j.zeros(DataType.FLOAT, 1, outputs)
@@ -48,6 +50,21 @@ final class DenseStep extends CalibratedStep {
         float[] transposed = Tensor.toFloats(this.weightArray.transpose());
         this.sparse = SparseDense.of(transposed, outputs, inputs, Tensor.toFloats(biasRow), fused,
                 options.threading());
+    }
+
+    @Override
+    void checkInput(Tensor input) {
+        long[] shape = input.shape();
+        long features = 1;
+        for (int i = 1; i < shape.length; i++) {
+            features *= shape[i];
+        }
+        // a preprocessor other than CNN-to-dense (e.g. recurrent) reshapes differently: DL4J checks its input
+        boolean flattened = preProcessor == null || preProcessor instanceof CnnToFeedForwardPreProcessor;
+        if (flattened && (shape.length < 2 || features != inputs)) {
+            throw new IllegalArgumentException("layer " + name() + " expects " + inputs + " features per example, got "
+                    + "input shape " + java.util.Arrays.toString(shape));
+        }
     }
 
     @Override

@@ -26,6 +26,8 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -145,6 +147,25 @@ class SparseRunnerTest {
                 .contains("inputs[0] must not be null"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RunnerOptions.defaults()
                 .withCalibrationRuns(0)).getMessage().contains("calibrationRuns must be >= 1, got 0"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(KernelPolicy.class)
+    void inputOfTheWrongShapeIsRejectedUnderEveryPolicy(KernelPolicy policy) {
+        SparseRunner convolutions = SparseRunner.compile(stack(), RunnerOptions.defaults().withPolicy(policy));
+        INDArray fourChannels = Nd4j.rand(DataType.FLOAT, 1, 4, 12, 12);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> convolutions.output(fourChannels)).getMessage()
+                .contains("expects input [batch, 3, height, width], got [1, 4, 12, 12]"));
+        MultiLayerNetwork dense = new MultiLayerNetwork(PrunedNetworks.base().list()
+                .layer(new DenseLayer.Builder().name("hidden").nIn(6).nOut(5).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).name("out").nOut(2)
+                        .activation(Activation.IDENTITY).build())
+                .build());
+        dense.init();
+        SparseRunner runner = SparseRunner.compile(dense, RunnerOptions.defaults().withPolicy(policy));
+        INDArray sevenFeatures = Nd4j.rand(DataType.FLOAT, 2, 7);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> runner.output(sevenFeatures)).getMessage()
+                .contains("layer hidden expects 6 features per example, got input shape [2, 7]"));
     }
 
     /** The comparison can only fail if the outputs differ between classes: not a constant softmax. */
