@@ -9,6 +9,8 @@
 #   examples/distill-study.sh --report   # only the table (summary.md) from finished runs
 #
 # A run whose results.json exists is kept. Environment: THREADS (default 1) = OMP threads per run.
+# Two instances may run at once (each claims a run with a lock directory runs/NAME.lock), e.g.
+#   examples/distill-study.sh & examples/distill-study.sh; wait
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=docs/results/distillation
@@ -61,8 +63,8 @@ recipe=(--model small-cnn --dataset fashion-mnist --subset 6000 --epochs 3 --bat
 run() {
     local name=$1 dir="$out/runs/$1" snap
     shift
-    if [[ -f $dir/results.json ]]; then
-        return
+    if [[ -f $dir/results.json ]] || ! mkdir "$dir.lock" 2>/dev/null; then
+        return # finished, or being run by another instance of this script
     fi
     snap=$(mktemp -d)
     cp -r rpg-core/target/classes "$snap/core"
@@ -74,20 +76,16 @@ run() {
         -cp "$snap/core:$snap/dl4j:$snap/examples:$(cat examples/target/classpath.txt)" \
         org.rpg4j.examples.TrainAndPrune "${recipe[@]}" --output "$dir" "$@" >"$dir.log" 2>&1 \
         || echo "  FAILED: see $dir.log"
-    rm -rf "$snap"
+    rm -rf "$snap" "$dir.lock"
 }
 
 run teacher --method dense --seed 7
 teacher="$out/runs/teacher/model.zip"
 pct() { printf %.0f "$(echo "$1*100" | bc)"; }
-# the plain runs first: they need nothing from the teacher
+# plain and distilled runs alternate, seed by seed, so that an interrupted study still compares pairs
 for seed in 1 2 3; do
     for s in 0.98 0.99; do
         run "rpg$(pct "$s")-seed$seed" --method rpg --sparsity "$s" --seed "$seed" --results-only
-    done
-done
-for seed in 1 2 3; do
-    for s in 0.98 0.99; do
         run "rpg$(pct "$s")-distill-seed$seed" --method rpg --sparsity "$s" --seed "$seed" --results-only \
             --teacher "$teacher" --temperature 4 --hardness 0.5
     done
