@@ -83,7 +83,7 @@ public final class DistillationOptions {
         ComputationGraph model;
         try {
             model = ModelSerializer.restoreComputationGraph(teacher.toFile(), false);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new IOException("--teacher " + teacher + " is not a DL4J ComputationGraph zip: " + e.getMessage(), e);
         }
         try {

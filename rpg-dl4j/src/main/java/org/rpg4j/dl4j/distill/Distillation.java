@@ -70,7 +70,8 @@ public final class Distillation {
                     + "instance twice); use a copy of the dense model, e.g. net.clone() before pruning");
         }
         BaseOutputLayer out = OutputLayers.of(student, "student");
-        if (!(out.getActivationFn() instanceof ActivationSoftmax || out.getActivationFn() instanceof ActivationIdentity)) {
+        if (!(out.getActivationFn() instanceof ActivationSoftmax || out
+                .getActivationFn() instanceof ActivationIdentity)) {
             throw new IllegalArgumentException("the student's output activation must be softmax or identity, got "
                     + out.getActivationFn());
         }

@@ -29,7 +29,8 @@ final class OutputLayers {
             }
             layer = g.getOutputLayer(0);
         } else {
-            throw new IllegalArgumentException("the " + role + " must be a MultiLayerNetwork or a ComputationGraph, got "
+            throw new IllegalArgumentException("the " + role
+                    + " must be a MultiLayerNetwork or a ComputationGraph, got "
                     + (net == null ? "null" : net.getClass().getName()));
         }
         if (!(layer.conf().getLayer() instanceof BaseOutputLayer out)) {

@@ -81,7 +81,8 @@ class DistillationLossTest {
                     for (int j = 0; j < classes; j++) {
                         double numeric = centralDifference(loss, labels, z, activation, i, j);
                         assertEquals(numeric, analytic.getDouble(i, j), FD_TOLERANCE,
-                                "T " + setting[0] + " hardness " + setting[1] + " trial " + trial + " at " + i + "," + j);
+                                "T " + setting[0] + " hardness " + setting[1] + " trial " + trial + " at " + i + ","
+                                        + j);
                     }
                 }
             }
@@ -126,8 +127,9 @@ class DistillationLossTest {
         INDArray masked = loss.computeScoreArray(labels, z, SOFTMAX, mask);
         assertEquals(0.0, masked.getDouble(1, 0));
         assertEquals(unmasked.getDouble(0, 0), masked.getDouble(0, 0));
+        // zero up to sign (a negative gradient times 0 is -0.0)
         assertArrayEquals(new double[] {0, 0, 0, 0},
-                loss.computeGradient(labels, z, SOFTMAX, mask).getRow(1).toDoubleVector());
+                loss.computeGradient(labels, z, SOFTMAX, mask).getRow(1).toDoubleVector(), 0.0);
     }
 
     @Test
