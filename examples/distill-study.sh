@@ -26,7 +26,7 @@ for name in sorted(os.listdir(os.path.join(out, "runs"))):
     if not os.path.exists(path) or name == "teacher":
         continue
     r = json.load(open(path))
-    acc = r["history"]["epochs"][-1]["testAccuracy"]
+    acc = r["epochs"][-1]["testAccuracy"]
     key = (r["options"]["sparsity"], r["options"].get("teacher") is not None)
     rows.setdefault(key, []).append(acc)
 def cell(v):
@@ -43,7 +43,7 @@ for s in sorted({k[0] for k in rows}):
 t = os.path.join(out, "runs", "teacher", "results.json")
 if os.path.exists(t):
     lines.append("")
-    lines.append("dense teacher (seed 7): %.4f" % json.load(open(t))["history"]["epochs"][-1]["testAccuracy"])
+    lines.append("dense teacher (seed 7): %.4f" % json.load(open(t))["epochs"][-1]["testAccuracy"])
 text = "\n".join(lines) + "\n"
 open(os.path.join(out, "summary.md"), "w").write(text)
 print(text)

@@ -2,6 +2,7 @@ package org.rpg4j.dl4j.distill;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +24,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.TestDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -58,6 +60,10 @@ class DistillationTest {
         assertEquals(teacherBefore, DistillNets.output(teacher, batch.getFeatures()), "teacher output unchanged");
         assertEquals(paramsBefore, teacher.params(), "teacher parameters unchanged");
         assertInstanceOf(DistillationLoss.class, OutputLayers.of(student, "student").getLossFn());
+        DataSetIterator iterator = d.iterator(new TestDataSetIterator(batch, 5));
+        assertEquals(labelled.getLabels(), iterator.next().getLabels(), "the iterator labels as label() does");
+        assertEquals(6, iterator.totalOutcomes());
+        assertFalse(iterator.asyncSupported(), "the teacher stays on the training thread");
         d.detach();
         assertInstanceOf(LossMCXENT.class, OutputLayers.of(student, "student").getLossFn());
     }
@@ -98,8 +104,10 @@ class DistillationTest {
         MultiLayerNetwork distilled = plain.clone();
         Distillation d = Distillation.attach(distilled, teacher, new DistillationConfig(4, 0.5));
         for (int epoch = 0; epoch < 3; epoch++) {
-            plain.fit(new TestDataSetIterator(DataSet.merge(train), 64));
-            distilled.fit(d.iterator(new TestDataSetIterator(DataSet.merge(train), 64)));
+            for (DataSet batch : train) {
+                plain.fit(batch);
+                distilled.fit(d.label(batch));
+            }
         }
         double klPlain = meanKl(teacher.output(test.getFeatures()), plain.output(test.getFeatures()));
         double klDistilled = meanKl(teacher.output(test.getFeatures()), distilled.output(test.getFeatures()));
