@@ -21,6 +21,7 @@ import org.rpg4j.examples.data.BatchAssembler;
 import org.rpg4j.examples.data.DataSources;
 import org.rpg4j.examples.data.Normalization;
 import org.rpg4j.examples.data.TrainTestData;
+import org.rpg4j.dl4j.distill.Distillation;
 import org.rpg4j.examples.models.LayerImpl;
 import org.rpg4j.examples.models.NetworkSettings;
 import org.rpg4j.examples.models.ParameterCount;
@@ -76,6 +77,7 @@ public final class ExampleRun {
     public RunRecord run() throws IOException {
         long start = System.nanoTime();
         OptionChecks.check(options);
+        options.distillation.config();
         MachineInfo machineAtStart = MachineInfo.current();
         TrainTestData data = loadData();
         OptionChecks.checkBatch(options, data.train().size());
@@ -92,6 +94,7 @@ public final class ExampleRun {
         Restored restored = resumed.isPresent() ? resumed.get() : fresh(data, schedule, config);
         ComputationGraph net = restored.network();
         PruningHook pruning = restored.hook();
+        Optional<Distillation> distillation = options.distillation.attach(net);
         Path dir = checkpoints.resumedRunDirectory().filter(d -> options.output == null)
                 .orElseGet(() -> outputDirectory(data));
         Files.createDirectories(dir);
@@ -101,8 +104,10 @@ public final class ExampleRun {
         Trainer trainer = new Trainer(net, new BatchAssembler(data.train(), normalization, augmentation,
                 options.labelSmoothing), new BatchAssembler(data.test(), normalization, Augmentation.NONE, 0.0), plan,
                 schedule, pruning, out);
+        distillation.ifPresent(d -> trainer.labelBatches(d::label));
         checkpoints.attach(trainer, dir, net, pruning);
         TrainingHistory history = trainer.run();
+        distillation.ifPresent(Distillation::detach);
 
         List<LayerStat> finalLayers = WeightInspector.inspect(net, true);
         Map<String, double[]> spectra = spectra(net);
@@ -256,6 +261,8 @@ public final class ExampleRun {
                 + "running stats), %,d prunable; %s layers%s", model.description(), model.trainableParameters(),
                 model.totalParameters(), model.prunableParameters(), model.layers(), oneDnnNote()));
         out.accept("  method:   " + pruning.description());
+        options.distillation.config().ifPresent(c -> out.accept("  distill:  from " + options.distillation.teacher
+                + ", temperature " + c.temperature() + ", hardness " + c.hardness()));
         out.accept(String.format(Locale.ROOT, "  training: %d epochs x %d iterations of %d images = %d iterations; "
                 + "SGD momentum %.2f (heavy ball), weight decay %.1e, %s", plan.epochs(),
                 plan.iterationsPerEpoch(), plan.batchSize(), plan.totalIterations(), options.momentum,

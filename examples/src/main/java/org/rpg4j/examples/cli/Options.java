@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rpg4j.examples.data.DatasetKind;
+import org.rpg4j.examples.distill.DistillationOptions;
 import org.rpg4j.examples.models.LayerImpl;
 import org.rpg4j.examples.models.ModelKind;
 import org.rpg4j.examples.models.ShortcutKind;
@@ -111,6 +112,10 @@ public final class Options {
                     + "the optimiser starts fresh")
     public Path initFrom;
 
+    /** Distillation from a teacher ({@code --teacher}, {@code --temperature}, {@code --hardness}). */
+    @Mixin
+    public DistillationOptions distillation = new DistillationOptions();
+
     @Mixin
     public SparseExportOptions sparseExport = new SparseExportOptions();
 
@@ -170,6 +175,7 @@ public final class Options {
         m.put("labelSmoothing", labelSmoothing);
         m.put("seed", seed);
         m.put("initFrom", initFrom == null ? null : initFrom.toString());
+        m.putAll(distillation.asMap());
         m.put("resultsOnly", resultsOnly);
         m.put("maxIterations", maxIterations);
         m.put("subset", subset);

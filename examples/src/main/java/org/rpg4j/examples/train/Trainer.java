@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.DataSet;
@@ -30,6 +31,7 @@ public final class Trainer {
     private final List<EpochMetrics> epochs = new ArrayList<>();
     private final List<TracePoint> trace = new ArrayList<>();
     private CheckpointTrigger checkpoints = CheckpointTrigger.NONE;
+    private UnaryOperator<DataSet> labeller = UnaryOperator.identity();
     private TrainerState resume;
     private boolean started;
     private long startNanos;
@@ -74,6 +76,22 @@ public final class Trainer {
             throw new IllegalArgumentException("trigger must not be null (use CheckpointTrigger.NONE)");
         }
         this.checkpoints = trigger;
+        return this;
+    }
+
+    /**
+     * Sets a function applied to every training batch before {@code fit}, e.g. distillation's
+     * teacher labels; call before {@link #run()}.
+     *
+     * @param batchLabeller returns the batch to train on (the default returns it unchanged)
+     * @return this trainer
+     * @throws IllegalArgumentException if batchLabeller is null
+     */
+    public Trainer labelBatches(UnaryOperator<DataSet> batchLabeller) {
+        if (batchLabeller == null) {
+            throw new IllegalArgumentException("batchLabeller must not be null (use UnaryOperator.identity())");
+        }
+        this.labeller = batchLabeller;
         return this;
     }
 
@@ -202,7 +220,8 @@ public final class Trainer {
         train.advance(augmentation, (long) firstBatch * plan.batchSize());
         for (int b = firstBatch; b < plan.iterationsPerEpoch() && iteration < plan.totalIterations(); b++) {
             long t0 = System.nanoTime();
-            DataSet batch = train.batch(order, b * plan.batchSize(), (b + 1) * plan.batchSize(), augmentation);
+            DataSet batch = labeller.apply(train.batch(order, b * plan.batchSize(), (b + 1) * plan.batchSize(),
+                    augmentation));
             net.fit(batch);
             double seconds = (System.nanoTime() - t0) / 1e9;
             trainSeconds += seconds;
