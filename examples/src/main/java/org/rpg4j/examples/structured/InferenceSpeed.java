@@ -13,11 +13,11 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class InferenceSpeed {
     /** Untimed passes before the timed ones (JIT, workspaces, oneDNN primitives). */
-    static final int WARM_UP_PASSES = 3;
+    static final int WARM_UP_PASSES = 2;
     /** Timed passes at batch 1. */
-    static final int PASSES_BATCH_1 = 30;
+    static final int PASSES_BATCH_1 = 20;
     /** Timed passes at batch 64. */
-    static final int PASSES_BATCH_64 = 5;
+    static final int PASSES_BATCH_64 = 3;
 
     private InferenceSpeed() {}
 
