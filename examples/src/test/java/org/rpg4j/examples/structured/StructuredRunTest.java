@@ -26,8 +26,8 @@ import org.rpg4j.examples.results.RunRecord;
 import picocli.CommandLine;
 
 /**
- * A tiny run of each structured method on generated data (the small CNN: c1 16, c2 32 and fc1 128
- * channels), through the command line's path: the shrunk network's channel counts, the written model
+ * A tiny run of each structured method on generated data (the small CNN: c1_conv 16, c2_conv 32 and
+ * fc1 128 channels, each convolution followed by batch norm), through the command line's path: the shrunk network's channel counts, the written model
  * and the new results.json fields.
  */
 class StructuredRunTest {
@@ -60,11 +60,13 @@ class StructuredRunTest {
         // per layer: floor(0.5 * 16) = 8 of c1's, 16 of c2's 32 and 64 of fc1's 128 channels removed;
         // the output layer's 10 classes are never pruned
         Map<String, Long> after = channelsAfter(r);
-        assertEquals(8L, after.get("c1"));
-        assertEquals(16L, after.get("c2"));
+        assertEquals(8L, after.get("c1_conv"));
+        assertEquals(16L, after.get("c2_conv"));
         assertEquals(64L, after.get("fc1"));
+        assertEquals(8L, after.get("c1_bn"), "batch norm follows its convolution");
+        assertEquals(16L, after.get("c2_bn"));
         ComputationGraph saved = ModelSerializer.restoreComputationGraph(output.resolve("model.zip").toFile(), false);
-        assertEquals(8, saved.getLayer("c1").getParam("W").size(0), "the saved model is the shrunk one");
+        assertEquals(8, saved.getLayer("c1_conv").getParam("W").size(0), "the saved model is the shrunk one");
         assertEquals(6, r.history().iterations(), "3 training + 3 fine-tuning iterations (--max-iterations per phase)");
         JsonNode json = JSON.readTree(output.resolve("results.json").toFile());
         JsonNode c = json.get("compaction");
@@ -85,8 +87,8 @@ class StructuredRunTest {
         RunRecord r = run(dir.resolve("slim"), "--method", "slimming", "--channel-sparsity", "0.5", "--penalty", "1e-3");
         Map<String, Long> after = channelsAfter(r);
         // global: floor(0.5 * (16 + 32)) = 24 of the 48 batch-normalised channels go; fc1 has no BN scale
-        assertEquals(24L, after.get("c1") + after.get("c2"));
-        assertTrue(after.get("c1") >= 1 && after.get("c2") >= 1);
+        assertEquals(24L, after.get("c1_conv") + after.get("c2_conv"));
+        assertTrue(after.get("c1_conv") >= 1 && after.get("c2_conv") >= 1);
         assertEquals(128L, after.get("fc1"));
         assertEquals("global", r.structured().scope());
         assertEquals(1e-3, r.structured().penalty());
@@ -97,8 +99,8 @@ class StructuredRunTest {
         RunRecord r = run(dir.resolve("gradual"), "--method", "l1-filter", "--channel-sparsity", "0.25",
                 "--channel-schedule", "cubic", "--fine-tune-epochs", "0", "--from-scratch", "scratch-e");
         Map<String, Long> after = channelsAfter(r);
-        assertEquals(12L, after.get("c1")); // 16 - floor(0.25 * 16)
-        assertEquals(24L, after.get("c2"));
+        assertEquals(12L, after.get("c1_conv")); // 16 - floor(0.25 * 16)
+        assertEquals(24L, after.get("c2_conv"));
         assertEquals(96L, after.get("fc1"));
         assertNull(r.structured().accuracyFineTuned());
         assertEquals(3, r.history().iterations(), "no fine-tuning");
