@@ -36,13 +36,15 @@ public final class StructuredChecks {
         String method = "--method " + o.method.cliName();
         for (String option : UNSTRUCTURED_ONLY) {
             if (s.typed(option)) {
-                throw new IllegalArgumentException(option + " applies to the unstructured methods only, not to " + method
+                throw new IllegalArgumentException(option + " applies to the unstructured methods only, not to "
+                        + method
                         + (option.equals("--sparsity") ? ", which removes whole channels: give --channel-sparsity R "
                                 + "(the fraction of prunable channels removed) instead" : ": drop " + option));
             }
         }
         if (s.channelSparsity == null) {
-            throw new IllegalArgumentException(method + " needs --channel-sparsity R, the fraction of prunable channels "
+            throw new IllegalArgumentException(method
+                    + " needs --channel-sparsity R, the fraction of prunable channels "
                     + "removed, in [0, 1)");
         }
         if (!(s.channelSparsity >= 0 && s.channelSparsity < 1)) {

@@ -163,7 +163,8 @@ public final class StructuredExampleRun {
         return ScratchTraining.train(fresh, in.train(), in.test(), plan, schedule, out).last().testAccuracy();
     }
 
-    private RunRecord record(RunInputs in, RunRecord.ModelInfo model, ComputationGraph shrunk, TrainingHistory history, TrainingPlan train,
+    private RunRecord record(RunInputs in, RunRecord.ModelInfo model, ComputationGraph shrunk, TrainingHistory history,
+                             TrainingPlan train,
                              Optional<TrainingPlan> fineTune, Compaction compaction, StructuredOutcome outcome,
                              long start) {
         TrainingPlan whole = new TrainingPlan(train.epochs() + fineTune.map(TrainingPlan::epochs).orElse(0), train

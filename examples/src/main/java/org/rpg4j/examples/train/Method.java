@@ -65,7 +65,9 @@ public enum Method {
                 return m;
             }
         }
-        throw new IllegalArgumentException("method must be one of dense, gmp, rigl, rpg, rpg-reg, l1-filter, l2-filter, slimming, ssl; got " + name);
+        throw new IllegalArgumentException(
+                "method must be one of dense, gmp, rigl, rpg, rpg-reg, l1-filter, l2-filter, slimming, ssl; got "
+                        + name);
     }
 
     @Override

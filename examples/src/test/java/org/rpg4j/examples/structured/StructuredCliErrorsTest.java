@@ -50,7 +50,8 @@ class StructuredCliErrorsTest {
                         "1e-4"),
                 bad("--penalty must be finite and >= 0, got -1.0", "--method", "ssl", "--channel-sparsity", "0.5",
                         "--penalty", "-1"),
-                bad("--fine-tune-epochs must be >= 0 (0 = none), got -1", "--method", "ssl", "--channel-sparsity", "0.5",
+                bad("--fine-tune-epochs must be >= 0 (0 = none), got -1", "--method", "ssl", "--channel-sparsity",
+                        "0.5",
                         "--fine-tune-epochs", "-1"),
                 bad("--channel-updates applies to a gradual --channel-schedule (cubic, linear or exponential), not to "
                         + "one-shot", "--method", "ssl", "--channel-sparsity", "0.5", "--channel-updates", "5"),

@@ -84,7 +84,8 @@ class StructuredRunTest {
 
     @Test
     void slimmingRanksGloballyOnBatchNormScalesAndLeavesLayersWithoutOneWhole() throws IOException {
-        RunRecord r = run(dir.resolve("slim"), "--method", "slimming", "--channel-sparsity", "0.5", "--penalty", "1e-3");
+        RunRecord r = run(dir.resolve("slim"), "--method", "slimming", "--channel-sparsity", "0.5", "--penalty",
+                "1e-3");
         Map<String, Long> after = channelsAfter(r);
         // global: floor(0.5 * (16 + 32)) = 24 of the 48 batch-normalised channels go; fc1 has no BN scale
         assertEquals(24L, after.get("c1_conv") + after.get("c2_conv"));
