@@ -51,12 +51,12 @@ public record Compaction(String how, long paramsBefore, long paramsAfter, long m
      */
     public static Compaction measure(String how, StructuredReport report, ComputationGraph before,
                                      ComputationGraph after, int[] inputShape) {
-        Speed b = Speed.of(after, inputShape);
-        Speed a = Speed.of(before, inputShape);
-        Speed b2 = Speed.of(after, inputShape);
-        Speed a2 = Speed.of(before, inputShape);
+        Speed after1 = Speed.of(after, inputShape);
+        Speed before1 = Speed.of(before, inputShape);
+        Speed after2 = Speed.of(after, inputShape);
+        Speed before2 = Speed.of(before, inputShape);
         return new Compaction(how, report.paramsBefore(), report.paramsAfter(), report.macsBefore(),
-                report.macsAfter(), best(a, a2), best(b, b2), load());
+                report.macsAfter(), best(before1, before2), best(after1, after2), load());
     }
 
     private static Speed best(Speed x, Speed y) {
