@@ -8,8 +8,9 @@
 #
 # Budget: 2,000 training images, 1 epoch (15 iterations of 128), deltaT 1, one seed (42), 1,000
 # test images. 12 runs of about 15 s each on an idle 2-core machine. Finished runs are kept: run
-# the same command again to resume. The compiled classes are copied first, so the sources can change
-# while it runs.
+# the same command again to resume (after an interruption, delete the left-over *.lock directories
+# first). Several instances may run at once on the same output directory: each run is claimed by one
+# of them. The compiled classes are copied first, so the sources can change while it runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(realpath -m "${1:-results/dead-channels}")"
@@ -28,10 +29,12 @@ for method in gmp rigl rpg; do
     for sparsity in 0.9 0.95 0.98 0.99; do
         run="$out/$method-$sparsity"
         [[ -f "$run/results.json" ]] && continue
+        mkdir "$run.lock" 2> /dev/null || continue # another instance of this script has it
         nice -n 5 java -Xmx3g -cp "$cp_line" org.rpg4j.examples.TrainAndPrune --model small-cnn \
             --dataset fashion-mnist --method "$method" --sparsity "$sparsity" --epochs 1 --subset 2000 \
             --test-subset 1000 --batch-size 128 --lr 0.05 --warmup-epochs 0.2 --delta-t 1 --progress-every 5 \
             --results-only --output "$run" > "$out/$method-$sparsity.log" 2>&1 || echo "run $run failed"
+        rmdir "$run.lock"
     done
 done
 python3 - "$out" <<'EOF'

@@ -10,7 +10,9 @@
 # Budget: the small CNN, 2,000 training images, 1 epoch of training (15 iterations of 128), 1 epoch
 # of fine-tuning, Scratch-E 1 epoch; 1,000 test images; one seed (42); default penalties (lambda 1e-4).
 # Six runs of about 20 s each on an idle 2-core machine. Finished runs are kept: run the same command
-# again to resume. The compiled classes are copied first, so the sources can change while it runs.
+# again to resume (after an interruption, delete the left-over *.lock directories first). Several
+# instances may run at once on the same output directory: each run is claimed by one of them. The
+# compiled classes are copied first, so the sources can change while it runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(realpath -m "${1:-results/structured-study}")"
@@ -32,11 +34,13 @@ for method in l1-filter slimming ssl; do
     for sparsity in 0.3 0.6; do
         run="$out/$method-$sparsity"
         [[ -f "$run/results.json" ]] && continue
+        mkdir "$run.lock" 2> /dev/null || continue # another instance of this script has it
         nice -n 5 java -Xmx3g -cp "$cp_line" org.rpg4j.examples.TrainAndPrune --model small-cnn \
             --dataset fashion-mnist --method "$method" --channel-sparsity "$sparsity" --epochs 1 --subset 2000 \
             --test-subset 1000 --batch-size 128 --lr 0.05 --warmup-epochs 0.2 --fine-tune-epochs 1 \
             --progress-every 5 --results-only "${extra[@]}" --output "$run" > "$out/$method-$sparsity.log" 2>&1 \
             || echo "run $run failed"
+        rmdir "$run.lock"
     done
 done
 python3 - "$out" <<'EOF'
