@@ -63,5 +63,5 @@ for method in ["l1-filter", "slimming", "ssl"]:
               f"{100 * c['macsAfter'] / c['macsBefore']:.1f} % | {pct(st['accuracyBeforePruning'])} | "
               f"{pct(st['accuracyAfterPruning'])} | {pct(st['accuracyFineTuned'])} | "
               f"{pct(st['accuracyScratch'])} ({st['fromScratch']}, {st['scratchEpochs']}) | "
-              f"{b['batch1']:.0f} -> {a['batch1']:.0f} | {b['batch64']:.0f} -> {a['batch64']:.0f} (load {c['loadAverage']:.0f}) |")
+              f"{b['batch1']:.3g} -> {a['batch1']:.3g} | {b['batch64']:.3g} -> {a['batch64']:.3g} (load {c['loadAverage']:.0f}) |")
 EOF
