@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.rpg4j.dl4j.structured.StructuredResult;
 import org.rpg4j.examples.checkpoint.CheckpointSession;
 import org.rpg4j.examples.cli.OptionChecks;
 import org.rpg4j.examples.cli.Options;
@@ -32,6 +34,9 @@ import org.rpg4j.examples.results.ResultsCsv;
 import org.rpg4j.examples.results.ResultsJson;
 import org.rpg4j.examples.results.RunRecord;
 import org.rpg4j.examples.results.SparseExportResult;
+import org.rpg4j.examples.structured.Compaction;
+import org.rpg4j.examples.structured.StructuredChecks;
+import org.rpg4j.examples.structured.StructuredExampleRun;
 import org.rpg4j.examples.train.CosineWarmupSchedule;
 import org.rpg4j.examples.train.HeavyBallSgd;
 import org.rpg4j.examples.train.InitialWeights;
@@ -78,6 +83,14 @@ public final class ExampleRun {
         long start = System.nanoTime();
         OptionChecks.check(options);
         options.distillation.config();
+        StructuredChecks.check(options);
+        if (options.method.structured()) {
+            if (options.distillation.teacher != null) {
+                throw new IllegalArgumentException("--teacher works with the unstructured methods and dense; the "
+                        + "structured method " + options.method.cliName() + " does not distil yet (drop --teacher)");
+            }
+            return new StructuredExampleRun(options, commandLine, out).run();
+        }
         MachineInfo machineAtStart = MachineInfo.current();
         TrainTestData data = loadData();
         OptionChecks.checkBatch(options, data.train().size());
@@ -114,9 +127,12 @@ public final class ExampleRun {
         if (!options.resultsOnly) {
             pruning.save(net, dir.resolve("model.zip"));
         }
-        if (options.method.prunes()) {
-            DeadChannelSummary.write(net, new int[] {data.train().channels(), data.train().height(),
-                    data.train().width()}, dir, out);
+        int[] inputShape = {data.train().channels(), data.train().height(), data.train().width()};
+        Optional<StructuredResult> dead = options.method.prunes() ? DeadChannelSummary.write(net, inputShape, dir, out)
+                : Optional.empty();
+        Compaction compaction = DeadChannelSummary.compaction(net, dead, inputShape, out);
+        if (dead.isPresent() && !options.resultsOnly) {
+            ModelSerializer.writeModel(dead.get().network(), dir.resolve("model_shrunk.zip").toFile(), false);
         }
         SparseExportResult sparseExport = options.sparseExport.enabled()
                 ? SparseExportResult.write(net, dir, options.sparseExport) : null;
@@ -125,7 +141,7 @@ public final class ExampleRun {
                 augmentation.toString(), normalization.toString()), model, options.method.cliName(),
                 options.method.description(), pruning.configJson().orElse(null), pruning.reportJson().orElse(null),
                 plan, history, finalLayers, spectra, (System.nanoTime() - start) / 1e9, MachineInfo.current(),
-                sparseExport);
+                sparseExport, compaction, null);
         write(record, dir, pruning, !options.resultsOnly);
         printFooter(record, pruning, dir);
         return record;
@@ -219,7 +235,11 @@ public final class ExampleRun {
     }
 
     /** Singular values of up to four prunable layers spread over the network (first, last and between). */
-    private static Map<String, double[]> spectra(ComputationGraph net) {
+    /**
+     * @param net a trained network (not modified)
+     * @return singular values of up to four of its prunable layers, by layer name
+     */
+    public static Map<String, double[]> spectra(ComputationGraph net) {
         List<WeightInspector.NamedWeight> weights = WeightInspector.prunableWeights(net);
         Map<String, double[]> spectra = new LinkedHashMap<>();
         int n = weights.size();
@@ -230,7 +250,17 @@ public final class ExampleRun {
         return spectra;
     }
 
-    private static void write(RunRecord record, Path dir, PruningHook pruning, boolean withPlots)
+    /**
+     * Writes a run's files: metrics.csv, layers.csv, the pruning report if any, results.json and (with
+     * plots) the PNG plots.
+     *
+     * @param record the run
+     * @param dir the output directory
+     * @param pruning the run's pruning, for its report table
+     * @param withPlots whether to draw the plots
+     * @throws IOException if a file cannot be written
+     */
+    public static void write(RunRecord record, Path dir, PruningHook pruning, boolean withPlots)
             throws IOException {
         ResultsCsv.writeEpochs(record, dir.resolve("metrics.csv"));
         ResultsCsv.writeLayers(record.finalLayers(), dir.resolve("layers.csv"));

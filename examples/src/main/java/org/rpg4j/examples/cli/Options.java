@@ -8,6 +8,7 @@ import org.rpg4j.examples.distill.DistillationOptions;
 import org.rpg4j.examples.models.LayerImpl;
 import org.rpg4j.examples.models.ModelKind;
 import org.rpg4j.examples.models.ShortcutKind;
+import org.rpg4j.examples.structured.StructuredOptions;
 import org.rpg4j.examples.train.Method;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,16 +63,21 @@ public final class Options {
     public Path dataDir;
 
     @Option(names = "--method", converter = Converters.Methods.class, paramLabel = "NAME",
-            description = "dense, gmp, rigl, rpg or rpg-reg (default: ${DEFAULT-VALUE})")
+            description = "dense, gmp, rigl, rpg, rpg-reg, or a structured method: l1-filter, l2-filter, slimming, ssl "
+                    + "(default: ${DEFAULT-VALUE})")
     public Method method = Method.RPG;
 
     @Option(names = "--sparsity", paramLabel = "S",
-            description = "target sparsity in [0, 1) (default: ${DEFAULT-VALUE})")
+            description = "target sparsity in [0, 1) of the unstructured methods (default: ${DEFAULT-VALUE})")
     public double sparsity = 0.9;
 
     /** The pruning options ({@code --delta-t}, {@code --budget}, {@code --lambda}, ...). */
     @Mixin
     public PruningOptions pruning = new PruningOptions();
+
+    /** The structured methods' options ({@code --channel-sparsity}, {@code --from-scratch}, ...). */
+    @Mixin
+    public StructuredOptions structured = new StructuredOptions();
 
     @Option(names = "--epochs", paramLabel = "N", description = "epochs (default: ${DEFAULT-VALUE})")
     public int epochs = 10;
@@ -166,6 +172,7 @@ public final class Options {
         m.put("method", method.cliName());
         m.put("sparsity", sparsity);
         m.putAll(pruning.asMap());
+        m.putAll(structured.asMap());
         m.put("epochs", epochs);
         m.put("batchSize", batchSize);
         m.put("lr", lr);

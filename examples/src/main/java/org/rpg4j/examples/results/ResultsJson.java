@@ -49,6 +49,12 @@ public final class ResultsJson {
         if (r.sparseExport() != null) {
             root.set("sparseExport", MAPPER.valueToTree(r.sparseExport()));
         }
+        if (r.compaction() != null) {
+            root.set("compaction", MAPPER.valueToTree(r.compaction()));
+        }
+        if (r.structured() != null) {
+            root.set("structured", MAPPER.valueToTree(r.structured()));
+        }
         root.put("method", r.method());
         root.put("methodDescription", r.methodDescription());
         root.set("pruningConfig", parse(r.pruningConfigJson()));

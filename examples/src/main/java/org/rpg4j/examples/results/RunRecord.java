@@ -2,6 +2,8 @@ package org.rpg4j.examples.results;
 
 import java.util.List;
 import java.util.Map;
+import org.rpg4j.examples.structured.Compaction;
+import org.rpg4j.examples.structured.StructuredOutcome;
 import org.rpg4j.examples.train.LayerStat;
 import org.rpg4j.examples.train.TrainingHistory;
 import org.rpg4j.examples.train.TrainingPlan;
@@ -25,12 +27,16 @@ import org.rpg4j.examples.train.TrainingPlan;
  * @param wallSeconds wall time of the whole run (data loading to saved results)
  * @param machine where it ran
  * @param sparseExport the sparse model file written with {@code --export-sparse}, or null
+ * @param compaction size and inference speed before and after the network was shrunk (dead channels
+ *     removed, or the structured method's channels), or null
+ * @param structured what a structured method did and measured, or null for the other methods
  */
 public record RunRecord(String title, List<String> commandLine, Map<String, Object> options, DataInfo data,
                         ModelInfo model, String method, String methodDescription, String pruningConfigJson,
                         String pruningReportJson, TrainingPlan plan, TrainingHistory history,
                         List<LayerStat> finalLayers, Map<String, double[]> spectra, double wallSeconds,
-                        MachineInfo machine, SparseExportResult sparseExport) {
+                        MachineInfo machine, SparseExportResult sparseExport, Compaction compaction,
+                        StructuredOutcome structured) {
     /**
      * The data set of a run.
      *

@@ -71,6 +71,8 @@ final class AdapterPruning implements PruningHook {
             case RPG -> options.rankLoss();
             case RPG_REG -> options.rankLoss().mode(RankLossMode.REGULARISER);
             case DENSE -> throw new IllegalArgumentException("method dense has no pruning configuration");
+            default -> throw new IllegalArgumentException("method " + method + " is structured: it has no "
+                    + "unstructured pruning configuration");
         };
         return options.applyTo(PruningConfig.builder(targetSparsity, totalIterations), rank)
                 .regrowth(method == Method.GMP ? RegrowthKind.NONE : RegrowthKind.GRADIENT).seed(seed).build();

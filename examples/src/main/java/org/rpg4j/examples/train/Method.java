@@ -13,7 +13,15 @@ public enum Method {
     /** RPG as the reference runs it: gradient regrowth scored with the adversarial rank loss. */
     RPG("rpg", "RPG: gradient regrowth with the adversarial rank loss (reference mode)"),
     /** RPG with the rank gradient also applied to the weights as a regulariser. */
-    RPG_REG("rpg-reg", "RPG with the rank loss also applied as a regulariser");
+    RPG_REG("rpg-reg", "RPG with the rank loss also applied as a regulariser"),
+    /** Structured: filters ranked by L1 norm (Li et al., ICLR 2017), removed, network shrunk. */
+    L1_FILTER("l1-filter", "structured: L1-norm filter pruning (Li et al.), network shrunk"),
+    /** Structured: filters ranked by L2 norm, removed, network shrunk. */
+    L2_FILTER("l2-filter", "structured: L2-norm filter pruning, network shrunk"),
+    /** Structured: L1 penalty on batch-norm scales, channels ranked by |gamma| (Liu et al., ICCV 2017). */
+    SLIMMING("slimming", "structured: Network Slimming (L1 on batch-norm gamma), network shrunk"),
+    /** Structured: group lasso on filters and input channels (Wen et al., NIPS 2016). */
+    SSL("ssl", "structured: SSL group lasso on filters and input channels, network shrunk");
 
     private final String cliName;
     private final String description;
@@ -39,6 +47,14 @@ public enum Method {
     }
 
     /**
+     * @return true for the methods that remove whole channels and shrink the network (their run is
+     *     {@code org.rpg4j.examples.structured.StructuredExampleRun})
+     */
+    public boolean structured() {
+        return ordinal() >= L1_FILTER.ordinal();
+    }
+
+    /**
      * @param name a command-line name such as {@code rpg} (case-insensitive)
      * @return the method
      * @throws IllegalArgumentException naming the allowed values
@@ -49,7 +65,9 @@ public enum Method {
                 return m;
             }
         }
-        throw new IllegalArgumentException("method must be one of dense, gmp, rigl, rpg, rpg-reg; got " + name);
+        throw new IllegalArgumentException(
+                "method must be one of dense, gmp, rigl, rpg, rpg-reg, l1-filter, l2-filter, slimming, ssl; got "
+                        + name);
     }
 
     @Override

@@ -1,0 +1,63 @@
+package org.rpg4j.examples.structured;
+
+import java.util.Locale;
+
+/**
+ * Whether the shrunk architecture is also trained from a fresh initialisation, as in "Rethinking
+ * the value of network pruning" (Liu et al., ICLR 2019), beside fine-tuning the inherited weights.
+ */
+public enum FromScratch {
+    /** Only fine-tuning. */
+    NONE("none"),
+    /** Scratch-E: the shrunk architecture re-initialised and trained for the original {@code --epochs}. */
+    SCRATCH_E("scratch-e"),
+    /**
+     * Scratch-B: the same compute in multiply-adds as training the original network: {@code --epochs}
+     * times the MAC reduction, capped (as in the paper) at twice {@code --epochs}.
+     */
+    SCRATCH_B("scratch-b");
+
+    /** Scratch-B trains at most this many times the original epochs (Liu et al.'s cap). */
+    public static final int SCRATCH_B_CAP = 2;
+
+    private final String cliName;
+
+    FromScratch(String cliName) {
+        this.cliName = cliName;
+    }
+
+    /** @return the command-line name */
+    public String cliName() {
+        return cliName;
+    }
+
+    /**
+     * @param epochs the original network's training epochs, {@code >= 1}
+     * @param macsBefore multiply-adds per image of the original network
+     * @param macsAfter multiply-adds per image of the shrunk network, {@code >= 1}
+     * @return epochs of training from scratch (0 for {@link #NONE})
+     */
+    public int epochs(int epochs, long macsBefore, long macsAfter) {
+        return switch (this) {
+            case NONE -> 0;
+            case SCRATCH_E -> epochs;
+            // same MACs: epochs * macsBefore / macsAfter, at least epochs, at most twice epochs
+            case SCRATCH_B -> (int) Math.min((long) SCRATCH_B_CAP * epochs, Math.max(epochs, Math.round(
+                    epochs * (double) macsBefore / Math.max(1, macsAfter))));
+        };
+    }
+
+    /**
+     * @param name {@code none}, {@code scratch-e} or {@code scratch-b} (case-insensitive)
+     * @return the choice
+     * @throws IllegalArgumentException naming the allowed values
+     */
+    public static FromScratch fromCliName(String name) {
+        for (FromScratch f : values()) {
+            if (f.cliName.equals(name.toLowerCase(Locale.ROOT))) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("expected none, scratch-e or scratch-b but was '" + name + "'");
+    }
+}
