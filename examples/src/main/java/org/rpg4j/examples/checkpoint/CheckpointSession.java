@@ -140,6 +140,21 @@ public final class CheckpointSession {
     private static void requireSameOptions(Path resume, CheckpointStore.Valid valid, JsonNode now, JsonNode defaults)
             throws IOException {
         JsonNode saved = MAPPER.readTree(Files.readString(valid.file(RunCheckpointer.OPTIONS), StandardCharsets.UTF_8));
+        List<String> differences = differences(saved, now, defaults);
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("--resume " + resume + ": give the options of the checkpointed run "
+                    + "unchanged; this command differs in " + String.join(", ", differences));
+        }
+    }
+
+    /**
+     * @param saved the checkpointed run's options by name
+     * @param now this command's options by the same names
+     * @param defaults every option's default (an option absent from {@code saved} may take it)
+     * @return each difference as {@code "--option value (the checkpointed run had ...)"}, in {@code saved}'s
+     *     then {@code now}'s order; empty when the run may resume
+     */
+    static List<String> differences(JsonNode saved, JsonNode now, JsonNode defaults) {
         List<String> differences = new ArrayList<>();
         for (Iterator<String> names = saved.fieldNames(); names.hasNext();) {
             String name = names.next();
@@ -154,10 +169,7 @@ public final class CheckpointSession {
                 differences.add(optionName(name) + " " + now.get(name) + " (the checkpointed run did not have it)");
             }
         }
-        if (!differences.isEmpty()) {
-            throw new IllegalArgumentException("--resume " + resume + ": give the options of the checkpointed run "
-                    + "unchanged; this command differs in " + String.join(", ", differences));
-        }
+        return differences;
     }
 
     /**

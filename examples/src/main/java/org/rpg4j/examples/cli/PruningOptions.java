@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  * core error with the option the user typed. The exceptions are the rank-loss fields
  * ({@link #rankLoss()}) and {@code --max-layer-sparsity} (a {@link LayerSelection}).
  *
- * <p>Adding a pruning option (docs/dl4j.md, "Adding a pruning option"): the setting in
+ * <p>Adding a pruning option (docs/examples.md, "Adding a pruning option"): the setting in
  * {@code PruningConfig} and its JSON, then here one annotated field named after the setting; an enum
  * whose command-line names are lower case also needs its converter in {@code Converters}.
  * {@code PruningOptionsCoverageTest} fails if a builder setting has no option or does not survive

@@ -63,7 +63,7 @@ class PruningOptionsCoverageTest {
             }
         }
         assertEquals(List.of(), missing, "PruningConfig.Builder settings without a command-line option: add a "
-                + "field named after each to PruningOptions (docs/dl4j.md, \"Adding a pruning option\")");
+                + "field named after each to PruningOptions (docs/examples.md, \"Adding a pruning option\")");
     }
 
     @Test
