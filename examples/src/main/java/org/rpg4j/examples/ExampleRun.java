@@ -102,7 +102,7 @@ public final class ExampleRun {
         CosineWarmupSchedule schedule = new CosineWarmupSchedule(options.lr, warmupIterations(plan),
                 plan.totalIterations());
         CheckpointSession checkpoints = CheckpointSession.open(options.checkpoints.policy(),
-                options.checkpoints.resume, options.asMap(), out);
+                options.checkpoints.resume, options.asMap(), new Options().asMap(), out);
         Optional<Restored> resumed = checkpoints.restore(options.method);
         Restored restored = resumed.isPresent() ? resumed.get() : fresh(data, schedule, config);
         ComputationGraph net = restored.network();

@@ -248,7 +248,10 @@ public final class PruningConfig {
             this.totalIterations = totalIterations;
         }
 
-        /** @param deltaT iterations between topology updates, {@code >= 1} and {@code <= totalIterations} */
+        /**
+         * @param deltaT iterations between topology updates, {@code >= 1} and {@code <= totalIterations}
+         * @return this builder
+         */
         public Builder deltaT(int deltaT) {
             this.deltaT = deltaT;
             return this;
@@ -272,13 +275,19 @@ public final class PruningConfig {
             return this;
         }
 
-        /** @param placement where the updates fall relative to the ramp (rpg4j's or the reference's) */
+        /**
+         * @param placement where the updates fall relative to the ramp (rpg4j's or the reference's)
+         * @return this builder
+         */
         public Builder updatePlacement(UpdatePlacement placement) {
             this.updatePlacement = placement;
             return this;
         }
 
-        /** @param schedule shape of the density ramp */
+        /**
+         * @param schedule shape of the density ramp
+         * @return this builder
+         */
         public Builder schedule(ScheduleKind schedule) {
             this.schedule = schedule;
             return this;

@@ -24,6 +24,14 @@ public record LayerInput(String name, float[] weights, boolean[] mask, float[] s
     private static final int EXPONENT = 0x7f800000;
 
     /**
+     * Validates the inputs; the arrays are held, not copied.
+     *
+     * @param name the tensor's name, not null
+     * @param weights the weights, flat in C order; at least one, all finite
+     * @param mask the mask before the update (true = active), same length as {@code weights}
+     * @param scores the grow scores, same length and finite, or null (see the record)
+     * @param shape the logical shape whose product is the length, or null
+     * @param maxSparsity the layer's cap in [0, 1] (1.0 = uncapped)
      * @throws IllegalArgumentException naming the tensor and the argument if an array is null or
      *     empty where not allowed, lengths differ, a weight or score is NaN or infinite, the shape
      *     does not fit the length, or {@code maxSparsity} is outside [0, 1]
@@ -67,17 +75,31 @@ public record LayerInput(String name, float[] weights, boolean[] mask, float[] s
         return new LayerInput(name, weights, mask, scores, null, 1.0);
     }
 
-    /** @return a copy with this logical shape (needed by the ERK budget) */
+    /**
+     * @param newShape the logical shape ({@code [out, in, kh, kw]}, {@code [out, in]} or {@code [in, out]}),
+     *     dimensions {@code >= 1} whose product is {@link #size()}
+     * @return a copy with this logical shape (needed by the ERK budget); this input is unchanged
+     * @throws IllegalArgumentException if the shape does not fit the length
+     */
     public LayerInput withShape(long[] newShape) {
         return new LayerInput(name, weights, mask, scores, newShape, maxSparsity);
     }
 
-    /** @return a copy with this cap in [0, 1] */
+    /**
+     * @param cap the largest sparsity this layer may reach, in [0, 1] (1.0 = uncapped)
+     * @return a copy with this cap; this input is unchanged
+     * @throws IllegalArgumentException if {@code cap} is outside [0, 1]
+     */
     public LayerInput withMaxSparsity(double cap) {
         return new LayerInput(name, weights, mask, scores, shape, cap);
     }
 
-    /** @return a copy with these grow scores (validated: same length, finite) */
+    /**
+     * @param newScores the grow scores (signed dense gradient plus any rank-loss term), length
+     *     {@link #size()}, all finite; or null
+     * @return a copy with these grow scores; this input is unchanged
+     * @throws IllegalArgumentException if the length differs or a score is NaN or infinite
+     */
     public LayerInput withScores(float[] newScores) {
         return new LayerInput(name, weights, mask, newScores, shape, maxSparsity);
     }

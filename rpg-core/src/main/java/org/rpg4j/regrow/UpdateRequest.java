@@ -23,6 +23,14 @@ import org.rpg4j.mask.LayerBudget;
 public record UpdateRequest(List<LayerInput> layers, OptionalDouble globalDensity, double dropFraction,
                             Regrowth regrowth, SplittableRandom random, LayerBudget budget) {
     /**
+     * Validates the request once; {@code layers} is copied into an unmodifiable list.
+     *
+     * @param layers one input per tensor, in concatenation order; at least one, no null
+     * @param globalDensity the scheduled density in (0, 1], or empty for a stationary update; not null
+     * @param dropFraction drop fraction in [0, 1]
+     * @param regrowth the drop-and-grow criterion, not null
+     * @param random the update's random stream, not null; advanced by the update
+     * @param budget how the density is shared between tensors, not null
      * @throws IllegalArgumentException naming the argument if it is null, a density or fraction is
      *     out of range, or the budget is ERK and a layer has no shape
      */
@@ -70,7 +78,14 @@ public record UpdateRequest(List<LayerInput> layers, OptionalDouble globalDensit
     /**
      * A re-thresholding update: magnitude prune to {@code globalDensity} under {@code budget}, then drop and grow.
      *
+     * @param layers one input per tensor, in concatenation order; at least one; with shapes if the budget is ERK
+     * @param globalDensity the scheduled density to re-threshold to, in (0, 1]
+     * @param dropFraction drop fraction in [0, 1]
+     * @param regrowth the drop-and-grow criterion
+     * @param random the update's random stream; advanced by the update
+     * @param budget how the density is shared between tensors
      * @return the request (see the record components)
+     * @throws IllegalArgumentException as the constructor
      */
     public static UpdateRequest threshold(List<LayerInput> layers, double globalDensity, double dropFraction,
                                           Regrowth regrowth, SplittableRandom random, LayerBudget budget) {
@@ -80,7 +95,12 @@ public record UpdateRequest(List<LayerInput> layers, OptionalDouble globalDensit
     /**
      * A stationary update (the target density was reached): drop and grow within the current masks.
      *
+     * @param layers one input per tensor, in concatenation order; at least one
+     * @param dropFraction drop fraction in [0, 1]
+     * @param regrowth the drop-and-grow criterion
+     * @param random the update's random stream; advanced by the update
      * @return the request (see the record components); its budget is {@link LayerBudget#GLOBAL}, unused
+     * @throws IllegalArgumentException as the constructor
      */
     public static UpdateRequest stationary(List<LayerInput> layers, double dropFraction, Regrowth regrowth,
                                            SplittableRandom random) {

@@ -21,7 +21,16 @@ import java.util.Optional;
  */
 public record ChannelGroup(int id, int size, List<String> producers, List<ChannelSlice> slices,
                            Optional<String> lockReason) {
-    /** @throws IllegalArgumentException if a value is null, out of range, or a slice names a channel {@code >= size} */
+    /**
+     * Validates the group; the lists are copied.
+     *
+     * @param id index of the group in its analysis, {@code >= 0}
+     * @param size number of channels, {@code >= 1}
+     * @param producers names of the layers whose outputs create these channels, not null
+     * @param slices every parameter slice indexed by these channels, not null; each channel {@code < size}
+     * @param lockReason why the group may not be pruned, or empty; not null
+     * @throws IllegalArgumentException if a value is null, out of range, or a slice names a channel {@code >= size}
+     */
     public ChannelGroup {
         Checks.atLeast("id", id, 0);
         Checks.atLeast("size", size, 1);
@@ -43,7 +52,10 @@ public record ChannelGroup(int id, int size, List<String> producers, List<Channe
         return lockReason.isPresent();
     }
 
-    /** @return the slices with the given role */
+    /**
+     * @param role the role to keep
+     * @return the slices with that role, in this group's order (possibly empty)
+     */
     public List<ChannelSlice> slices(SliceRole role) {
         return slices.stream().filter(s -> s.role() == role).toList();
     }

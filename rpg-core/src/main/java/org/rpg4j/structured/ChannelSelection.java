@@ -33,7 +33,10 @@ public final class ChannelSelection {
      * Same as {@link #perGroup(List, ChannelCriterion, TensorSource, double)} with a sparsity chosen per
      * group (0 leaves a group whole and does not call the criterion on it).
      *
-     * @param sparsityOf the fraction of a group's channels to remove, in [0, 1)
+     * @param groups the groups of one analysis
+     * @param criterion scores of each unlocked group's channels
+     * @param tensors the network's tensors, read by the criterion
+     * @param sparsityOf the fraction of a group's channels to remove, in [0, 1), asked once per unlocked group
      * @return the keep masks
      * @throws IllegalArgumentException if an argument is null, a group's sparsity is outside [0, 1), or
      *     the criterion returns the wrong number of scores or a non-finite score

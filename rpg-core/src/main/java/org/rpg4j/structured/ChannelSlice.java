@@ -23,7 +23,18 @@ import java.util.Arrays;
  */
 public record ChannelSlice(String layer, String param, int axis, int offset, int blockSize, int[] channels,
                            SliceRole role) {
-    /** @throws IllegalArgumentException if a value is null or out of range */
+    /**
+     * Validates the slice; {@code channels} is copied.
+     *
+     * @param layer the layer's name in its network, not null
+     * @param param the parameter key in that layer, not null
+     * @param axis axis of the parameter's logical shape, {@code >= 0}
+     * @param offset first index of the run, {@code >= 0}
+     * @param blockSize consecutive indices per channel, {@code >= 1}
+     * @param channels group channel of each block, each {@code >= 0}; not null
+     * @param role what the slice is to the channel, not null
+     * @throws IllegalArgumentException if a value is null or out of range
+     */
     public ChannelSlice {
         Checks.notNull("layer", layer);
         Checks.notNull("param", param);
@@ -54,7 +65,11 @@ public record ChannelSlice(String layer, String param, int axis, int offset, int
         return channels.length * blockSize;
     }
 
-    /** @return the group channel of block {@code i} (no copy) */
+    /**
+     * @param i block index in {@code [0, blocks())}
+     * @return the group channel of block {@code i} (no copy)
+     * @throws ArrayIndexOutOfBoundsException if {@code i} is outside {@code [0, blocks())}
+     */
     public int channelAt(int i) {
         return channels[i];
     }

@@ -78,7 +78,10 @@ public final class KeepSelection {
         return List.copyOf(masks.keySet());
     }
 
-    /** @return how many entries of {@code keep} are true */
+    /**
+     * @param keep a keep mask (true = the channel stays); not modified
+     * @return how many entries of {@code keep} are true
+     */
     public static int count(boolean[] keep) {
         int n = 0;
         for (boolean k : keep) {

@@ -15,7 +15,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param columns columns that are exactly 0.0 everywhere, in {@code [0, rest]}
  */
 public record ZeroLines(long rows, long columns) {
-    /** Validates the counts. */
+    /**
+     * Validates the counts.
+     *
+     * @param rows number of all-zero rows, {@code >= 0}
+     * @param columns number of all-zero columns, {@code >= 0}
+     * @throws IllegalArgumentException if a count is negative
+     */
     public ZeroLines {
         if (rows < 0 || columns < 0) {
             throw new IllegalArgumentException("rows and columns must be >= 0, got " + rows + " and " + columns);

@@ -56,6 +56,27 @@ public final class CheckpointSession {
      */
     public static CheckpointSession open(CheckpointPolicy policy, Path resume, Map<String, Object> options,
                                          Consumer<String> out) throws IOException {
+        return open(policy, resume, options, Map.of(), out);
+    }
+
+    /**
+     * As {@link #open(CheckpointPolicy, Path, Map, Consumer)}, except that an option the checkpointed run
+     * did not have (one added to rpg4j since) is accepted when its value is the default: the older run
+     * behaved as the default does.
+     *
+     * @param policy when to write checkpoints
+     * @param resume the {@code --resume} directory, or null to start afresh
+     * @param options every training option by name ({@code Options.asMap()}); a resumed run must match them
+     * @param defaults every option's default by the same names ({@code new Options().asMap()})
+     * @param out progress and warnings (a skipped damaged checkpoint is reported here, naming the file)
+     * @return the session
+     * @throws IllegalArgumentException if {@code resume} holds no checkpoint, or the options differ from
+     *     the checkpointed run's (naming each differing option)
+     * @throws IllegalStateException if {@code resume} holds checkpoints but none is valid
+     * @throws IOException if a directory or the options file cannot be read
+     */
+    public static CheckpointSession open(CheckpointPolicy policy, Path resume, Map<String, Object> options,
+                                         Map<String, Object> defaults, Consumer<String> out) throws IOException {
         String json = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(options);
         if (resume == null) {
             return new CheckpointSession(policy, json, out, null, null);
@@ -71,7 +92,7 @@ public final class CheckpointSession {
                     + "/ckpt-<iteration>; a run writes them with --checkpoint-every N or --checkpoint-minutes M)");
         }
         CheckpointStore.Valid valid = new CheckpointStore(store, 1, WriteProbe.NONE).newestValid(out).orElseThrow();
-        requireSameOptions(resume, valid, MAPPER.readTree(json));
+        requireSameOptions(resume, valid, MAPPER.readTree(json), MAPPER.valueToTree(defaults));
         warnIfOtherThreadCount(valid, out);
         out.accept("resuming from " + valid.directory() + " (iteration " + valid.manifest().iteration() + ")");
         return new CheckpointSession(policy, json, out, run, valid);
@@ -116,9 +137,24 @@ public final class CheckpointSession {
         }
     }
 
-    private static void requireSameOptions(Path resume, CheckpointStore.Valid valid, JsonNode now)
+    private static void requireSameOptions(Path resume, CheckpointStore.Valid valid, JsonNode now, JsonNode defaults)
             throws IOException {
         JsonNode saved = MAPPER.readTree(Files.readString(valid.file(RunCheckpointer.OPTIONS), StandardCharsets.UTF_8));
+        List<String> differences = differences(saved, now, defaults);
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("--resume " + resume + ": give the options of the checkpointed run "
+                    + "unchanged; this command differs in " + String.join(", ", differences));
+        }
+    }
+
+    /**
+     * @param saved the checkpointed run's options by name
+     * @param now this command's options by the same names
+     * @param defaults every option's default (an option absent from {@code saved} may take it)
+     * @return each difference as {@code "--option value (the checkpointed run had ...)"}, in {@code saved}'s
+     *     then {@code now}'s order; empty when the run may resume
+     */
+    static List<String> differences(JsonNode saved, JsonNode now, JsonNode defaults) {
         List<String> differences = new ArrayList<>();
         for (Iterator<String> names = saved.fieldNames(); names.hasNext();) {
             String name = names.next();
@@ -129,14 +165,11 @@ public final class CheckpointSession {
         }
         for (Iterator<String> names = now.fieldNames(); names.hasNext();) {
             String name = names.next();
-            if (!saved.has(name)) {
+            if (!saved.has(name) && !now.get(name).equals(defaults.get(name))) {
                 differences.add(optionName(name) + " " + now.get(name) + " (the checkpointed run did not have it)");
             }
         }
-        if (!differences.isEmpty()) {
-            throw new IllegalArgumentException("--resume " + resume + ": give the options of the checkpointed run "
-                    + "unchanged; this command differs in " + String.join(", ", differences));
-        }
+        return differences;
     }
 
     /**

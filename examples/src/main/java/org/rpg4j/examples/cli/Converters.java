@@ -1,5 +1,7 @@
 package org.rpg4j.examples.cli;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.rpg4j.examples.data.DatasetKind;
 import org.rpg4j.examples.models.LayerImpl;
@@ -9,6 +11,8 @@ import org.rpg4j.mask.LayerBudget;
 import org.rpg4j.prune.LayerSelection;
 import org.rpg4j.prune.PruningConfigException;
 import org.rpg4j.prune.RankLayers;
+import org.rpg4j.prune.UnsupportedLayerPolicy;
+import org.rpg4j.schedule.ScheduleKind;
 import org.rpg4j.schedule.UpdatePlacement;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -56,7 +60,56 @@ final class Converters {
         }
     }
 
-    static final class RankLayerChoice implements ITypeConverter<RankLayers> {
+    /**
+     * A converter that also writes a value back as the text it parses, so that a pruning option's value
+     * can be rendered as a command line ({@link PruningOptions#arguments}) generically.
+     *
+     * @param <T> the converted type
+     */
+    interface Reversible<T> extends ITypeConverter<T> {
+        /**
+         * @param value a value of this converter's type, as read from an option field
+         * @return the command-line text that {@link #convert} turns back into {@code value}
+         */
+        String formatValue(Object value);
+    }
+
+    /**
+     * An enum whose command-line names are its constants in lower case with {@code -} for {@code _}
+     * ({@code REACHING_TARGET} is {@code reaching-target}); any case is accepted.
+     *
+     * @param <E> the enum
+     */
+    abstract static class KebabEnum<E extends Enum<E>> implements Reversible<E> {
+        private final Class<E> type;
+
+        KebabEnum(Class<E> type) {
+            this.type = type;
+        }
+
+        @Override
+        public E convert(String value) {
+            for (E e : type.getEnumConstants()) {
+                if (token(e).equalsIgnoreCase(value)) {
+                    return e;
+                }
+            }
+            List<String> names = Arrays.stream(type.getEnumConstants()).map(KebabEnum::token).toList();
+            throw new TypeConversionException("expected " + String.join(", ", names.subList(0, names.size() - 1))
+                    + " or " + names.get(names.size() - 1) + " but was '" + value + "'");
+        }
+
+        @Override
+        public String formatValue(Object value) {
+            return token(type.cast(value));
+        }
+
+        private static String token(Enum<?> e) {
+            return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    static final class RankLayerChoice implements Reversible<RankLayers> {
         @Override
         public RankLayers convert(String value) {
             return switch (value.toLowerCase(Locale.ROOT)) {
@@ -65,34 +118,45 @@ final class Converters {
                 default -> throw new TypeConversionException("expected conv or all but was '" + value + "'");
             };
         }
-    }
 
-    static final class Budget implements ITypeConverter<LayerBudget> {
         @Override
-        public LayerBudget convert(String value) {
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "global" -> LayerBudget.GLOBAL;
-                case "uniform" -> LayerBudget.UNIFORM;
-                case "erk" -> LayerBudget.ERK;
-                default -> throw new TypeConversionException("expected global, uniform or erk but was '" + value + "'");
-            };
+        public String formatValue(Object value) {
+            return value == RankLayers.CONVOLUTIONS ? "conv" : "all";
         }
     }
 
-    static final class Placement implements ITypeConverter<UpdatePlacement> {
-        @Override
-        public UpdatePlacement convert(String value) {
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "reaching-target" -> UpdatePlacement.REACHING_TARGET;
-                case "reference" -> UpdatePlacement.REFERENCE;
-                default -> throw new TypeConversionException("expected reaching-target or reference but was '" + value
-                        + "'");
-            };
+    static final class Budget extends KebabEnum<LayerBudget> {
+        Budget() {
+            super(LayerBudget.class);
+        }
+    }
+
+    static final class Placement extends KebabEnum<UpdatePlacement> {
+        Placement() {
+            super(UpdatePlacement.class);
+        }
+    }
+
+    static final class Schedule extends KebabEnum<ScheduleKind> {
+        Schedule() {
+            super(ScheduleKind.class);
+        }
+    }
+
+    static final class Unsupported extends KebabEnum<UnsupportedLayerPolicy> {
+        Unsupported() {
+            super(UnsupportedLayerPolicy.class);
         }
     }
 
     /** {@code REGEX=S}: the last {@code =} separates the layer-name regular expression from the cap. */
-    static final class Cap implements ITypeConverter<LayerSelection.SparsityCap> {
+    static final class Cap implements Reversible<LayerSelection.SparsityCap> {
+        @Override
+        public String formatValue(Object value) {
+            LayerSelection.SparsityCap cap = (LayerSelection.SparsityCap) value;
+            return cap.nameRegex() + "=" + cap.maxSparsity();
+        }
+
         @Override
         public LayerSelection.SparsityCap convert(String value) {
             int eq = value.lastIndexOf('=');

@@ -24,6 +24,20 @@ public record ConvolutionShape(int inChannels, int inHeight, int inWidth, int ou
                                int outHeight, int outWidth) {
 
     /**
+     * Validates the geometry.
+     *
+     * @param inChannels input channels, &ge; 1
+     * @param inHeight input height in pixels, &ge; 1
+     * @param inWidth input width in pixels, &ge; 1
+     * @param outChannels output channels (filters), &ge; 1
+     * @param kernelHeight kernel height in pixels, &ge; 1
+     * @param kernelWidth kernel width in pixels, &ge; 1
+     * @param strideHeight vertical stride in pixels, &ge; 1
+     * @param strideWidth horizontal stride in pixels, &ge; 1
+     * @param padTop zero rows above the input, &ge; 0
+     * @param padLeft zero columns left of the input, &ge; 0
+     * @param outHeight output height in pixels, &ge; 1
+     * @param outWidth output width in pixels, &ge; 1
      * @throws IllegalArgumentException if a size or stride is below 1, a padding is negative, or a
      *     kernel window at the output's edge would start beyond the padded input
      */

@@ -72,7 +72,11 @@ public final class ChannelDependencies {
         return lookup(inputs, layer, "layer");
     }
 
-    /** @return the channel-indexed parameter axes of {@code layer} (empty for layers without any) */
+    /**
+     * @param layer a layer name
+     * @return the channel-indexed parameter axes of {@code layer} (empty for layers without any)
+     * @throws IllegalArgumentException if there is no layer or vertex of that name
+     */
     public List<AxisChannels> axes(String layer) {
         graph.node(layer);
         return axes.getOrDefault(layer, List.of());

@@ -58,7 +58,10 @@ public final class ElementwiseActivations {
         return null;
     }
 
-    /** @return whether {@code fn} is null (no activation) or acts element by element */
+    /**
+     * @param fn an activation function (as {@link #appliedBy} returns it), or null for none
+     * @return whether {@code fn} is null (no activation) or acts element by element
+     */
     public static boolean isElementwise(IActivation fn) {
         return fn == null || ELEMENTWISE.contains(fn.getClass());
     }

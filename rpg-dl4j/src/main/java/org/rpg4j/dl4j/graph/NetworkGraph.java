@@ -123,7 +123,10 @@ public final class NetworkGraph {
         return n;
     }
 
-    /** @return whether a node of that name exists */
+    /**
+     * @param name a layer or vertex name
+     * @return whether a node of that name exists
+     */
     public boolean has(String name) {
         return nodes.containsKey(name);
     }

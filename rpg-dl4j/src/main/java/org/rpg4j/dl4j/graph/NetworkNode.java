@@ -21,7 +21,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record NetworkNode(String name, List<String> inputs, Layer layer, GraphVertex vertex,
                           InputPreProcessor preProcessor, Map<String, INDArray> params, boolean networkOutput) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param name layer or vertex name
+     * @param inputs names of the nodes (or network inputs) it reads, in order; not null, copied
+     * @param layer the layer configuration, or null for a vertex without a layer
+     * @param vertex the graph vertex configuration, or null for a layer of a {@code MultiLayerNetwork}
+     * @param preProcessor the input preprocessor of a layer, or null
+     * @param params the layer's parameters by key (live views); not null, the map (not the arrays) is copied
+     * @param networkOutput whether this node's output is an output of the network
+     */
     public NetworkNode {
         inputs = List.copyOf(inputs);
         params = Map.copyOf(params);

@@ -26,7 +26,10 @@ public record PositionChannels(int[] group, int[] channel) {
         return out;
     }
 
-    /** @return how many positions survive */
+    /**
+     * @param keep keep masks indexed {@code [group id][channel]} (from {@link ChannelDependencies#keepMasks})
+     * @return how many positions survive: the number of true entries {@link #kept} would return
+     */
     public int keptCount(boolean[][] keep) {
         int n = 0;
         for (int i = 0; i < group.length; i++) {

@@ -87,12 +87,22 @@ public final class ConstantChannels {
         return out;
     }
 
-    /** @return the constant value of each output position of {@code node} (NaN = not constant); shared */
+    /**
+     * @param node a layer or vertex name
+     * @return the constant value of each output position of {@code node} (NaN = not constant), aligned
+     *     with {@link ChannelDependencies#outputs}; shared, not copied: do not modify. Null if the network
+     *     has no node of that name
+     */
     public double[] outputs(String node) {
         return outputs.get(node);
     }
 
-    /** @return the constant value of each input position of {@code layer}, after its preprocessor (NaN = not constant) */
+    /**
+     * @param layer a layer name (vertices have no entry)
+     * @return the constant value of each input position of {@code layer}, after its preprocessor (NaN = not
+     *     constant), aligned with {@link ChannelDependencies#inputs}; shared, not copied: do not modify. Null
+     *     if the network has no layer of that name
+     */
     public double[] inputs(String layer) {
         return inputs.get(layer);
     }

@@ -12,7 +12,12 @@ import org.deeplearning4j.nn.api.Model;
  *     {@code "layer: n channels"}; empty when the removal changes no output
  */
 public record ShrinkResult(Model network, List<String> inexactFolds) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param network the new, initialised network
+     * @param inexactFolds channels that could not be folded exactly, as {@code "layer: n channels"}; not null
+     */
     public ShrinkResult {
         inexactFolds = List.copyOf(inexactFolds);
     }

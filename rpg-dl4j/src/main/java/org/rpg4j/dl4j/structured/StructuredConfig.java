@@ -136,7 +136,13 @@ public final class StructuredConfig {
             return this;
         }
 
-        /** @return this builder, with the groups produced by these layers never pruned */
+        /**
+         * Adds layers whose channel groups are never pruned (calls accumulate).
+         *
+         * @param layers names of producing layers; each non-blank
+         * @return this builder, with the groups produced by these layers never pruned
+         * @throws IllegalArgumentException if a name is null or blank
+         */
         public Builder exclude(String... layers) {
             for (String l : layers) {
                 if (l == null || l.isBlank()) {

@@ -18,7 +18,13 @@ import org.rpg4j.structured.ChannelGroup;
  * @param inexactFolds see {@link org.rpg4j.dl4j.shrink.ShrinkResult#inexactFolds()}
  */
 public record StructuredReport(List<Row> layers, List<String> lockedGroups, List<String> inexactFolds) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param layers per layer, in network order; not null
+     * @param lockedGroups {@code "producer (n channels): reason"} for every locked group; not null
+     * @param inexactFolds removed channels whose constant could not be folded exactly; not null
+     */
     public StructuredReport {
         layers = List.copyOf(layers);
         lockedGroups = List.copyOf(lockedGroups);

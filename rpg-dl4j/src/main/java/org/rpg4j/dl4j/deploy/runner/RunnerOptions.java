@@ -12,7 +12,14 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  */
 public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThreading threading) {
 
-    /** @throws IllegalArgumentException if an argument is null or {@code calibrationRuns < 1} */
+    /**
+     * Validates the options.
+     *
+     * @param policy how each layer's kernel is chosen, not null
+     * @param calibrationRuns timed runs of each kernel per layer and batch size, &ge; 1
+     * @param threading how the sparse kernels use threads, not null
+     * @throws IllegalArgumentException if an argument is null or {@code calibrationRuns < 1}
+     */
     public RunnerOptions {
         if (policy == null || threading == null) {
             throw new IllegalArgumentException("policy and threading must not be null");
