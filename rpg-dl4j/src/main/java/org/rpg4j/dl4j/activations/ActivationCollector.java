@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -105,11 +106,14 @@ public final class ActivationCollector {
         long s = seed;
         for (Map.Entry<String, Integer> e : new TreeMap<>(patchCapacity).entrySet()) {
             NetworkNode node = graph.node(e.getKey());
-            if (!PlainConvolution.is(node.layer())) {
-                throw new IllegalArgumentException("patches need a plain 2-D convolution; layer '" + e.getKey()
-                        + "' is " + node.type());
+            if (PlainConvolution.is(node.layer())) {
+                out.put(e.getKey(), PatchReservoir.of((ConvolutionLayer) node.layer(), e.getValue(), s++));
+            } else if (node.layer() != null && node.layer().getClass() == DenseLayer.class) {
+                out.put(e.getKey(), PatchReservoir.ofRows((int) ((DenseLayer) node.layer()).getNIn(), e.getValue(), s++));
+            } else {
+                throw new IllegalArgumentException("patches need a plain 2-D convolution or a dense layer; layer '"
+                        + e.getKey() + "' is " + node.type());
             }
-            out.put(e.getKey(), PatchReservoir.of((ConvolutionLayer) node.layer(), e.getValue(), s++));
         }
         return out;
     }

@@ -24,21 +24,44 @@ public final class PatchReservoir {
     private final int[] padding;
     private final int[] dilation;
     private final boolean same;
+    private boolean wholeRows;
     private final float[] rows;
     private final SplittableRandom random;
     private int filled;
     private long seen;
 
-    private PatchReservoir(ConvolutionLayer conf, int channels, int capacity, long seed) {
+    private PatchReservoir(int channels, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean same,
+                           int capacity, long seed) {
         this.capacity = capacity;
         this.channels = channels;
-        this.kernel = conf.getKernelSize().clone();
-        this.stride = conf.getStride().clone();
-        this.padding = conf.getPadding().clone();
-        this.dilation = conf.getDilation().clone();
-        this.same = conf.getConvolutionMode() == ConvolutionMode.Same;
+        this.kernel = kernel.clone();
+        this.stride = stride.clone();
+        this.padding = padding.clone();
+        this.dilation = dilation.clone();
+        this.same = same;
+        this.wholeRows = false;
         this.rows = new float[Math.multiplyExact(capacity, rowWidth())];
         this.random = new SplittableRandom(seed);
+    }
+
+    /**
+     * A reservoir of whole input rows, for a dense layer: each image is one candidate, its input
+     * flattened in {@code c} order; offer inputs as {@code [n, width, 1, 1]}.
+     *
+     * @param width inputs of the layer, {@code >= 1}
+     * @param capacity rows to keep, {@code >= 1}
+     * @param seed seed of the sampling
+     * @return an empty reservoir
+     * @throws IllegalArgumentException if {@code width} or {@code capacity} is below 1
+     */
+    public static PatchReservoir ofRows(int width, int capacity, long seed) {
+        if (width < 1 || capacity < 1) {
+            throw new IllegalArgumentException("width and capacity must be >= 1, got " + width + ", " + capacity);
+        }
+        int[] one = {1, 1};
+        PatchReservoir r = new PatchReservoir(width, one, one, new int[] {0, 0}, one, false, capacity, seed);
+        r.wholeRows = true;
+        return r;
     }
 
     /**
@@ -56,7 +79,8 @@ public final class PatchReservoir {
             throw new IllegalArgumentException("layer '" + conf.getLayerName() + "' uses Causal mode; patches support "
                     + "Truncate, Strict and Same");
         }
-        return new PatchReservoir(conf, (int) conf.getNIn(), capacity, seed);
+        return new PatchReservoir((int) conf.getNIn(), conf.getKernelSize(), conf.getStride(), conf.getPadding(),
+                conf.getDilation(), conf.getConvolutionMode() == ConvolutionMode.Same, capacity, seed);
     }
 
     /** @return columns of a row: {@code C * kh * kw} */
@@ -64,13 +88,22 @@ public final class PatchReservoir {
         return channels * kernel[0] * kernel[1];
     }
 
+    /** @return {@code kh * kw} (1 for a reservoir of rows) */
+    public int kernelArea() {
+        return kernel[0] * kernel[1];
+    }
+
     /**
      * Offers every output position of every image of a batch.
      *
-     * @param input the layer's input {@code [n, C, H, W]}; not modified
+     * @param input the layer's input {@code [n, C, H, W]} (for {@link #ofRows}: any {@code [n, ...]} with
+     *     {@code width} values per image); not modified
      * @throws IllegalArgumentException if the input is not 4-D with the layer's {@code C} channels
      */
     public void offer(INDArray input) {
+        if (wholeRows && input != null && input.rank() >= 2 && input.length() / input.size(0) == channels) {
+            input = input.dup('c').reshape('c', input.size(0), channels, 1, 1);
+        }
         if (input == null || input.rank() != 4 || input.size(1) != channels) {
             throw new IllegalArgumentException("input must be [n, " + channels + ", H, W], got "
                     + (input == null ? "null" : Arrays.toString(input.shape())));

@@ -26,14 +26,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Channel Pruning (He, Zhang and Sun, ICCV 2017), layer by layer: for each group whose channels feed
- * exactly one plain convolution, LASSO ({@link ChannelLasso}) chooses the input channels of that
+ * exactly one plain convolution (or one dense layer after a flatten, a convolution whose kernel
+ * covers the whole map; its sampled rows are whole images), LASSO ({@link ChannelLasso}) chooses the input channels of that
  * convolution that best reconstruct its output on sampled input patches, and least squares
  * ({@link ChannelReconstruction#refit}) refits the convolution's weights on the kept channels (its
  * bias takes the fitted intercept). The removed channels' producers shrink with them.
  *
  * <p>Residual blocks, as the paper treats them: a group read by several layers (the channels of a
  * residual stream, read by the next block's first convolution and by the shortcut) or by a layer
- * other than a plain convolution (a dense layer after a flatten) is left whole and listed in
+ * other than a plain convolution or dense layer is left whole and listed in
  * {@link DataDrivenResult#unscored()}; the inner channels of each block are pruned. Differences from
  * the paper: one statistics pass on the unpruned network (the paper samples each layer's input from
  * the already-pruned network); the sampled rows are output positions of whole batches (the paper
@@ -71,23 +72,24 @@ public final class ChannelPruning {
         ChannelDependencies deps = ChannelDependencies.analyse(net);
         StructuredPruning.requireKnownLayers(deps.graph(), config);
         List<String> unscored = new ArrayList<>();
-        Map<Integer, String> consumers = consumers(deps, config, unscored);
+        Map<Integer, ConsumerCheck> consumers = consumers(deps, config, unscored);
         ActivationStatistics stats = ActivationCollector.builder(batches).seed(seed)
-                .patches(samples, consumers.values().toArray(String[]::new)).build().collect(net, data);
+                .patches(samples, consumers.values().stream().map(ConsumerCheck::layer).toArray(String[]::new))
+                .build().collect(net, data);
         KeepSelection selection = KeepSelection.keepAll(deps.groups());
-        Map<String, ChannelReconstruction.Refit> refits = new LinkedHashMap<>();
-        for (Map.Entry<Integer, String> e : consumers.entrySet()) {
+        Map<ConsumerCheck, ChannelReconstruction.Refit> refits = new LinkedHashMap<>();
+        for (Map.Entry<Integer, ConsumerCheck> e : consumers.entrySet()) {
             ChannelGroup g = deps.groups().get(e.getKey());
-            String layer = e.getValue();
+            String layer = e.getValue().layer();
             INDArray patches = stats.patches().get(layer).sample();
-            INDArray weights = deps.graph().node(layer).params().get("W");
+            INDArray weights = e.getValue().asConvolution(deps.graph().node(layer).params().get("W"));
             int keep = g.size() - Math.min((int) Math.floor(StructuredPruning.sparsityOf(g, config) * g.size()),
                     g.size() - 1);
             boolean[] kept = ChannelLasso.select(ChannelReconstruction.channelGram(patches, weights), keep).keep();
             ChannelReconstruction.Refit refit = ChannelReconstruction.refit(patches, weights, kept);
             LOG.debug("rpg4j channel pruning: {} keeps {} of {} input channels", layer, keep, g.size());
             selection = selection.with(g.id(), kept);
-            refits.put(layer, refit);
+            refits.put(e.getValue(), refit);
         }
         StructuredResult result = StructuredPruning.shrink(deps, selection, config.inputShape());
         install(result.network(), deps.graph(), refits);
@@ -96,30 +98,33 @@ public final class ChannelPruning {
         return new DataDrivenResult(result, stats, unscored);
     }
 
-    /** Per prunable group with a non-zero sparsity, its single plain-convolution consumer. */
-    private static Map<Integer, String> consumers(ChannelDependencies deps, StructuredConfig config,
-                                                  List<String> unscored) {
-        Map<Integer, String> out = new LinkedHashMap<>();
+    /** Per prunable group with a non-zero sparsity, its single consumer that can be refitted. */
+    private static Map<Integer, ConsumerCheck> consumers(ChannelDependencies deps, StructuredConfig config,
+                                                         List<String> unscored) {
+        Map<Integer, ConsumerCheck> out = new LinkedHashMap<>();
         for (ChannelGroup g : deps.prunableGroups()) {
             if (StructuredPruning.sparsityOf(g, config) == 0) {
                 continue;
             }
-            Optional<String> reason = ConsumerCheck.reasonAgainst(deps, g);
-            if (reason.isPresent()) {
-                unscored.add(g.name() + " (" + g.size() + " channels): " + reason.get());
+            StringBuilder reason = new StringBuilder();
+            Optional<ConsumerCheck> consumer = ConsumerCheck.of(deps, g, reason);
+            if (consumer.isPresent()) {
+                out.put(g.id(), consumer.get());
             } else {
-                out.put(g.id(), ConsumerCheck.consumer(g));
+                unscored.add(g.name() + " (" + g.size() + " channels): " + reason);
             }
         }
         return out;
     }
 
     /** Writes the refitted weights into the shrunk network and shifts the biases by the fitted intercepts. */
-    private static void install(Model shrunk, NetworkGraph original, Map<String, ChannelReconstruction.Refit> refits) {
+    private static void install(Model shrunk, NetworkGraph original,
+                                Map<ConsumerCheck, ChannelReconstruction.Refit> refits) {
         NetworkGraph graph = NetworkGraph.of(shrunk);
-        refits.forEach((layer, refit) -> {
+        refits.forEach((consumer, refit) -> {
+            String layer = consumer.layer();
             Map<String, INDArray> params = graph.node(layer).params();
-            params.get("W").assign(refit.weights());
+            params.get("W").assign(consumer.fromConvolution(refit.weights()));
             INDArray bias = params.get("b");
             if (bias != null) {
                 bias.assign(original.node(layer).params().get("b").reshape(bias.shape()).add(
