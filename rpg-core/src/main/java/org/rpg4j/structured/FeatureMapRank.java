@@ -2,7 +2,6 @@ package org.rpg4j.structured;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rpg4j.rank.RankMetrics;
 
 /**
@@ -11,7 +10,7 @@ import org.rpg4j.rank.RankMetrics;
  * number of its singular values above {@code max(h, w) * eps * sigma_max}, as
  * {@code torch.linalg.matrix_rank} counts them ({@code eps} is the machine epsilon of the
  * activations' type: {@code 2^-23} for float). The singular values come from rpg4j's
- * {@link RankMetrics#numericalRank(INDArray, double)} (LAPACK {@code gesvd}).
+ * {@link RankMetrics#numericalRanks(INDArray, double)} (LAPACK {@code gesvd}, one call per map).
  */
 public final class FeatureMapRank {
     private FeatureMapRank() {}
@@ -63,16 +62,14 @@ public final class FeatureMapRank {
             throw new IllegalArgumentException("maps must be [n, c, h, w], got "
                     + (maps == null ? "null" : java.util.Arrays.toString(maps.shape())));
         }
-        long n = maps.size(0);
+        int n = (int) maps.size(0);
         int channels = (int) maps.size(1);
         double tolerance = relativeTolerance(maps.size(2), maps.size(3), maps.dataType());
+        int[] ranks = RankMetrics.numericalRanks(maps.reshape('c', (long) n * channels, maps.size(2), maps.size(3)),
+                tolerance);
         double[] sums = new double[channels];
-        for (long i = 0; i < n; i++) {
-            for (int c = 0; c < channels; c++) {
-                INDArray map = maps.get(NDArrayIndex.point(i), NDArrayIndex.point(c), NDArrayIndex.all(),
-                        NDArrayIndex.all());
-                sums[c] += RankMetrics.numericalRank(map, tolerance);
-            }
+        for (int i = 0; i < ranks.length; i++) {
+            sums[i % channels] += ranks[i];
         }
         return sums;
     }
