@@ -63,7 +63,8 @@ public final class ChannelReconstruction {
         int channels = dims[0];
         int area = dims[1];
         if (keep == null || keep.length != channels || KeepSelection.count(keep) == 0) {
-            throw new IllegalArgumentException("keep must mark at least one of the " + channels + " input channels, got "
+            throw new IllegalArgumentException("keep must mark at least one of the " + channels
+                    + " input channels, got "
                     + (keep == null ? "null" : KeepSelection.count(keep) + " of " + keep.length));
         }
         INDArray x = patches.castTo(DataType.DOUBLE);

@@ -89,11 +89,13 @@ public final class DataDrivenComparison implements Callable<Integer> {
         dense.fit(train, epochs);
         log("dense %s: %d epochs on %d images, test accuracy %.4f, %.0f s", data.name(), epochs, subset,
                 accuracy(dense, test), seconds(start));
-        StructuredConfig config = StructuredConfig.builder(channelSparsity).exclude("fc1").inputShape(1, 28, 28).build();
+        StructuredConfig config = StructuredConfig.builder(channelSparsity).exclude("fc1").inputShape(1, 28, 28)
+                .build();
         StructuredConfig l1 = StructuredConfig.builder(channelSparsity).criterion("l1-filter").exclude("fc1")
                 .inputShape(1, 28, 28).build();
-        rows.add("| method | test accuracy | parameters | MACs/image | statistics: ms/batch | statistics: retained bytes"
-                + " | prune s | fine-tune s |");
+        rows.add(
+                "| method | test accuracy | parameters | MACs/image | statistics: ms/batch | statistics: retained bytes"
+                        + " | prune s | fine-tune s |");
         rows.add("|---|---|---|---|---|---|---|---|");
         oneShot("l1-filter", () -> Pruned.of(StructuredPruning.prune(dense.clone(), l1)), train, test);
         oneShot(HRank.NAME, () -> Pruned.of(HRank.prune(dense.clone(), config, train, statBatches)), train, test);
@@ -118,7 +120,8 @@ public final class DataDrivenComparison implements Callable<Integer> {
         row(method, p, accuracy(p.network(), test), pruneSeconds, seconds(tune));
     }
 
-    private void dropNet(ComputationGraph dense, StructuredConfig config, DataSetIterator train, ImageSetIterator test) {
+    private void dropNet(ComputationGraph dense, StructuredConfig config, DataSetIterator train,
+                         ImageSetIterator test) {
         ComputationGraph net = dense.clone();
         long start = System.nanoTime();
         DropNet d = DropNet.attach(net, config, rounds, WeightReset.KEEP);

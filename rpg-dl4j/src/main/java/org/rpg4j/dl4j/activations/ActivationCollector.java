@@ -109,7 +109,8 @@ public final class ActivationCollector {
             if (PlainConvolution.is(node.layer())) {
                 out.put(e.getKey(), PatchReservoir.of((ConvolutionLayer) node.layer(), e.getValue(), s++));
             } else if (node.layer() != null && node.layer().getClass() == DenseLayer.class) {
-                out.put(e.getKey(), PatchReservoir.ofRows((int) ((DenseLayer) node.layer()).getNIn(), e.getValue(), s++));
+                out.put(e.getKey(), PatchReservoir.ofRows((int) ((DenseLayer) node.layer()).getNIn(), e.getValue(),
+                        s++));
             } else {
                 throw new IllegalArgumentException("patches need a plain 2-D convolution or a dense layer; layer '"
                         + e.getKey() + "' is " + node.type());

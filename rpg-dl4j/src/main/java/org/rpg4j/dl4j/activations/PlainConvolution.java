@@ -15,7 +15,8 @@ public final class PlainConvolution {
      *     subclass such as deconvolution, depthwise or separable), in NCHW
      */
     public static boolean is(Layer layer) {
-        return layer != null && (layer.getClass() == ConvolutionLayer.class || layer.getClass() == FastConvolutionLayer.class)
+        return layer != null && (layer.getClass() == ConvolutionLayer.class || layer
+                .getClass() == FastConvolutionLayer.class)
                 && ((ConvolutionLayer) layer).getCnn2dDataFormat() == CNN2DFormat.NCHW;
     }
 }

@@ -69,9 +69,11 @@ class ActivationCollectorTest {
         MultiLayerNetwork net = net();
         DataSet all = new DataSet(Nd4j.randn(DataType.FLOAT, 4, 1, 6, 6), Nd4j.zeros(DataType.FLOAT, 4, 2));
         assertThrows(IllegalArgumentException.class, () -> ActivationCollector.builder(1)
-                .statistic(ChannelStatistic.FEATURE_MAP_RANK, "layer1").build().collect(net, new TestDataSetIterator(all, 2)));
+                .statistic(ChannelStatistic.FEATURE_MAP_RANK, "layer1").build().collect(net, new TestDataSetIterator(
+                        all, 2)));
         assertThrows(IllegalArgumentException.class, () -> ActivationCollector.builder(1)
-                .statistic(ChannelStatistic.MEAN_ACTIVATION, "nope").build().collect(net, new TestDataSetIterator(all, 2)));
+                .statistic(ChannelStatistic.MEAN_ACTIVATION, "nope").build().collect(net, new TestDataSetIterator(all,
+                        2)));
         assertThrows(IllegalArgumentException.class, () -> ActivationCollector.builder(1).patches(10, "layer2").build()
                 .collect(net, new TestDataSetIterator(all, 2)));
         assertThrows(IllegalArgumentException.class, () -> ActivationCollector.builder(0));

@@ -30,7 +30,8 @@ record ConsumerCheck(String layer, boolean dense, int blockSize) {
      * @return the consumer, or empty
      */
     static Optional<ConsumerCheck> of(ChannelDependencies deps, ChannelGroup g, StringBuilder reason) {
-        List<ChannelSlice> consumers = g.slices(SliceRole.CONSUMER).stream().filter(s -> s.param().equals("W")).toList();
+        List<ChannelSlice> consumers = g.slices(SliceRole.CONSUMER).stream().filter(s -> s.param().equals("W"))
+                .toList();
         if (consumers.size() != 1) {
             reason.append("read by ").append(consumers.size()).append(" layers (residual or branching): left whole");
             return Optional.empty();
@@ -47,7 +48,8 @@ record ConsumerCheck(String layer, boolean dense, int blockSize) {
         int axis = conv ? 1 : 0;
         if (s.axis() != axis || s.offset() != 0 || s.blocks() != g.size() || (conv && s.blockSize() != 1)
                 || ((FeedForwardLayer) node.layer()).getNIn() != (long) g.size() * s.blockSize() || !inOrder(s)) {
-            reason.append("layer '").append(s.layer()).append("' reads more than this group's channels, or out of order");
+            reason.append("layer '").append(s.layer()).append(
+                    "' reads more than this group's channels, or out of order");
             return Optional.empty();
         }
         return Optional.of(new ConsumerCheck(s.layer(), dense, s.blockSize()));

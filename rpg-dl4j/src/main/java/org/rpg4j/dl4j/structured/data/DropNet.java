@@ -126,7 +126,8 @@ public final class DropNet extends BaseTrainingListener {
      */
     public KeepSelection dropRound(DataSetIterator data, int batches) {
         if (finished || round >= rounds) {
-            throw new IllegalStateException("all " + rounds + " DropNet rounds are done" + (finished ? " (finished)" : ""));
+            throw new IllegalStateException("all " + rounds + " DropNet rounds are done" + (finished ? " (finished)"
+                    : ""));
         }
         ActivationCollector.Builder collector = ActivationCollector.builder(batches);
         observed.values().forEach(n -> collector.statistic(ChannelStatistic.MEAN_ACTIVATION, n.toArray(String[]::new)));

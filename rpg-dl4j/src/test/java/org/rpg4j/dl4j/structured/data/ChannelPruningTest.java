@@ -50,7 +50,8 @@ class ChannelPruningTest {
         assertTrue(cp.unscored().stream().anyMatch(s -> s.startsWith("layer3") && s.contains("OutputLayer")),
                 cp.unscored().toString());
         assertThrows(IllegalArgumentException.class, () -> ChannelPruning.prune(net,
-                StructuredConfig.builder(0.5).scope(RankingScope.GLOBAL).build(), DataNets.iterator(data, 32), 1, 10, 1));
+                StructuredConfig.builder(0.5).scope(RankingScope.GLOBAL).build(), DataNets.iterator(data, 32), 1, 10,
+                1));
     }
 
     private static long channelsAfter(StructuredReport report, String layer) {
