@@ -85,6 +85,49 @@ public final class ChannelReconstruction {
     }
 
     /**
+     * @param rows sampled rows
+     * @param keep per input channel, whether it stays
+     * @param area {@code kh * kw}
+     * @return whether the least squares of {@link #refit} is well determined: at least twice as many rows
+     *     as unknowns per output ({@code kept * area + 1}); below that it fits the sample's noise
+     */
+    public static boolean determined(long rows, boolean[] keep, int area) {
+        return rows >= 2L * ((long) KeepSelection.count(keep) * area + 1);
+    }
+
+    /**
+     * Selection without refit, for samples too small to refit ({@link #determined}): the kept
+     * channels keep their weights and the bias takes the removed channels' mean contribution
+     * {@code mean(X_removed) W_removed^T} on the sample.
+     *
+     * @param patches sampled input patches {@code [N, C*kh*kw]}; not modified
+     * @param weights the layer's weights {@code [out, C, kh, kw]}; not modified
+     * @param keep per input channel, whether it stays (at least one)
+     * @return the kept channels' original weights and the bias shift
+     * @throws IllegalArgumentException if the shapes do not match or {@code keep} keeps nothing
+     */
+    public static Refit keepWeights(INDArray patches, INDArray weights, boolean[] keep) {
+        int[] dims = check(patches, weights);
+        if (keep == null || keep.length != dims[0] || KeepSelection.count(keep) == 0) {
+            throw new IllegalArgumentException("keep must mark at least one of the " + dims[0] + " input channels");
+        }
+        INDArray mean = patches.castTo(DataType.DOUBLE).mean(0).reshape(1, -1);
+        for (long column : keptColumns(keep, dims[1])) {
+            mean.putScalar(0, column, 0.0);
+        }
+        INDArray shift = mean.mmul(matrix(weights)).reshape(-1);
+        long[] kept = new long[KeepSelection.count(keep)];
+        for (int c = 0, k = 0; c < keep.length; c++) {
+            if (keep[c]) {
+                kept[k++] = c;
+            }
+        }
+        INDArray keptWeights = weights.get(NDArrayIndex.all(), NDArrayIndex.indices(kept), NDArrayIndex.all(),
+                NDArrayIndex.all()).dup('c');
+        return new Refit(keptWeights, shift.castTo(weights.dataType()));
+    }
+
+    /**
      * @param patches sampled input patches {@code [N, C*kh*kw]}; not modified
      * @param reference the weights that define the target output {@code Y = X W^T}, {@code [out, C, kh, kw]}
      * @param approximation weights of the same shape (removed channels as zeros) giving {@code Y'}

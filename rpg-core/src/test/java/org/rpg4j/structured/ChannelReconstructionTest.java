@@ -66,6 +66,22 @@ class ChannelReconstructionTest {
     }
 
     @Test
+    void withoutRefitTheKeptWeightsStayAndTheBiasTakesTheRemovedMeanContribution() {
+        // 1x1 kernel, 2 channels, 2 outputs; rows [1, 2] and [3, 4]: mean [2, 3]; channel 1 removed:
+        // shift = 3 * W[:, 1] = 3 * [5, 7] = [15, 21]
+        INDArray patches = Nd4j.createFromArray(new double[][] {{1, 2}, {3, 4}});
+        INDArray weights = Nd4j.createFromArray(new double[] {4, 5, 6, 7}).reshape(2, 2, 1, 1);
+        ChannelReconstruction.Refit r = ChannelReconstruction.keepWeights(patches, weights, new boolean[] {true, false});
+        assertEquals(15, r.biasShift().getDouble(0), 1e-12);
+        assertEquals(21, r.biasShift().getDouble(1), 1e-12);
+        assertEquals(4, r.weights().getDouble(0, 0, 0, 0), 0);
+        assertEquals(6, r.weights().getDouble(1, 0, 0, 0), 0);
+        // 2 rows for 1 * 1 + 1 = 2 unknowns: under-determined; 4 rows suffice
+        assertTrue(!ChannelReconstruction.determined(2, new boolean[] {true, false}, 1));
+        assertTrue(ChannelReconstruction.determined(4, new boolean[] {true, false}, 1));
+    }
+
+    @Test
     void rejectsMismatchedShapes() {
         assertThrows(IllegalArgumentException.class,
                 () -> ChannelReconstruction.channelGram(Nd4j.zeros(4, 5), Nd4j.zeros(2, 3, 1, 1)));

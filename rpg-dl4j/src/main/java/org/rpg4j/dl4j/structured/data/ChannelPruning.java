@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * covers the whole map; its sampled rows are whole images), LASSO ({@link ChannelLasso}) chooses the input channels of that
  * convolution that best reconstruct its output on sampled input patches, and least squares
  * ({@link ChannelReconstruction#refit}) refits the convolution's weights on the kept channels (its
- * bias takes the fitted intercept). The removed channels' producers shrink with them.
+ * bias takes the fitted intercept). The removed channels' producers shrink with them. When the sample
+ * has fewer than twice as many rows as a refit has unknowns per output (a dense consumer samples one
+ * row per image), the layer is not refitted: its kept weights stay and its bias takes the removed
+ * channels' mean contribution ({@link ChannelReconstruction#keepWeights}), logged at INFO.
  *
  * <p>Residual blocks, as the paper treats them: a group read by several layers (the channels of a
  * residual stream, read by the next block's first convolution and by the shortcut) or by a layer
@@ -86,7 +89,15 @@ public final class ChannelPruning {
             int keep = g.size() - Math.min((int) Math.floor(StructuredPruning.sparsityOf(g, config) * g.size()),
                     g.size() - 1);
             boolean[] kept = ChannelLasso.select(ChannelReconstruction.channelGram(patches, weights), keep).keep();
-            ChannelReconstruction.Refit refit = ChannelReconstruction.refit(patches, weights, kept);
+            boolean determined = ChannelReconstruction.determined(patches.rows(), kept,
+                    (int) (weights.size(2) * weights.size(3)));
+            ChannelReconstruction.Refit refit = determined ? ChannelReconstruction.refit(patches, weights, kept)
+                    : ChannelReconstruction.keepWeights(patches, weights, kept);
+            if (!determined) {
+                LOG.info("rpg4j channel pruning: {} has {} sampled rows for {} unknowns per output: selection only, "
+                        + "no refit (sample more batches to refit)", layer, patches.rows(),
+                        KeepSelection.count(kept) * weights.size(2) * weights.size(3) + 1);
+            }
             LOG.debug("rpg4j channel pruning: {} keeps {} of {} input channels", layer, keep, g.size());
             selection = selection.with(g.id(), kept);
             refits.put(e.getValue(), refit);
