@@ -71,7 +71,8 @@ class ChannelReconstructionTest {
         // shift = 3 * W[:, 1] = 3 * [5, 7] = [15, 21]
         INDArray patches = Nd4j.createFromArray(new double[][] {{1, 2}, {3, 4}});
         INDArray weights = Nd4j.createFromArray(new double[] {4, 5, 6, 7}).reshape(2, 2, 1, 1);
-        ChannelReconstruction.Refit r = ChannelReconstruction.keepWeights(patches, weights, new boolean[] {true, false});
+        ChannelReconstruction.Refit r = ChannelReconstruction.keepWeights(patches, weights, new boolean[] {true,
+                false});
         assertEquals(15, r.biasShift().getDouble(0), 1e-12);
         assertEquals(21, r.biasShift().getDouble(1), 1e-12);
         assertEquals(4, r.weights().getDouble(0, 0, 0, 0), 0);
