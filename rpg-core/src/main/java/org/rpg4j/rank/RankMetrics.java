@@ -100,6 +100,70 @@ public final class RankMetrics {
     }
 
     /**
+     * The numerical rank of every {@code [h, w]} slice of a stack, as {@link #numericalRank} counts
+     * it, with one LAPACK {@code gesvd} per slice on reused double buffers (no per-slice
+     * normalisation: the threshold is relative to each slice's own largest singular value).
+     *
+     * @param maps {@code [m, h, w]} floating point, finite; not modified
+     * @param relativeTolerance threshold relative to each slice's {@code sigma_1}, finite and {@code >= 0}
+     * @return {@code m} ranks, each in {@code [0, min(h, w)]}; 0 for an all-zero slice
+     * @throws IllegalArgumentException if {@code maps} is not of rank 3 or the tolerance is invalid
+     */
+    public static int[] numericalRanks(INDArray maps, double relativeTolerance) {
+        if (maps == null || maps.rank() != 3) {
+            throw new IllegalArgumentException("maps must be [m, h, w], got "
+                    + (maps == null ? "null" : java.util.Arrays.toString(maps.shape())));
+        }
+        if (!(relativeTolerance >= 0.0) || Double.isInfinite(relativeTolerance)) {
+            throw new IllegalArgumentException("relativeTolerance must be finite and >= 0, got " + relativeTolerance);
+        }
+        MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+        try (outside) {
+            int m = (int) maps.size(0);
+            int h = (int) maps.size(1);
+            int w = (int) maps.size(2);
+            double[] all = maps.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+            INDArray a = Nd4j.create(DataType.DOUBLE, new long[] {h, w}, 'f');
+            INDArray values = Nd4j.create(DataType.DOUBLE, Math.min(h, w));
+            double[] column = new double[h * w];
+            int[] ranks = new int[m];
+            for (int i = 0; i < m; i++) {
+                ranks[i] = sliceRank(all, i * h * w, h, w, column, a, values, relativeTolerance);
+            }
+            return ranks;
+        }
+    }
+
+    /** Copies one row-major slice into the column-major buffer {@code a} and counts its singular values. */
+    private static int sliceRank(double[] all, int offset, int h, int w, double[] column, INDArray a, INDArray values,
+                                 double relativeTolerance) {
+        boolean zero = true;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double v = all[offset + y * w + x];
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("maps must be finite, got " + v);
+                }
+                zero &= v == 0.0;
+                column[x * h + y] = v;
+            }
+        }
+        if (zero) {
+            return 0;
+        }
+        // dgesvd overwrites its input: refill the buffer for every slice
+        a.data().setData(column);
+        Nd4j.getBlasWrapper().lapack().gesvd(a, values, null, null);
+        double[] sigma = values.toDoubleVector();
+        double threshold = relativeTolerance * sigma[0];
+        int rank = 0;
+        while (rank < sigma.length && sigma[rank] > threshold) {
+            rank++;
+        }
+        return rank;
+    }
+
+    /**
      * The singular values of {@code Mhat = M / ||M||_F} (descending; zeros for an all-zero matrix)
      * and {@code ||M||_F}. Temporaries are allocated outside any workspace the caller has open.
      */

@@ -15,14 +15,14 @@ import org.rpg4j.structured.TensorSource;
  * weights and bias and its batch-norm gamma and beta, so the channel's value after batch norm is
  * exactly 0 (shrinking then folds whatever constant the activation makes of it).
  */
-final class ChannelMasking {
+public final class ChannelMasking {
     private ChannelMasking() {}
 
     /**
-     * @param deps the analysis of the network whose parameters are modified
+     * @param deps the analysis of the network whose parameters are modified in place
      * @param selection the channels to keep
      */
-    static void zeroRemoved(ChannelDependencies deps, KeepSelection selection) {
+    public static void zeroRemoved(ChannelDependencies deps, KeepSelection selection) {
         TensorSource tensors = StructuredPruning.tensors(deps.graph());
         for (ChannelGroup g : deps.groups()) {
             boolean[] keep = selection.keep(g);

@@ -106,7 +106,18 @@ public final class StructuredPruning {
         return new StructuredRun(net, config, criterion);
     }
 
-    static StructuredResult shrink(ChannelDependencies deps, KeepSelection selection, Optional<int[]> inputShape) {
+    /**
+     * Builds the smaller network for a selection made by any criterion (used by the data-driven
+     * criteria of {@code org.rpg4j.dl4j.structured.data}).
+     *
+     * @param deps the analysis of the original network (which is not modified)
+     * @param selection keep masks for the groups of {@code deps}
+     * @param inputShape {@code [channels, height, width]} for the multiply-add counts, or empty
+     * @return the smaller network, the selection and the report
+     * @throws IllegalArgumentException if the selection removes channels of a locked group
+     */
+    public static StructuredResult shrink(ChannelDependencies deps, KeepSelection selection,
+                                          Optional<int[]> inputShape) {
         long start = System.nanoTime();
         Model original = deps.graph().model();
         ShrinkResult shrunk = NetworkShrinker.shrink(deps, selection);
@@ -118,7 +129,13 @@ public final class StructuredPruning {
         return new StructuredResult(shrunk.network(), selection, report);
     }
 
-    static double sparsityOf(ChannelGroup g, StructuredConfig config) {
+    /**
+     * @param g a group
+     * @param config the run
+     * @return the group's channel sparsity: 0 if a producer is excluded, else the first producer's
+     *     per-layer sparsity, else the configuration's channel sparsity
+     */
+    public static double sparsityOf(ChannelGroup g, StructuredConfig config) {
         if (g.producers().stream().anyMatch(config.excludedLayers()::contains)) {
             return 0;
         }
@@ -131,7 +148,12 @@ public final class StructuredPruning {
         return config.channelSparsity();
     }
 
-    static void requireKnownLayers(NetworkGraph graph, StructuredConfig config) {
+    /**
+     * @param graph the network's nodes
+     * @param config the run
+     * @throws IllegalArgumentException if the configuration excludes or sets the sparsity of a layer the network lacks
+     */
+    public static void requireKnownLayers(NetworkGraph graph, StructuredConfig config) {
         for (String l : config.excludedLayers()) {
             if (!graph.has(l)) {
                 throw new IllegalArgumentException("excluded layer '" + l + "' is not in the network");
@@ -145,7 +167,11 @@ public final class StructuredPruning {
         }
     }
 
-    static TensorSource tensors(NetworkGraph graph) {
+    /**
+     * @param graph the network's nodes
+     * @return the network's live parameter tensors by layer and key (callers must not modify them)
+     */
+    public static TensorSource tensors(NetworkGraph graph) {
         return (layer, param) -> {
             INDArray t = graph.node(layer).params().get(param);
             if (t == null) {
