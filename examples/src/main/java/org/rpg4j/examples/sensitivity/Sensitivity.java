@@ -57,7 +57,8 @@ public final class Sensitivity implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "directory of the data set's files")
     Path dataDir;
 
-    @Option(names = "--train-images", paramLabel = "N", description = "training images used (default: ${DEFAULT-VALUE})")
+    @Option(names = "--train-images", paramLabel = "N",
+            description = "training images used (default: ${DEFAULT-VALUE})")
     int trainImages = 12000;
 
     @Option(names = "--epochs", paramLabel = "N", description = "training epochs of the small CNN (default: "

@@ -41,8 +41,9 @@ final class EvaluationBatches {
             DataSet ds = data.next();
             INDArray labels = ds.getLabels();
             if (labels == null || labels.rank() != 2 || labels.size(1) < 2) {
-                throw new IllegalArgumentException("sensitivity analysis needs one-hot labels [examples, classes >= 2], "
-                        + "got " + (labels == null ? "none" : java.util.Arrays.toString(labels.shape())));
+                throw new IllegalArgumentException(
+                        "sensitivity analysis needs one-hot labels [examples, classes >= 2], "
+                                + "got " + (labels == null ? "none" : java.util.Arrays.toString(labels.shape())));
             }
             batches.add(ds);
             examples += ds.numExamples();

@@ -38,7 +38,8 @@ public record SensitivityTable(double baselineLoss, double baselineAccuracy, lon
      *     (one line per point, {@code \n} line ends, {@code .} decimal point)
      */
     public String toCsv() {
-        StringBuilder sb = new StringBuilder("group,channels,ratio,removed,loss,accuracy,loss_increase,accuracy_drop\n");
+        StringBuilder sb = new StringBuilder(
+                "group,channels,ratio,removed,loss,accuracy,loss_increase,accuracy_drop\n");
         for (SensitivityPoint p : points) {
             sb.append(String.format(Locale.ROOT, "%s,%d,%.4f,%d,%.6f,%.6f,%.6f,%.6f%n", p.group(), p.channels(),
                     p.ratio(), p.removed(), p.loss(), p.accuracy(), p.loss() - baselineLoss,
