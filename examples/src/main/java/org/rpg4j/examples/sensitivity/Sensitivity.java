@@ -47,7 +47,8 @@ import picocli.CommandLine.Option;
                 + "a trained network or of a small CNN it trains; writes sensitivity.csv and sensitivity.png.", ""})
 public final class Sensitivity implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "ZIP", description = "a DL4J model zip (ComputationGraph or "
-            + "MultiLayerNetwork) trained on --dataset; without it a small CNN is trained first")
+            + "MultiLayerNetwork) trained on --dataset, normalised with the statistics of its first --train-images "
+            + "training images (give the training run's count); without it a small CNN is trained first")
     Path model;
 
     @Option(names = "--dataset", paramLabel = "NAME", description = "fashion-mnist, mnist, cifar10 or synthetic "
@@ -118,9 +119,9 @@ public final class Sensitivity implements Callable<Integer> {
         Files.writeString(out.resolve("sensitivity.csv"), table.toCsv());
         SensitivityPlot.write(String.format(Locale.ROOT, "Pruning sensitivity (%s, %s), %s", criterion,
                 data.name(), model != null ? model.getFileName() : "small CNN"), table, out.resolve("sensitivity.png"));
-        System.out.printf(Locale.ROOT, "%s: baseline loss %.4f, accuracy %.4f on %d test images; training %.0f s, "
-                + "analysis %.0f s; wrote %s%n", data.name(), table.baselineLoss(), table.baselineAccuracy(), table
-                        .examples(), trainSeconds, analysisSeconds, out.resolve("sensitivity.csv"));
+        System.out.printf(Locale.ROOT, "%s: baseline loss %.4f, accuracy %.4f on %d test images; model ready in %.0f "
+                + "s, analysis %.0f s; wrote %s%n", data.name(), table.baselineLoss(), table.baselineAccuracy(),
+                table.examples(), trainSeconds, analysisSeconds, out.resolve("sensitivity.csv"));
         System.out.print(table.toCsv());
         return 0;
     }
