@@ -10,6 +10,10 @@
 #   benchmarks/run.sh sparse-format  # sparse model file: size, entropy bound and write/load time against
 #                                #   DL4J's zip (VGG-19, ResNet-56 at 80-99 %, RPG-pruned at 95/98 %),
 #                                #   float16 accuracy cost on Fashion-MNIST
+#   benchmarks/run.sh structured # structured pruning: shrunk VGG-19/ResNet-56 inference (batch 1 and 64, 50/70 %
+#                                #   channels removed, kept counts rounded to 1 or 8) with the speed-up / MAC-ratio
+#                                #   table, ResNet50 analysis + shrinking time, ResNet-56 time per vertex kind
+#                                #   (about 15 min)
 #   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
 #                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, and the tables
 #                                #   of docs/deployment.md (about 20 min; JVM flag add-modules jdk.incubator.vector);
@@ -24,7 +28,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-quick}
-case $profile in quick | svd | full | sparse-format | sparse) ;; *) echo "usage: $0 [quick|svd|full|sparse-format|sparse]" >&2; exit 2 ;; esac
+case $profile in quick | svd | full | sparse-format | sparse | structured) ;; *) echo "usage: $0 [quick|svd|full|sparse-format|sparse|structured]" >&2; exit 2 ;; esac
 
 jar=benchmarks/target/benchmarks.jar
 stale() {
@@ -136,6 +140,17 @@ sparse() {
     java -cp "$jar" org.rpg4j.benchmarks.sparse.SparseReport "$out/sparse-layers.json" "$out/sparse-networks.json"
 }
 
+structured() {
+    jmh structured 'structured.ShrunkInferenceBenchmark' -f 1 -wi 2 -w 2 -i 3 -r 2
+    echo "=== speed-up against MAC reduction (goal: speed-up >= 0.7 x MAC ratio), this run only"
+    java -cp "$jar" org.rpg4j.benchmarks.structured.ShrunkInferenceTable "$out/structured.json" 2>&1 | quiet
+    echo "=== ResNet50 (zoo) analysis + shrinking at 50 % channels (goal: under 2 s)"
+    java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.ResNet50ShrinkTime 5 2>&1 | quiet
+    echo "=== ResNet-56 inference time per vertex kind, batch 64 and batch 1"
+    java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 64 20 2>&1 | quiet
+    java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 1 100 2>&1 | quiet
+}
+
 machine
 case $profile in
     quick) targets 1 RESNET20 ;;
@@ -143,6 +158,7 @@ case $profile in
     full) targets 1 RESNET20,RESNET32X2,VGG19; svd ;;
     sparse-format) sparse_format ;;
     sparse) sparse ;;
+    structured) structured ;;
 esac
 machine
 echo "results: $out"

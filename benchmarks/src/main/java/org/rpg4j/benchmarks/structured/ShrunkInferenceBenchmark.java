@@ -2,7 +2,6 @@ package org.rpg4j.benchmarks.structured;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,11 +19,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.rpg4j.benchmarks.models.ModelShapes;
-import org.rpg4j.benchmarks.overhead.CifarModels;
-import org.rpg4j.benchmarks.training.ResNetCifar;
-import org.rpg4j.dl4j.structured.StructuredConfig;
-import org.rpg4j.dl4j.structured.StructuredPruning;
 import org.rpg4j.dl4j.structured.StructuredReport;
 import org.rpg4j.dl4j.structured.StructuredResult;
 
@@ -33,7 +27,8 @@ import org.rpg4j.dl4j.structured.StructuredResult;
  * after removing a fraction of every prunable channel group by L1 filter norm
  * ({@code StructuredPruning.prune}). Images per second = batch / time per operation. The setup
  * prints each variant's parameters and multiply-adds per image, so the speed-up can be set beside the
- * MAC reduction.
+ * MAC reduction; {@code ShrunkInferenceTable} turns the JSON results into the speed-up / MAC-ratio table
+ * ({@code benchmarks/run.sh structured}).
  *
  * <p>Timed region: one {@code ComputationGraph.output(false, x)} (inference mode, no workspace
  * changes) on a seeded random batch.
@@ -53,6 +48,13 @@ public class ShrunkInferenceBenchmark {
     @Param({"0", "0.5", "0.7"})
     public double removed;
 
+    /**
+     * Kept channel counts rounded up to a multiple of this ({@code StructuredConfig.channelMultiple}); 8 fits
+     * oneDNN's blocked layouts.
+     */
+    @Param({"1", "8"})
+    public int channelMultiple;
+
     /** Images per call. */
     @Param({"1", "64"})
     public int batch;
@@ -63,16 +65,11 @@ public class ShrunkInferenceBenchmark {
     /** Builds, prunes and warms the network; prints parameters and MACs. */
     @Setup(Level.Trial)
     public void setUp() {
-        ComputationGraphConfiguration conf = model.equals("VGG19") ? CifarModels.of(ModelShapes.VGG19, true)
-                : ResNetCifar.resnet(9, ResNetCifar.Layers.FAST, 0.1, 42);
-        ComputationGraph dense = new ComputationGraph(conf);
-        dense.init();
-        StructuredResult result = StructuredPruning.prune(dense,
-                StructuredConfig.builder(removed).inputShape(3, 32, 32).build());
+        StructuredResult result = ShrunkModels.prune(model, removed, channelMultiple);
         StructuredReport report = result.report();
-        System.out.printf(Locale.ROOT, "%n%s removed %.2f: parameters %d -> %d, MACs/image %d -> %d (ratio %.3f)%n",
-                model, removed, report.paramsBefore(), report.paramsAfter(), report.macsBefore(), report.macsAfter(),
-                (double) report.macsAfter() / report.macsBefore());
+        System.out.printf(Locale.ROOT, "%n%s removed %.2f multiple %d: parameters %d -> %d, MACs/image %d -> %d "
+                + "(ratio %.3f)%n", model, removed, channelMultiple, report.paramsBefore(), report.paramsAfter(),
+                report.macsBefore(), report.macsAfter(), (double) report.macsAfter() / report.macsBefore());
         net = (ComputationGraph) result.network();
         Nd4j.getRandom().setSeed(42);
         input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);

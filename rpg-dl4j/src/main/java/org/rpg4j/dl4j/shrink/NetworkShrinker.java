@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * statistics), {@code nIn}/{@code nOut} and flatten preprocessors follow, and the constant output of
  * a removed channel (for example an all-zero filter followed by batch norm: {@code beta - gamma *
  * mean / std}, through the activation) is folded into the biases of the layers that read it. The
- * original network is not modified. The new network has a fresh updater (momentum and Adam moments
- * start from zero).
+ * original network is not modified. By default ({@link UpdaterStatePolicy#COPY}) the new network's
+ * updater continues from the original's: momentum, Adam/AdaMax/Nadam/AMSGrad moments, AdaGrad and
+ * RMSProp accumulators are sliced exactly like the parameters, and the iteration and epoch counts
+ * (Adam's bias correction) are copied; {@link UpdaterStatePolicy#FRESH} starts from zero.
  */
 public final class NetworkShrinker {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkShrinker.class);
@@ -38,8 +40,23 @@ public final class NetworkShrinker {
      *     locked group losing channels, an unknown group id) or a group would keep no channel
      */
     public static ShrinkResult shrink(ChannelDependencies deps, KeepSelection selection) {
-        if (deps == null || selection == null) {
-            throw new IllegalArgumentException((deps == null ? "deps" : "selection") + " must not be null");
+        return shrink(deps, selection, UpdaterStatePolicy.COPY);
+    }
+
+    /**
+     * @param deps the analysis of the network to shrink
+     * @param selection channels to keep per group
+     * @param updaterState whether the new network's updater starts from the original's state (sliced like the
+     *     parameters, with the original's iteration and epoch counts) or from zero
+     * @return the new network and any inexact folds
+     * @throws IllegalArgumentException if an argument is null, the selection does not fit the groups (wrong
+     *     length, a locked group losing channels, an unknown group id) or a group would keep no channel
+     */
+    public static ShrinkResult shrink(ChannelDependencies deps, KeepSelection selection,
+                                      UpdaterStatePolicy updaterState) {
+        if (deps == null || selection == null || updaterState == null) {
+            throw new IllegalArgumentException((deps == null ? "deps" : selection == null ? "selection"
+                    : "updaterState") + " must not be null");
         }
         long start = System.nanoTime();
         boolean[][] keep = deps.keepMasks(selection);
@@ -66,8 +83,13 @@ public final class NetworkShrinker {
                 copyParams(deps, keep, constants, n, layerOf(shrunk, n.name()), inexact);
             }
         }
-        LOG.debug("shrink: constants {} ms, new network {} ms, parameters {} ms", (constantsDone - start) / 1_000_000,
-                (built - constantsDone) / 1_000_000, (System.nanoTime() - built) / 1_000_000);
+        long copied = System.nanoTime();
+        if (updaterState == UpdaterStatePolicy.COPY) {
+            UpdaterStateCopy.copy(deps, keep, shrunk);
+        }
+        LOG.debug("shrink: constants {} ms, new network {} ms, parameters {} ms, updater state {} ms",
+                (constantsDone - start) / 1_000_000, (built - constantsDone) / 1_000_000, (copied - built) / 1_000_000,
+                (System.nanoTime() - copied) / 1_000_000);
         return new ShrinkResult(shrunk, inexact);
     }
 
@@ -83,11 +105,7 @@ public final class NetworkShrinker {
             if (fold != null && e.getKey().equals("b")) {
                 value = value.add(fold.reshape(value.shape()));
             }
-            for (AxisChannels axis : deps.axes(n.name())) {
-                if (axis.param().equals(e.getKey())) {
-                    value = select(value, axis.axis(), axis.channels().kept(keep));
-                }
-            }
+            value = sliced(deps, keep, n.name(), e.getKey(), value);
             INDArray slot = target.getParam(e.getKey());
             if (!java.util.Arrays.equals(slot.shape(), value.shape())) {
                 throw new IllegalStateException("shrinking '" + n.name() + "/" + e.getKey() + "' gave shape "
@@ -96,6 +114,21 @@ public final class NetworkShrinker {
             }
             target.setParam(e.getKey(), value);
         }
+    }
+
+    /**
+     * @param value a tensor shaped like parameter {@code param} of {@code layer} (the parameter itself or an
+     *     updater state component of it); not modified
+     * @return its entries on kept channels along every channel axis of that parameter
+     */
+    static INDArray sliced(ChannelDependencies deps, boolean[][] keep, String layer, String param, INDArray value) {
+        INDArray out = value;
+        for (AxisChannels axis : deps.axes(layer)) {
+            if (axis.param().equals(param)) {
+                out = select(out, axis.axis(), axis.channels().kept(keep));
+            }
+        }
+        return out;
     }
 
     /** @return the bias increment from removed constant inputs, or null */

@@ -21,6 +21,7 @@ final class StructuredConfigJson {
         root.put("channelSparsity", c.channelSparsity());
         root.put("criterion", c.criterion());
         root.put("scope", c.scope().name());
+        root.put("channelMultiple", c.channelMultiple());
         ArrayNode excluded = root.putArray("excludedLayers");
         c.excludedLayers().stream().sorted().forEach(excluded::add);
         ObjectNode layers = root.putObject("layerSparsity");
@@ -64,6 +65,10 @@ final class StructuredConfigJson {
         JsonNode scope = root.path("scope");
         if (!scope.isMissingNode()) {
             b.scope(scopeOf(scope.asText()));
+        }
+        JsonNode multiple = root.path("channelMultiple");
+        if (!multiple.isMissingNode()) {
+            b.channelMultiple(multiple.asInt(0));
         }
         JsonNode shape = root.path("inputShape");
         if (shape.isArray() && shape.size() == 3) {

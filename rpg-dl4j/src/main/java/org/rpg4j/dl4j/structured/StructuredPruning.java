@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * StructuredResult dead = StructuredPruning.removeDeadChannels(pruning.network(), new int[] {3, 32, 32});
  * }</pre>
  *
- * The original network is never modified; the returned one has a fresh updater.
+ * The original network is never modified; the returned one continues from its updater state
+ * ({@link org.rpg4j.dl4j.shrink.UpdaterStatePolicy#COPY}: momentum and Adam moments sliced like the parameters).
  */
 public final class StructuredPruning {
     private static final Logger LOG = LoggerFactory.getLogger(StructuredPruning.class);
@@ -60,6 +61,10 @@ public final class StructuredPruning {
                         config.channelSparsity(), g -> sparsityOf(g, config) > 0)
                 : ChannelSelection.perGroup(deps.groups(), criterion, tensors(deps.graph()), g -> sparsityOf(g,
                         config));
+        if (config.channelMultiple() > 1) {
+            selection = KeptCountRounding.roundUp(deps.groups(), selection, criterion, tensors(deps.graph()),
+                    config.channelMultiple());
+        }
         return shrink(deps, selection, config.inputShape());
     }
 

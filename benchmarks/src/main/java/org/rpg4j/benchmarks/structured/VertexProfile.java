@@ -1,0 +1,99 @@
+package org.rpg4j.benchmarks.structured;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Where the inference time of a dense and a shrunk network goes: runs the graph's vertices one by one
+ * in topological order (inference mode, no workspaces, the same work as {@code output()} minus its
+ * workspace handling) and sums the wall time per vertex kind (the layer's configuration class, or
+ * the vertex class: {@code ElementWiseVertex} for residual adds, {@code MergeVertex}, ...). Kinds
+ * whose time does not fall with the channels are what keeps the speed-up below the MAC reduction.
+ *
+ * <pre>java -cp benchmarks.jar org.rpg4j.benchmarks.structured.VertexProfile RESNET56 64 20</pre>
+ */
+public final class VertexProfile {
+    private VertexProfile() {}
+
+    /**
+     * @param args model ({@code RESNET56} or {@code VGG19}), batch, measured passes (after 3 warm-up passes)
+     */
+    public static void main(String[] args) {
+        String model = args.length > 0 ? args[0] : "RESNET56";
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        int passes = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        String[] variants = {"0/1", "0.5/1", "0.7/1", "0.7/8"};
+        Map<String, Map<String, Double>> byVariant = new LinkedHashMap<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String v : variants) {
+            String[] p = v.split("/");
+            ComputationGraph net = (ComputationGraph) ShrunkModels.prune(model, Double.parseDouble(p[0]), Integer
+                    .parseInt(p[1])).network();
+            Nd4j.getRandom().setSeed(42);
+            INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+            Map<String, Double> millis = new LinkedHashMap<>();
+            for (int pass = 0; pass < 3 + passes; pass++) {
+                profile(net, input, pass < 3 ? new LinkedHashMap<>() : millis, counts);
+            }
+            millis.replaceAll((k, ms) -> ms / passes);
+            byVariant.put(v, millis);
+        }
+        System.out.printf(Locale.ROOT, "%s, batch %d, ms per pass (mean of %d), load %.1f%n", model, batch, passes,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.println("| vertex kind | count | removed 0 | 0.5 | 0.7 | 0.7, multiple 8 | 0 / 0.7 |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        TreeSet<String> kinds = new TreeSet<>(byVariant.get("0/1").keySet());
+        kinds.add("TOTAL");
+        for (String kind : kinds) {
+            List<Double> row = new ArrayList<>();
+            for (String v : variants) {
+                Map<String, Double> m = byVariant.get(v);
+                row.add(kind.equals("TOTAL") ? m.values().stream().mapToDouble(Double::doubleValue).sum()
+                        : m.getOrDefault(kind, 0.0));
+            }
+            System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.1fx |%n", kind, kind.equals(
+                    "TOTAL") ? "" : String.valueOf(counts.get(kind) / (3 + passes) / variants.length), row.get(0), row
+                            .get(1), row.get(2), row.get(3), row.get(0) / row.get(2));
+        }
+    }
+
+    private static void profile(ComputationGraph net, INDArray input, Map<String, Double> millis,
+                                Map<String, Integer> counts) {
+        GraphVertex[] vertices = net.getVertices();
+        INDArray[] out = new INDArray[vertices.length];
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        for (int i : net.topologicalSortOrder()) {
+            GraphVertex v = vertices[i];
+            if (v.isInputVertex()) {
+                out[i] = input;
+                continue;
+            }
+            VertexIndices[] inputs = v.getInputVertices();
+            for (int k = 0; k < inputs.length; k++) {
+                v.setInput(inputs[k].getVertexEdgeNumber(), out[inputs[k].getVertexIndex()], mgr);
+            }
+            long start = System.nanoTime();
+            out[i] = v.doForward(false, mgr);
+            // the op is synchronous on the CPU backend; reading one value makes sure it has finished
+            out[i].getDouble(0);
+            String kind = v.hasLayer() ? v.getLayer().conf().getLayer().getClass().getSimpleName()
+                    : v.getClass().getSimpleName();
+            millis.merge(kind, (System.nanoTime() - start) / 1e6, Double::sum);
+            counts.merge(kind, 1, Integer::sum);
+        }
+        for (GraphVertex v : vertices) {
+            v.clear();
+        }
+    }
+}
