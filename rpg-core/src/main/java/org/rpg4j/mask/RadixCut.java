@@ -231,22 +231,12 @@ final class RadixCut {
     private <T> List<T> inGroups(java.util.function.Function<int[], T> task) {
         int count = groups.size();
         Object[] results = new Object[count];
-        RuntimeException[] errors = new RuntimeException[count];
-        java.util.stream.IntStream.range(0, count).parallel().forEach(i -> {
-            try {
-                results[i] = task.apply(groups.get(i));
-            } catch (RuntimeException e) {
-                errors[i] = e;
-            }
-        });
+        ParallelIndices.forEach(count, i -> results[i] = task.apply(groups.get(i)));
         List<T> list = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            if (errors[i] != null) {
-                throw errors[i];
-            }
+        for (Object result : results) {
             @SuppressWarnings("unchecked")
-            T result = (T) results[i];
-            list.add(result);
+            T typed = (T) result;
+            list.add(typed);
         }
         return list;
     }

@@ -3,6 +3,7 @@ package org.rpg4j.prune;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.mask.MaskCounts;
+import org.rpg4j.mask.ParallelIndices;
 import org.rpg4j.tensor.MaskArrays;
 
 /** The current masks of all prunable tensors, as primitives and as cached ND4J arrays. */
@@ -42,10 +43,13 @@ final class MaskSet {
                 throw new IllegalArgumentException("mask of '" + t.name() + "' must have length " + t.length()
                         + ", got " + (newMasks[i] == null ? "null" : newMasks[i].length));
             }
-            masks[i] = newMasks[i].clone();
-            arrays[i] = MaskArrays.toMaskArray(masks[i], t.shape(), t.dataType());
-            keptCounts[i] = MaskCounts.count(masks[i]);
         }
+        // per tensor in parallel: each writes only its own slots
+        ParallelIndices.forEach(newMasks.length, i -> {
+            masks[i] = newMasks[i].clone();
+            arrays[i] = MaskArrays.toMaskArray(masks[i], tensors.get(i).shape(), tensors.get(i).dataType());
+            keptCounts[i] = MaskCounts.count(masks[i]);
+        });
         version++;
     }
 

@@ -8,6 +8,7 @@ import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.mask.LayerBudgets;
+import org.rpg4j.mask.ParallelIndices;
 import org.rpg4j.regrow.LayerInput;
 import org.rpg4j.regrow.TopologyUpdate;
 import org.rpg4j.regrow.TopologyUpdateResult;
@@ -161,9 +162,8 @@ public final class Pruner {
         TopologyUpdateResult result = TopologyUpdate.apply(new UpdateRequest(UpdateInputs.withRankScores(inputs, g,
                 rank), density, dropFraction, config.regrowth().regrowth(), randomFor(r), config.budget()));
         masks.replace(result.newMasks());
-        for (int i = 0; i < w.length; i++) {
-            KeptWeights.applyInPlace(w[i], inputs.get(i).weights(), result.weightKeepMasks()[i]);
-        }
+        boolean[][] keep = result.weightKeepMasks();
+        ParallelIndices.forEach(w.length, i -> KeptWeights.applyInPlace(w[i], inputs.get(i).weights(), keep[i]));
         lastUpdate = new UpdateSummary(iteration, r, density.orElse(1.0 - masks.sparsity()),
                 result.stationary() ? -1 : result.thresholdSurvivors(), masks.sparsity(), dropFraction,
                 result.totalGrown(), rank == null ? 0.0 : rank.aggregate().meanLoss(),

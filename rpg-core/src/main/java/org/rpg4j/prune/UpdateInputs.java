@@ -1,8 +1,10 @@
 package org.rpg4j.prune;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.mask.ParallelIndices;
 import org.rpg4j.tensor.MaskArrays;
 import org.rpg4j.regrow.LayerInput;
 
@@ -22,14 +24,15 @@ final class UpdateInputs {
      */
     static List<LayerInput> of(TensorList tensors, RankLossLayers rankLayers, INDArray[] weights,
                                INDArray[] denseGradients, boolean[][] current) {
-        List<LayerInput> inputs = new ArrayList<>(weights.length);
-        for (int i = 0; i < weights.length; i++) {
+        LayerInput[] inputs = new LayerInput[weights.length];
+        // per tensor in parallel: each reads its own arrays and checks them (the first tensor's error wins)
+        ParallelIndices.forEach(weights.length, i -> {
             PrunableTensor t = tensors.get(i);
             float[] score = rankLayers.isCandidate(i) ? null : MaskArrays.values(denseGradients[i]);
-            inputs.add(new LayerInput(t.name(), MaskArrays.values(weights[i]), current[i], score, t.shape(),
-                    t.maxSparsity()));
-        }
-        return inputs;
+            inputs[i] = new LayerInput(t.name(), MaskArrays.values(weights[i]), current[i], score, t.shape(),
+                    t.maxSparsity());
+        });
+        return Arrays.asList(inputs);
     }
 
     /**

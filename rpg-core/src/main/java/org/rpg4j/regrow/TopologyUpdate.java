@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 import org.rpg4j.mask.LayerBudget;
 import org.rpg4j.mask.LayerBudgets;
 import org.rpg4j.mask.MaskSelection;
+import org.rpg4j.mask.ParallelIndices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,20 +121,8 @@ public final class TopologyUpdate {
             streams[l] = request.random().split();
         }
         LayerOutcome[] outcomes = new LayerOutcome[tensors];
-        RuntimeException[] errors = new RuntimeException[tensors];
-        IntStream.range(0, tensors).parallel().forEach(l -> {
-            try {
-                outcomes[l] = updateLayer(inputs.get(l), post[l], request, streams[l]);
-            } catch (RuntimeException e) {
-                errors[l] = e;
-            }
-        });
-        // rethrow as thrown (not wrapped by the pool), and the first layer's error whatever the thread timing
-        for (RuntimeException e : errors) {
-            if (e != null) {
-                throw e;
-            }
-        }
+        // the first layer's error is rethrown as thrown, whatever the thread timing
+        ParallelIndices.forEach(tensors, l -> outcomes[l] = updateLayer(inputs.get(l), post[l], request, streams[l]));
         return outcomes;
     }
 

@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,7 +34,7 @@ import org.rpg4j.dl4j.hooks.RpgRegularization;
  * {@code BEFORE_UPDATER} hooks (iteration plan; gradient times mask for all 22 pruned tensors),
  * every layer's {@code POST_UPDATER} hook (update times mask; updater state times mask when the
  * updater needs it, never for Nesterov), the listener's {@code iterationDone}. The hooks are
- * called directly on the network's real gradient views, outside any workspace. The adapter masks
+ * called directly with the layers' real weight and gradient views (as DL4J's updater passes them), outside any workspace. The adapter masks
  * weights and updater state at topology updates, not per iteration: masking the update keeps
  * pruned weights at exactly 0 under any updater, and Nesterov's zero state stays zero.
  */
@@ -47,8 +49,8 @@ public class MaskEnforcementBenchmark {
     private ComputationGraph net;
     private Pruning pruning;
     private TrainingListener listener;
-    private final List<Regularization> beforeUpdater = new ArrayList<>();
-    private final List<Regularization> afterUpdater = new ArrayList<>();
+    private final List<HookCall> beforeUpdater = new ArrayList<>();
+    private final List<HookCall> afterUpdater = new ArrayList<>();
     private int iteration;
 
     @Setup(Level.Trial)
@@ -61,10 +63,13 @@ public class MaskEnforcementBenchmark {
                 .findFirst().orElseThrow(() -> new IllegalStateException("rpg4j's listener is not attached"));
         for (Layer layer : net.getLayers()) {
             if (layer.conf().getLayer() instanceof BaseLayer conf && conf.getRegularization() != null) {
+                INDArray weights = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
+                INDArray gradient = layer.gradient() == null ? null
+                        : layer.gradient().getGradientFor(DefaultParamInitializer.WEIGHT_KEY);
                 for (Regularization r : conf.getRegularization()) {
                     if (r instanceof RpgRegularization) {
                         (r.applyStep() == Regularization.ApplyStep.BEFORE_UPDATER ? beforeUpdater : afterUpdater)
-                                .add(r);
+                                .add(new HookCall(r, weights, gradient));
                     }
                 }
             }
@@ -78,13 +83,17 @@ public class MaskEnforcementBenchmark {
     @Benchmark
     public Pruning enforce() {
         listener.onGradientCalculation(net);
-        for (Regularization r : beforeUpdater) {
-            r.apply(null, null, 0.1, iteration, 0);
+        for (HookCall call : beforeUpdater) {
+            call.hook().apply(call.weights(), call.gradient(), 0.1, iteration, 0);
         }
-        for (Regularization r : afterUpdater) {
-            r.apply(null, null, 0.1, iteration, 0);
+        for (HookCall call : afterUpdater) {
+            call.hook().apply(call.weights(), call.gradient(), 0.1, iteration, 0);
         }
         listener.iterationDone(net, iteration, 0);
         return pruning;
+    }
+
+    /** One rpg4j hook with the arguments DL4J's updater hands it: the layer's weight view and its gradient view. */
+    private record HookCall(Regularization hook, INDArray weights, INDArray gradient) {
     }
 }
