@@ -16,7 +16,16 @@ import java.util.Optional;
 public record ActivationStatistics(Map<String, double[]> meanActivation, Map<String, double[]> averageRank,
                                    Map<String, PatchReservoir> patches, int batches, long images,
                                    double nanosPerBatch) {
-    /** Copies the maps (the arrays and reservoirs are shared). */
+    /**
+     * Copies the maps (the arrays and reservoirs are shared).
+     *
+     * @param meanActivation per node, the mean of each output channel over images and positions
+     * @param averageRank per node, the average numerical rank of each channel's {@code [h, w]} maps
+     * @param patches per convolution layer, the reservoir of its input patches
+     * @param batches batches read
+     * @param images images read
+     * @param nanosPerBatch mean wall time per batch (forward pass and accumulation), in nanoseconds
+     */
     public ActivationStatistics {
         meanActivation = Map.copyOf(meanActivation);
         averageRank = Map.copyOf(averageRank);

@@ -15,7 +15,14 @@ import java.util.Locale;
  */
 public record SensitivityTable(double baselineLoss, double baselineAccuracy, long examples,
                                List<SensitivityPoint> points) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param baselineLoss mean loss per example of the unpruned network
+     * @param baselineAccuracy accuracy of the unpruned network, in [0, 1]
+     * @param examples evaluation examples behind every number
+     * @param points the measurements
+     */
     public SensitivityTable {
         points = List.copyOf(points);
     }

@@ -13,7 +13,13 @@ import org.rpg4j.dl4j.structured.StructuredResult;
  * @param unscored {@code "group (n channels): reason"} for each unlocked group the criterion left whole
  */
 public record DataDrivenResult(StructuredResult result, ActivationStatistics statistics, List<String> unscored) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param result the smaller network, the selection and the report
+     * @param statistics what the last collection measured (its cost: {@link ActivationStatistics#nanosPerBatch()}, {@link ActivationStatistics#retainedBytes()})
+     * @param unscored {@code "group (n channels): reason"} for each unlocked group the criterion left whole
+     */
     public DataDrivenResult {
         unscored = List.copyOf(unscored);
     }
