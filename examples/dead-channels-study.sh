@@ -15,16 +15,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(realpath -m "${1:-results/dead-channels}")"
 mkdir -p "$out"
-snapshot="$out/classes"
-if [[ ! -f "$snapshot/cp.txt" ]]; then
-    mvn -B -o -q -Dstyle.color=never -pl examples -am -DskipTests compile dependency:build-classpath \
-        -Dmdep.outputFile="$out/deps.txt"
-    mkdir -p "$snapshot"
-    for m in rpg-core rpg-dl4j examples; do cp -r "$m/target/classes" "$snapshot/$m"; done
-    echo "$snapshot/rpg-core:$snapshot/rpg-dl4j:$snapshot/examples:$(sed "s|[^:]*/rpg-[a-z0-9]*/target/classes:\?||g" "$out/deps.txt")" \
-        > "$snapshot/cp.txt"
-fi
-cp_line="$(cat "$snapshot/cp.txt")"
+# shellcheck source=classes-snapshot.sh
+source examples/classes-snapshot.sh
+cp_line="$(classes_snapshot "$out")"
 for method in gmp rigl rpg; do
     for sparsity in 0.9 0.95 0.98 0.99; do
         run="$out/$method-$sparsity"
