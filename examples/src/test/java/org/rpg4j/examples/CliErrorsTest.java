@@ -136,12 +136,7 @@ class CliErrorsTest {
         }
         args.addAll(List.of("--output", dir.resolve("run").toString()));
         args.addAll(bad);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = TrainAndPrune.execute(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), args.toArray(new String[0]));
-        String firstLine = err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");
-        assertEquals("error: " + message, firstLine);
-        assertEquals(2, code, "exit code of an invalid option");
+        CliRejection.assertRejected(args, message);
     }
 
     @Test

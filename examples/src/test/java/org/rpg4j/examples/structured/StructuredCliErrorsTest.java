@@ -2,9 +2,6 @@ package org.rpg4j.examples.structured;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.rpg4j.examples.TrainAndPrune;
+import org.rpg4j.examples.CliRejection;
 
 /**
  * Bad command lines of the structured methods, each with the exact first line the user reads. Every
@@ -75,12 +72,7 @@ class StructuredCliErrorsTest {
         List<String> args = new ArrayList<>(VALID);
         args.addAll(List.of("--output", dir.resolve("run").toString()));
         args.addAll(bad);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = TrainAndPrune.execute(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), args.toArray(new String[0]));
-        String firstLine = err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");
-        assertEquals("error: " + message, firstLine);
-        assertEquals(2, code, "exit code of an invalid option");
+        CliRejection.assertRejected(args, message);
     }
 
     @Test
