@@ -76,11 +76,7 @@ public final class GradualStructuredPruning extends BaseTrainingListener {
                     + start + ", rampUpdates " + rampUpdates + ", frequency " + frequency);
         }
         GradualStructuredPruning g = new GradualStructuredPruning(net, config, schedule, start, rampUpdates, frequency);
-        if (net instanceof MultiLayerNetwork mln) {
-            mln.addListeners(g);
-        } else {
-            ((ComputationGraph) net).addListeners(g);
-        }
+        net.addListeners(g);
         return g;
     }
 
@@ -130,11 +126,7 @@ public final class GradualStructuredPruning extends BaseTrainingListener {
             throw new IllegalStateException("this gradual structured run is already finished");
         }
         finished = true;
-        if (net instanceof MultiLayerNetwork mln) {
-            mln.getListeners().remove(this);
-        } else {
-            ((ComputationGraph) net).getListeners().remove(this);
-        }
+        NetworkListeners.of(net).remove(this);
         ChannelMasking.zeroRemoved(deps, selection);
         return StructuredPruning.shrink(deps, selection, config.inputShape());
     }

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -169,11 +167,7 @@ public final class GroupLasso implements ChannelCriterion, TrainingHook {
             }
         };
         installed.add(l);
-        if (net instanceof MultiLayerNetwork mln) {
-            mln.addListeners(l);
-        } else {
-            ((ComputationGraph) net).addListeners(l);
-        }
+        net.addListeners(l);
     }
 
     private static boolean contains(List<INDArray> weights, List<Integer> axes, INDArray t, int axis) {
@@ -187,11 +181,7 @@ public final class GroupLasso implements ChannelCriterion, TrainingHook {
 
     @Override
     public void remove(Model net) {
-        if (net instanceof MultiLayerNetwork mln) {
-            mln.getListeners().removeAll(installed);
-        } else {
-            ((ComputationGraph) net).getListeners().removeAll(installed);
-        }
+        NetworkListeners.of(net).removeAll(installed);
         installed.clear();
     }
 }

@@ -3,8 +3,6 @@ package org.rpg4j.dl4j.structured;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -121,23 +119,12 @@ public final class NetworkSlimming implements ChannelCriterion, TrainingHook {
             }
         };
         installed.add(l);
-        if (net instanceof MultiLayerNetwork mln) {
-            mln.addListeners(l);
-        } else {
-            ((ComputationGraph) net).addListeners(l);
-        }
+        net.addListeners(l);
     }
 
     @Override
     public void remove(Model net) {
-        listeners(net).removeAll(installed);
+        NetworkListeners.of(net).removeAll(installed);
         installed.clear();
-    }
-
-    private static java.util.Collection<TrainingListener> listeners(Model net) {
-        if (net instanceof MultiLayerNetwork mln) {
-            return mln.getListeners();
-        }
-        return ((ComputationGraph) net).getListeners();
     }
 }

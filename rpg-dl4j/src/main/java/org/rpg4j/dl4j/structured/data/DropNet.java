@@ -15,6 +15,7 @@ import org.rpg4j.dl4j.activations.ActivationStatistics;
 import org.rpg4j.dl4j.activations.ChannelStatistic;
 import org.rpg4j.dl4j.graph.ChannelDependencies;
 import org.rpg4j.dl4j.structured.ChannelMasking;
+import org.rpg4j.dl4j.structured.NetworkListeners;
 import org.rpg4j.dl4j.structured.StructuredConfig;
 import org.rpg4j.dl4j.structured.StructuredPruning;
 import org.rpg4j.structured.ChannelGroup;
@@ -89,11 +90,7 @@ public final class DropNet extends BaseTrainingListener {
             throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
         }
         DropNet d = new DropNet(net, config, rounds, reset);
-        if (net instanceof MultiLayerNetwork mln) {
-            mln.addListeners(d);
-        } else {
-            ((ComputationGraph) net).addListeners(d);
-        }
+        net.addListeners(d);
         return d;
     }
 
@@ -191,11 +188,7 @@ public final class DropNet extends BaseTrainingListener {
                     : "run at least one dropRound before finish");
         }
         finished = true;
-        if (net instanceof MultiLayerNetwork mln) {
-            mln.getListeners().remove(this);
-        } else {
-            ((ComputationGraph) net).getListeners().remove(this);
-        }
+        NetworkListeners.of(net).remove(this);
         ChannelMasking.zeroRemoved(deps, selection);
         List<String> unscored = new ArrayList<>();
         for (ChannelGroup g : deps.prunableGroups()) {
