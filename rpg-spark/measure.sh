@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -o -q -pl rpg-spark -am test-compile dependency:build-classpath \
-    -Dmdep.outputFile=rpg-spark/target/test-classpath.txt -Dmdep.includeScope=test
+    -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
 opens=$(sed -n '/<spark.opens>/,/<\/spark.opens>/p' rpg-spark/pom.xml | sed 's/<[^>]*>//g' | tr '\n' ' ')
 uptime
 # shellcheck disable=SC2086 # the opens list is several arguments

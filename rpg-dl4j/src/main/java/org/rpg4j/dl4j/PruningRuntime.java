@@ -242,11 +242,16 @@ final class PruningRuntime {
         return rankStep;
     }
 
-    /** Makes the masks permanent in the weights and removes every hook and the listener. */
+    /**
+     * Makes the masks permanent in the weights and removes every hook and the listener. Pruned weights
+     * end as +0.0: the mask product leaves -0.0 where a weight was negative, and adding +0.0 turns it
+     * into +0.0 (IEEE 754), so a saved model's pruned entries are all-zero bytes, which compress better.
+     */
     void finish() {
         requireActive();
         views.sync();
         pruner.applyMasksInPlace(weights);
+        weights.values().forEach(w -> w.addi(0.0));
         bindings.forEach(TensorBinding::maskState);
         layerConfs.values().forEach(HookInstaller::remove);
         net.removeListener(listener);

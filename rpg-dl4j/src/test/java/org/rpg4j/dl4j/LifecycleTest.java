@@ -10,6 +10,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -60,6 +62,49 @@ class LifecycleTest {
         assertThrows(IllegalStateException.class, () -> pruning.save(dir.resolve("again.zip").toFile()));
         Nets.fit(net, data.get(0));
         Dl4jPruning.attach(net, SaveRestoreTest.config());
+    }
+
+    /**
+     * Masking multiplies by 0, which leaves -0.0 (sign bit set) wherever the weight was negative; finish()
+     * must leave every pruned weight as +0.0 (raw bits 0). The run is checked to hold -0.0 before finish,
+     * so the assertion after it is not vacuous.
+     */
+    @ParameterizedTest
+    @EnumSource(Nets.Kind.class)
+    void finishStoresEveryPrunedWeightAsPositiveZero(Nets.Kind kind) {
+        Model net = Nets.small(kind, new Nesterovs(0.05, 0.9), Nets.Decay.L2, true);
+        Pruning pruning = Dl4jPruning.attach(net, SaveRestoreTest.config());
+        Nets.data(SaveRestoreTest.ITERATIONS, 4, 8).forEach(d -> Nets.fit(net, d));
+        Map<String, INDArray> weights = pruning.runtime().weights();
+        Map<String, float[]> masks = new TreeMap<>();
+        weights.keySet().forEach(name -> masks.put(name, pruning.runtime().pruner().mask(name).data().asFloat()));
+        assertTrue(negativeZeros(weights, masks) > 0, "the trained run holds -0.0 at pruned positions");
+
+        pruning.finish();
+
+        int pruned = 0;
+        for (Map.Entry<String, float[]> entry : masks.entrySet()) {
+            float[] w = weights.get(entry.getKey()).dup('c').data().asFloat();
+            float[] mask = entry.getValue();
+            for (int i = 0; i < w.length; i++) {
+                if (mask[i] == 0f) {
+                    pruned++;
+                    assertEquals(0, Float.floatToRawIntBits(w[i]), entry.getKey() + "[" + i + "]");
+                }
+            }
+        }
+        assertTrue(pruned > 0);
+    }
+
+    private static int negativeZeros(Map<String, INDArray> weights, Map<String, float[]> masks) {
+        int count = 0;
+        for (Map.Entry<String, float[]> entry : masks.entrySet()) {
+            float[] w = weights.get(entry.getKey()).dup('c').data().asFloat();
+            for (int i = 0; i < w.length; i++) {
+                count += entry.getValue()[i] == 0f && Float.floatToRawIntBits(w[i]) == 0x80000000 ? 1 : 0;
+            }
+        }
+        return count;
     }
 
     @Test

@@ -48,10 +48,11 @@ public class NetworkInferenceBenchmark {
     public int batch;
 
     /**
-     * DL4J (dense, fast layers), the runner on uniformly pruned weights at U90, U95, U98 % sparsity, or on
-     * RPG-pruned weights ({@link RpgPrunedWeights}) at RPG95, RPG98 %.
+     * DL4J (dense, fast layers), the runner on the unpruned network (U0: what the runner gains over DL4J
+     * without any zeros to exploit), on uniformly pruned weights at U90, U95,
+     * U98 % sparsity, or on RPG-pruned weights ({@link RpgPrunedWeights}) at RPG95, RPG98 %.
      */
-    @Param({"DL4J", "U90", "U95", "U98", "RPG95", "RPG98"})
+    @Param({"DL4J", "U0", "U90", "U95", "U98", "RPG95", "RPG98"})
     public String variant;
 
     private ComputationGraph graph;

@@ -87,25 +87,43 @@ public final class RpgPrunedWeights {
     }
 
     /**
-     * @param net a graph
-     * @return one line per weight tensor ({@code name shape sparsity}) and the total, for the report
+     * @param net a graph with a {@code [batch, 3, 32, 32]} input
+     * @return one line per weight tensor ({@code name, size, sparsity}), the total, and the multiply-add
+     *     density: kept multiply-adds per image over dense ones (a weight of a convolution counts once per
+     *     output position), whose inverse bounds the speed-up any kernel can get from the zeros alone
      */
     public static String perLayerSparsity(ComputationGraph net) {
+        Map<String, INDArray> activations = net.feedForward(Nd4j.zeros(DataType.FLOAT, 1, 3, 32, 32), false);
         StringBuilder out = new StringBuilder();
         long zeros = 0;
         long total = 0;
+        double keptMacs = 0;
+        double denseMacs = 0;
         for (Map.Entry<String, INDArray> e : net.paramTable().entrySet()) {
             if (e.getKey().endsWith("_W")) {
                 INDArray w = e.getValue();
                 long z = w.length() - w.neq(0.0).castTo(DataType.INT32).sumNumber().longValue();
                 zeros += z;
                 total += w.length();
+                long positions = outputPositions(activations.get(e.getKey().substring(0, e.getKey().length() - 2)));
+                keptMacs += (double) (w.length() - z) * positions;
+                denseMacs += (double) w.length() * positions;
                 out.append(String.format("  %-16s %9d weights  sparsity %.4f%n", e.getKey(), w.length(),
                         (double) z / w.length()));
             }
         }
-        return out.append(String.format("  all weights      %9d weights  sparsity %.4f", total,
-                (double) zeros / total)).toString();
+        return out.append(String.format("  all weights      %9d weights  sparsity %.4f%n", total,
+                (double) zeros / total))
+                .append(String.format("  multiply-add density %.4f: the zeros alone allow at most %.2fx", keptMacs
+                        / denseMacs, denseMacs / keptMacs)).toString();
+    }
+
+    /** @return output positions per image: h * w of a {@code [1, c, h, w]} activation, 1 for {@code [1, n]} */
+    private static long outputPositions(INDArray activation) {
+        if (activation == null) {
+            throw new IllegalStateException("no activation for a weight tensor's layer; vertex names changed?");
+        }
+        return activation.rank() == 4 ? activation.size(2) * activation.size(3) : 1;
     }
 
     private static ComputationGraph prune(String model, double sparsity) {

@@ -22,7 +22,7 @@ import org.rpg4j.benchmarks.report.JmhResults;
 public final class SparseReport {
 
     private static final String[] SPARSITIES = {"S80", "S90", "S95", "S98", "S99"};
-    private static final String[] RUNNERS = {"U90", "U95", "U98", "RPG95", "RPG98"};
+    private static final String[] RUNNERS = {"U0", "U90", "U95", "U98", "RPG95", "RPG98"};
 
     private SparseReport() {
     }
@@ -118,10 +118,10 @@ public final class SparseReport {
             return;
         }
         System.out.println();
-        System.out.println("| network | batch | DL4J fast layers img/s | runner img/s uniform 90 % | uniform 95 % |"
-                + " uniform 98 % | RPG 95 % | RPG 98 % | speed-up uniform 90 % | uniform 95 % | uniform 98 % |"
-                + " RPG 95 % | RPG 98 % |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| network | batch | DL4J fast layers img/s | runner img/s dense | uniform 90 % |"
+                + " uniform 95 % | uniform 98 % | RPG 95 % | RPG 98 % | speed-up dense | uniform 90 % | uniform 95 % |"
+                + " uniform 98 % | RPG 95 % | RPG 98 % |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (String model : new String[] {"VGG19", "RESNET56"}) {
             for (String batch : new String[] {"1", "32"}) {
                 Optional<JmhResults.Result> dl4j = results.find("NetworkInferenceBenchmark.inference", "model", model,
