@@ -10,6 +10,7 @@ passed=0
 echo "load at start: $(uptime)"
 for ((i = 1; i <= runs; i++)); do
   start=$(date +%s)
+  rm -rf rpg-parallel/target/surefire-reports
   if mvn -B -o -q -pl rpg-parallel -am test -Dtest='org.rpg4j.dl4j.parallel.*Test' \
       -Dsurefire.failIfNoSpecifiedTests=false -Dsurefire.argLine=-Xmx3g > "/tmp/rpg-parallel-repeat-$$.log" 2>&1; then
     passed=$((passed + 1))
