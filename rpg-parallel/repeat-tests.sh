@@ -19,7 +19,7 @@ for ((i = 1; i <= runs; i++)); do
     result=FAIL
     grep -E 'Tests run:|FAIL|expected' "/tmp/rpg-parallel-repeat-$$.log" | head -20
   fi
-  mkdir -p "rpg-parallel/target/repeat/$i"
+  rm -rf "rpg-parallel/target/repeat/$i" && mkdir -p "rpg-parallel/target/repeat/$i"
   cp rpg-parallel/target/surefire-reports/*.txt "rpg-parallel/target/repeat/$i/" 2>/dev/null || true
   echo "run $i: $result ($(( $(date +%s) - start )) s, load $(cut -d' ' -f1-3 /proc/loadavg))"
 done
