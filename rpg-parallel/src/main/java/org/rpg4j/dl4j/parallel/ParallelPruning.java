@@ -34,6 +34,9 @@ import org.rpg4j.prune.PruningConfig;
  *       batch-mean gradients, all captured at the same averaged weights (averaging frequency 1),
  *       as the reference's all-reduce does; its rank loss is computed once, on the root; the root's
  *       parameters, updater state and masks are then copied to every replica before the next round;
+ *   <li>every fit starts with every replica an exact copy of the root (parameters, updater state,
+ *       masks), and the root keeps its updater state between fits, so a run is repeatable for a
+ *       seed, data and worker count, and a run saved between fits resumes exactly;
  *   <li>only {@code TrainingMode.AVERAGING} with averaging frequency 1 is accepted: with a larger
  *       frequency the replicas' weights differ inside a round, and in {@code SHARED_GRADIENTS} mode
  *       the threshold encoder's residuals and other workers' updates reach the parameters outside

@@ -66,11 +66,16 @@ final class Replicas {
     }
 
     /**
-     * Waits until every worker of the wrapper has built its replica (it has rpg4j's listener, which
-     * ParallelWrapper sets after copying the root into it), registers each and copies the root's
-     * parameters, updater state and masks into it. Called on the main thread before the first round
-     * of a {@code fit}: ParallelWrapper starts worker 0 on the root while the other workers may still
-     * be copying it, so without this the copies can start from a partly trained root.
+     * Waits until every worker of the wrapper has built its replica, registers each and copies the
+     * root's parameters, updater state and masks into it. Called on the main thread before the first
+     * round of a {@code fit}: ParallelWrapper starts worker 0 on the root while the other workers may
+     * still be copying it, so without this the copies can start from a partly trained root.
+     *
+     * <p>A worker {@code i >= 1} has built its replica when its trainer's model is a network other
+     * than the root (DL4J's {@code DefaultTrainerContext} creates every trainer with the root as its
+     * model, and the trainer's thread replaces it by a copy built from the configuration JSON) and
+     * that network carries rpg4j's listener (set after the root's parameters and updater state were
+     * copied into it). Waiting for the listener alone is not enough: the root carries it too.
      *
      * @param listener rpg4j's replica listener
      * @param timeoutMillis how long to wait for all replicas
@@ -78,10 +83,11 @@ final class Replicas {
      */
     void syncNewReplicas(TrainingListener listener, long timeoutMillis) {
         Trainer[] zoo = wrapper.getZoo();
+        Model rootModel = root.tensors().model();
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         for (int i = 1; zoo != null && i < zoo.length; i++) {
             Model m = zoo[i].getModel();
-            while (m == null || !listenersOf(m).contains(listener)) {
+            while (m == null || m == rootModel || !listenersOf(m).contains(listener)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("ParallelWrapper worker " + i + " did not build its replica within "
                             + timeoutMillis + " ms");

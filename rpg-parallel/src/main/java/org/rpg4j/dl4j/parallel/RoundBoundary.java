@@ -36,6 +36,7 @@ final class RoundBoundary implements Supplier<INDArray> {
     private final DetachedRun run;
     private final Replicas replicas;
     private final RoundCosts costs = new RoundCosts();
+    private final RootUpdater rootUpdater;
     private volatile RoundPlan plan;
     private volatile boolean fitting;
     private boolean firstRound;
@@ -47,6 +48,7 @@ final class RoundBoundary implements Supplier<INDArray> {
     RoundBoundary(DetachedRun run, Replicas replicas) {
         this.run = run;
         this.replicas = replicas;
+        this.rootUpdater = new RootUpdater(run.network());
     }
 
     /** Called by ParallelWrapper before each round. */
@@ -81,7 +83,9 @@ final class RoundBoundary implements Supplier<INDArray> {
         return p;
     }
 
+    /** Before ParallelWrapper.fit: holds the root's updater (see {@link RootUpdater}). */
     void startFit() {
+        rootUpdater.hold();
         fitting = true;
         firstRound = true;
     }
@@ -91,10 +95,14 @@ final class RoundBoundary implements Supplier<INDArray> {
         this.listener = listener;
     }
 
-    /** After ParallelWrapper.fit returned (its copies are closed): completes the last round's update. */
+    /**
+     * After ParallelWrapper.fit returned (its copies are closed): gives the root its updater back and
+     * completes the last round's update.
+     */
     void endFit() {
         fitting = false;
         try {
+            rootUpdater.reinstate();
             replicas.dropCopies();
             completeRound();
         } finally {

@@ -55,12 +55,17 @@ class ParallelPruningTest {
         ParallelWrapper wrapper = wrapper(net);
         ParallelRun run = ParallelPruning.attach(wrapper, config());
         ReplicaZeroCheck check = new ReplicaZeroCheck(run);
-        wrapper.setListeners(check);
-        run.fit(TestNets.iterator(data(ROUNDS, 3)));
+        RoundStartCheck starts = new RoundStartCheck(wrapper);
+        wrapper.setListeners(check, starts);
+        // two fits: ParallelWrapper builds new copies of the root at the start of each
+        run.fit(TestNets.iterator(data(ROUNDS / 2, 3)));
+        run.fit(TestNets.iterator(data(ROUNDS / 2, 4)));
         wrapper.shutdown();
 
+        assertEquals(List.of(), starts.problems(WORKERS), "every replica starts every round from the same state");
+        assertEquals(ROUNDS, starts.iterations());
         assertEquals(0, check.violations(), "non-zero pruned weights seen on a replica: " + check.firstViolation());
-        assertEquals(WORKERS, check.replicasSeen(), "both replicas checked");
+        assertEquals(WORKERS + 1, check.replicasSeen(), "the root and a new copy in each of the two fits checked");
         assertEquals((long) WORKERS * ROUNDS, check.checks(), "every replica checked after every iteration");
         assertTrue(check.sawPruning(), "some weights were pruned while training");
         assertEquals(TARGET, run.sparsity(), 0.01, "target sparsity reached");
