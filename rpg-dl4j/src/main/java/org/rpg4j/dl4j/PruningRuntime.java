@@ -101,7 +101,7 @@ final class PruningRuntime {
                     + "iteration's step, as in the reference; deltaT {} or more skips under {} %",
                     config.skippedSteps(), config.totalIterations(), String.format(Locale.ROOT, "%.1f",
                             100 * config.skippedStepFraction()), config.deltaT(), String.format(Locale.ROOT, "%.1f",
-                            100 * config.updateEndFraction()),
+                                    100 * config.updateEndFraction()),
                     (int) Math.ceil(1 / PruningConfig.WARN_SKIPPED_STEP_FRACTION),
                     Math.round(100 * PruningConfig.WARN_SKIPPED_STEP_FRACTION));
         }
