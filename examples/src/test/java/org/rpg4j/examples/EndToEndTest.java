@@ -16,9 +16,10 @@ import org.rpg4j.examples.results.RunRecord;
 import picocli.CommandLine;
 
 /**
- * Three iterations of each method on generated data, through the same path as the command line.
- * Three is the shortest pruning run: update 0 prunes nothing, so reaching the target needs a second
- * update before {@code tEnd} (deltaT 1, ramp and update end at 100 % of training).
+ * Four iterations of each method on generated data, through the same path as the command line.
+ * Four is the shortest regrowing run: update 0 prunes nothing, so reaching the target needs a second
+ * update before {@code tEnd}, and the two updates skip their optimizer steps, at most half of the
+ * run's (deltaT 1, ramp and update end at 75 % of training: tEnd = 3, updates at iterations 0 and 1).
  */
 class EndToEndTest {
     @TempDir
@@ -26,16 +27,16 @@ class EndToEndTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dense", "gmp", "rigl", "rpg", "rpg-reg"})
-    void threeIterationsWriteEveryOutput(String method) throws IOException {
+    void fourIterationsWriteEveryOutput(String method) throws IOException {
         Path output = dir.resolve(method);
         String[] args = {"--dataset", "synthetic", "--model", "small-cnn", "--method", method, "--subset", "64",
-                "--test-subset", "32", "--batch-size", "16", "--max-iterations", "3", "--delta-t", "1",
-                "--ramp-end", "1", "--update-end", "1", "--progress-every", "1", "--output", output.toString()};
+                "--test-subset", "32", "--batch-size", "16", "--max-iterations", "4", "--delta-t", "1",
+                "--ramp-end", "0.75", "--update-end", "0.75", "--progress-every", "1", "--output", output.toString()};
         Options options = new Options();
         new CommandLine(options).parseArgs(args);
         List<String> lines = new ArrayList<>();
         RunRecord record = new ExampleRun(options, List.of(args), lines::add).run();
-        assertEquals(3, record.history().iterations());
+        assertEquals(4, record.history().iterations());
         // The second update masks 90 % of the prunable weights. Regrown weights start at 0.0 and a
         // few keep an exactly zero gradient (dead ReLU inputs), so slightly more than 90 % are zero.
         double sparsity = record.history().last().sparsity();
@@ -46,7 +47,7 @@ class EndToEndTest {
         }
         assertEquals("synthetic-28x28x1", record.data().name());
         assertTrue(record.title().contains("synthetic-28x28x1"), record.title());
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("[epoch 1/1] iter 3/3")), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("[epoch 1/1] iter 4/4")), String.join("\n", lines));
         assertTrue(record.finalLayers().stream().allMatch(l -> l.deltaRank() >= 0), "delta-ranks measured");
         assertEquals(4, record.spectra().size());
         for (String file : List.of("results.json", "metrics.csv", "layers.csv", "model.zip", "accuracy_sparsity.png",

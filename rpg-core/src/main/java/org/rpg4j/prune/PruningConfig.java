@@ -22,8 +22,25 @@ import org.rpg4j.schedule.UpdatePlacement;
  * {@code partialK = 0.1} in reference mode, seed 42. Invalid values throw a
  * {@link PruningConfigException} that names the builder's settings and says what to change. JSON
  * round trip: {@link #toJson()} and {@link #fromJson(String)}.
+ *
+ * <p>Skipped optimizer steps: a topology update that regrows ({@link #skipsStepAtUpdates()}) takes
+ * the place of its iteration's optimizer step, as in the reference: rpg4j's DL4J seams put the
+ * parameters and updater state back after that step. Over a run that is {@link #skippedSteps()} of
+ * {@code totalIterations} steps, about {@code updateEndFraction / deltaT} of them. {@link Builder#build()}
+ * refuses more than {@link #MAX_SKIPPED_STEP_FRACTION} (with the default fractions, {@code deltaT = 1}:
+ * the network would not train while it is pruned), and {@code Dl4jPruning.attach} logs a warning
+ * above {@link #WARN_SKIPPED_STEP_FRACTION} ({@code deltaT} below 10). One configuration serves every
+ * engine, so the rule applies to rpg-spark too, whose updates run between averaging rounds.
  */
 public final class PruningConfig {
+    /**
+     * {@link Builder#build()} refuses a configuration whose topology updates skip more than this
+     * fraction of its {@code totalIterations} optimizer steps ({@link #skippedStepFraction()}).
+     */
+    public static final double MAX_SKIPPED_STEP_FRACTION = 0.5;
+    /** Above this fraction of skipped optimizer steps, rpg4j's DL4J seams log a warning when they attach. */
+    public static final double WARN_SKIPPED_STEP_FRACTION = 0.1;
+
     private final double targetSparsity;
     private final long totalIterations;
     private final int deltaT;
@@ -94,6 +111,28 @@ public final class PruningConfig {
     /** @return the cosine-decayed drop fraction over iterations (built once, by {@link Builder#build()}) */
     public CosineDropFraction dropFraction() {
         return dropFraction;
+    }
+
+    /**
+     * @return whether a topology update takes the place of its iteration's optimizer step, as in the
+     *     reference: when it regrows ({@link #regrowth()} not {@link RegrowthKind#NONE} and
+     *     {@link #alpha()} above 0), that iteration's gradient only scores the regrowth
+     */
+    public boolean skipsStepAtUpdates() {
+        return SkippedStepCheck.skipsStep(regrowth, alpha);
+    }
+
+    /**
+     * @return how many of the run's {@code totalIterations} optimizer steps the topology updates skip:
+     *     the number of updates ({@code (tEnd - 1) / deltaT}) if {@link #skipsStepAtUpdates()}, else 0
+     */
+    public long skippedSteps() {
+        return skipsStepAtUpdates() ? cadence().lastUpdateIndex() + 1L : 0L;
+    }
+
+    /** @return {@link #skippedSteps()} over {@code totalIterations}, in [0, {@link #MAX_SKIPPED_STEP_FRACTION}] */
+    public double skippedStepFraction() {
+        return skippedSteps() / (double) totalIterations;
     }
 
     /**
@@ -249,6 +288,10 @@ public final class PruningConfig {
         }
 
         /**
+         * With regrowth, each topology update skips its iteration's optimizer step: {@link #build()}
+         * refuses a {@code deltaT} that skips more than half of the iterations (1, with the default
+         * fractions), and {@code Dl4jPruning.attach} warns above 10 % (below 10).
+         *
          * @param deltaT iterations between topology updates, {@code >= 1} and {@code <= totalIterations}
          * @return this builder
          */
@@ -361,7 +404,8 @@ public final class PruningConfig {
          *
          * @return the validated configuration
          * @throws PruningConfigException naming the first invalid setting, its value, what is
-         *     allowed and what to change
+         *     allowed and what to change; among them a {@code deltaT} whose updates skip more than
+         *     {@link PruningConfig#MAX_SKIPPED_STEP_FRACTION} of the optimizer steps
          */
         public PruningConfig build() {
             Checks.inHalfOpenRange("targetSparsity", targetSparsity, 0.0, 1.0);
@@ -374,7 +418,9 @@ public final class PruningConfig {
             Checks.notNull("rankLoss", rankLoss);
             Checks.notNull("layers", layers);
             Checks.notNull("unsupportedLayers", unsupportedLayers);
-            return new PruningConfig(this);
+            PruningConfig config = new PruningConfig(this);
+            SkippedStepCheck.check(config);
+            return config;
         }
     }
 }

@@ -41,7 +41,9 @@ public final class DetachedRun {
 
     /**
      * Finds the prunable weights of {@code root}, creates the pruner and applies its initial masks
-     * to the root's weights. The pruning iteration 0 is the root's next iteration.
+     * to the root's weights. The pruning iteration 0 is the root's next iteration. Logs a warning if
+     * the topology updates skip more than {@link PruningConfig#WARN_SKIPPED_STEP_FRACTION} of the
+     * run's optimizer steps.
      *
      * @param root an initialised {@code MultiLayerNetwork} or {@code ComputationGraph}; its weights are modified
      * @param config the pruning run
@@ -64,6 +66,7 @@ public final class DetachedRun {
             }
         }
         LayerDiscovery.Result found = LayerDiscovery.discover(net, config, layers);
+        PruningRuntime.warnIfManyStepsSkipped(config);
         Pruner pruner = Pruner.create(config, found.bindings().stream().map(TensorBinding::tensor).toList());
         Map<String, INDArray> weights = new LinkedHashMap<>();
         found.bindings().forEach(b -> weights.put(b.name(), b.weights()));

@@ -65,7 +65,9 @@ public final class Dl4jPruning {
     /**
      * Attaches RPG to an initialised network: finds the prunable weights, builds the initial masks
      * (all kept for the default schedules), installs the hooks in the layer configurations and the
-     * listener. The network's configuration, weights and listeners are modified.
+     * listener. The network's configuration, weights and listeners are modified. Logs a warning if
+     * the topology updates skip more than {@link PruningConfig#WARN_SKIPPED_STEP_FRACTION} of the
+     * run's optimizer steps ({@link PruningConfig#skippedSteps()}).
      *
      * @param net an initialised {@code MultiLayerNetwork} or {@code ComputationGraph}
      * @param config the pruning run
@@ -98,6 +100,7 @@ public final class Dl4jPruning {
             }
         }
         LayerDiscovery.Result found = LayerDiscovery.discover(adapter, config, layers);
+        PruningRuntime.warnIfManyStepsSkipped(config);
         Pruner pruner = Pruner.create(config, tensors(found));
         PruningRuntime runtime = new PruningRuntime(adapter, pruner, found, adapter.iterationCount());
         pruner.initialise(runtime.weights());

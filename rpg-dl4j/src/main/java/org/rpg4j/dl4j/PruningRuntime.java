@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -12,7 +13,6 @@ import org.rpg4j.dl4j.hooks.LayerHooks;
 import org.rpg4j.prune.Pruner;
 import org.rpg4j.prune.PruningConfig;
 import org.rpg4j.prune.RankStep;
-import org.rpg4j.regrow.RegrowthKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,10 +81,30 @@ final class PruningRuntime {
     /**
      * The reference skips the optimizer step of an update iteration because that iteration's
      * gradient (with the rank loss) only scores regrowth; with nothing to regrow (no regrowth, or a
-     * drop fraction of 0) it takes the step.
+     * drop fraction of 0) it takes the step ({@link PruningConfig#skipsStepAtUpdates()}).
      */
     static boolean regrows(PruningConfig config) {
-        return config.regrowth() != RegrowthKind.NONE && config.alpha() > 0;
+        return config.skipsStepAtUpdates();
+    }
+
+    /**
+     * Logs a warning when the run's topology updates skip more than
+     * {@link PruningConfig#WARN_SKIPPED_STEP_FRACTION} of its optimizer steps ({@link PruningConfig#build()}
+     * already refused more than {@link PruningConfig#MAX_SKIPPED_STEP_FRACTION}).
+     *
+     * @param config the run's configuration
+     */
+    static void warnIfManyStepsSkipped(PruningConfig config) {
+        if (config.skippedStepFraction() > PruningConfig.WARN_SKIPPED_STEP_FRACTION) {
+            LOG.warn("rpg4j: the topology updates skip {} of the run's {} optimizer steps ({} %): with regrowth each "
+                    + "update (every deltaT = {} iterations until {} % of training) takes the place of its "
+                    + "iteration's step, as in the reference; deltaT {} or more skips under {} %",
+                    config.skippedSteps(), config.totalIterations(), String.format(Locale.ROOT, "%.1f",
+                            100 * config.skippedStepFraction()), config.deltaT(), String.format(Locale.ROOT, "%.1f",
+                                    100 * config.updateEndFraction()),
+                    (int) Math.ceil(1 / PruningConfig.WARN_SKIPPED_STEP_FRACTION),
+                    Math.round(100 * PruningConfig.WARN_SKIPPED_STEP_FRACTION));
+        }
     }
 
     /** Creates the updater if needed, masks weights and updater state, installs hooks and listener. */

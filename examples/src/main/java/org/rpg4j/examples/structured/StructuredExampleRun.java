@@ -5,16 +5,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.rpg4j.dl4j.graph.ChannelDependencies;
 import org.rpg4j.dl4j.structured.GradualStructuredPruning;
 import org.rpg4j.dl4j.structured.StructuredConfig;
 import org.rpg4j.dl4j.structured.StructuredPruning;
+import org.rpg4j.dl4j.structured.StructuredReport;
 import org.rpg4j.dl4j.structured.StructuredResult;
 import org.rpg4j.dl4j.structured.TrainingHook;
 import org.rpg4j.examples.ExampleRun;
@@ -108,13 +111,11 @@ public final class StructuredExampleRun {
                 train.totalIterations())).run());
         Compaction compaction = Compaction.measure(options.method.cliName() + " at channel sparsity "
                 + s.resolvedChannelSparsity(), pruned.report(), net, shrunk, in.inputShape());
-        FromScratch scratch = s.resolvedFromScratch();
-        int scratchEpochs = scratch.epochs(train.epochs(), pruned.report().macsBefore(), pruned.report().macsAfter());
-        Double scratchAccuracy = scratchEpochs == 0 ? null : fromScratch(shrunk, in, scratchEpochs);
+        List<StructuredOutcome.ScratchRun> scratch = fromScratch(shrunk, in, train.epochs(), pruned.report());
         StructuredOutcome outcome = new StructuredOutcome(config.criterion(), StructuredOptions.ScopeConverter.cliName(
                 config.scope()), s.resolvedSchedule().cliName(), config.channelSparsity(), s.resolvedPenalty(method),
                 accuracyBefore, accuracyAfter, fineTuneEpochs, tuned.map(h -> h.last().testAccuracy()).orElse(null),
-                scratch.cliName(), scratchEpochs, scratchAccuracy, StructuredOutcome.channels(pruned.report()),
+                s.resolvedFromScratch().cliName(), scratch, StructuredOutcome.channels(pruned.report()),
                 pruned.report().lockedGroups());
         TrainingHistory history = tuned.map(h -> Histories.concat(trained, h)).orElse(trained);
         RunRecord record = record(in, model, shrunk, history, train, fineTune, compaction, outcome, start);
@@ -154,13 +155,22 @@ public final class StructuredExampleRun {
         return new Trainer(net, in.train(), in.test(), plan, schedule, PruningHook.none(), out);
     }
 
-    private double fromScratch(ComputationGraph shrunk, RunInputs in, int epochs) {
-        TrainingPlan plan = in.plan(epochs);
-        CosineWarmupSchedule schedule = in.schedule(plan.totalIterations(), plan);
-        out.accept("from scratch (" + s.resolvedFromScratch().cliName() + "): the shrunk architecture re-initialised, "
-                + epochs + " epochs");
-        ComputationGraph fresh = ScratchTraining.reinitialise(shrunk, schedule, options.momentum);
-        return ScratchTraining.train(fresh, in.train(), in.test(), plan, schedule, out).last().testAccuracy();
+    /** Trains the shrunk architecture from scratch once per kind {@code --from-scratch} asks for. */
+    private List<StructuredOutcome.ScratchRun> fromScratch(ComputationGraph shrunk, RunInputs in, int trainEpochs,
+                                                           StructuredReport report) {
+        List<StructuredOutcome.ScratchRun> runs = new ArrayList<>();
+        for (FromScratch kind : s.resolvedFromScratch().runs()) {
+            int epochs = kind.epochs(trainEpochs, report.macsBefore(), report.macsAfter());
+            TrainingPlan plan = in.plan(epochs);
+            CosineWarmupSchedule schedule = in.schedule(plan.totalIterations(), plan);
+            out.accept("from scratch (" + kind.cliName() + "): the shrunk architecture re-initialised, " + epochs
+                    + " epochs");
+            ComputationGraph fresh = ScratchTraining.reinitialise(shrunk, schedule, options.momentum);
+            double accuracy = ScratchTraining.train(fresh, in.train(), in.test(), plan, schedule, out).last()
+                    .testAccuracy();
+            runs.add(new StructuredOutcome.ScratchRun(kind.cliName(), epochs, accuracy));
+        }
+        return runs;
     }
 
     private RunRecord record(RunInputs in, RunRecord.ModelInfo model, ComputationGraph shrunk, TrainingHistory history,
@@ -221,9 +231,9 @@ public final class StructuredExampleRun {
         out.accept(String.format(Locale.ROOT, "done: %s: test accuracy trained %.4f, pruned %.4f, fine-tuned %s, "
                 + "from scratch %s; wall time %s", record.title(), o.accuracyBeforePruning(), o.accuracyAfterPruning(),
                 o.accuracyFineTuned() == null ? "-" : String.format(Locale.ROOT, "%.4f", o.accuracyFineTuned()), o
-                        .accuracyScratch() == null ? "-" : String.format(Locale.ROOT, "%.4f (%s, %d epochs)", o
-                                .accuracyScratch(), o.fromScratch(), o.scratchEpochs()), Trainer.duration(record
-                                        .wallSeconds())));
+                        .scratch().isEmpty() ? "-" : o.scratch().stream().map(r -> String.format(Locale.ROOT,
+                                "%.4f (%s, %d epochs)", r.accuracy(), r.kind(), r.epochs())).collect(Collectors
+                                        .joining(", ")), Trainer.duration(record.wallSeconds())));
         out.accept("results: " + dir);
     }
 }

@@ -61,9 +61,10 @@ public final class StructuredOptions {
     public Integer fineTuneEpochs;
 
     /** Training the shrunk architecture from scratch. */
-    @Option(names = "--from-scratch", converter = ScratchConverter.class, paramLabel = "none|scratch-e|scratch-b",
+    @Option(names = "--from-scratch", converter = ScratchConverter.class, paramLabel = "none|scratch-e|scratch-b|both",
             description = "structured methods: also train the shrunk architecture from a fresh initialisation for "
-                    + "--epochs (scratch-e) or the same multiply-adds, at most 2x --epochs (scratch-b) (default: none)")
+                    + "--epochs (scratch-e), for the same multiply-adds, at most 2x --epochs (scratch-b), or both "
+                    + "(default: none)")
     public FromScratch fromScratch;
 
     /** The command this mixin belongs to, for {@link #typed}; null when the options were not parsed. */

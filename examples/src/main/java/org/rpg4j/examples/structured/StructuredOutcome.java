@@ -17,16 +17,24 @@ import org.rpg4j.dl4j.structured.StructuredReport;
  * @param accuracyAfterPruning test accuracy of the shrunk network before fine-tuning
  * @param fineTuneEpochs epochs of fine-tuning
  * @param accuracyFineTuned test accuracy after fine-tuning, or null
- * @param fromScratch {@code none}, {@code scratch-e} or {@code scratch-b}
- * @param scratchEpochs epochs of training the shrunk architecture from scratch (0 for none)
- * @param accuracyScratch test accuracy of the network trained from scratch, or null
+ * @param fromScratch {@code none}, {@code scratch-e}, {@code scratch-b} or {@code both}
+ * @param scratch the trainings of the shrunk architecture from scratch, in order (empty for none)
  * @param layers channels per layer before and after
  * @param lockedGroups channel groups that could not be pruned, with the reason
  */
 public record StructuredOutcome(String criterion, String scope, String schedule, double channelSparsity,
                                 double penalty, double accuracyBeforePruning, double accuracyAfterPruning,
-                                int fineTuneEpochs, Double accuracyFineTuned, String fromScratch, int scratchEpochs,
-                                Double accuracyScratch, List<LayerChannels> layers, List<String> lockedGroups) {
+                                int fineTuneEpochs, Double accuracyFineTuned, String fromScratch,
+                                List<ScratchRun> scratch, List<LayerChannels> layers, List<String> lockedGroups) {
+    /**
+     * One training of the shrunk architecture from a fresh initialisation.
+     *
+     * @param kind {@code scratch-e} or {@code scratch-b}
+     * @param epochs epochs of that training
+     * @param accuracy its final test accuracy
+     */
+    public record ScratchRun(String kind, int epochs, double accuracy) {}
+
     /**
      * Channels (output units) of one layer with parameters.
      *

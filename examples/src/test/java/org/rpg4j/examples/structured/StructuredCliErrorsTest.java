@@ -1,6 +1,7 @@
 package org.rpg4j.examples.structured;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ class StructuredCliErrorsTest {
                         "--method", "ssl", "--channel-scope", "layer"),
                 bad("Invalid value for option '--channel-schedule': expected one-shot, cubic, linear or exponential but "
                         + "was 'gradual'", "--method", "ssl", "--channel-schedule", "gradual"),
-                bad("Invalid value for option '--from-scratch': expected none, scratch-e or scratch-b but was 'yes'",
+                bad("Invalid value for option '--from-scratch': expected none, scratch-e, scratch-b or both but was 'yes'",
                         "--method", "ssl", "--from-scratch", "yes"));
     }
 
@@ -83,5 +84,8 @@ class StructuredCliErrorsTest {
         assertEquals(4, FromScratch.SCRATCH_B.epochs(4, 100, 100));
         assertEquals(4, FromScratch.SCRATCH_E.epochs(4, 100, 40));
         assertEquals(0, FromScratch.NONE.epochs(4, 100, 40));
+        assertEquals(List.of(FromScratch.SCRATCH_E, FromScratch.SCRATCH_B), FromScratch.BOTH.runs());
+        assertEquals(List.of(), FromScratch.NONE.runs());
+        assertThrows(IllegalStateException.class, () -> FromScratch.BOTH.epochs(4, 100, 40));
     }
 }

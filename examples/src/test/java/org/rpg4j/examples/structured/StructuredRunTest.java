@@ -1,7 +1,6 @@
 package org.rpg4j.examples.structured;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,7 +77,7 @@ class StructuredRunTest {
         JsonNode s = json.get("structured");
         assertEquals(0.5, s.get("channelSparsity").asDouble());
         assertTrue(s.get("accuracyFineTuned").isNumber());
-        assertTrue(s.get("accuracyScratch").isNull());
+        assertEquals(0, s.get("scratch").size(), "no training from scratch by default");
         assertTrue(Files.size(output.resolve("structured_report.txt")) > 0);
     }
 
@@ -98,15 +97,20 @@ class StructuredRunTest {
     @Test
     void gradualScheduleAndScratchTraining() throws IOException {
         RunRecord r = run(dir.resolve("gradual"), "--method", "l1-filter", "--channel-sparsity", "0.25",
-                "--channel-schedule", "cubic", "--fine-tune-epochs", "0", "--from-scratch", "scratch-e");
+                "--channel-schedule", "cubic", "--fine-tune-epochs", "0", "--from-scratch", "both");
         Map<String, Long> after = channelsAfter(r);
         assertEquals(12L, after.get("c1_conv")); // 16 - floor(0.25 * 16)
         assertEquals(24L, after.get("c2_conv"));
         assertEquals(96L, after.get("fc1"));
         assertNull(r.structured().accuracyFineTuned());
         assertEquals(3, r.history().iterations(), "no fine-tuning");
-        assertEquals(1, r.structured().scratchEpochs(), "scratch-e: --epochs (1 epoch of 3 iterations)");
-        assertNotNull(r.structured().accuracyScratch());
+        List<StructuredOutcome.ScratchRun> scratch = r.structured().scratch();
+        assertEquals(List.of("scratch-e", "scratch-b"), scratch.stream().map(StructuredOutcome.ScratchRun::kind)
+                .toList());
+        assertEquals(1, scratch.get(0).epochs(), "scratch-e: --epochs (1 epoch of 3 iterations)");
+        // the MACs fall to about (12/16)(24/32) of c2's and 96/128 of fc1's: 1 epoch * ratio rounds to 2, the cap
+        assertEquals(2, scratch.get(1).epochs(), "scratch-b: same MACs, at most 2x --epochs");
+        scratch.forEach(run -> assertTrue(run.accuracy() >= 0 && run.accuracy() <= 1, run.toString()));
     }
 
     @Test

@@ -34,7 +34,9 @@ import org.rpg4j.prune.PruningConfig;
  * copy of the root with its pruned weights exactly 0.0.
  */
 class TopologyRoundTest {
-    private static final PruningConfig CONFIG = PruningConfig.builder(0.5, 10).deltaT(1).seed(3).build();
+    /** An update at each of iterations 0-3 (tEnd = 5): 4 of 10 steps skipped, under the limit of half. */
+    private static final PruningConfig CONFIG = PruningConfig.builder(0.5, 10).deltaT(1).rampEndFraction(0.5)
+            .updateEndFraction(0.5).seed(3).build();
 
     @Test
     void oneUpdateFromAveragedGradientsReachesEveryReplica() {
