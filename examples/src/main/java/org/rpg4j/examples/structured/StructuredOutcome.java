@@ -22,11 +22,13 @@ import org.rpg4j.dl4j.structured.StructuredReport;
  * @param accuracyScratch test accuracy of the network trained from scratch, or null
  * @param layers channels per layer before and after
  * @param lockedGroups channel groups that could not be pruned, with the reason
+ * @param dataDriven what a data-driven method measured and its cost; null for the weight criteria
  */
 public record StructuredOutcome(String criterion, String scope, String schedule, double channelSparsity,
                                 double penalty, double accuracyBeforePruning, double accuracyAfterPruning,
                                 int fineTuneEpochs, Double accuracyFineTuned, String fromScratch, int scratchEpochs,
-                                Double accuracyScratch, List<LayerChannels> layers, List<String> lockedGroups) {
+                                Double accuracyScratch, List<LayerChannels> layers, List<String> lockedGroups,
+                                DataDrivenOutcome dataDriven) {
     /**
      * Channels (output units) of one layer with parameters.
      *

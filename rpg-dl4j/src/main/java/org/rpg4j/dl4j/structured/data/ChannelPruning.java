@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Channel Pruning (He, Zhang and Sun, ICCV 2017), layer by layer: for each group whose channels feed
- * exactly one plain convolution (or one dense layer after a flatten, a convolution whose kernel
+ * exactly one plain convolution (or one dense or output layer, after a flatten a convolution whose kernel
  * covers the whole map; its sampled rows are whole images), LASSO ({@link ChannelLasso}) chooses the input channels of that
  * convolution that best reconstruct its output on sampled input patches, and least squares
  * ({@link ChannelReconstruction#refit}) refits the convolution's weights on the kept channels (its
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Residual blocks, as the paper treats them: a group read by several layers (the channels of a
  * residual stream, read by the next block's first convolution and by the shortcut) or by a layer
- * other than a plain convolution or dense layer is left whole and listed in
+ * other than a plain convolution, dense or output layer is left whole and listed in
  * {@link DataDrivenResult#unscored()}; the inner channels of each block are pruned. Differences from
  * the paper: one statistics pass on the unpruned network (the paper samples each layer's input from
  * the already-pruned network); the sampled rows are output positions of whole batches (the paper
