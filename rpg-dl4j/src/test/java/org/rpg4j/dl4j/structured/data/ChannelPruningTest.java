@@ -21,11 +21,14 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.rpg4j.dl4j.graph.ChannelDependencies;
 import org.rpg4j.dl4j.structured.RankingScope;
 import org.rpg4j.dl4j.structured.StructuredConfig;
 import org.rpg4j.dl4j.structured.StructuredPruning;
 import org.rpg4j.dl4j.structured.StructuredReport;
 import org.rpg4j.dl4j.structured.StructuredResult;
+import org.rpg4j.structured.ChannelGroup;
 
 class ChannelPruningTest {
     /** Index of layer3's output (the refitted convolution) in {@code feedForward}'s list: input, layer0..layer6. */
@@ -63,6 +66,19 @@ class ChannelPruningTest {
         assertEquals(4, channelsAfter(cp.result().report(), "layer3"));
         assertEquals(4, channelsAfter(cp.result().report(), "layer0"));
         assertTrue(cp.unscored().isEmpty(), cp.unscored().toString());
+        // layer3 is refitted on layer0's kept channels and loses 4 of its own outputs: the shrunk layer3 must
+        // carry the refits of the outputs it keeps (not the first 4), so its outputs stay close to the original's
+        ChannelGroup layer3 = ChannelDependencies.analyse(net).groups().stream().filter(g -> g.producers().equals(
+                java.util.List.of("layer3"))).findFirst().orElseThrow();
+        boolean[] kept = cp.result().selection().keep(layer3);
+        long[] keptOutputs = java.util.stream.IntStream.range(0, kept.length).filter(o -> kept[o]).asLongStream()
+                .toArray();
+        INDArray y = net.feedForward(data.getFeatures(), false).get(CONSUMER_OUTPUT).get(NDArrayIndex.all(),
+                NDArrayIndex.indices(keptOutputs), NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray approx = ((MultiLayerNetwork) cp.result().network()).feedForward(data.getFeatures(), false).get(
+                CONSUMER_OUTPUT);
+        double error = Math.pow(y.sub(approx).norm2Number().doubleValue() / y.norm2Number().doubleValue(), 2);
+        assertTrue(error < 0.5, "relative error of layer3's kept outputs " + error);
         assertThrows(IllegalArgumentException.class, () -> ChannelPruning.prune(net,
                 StructuredConfig.builder(0.5).scope(RankingScope.GLOBAL).build(), DataNets.iterator(data, 32), 1, 10,
                 1));
