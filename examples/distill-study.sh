@@ -54,29 +54,29 @@ if [[ ${1:-} == --report ]]; then
     exit
 fi
 
-build=(-B -q -pl examples -am -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt)
-nice -n 5 mvn -o "${build[@]}"
+# shellcheck source=classes-snapshot.sh
+source examples/classes-snapshot.sh
+snapshot="$(realpath -m results/distill-study)" # delete it to rebuild from the current sources
+mkdir -p "$snapshot"
+cp_line="$(classes_snapshot "$snapshot")"
 recipe=(--model small-cnn --dataset fashion-mnist --subset 6000 --epochs 3 --batch-size 128 --lr 0.05
     --warmup-epochs 0.2 --delta-t 4)
 
-# run NAME ARGS...: one TrainAndPrune run into runs/NAME, on a private copy of the classes
+# run NAME ARGS...: one TrainAndPrune run into runs/NAME, on the copy of the classes made above (the
+# sources can change while the study runs)
 run() {
-    local name=$1 dir="$out/runs/$1" snap
+    local name=$1 dir="$out/runs/$1"
     shift
     if [[ -f $dir/results.json ]] || ! mkdir "$dir.lock" 2>/dev/null; then
         return # finished, or being run by another instance of this script
     fi
-    snap=$(mktemp -d)
-    cp -r rpg-core/target/classes "$snap/core"
-    cp -r rpg-dl4j/target/classes "$snap/dl4j"
-    cp -r examples/target/classes "$snap/examples"
     echo "$(date -u +%H:%M:%S) $name ($(uptime | sed 's/.*load average/load average/'))"
     mkdir -p "$dir"
     OMP_NUM_THREADS=${THREADS:-1} nice -n 5 java -Xmx3g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-        -cp "$snap/core:$snap/dl4j:$snap/examples:$(cat examples/target/classpath.txt)" \
+        -cp "$cp_line" \
         org.rpg4j.examples.TrainAndPrune "${recipe[@]}" --output "$dir" "$@" >"$dir.log" 2>&1 \
         || echo "  FAILED: see $dir.log"
-    rm -rf "$snap" "$dir.lock"
+    rmdir "$dir.lock"
 }
 
 # the teacher's model.zip is not kept in git: without it, train the teacher again

@@ -85,10 +85,6 @@ public final class ExampleRun {
         options.distillation.config();
         StructuredChecks.check(options);
         if (options.method.structured()) {
-            if (options.distillation.teacher != null) {
-                throw new IllegalArgumentException("--teacher works with the unstructured methods and dense; the "
-                        + "structured method " + options.method.cliName() + " does not distil yet (drop --teacher)");
-            }
             return new StructuredExampleRun(options, commandLine, out).run();
         }
         MachineInfo machineAtStart = MachineInfo.current();

@@ -38,7 +38,7 @@ class CliErrorsTest {
                 bad("Invalid value for option '--dataset': dataset must be one of fashion-mnist, mnist, cifar10, "
                         + "synthetic; got imagenet", "--dataset", "imagenet"),
                 bad("Invalid value for option '--method': method must be one of dense, gmp, rigl, rpg, rpg-reg, l1-filter, "
-                        + "l2-filter, slimming, ssl; got prune",
+                        + "l2-filter, slimming, ssl, hrank, dropnet, channel-pruning; got prune",
                         "--method", "prune"),
                 bad("Invalid value for option '--layers': layers must be standard, fast or auto; got gpu", "--layers",
                         "gpu"),

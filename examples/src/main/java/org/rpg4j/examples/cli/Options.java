@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rpg4j.examples.data.DatasetKind;
+import org.rpg4j.examples.datadriven.DataDrivenOptions;
 import org.rpg4j.examples.distill.DistillationOptions;
 import org.rpg4j.examples.models.LayerImpl;
 import org.rpg4j.examples.models.ModelKind;
@@ -63,8 +64,8 @@ public final class Options {
     public Path dataDir;
 
     @Option(names = "--method", converter = Converters.Methods.class, paramLabel = "NAME",
-            description = "dense, gmp, rigl, rpg, rpg-reg, or a structured method: l1-filter, l2-filter, slimming, ssl "
-                    + "(default: ${DEFAULT-VALUE})")
+            description = "dense, gmp, rigl, rpg, rpg-reg, or a structured method: l1-filter, l2-filter, slimming, ssl, "
+                    + "or a data-driven one: hrank, dropnet, channel-pruning (default: ${DEFAULT-VALUE})")
     public Method method = Method.RPG;
 
     @Option(names = "--sparsity", paramLabel = "S",
@@ -78,6 +79,10 @@ public final class Options {
     /** The structured methods' options ({@code --channel-sparsity}, {@code --from-scratch}, ...). */
     @Mixin
     public StructuredOptions structured = new StructuredOptions();
+
+    /** The data-driven structured methods' options ({@code --stat-batches}, {@code --dropnet-rounds}, ...). */
+    @Mixin
+    public DataDrivenOptions dataDriven = new DataDrivenOptions();
 
     @Option(names = "--epochs", paramLabel = "N", description = "epochs (default: ${DEFAULT-VALUE})")
     public int epochs = 10;
@@ -173,6 +178,7 @@ public final class Options {
         m.put("sparsity", sparsity);
         m.putAll(pruning.asMap());
         m.putAll(structured.asMap());
+        m.putAll(dataDriven.asMap());
         m.put("epochs", epochs);
         m.put("batchSize", batchSize);
         m.put("lr", lr);

@@ -7,8 +7,12 @@ import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.rpg4j.examples.data.BatchAssembler;
 
-/** Batches of an image set in a fixed or per-epoch shuffled order, as a DL4J {@code DataSetIterator}. */
-final class ImageSetIterator implements DataSetIterator {
+/**
+ * Batches of an image set in a fixed or per-epoch shuffled order, as a DL4J {@code DataSetIterator}
+ * (the data-driven criteria read their statistics batches through it). Each {@link #reset()} of a
+ * shuffled iterator draws a new order from the seeded generator.
+ */
+public final class ImageSetIterator implements DataSetIterator {
     private static final long serialVersionUID = 1L;
     private final transient BatchAssembler assembler;
     private final int batchSize;
@@ -17,7 +21,17 @@ final class ImageSetIterator implements DataSetIterator {
     private final int[] order;
     private int position;
 
-    ImageSetIterator(BatchAssembler assembler, int batchSize, boolean shuffle, long seed) {
+    /**
+     * @param assembler makes the normalised (and possibly augmented) batches; not modified
+     * @param batchSize images per batch, {@code >= 1} (the last batch may be smaller)
+     * @param shuffle whether every pass visits the images in a new random order
+     * @param seed seed of the shuffling (and of the assembler's augmentation)
+     * @throws IllegalArgumentException if {@code batchSize < 1}
+     */
+    public ImageSetIterator(BatchAssembler assembler, int batchSize, boolean shuffle, long seed) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
         this.assembler = assembler;
         this.batchSize = batchSize;
         this.shuffle = shuffle;

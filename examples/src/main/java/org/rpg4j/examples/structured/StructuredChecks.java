@@ -7,10 +7,12 @@ import org.rpg4j.examples.train.Method;
 /**
  * Checks of the structured options against the method, before anything is loaded. Each message
  * names the option as typed, its value and what to change: a structured option with an unstructured
- * method, {@code --sparsity} with a structured one, a channel sparsity outside [0, 1).
+ * method, {@code --sparsity} with a structured one, a channel sparsity outside [0, 1); the
+ * data-driven options are checked by {@link DataDrivenChecks}.
  */
 public final class StructuredChecks {
-    private static final String STRUCTURED = "the structured methods (--method l1-filter, l2-filter, slimming or ssl)";
+    private static final String STRUCTURED = "the structured methods (--method l1-filter, l2-filter, slimming, ssl, "
+            + "hrank, dropnet or channel-pruning)";
     /** Options of the unstructured runs that a structured run does not support. */
     private static final List<String> UNSTRUCTURED_ONLY = List.of("--sparsity", "--export-sparse", "--resume",
             "--checkpoint-every", "--init-from");
@@ -23,6 +25,7 @@ public final class StructuredChecks {
      */
     public static void check(Options o) {
         StructuredOptions s = o.structured;
+        DataDrivenChecks.check(o);
         if (!o.method.structured()) {
             rejectGiven("--channel-sparsity", s.channelSparsity, o.method);
             rejectGiven("--channel-scope", s.channelScope, o.method);

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.rpg4j.dl4j.distill.Distillation;
 import org.rpg4j.dl4j.graph.ChannelDependencies;
 import org.rpg4j.dl4j.structured.GradualStructuredPruning;
 import org.rpg4j.dl4j.structured.StructuredConfig;
@@ -39,12 +40,14 @@ import org.rpg4j.examples.train.WeightInspector;
 
 /**
  * One run of a structured method: train the network (with the method's penalty, and with channels
- * masked gradually if a gradual schedule is chosen), remove the chosen channels and shrink the network
- * physically, fine-tune the shrunk network (continuing the cosine schedule, which spans training and
+ * masked gradually if a gradual schedule is chosen or in DropNet's rounds), remove the chosen channels
+ * (data-driven methods: from statistics on training batches) and shrink the network physically,
+ * fine-tune the shrunk network (continuing the cosine schedule, which spans training and
  * fine-tuning), optionally train the shrunk architecture from scratch, measure size and inference speed
  * before and after, and write {@code results.json} (with {@code "structured"} and {@code "compaction"}),
  * the CSV files, {@code structured_report.txt}, the shrunk {@code model.zip} (plain DL4J) and the plots.
- * {@code --max-iterations} caps each phase.
+ * {@code --max-iterations} caps each phase. With {@code --teacher}, training and fine-tuning are
+ * distilled from the teacher; training from scratch is not.
  */
 public final class StructuredExampleRun {
     /** Fraction of the training iterations over which a gradual schedule reaches its target. */
@@ -96,10 +99,15 @@ public final class StructuredExampleRun {
         hook.ifPresent(h -> h.install(net, ChannelDependencies.analyse(net)));
         Optional<GradualStructuredPruning> gradual = s.resolvedSchedule().kind().map(kind -> GradualStructuredPruning
                 .attach(net, config, kind, 0, rampUpdates(train), frequency(train)));
-        TrainingHistory trained = trainer(net, in, train, schedule).run();
+        Optional<DataDrivenRemoval> dataDriven = method.attachDataDriven(new DataDrivenRemoval.Setting(net, config,
+                DataDrivenRemoval.statisticsBatches(in, options.batchSize, options.seed), train.totalIterations(),
+                options.dataDriven, options.seed));
+        TrainingHistory trained = train(net, in, train, schedule);
         hook.ifPresent(h -> h.remove(net));
         double accuracyBefore = Evaluator.accuracy(net, in.test(), options.evalBatchSize);
-        StructuredResult pruned = gradual.isPresent() ? gradual.get().finish() : StructuredPruning.prune(net, config);
+        Optional<DataDrivenRemoval.Removed> removed = dataDriven.map(DataDrivenRemoval::finish);
+        StructuredResult pruned = removed.isPresent() ? removed.get().result() : gradual.isPresent() ? gradual.get()
+                .finish() : StructuredPruning.prune(net, config);
         ComputationGraph shrunk = (ComputationGraph) pruned.network();
         // the updater continues the run's schedule: the shrunk copy keeps the iteration count
         shrunk.getConfiguration().setIterationCount(net.getConfiguration().getIterationCount());
@@ -107,16 +115,16 @@ public final class StructuredExampleRun {
         out.accept(String.format(Locale.ROOT, "pruned: parameters %,d -> %,d, MACs/image %,d -> %,d; test accuracy "
                 + "%.4f -> %.4f before fine-tuning", pruned.report().paramsBefore(), pruned.report().paramsAfter(),
                 pruned.report().macsBefore(), pruned.report().macsAfter(), accuracyBefore, accuracyAfter));
-        Optional<TrainingHistory> tuned = fineTune.map(plan -> trainer(shrunk, in, plan, new OffsetSchedule(schedule,
-                train.totalIterations())).run());
+        Optional<TrainingHistory> tuned = fineTune.isPresent() ? Optional.of(train(shrunk, in, fineTune.get(),
+                new OffsetSchedule(schedule, train.totalIterations()))) : Optional.empty();
         Compaction compaction = Compaction.measure(options.method.cliName() + " at channel sparsity "
                 + s.resolvedChannelSparsity(), pruned.report(), net, shrunk, in.inputShape());
         List<StructuredOutcome.ScratchRun> scratch = fromScratch(shrunk, in, train.epochs(), pruned.report());
-        StructuredOutcome outcome = new StructuredOutcome(config.criterion(), StructuredOptions.ScopeConverter.cliName(
+        StructuredOutcome outcome = new StructuredOutcome(method.criterion(), StructuredOptions.ScopeConverter.cliName(
                 config.scope()), s.resolvedSchedule().cliName(), config.channelSparsity(), s.resolvedPenalty(method),
                 accuracyBefore, accuracyAfter, fineTuneEpochs, tuned.map(h -> h.last().testAccuracy()).orElse(null),
                 s.resolvedFromScratch().cliName(), scratch, StructuredOutcome.channels(pruned.report()),
-                pruned.report().lockedGroups());
+                pruned.report().lockedGroups(), removed.map(DataDrivenRemoval.Removed::outcome).orElse(null));
         TrainingHistory history = tuned.map(h -> Histories.concat(trained, h)).orElse(trained);
         RunRecord record = record(in, model, shrunk, history, train, fineTune, compaction, outcome, start);
         Files.writeString(dir.resolve("structured_report.txt"), pruned.report().toString());
@@ -129,8 +137,11 @@ public final class StructuredExampleRun {
     }
 
     private StructuredConfig config(ComputationGraph net, int[] inputShape) {
-        StructuredConfig.Builder b = StructuredConfig.builder(s.resolvedChannelSparsity()).criterion(method
-                .criterion()).scope(s.resolvedScope(method)).inputShape(inputShape[0], inputShape[1], inputShape[2]);
+        StructuredConfig.Builder b = StructuredConfig.builder(s.resolvedChannelSparsity()).scope(s.resolvedScope(
+                method)).inputShape(inputShape[0], inputShape[1], inputShape[2]);
+        if (method.scoredOn() != StructuredMethod.ScoredOn.DATA) {
+            b.criterion(method.criterion()); // a data-driven method's criterion is not one StructuredConfig knows
+        }
         if (method.scoredOn() == StructuredMethod.ScoredOn.BATCH_NORM_SCALE) {
             // groups without a batch-norm scale cannot be ranked by |gamma|: they stay whole
             ChannelDependencies.analyse(net).prunableGroups().stream().filter(g -> g.slices(
@@ -150,9 +161,15 @@ public final class StructuredExampleRun {
         return (int) Math.max(1, span / rampUpdates(train));
     }
 
-    private Trainer trainer(ComputationGraph net, RunInputs in, TrainingPlan plan,
-                            org.nd4j.linalg.schedule.ISchedule schedule) {
-        return new Trainer(net, in.train(), in.test(), plan, schedule, PruningHook.none(), out);
+    /** Trains one phase, distilled from {@code --teacher} when given (attached for the phase, then detached). */
+    private TrainingHistory train(ComputationGraph net, RunInputs in, TrainingPlan plan,
+                                  org.nd4j.linalg.schedule.ISchedule schedule) throws IOException {
+        Optional<Distillation> distillation = options.distillation.attach(net);
+        Trainer trainer = new Trainer(net, in.train(), in.test(), plan, schedule, PruningHook.none(), out);
+        distillation.ifPresent(d -> trainer.labelBatches(d::label));
+        TrainingHistory history = trainer.run();
+        distillation.ifPresent(Distillation::detach);
+        return history;
     }
 
     /** Trains the shrunk architecture from scratch once per kind {@code --from-scratch} asks for. */

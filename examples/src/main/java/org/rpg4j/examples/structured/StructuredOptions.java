@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * The options of the structured methods ({@code --method l1-filter|l2-filter|slimming|ssl}), a picocli
+ * The options of the structured methods ({@code --method l1-filter|l2-filter|slimming|ssl} and the
+ * data-driven ones, whose own options are {@code DataDrivenOptions}), a picocli
  * mixin of {@code Options}. Every field is null until given, so that {@link StructuredChecks} can tell
  * an option the user typed from a default and reject it where it does not apply; the resolved values
  * (defaults per method) come from the {@code resolved...} methods.
@@ -26,7 +27,7 @@ public final class StructuredOptions {
     /** Fraction of the prunable channels removed, in [0, 1). */
     @Option(names = "--channel-sparsity", paramLabel = "R",
             description = "structured methods: fraction of the prunable channels removed, in [0, 1) (required with "
-                    + "--method l1-filter, l2-filter, slimming or ssl)")
+                    + "every structured --method)")
     public Double channelSparsity;
 
     /** Where channels compete: per layer or globally. */

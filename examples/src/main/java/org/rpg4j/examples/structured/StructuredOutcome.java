@@ -21,11 +21,13 @@ import org.rpg4j.dl4j.structured.StructuredReport;
  * @param scratch the trainings of the shrunk architecture from scratch, in order (empty for none)
  * @param layers channels per layer before and after
  * @param lockedGroups channel groups that could not be pruned, with the reason
+ * @param dataDriven what a data-driven method measured and its cost; null for the weight criteria
  */
 public record StructuredOutcome(String criterion, String scope, String schedule, double channelSparsity,
                                 double penalty, double accuracyBeforePruning, double accuracyAfterPruning,
                                 int fineTuneEpochs, Double accuracyFineTuned, String fromScratch,
-                                List<ScratchRun> scratch, List<LayerChannels> layers, List<String> lockedGroups) {
+                                List<ScratchRun> scratch, List<LayerChannels> layers, List<String> lockedGroups,
+                                DataDrivenOutcome dataDriven) {
     /**
      * One training of the shrunk architecture from a fresh initialisation.
      *

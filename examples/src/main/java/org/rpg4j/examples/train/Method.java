@@ -21,7 +21,14 @@ public enum Method {
     /** Structured: L1 penalty on batch-norm scales, channels ranked by |gamma| (Liu et al., ICCV 2017). */
     SLIMMING("slimming", "structured: Network Slimming (L1 on batch-norm gamma), network shrunk"),
     /** Structured: group lasso on filters and input channels (Wen et al., NIPS 2016). */
-    SSL("ssl", "structured: SSL group lasso on filters and input channels, network shrunk");
+    SSL("ssl", "structured: SSL group lasso on filters and input channels, network shrunk"),
+    /** Structured, data-driven: channels ranked by the average rank of their feature maps (Lin et al., CVPR 2020). */
+    HRANK("hrank", "structured: HRank (average feature-map rank on training batches), network shrunk"),
+    /** Structured, data-driven: the lowest mean activations dropped in rounds (Tan and Motani, ICML 2020). */
+    DROPNET("dropnet", "structured: DropNet (lowest mean activations dropped in rounds), network shrunk"),
+    /** Structured, data-driven: LASSO channel selection and least-squares refit (He et al., ICCV 2017). */
+    CHANNEL_PRUNING("channel-pruning", "structured: Channel Pruning (LASSO selection, least-squares refit of the next "
+            + "layer), network shrunk");
 
     private final String cliName;
     private final String description;
@@ -55,6 +62,14 @@ public enum Method {
     }
 
     /**
+     * @return true for the structured methods that choose channels from activation statistics on
+     *     training data ({@link #HRANK}, {@link #DROPNET}, {@link #CHANNEL_PRUNING})
+     */
+    public boolean dataDriven() {
+        return ordinal() >= HRANK.ordinal();
+    }
+
+    /**
      * @param name a command-line name such as {@code rpg} (case-insensitive)
      * @return the method
      * @throws IllegalArgumentException naming the allowed values
@@ -66,7 +81,8 @@ public enum Method {
             }
         }
         throw new IllegalArgumentException(
-                "method must be one of dense, gmp, rigl, rpg, rpg-reg, l1-filter, l2-filter, slimming, ssl; got "
+                "method must be one of dense, gmp, rigl, rpg, rpg-reg, l1-filter, l2-filter, slimming, ssl, hrank, "
+                        + "dropnet, channel-pruning; got "
                         + name);
     }
 

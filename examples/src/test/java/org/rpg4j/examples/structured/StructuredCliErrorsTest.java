@@ -33,11 +33,13 @@ class StructuredCliErrorsTest {
                 bad("--channel-sparsity must be in [0, 1), got 1.0", "--method", "ssl", "--channel-sparsity", "1"),
                 bad("--channel-sparsity must be in [0, 1), got -0.5", "--method", "l2-filter", "--channel-sparsity",
                         "-0.5"),
-                bad("--channel-sparsity applies to the structured methods (--method l1-filter, l2-filter, slimming or "
-                        + "ssl) only, not to --method rpg; its target is --sparsity", "--method", "rpg",
+                bad("--channel-sparsity applies to the structured methods (--method l1-filter, l2-filter, slimming, ssl, "
+                        + "hrank, dropnet or channel-pruning) only, not to --method rpg; its target is --sparsity",
+                        "--method", "rpg",
                         "--channel-sparsity", "0.5"),
-                bad("--from-scratch applies to the structured methods (--method l1-filter, l2-filter, slimming or ssl) "
-                        + "only, not to --method dense", "--method", "dense", "--from-scratch", "scratch-e"),
+                bad("--from-scratch applies to the structured methods (--method l1-filter, l2-filter, slimming, ssl, "
+                        + "hrank, dropnet or channel-pruning) only, not to --method dense", "--method", "dense",
+                        "--from-scratch", "scratch-e"),
                 bad("--sparsity applies to the unstructured methods only, not to --method slimming, which removes whole "
                         + "channels: give --channel-sparsity R (the fraction of prunable channels removed) instead",
                         "--method", "slimming", "--sparsity", "0.5", "--channel-sparsity", "0.5"),

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -108,11 +110,13 @@ public final class ActivationCollector {
             NetworkNode node = graph.node(e.getKey());
             if (PlainConvolution.is(node.layer())) {
                 out.put(e.getKey(), PatchReservoir.of((ConvolutionLayer) node.layer(), e.getValue(), s++));
-            } else if (node.layer() != null && node.layer().getClass() == DenseLayer.class) {
-                out.put(e.getKey(), PatchReservoir.ofRows((int) ((DenseLayer) node.layer()).getNIn(), e.getValue(),
-                        s++));
+            } else if (node.layer() != null && (node.layer().getClass() == DenseLayer.class
+                    || node.layer().getClass() == OutputLayer.class)) {
+                out.put(e.getKey(), PatchReservoir.ofRows((int) ((FeedForwardLayer) node.layer()).getNIn(), e
+                        .getValue(), s++));
             } else {
-                throw new IllegalArgumentException("patches need a plain 2-D convolution or a dense layer; layer '"
+                throw new IllegalArgumentException("patches need a plain 2-D convolution, a dense or an output layer; "
+                        + "layer '"
                         + e.getKey() + "' is " + node.type());
             }
         }
@@ -183,7 +187,8 @@ public final class ActivationCollector {
 
         /**
          * @param capacity rows kept per layer, {@code >= 1}
-         * @param layers plain convolution layers whose input patches are sampled
+         * @param layers plain convolution layers whose input patches are sampled, or dense / output layers
+         *     whose whole input rows are
          * @return this builder
          * @throws IllegalArgumentException if {@code capacity < 1} or a name is blank
          */

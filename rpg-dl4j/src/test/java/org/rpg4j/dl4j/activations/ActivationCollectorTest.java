@@ -74,8 +74,14 @@ class ActivationCollectorTest {
         assertThrows(IllegalArgumentException.class, () -> ActivationCollector.builder(1)
                 .statistic(ChannelStatistic.MEAN_ACTIVATION, "nope").build().collect(net, new TestDataSetIterator(all,
                         2)));
-        assertThrows(IllegalArgumentException.class, () -> ActivationCollector.builder(1).patches(10, "layer2").build()
+        // patches: a plain convolution, a dense or an output layer (layer1 is the global pooling)
+        assertThrows(IllegalArgumentException.class, () -> ActivationCollector.builder(1).patches(10, "layer1").build()
                 .collect(net, new TestDataSetIterator(all, 2)));
+        // the output layer's input rows: one per image, 4 pooled values each (2 batches of 2 images)
+        PatchReservoir rows = ActivationCollector.builder(2).patches(10, "layer2").build().collect(net,
+                new TestDataSetIterator(all, 2)).patches().get("layer2");
+        assertEquals(4, rows.retainedRows());
+        assertEquals(4, rows.rowWidth());
         assertThrows(IllegalArgumentException.class, () -> ActivationCollector.builder(0));
     }
 }

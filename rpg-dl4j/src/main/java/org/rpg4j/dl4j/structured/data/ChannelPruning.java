@@ -1,13 +1,16 @@
 package org.rpg4j.dl4j.structured.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.dl4j.activations.ActivationCollector;
 import org.rpg4j.dl4j.activations.ActivationStatistics;
 import org.rpg4j.dl4j.activations.PatchReservoir;
@@ -20,13 +23,15 @@ import org.rpg4j.dl4j.structured.StructuredResult;
 import org.rpg4j.structured.ChannelGroup;
 import org.rpg4j.structured.ChannelLasso;
 import org.rpg4j.structured.ChannelReconstruction;
+import org.rpg4j.structured.ChannelSlice;
 import org.rpg4j.structured.KeepSelection;
+import org.rpg4j.structured.SliceRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Channel Pruning (He, Zhang and Sun, ICCV 2017), layer by layer: for each group whose channels feed
- * exactly one plain convolution (or one dense layer after a flatten, a convolution whose kernel
+ * exactly one plain convolution (or one dense or output layer, after a flatten a convolution whose kernel
  * covers the whole map; its sampled rows are whole images), LASSO ({@link ChannelLasso}) chooses the input channels of that
  * convolution that best reconstruct its output on sampled input patches, and least squares
  * ({@link ChannelReconstruction#refit}) refits the convolution's weights on the kept channels (its
@@ -37,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Residual blocks, as the paper treats them: a group read by several layers (the channels of a
  * residual stream, read by the next block's first convolution and by the shortcut) or by a layer
- * other than a plain convolution or dense layer is left whole and listed in
+ * other than a plain convolution, dense or output layer is left whole and listed in
  * {@link DataDrivenResult#unscored()}; the inner channels of each block are pruned. Differences from
  * the paper: one statistics pass on the unpruned network (the paper samples each layer's input from
  * the already-pruned network); the sampled rows are output positions of whole batches (the paper
@@ -103,7 +108,7 @@ public final class ChannelPruning {
             refits.put(e.getValue(), refit);
         }
         StructuredResult result = StructuredPruning.shrink(deps, selection, config.inputShape());
-        install(result.network(), deps.graph(), refits);
+        install(result.network(), deps, selection, refits);
         LOG.info("rpg4j channel pruning: {} convolutions refitted, {} groups left whole", refits.size(),
                 unscored.size());
         return new DataDrivenResult(result, stats, unscored);
@@ -128,19 +133,52 @@ public final class ChannelPruning {
         return out;
     }
 
-    /** Writes the refitted weights into the shrunk network and shifts the biases by the fitted intercepts. */
-    private static void install(Model shrunk, NetworkGraph original,
+    /**
+     * Writes the refitted weights into the shrunk network and shifts the biases by the fitted
+     * intercepts; a consumer whose own outputs were pruned too gets the rows of its kept outputs (each
+     * output's least squares is independent of the others).
+     */
+    private static void install(Model shrunk, ChannelDependencies deps, KeepSelection selection,
                                 Map<ConsumerCheck, ChannelReconstruction.Refit> refits) {
         NetworkGraph graph = NetworkGraph.of(shrunk);
         refits.forEach((consumer, refit) -> {
             String layer = consumer.layer();
+            INDArray all = refit.weights();
+            int[] outputs = keptOutputs(deps, selection, layer, (int) all.size(0));
+            INDArray rows = all.reshape('c', all.size(0), all.length() / all.size(0)).getRows(outputs);
+            INDArray kept = rows.reshape('c', outputs.length, all.size(1), all.size(2), all.size(3));
             Map<String, INDArray> params = graph.node(layer).params();
-            params.get("W").assign(consumer.fromConvolution(refit.weights()));
+            params.get("W").assign(consumer.fromConvolution(kept));
             INDArray bias = params.get("b");
             if (bias != null) {
-                bias.assign(original.node(layer).params().get("b").reshape(bias.shape()).add(
-                        refit.biasShift().reshape(bias.shape())));
+                double[] original = deps.graph().node(layer).params().get("b").toDoubleVector();
+                double[] shift = refit.biasShift().toDoubleVector();
+                double[] shifted = new double[outputs.length];
+                for (int i = 0; i < outputs.length; i++) {
+                    shifted[i] = original[outputs[i]] + shift[outputs[i]];
+                }
+                bias.assign(Nd4j.createFromArray(shifted).castTo(bias.dataType()).reshape(bias.shape()));
             }
         });
+    }
+
+    /** The layer's output channels ({@code W}'s producer axis) that the selection keeps, ascending. */
+    private static int[] keptOutputs(ChannelDependencies deps, KeepSelection selection, String layer, int outputs) {
+        boolean[] keep = new boolean[outputs];
+        Arrays.fill(keep, true);
+        for (ChannelGroup g : deps.groups()) {
+            boolean[] groupKeep = selection.keep(g);
+            for (ChannelSlice s : g.slices(SliceRole.PRODUCER)) {
+                if (!s.layer().equals(layer) || !s.param().equals("W")) {
+                    continue;
+                }
+                for (int i = 0; i < s.blocks(); i++) {
+                    for (int k = 0; k < s.blockSize(); k++) {
+                        keep[s.offset() + i * s.blockSize() + k] &= groupKeep[s.channelAt(i)];
+                    }
+                }
+            }
+        }
+        return IntStream.range(0, outputs).filter(o -> keep[o]).toArray();
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.dl4j.activations.PlainConvolution;
 import org.rpg4j.dl4j.graph.ChannelDependencies;
@@ -14,8 +15,8 @@ import org.rpg4j.structured.SliceRole;
 
 /**
  * Whether Channel Pruning can reconstruct a group: its channels are the whole input of one plain
- * convolution, or of one dense layer after a flatten (channel {@code c} owns inputs {@code c*hw ..
- * (c+1)*hw - 1}, which is a convolution whose kernel covers the whole map).
+ * convolution, or of one dense or output layer (after a flatten, channel {@code c} owns inputs
+ * {@code c*hw .. (c+1)*hw - 1}, which is a convolution whose kernel covers the whole map).
  *
  * @param layer the consumer's name
  * @param dense whether it is a dense layer
@@ -39,7 +40,9 @@ record ConsumerCheck(String layer, boolean dense, int blockSize) {
         ChannelSlice s = consumers.get(0);
         NetworkNode node = deps.graph().node(s.layer());
         boolean conv = PlainConvolution.is(node.layer());
-        boolean dense = node.layer() != null && node.layer().getClass() == DenseLayer.class;
+        // an output layer's W is laid out as a dense layer's; its pre-activation is what is reconstructed
+        boolean dense = node.layer() != null && (node.layer().getClass() == DenseLayer.class
+                || node.layer().getClass() == OutputLayer.class);
         if (!conv && !dense) {
             reason.append("read by ").append(node.type()).append(" '").append(s.layer())
                     .append("', not a plain convolution or dense layer");
