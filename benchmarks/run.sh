@@ -9,6 +9,8 @@
 #                                #   run: one line per model with the ratio and the goal of issue 13 (about 10 min)
 #   benchmarks/run.sh pytorch-profile  # per op kind (conv, batch norm, ReLU, add, pool, output), forward and
 #                                #   backward, ms per training iteration on both sides, for the three models
+#   benchmarks/run.sh fast-layers  # each issue-13 change to the fast layers against the version before it,
+#                                #   interleaved in one JVM (ResNet-20 and VGG-19 iterations, ReLU backward)
 #   benchmarks/run.sh svd        # SVD per shape and method (about 10 min), the accuracy check against
 #                                #   the full SVD, the plot docs/performance-svd.png and its table
 #   benchmarks/run.sh full       # quick plus DL4J's standard layers for every CIFAR model, then svd
@@ -35,8 +37,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-quick}
-case $profile in quick | svd | full | sparse-format | sparse | structured | pytorch | pytorch-profile) ;;
-    *) echo "usage: $0 [quick|svd|full|sparse-format|sparse|structured|pytorch|pytorch-profile]" >&2; exit 2 ;;
+case $profile in quick | svd | full | sparse-format | sparse | structured | pytorch | pytorch-profile | fast-layers) ;;
+    *) echo "usage: $0 [quick|svd|full|sparse-format|sparse|structured|pytorch|pytorch-profile|fast-layers]" >&2
+        exit 2 ;;
 esac
 
 jar=benchmarks/target/benchmarks.jar
@@ -200,6 +203,13 @@ case $profile in
     quick) targets 1 RESNET20; against_pytorch RESNET20:10:3:5 RESNET32X2:4:3:2 VGG19:3:3:2 ;;
     pytorch) against_pytorch RESNET20:10:5:10 RESNET32X2:6:5:3 VGG19:5:5:3 ;;
     pytorch-profile) pytorch_profile ;;
+    fast-layers)
+        for spec in "RESNET20 5 10" "VGG19 2 5"; do
+            echo "=== java -cp $jar org.rpg4j.benchmarks.overhead.FastLayerChanges $spec"
+            # shellcheck disable=SC2086
+            java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.overhead.FastLayerChanges $spec 2>&1 | quiet \
+                | tee -a "$out/fast-layers.txt"
+        done ;;
     svd) svd ;;
     full) targets 1 RESNET20,RESNET32X2,VGG19; svd ;;
     sparse-format) sparse_format ;;
