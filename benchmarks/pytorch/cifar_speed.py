@@ -187,6 +187,10 @@ def _under_optimizer(event):
     return False
 
 
+def prunable_weights(model):
+    return sum(m.weight.numel() for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear)))
+
+
 def serve(step):
     print("ready", flush=True)
     for line in sys.stdin:
@@ -207,7 +211,9 @@ def serve(step):
 def rounds(args, model, step):
     print(f"PyTorch {torch.__version__}, {args.model}, {torch.get_num_threads()} threads, "
           f"mkldnn {torch.backends.mkldnn.is_available()}, "
-          f"{sum(p.numel() for p in model.parameters()):,} parameters")
+          f"{sum(p.numel() for p in model.parameters()):,} parameters, "
+          f"{prunable_weights(model):,} convolution and linear weights "
+          "(org.rpg4j.benchmarks.models.ModelShapes.weightCount() of the Java model)")
     seconds = []
     for r in range(args.rounds):
         start = time.perf_counter()
