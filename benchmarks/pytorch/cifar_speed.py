@@ -103,7 +103,7 @@ MODELS = {
 KINDS = (
     ("convolution", "conv"), ("conv2d", "conv"),
     ("batch_norm", "batchnorm"), ("batchnorm", "batchnorm"),
-    ("relu", "relu"), ("threshold", "relu"),
+    ("relu", "relu"), ("threshold", "relu"), ("clamp", "relu"),
     ("pool", "pool"), ("mean", "pool"),
     ("addmm", "output"), ("linear", "output"), ("mm", "output"), ("softmax", "output"),
     ("nll_loss", "output"), ("cross_entropy", "output"),
@@ -113,7 +113,17 @@ KINDS = (
 OUTPUT_NAMES = ("aten::t", "tbackward0")
 
 
-def kind_of(name):
+def kind_of(event):
+    """The kind of the event or, for a helper op (empty, copy_, ...), of its nearest ancestor that has one."""
+    while event is not None:
+        kind = kind_of_name(event.name)
+        if kind != "other":
+            return kind
+        event = event.cpu_parent
+    return "other"
+
+
+def kind_of_name(name):
     lower = name.lower()
     if lower in OUTPUT_NAMES:
         return "output"
@@ -168,7 +178,7 @@ def profile(args, optimizer, forward_backward, step):
     for event in prof.function_events:
         if _under_optimizer(event):
             continue
-        kind = kind_of(event.name)
+        kind = kind_of(event)
         key = (kind, is_backward(event))
         totals[key] = totals.get(key, 0.0) + event.self_cpu_time_total / 1000.0
     kinds = sorted({k for k, _ in totals})

@@ -51,16 +51,16 @@ public final class TrainingStepProfile {
         for (int i = 0; i < SETUP_FITS + warmup; i++) {
             net.fit(data);
         }
-        VertexTimes java = new VertexTimes();
+        VertexTimes rpg4j = new VertexTimes();
         double fitMillis = 0;
         for (int p = 0; p < passes; p++) {
-            java.pass(net, data);
+            rpg4j.pass(net, data);
             long start = System.nanoTime();
             net.fit(data);
             fitMillis += (System.nanoTime() - start) / 1e6;
         }
         Map<String, double[]> javaMillis = new TreeMap<>();
-        java.millis().forEach((kind, ms) -> javaMillis.put(kind, new double[] {ms[0] / passes, ms[1] / passes}));
+        rpg4j.millis().forEach((kind, ms) -> javaMillis.put(kind, new double[] {ms[0] / passes, ms[1] / passes}));
         Map<String, double[]> torchMillis = parse(PyTorchWorker.profile(args[0], args[1], comparison.pythonName(),
                 warmup, passes));
         print(comparison, passes, javaMillis, fitMillis / passes, torchMillis);
@@ -78,7 +78,7 @@ public final class TrainingStepProfile {
         return millis;
     }
 
-    private static void print(CifarComparison comparison, int passes, Map<String, double[]> java, double fit,
+    private static void print(CifarComparison comparison, int passes, Map<String, double[]> rpg4j, double fit,
                               Map<String, double[]> torch) {
         System.out.printf(Locale.ROOT, "%s, batch %d, ms per training iteration (mean of %d), load %.1f%n",
                 comparison.label(), CifarComparison.BATCH, passes,
@@ -86,13 +86,13 @@ public final class TrainingStepProfile {
         System.out.println("| kind | rpg4j forward | rpg4j backward | PyTorch forward | PyTorch backward "
                 + "| rpg4j - PyTorch |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
-        TreeSet<String> kinds = new TreeSet<>(java.keySet());
+        TreeSet<String> kinds = new TreeSet<>(rpg4j.keySet());
         kinds.addAll(torch.keySet());
         kinds.removeAll(List.of("optimizer", "step"));
         double javaVertices = 0;
         double torchOps = 0;
         for (String kind : ordered(kinds)) {
-            double[] j = java.getOrDefault(kind, new double[2]);
+            double[] j = rpg4j.getOrDefault(kind, new double[2]);
             double[] t = torch.getOrDefault(kind, new double[2]);
             javaVertices += j[0] + j[1];
             torchOps += t[0] + t[1];

@@ -137,19 +137,20 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
         double[] gamma = gammaValues();
         double[] a = new double[c];
         double[] b = new double[c];
-        double[] k = new double[c];
+        double[] constant = new double[c];
         double[] dGamma = new double[c];
         for (int i = 0; i < c; i++) {
             double invStd = 1.0 / Math.sqrt(batchVariance[i] + eps);
             double j = invStd * (sums[1][i] - batchMean[i] * sums[0][i]) / m;
-            // dx = a (dy - k - j xhat), xhat = (x - mean) invStd  =>  dx = a dy + b x + c
+            // dx = a (dy - k - j xhat) with xhat = (x - mean) invStd and k = sum(dy) / m
+            //    = a dy + b x + constant, b = -a j invStd, constant = -a k - b mean
             a[i] = gamma[i] * invStd;
             b[i] = -a[i] * j * invStd;
-            k[i] = -a[i] * sums[0][i] / m - b[i] * batchMean[i];
+            constant[i] = -a[i] * sums[0][i] / m - b[i] * batchMean[i];
             dGamma[i] = m * j;
         }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        BatchNormPasses.affine2(dy, x, a, b, k, dx);
+        BatchNormPasses.affine2(dy, x, a, b, constant, dx);
         return new Pair<>(gradient(dGamma, sums[0], batchMean, batchVariance), dx);
     }
 
