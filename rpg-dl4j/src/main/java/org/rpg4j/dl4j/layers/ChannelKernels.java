@@ -5,7 +5,6 @@ import java.util.stream.IntStream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.rpg4j.tensor.HostAccess;
 
 /**
@@ -28,15 +27,28 @@ final class ChannelKernels {
 
     /**
      * @param arrays arrays to read or write through their host memory
-     * @return true if all are float32 NCHW {@code [n, c, h, w]} in 'c' order with default strides, on
-     *     ND4J's CPU backend ({@link HostAccess#hostPointer}), and small enough for a buffer
+     * @return true if all are float32 NCHW {@code [n, c, h, w]}, contiguous in 'c' order (strides of
+     *     size-1 axes aside), on ND4J's CPU backend ({@link HostAccess#hostPointer}), and small enough
+     *     for a buffer
      */
     static boolean applicable(INDArray... arrays) {
         for (INDArray a : arrays) {
-            if (a.rank() != 4 || a.dataType() != DataType.FLOAT || !Shape.hasDefaultStridesForShape(a)
-                    || a.ordering() != 'c' || a.length() > Integer.MAX_VALUE || !HostAccess.hostPointer(a)) {
+            if (a.rank() != 4 || a.dataType() != DataType.FLOAT || !cContiguous(a.shape(), a.stride())
+                    || a.length() > Integer.MAX_VALUE || !HostAccess.hostPointer(a)) {
                 return false;
             }
+        }
+        return true;
+    }
+
+    private static boolean cContiguous(long[] shape, long[] stride) {
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            // an axis of size 1 is never stepped over, whatever its stride
+            if (shape[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
         }
         return true;
     }
