@@ -180,7 +180,7 @@ against_pytorch() { # $@: MODEL:warmup:blocks:k per model (SpeedAgainstPyTorch)
     echo "=== rpg4j against PyTorch: java -cp $jar org.rpg4j.benchmarks.pytorch.SpeedAgainstPyTorch $py" \
         "benchmarks/pytorch/cifar_speed.py $*"
     java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.pytorch.SpeedAgainstPyTorch "$py" benchmarks/pytorch/cifar_speed.py \
-        "$@" 2>&1 | quiet | tee "$out/pytorch.txt"
+        "$@" 2>&1 | quiet | tee "$out/pytorch.txt" || echo "=== rpg4j against PyTorch: FAILED (output above)"
 }
 
 pytorch_profile() {
