@@ -2,7 +2,15 @@
 # Builds the benchmarks module (target/benchmarks.jar, JMH's Main) and runs a profile.
 #
 #   benchmarks/run.sh            # quick: the benchmarks behind the issue-6 targets, then one line per
-#                                #   target (measured, target, PASS/FAIL); a few minutes on 2 idle cores
+#                                #   target (measured, target, PASS/FAIL); a few minutes on 2 idle cores;
+#                                #   then, if python3 imports torch, the pytorch lines with few blocks
+#   benchmarks/run.sh pytorch    # rpg4j's training images/s against PyTorch's (benchmarks/pytorch/cifar_speed.py),
+#                                #   ResNet-20, ResNet-32x2 and VGG-19 at batch 128, interleaved blocks in one
+#                                #   run: one line per model with the ratio and the goal of issue 13 (about 10 min)
+#   benchmarks/run.sh pytorch-profile  # per op kind (conv, batch norm, ReLU, add, pool, output), forward and
+#                                #   backward, ms per training iteration on both sides, for the three models
+#   benchmarks/run.sh fast-layers  # each issue-13 change to the fast layers against the version before it,
+#                                #   interleaved in one JVM (ResNet-20 and VGG-19 iterations, ReLU backward)
 #   benchmarks/run.sh svd        # SVD per shape and method (about 10 min), the accuracy check against
 #                                #   the full SVD, the plot docs/performance-svd.png and its table
 #   benchmarks/run.sh full       # quick plus DL4J's standard layers for every CIFAR model, then svd
@@ -21,14 +29,18 @@
 #
 # The jar is rebuilt when a pom or a source file is newer (shading the 250 MB jar takes 1-3 min).
 # Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options;
-# SINGLE_THREAD=1 (sparse profile) runs ND4J and the sparse kernels on one thread each.
+# SINGLE_THREAD=1 (sparse profile) runs ND4J and the sparse kernels on one thread each;
+# PYTHON=/path/python3 (pytorch lines) the interpreter that imports torch (default /usr/bin/python3).
 # Results (JMH JSON and the console log) go to benchmarks/target/results/<time>-<profile>/.
 # Run it alone: on 2 cores any other process distorts the numbers. The load is printed before and
 # after every run; ratios are only computed from results of the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-quick}
-case $profile in quick | svd | full | sparse-format | sparse | structured) ;; *) echo "usage: $0 [quick|svd|full|sparse-format|sparse|structured]" >&2; exit 2 ;; esac
+case $profile in quick | svd | full | sparse-format | sparse | structured | pytorch | pytorch-profile | fast-layers) ;;
+    *) echo "usage: $0 [quick|svd|full|sparse-format|sparse|structured|pytorch|pytorch-profile|fast-layers]" >&2
+        exit 2 ;;
+esac
 
 jar=benchmarks/target/benchmarks.jar
 stale() {
@@ -151,9 +163,53 @@ structured() {
     java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 1 100 2>&1 | quiet
 }
 
+torch_python() { # prints the interpreter that imports torch, or nothing
+    local py=${PYTHON:-/usr/bin/python3}
+    [[ -x $py ]] || py=$(command -v python3 || true)
+    if [[ -n $py ]] && "$py" -c 'import torch' > /dev/null 2>&1; then echo "$py"; fi
+}
+
+against_pytorch() { # $@: MODEL:warmup:blocks:k per model (SpeedAgainstPyTorch)
+    local py
+    py=$(torch_python)
+    if [[ -z $py ]]; then
+        echo "=== rpg4j against PyTorch: SKIPPED, ${PYTHON:-/usr/bin/python3} cannot import torch" \
+            "(Debian: apt-get install python3-torch; or set PYTHON)"
+        return
+    fi
+    echo "=== rpg4j against PyTorch: java -cp $jar org.rpg4j.benchmarks.pytorch.SpeedAgainstPyTorch $py" \
+        "benchmarks/pytorch/cifar_speed.py $*"
+    java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.pytorch.SpeedAgainstPyTorch "$py" benchmarks/pytorch/cifar_speed.py \
+        "$@" 2>&1 | quiet | tee "$out/pytorch.txt" || echo "=== rpg4j against PyTorch: FAILED (output above)"
+}
+
+pytorch_profile() {
+    local py model
+    py=$(torch_python)
+    if [[ -z $py ]]; then
+        echo "=== per-op profile: SKIPPED, ${PYTHON:-/usr/bin/python3} cannot import torch"
+        return
+    fi
+    for model in RESNET20 RESNET32X2 VGG19; do
+        echo "=== per-op profile: java -cp $jar org.rpg4j.benchmarks.pytorch.TrainingStepProfile $py" \
+            "benchmarks/pytorch/cifar_speed.py $model 5 5"
+        java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.pytorch.TrainingStepProfile "$py" \
+            benchmarks/pytorch/cifar_speed.py $model 5 5 2>&1 | quiet | tee -a "$out/pytorch-profile.md"
+    done
+}
+
 machine
 case $profile in
-    quick) targets 1 RESNET20 ;;
+    quick) targets 1 RESNET20; against_pytorch RESNET20:10:3:5 RESNET32X2:4:3:2 VGG19:3:3:2 ;;
+    pytorch) against_pytorch RESNET20:10:5:10 RESNET32X2:6:5:3 VGG19:5:5:3 ;;
+    pytorch-profile) pytorch_profile ;;
+    fast-layers)
+        for spec in "RESNET20 5 10" "VGG19 2 5"; do
+            echo "=== java -cp $jar org.rpg4j.benchmarks.overhead.FastLayerChanges $spec"
+            # shellcheck disable=SC2086
+            java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.overhead.FastLayerChanges $spec 2>&1 | quiet \
+                | tee -a "$out/fast-layers.txt"
+        done ;;
     svd) svd ;;
     full) targets 1 RESNET20,RESNET32X2,VGG19; svd ;;
     sparse-format) sparse_format ;;

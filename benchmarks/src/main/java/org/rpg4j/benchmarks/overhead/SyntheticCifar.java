@@ -7,12 +7,17 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** A seeded CIFAR-shaped batch: N(0, 1) images {@code [batch, 3, 32, 32]} and one-hot labels {@code [batch, 10]}. */
-final class SyntheticCifar {
+public final class SyntheticCifar {
 
     private SyntheticCifar() {
     }
 
-    static DataSet batch(int size, long seed) {
+    /**
+     * @param size batch size, &ge; 1
+     * @param seed seed of the pixels and labels
+     * @return the batch
+     */
+    public static DataSet batch(int size, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[] pixels = new float[size * 3 * 32 * 32];
         for (int i = 0; i < pixels.length; i++) {

@@ -11,8 +11,7 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.api.ops.impl.scalar.Step;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -58,8 +57,8 @@ public class FastActivationLayerImpl extends ActivationLayer {
         }
         assertInputSet(true);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-        Nd4j.exec(new Step(input, dx));
-        Nd4j.exec(new MulOp(dx, epsilon.castTo(dx.dataType()), dx));
+        // one pass (libnd4j relu_bp): dx = input > 0 ? epsilon : 0
+        Nd4j.exec(new RectifiedLinearDerivative(input, epsilon.castTo(dx.dataType()), dx));
         return new Pair<>(new DefaultGradient(), dx);
     }
 

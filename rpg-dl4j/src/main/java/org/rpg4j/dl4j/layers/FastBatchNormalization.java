@@ -13,10 +13,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Configuration of a batch normalisation (Ioffe and Szegedy 2015, Algorithm 1) that runs
- * libnd4j's {@code moments} and {@code batchnorm} ops (oneDNN kernels with the
- * {@code linux-x86_64-onednn-avx2} classifier), a drop-in replacement for DL4J's
- * {@link BatchNormalization}.
+ * Configuration of a batch normalisation (Ioffe and Szegedy 2015, Algorithm 1) that makes one
+ * pass over the data per sum and one per output (Java loops over host memory for NCHW float32 on
+ * ND4J's CPU backend, libnd4j's {@code moments} and {@code batchnorm} ops otherwise), a drop-in
+ * replacement for DL4J's {@link BatchNormalization}.
  *
  * <p>It <em>is</em> a {@code BatchNormalization} (subclass) with the same options and the same
  * parameters, all of shape {@code [nOut]}: {@code gamma}, {@code beta} (absent with

@@ -10,34 +10,37 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The runtime layer of {@link FastBatchNormalization}.
  *
- * <p>Forward (training): batch mean and biased variance with one {@code moments} op, then
- * {@code y = gamma * xhat + beta}, {@code xhat = (x - mean) / sqrt(var + eps)}, with one
- * {@code batchnorm} op. Inference uses the running statistics instead.
+ * <p>Forward (training): batch mean and biased variance per channel, then
+ * {@code y = gamma * xhat + beta}, {@code xhat = (x - mean) / sqrt(var + eps)}, computed as the
+ * per-channel affine map {@code y = a * x + (beta - a * mean)} with {@code a = gamma / sqrt(var + eps)}.
+ * Inference uses the running statistics instead.
  *
  * <p>Backward, per channel with {@code m} values, {@code k = sum(dy) / m},
  * {@code j = sum(dy * xhat) / m = (sum(dy * x) - mean * sum(dy)) / (m * sqrt(var + eps))} and
  * {@code a = gamma / sqrt(var + eps)}: {@code dx = a * (dy - k - j * xhat)},
- * {@code dgamma = m * j}, {@code dbeta = m * k}. The two sums are two reductions; {@code dx} is two
- * {@code batchnorm} ops and one add, written in place into the input gradient. Taking
- * {@code sum(dy * x)} about zero instead of about the mean saves a pass; in float32 it costs about
+ * {@code dgamma = m * j}, {@code dbeta = m * k}. Both sums come from one pass over {@code dy} and
+ * {@code x}; {@code dx} is one pass, as {@code dx = a * dy + b * x + c} with
+ * {@code b = -a * j / sqrt(var + eps)} and {@code c = -a * k - b * mean}. Taking the sums about
+ * zero instead of about the mean saves a pass; in float32 data with double sums the cost is about
  * {@code |mean| / std} times the rounding error of a centred sum, negligible for the activations
  * batch norm sees after a convolution (DL4J's layer, which centres first, agrees to 1e-4 in tests).
+ *
+ * <p>Every pass runs through {@link BatchNormPasses}: Java loops over the host memory for NCHW
+ * float32 on ND4J's CPU backend, libnd4j ops otherwise.
  */
 public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization> {
 
     private static final long serialVersionUID = 1L;
     private static final double HALF_ON_LN10 = 1.0 / (2 * Math.log(10.0));
 
-    private transient INDArray batchMean;
-    private transient INDArray batchVariance;
+    private transient double[] batchMean;
+    private transient double[] batchVariance;
     private transient INDArray statisticsInput;
 
     /**
@@ -85,18 +88,28 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         INDArray x = checkedInput();
-        INDArray mean;
-        INDArray variance;
+        double[] mean;
+        double[] variance;
         if (training) {
             computeBatchStatistics(x);
             mean = batchMean;
             variance = batchVariance;
         } else {
-            mean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).reshape(x.size(1));
-            variance = BatchNormOps.vector(runningVariance(), dataType);
+            mean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toDoubleVector();
+            variance = runningVariance();
+        }
+        double[] gamma = gammaValues();
+        double[] beta = betaValues();
+        double eps = layerConf().getEps();
+        double[] scale = new double[mean.length];
+        double[] shift = new double[mean.length];
+        for (int ch = 0; ch < mean.length; ch++) {
+            // gamma * (x - mean) / sqrt(var + eps) + beta = scale * x + shift
+            scale[ch] = gamma[ch] / Math.sqrt(variance[ch] + eps);
+            shift[ch] = beta[ch] - scale[ch] * mean[ch];
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
-        BatchNormOps.normalize(x, mean, variance, gamma(), beta(), layerConf().getEps(), out);
+        BatchNormPasses.affine(x, scale, shift, out);
         return out;
     }
 
@@ -120,31 +133,25 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
         int c = (int) x.size(1);
         double m = (double) x.length() / c;
         double eps = layerConf().getEps();
-        double[][] sums = BatchNormOps.sumAndDot(dy, x);
-        double[] mean = batchMean.toDoubleVector();
-        double[] variance = batchVariance.toDoubleVector();
-        double[] gamma = gamma().toDoubleVector();
-        double[] minusJ = new double[c];
-        double[] minusK = new double[c];
-        double[] scale = new double[c];
+        double[][] sums = BatchNormPasses.sumAndDot(dy, x);
+        double[] gamma = gammaValues();
+        double[] a = new double[c];
+        double[] b = new double[c];
+        double[] constant = new double[c];
         double[] dGamma = new double[c];
         for (int i = 0; i < c; i++) {
-            double invStd = 1.0 / Math.sqrt(variance[i] + eps);
-            double j = invStd * (sums[1][i] - mean[i] * sums[0][i]) / m;
-            minusJ[i] = -j;
-            minusK[i] = -sums[0][i] / m;
-            scale[i] = gamma[i] * invStd;
+            double invStd = 1.0 / Math.sqrt(batchVariance[i] + eps);
+            double j = invStd * (sums[1][i] - batchMean[i] * sums[0][i]) / m;
+            // dx = a (dy - k - j xhat) with xhat = (x - mean) invStd and k = sum(dy) / m
+            //    = a dy + b x + constant, b = -a j invStd, constant = -a k - b mean
+            a[i] = gamma[i] * invStd;
+            b[i] = -a[i] * j * invStd;
+            constant[i] = -a[i] * sums[0][i] / m - b[i] * batchMean[i];
             dGamma[i] = m * j;
         }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        // dx = -j * xhat - k, then dx += dy, then dx *= a: the batchnorm op as a per-channel affine map.
-        BatchNormOps.normalize(x, batchMean, batchVariance, BatchNormOps.vector(minusJ, dataType),
-                BatchNormOps.vector(minusK, dataType), eps, dx);
-        dx.addi(dy);
-        INDArray zeros = BatchNormOps.constant(0.0, c, dataType);
-        BatchNormOps.normalize(dx, zeros, BatchNormOps.constant(1.0, c, dataType),
-                BatchNormOps.vector(scale, dataType), zeros, 0.0, dx);
-        return new Pair<>(gradient(dGamma, sums[0], mean, variance), dx);
+        BatchNormPasses.affine2(dy, x, a, b, constant, dx);
+        return new Pair<>(gradient(dGamma, sums[0], batchMean, batchVariance), dx);
     }
 
     /** Fills the gradient views: gamma, beta (unless locked), then the running-statistics updates. */
@@ -181,16 +188,10 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
         g.setGradientFor(key, view);
     }
 
-    @SuppressWarnings("try") // the scope is only entered and left: the resource is not used in the body
     private void computeBatchStatistics(INDArray x) {
-        long c = x.size(1);
-        if (batchMean == null || batchMean.length() != c || batchMean.dataType() != dataType) {
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                batchMean = Nd4j.createUninitialized(dataType, c);
-                batchVariance = Nd4j.createUninitialized(dataType, c);
-            }
-        }
-        BatchNormOps.moments(x, batchMean, batchVariance);
+        double[][] statistics = BatchNormPasses.statistics(x);
+        batchMean = statistics[0];
+        batchVariance = statistics[1];
         statisticsInput = input;
     }
 
@@ -207,16 +208,20 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
         return variance;
     }
 
-    private INDArray gamma() {
-        return layerConf().isLockGammaBeta()
-                ? BatchNormOps.constant(layerConf().getGamma(), layerConf().getNOut(), dataType)
-                : getParam(BatchNormalizationParamInitializer.GAMMA).reshape(layerConf().getNOut());
+    private double[] gammaValues() {
+        return layerConf().isLockGammaBeta() ? constant(layerConf().getGamma())
+                : getParam(BatchNormalizationParamInitializer.GAMMA).toDoubleVector();
     }
 
-    private INDArray beta() {
-        return layerConf().isLockGammaBeta()
-                ? BatchNormOps.constant(layerConf().getBeta(), layerConf().getNOut(), dataType)
-                : getParam(BatchNormalizationParamInitializer.BETA).reshape(layerConf().getNOut());
+    private double[] betaValues() {
+        return layerConf().isLockGammaBeta() ? constant(layerConf().getBeta())
+                : getParam(BatchNormalizationParamInitializer.BETA).toDoubleVector();
+    }
+
+    private double[] constant(double value) {
+        double[] values = new double[(int) layerConf().getNOut()];
+        Arrays.fill(values, value);
+        return values;
     }
 
     private static boolean isRunningStatistic(String paramName) {

@@ -45,8 +45,10 @@ class FastActivationLayerTest {
         assertClose("output", expectedOut, actualOut, 0.0);
         INDArray epsilon = gaussian(32, x.shape());
         Pair<Gradient, INDArray> expected = standard.backpropGradient(epsilon.dup(), LayerWorkspaceMgr.noWorkspaces());
-        Pair<Gradient, INDArray> actual = fast.backpropGradient(epsilon.dup(), LayerWorkspaceMgr.noWorkspaces());
+        INDArray fastEpsilon = epsilon.dup();
+        Pair<Gradient, INDArray> actual = fast.backpropGradient(fastEpsilon, LayerWorkspaceMgr.noWorkspaces());
         assertClose("input gradient", expected.getSecond(), actual.getSecond(), 0.0);
+        assertClose("output gradient after backward", epsilon, fastEpsilon, 0.0);
         assertClose("input after forward and backward", xCopy, x, 0.0);
     }
 

@@ -1,0 +1,108 @@
+package org.rpg4j.benchmarks.overhead;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.DoubleSupplier;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.benchmarks.models.ModelShapes;
+import org.rpg4j.tensor.HostAccess;
+
+/**
+ * Each change of issue 13 to the fast layers against the version before it, interleaved in one JVM
+ * (ratios of medians; the variants alternate which goes first):
+ * <ol>
+ *   <li>batch norm's passes as Java loops over host memory ({@code ChannelKernels}) against the
+ *       libnd4j ops the layer used before ({@code moments}, {@code batchnorm}, two reductions, two
+ *       {@code batchnorm} ops and an add in backward), which the layer still takes when the system
+ *       property {@value HostAccess#PROPERTY} is {@code generic}: one training iteration (fast
+ *       layers, batch 128) of the model, the property switched around each fit;
+ *   <li>ReLU backward as one {@code relu_bp} op against {@code step} then {@code multiply}, at the
+ *       activation shapes of ResNet-20's three stages (batch 128).
+ * </ol>
+ *
+ * <p>Arguments: {@code [model=RESNET20] [warmup=5] [rounds=10]}.
+ */
+public final class FastLayerChanges {
+
+    private FastLayerChanges() {
+    }
+
+    /**
+     * @param args model name, warm-up rounds, measured rounds
+     */
+    public static void main(String[] args) {
+        ModelShapes model = ModelShapes.valueOf(args.length > 0 ? args[0] : "RESNET20");
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        if (warmup < 0 || rounds < 1) {
+            throw new IllegalArgumentException("warmup must be >= 0 and rounds >= 1, got " + warmup + ", " + rounds);
+        }
+        DataSet data = SyntheticCifar.batch(TrainingIterationBenchmark.BATCH, 7);
+        ComputationGraph ops = network(model);
+        ComputationGraph kernels = network(model);
+        compare(model + " iteration, batch norm: libnd4j ops (before) / Java loops (after)", warmup, rounds,
+                () -> fit(ops, data, "generic"), () -> fit(kernels, data, "auto"));
+        System.clearProperty(HostAccess.PROPERTY);
+        for (long[] shape : new long[][] {{128, 16, 32, 32}, {128, 32, 16, 16}, {128, 64, 8, 8}}) {
+            Nd4j.getRandom().setSeed(3);
+            INDArray input = Nd4j.randn(DataType.FLOAT, shape);
+            INDArray epsilon = Nd4j.randn(DataType.FLOAT, shape);
+            INDArray dx = input.ulike();
+            compare("ReLU backward " + Arrays.toString(shape) + ": step + multiply (before) / relu_bp (after)",
+                    10 * warmup, 10 * rounds, () -> time(() -> {
+                        Nd4j.exec(new Step(input, dx));
+                        Nd4j.exec(new MulOp(dx, epsilon, dx));
+                    }), () -> time(() -> Nd4j.exec(new RectifiedLinearDerivative(input, epsilon, dx))));
+        }
+    }
+
+    private static ComputationGraph network(ModelShapes model) {
+        ComputationGraph net = new ComputationGraph(CifarModels.of(model, true));
+        net.init();
+        return net;
+    }
+
+    private static double fit(ComputationGraph net, DataSet data, String hostAccess) {
+        System.setProperty(HostAccess.PROPERTY, hostAccess);
+        return time(() -> net.fit(data));
+    }
+
+    private static double time(Runnable work) {
+        long start = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private static void compare(String what, int warmup, int rounds, DoubleSupplier before, DoubleSupplier after) {
+        double[] b = new double[rounds];
+        double[] a = new double[rounds];
+        for (int r = -warmup; r < rounds; r++) {
+            boolean beforeFirst = (r & 1) == 0;
+            double first = beforeFirst ? before.getAsDouble() : after.getAsDouble();
+            double second = beforeFirst ? after.getAsDouble() : before.getAsDouble();
+            if (r >= 0) {
+                b[r] = beforeFirst ? first : second;
+                a[r] = beforeFirst ? second : first;
+            }
+        }
+        double mb = median(b);
+        double ma = median(a);
+        System.out.printf(Locale.ROOT, "%s: %.2f ms / %.2f ms, after/before %.3f (%d rounds, load %.1f)%n", what, mb,
+                ma, ma / mb, rounds, java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
