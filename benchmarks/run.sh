@@ -11,9 +11,10 @@
 #                                #   DL4J's zip (VGG-19, ResNet-56 at 80-99 %, RPG-pruned at 95/98 %),
 #                                #   float16 accuracy cost on Fashion-MNIST
 #   benchmarks/run.sh structured # structured pruning: shrunk VGG-19/ResNet-56 inference (batch 1 and 64, 50/70 %
-#                                #   channels removed, kept counts rounded to 1 or 8) with the speed-up / MAC-ratio
-#                                #   table, ResNet50 analysis + shrinking time, ResNet-56 time per vertex kind
-#                                #   (about 15 min)
+#                                #   channels removed, kept counts rounded to 1 or 8; DL4J as is, after the
+#                                #   inference transform InferenceFolding, and the deployment runner's dense path)
+#                                #   with the speed-up / MAC-ratio table, ResNet50 analysis + shrinking time,
+#                                #   ResNet-56 time per vertex kind, per-op fixed cost at batch 1 (about 25 min)
 #   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
 #                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, and the tables
 #                                #   of docs/deployment.md (about 20 min; JVM flag add-modules jdk.incubator.vector);
@@ -141,14 +142,23 @@ sparse() {
 }
 
 structured() {
-    jmh structured 'structured.ShrunkInferenceBenchmark' -f 1 -wi 2 -w 2 -i 3 -r 2
+    # every path (AS_IS, FOLDED, RUNNER_DENSE) for kept counts as selected; rounded to multiples of 8 only
+    # for DL4J's two paths and the removed fractions
+    jmh structured 'structured.ShrunkInferenceBenchmark' -f 1 -wi 2 -w 2 -i 3 -r 2 -p channelMultiple=1
+    jmh structured-multiple8 'structured.ShrunkInferenceBenchmark' -f 1 -wi 2 -w 2 -i 3 -r 2 -p channelMultiple=8 \
+        -p removed=0.5,0.7 -p path=AS_IS,FOLDED
     echo "=== speed-up against MAC reduction (goal: speed-up >= 0.7 x MAC ratio), this run only"
-    java -cp "$jar" org.rpg4j.benchmarks.structured.ShrunkInferenceTable "$out/structured.json" 2>&1 | quiet
+    java -cp "$jar" org.rpg4j.benchmarks.structured.ShrunkInferenceTable "$out/structured.json" \
+        "$out/structured-multiple8.json" 2>&1 | quiet
     echo "=== ResNet50 (zoo) analysis + shrinking at 50 % channels (goal: under 2 s)"
     java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.ResNet50ShrinkTime 5 2>&1 | quiet
-    echo "=== ResNet-56 inference time per vertex kind, batch 64 and batch 1"
+    echo "=== ResNet-56 inference time per vertex kind, batch 64 and batch 1, as is and folded"
     java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 64 20 2>&1 | quiet
     java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 1 100 2>&1 | quiet
+    java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 1 100 FOLDED 2>&1 | quiet
+    echo "=== fixed cost per op and per layer at batch 1 (default threads, then OMP_NUM_THREADS=1)"
+    java -Xmx2g -cp "$jar" org.rpg4j.benchmarks.structured.OpOverhead 200 2>&1 | quiet
+    OMP_NUM_THREADS=1 java -Xmx2g -cp "$jar" org.rpg4j.benchmarks.structured.OpOverhead 200 2>&1 | quiet
 }
 
 machine
