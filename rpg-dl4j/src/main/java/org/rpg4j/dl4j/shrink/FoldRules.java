@@ -71,7 +71,7 @@ final class FoldRules {
      * @return a copy of the convolution with a bias (if a batch norm is folded) and the activation's function
      */
     static ConvolutionLayer merged(ConvolutionLayer convolution, boolean batchNorm, ActivationLayer activation) {
-        ConvolutionLayer merged = (ConvolutionLayer) convolution.clone();
+        ConvolutionLayer merged = convolution.clone();
         if (batchNorm) {
             merged.setHasBias(true);
         }
