@@ -1,5 +1,7 @@
 package org.rpg4j.benchmarks.structured;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -37,9 +39,10 @@ import org.rpg4j.dl4j.shrink.InferenceFolding;
  *       output path: workspaces, validation), and of the same network after {@code InferenceFolding}
  *       (one layer).</li>
  * </ul>
- * Each case runs in blocks of calls; the table gives the fastest and the median block mean (the fastest
- * is the least disturbed by other processes). Run it with {@code OMP_NUM_THREADS=1} too: at these sizes
- * the second thread costs more than it gives.
+ * Each case runs in blocks of calls; the table gives the fastest and the median block mean of the wall
+ * time (the fastest is the least disturbed by other processes) and the fastest block's CPU time of the
+ * calling thread. Run it with {@code OMP_NUM_THREADS=1} too: then every op runs on the calling thread,
+ * so its CPU time is the op's whole cost even on a loaded machine.
  *
  * <pre>java -cp benchmarks.jar org.rpg4j.benchmarks.structured.OpOverhead [calls per block]</pre>
  */
@@ -65,11 +68,12 @@ public final class OpOverhead {
                 + "load %.1f%n", System.getenv("OMP_NUM_THREADS"), Nd4j.getEnvironment().maxThreads(), Nd4j
                         .getEnvironment().elementwiseThreshold(), java.lang.management.ManagementFactory
                                 .getOperatingSystemMXBean().getSystemLoadAverage());
-        System.out.println("| case | fastest us/call | median us/call |");
-        System.out.println("|---|---:|---:|");
+        System.out.println("| case | fastest wall us/call | median wall us/call | thread CPU us/call |");
+        System.out.println("|---|---:|---:|---:|");
         for (Map.Entry<String, Runnable> c : cases.entrySet()) {
-            double[] means = time(c.getValue(), calls);
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f |%n", c.getKey(), means[0], means[BLOCKS / 2]);
+            double[][] means = time(c.getValue(), calls);
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n", c.getKey(), means[0][0], means[0][BLOCKS / 2],
+                    means[1][0]);
         }
     }
 
@@ -120,19 +124,27 @@ public final class OpOverhead {
         return net;
     }
 
-    /** @return the per-call mean of each block, in microseconds, sorted ascending (after one warm-up block) */
-    private static double[] time(Runnable call, int calls) {
-        double[] means = new double[BLOCKS];
+    /**
+     * @return the per-call wall-time mean of each block and the per-call CPU time of this thread in each
+     *     block, in microseconds, each sorted ascending (after one warm-up block)
+     */
+    private static double[][] time(Runnable call, int calls) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        double[] wall = new double[BLOCKS];
+        double[] cpu = new double[BLOCKS];
         for (int b = -1; b < BLOCKS; b++) {
             long start = System.nanoTime();
+            long cpuStart = threads.getCurrentThreadCpuTime();
             for (int i = 0; i < calls; i++) {
                 call.run();
             }
             if (b >= 0) {
-                means[b] = (System.nanoTime() - start) / 1e3 / calls;
+                wall[b] = (System.nanoTime() - start) / 1e3 / calls;
+                cpu[b] = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e3 / calls;
             }
         }
-        Arrays.sort(means);
-        return means;
+        Arrays.sort(wall);
+        Arrays.sort(cpu);
+        return new double[][] {wall, cpu};
     }
 }
