@@ -14,7 +14,7 @@
 #                                #   channels removed, kept counts rounded to 1 or 8; DL4J as is, after the
 #                                #   inference transform InferenceFolding, and the deployment runner's dense path)
 #                                #   with the speed-up / MAC-ratio table, ResNet50 analysis + shrinking time,
-#                                #   ResNet-56 time per vertex kind, per-op fixed cost at batch 1 (about 25 min)
+#                                #   ResNet-56 time per vertex kind, per-op fixed cost at batch 1 (about 30 min)
 #   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
 #                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, and the tables
 #                                #   of docs/deployment.md (about 20 min; JVM flag add-modules jdk.incubator.vector);
@@ -142,7 +142,7 @@ sparse() {
 }
 
 structured() {
-    # every path (AS_IS, FOLDED, RUNNER_DENSE) for kept counts as selected; rounded to multiples of 8 only
+    # every path (AS_IS, FOLDED, RUNNER_DENSE, RUNNER_MEASURED) for kept counts as selected; rounded to multiples of 8 only
     # for DL4J's two paths and the removed fractions
     jmh structured 'structured.ShrunkInferenceBenchmark' -f 1 -wi 2 -w 2 -i 3 -r 2 -p channelMultiple=1
     jmh structured-multiple8 'structured.ShrunkInferenceBenchmark' -f 1 -wi 2 -w 2 -i 3 -r 2 -p channelMultiple=8 \

@@ -18,7 +18,14 @@ public enum InferencePath {
      * The sparse engine of {@code docs/deployment.md} with dense kernels only ({@link KernelPolicy#DENSE}):
      * batch norm folded, ReLU fused, residual adds in Java.
      */
-    RUNNER_DENSE;
+    RUNNER_DENSE,
+    /**
+     * The same engine choosing per layer, by timing both at the first call with a batch size
+     * ({@link KernelPolicy#MEASURED}), between oneDNN and its Java kernels (dense weights run as a
+     * sparse kernel at density 1: no per-call native set-up). Needs {@code --add-modules jdk.incubator.vector}
+     * for the fast Java kernels.
+     */
+    RUNNER_MEASURED;
 
     /**
      * @param net an initialised graph with one input and one output; not modified
@@ -33,6 +40,10 @@ public enum InferencePath {
             }
             case RUNNER_DENSE -> {
                 SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults().withPolicy(KernelPolicy.DENSE));
+                yield x -> runner.output(x)[0];
+            }
+            case RUNNER_MEASURED -> {
+                SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults());
                 yield x -> runner.output(x)[0];
             }
         };

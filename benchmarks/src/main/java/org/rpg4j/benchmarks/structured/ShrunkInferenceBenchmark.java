@@ -39,7 +39,8 @@ import org.rpg4j.dl4j.structured.StructuredResult;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "--add-modules",
+    "jdk.incubator.vector"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class ShrunkInferenceBenchmark {
@@ -63,7 +64,7 @@ public class ShrunkInferenceBenchmark {
     public int batch;
 
     /** How the network is run: {@link InferencePath} name. */
-    @Param({"AS_IS", "FOLDED", "RUNNER_DENSE"})
+    @Param({"AS_IS", "FOLDED", "RUNNER_DENSE", "RUNNER_MEASURED"})
     public String path;
 
     private UnaryOperator<INDArray> forward;
