@@ -15,6 +15,8 @@
 #                                #   inference transform InferenceFolding, and the deployment runner's dense path)
 #                                #   with the speed-up / MAC-ratio table, ResNet50 analysis + shrinking time,
 #                                #   ResNet-56 time per vertex kind, per-op fixed cost at batch 1 (about 30 min)
+#   benchmarks/run.sh structured-cpu # the same speed-up table in single-thread CPU time (OMP_NUM_THREADS=1,
+#                                #   InferenceCpuTime) and OpOverhead: usable on a loaded machine (about 15 min idle)
 #   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
 #                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, and the tables
 #                                #   of docs/deployment.md (about 20 min; JVM flag add-modules jdk.incubator.vector);
@@ -29,7 +31,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-quick}
-case $profile in quick | svd | full | sparse-format | sparse | structured) ;; *) echo "usage: $0 [quick|svd|full|sparse-format|sparse|structured]" >&2; exit 2 ;; esac
+case $profile in quick | svd | full | sparse-format | sparse | structured | structured-cpu) ;; *) echo "usage: $0 [quick|svd|full|sparse-format|sparse|structured|structured-cpu]" >&2; exit 2 ;; esac
 
 jar=benchmarks/target/benchmarks.jar
 stale() {
@@ -161,6 +163,22 @@ structured() {
     OMP_NUM_THREADS=1 java -Xmx2g -cp "$jar" org.rpg4j.benchmarks.structured.OpOverhead 200 2>&1 | quiet
 }
 
+structured_cpu() { # the speed-up table in single-thread CPU time: usable on a machine that is not idle
+    export OMP_NUM_THREADS=1
+    local flags="--add-modules jdk.incubator.vector -Djava.util.concurrent.ForkJoinPool.common.parallelism=0"
+    echo "=== fixed cost per op and per layer at batch 1, one thread"
+    java -Xmx2g -cp "$jar" org.rpg4j.benchmarks.structured.OpOverhead 50 2>&1 | quiet
+    echo "=== speed-up in thread CPU time, one thread (goal: speed-up >= 0.7 x MAC ratio)"
+    # shellcheck disable=SC2086
+    java $flags -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.InferenceCpuTime RESNET56 1 20 3 2>&1 | quiet
+    # shellcheck disable=SC2086
+    java $flags -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.InferenceCpuTime VGG19 1 10 3 2>&1 | quiet
+    # shellcheck disable=SC2086
+    java $flags -Xmx6g -cp "$jar" org.rpg4j.benchmarks.structured.InferenceCpuTime RESNET56 64 1 2 2>&1 | quiet
+    # shellcheck disable=SC2086
+    java $flags -Xmx6g -cp "$jar" org.rpg4j.benchmarks.structured.InferenceCpuTime VGG19 64 1 2 2>&1 | quiet
+}
+
 machine
 case $profile in
     quick) targets 1 RESNET20 ;;
@@ -169,6 +187,7 @@ case $profile in
     sparse-format) sparse_format ;;
     sparse) sparse ;;
     structured) structured ;;
+    structured-cpu) structured_cpu ;;
 esac
 machine
 echo "results: $out"
