@@ -39,7 +39,8 @@ public enum InferencePath {
                 yield x -> folded.outputSingle(false, x);
             }
             case RUNNER_DENSE -> {
-                SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults().withPolicy(KernelPolicy.DENSE));
+                SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults().withPolicy(
+                        KernelPolicy.DENSE));
                 yield x -> runner.output(x)[0];
             }
             case RUNNER_MEASURED -> {

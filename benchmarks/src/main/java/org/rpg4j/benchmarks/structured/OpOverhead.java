@@ -72,7 +72,8 @@ public final class OpOverhead {
         System.out.println("|---|---:|---:|---:|");
         for (Map.Entry<String, Runnable> c : cases.entrySet()) {
             double[][] means = time(c.getValue(), calls);
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n", c.getKey(), means[0][0], means[0][BLOCKS / 2],
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n", c.getKey(), means[0][0], means[0][BLOCKS
+                    / 2],
                     means[1][0]);
         }
     }

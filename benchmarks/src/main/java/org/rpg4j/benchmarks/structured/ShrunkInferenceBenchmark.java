@@ -40,7 +40,7 @@ import org.rpg4j.dl4j.structured.StructuredResult;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "--add-modules",
-    "jdk.incubator.vector"})
+        "jdk.incubator.vector"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class ShrunkInferenceBenchmark {

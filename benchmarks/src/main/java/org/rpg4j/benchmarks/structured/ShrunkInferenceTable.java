@@ -37,8 +37,9 @@ public final class ShrunkInferenceTable {
             throw new IllegalArgumentException("give the JMH JSON file(s) of ShrunkInferenceBenchmark");
         }
         JmhResults results = JmhResults.read(List.of(args).stream().map(File::new).toList());
-        System.out.println("| model | batch | multiple | removed | path | MACs ratio | dense ms | shrunk ms | speed-up | "
-                + "speed-up / MAC ratio | goal >= 0.7 | shrunk vs dense AS_IS |");
+        System.out.println(
+                "| model | batch | multiple | removed | path | MACs ratio | dense ms | shrunk ms | speed-up | "
+                        + "speed-up / MAC ratio | goal >= 0.7 | shrunk vs dense AS_IS |");
         System.out.println("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|");
         for (String model : List.of("RESNET56", "VGG19")) {
             for (String batch : List.of("1", "64")) {

@@ -28,7 +28,8 @@ final class FoldRules {
      * @return why the layer cannot take a batch norm or an activation after it, or empty if it can
      */
     static Optional<String> convolutionRefusal(Layer conf) {
-        if (conf == null || conf.getClass() != ConvolutionLayer.class && conf.getClass() != FastConvolutionLayer.class) {
+        if (conf == null || conf.getClass() != ConvolutionLayer.class && conf
+                .getClass() != FastConvolutionLayer.class) {
             return Optional.of("is a " + (conf == null ? "vertex without layer" : conf.getClass().getSimpleName())
                     + ", not a 2-D convolution");
         }
@@ -61,7 +62,8 @@ final class FoldRules {
 
     /** @return true for DL4J's or rpg4j's activation layer (any activation function) */
     static boolean isActivation(Layer conf) {
-        return conf != null && (conf.getClass() == ActivationLayer.class || conf.getClass() == FastActivationLayer.class);
+        return conf != null && (conf.getClass() == ActivationLayer.class || conf
+                .getClass() == FastActivationLayer.class);
     }
 
     /**
@@ -91,7 +93,8 @@ final class FoldRules {
      * @return {@code {W', b'}}, {@code W'} of the weights' shape and {@code b'} of shape {@code [1, out]}, in
      *     the network's data type
      */
-    static INDArray[] foldedParams(org.deeplearning4j.nn.api.Layer convolution, org.deeplearning4j.nn.api.Layer batchNorm) {
+    static INDArray[] foldedParams(org.deeplearning4j.nn.api.Layer convolution,
+                                   org.deeplearning4j.nn.api.Layer batchNorm) {
         INDArray w = convolution.getParam(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray b = convolution.getParam(ConvolutionParamInitializer.BIAS_KEY);
         int out = (int) w.size(0);

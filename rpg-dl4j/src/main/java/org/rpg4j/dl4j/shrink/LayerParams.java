@@ -20,7 +20,8 @@ final class LayerParams {
         for (Map.Entry<String, INDArray> e : target.paramTable().entrySet()) {
             INDArray value = source.getParam(e.getKey());
             if (value == null) {
-                throw new IllegalStateException("layer " + source.conf().getLayer().getLayerName() + " has no parameter "
+                throw new IllegalStateException("layer " + source.conf().getLayer().getLayerName()
+                        + " has no parameter "
                         + e.getKey());
             }
             assign(target, e.getKey(), value);
