@@ -34,7 +34,7 @@ import org.rpg4j.dl4j.structured.StructuredResult;
  * <p>Timed region: one inference on a seeded random batch along an {@link InferencePath}: DL4J's
  * {@code ComputationGraph.outputSingle(false, x)} on the network as it is, the same on the network after
  * {@code InferenceFolding} (batch norm folded into the convolutions, activations fused), or the deployment
- * runner with dense kernels. The folding and compiling happen in the setup, not in the timed region.
+ * runner with oneDNN kernels only or with its per-layer measured choice between oneDNN and its Java kernels. The folding and compiling happen in the setup, not in the timed region.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
