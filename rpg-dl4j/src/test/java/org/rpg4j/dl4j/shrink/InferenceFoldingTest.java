@@ -31,6 +31,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -94,6 +95,22 @@ class InferenceFoldingTest {
 
         assertEquals(6, folded.network().getLayers().length);
         assertSameOutputs(net, folded.network(), input(6, 2, 3, 8, 8));
+    }
+
+    @Test
+    void activationAfterConvolutionWithoutBatchNormIsFused() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4).dataType(
+                DataType.FLOAT).convolutionMode(ConvolutionMode.Same).list().layer(conv(3, true))
+                .layer(new ActivationLayer(Activation.TANH)).layer(new GlobalPoolingLayer.Builder(PoolingType.MAX)
+                        .build()).layer(linearOutput()).setInputType(InputType.convolutional(5, 5, 2)).build());
+        net.init();
+        FoldedNetwork<MultiLayerNetwork> folded = InferenceFolding.fold(net);
+
+        assertEquals(List.of("0 <- 1"), folded.merged());
+        assertEquals(3, folded.network().getLayers().length);
+        assertTrue(((ConvolutionLayer) folded.network().getLayer(0).conf().getLayer())
+                .getActivationFn() instanceof ActivationTanH);
+        assertSameOutputs(net, folded.network(), input(9, 3, 2, 5, 5));
     }
 
     @Test
