@@ -19,9 +19,12 @@
 #                                #   DL4J's zip (VGG-19, ResNet-56 at 80-99 %, RPG-pruned at 95/98 %),
 #                                #   float16 accuracy cost on Fashion-MNIST
 #   benchmarks/run.sh structured # structured pruning: shrunk VGG-19/ResNet-56 inference (batch 1 and 64, 50/70 %
-#                                #   channels removed, kept counts rounded to 1 or 8) with the speed-up / MAC-ratio
-#                                #   table, ResNet50 analysis + shrinking time, ResNet-56 time per vertex kind
-#                                #   (about 15 min)
+#                                #   channels removed, kept counts rounded to 1 or 8; DL4J as is, after the
+#                                #   inference transform InferenceFolding, and the deployment runner's dense path)
+#                                #   with the speed-up / MAC-ratio table, ResNet50 analysis + shrinking time,
+#                                #   ResNet-56 time per vertex kind, per-op fixed cost at batch 1 (about 30 min)
+#   benchmarks/run.sh structured-cpu # the same speed-up table in single-thread CPU time (OMP_NUM_THREADS=1,
+#                                #   InferenceCpuTime) and OpOverhead: usable on a loaded machine (about 15 min idle)
 #   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
 #                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, and the tables
 #                                #   of docs/deployment.md (about 20 min; JVM flag add-modules jdk.incubator.vector);
@@ -37,8 +40,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-quick}
-case $profile in quick | svd | full | sparse-format | sparse | structured | pytorch | pytorch-profile | fast-layers) ;;
-    *) echo "usage: $0 [quick|svd|full|sparse-format|sparse|structured|pytorch|pytorch-profile|fast-layers]" >&2
+case $profile in quick | svd | full | sparse-format | sparse | structured | structured-cpu | pytorch | pytorch-profile | fast-layers) ;;
+    *) echo "usage: $0 [quick|svd|full|sparse-format|sparse|structured|structured-cpu|pytorch|pytorch-profile|fast-layers]" >&2
         exit 2 ;;
 esac
 
@@ -153,14 +156,39 @@ sparse() {
 }
 
 structured() {
-    jmh structured 'structured.ShrunkInferenceBenchmark' -f 1 -wi 2 -w 2 -i 3 -r 2
+    # every path (AS_IS, FOLDED, RUNNER_DENSE, RUNNER_MEASURED) for kept counts as selected; rounded to multiples of 8 only
+    # for DL4J's two paths and the removed fractions
+    jmh structured 'structured.ShrunkInferenceBenchmark' -f 1 -wi 2 -w 2 -i 3 -r 2 -p channelMultiple=1
+    jmh structured-multiple8 'structured.ShrunkInferenceBenchmark' -f 1 -wi 2 -w 2 -i 3 -r 2 -p channelMultiple=8 \
+        -p removed=0.5,0.7 -p path=AS_IS,FOLDED
     echo "=== speed-up against MAC reduction (goal: speed-up >= 0.7 x MAC ratio), this run only"
-    java -cp "$jar" org.rpg4j.benchmarks.structured.ShrunkInferenceTable "$out/structured.json" 2>&1 | quiet
+    java -cp "$jar" org.rpg4j.benchmarks.structured.ShrunkInferenceTable "$out/structured.json" \
+        "$out/structured-multiple8.json" 2>&1 | quiet
     echo "=== ResNet50 (zoo) analysis + shrinking at 50 % channels (goal: under 2 s)"
     java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.ResNet50ShrinkTime 5 2>&1 | quiet
-    echo "=== ResNet-56 inference time per vertex kind, batch 64 and batch 1"
+    echo "=== ResNet-56 inference time per vertex kind, batch 64 and batch 1, as is and folded"
     java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 64 20 2>&1 | quiet
     java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 1 100 2>&1 | quiet
+    java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 1 100 FOLDED 2>&1 | quiet
+    echo "=== fixed cost per op and per layer at batch 1 (default threads, then OMP_NUM_THREADS=1)"
+    java -Xmx2g -cp "$jar" org.rpg4j.benchmarks.structured.OpOverhead 200 2>&1 | quiet
+    OMP_NUM_THREADS=1 java -Xmx2g -cp "$jar" org.rpg4j.benchmarks.structured.OpOverhead 200 2>&1 | quiet
+}
+
+structured_cpu() { # the speed-up table in single-thread CPU time: usable on a machine that is not idle
+    export OMP_NUM_THREADS=1
+    local flags="--add-modules jdk.incubator.vector -Djava.util.concurrent.ForkJoinPool.common.parallelism=0"
+    echo "=== fixed cost per op and per layer at batch 1, one thread"
+    java -Xmx2g -cp "$jar" org.rpg4j.benchmarks.structured.OpOverhead 50 2>&1 | quiet
+    echo "=== speed-up in thread CPU time, one thread (goal: speed-up >= 0.7 x MAC ratio)"
+    # shellcheck disable=SC2086
+    java $flags -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.InferenceCpuTime RESNET56 1 20 3 2>&1 | quiet
+    # shellcheck disable=SC2086
+    java $flags -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.InferenceCpuTime VGG19 1 10 3 2>&1 | quiet
+    # shellcheck disable=SC2086
+    java $flags -Xmx6g -cp "$jar" org.rpg4j.benchmarks.structured.InferenceCpuTime RESNET56 64 1 2 2>&1 | quiet
+    # shellcheck disable=SC2086
+    java $flags -Xmx6g -cp "$jar" org.rpg4j.benchmarks.structured.InferenceCpuTime VGG19 64 1 2 2>&1 | quiet
 }
 
 torch_python() { # prints the interpreter that imports torch, or nothing
@@ -215,6 +243,7 @@ case $profile in
     sparse-format) sparse_format ;;
     sparse) sparse ;;
     structured) structured ;;
+    structured-cpu) structured_cpu ;;
 esac
 machine
 echo "results: $out"

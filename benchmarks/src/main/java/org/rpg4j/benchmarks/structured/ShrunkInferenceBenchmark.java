@@ -2,6 +2,7 @@ package org.rpg4j.benchmarks.structured;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,13 +31,16 @@ import org.rpg4j.dl4j.structured.StructuredResult;
  * MAC reduction; {@code ShrunkInferenceTable} turns the JSON results into the speed-up / MAC-ratio table
  * ({@code benchmarks/run.sh structured}).
  *
- * <p>Timed region: one {@code ComputationGraph.output(false, x)} (inference mode, no workspace
- * changes) on a seeded random batch.
+ * <p>Timed region: one inference on a seeded random batch along an {@link InferencePath}: DL4J's
+ * {@code ComputationGraph.outputSingle(false, x)} on the network as it is, the same on the network after
+ * {@code InferenceFolding} (batch norm folded into the convolutions, activations fused), or the deployment
+ * runner with oneDNN kernels only or with its per-layer measured choice between oneDNN and its Java kernels. The folding and compiling happen in the setup, not in the timed region.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "--add-modules",
+        "jdk.incubator.vector"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class ShrunkInferenceBenchmark {
@@ -59,7 +63,11 @@ public class ShrunkInferenceBenchmark {
     @Param({"1", "64"})
     public int batch;
 
-    private ComputationGraph net;
+    /** How the network is run: {@link InferencePath} name. */
+    @Param({"AS_IS", "FOLDED", "RUNNER_DENSE", "RUNNER_MEASURED"})
+    public String path;
+
+    private UnaryOperator<INDArray> forward;
     private INDArray input;
 
     /** Builds, prunes and warms the network; prints parameters and MACs. */
@@ -70,7 +78,7 @@ public class ShrunkInferenceBenchmark {
         System.out.printf(Locale.ROOT, "%n%s removed %.2f multiple %d: parameters %d -> %d, MACs/image %d -> %d "
                 + "(ratio %.3f)%n", model, removed, channelMultiple, report.paramsBefore(), report.paramsAfter(),
                 report.macsBefore(), report.macsAfter(), (double) report.macsAfter() / report.macsBefore());
-        net = (ComputationGraph) result.network();
+        forward = InferencePath.valueOf(path).prepare((ComputationGraph) result.network());
         Nd4j.getRandom().setSeed(42);
         input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
     }
@@ -78,6 +86,6 @@ public class ShrunkInferenceBenchmark {
     /** @param bh sink of the output */
     @Benchmark
     public void inference(Blackhole bh) {
-        bh.consume(net.outputSingle(false, input));
+        bh.consume(forward.apply(input));
     }
 }

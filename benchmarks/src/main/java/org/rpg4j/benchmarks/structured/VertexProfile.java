@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.dl4j.shrink.InferenceFolding;
 
 /**
  * Where the inference time of a dense and a shrunk network goes: runs the graph's vertices one by one
@@ -21,18 +22,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * the vertex class: {@code ElementWiseVertex} for residual adds, {@code MergeVertex}, ...). Kinds
  * whose time does not fall with the channels are what keeps the speed-up below the MAC reduction.
  *
- * <pre>java -cp benchmarks.jar org.rpg4j.benchmarks.structured.VertexProfile RESNET56 64 20</pre>
+ * <p>With a fourth argument {@code FOLDED}, every variant is first passed through {@code InferenceFolding}
+ * (batch norm folded into the convolutions, activation layers fused into them), so the table shows what
+ * is left after the deployment transform.
+ *
+ * <pre>java -cp benchmarks.jar org.rpg4j.benchmarks.structured.VertexProfile RESNET56 64 20 [AS_IS|FOLDED]</pre>
  */
 public final class VertexProfile {
     private VertexProfile() {}
 
     /**
-     * @param args model ({@code RESNET56} or {@code VGG19}), batch, measured passes (after 3 warm-up passes)
+     * @param args model ({@code RESNET56} or {@code VGG19}), batch, measured passes (after 3 warm-up passes),
+     *     optionally {@code AS_IS} (default) or {@code FOLDED}
      */
     public static void main(String[] args) {
         String model = args.length > 0 ? args[0] : "RESNET56";
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int passes = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        boolean folded = args.length > 3 && InferencePath.valueOf(args[3]) == InferencePath.FOLDED;
         String[] variants = {"0/1", "0.5/1", "0.7/1", "0.7/8"};
         Map<String, Map<String, Double>> byVariant = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -40,6 +47,9 @@ public final class VertexProfile {
             String[] p = v.split("/");
             ComputationGraph net = (ComputationGraph) ShrunkModels.prune(model, Double.parseDouble(p[0]), Integer
                     .parseInt(p[1])).network();
+            if (folded) {
+                net = InferenceFolding.fold(net).network();
+            }
             Nd4j.getRandom().setSeed(42);
             INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
             Map<String, Double> millis = new LinkedHashMap<>();
@@ -49,7 +59,8 @@ public final class VertexProfile {
             millis.replaceAll((k, ms) -> ms / passes);
             byVariant.put(v, millis);
         }
-        System.out.printf(Locale.ROOT, "%s, batch %d, ms per pass (mean of %d), load %.1f%n", model, batch, passes,
+        System.out.printf(Locale.ROOT, "%s%s, batch %d, ms per pass (mean of %d), load %.1f%n", model, folded
+                ? " folded" : "", batch, passes,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println("| vertex kind | count | removed 0 | 0.5 | 0.7 | 0.7, multiple 8 | 0 / 0.7 |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");

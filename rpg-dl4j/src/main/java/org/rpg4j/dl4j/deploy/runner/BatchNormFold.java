@@ -11,19 +11,20 @@ import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
  * {@code scale = gamma / sqrt(var + eps)} and {@code z = W x + b}:
  * {@code y = (scale W) x + (scale (b - mean) + beta)}: the weights of output channel {@code o} are
  * multiplied by {@code scale[o]} (zeros stay exactly zero) and the bias becomes
- * {@code scale (b - mean) + beta}. Computed in double, stored as float.
+ * {@code scale (b - mean) + beta}. Computed in double, stored as float. Public so that
+ * {@code org.rpg4j.dl4j.shrink.InferenceFolding} folds DL4J networks with the same arithmetic.
  */
-final class BatchNormFold {
+public final class BatchNormFold {
 
     private BatchNormFold() {
     }
 
     /**
-     * @param bn a DL4J batch-normalisation layer (not locked gamma/beta)
+     * @param bn a DL4J batch-normalisation layer configuration
      * @return whether it can be folded: not {@code lockGammaBeta} (DL4J's own handling of fixed
      *     gamma/beta skips the scaling in some cases, which a fold would not reproduce)
      */
-    static boolean foldable(BatchNormalization bn) {
+    public static boolean foldable(BatchNormalization bn) {
         return !bn.isLockGammaBeta();
     }
 
@@ -34,7 +35,7 @@ final class BatchNormFold {
      * @param weights {@code [nOut, patch]} row-major; modified
      * @param bias {@code [nOut]}; modified
      */
-    static void foldInto(Layer bn, float[] weights, float[] bias) {
+    public static void foldInto(Layer bn, float[] weights, float[] bias) {
         BatchNormalization conf = (BatchNormalization) bn.conf().getLayer();
         double[] mean = bn.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toDoubleVector();
         double[] gamma = bn.getParam(BatchNormalizationParamInitializer.GAMMA).toDoubleVector();

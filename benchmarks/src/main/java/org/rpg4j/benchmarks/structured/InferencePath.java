@@ -1,0 +1,52 @@
+package org.rpg4j.benchmarks.structured;
+
+import java.util.function.UnaryOperator;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
+import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
+import org.rpg4j.dl4j.deploy.runner.SparseRunner;
+import org.rpg4j.dl4j.shrink.InferenceFolding;
+
+/** How a (dense or shrunk) network is run for inference in the structured benchmarks. */
+public enum InferencePath {
+    /** DL4J's {@code outputSingle(false, x)} on the network as it is (fast layers). */
+    AS_IS,
+    /** The same call on {@link InferenceFolding#fold}'s network: batch norm folded, activations fused. */
+    FOLDED,
+    /**
+     * The sparse engine of {@code docs/deployment.md} with dense kernels only ({@link KernelPolicy#DENSE}):
+     * batch norm folded, ReLU fused, residual adds in Java.
+     */
+    RUNNER_DENSE,
+    /**
+     * The same engine choosing per layer, by timing both at the first call with a batch size
+     * ({@link KernelPolicy#MEASURED}), between oneDNN and its Java kernels (dense weights run as a
+     * sparse kernel at density 1: no per-call native set-up). Needs {@code --add-modules jdk.incubator.vector}
+     * for the fast Java kernels.
+     */
+    RUNNER_MEASURED;
+
+    /**
+     * @param net an initialised graph with one input and one output; not modified
+     * @return a function computing its output for one input batch, along this path
+     */
+    public UnaryOperator<INDArray> prepare(ComputationGraph net) {
+        return switch (this) {
+            case AS_IS -> x -> net.outputSingle(false, x);
+            case FOLDED -> {
+                ComputationGraph folded = InferenceFolding.fold(net).network();
+                yield x -> folded.outputSingle(false, x);
+            }
+            case RUNNER_DENSE -> {
+                SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults().withPolicy(
+                        KernelPolicy.DENSE));
+                yield x -> runner.output(x)[0];
+            }
+            case RUNNER_MEASURED -> {
+                SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults());
+                yield x -> runner.output(x)[0];
+            }
+        };
+    }
+}
