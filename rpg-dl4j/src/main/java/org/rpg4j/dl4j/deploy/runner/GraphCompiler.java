@@ -83,7 +83,9 @@ final class GraphCompiler {
             return new Plan.Node(StepFactory.dense(vertex.getLayer(), layerVertex.getLayerPreProcessor(), options),
                     inputs, vertex.getVertexIndex());
         }
-        return new Plan.Node(FallbackStep.of(vertex), inputs, vertex.getVertexIndex());
+        Optional<Step> pooling = isPlainLayer(vertex) ? StepFactory.pooling(vertex.getLayer(), options)
+                : Optional.empty();
+        return new Plan.Node(pooling.orElseGet(() -> FallbackStep.of(vertex)), inputs, vertex.getVertexIndex());
     }
 
     private boolean isAdd(GraphVertex vertex) {
