@@ -14,6 +14,10 @@
 #                                #   channels removed, kept counts rounded to 1 or 8) with the speed-up / MAC-ratio
 #                                #   table, ResNet50 analysis + shrinking time, ResNet-56 time per vertex kind
 #                                #   (about 15 min)
+#   benchmarks/run.sh sparse-runner  # where the sparse runner's time goes at batch 32 (RunnerProfile: ms per
+#                                #   step and per step kind, RPG-pruned VGG-19/ResNet-56 at 95/98 %), and JMH
+#                                #   of the runner with pooling on Java arrays against pooling through DL4J
+#                                #   (StepCoverage, interleaved) and DL4J (about 10 min)
 #   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
 #                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, and the tables
 #                                #   of docs/deployment.md (about 20 min; JVM flag add-modules jdk.incubator.vector);
@@ -28,7 +32,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-quick}
-case $profile in quick | svd | full | sparse-format | sparse | structured) ;; *) echo "usage: $0 [quick|svd|full|sparse-format|sparse|structured]" >&2; exit 2 ;; esac
+case $profile in quick | svd | full | sparse-format | sparse | sparse-runner | structured) ;; *) echo "usage: $0 [quick|svd|full|sparse-format|sparse|sparse-runner|structured]" >&2; exit 2 ;; esac
 
 jar=benchmarks/target/benchmarks.jar
 stale() {
@@ -140,6 +144,26 @@ sparse() {
     java -cp "$jar" org.rpg4j.benchmarks.sparse.SparseReport "$out/sparse-layers.json" "$out/sparse-networks.json"
 }
 
+sparse_runner() {
+    rpg_weights
+    local JAVA_FLAGS="--add-modules jdk.incubator.vector"
+    echo "=== per-step profile: java -cp $jar org.rpg4j.benchmarks.sparse.RunnerProfile MODEL VARIANT 32 10 COVERAGE"
+    for model in VGG19 RESNET56; do
+        for variant in RPG95 RPG98; do
+            for coverage in KERNELS KERNELS_AND_POOLING; do
+                # shellcheck disable=SC2086
+                java $JAVA_FLAGS -Xmx6g -cp "$jar" org.rpg4j.benchmarks.sparse.RunnerProfile $model $variant 32 10 \
+                    $coverage 2>&1 | quiet
+            done
+        done
+    done
+    echo "load after profile: $(uptime | sed 's/.*load average/load average/')"
+    jmh sparse-runner 'sparse.NetworkInferenceBenchmark' -f 0 -wi 2 -w 2 -i 3 -r 2 -p batch=32 \
+        -p variant=DL4J,RPG95,RPG98 -p coverage=KERNELS,KERNELS_AND_POOLING
+    echo "=== speed-up over DL4J (this run only)"
+    java -cp "$jar" org.rpg4j.benchmarks.sparse.SparseReport "$out/sparse-runner.json"
+}
+
 structured() {
     jmh structured 'structured.ShrunkInferenceBenchmark' -f 1 -wi 2 -w 2 -i 3 -r 2
     echo "=== speed-up against MAC reduction (goal: speed-up >= 0.7 x MAC ratio), this run only"
@@ -158,6 +182,7 @@ case $profile in
     full) targets 1 RESNET20,RESNET32X2,VGG19; svd ;;
     sparse-format) sparse_format ;;
     sparse) sparse ;;
+    sparse-runner) sparse_runner ;;
     structured) structured ;;
 esac
 machine

@@ -32,14 +32,22 @@ final class AddStep implements Step {
                         + Arrays.toString(shape) + " and " + Arrays.toString(input.shape()));
             }
         }
-        float[] sum = inputs[0].floats().clone();
-        for (int t = 1; t < inputs.length; t++) {
+        float[] first = inputs[0].floats();
+        float[] second = inputs.length > 1 ? inputs[1].floats() : new float[first.length];
+        float[] sum = new float[first.length];
+        // one pass for the usual two-input add (+ ReLU); further inputs are added afterwards
+        boolean reluNow = activation == FusedActivation.RELU && inputs.length <= 2;
+        for (int i = 0; i < sum.length; i++) {
+            float v = first[i] + second[i];
+            sum[i] = reluNow ? Math.max(v, 0.0f) : v;
+        }
+        for (int t = 2; t < inputs.length; t++) {
             float[] term = inputs[t].floats();
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += term[i];
             }
         }
-        if (activation == FusedActivation.RELU) {
+        if (activation == FusedActivation.RELU && !reluNow) {
             for (int i = 0; i < sum.length; i++) {
                 sum[i] = Math.max(sum[i], 0.0f);
             }

@@ -6,15 +6,15 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.KernelThreading;
 
 /**
  * DL4J's 2-D max pooling ({@code SubsamplingLayer} with {@code PoolingType.MAX}, NCHW, dilation 1,
  * Truncate or Same mode) on Java arrays: {@code [batch, c, h, w] -> [batch, c, oh, ow]}, each output the
  * largest input in its window clipped to the image (padding never wins, as in libnd4j's
- * {@code maxpool2d}). Output sizes and Same-mode padding are those of the convolution of the same
- * geometry ({@link ConvolutionSpec}). Images are spread over threads like the sparse kernels.
+ * {@code maxpool2d}). Output sizes and Same-mode padding are computed as libnd4j computes them
+ * ({@code out = ceil(in / s)}; in Truncate mode {@code out = (in + 2p - k) / s + 1}). Images are spread
+ * over threads like the sparse kernels.
  */
 final class MaxPoolingStep implements Step {
 
@@ -24,7 +24,7 @@ final class MaxPoolingStep implements Step {
 
     /**
      * @param name the layer name
-     * @param spec the window geometry (its channel counts are replaced by the input's)
+     * @param spec the window geometry (its channel counts are not used)
      * @param threading how images are spread over threads
      */
     private MaxPoolingStep(String name, ConvolutionSpec spec, KernelThreading threading) {
@@ -70,40 +70,79 @@ final class MaxPoolingStep implements Step {
             throw new IllegalArgumentException("max-pooling layer " + name + " expects input [batch, channels, "
                     + "height, width], got " + Arrays.toString(in));
         }
-        ConvolutionShape shape = new ConvolutionSpec((int) in[1], (int) in[1], spec.kernel(), spec.stride(),
-                spec.padding(), spec.dilation(), spec.same()).shape(in[2], in[3]);
+        Window rows = Window.of(spec, 0, (int) in[2]);
+        Window columns = Window.of(spec, 1, (int) in[3]);
+        if (rows.out() < 1 || columns.out() < 1) {
+            throw new IllegalArgumentException("max-pooling layer " + name + ": input " + in[2] + "x" + in[3]
+                    + " is smaller than the window " + spec.kernel()[0] + "x" + spec.kernel()[1]);
+        }
         int batch = (int) in[0];
+        int channels = (int) in[1];
+        int inSize = channels * (int) (in[2] * in[3]);
+        int outSize = channels * rows.out() * columns.out();
         float[] x = input.floats();
-        float[] y = new float[batch * shape.outputSize()];
-        long work = (long) batch * shape.outputSize() * shape.kernelHeight() * shape.kernelWidth();
-        threading.run(batch, work, image -> poolImage(shape, x, image * shape.inputSize(), y,
-                image * shape.outputSize()));
-        return Tensor.of(y, batch, shape.outChannels(), shape.outHeight(), shape.outWidth());
+        float[] y = new float[batch * outSize];
+        long work = (long) batch * outSize * spec.kernel()[0] * spec.kernel()[1];
+        threading.run(batch, work, image -> poolImage(rows, columns, channels, x, image * inSize, y,
+                image * outSize));
+        return Tensor.of(y, batch, channels, rows.out(), columns.out());
+    }
+
+    /**
+     * The windows along one axis.
+     *
+     * @param in input size
+     * @param out output size
+     * @param kernel window size
+     * @param stride step between windows
+     * @param pad where the first window starts before the input: in Same mode libnd4j's
+     *     {@code ((out - 1) s + k - in) / 2} rounded toward zero, negative when the stride exceeds the
+     *     window (the windows are then centred inside the input, as libnd4j does)
+     */
+    private record Window(int in, int out, int kernel, int stride, int pad) {
+
+        static Window of(ConvolutionSpec spec, int axis, int in) {
+            int k = spec.kernel()[axis];
+            int s = spec.stride()[axis];
+            if (spec.same()) {
+                int out = (in + s - 1) / s;
+                return new Window(in, out, k, s, ((out - 1) * s + k - in) / 2);
+            }
+            int p = spec.padding()[axis];
+            return new Window(in, (in + 2 * p - k) / s + 1, k, s, p);
+        }
+
+        int from(int o) {
+            return Math.max(o * stride - pad, 0);
+        }
+
+        int to(int o) {
+            return Math.min(o * stride - pad + kernel, in);
+        }
     }
 
     /** One image: every channel, every output pixel, the largest value of its clipped window. */
-    private static void poolImage(ConvolutionShape s, float[] x, int inBase, float[] y, int outBase) {
-        int plane = s.inHeight() * s.inWidth();
-        int outPlane = s.outHeight() * s.outWidth();
-        for (int c = 0; c < s.inChannels(); c++) {
+    private static void poolImage(Window rows, Window columns, int channels, float[] x, int inBase, float[] y,
+                                  int outBase) {
+        int plane = rows.in() * columns.in();
+        int outPlane = rows.out() * columns.out();
+        for (int c = 0; c < channels; c++) {
             int xc = inBase + c * plane;
             int yc = outBase + c * outPlane;
-            for (int oy = 0; oy < s.outHeight(); oy++) {
-                int top = oy * s.strideHeight() - s.padTop();
-                int rowFrom = Math.max(top, 0);
-                int rowTo = Math.min(top + s.kernelHeight(), s.inHeight());
-                for (int ox = 0; ox < s.outWidth(); ox++) {
-                    int left = ox * s.strideWidth() - s.padLeft();
-                    int colFrom = Math.max(left, 0);
-                    int colTo = Math.min(left + s.kernelWidth(), s.inWidth());
+            for (int oy = 0; oy < rows.out(); oy++) {
+                int rowFrom = rows.from(oy);
+                int rowTo = rows.to(oy);
+                for (int ox = 0; ox < columns.out(); ox++) {
+                    int colFrom = columns.from(ox);
+                    int colTo = columns.to(ox);
                     float max = Float.NEGATIVE_INFINITY;
                     for (int iy = rowFrom; iy < rowTo; iy++) {
-                        int row = xc + iy * s.inWidth();
+                        int row = xc + iy * columns.in();
                         for (int ix = colFrom; ix < colTo; ix++) {
                             max = Math.max(max, x[row + ix]);
                         }
                     }
-                    y[yc + oy * s.outWidth() + ox] = max;
+                    y[yc + oy * columns.out() + ox] = max;
                 }
             }
         }
