@@ -82,6 +82,28 @@ class SparseConvolutionTest {
     }
 
     @Test
+    void reusedScratchBuffersGiveTheSameResultsOnLaterCalls() {
+        // One instance, called repeatedly with new inputs and batch sizes on one thread and on the pool:
+        // the reused padded/patch buffers must not leak values of an earlier image into a later one.
+        Random random = new Random(6);
+        for (int trial = 0; trial < 12; trial++) {
+            ConvolutionShape s = randomShape(random);
+            float[] w = DenseReference.sparseWeights(random, s.outChannels(), s.patchSize(), 0.6);
+            KernelThreading threading = KernelThreading.values()[trial % 2];
+            SparseConvolution conv = SparseConvolution.of(s, w, null, FusedActivation.IDENTITY, threading);
+            for (int call = 0; call < 4; call++) {
+                int batch = 1 + random.nextInt(4);
+                float[] input = DenseReference.gaussian(random, batch * s.inputSize());
+                float[] out = new float[batch * s.outputSize()];
+                conv.forward(input, batch, out);
+                double error = DenseReference.maxError(out, DenseReference.convolution(s, w, null, input, batch,
+                        false));
+                assertTrue(error < TOLERANCE, s + " call " + call + " batch " + batch + ": error " + error);
+            }
+        }
+    }
+
+    @Test
     void emptyLayerGivesActivatedBias() {
         ConvolutionShape s = new ConvolutionShape(3, 5, 5, 2, 3, 3, 2, 2, 1, 1, 3, 3);
         float[] out = new float[2 * s.outputSize()];
