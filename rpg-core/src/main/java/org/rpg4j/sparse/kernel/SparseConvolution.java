@@ -25,6 +25,8 @@ public final class SparseConvolution {
     private final FusedActivation activation;
     private final KernelThreading threading;
     private final RowKernel kernel;
+    /** The direct path for a few non-zeros (cheaper than preparing the source), or null. */
+    private final ShiftedTaps taps;
     /** Per-thread buffers: the prepared source of one image and one output row at padded width. */
     private final ThreadLocal<Scratch> scratch;
 
@@ -47,6 +49,10 @@ public final class SparseConvolution {
         int sourceSize = layout.sourceSize(shape);
         int run = layout.rowRun(shape);
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[sourceSize], new float[run]));
+        // the direct path when its products cost less than copying the image into the prepared source
+        long tapProducts = (long) values.length * shape.outHeight() * shape.outWidth();
+        this.taps = layout != ConvolutionLayout.POINTWISE && tapProducts <= shape.inputSize()
+                ? new ShiftedTaps(shape, weights) : null;
     }
 
     /**
@@ -120,6 +126,12 @@ public final class SparseConvolution {
         checkArrays(input, batch, output);
         if (values.length == 0) {
             constantOutput(batch, output);
+            return;
+        }
+        if (taps != null) {
+            long tapWork = (long) batch * values.length * shape.outHeight() * shape.outWidth();
+            threading.run(batch, tapWork, image -> taps.image(bias, activation, input, image * shape.inputSize(),
+                    output, image * shape.outputSize()));
             return;
         }
         long work = (long) batch * values.length * layout.rowRun(shape);
@@ -210,7 +222,7 @@ public final class SparseConvolution {
 
     @Override
     public String toString() {
-        return "SparseConvolution[" + shape + ", " + layout + ", density=" + weights.density() + ", bias="
+        return "SparseConvolution[" + shape + ", " + (taps != null ? "shifted taps" : layout) + ", density=" + weights.density() + ", bias="
                 + (bias.length <= 4 ? Arrays.toString(bias) : "[" + bias.length + "]") + "]";
     }
 }
