@@ -159,7 +159,7 @@ sparse_runner() {
     done
     echo "load after profile: $(uptime | sed 's/.*load average/load average/')"
     jmh sparse-runner 'sparse.NetworkInferenceBenchmark' -f 0 -wi 2 -w 2 -i 3 -r 2 -p batch=32 \
-        -p variant=DL4J,RPG95,RPG98 -p coverage=KERNELS,KERNELS_AND_POOLING
+        -p variant=DL4J,RPG95,RPG98 -p withCoverage=KERNELS,KERNELS_AND_POOLING
     echo "=== speed-up over DL4J (this run only)"
     java -cp "$jar" org.rpg4j.benchmarks.sparse.SparseReport "$out/sparse-runner.json"
 }

@@ -58,11 +58,12 @@ public class NetworkInferenceBenchmark {
 
     /**
      * The runner's {@link StepCoverage}: KERNELS_AND_POOLING (default: pooling on Java arrays) or KERNELS
-     * (pooling through DL4J, the runner before the pooling steps); ignored by variant DL4J. Last, so that
-     * JMH runs the two coverages of one case back to back.
+     * (pooling through DL4J, the runner before the pooling steps); ignored by variant DL4J. JMH orders
+     * parameters by name and varies the last fastest: the name sorts after {@code variant}, so the two
+     * coverages of one case run back to back.
      */
     @Param({"KERNELS_AND_POOLING"})
-    public String coverage;
+    public String withCoverage;
 
     private ComputationGraph graph;
     private SparseRunner runner;
@@ -83,7 +84,7 @@ public class NetworkInferenceBenchmark {
         if ("DL4J".equals(variant)) {
             return;
         }
-        runner = SparseRunner.compile(graph, RunnerOptions.defaults().withCoverage(StepCoverage.valueOf(coverage)));
+        runner = SparseRunner.compile(graph, RunnerOptions.defaults().withCoverage(StepCoverage.valueOf(withCoverage)));
         runner.output(input);
         // the second call repeats the calibration and makes the final kernel choices
         INDArray actual = runner.output(input)[0];
@@ -92,7 +93,7 @@ public class NetworkInferenceBenchmark {
         if (!(difference <= TOLERANCE)) {
             throw new IllegalStateException("runner output differs from DL4J's by " + difference);
         }
-        System.out.println("runner report " + model + " batch " + batch + " " + variant + " " + coverage + " (max |diff| "
+        System.out.println("runner report " + model + " batch " + batch + " " + variant + " " + withCoverage + " (max |diff| "
                 + difference + "):");
         runner.report().stream().filter(c -> c.batch() > 0).forEach(c -> System.out.println("  " + c));
     }

@@ -151,7 +151,7 @@ public final class SparseReport {
     private static Optional<JmhResults.Result> runner(JmhResults results, String model, String batch, String variant,
                                                       String coverage) {
         Optional<JmhResults.Result> exact = results.find("NetworkInferenceBenchmark.inference", "model", model,
-                "batch", batch, "variant", variant, "coverage", coverage);
+                "batch", batch, "variant", variant, "withCoverage", coverage);
         return exact.isPresent() ? exact : results.find("NetworkInferenceBenchmark.inference", "model", model,
                 "batch", batch, "variant", variant);
     }
@@ -161,12 +161,12 @@ public final class SparseReport {
         List<String> lines = new ArrayList<>();
         for (JmhResults.Result old : results.all()) {
             if (!old.benchmark().equals("NetworkInferenceBenchmark.inference")
-                    || !"KERNELS".equals(old.params().get("coverage")) || "DL4J".equals(old.params().get("variant"))) {
+                    || !"KERNELS".equals(old.params().get("withCoverage")) || "DL4J".equals(old.params().get("variant"))) {
                 continue;
             }
             Map<String, String> p = old.params();
             results.find("NetworkInferenceBenchmark.inference", "model", p.get("model"), "batch", p.get("batch"),
-                    "variant", p.get("variant"), "coverage", "KERNELS_AND_POOLING").ifPresent(now -> lines.add(
+                    "variant", p.get("variant"), "withCoverage", "KERNELS_AND_POOLING").ifPresent(now -> lines.add(
                             String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %.2fx |", p.get("model"),
                                     p.get("batch"), p.get("variant"), old.millis(), now.millis(), old.millis()
                                             / now.millis())));
