@@ -93,7 +93,8 @@ public class NetworkInferenceBenchmark {
         if (!(difference <= TOLERANCE)) {
             throw new IllegalStateException("runner output differs from DL4J's by " + difference);
         }
-        System.out.println("runner report " + model + " batch " + batch + " " + variant + " " + withCoverage + " (max |diff| "
+        System.out.println("runner report " + model + " batch " + batch + " " + variant + " " + withCoverage
+                + " (max |diff| "
                 + difference + "):");
         runner.report().stream().filter(c -> c.batch() > 0).forEach(c -> System.out.println("  " + c));
     }

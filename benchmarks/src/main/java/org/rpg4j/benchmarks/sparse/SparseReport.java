@@ -161,7 +161,8 @@ public final class SparseReport {
         List<String> lines = new ArrayList<>();
         for (JmhResults.Result old : results.all()) {
             if (!old.benchmark().equals("NetworkInferenceBenchmark.inference")
-                    || !"KERNELS".equals(old.params().get("withCoverage")) || "DL4J".equals(old.params().get("variant"))) {
+                    || !"KERNELS".equals(old.params().get("withCoverage")) || "DL4J".equals(old.params().get(
+                            "variant"))) {
                 continue;
             }
             Map<String, String> p = old.params();
@@ -175,7 +176,8 @@ public final class SparseReport {
             return;
         }
         System.out.println();
-        System.out.println("| network | batch | variant | pooling via DL4J ms | pooling on Java arrays ms | speed-up |");
+        System.out.println(
+                "| network | batch | variant | pooling via DL4J ms | pooling on Java arrays ms | speed-up |");
         System.out.println("|---|---|---|---|---|---|");
         lines.forEach(System.out::println);
     }

@@ -222,7 +222,8 @@ public final class SparseConvolution {
 
     @Override
     public String toString() {
-        return "SparseConvolution[" + shape + ", " + (taps != null ? "shifted taps" : layout) + ", density=" + weights.density() + ", bias="
+        return "SparseConvolution[" + shape + ", " + (taps != null ? "shifted taps" : layout) + ", density=" + weights
+                .density() + ", bias="
                 + (bias.length <= 4 ? Arrays.toString(bias) : "[" + bias.length + "]") + "]";
     }
 }

@@ -26,7 +26,8 @@ class AddStepTest {
             for (int terms : new int[] {2, 3}) {
                 ComputationGraph graph = PrunedNetworks.prune(graph(terms, relu), 0.5, 7);
                 for (KernelThreading threading : KernelThreading.values()) {
-                    SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withThreading(threading));
+                    SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withThreading(
+                            threading));
                     // 2 x 8 x 64 x 64 = 65536 floats per image: two chunks of the parallel add
                     INDArray x = Nd4j.randn(DataType.FLOAT, 2, 2, 64, 64);
                     INDArray expected = graph.outputSingle(x);
