@@ -25,6 +25,10 @@
 #                                #   ResNet-56 time per vertex kind, per-op fixed cost at batch 1 (about 30 min)
 #   benchmarks/run.sh structured-cpu # the same speed-up table in single-thread CPU time (OMP_NUM_THREADS=1,
 #                                #   InferenceCpuTime) and OpOverhead: usable on a loaded machine (about 15 min idle)
+#   benchmarks/run.sh sparse-runner  # where the sparse runner's time goes at batch 32 (RunnerProfile: ms per
+#                                #   step and per step kind, RPG-pruned VGG-19/ResNet-56 at 95/98 %), and JMH
+#                                #   of the runner with pooling on Java arrays against pooling through DL4J
+#                                #   (StepCoverage, interleaved) and DL4J (about 10 min)
 #   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
 #                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, and the tables
 #                                #   of docs/deployment.md (about 20 min; JVM flag add-modules jdk.incubator.vector);
@@ -40,8 +44,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-quick}
-case $profile in quick | svd | full | sparse-format | sparse | structured | structured-cpu | pytorch | pytorch-profile | fast-layers) ;;
-    *) echo "usage: $0 [quick|svd|full|sparse-format|sparse|structured|structured-cpu|pytorch|pytorch-profile|fast-layers]" >&2
+case $profile in quick | svd | full | sparse-format | sparse | sparse-runner | structured | structured-cpu | pytorch | pytorch-profile | fast-layers) ;;
+    *) echo "usage: $0 [quick|svd|full|sparse-format|sparse|sparse-runner|structured|structured-cpu|pytorch|pytorch-profile|fast-layers]" >&2
         exit 2 ;;
 esac
 
@@ -155,6 +159,26 @@ sparse() {
     java -cp "$jar" org.rpg4j.benchmarks.sparse.SparseReport "$out/sparse-layers.json" "$out/sparse-networks.json"
 }
 
+sparse_runner() {
+    rpg_weights
+    local JAVA_FLAGS="--add-modules jdk.incubator.vector"
+    echo "=== per-step profile: java -cp $jar org.rpg4j.benchmarks.sparse.RunnerProfile MODEL VARIANT 32 10 COVERAGE"
+    for model in VGG19 RESNET56; do
+        for variant in RPG95 RPG98; do
+            for coverage in KERNELS KERNELS_AND_POOLING; do
+                # shellcheck disable=SC2086
+                java $JAVA_FLAGS -Xmx6g -cp "$jar" org.rpg4j.benchmarks.sparse.RunnerProfile $model $variant 32 10 \
+                    $coverage 2>&1 | quiet
+            done
+        done
+    done
+    echo "load after profile: $(uptime | sed 's/.*load average/load average/')"
+    jmh sparse-runner 'sparse.NetworkInferenceBenchmark' -f 0 -wi 2 -w 2 -i 3 -r 2 -p batch=32 \
+        -p variant=DL4J,RPG95,RPG98 -p withCoverage=KERNELS,KERNELS_AND_POOLING
+    echo "=== speed-up over DL4J (this run only)"
+    java -cp "$jar" org.rpg4j.benchmarks.sparse.SparseReport "$out/sparse-runner.json"
+}
+
 structured() {
     # every path (AS_IS, FOLDED, RUNNER_DENSE, RUNNER_MEASURED) for kept counts as selected; rounded to multiples of 8 only
     # for DL4J's two paths and the removed fractions
@@ -242,6 +266,7 @@ case $profile in
     full) targets 1 RESNET20,RESNET32X2,VGG19; svd ;;
     sparse-format) sparse_format ;;
     sparse) sparse ;;
+    sparse-runner) sparse_runner ;;
     structured) structured ;;
     structured-cpu) structured_cpu ;;
 esac

@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
+import org.rpg4j.dl4j.deploy.runner.StepCoverage;
 
 /**
  * Whole-network inference of a pruned VGG-19 or ResNet-56 (CIFAR, {@link PrunedCifarModels}): DL4J's
@@ -26,8 +27,8 @@ import org.rpg4j.dl4j.deploy.runner.SparseRunner;
  * sparsity: dense kernels) against the compiled {@link SparseRunner} (measured per-layer kernel choice)
  * at 90, 95 and 98 % uniform sparsity and on RPG-pruned weights at 95 and 98 % ({@link RpgPrunedWeights}:
  * RPG's non-uniform per-layer sparsities). Timed region: one inference call on a seeded {@code [batch, 3, 32, 32]}
- * input. Setup checks that the runner's output is within 1e-4 of DL4J's (else it throws) and prints the
- * runner's per-layer report. Images/s = batch / time.
+ * input. Setup calls the runner twice (its calibration), checks that the runner's output is within 1e-4
+ * of DL4J's (else it throws) and prints the runner's per-layer report. Images/s = batch / time.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,6 +56,15 @@ public class NetworkInferenceBenchmark {
     @Param({"DL4J", "U0", "U90", "U95", "U98", "RPG95", "RPG98"})
     public String variant;
 
+    /**
+     * The runner's {@link StepCoverage}: KERNELS_AND_POOLING (default: pooling on Java arrays) or KERNELS
+     * (pooling through DL4J, the runner before the pooling steps); ignored by variant DL4J. JMH orders
+     * parameters by name and varies the last fastest: the name sorts after {@code variant}, so the two
+     * coverages of one case run back to back.
+     */
+    @Param({"KERNELS_AND_POOLING"})
+    public String withCoverage;
+
     private ComputationGraph graph;
     private SparseRunner runner;
     private INDArray input;
@@ -74,14 +84,17 @@ public class NetworkInferenceBenchmark {
         if ("DL4J".equals(variant)) {
             return;
         }
-        runner = SparseRunner.compile(graph, RunnerOptions.defaults());
+        runner = SparseRunner.compile(graph, RunnerOptions.defaults().withCoverage(StepCoverage.valueOf(withCoverage)));
+        runner.output(input);
+        // the second call repeats the calibration and makes the final kernel choices
         INDArray actual = runner.output(input)[0];
         INDArray expected = graph.outputSingle(input);
         double difference = actual.sub(expected).amaxNumber().doubleValue();
         if (!(difference <= TOLERANCE)) {
             throw new IllegalStateException("runner output differs from DL4J's by " + difference);
         }
-        System.out.println("runner report " + model + " batch " + batch + " " + variant + " (max |diff| "
+        System.out.println("runner report " + model + " batch " + batch + " " + variant + " " + withCoverage
+                + " (max |diff| "
                 + difference + "):");
         runner.report().stream().filter(c -> c.batch() > 0).forEach(c -> System.out.println("  " + c));
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.rpg4j.benchmarks.report.JmhResults;
@@ -133,8 +134,7 @@ public final class SparseReport {
                 StringBuilder rates = new StringBuilder();
                 StringBuilder ratios = new StringBuilder();
                 for (String r : RUNNERS) {
-                    Optional<JmhResults.Result> run = results.find("NetworkInferenceBenchmark.inference", "model",
-                            model, "batch", batch, "variant", r);
+                    Optional<JmhResults.Result> run = runner(results, model, batch, r, "KERNELS_AND_POOLING");
                     rates.append(run.map(x -> String.format(Locale.ROOT, " %.2f |", 1000 * images / x.millis()))
                             .orElse(" - |"));
                     ratios.append(run.map(x -> String.format(Locale.ROOT, " %.2fx |", dl4j.get().millis() / x.millis()))
@@ -144,5 +144,41 @@ public final class SparseReport {
                         1000 * images / dl4j.get().millis()) + rates + ratios);
             }
         }
+        coverages(results);
+    }
+
+    /** @return the runner result of that coverage, or (results made before the parameter existed) any */
+    private static Optional<JmhResults.Result> runner(JmhResults results, String model, String batch, String variant,
+                                                      String coverage) {
+        Optional<JmhResults.Result> exact = results.find("NetworkInferenceBenchmark.inference", "model", model,
+                "batch", batch, "variant", variant, "withCoverage", coverage);
+        return exact.isPresent() ? exact : results.find("NetworkInferenceBenchmark.inference", "model", model,
+                "batch", batch, "variant", variant);
+    }
+
+    /** Pooling through DL4J (KERNELS) against pooling on Java arrays, where one run measured both. */
+    private static void coverages(JmhResults results) {
+        List<String> lines = new ArrayList<>();
+        for (JmhResults.Result old : results.all()) {
+            if (!old.benchmark().equals("NetworkInferenceBenchmark.inference")
+                    || !"KERNELS".equals(old.params().get("withCoverage")) || "DL4J".equals(old.params().get(
+                            "variant"))) {
+                continue;
+            }
+            Map<String, String> p = old.params();
+            results.find("NetworkInferenceBenchmark.inference", "model", p.get("model"), "batch", p.get("batch"),
+                    "variant", p.get("variant"), "withCoverage", "KERNELS_AND_POOLING").ifPresent(now -> lines.add(
+                            String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %.2fx |", p.get("model"),
+                                    p.get("batch"), p.get("variant"), old.millis(), now.millis(), old.millis()
+                                            / now.millis())));
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        System.out.println();
+        System.out.println(
+                "| network | batch | variant | pooling via DL4J ms | pooling on Java arrays ms | speed-up |");
+        System.out.println("|---|---|---|---|---|---|");
+        lines.forEach(System.out::println);
     }
 }

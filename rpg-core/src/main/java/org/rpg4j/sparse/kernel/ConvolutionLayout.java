@@ -76,7 +76,8 @@ enum ConvolutionLayout {
      * @param s the convolution
      * @param input NCHW input; not modified
      * @param inputBase index of the image's first value
-     * @param source output, {@code [sourceSize]}, must be all zeros on entry for PADDED
+     * @param source output, {@code [sourceSize]}; for PADDED the border (every position this method does
+     *     not write) must be zero on entry: a fresh buffer, or one this method filled for the same shape
      */
     void prepare(ConvolutionShape s, float[] input, int inputBase, float[] source) {
         if (this == PADDED) {

@@ -17,10 +17,11 @@ public enum KernelThreading {
      * Runs {@code task.accept(t)} for every {@code t in [0, tasks)}.
      *
      * @param tasks number of independent tasks
-     * @param work multiply-adds of all tasks together (small work stays on the caller)
+     * @param work multiply-adds (or other element operations) of all tasks together: below
+     *     200,000 everything stays on the caller
      * @param task the task body; must be safe to run concurrently for different indices
      */
-    void run(int tasks, long work, IntConsumer task) {
+    public void run(int tasks, long work, IntConsumer task) {
         if (this == CALLER_ONLY || tasks < 2 || work < PARALLEL_WORK) {
             for (int t = 0; t < tasks; t++) {
                 task.accept(t);

@@ -7,7 +7,9 @@ import java.util.Arrays;
  * inference. The weights are kept as CSR over {@code [outChannels, inChannels * kh * kw]}; each
  * non-zero multiplies one contiguous run of the prepared input ({@link ConvolutionLayout}), so the work
  * is proportional to the number of non-zeros. Images are spread over threads when the batch has more
- * than one; a single image is split into blocks of output channels. Immutable and thread-safe.
+ * than one; a single image is split into blocks of output channels. Thread-safe: each thread keeps
+ * its own scratch buffers (the padded or patch copy of an image), allocated once and reused by every
+ * later image and call on that thread, so a convolution allocates nothing per image.
  */
 public final class SparseConvolution {
 
@@ -23,6 +25,10 @@ public final class SparseConvolution {
     private final FusedActivation activation;
     private final KernelThreading threading;
     private final RowKernel kernel;
+    /** The direct path for a few non-zeros (cheaper than preparing the source), or null. */
+    private final ShiftedTaps taps;
+    /** Per-thread buffers: the prepared source of one image and one output row at padded width. */
+    private final ThreadLocal<Scratch> scratch;
 
     private SparseConvolution(ConvolutionShape shape, CsrMatrix weights, float[] bias, FusedActivation activation,
                               KernelThreading threading, RowKernel kernel) {
@@ -40,6 +46,22 @@ public final class SparseConvolution {
         this.activation = activation;
         this.threading = threading;
         this.kernel = kernel;
+        int sourceSize = layout.sourceSize(shape);
+        int run = layout.rowRun(shape);
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[sourceSize], new float[run]));
+        // the direct path when its products cost less than copying the image into the prepared source
+        long tapProducts = (long) values.length * shape.outHeight() * shape.outWidth();
+        this.taps = layout != ConvolutionLayout.POINTWISE && tapProducts <= shape.inputSize()
+                ? new ShiftedTaps(shape, weights) : null;
+    }
+
+    /**
+     * One thread's working memory, allocated on the thread's first call and kept with the convolution.
+     *
+     * @param source the prepared source of one image ({@link ConvolutionLayout#sourceSize})
+     * @param accumulator one output channel at padded width ({@link ConvolutionLayout#rowRun})
+     */
+    private record Scratch(float[] source, float[] accumulator) {
     }
 
     /**
@@ -102,22 +124,55 @@ public final class SparseConvolution {
      */
     public void forward(float[] input, int batch, float[] output) {
         checkArrays(input, batch, output);
-        int sourceSize = layout.sourceSize(shape);
+        if (values.length == 0) {
+            constantOutput(batch, output);
+            return;
+        }
+        if (taps != null) {
+            long tapWork = (long) batch * values.length * shape.outHeight() * shape.outWidth();
+            threading.run(batch, tapWork, image -> taps.image(bias, activation, input, image * shape.inputSize(),
+                    output, image * shape.outputSize()));
+            return;
+        }
         long work = (long) batch * values.length * layout.rowRun(shape);
         if (batch == 1) {
-            float[] source = layout == ConvolutionLayout.POINTWISE ? input : new float[sourceSize];
-            layout.prepare(shape, input, 0, source);
+            float[] source = preparedSource(input, 0);
             int blocks = Math.min(CHANNEL_BLOCKS, shape.outChannels());
             threading.run(blocks, work, block -> channels(source, 0, output, 0,
                     block * shape.outChannels() / blocks, (block + 1) * shape.outChannels() / blocks));
         } else {
             threading.run(batch, work, image -> {
                 int inputBase = image * shape.inputSize();
-                float[] source = layout == ConvolutionLayout.POINTWISE ? input : new float[sourceSize];
-                layout.prepare(shape, input, inputBase, source);
+                float[] source = preparedSource(input, inputBase);
                 int sourceBase = layout == ConvolutionLayout.POINTWISE ? inputBase : 0;
                 channels(source, sourceBase, output, image * shape.outputSize(), 0, shape.outChannels());
             });
+        }
+    }
+
+    /**
+     * @return the image's prepared source: the input itself (POINTWISE) or this thread's scratch buffer,
+     *     reused across images and calls (PADDED writes the same interior positions every time, so the
+     *     zero border written once stays zero; PATCHES writes every entry)
+     */
+    private float[] preparedSource(float[] input, int inputBase) {
+        if (layout == ConvolutionLayout.POINTWISE) {
+            return input;
+        }
+        float[] source = scratch.get().source();
+        layout.prepare(shape, input, inputBase, source);
+        return source;
+    }
+
+    /** No non-zero weight: every output is the activation of its channel's bias. */
+    private void constantOutput(int batch, float[] output) {
+        int plane = shape.outHeight() * shape.outWidth();
+        for (int image = 0; image < batch; image++) {
+            for (int o = 0; o < shape.outChannels(); o++) {
+                int base = image * shape.outputSize() + o * plane;
+                Arrays.fill(output, base, base + plane, bias[o]);
+                activation.applyInPlace(output, base, plane);
+            }
         }
     }
 
@@ -126,7 +181,7 @@ public final class SparseConvolution {
         int run = layout.rowRun(shape);
         int plane = shape.outHeight() * shape.outWidth();
         boolean direct = layout != ConvolutionLayout.PADDED;
-        float[] acc = direct ? null : new float[run];
+        float[] acc = direct ? null : scratch.get().accumulator();
         for (int o = from; o < to; o++) {
             int outBase = outputBase + o * plane;
             if (direct) {
@@ -167,7 +222,8 @@ public final class SparseConvolution {
 
     @Override
     public String toString() {
-        return "SparseConvolution[" + shape + ", " + layout + ", density=" + weights.density() + ", bias="
+        return "SparseConvolution[" + shape + ", " + (taps != null ? "shifted taps" : layout) + ", density=" + weights
+                .density() + ", bias="
                 + (bias.length <= 4 ? Arrays.toString(bias) : "[" + bias.length + "]") + "]";
     }
 }

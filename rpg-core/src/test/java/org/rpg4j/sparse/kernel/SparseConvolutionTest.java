@@ -82,6 +82,55 @@ class SparseConvolutionTest {
     }
 
     @Test
+    void reusedScratchBuffersGiveTheSameResultsOnLaterCalls() {
+        // One instance, called repeatedly with new inputs and batch sizes on one thread and on the pool:
+        // the reused padded/patch buffers must not leak values of an earlier image into a later one.
+        Random random = new Random(6);
+        for (int trial = 0; trial < 12; trial++) {
+            ConvolutionShape s = randomShape(random);
+            float[] w = DenseReference.sparseWeights(random, s.outChannels(), s.patchSize(), 0.6);
+            KernelThreading threading = KernelThreading.values()[trial % 2];
+            SparseConvolution conv = SparseConvolution.of(s, w, null, FusedActivation.IDENTITY, threading);
+            for (int call = 0; call < 4; call++) {
+                int batch = 1 + random.nextInt(4);
+                float[] input = DenseReference.gaussian(random, batch * s.inputSize());
+                float[] out = new float[batch * s.outputSize()];
+                conv.forward(input, batch, out);
+                double error = DenseReference.maxError(out, DenseReference.convolution(s, w, null, input, batch,
+                        false));
+                assertTrue(error < TOLERANCE, s + " call " + call + " batch " + batch + ": error " + error);
+            }
+        }
+    }
+
+    @Test
+    void layersWithAFewNonZerosTakeTheDirectPathAndMatch() {
+        // At most inputSize / (outHeight * outWidth) non-zeros: computed from the input without a padded
+        // copy. Strides 1-2, padding 0-2, kernels 1-5 (1x1 with padding too), odd sizes.
+        Random random = new Random(8);
+        int direct = 0;
+        for (int trial = 0; trial < 40; trial++) {
+            ConvolutionShape s = randomShape(random);
+            int budget = s.inputSize() / (s.outHeight() * s.outWidth());
+            float[] w = new float[s.outChannels() * s.patchSize()];
+            for (int k = 0; k < Math.min(budget, 1 + random.nextInt(4)); k++) {
+                w[random.nextInt(w.length)] = (float) random.nextGaussian();
+            }
+            float[] bias = DenseReference.gaussian(random, s.outChannels());
+            int batch = 1 + random.nextInt(3);
+            float[] input = DenseReference.gaussian(random, batch * s.inputSize());
+            float[] out = new float[batch * s.outputSize()];
+            SparseConvolution conv = SparseConvolution.of(s, w, bias, FusedActivation.RELU,
+                    KernelThreading.values()[trial % 2]);
+            conv.forward(input, batch, out);
+            direct += conv.toString().contains("shifted taps") ? 1 : 0;
+            double error = DenseReference.maxError(out, DenseReference.convolution(s, w, bias, input, batch, true));
+            assertTrue(error < TOLERANCE, s + " " + conv + ": error " + error);
+        }
+        assertTrue(direct >= 20, "direct path taken in only " + direct + " of 40 layers");
+    }
+
+    @Test
     void emptyLayerGivesActivatedBias() {
         ConvolutionShape s = new ConvolutionShape(3, 5, 5, 2, 3, 3, 2, 2, 1, 1, 3, 3);
         float[] out = new float[2 * s.outputSize()];

@@ -3,24 +3,32 @@ package org.rpg4j.dl4j.deploy.runner;
 import java.util.Arrays;
 import java.util.List;
 import org.rpg4j.sparse.kernel.FusedActivation;
+import org.rpg4j.sparse.kernel.KernelThreading;
 
 /**
  * A residual join: the element-wise sum of inputs of one shape (DL4J's {@code ElementWiseVertex} with
  * {@code Op.Add}), with a following ReLU layer fused when there is one, computed on Java arrays so
- * that a chain of sparse convolutions and residual adds never converts to ND4J and back.
+ * that a chain of sparse convolutions and residual adds never converts to ND4J and back. Chunks of
+ * 64 Ki floats are spread over threads like the sparse kernels' tasks.
  */
 final class AddStep implements Step {
 
+    /** Floats per parallel task: big enough that forking pays, small enough to spread a batch. */
+    private static final int CHUNK = 1 << 16;
+
     private final String name;
     private final FusedActivation activation;
+    private final KernelThreading threading;
 
     /**
      * @param name the vertex name
      * @param activation identity, or ReLU when a ReLU layer was fused
+     * @param threading how chunks of the arrays are spread over threads
      */
-    AddStep(String name, FusedActivation activation) {
+    AddStep(String name, FusedActivation activation, KernelThreading threading) {
         this.name = name;
         this.activation = activation;
+        this.threading = threading;
     }
 
     @Override
@@ -32,19 +40,40 @@ final class AddStep implements Step {
                         + Arrays.toString(shape) + " and " + Arrays.toString(input.shape()));
             }
         }
-        float[] sum = inputs[0].floats().clone();
-        for (int t = 1; t < inputs.length; t++) {
-            float[] term = inputs[t].floats();
-            for (int i = 0; i < sum.length; i++) {
+        float[][] terms = new float[inputs.length][];
+        for (int t = 0; t < inputs.length; t++) {
+            terms[t] = inputs[t].floats();
+        }
+        float[] sum = new float[terms[0].length];
+        int chunks = (sum.length + CHUNK - 1) / CHUNK;
+        threading.run(chunks, (long) sum.length * inputs.length, chunk -> addChunk(terms, sum, chunk * CHUNK,
+                Math.min(sum.length, (chunk + 1) * CHUNK)));
+        return Tensor.of(sum, shape);
+    }
+
+    /** {@code sum[from, to)} = the activation of the sum of the terms there. */
+    private void addChunk(float[][] terms, float[] sum, int from, int to) {
+        float[] first = terms[0];
+        if (terms.length == 2 && activation == FusedActivation.RELU) {
+            // the usual residual join: one pass
+            float[] second = terms[1];
+            for (int i = from; i < to; i++) {
+                sum[i] = Math.max(first[i] + second[i], 0.0f);
+            }
+            return;
+        }
+        System.arraycopy(first, from, sum, from, to - from);
+        for (int t = 1; t < terms.length; t++) {
+            float[] term = terms[t];
+            for (int i = from; i < to; i++) {
                 sum[i] += term[i];
             }
         }
         if (activation == FusedActivation.RELU) {
-            for (int i = 0; i < sum.length; i++) {
+            for (int i = from; i < to; i++) {
                 sum[i] = Math.max(sum[i], 0.0f);
             }
         }
-        return Tensor.of(sum, shape);
     }
 
     @Override

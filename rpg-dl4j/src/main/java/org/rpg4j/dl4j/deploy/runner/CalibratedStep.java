@@ -12,6 +12,11 @@ import org.slf4j.LoggerFactory;
  * the first call with a new batch size times both kernels, alternating, {@code calibrationRuns} times
  * each on that very input, and keeps the faster for that batch size (the measured cost model); the
  * other policies force one kernel. The decision and the timings are reported as a {@link LayerChoice}.
+ *
+ * <p>The timing is repeated once, at the second call with that batch size, and that second decision
+ * is final: at the first call the JIT may still be compiling the sparse kernel (measured on ResNet-56
+ * at batch 32: the first 14 layers timed up to 1.7x slower than the 15th, which had a higher density,
+ * and so chose the dense kernel where the sparse one was faster).
  */
 abstract class CalibratedStep implements Step {
 
@@ -24,6 +29,7 @@ abstract class CalibratedStep implements Step {
     private final RunnerOptions options;
     private final boolean sparseSupported;
     private final Map<Integer, KernelKind> decisions = new HashMap<>();
+    private final Map<Integer, Integer> calls = new HashMap<>();
     private final List<LayerChoice> choices = new ArrayList<>();
 
     /**
@@ -58,8 +64,9 @@ abstract class CalibratedStep implements Step {
         Tensor input = inputs[0];
         checkInput(input);
         int batch = (int) input.size(0);
+        int call = calls.merge(batch, 1, Integer::sum);
         KernelKind kind = decisions.get(batch);
-        if (kind == null) {
+        if (call <= 2) {
             kind = decide(input, batch);
             decisions.put(batch, kind);
         }
@@ -101,6 +108,7 @@ abstract class CalibratedStep implements Step {
             kind = sparseBest < denseBest ? KernelKind.SPARSE : KernelKind.DENSE;
         }
         LayerChoice choice = new LayerChoice(name, operation, density, batch, sparseMillis, denseMillis, kind);
+        choices.removeIf(c -> c.batch() == batch);
         choices.add(choice);
         LOG.debug("kernel choice: {}", choice);
         return kind;

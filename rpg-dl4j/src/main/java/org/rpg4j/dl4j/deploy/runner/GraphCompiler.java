@@ -77,13 +77,15 @@ final class GraphCompiler {
             boolean relu = next != null && StepFactory.isRelu(next.getLayer().conf().getLayer());
             GraphVertex last = relu ? absorb(next) : vertex;
             return new Plan.Node(new AddStep(vertex.getVertexName(), relu ? FusedActivation.RELU
-                    : FusedActivation.IDENTITY), inputs, last.getVertexIndex());
+                    : FusedActivation.IDENTITY, options.threading()), inputs, last.getVertexIndex());
         }
         if (vertex instanceof LayerVertex layerVertex && StepFactory.isDense(vertex.getLayer().conf().getLayer())) {
             return new Plan.Node(StepFactory.dense(vertex.getLayer(), layerVertex.getLayerPreProcessor(), options),
                     inputs, vertex.getVertexIndex());
         }
-        return new Plan.Node(FallbackStep.of(vertex), inputs, vertex.getVertexIndex());
+        Optional<Step> pooling = isPlainLayer(vertex) ? StepFactory.pooling(vertex.getLayer(), options)
+                : Optional.empty();
+        return new Plan.Node(pooling.orElseGet(() -> FallbackStep.of(vertex)), inputs, vertex.getVertexIndex());
     }
 
     private boolean isAdd(GraphVertex vertex) {

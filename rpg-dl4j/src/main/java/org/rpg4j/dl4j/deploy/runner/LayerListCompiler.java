@@ -43,7 +43,9 @@ final class LayerListCompiler {
             } else if (StepFactory.isDense(layerConf)) {
                 step = StepFactory.dense(layers[i], pre, options);
             } else {
-                step = FallbackStep.of(layerConf.getLayerName(), layers[i], pre);
+                Layer layer = layers[i];
+                Optional<Step> pooling = pre == null ? StepFactory.pooling(layer, options) : Optional.empty();
+                step = pooling.orElseGet(() -> FallbackStep.of(layerConf.getLayerName(), layer, pre));
             }
             nodes.add(new Plan.Node(step, new int[] {first}, i + 1));
             i++;

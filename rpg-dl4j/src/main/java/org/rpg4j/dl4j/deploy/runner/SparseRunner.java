@@ -11,8 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * An inference-only runner compiled from a trained, typically pruned, DL4J network. 2-D
  * convolutions (with the batch norm after them folded in, and a ReLU after that fused) and dense
  * layers run either rpg4j's sparse kernels or a dense ND4J op; under {@link KernelPolicy#MEASURED}
- * each such layer times both at the first call with a new batch size and keeps the faster
- * ({@link #report()} lists the choices). All other layers and vertices run DL4J's own inference.
+ * each such layer times both at the first two calls with a new batch size and keeps the faster
+ * ({@link #report()} lists the choices). Residual adds, max pooling and global pooling run on Java
+ * arrays ({@link StepCoverage}); all other layers and vertices run DL4J's own inference.
  * Outputs equal {@code network.output(input)} up to float32 rounding (the tests hold them within 1e-4).
  *
  * <pre>{@code
@@ -77,6 +78,39 @@ public final class SparseRunner {
      *     sizes differ
      */
     public INDArray[] output(INDArray... inputs) {
+        return run(inputs, null);
+    }
+
+    /**
+     * Runs inference {@code calls} times and times every step (for profiling; the kernel choices are
+     * made as in {@link #output}, so call {@link #output} twice first to time the final choices).
+     *
+     * @param calls number of timed runs, &ge; 1
+     * @param inputs as for {@link #output}; not modified
+     * @return one entry per step in execution order: what it ran and its mean wall time per call
+     * @throws IllegalArgumentException if {@code calls < 1} or the inputs are bad (see {@link #output})
+     */
+    public List<StepTime> profile(int calls, INDArray... inputs) {
+        if (calls < 1) {
+            throw new IllegalArgumentException("calls must be >= 1, got " + calls);
+        }
+        long[] nanos = new long[plan.nodes().size()];
+        for (int c = 0; c < calls; c++) {
+            run(inputs, nanos);
+        }
+        int batch = (int) inputs[0].size(0);
+        List<StepTime> times = new ArrayList<>();
+        for (int n = 0; n < nanos.length; n++) {
+            List<LayerChoice> stepChoices = plan.nodes().get(n).step().choices();
+            LayerChoice choice = stepChoices.stream().filter(c -> c.batch() == batch).findFirst()
+                    .orElse(stepChoices.get(0));
+            times.add(new StepTime(choice.name(), choice.operation(), choice.kernel(), nanos[n] / 1e6 / calls));
+        }
+        return List.copyOf(times);
+    }
+
+    /** Runs the plan; adds each step's wall time to {@code nanos[step]} unless it is null. */
+    private INDArray[] run(INDArray[] inputs, long[] nanos) {
         checkInputs(inputs);
         if (graph != null) {
             graph.setInputs(inputs);
@@ -86,12 +120,18 @@ public final class SparseRunner {
             for (int i = 0; i < inputs.length; i++) {
                 values[plan.inputSlots()[i]] = Tensor.of(inputs[i]);
             }
-            for (Plan.Node node : plan.nodes()) {
+            List<Plan.Node> nodes = plan.nodes();
+            for (int n = 0; n < nodes.size(); n++) {
+                Plan.Node node = nodes.get(n);
                 Tensor[] in = new Tensor[node.inputs().length];
                 for (int i = 0; i < in.length; i++) {
                     in[i] = values[node.inputs()[i]];
                 }
+                long start = nanos == null ? 0 : System.nanoTime();
                 values[node.output()] = node.step().run(in);
+                if (nanos != null) {
+                    nanos[n] += System.nanoTime() - start;
+                }
             }
             INDArray[] outputs = new INDArray[plan.outputSlots().length];
             for (int i = 0; i < outputs.length; i++) {

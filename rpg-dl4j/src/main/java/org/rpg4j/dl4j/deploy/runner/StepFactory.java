@@ -8,7 +8,9 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.rpg4j.dl4j.layers.FastConvolutionLayer;
@@ -17,7 +19,8 @@ import org.rpg4j.sparse.kernel.FusedActivation;
 /**
  * Decides which DL4J layers the runner compiles and builds their steps: plain 2-D convolutions
  * (DL4J's {@code ConvolutionLayer} and rpg4j's {@code FastConvolutionLayer}, NCHW) with an optional
- * following batch norm and ReLU, and dense/output layers. Subclasses of ConvolutionLayer (1-D,
+ * following batch norm and ReLU, dense/output layers, and (under
+ * {@link StepCoverage#KERNELS_AND_POOLING}) max and global pooling. Subclasses of ConvolutionLayer (1-D,
  * depthwise, separable, deconvolution) are not compiled: they run DL4J's inference.
  */
 final class StepFactory {
@@ -88,5 +91,24 @@ final class StepFactory {
         boolean hasBias = dense.getParam(DefaultParamInitializer.BIAS_KEY) != null;
         return new DenseStep(conf.getLayerName(), preProcessor, dense.getParam(DefaultParamInitializer.WEIGHT_KEY),
                 hasBias ? dense.getParam(DefaultParamInitializer.BIAS_KEY) : null, conf.getActivationFn(), options);
+    }
+
+    /**
+     * @param layer a layer without input preprocessor
+     * @param options runner options (their coverage decides whether pooling is compiled)
+     * @return a Java pooling step for a max-pooling or global pooling layer, or empty (DL4J runs it)
+     */
+    static Optional<Step> pooling(Layer layer, RunnerOptions options) {
+        org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+        if (options.coverage() != StepCoverage.KERNELS_AND_POOLING) {
+            return Optional.empty();
+        }
+        if (MaxPoolingStep.accepts(conf)) {
+            return Optional.of(MaxPoolingStep.of((SubsamplingLayer) conf, options.threading()));
+        }
+        if (GlobalPoolingStep.accepts(conf)) {
+            return Optional.of(GlobalPoolingStep.of((GlobalPoolingLayer) conf));
+        }
+        return Optional.empty();
     }
 }

@@ -44,6 +44,15 @@ final class Tensor {
         return shape[dimension];
     }
 
+    /** @return the number of values (the product of the shape) */
+    long length() {
+        long length = 1;
+        for (long size : shape) {
+            length *= size;
+        }
+        return length;
+    }
+
     int rank() {
         return shape.length;
     }
