@@ -45,6 +45,23 @@ public final class HostAccess {
     }
 
     /**
+     * @param shape an array's shape
+     * @param stride its strides in elements, one per axis of {@code shape}
+     * @return true if the elements lie in 'c' order without gaps (an axis of size 1 is never stepped
+     *     over, so its stride does not matter)
+     */
+    public static boolean isCContiguous(long[] shape, long[] stride) {
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
+    }
+
+    /**
      * @param array an array; not modified
      * @return true if its memory may be read and written through its host pointer: mode
      *     {@link Mode#AUTO}, ND4J's CPU backend, a float or double buffer with a host pointer

@@ -53,7 +53,7 @@ final class HostFloats {
         }
         FloatPointer pointer = new FloatPointer(array.data().addressPointer());
         pointer.position(0).capacity(span).limit(span);
-        return new HostFloats(pointer.asBuffer(), shape, stride, isCContiguous(shape, stride));
+        return new HostFloats(pointer.asBuffer(), shape, stride, HostAccess.isCContiguous(shape, stride));
     }
 
     /** @return true if the logical C-order flat index equals the storage index */
@@ -78,17 +78,5 @@ final class HostFloats {
             rest /= shape[d];
         }
         return (int) position;
-    }
-
-    private static boolean isCContiguous(long[] shape, long[] stride) {
-        long expected = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            // a dimension of size 1 is never stepped over, whatever its stride
-            if (shape[d] != 1 && stride[d] != expected) {
-                return false;
-            }
-            expected *= shape[d];
-        }
-        return true;
     }
 }

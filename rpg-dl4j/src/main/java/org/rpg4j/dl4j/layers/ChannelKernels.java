@@ -33,22 +33,10 @@ final class ChannelKernels {
      */
     static boolean applicable(INDArray... arrays) {
         for (INDArray a : arrays) {
-            if (a.rank() != 4 || a.dataType() != DataType.FLOAT || !cContiguous(a.shape(), a.stride())
+            if (a.rank() != 4 || a.dataType() != DataType.FLOAT || !HostAccess.isCContiguous(a.shape(), a.stride())
                     || a.length() > Integer.MAX_VALUE || !HostAccess.hostPointer(a)) {
                 return false;
             }
-        }
-        return true;
-    }
-
-    private static boolean cContiguous(long[] shape, long[] stride) {
-        long expected = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            // an axis of size 1 is never stepped over, whatever its stride
-            if (shape[d] != 1 && stride[d] != expected) {
-                return false;
-            }
-            expected *= shape[d];
         }
         return true;
     }
