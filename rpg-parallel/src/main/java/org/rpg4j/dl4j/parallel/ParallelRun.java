@@ -44,14 +44,7 @@ public final class ParallelRun {
      * @throws IllegalStateException if the run is finished
      */
     public void fit(DataSetIterator data) {
-        requireNonNull(data);
-        requireActive();
-        boundary.startFit();
-        try {
-            wrapper.fit(data);
-        } finally {
-            boundary.endFit();
-        }
+        betweenFitBoundaries(data, () -> wrapper.fit(data));
     }
 
     /**
@@ -62,11 +55,16 @@ public final class ParallelRun {
      * @throws IllegalStateException if the run is finished
      */
     public void fit(MultiDataSetIterator data) {
+        betweenFitBoundaries(data, () -> wrapper.fit(data));
+    }
+
+    /** Checks the data and the run, then runs one ParallelWrapper fit inside the fit-start/fit-end boundary. */
+    private void betweenFitBoundaries(Object data, Runnable fit) {
         requireNonNull(data);
         requireActive();
         boundary.startFit();
         try {
-            wrapper.fit(data);
+            fit.run();
         } finally {
             boundary.endFit();
         }
