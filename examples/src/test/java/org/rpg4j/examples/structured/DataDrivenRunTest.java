@@ -4,23 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rpg4j.examples.structured.StructuredRunTest.channelsAfter;
+import static org.rpg4j.examples.structured.StructuredRunTest.run;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
-import org.rpg4j.examples.ExampleRun;
-import org.rpg4j.examples.cli.Options;
 import org.rpg4j.examples.results.RunRecord;
-import picocli.CommandLine;
 
 /**
  * A tiny run of each data-driven method on generated data through the command line's path (the
@@ -33,22 +29,6 @@ class DataDrivenRunTest {
 
     @TempDir
     Path dir;
-
-    private static RunRecord run(Path output, String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--dataset", "synthetic", "--model", "small-cnn", "--subset", "64",
-                "--test-subset", "32", "--batch-size", "16", "--max-iterations", "3", "--progress-every", "1",
-                "--output", output.toString()));
-        args.addAll(List.of(extra));
-        Options options = new Options();
-        new CommandLine(options).parseArgs(args.toArray(new String[0]));
-        List<String> lines = new ArrayList<>();
-        return new ExampleRun(options, args, lines::add).run();
-    }
-
-    private static Map<String, Long> channelsAfter(RunRecord r) {
-        return r.structured().layers().stream().collect(Collectors.toMap(StructuredOutcome.LayerChannels::layer,
-                StructuredOutcome.LayerChannels::after));
-    }
 
     private static JsonNode dataDriven(Path output, String criterion) throws IOException {
         JsonNode s = JSON.readTree(output.resolve("results.json").toFile()).get("structured");
@@ -63,7 +43,8 @@ class DataDrivenRunTest {
     @Test
     void hrankRanksTheConvolutionsAndLeavesTheDenseLayerWhole() throws IOException {
         Path output = dir.resolve("hrank");
-        RunRecord r = run(output, "--method", "hrank", "--channel-sparsity", "0.5", "--stat-batches", "2");
+        RunRecord r = run(output, "--method", "hrank", "--channel-sparsity", "0.5", "--stat-batches",
+                "2");
         // per layer: floor(0.5 * 16) = 8 of c1's and 16 of c2's 32 channels go; fc1's units are not 2-D maps
         Map<String, Long> after = channelsAfter(r);
         assertEquals(8L, after.get("c1_conv"));
@@ -85,7 +66,8 @@ class DataDrivenRunTest {
     @Test
     void channelPruningRefitsAndRecordsItsSamples() throws IOException {
         Path output = dir.resolve("cp");
-        RunRecord r = run(output, "--method", "channel-pruning", "--channel-sparsity", "0.5", "--stat-batches", "2",
+        RunRecord r = run(output, "--method", "channel-pruning", "--channel-sparsity", "0.5",
+                "--stat-batches", "2",
                 "--samples", "300");
         Map<String, Long> after = channelsAfter(r);
         assertEquals(8L, after.get("c1_conv"));
@@ -103,7 +85,8 @@ class DataDrivenRunTest {
     @Test
     void dropNetDropsInRoundsDuringTraining() throws IOException {
         Path output = dir.resolve("dropnet");
-        RunRecord r = run(output, "--method", "dropnet", "--channel-sparsity", "0.5", "--stat-batches", "1",
+        RunRecord r = run(output, "--method", "dropnet", "--channel-sparsity", "0.5",
+                "--stat-batches", "1",
                 "--dropnet-rounds", "2", "--fine-tune-epochs", "0");
         Map<String, Long> after = channelsAfter(r);
         assertEquals(8L, after.get("c1_conv"));
@@ -144,6 +127,7 @@ class DataDrivenRunTest {
         assertEquals(2.0, distilled.options().get("temperature"));
         // same seed and data: only the loss differs, so the distilled run's training loss must differ
         assertNotEquals(plain.history().epochs().get(0).trainLoss(), distilled.history().epochs().get(0).trainLoss());
-        assertEquals(channelsAfter(plain), channelsAfter(distilled), "the same channel counts either way");
+        assertEquals(channelsAfter(plain), channelsAfter(distilled),
+                "the same channel counts either way");
     }
 }

@@ -35,7 +35,8 @@ class StructuredRunTest {
     @TempDir
     Path dir;
 
-    private RunRecord run(Path output, String... extra) throws IOException {
+    /** Runs TrainAndPrune's example on tiny synthetic data with {@code extra} options; also used by DataDrivenRunTest. */
+    static RunRecord run(Path output, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("--dataset", "synthetic", "--model", "small-cnn", "--subset", "64",
                 "--test-subset", "32", "--batch-size", "16", "--max-iterations", "3", "--progress-every", "1",
                 "--output", output.toString()));
@@ -46,7 +47,8 @@ class StructuredRunTest {
         return new ExampleRun(options, args, lines::add).run();
     }
 
-    private static Map<String, Long> channelsAfter(RunRecord r) {
+    /** @return each pruned layer's channel count after shrinking, by layer name */
+    static Map<String, Long> channelsAfter(RunRecord r) {
         return r.structured().layers().stream().collect(Collectors.toMap(StructuredOutcome.LayerChannels::layer,
                 StructuredOutcome.LayerChannels::after));
     }
