@@ -38,6 +38,10 @@
 # Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options;
 # SINGLE_THREAD=1 (sparse profile) runs ND4J and the sparse kernels on one thread each;
 # PYTHON=/path/python3 (pytorch lines) the interpreter that imports torch (default /usr/bin/python3).
+# DNNL_MAX_CPU_ISA: the training profiles (quick, full, pytorch, pytorch-profile, fast-layers) set it to
+# AVX2 for the JVM on a CPU with AVX-512 when it is unset (libnd4j's oneDNN computes convolution gradients 2-2.6x slower there
+# with its AVX-512 Winograd backward kernels; docs/performance.md, "oneDNN instruction set"); set it to
+# ALL to measure oneDNN's own choice. The PyTorch process never inherits it (PyTorchWorker).
 # Results (JMH JSON and the console log) go to benchmarks/target/results/<time>-<profile>/.
 # Run it alone: on 2 cores any other process distorts the numbers. The load is printed before and
 # after every run; ratios are only computed from results of the same run.
@@ -65,9 +69,15 @@ exec > >(tee "$out/console.log") 2>&1
 
 machine() {
     echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores," \
-        "$(free -g | awk '/^Mem:/ {print $2 " GiB"}'), java $(java -version 2>&1 | head -1 | cut -d'"' -f2)"
+        "$(free -g | awk '/^Mem:/ {print $2 " GiB"}'), java $(java -version 2>&1 | head -1 | cut -d'"' -f2)," \
+        "$(grep -q -w avx512f /proc/cpuinfo && echo AVX-512 || echo 'no AVX-512')," \
+        "oneDNN limit DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-unset}"
     echo "load:    $(uptime)"
 }
+
+case $profile in quick | full | pytorch | pytorch-profile | fast-layers)
+    if [[ -z ${DNNL_MAX_CPU_ISA:-} ]] && grep -q -w avx512f /proc/cpuinfo; then export DNNL_MAX_CPU_ISA=AVX2; fi ;;
+esac
 
 quiet() { # drops ND4J's per-JVM banner and INFO lines; keeps JMH's output and warnings
     grep -v -E -e '\] INFO ' -e '^ ?(GCC:|STD version|DEFAULT_ENGINE|HAVE_)' -e '^$' || true

@@ -25,7 +25,11 @@ final class PyTorchWorker implements AutoCloseable {
 
     private PyTorchWorker(List<String> command) {
         try {
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+            // a oneDNN instruction-set limit set for the JVM (benchmarks/run.sh on an AVX-512 CPU) is not
+            // PyTorch's best setting: its own oneDNN trains faster with AVX-512 (docs/performance.md)
+            builder.environment().keySet().removeAll(List.of("DNNL_MAX_CPU_ISA", "ONEDNN_MAX_CPU_ISA"));
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
         }

@@ -85,6 +85,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         layer.setParamTable(paramTable);
         layer.setConf(conf);
         FastLayers.warnOnceIfNoOneDnn();
+        OneDnnInstructionSet.adviseOnce();
         return layer;
     }
 
