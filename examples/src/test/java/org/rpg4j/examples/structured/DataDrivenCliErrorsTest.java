@@ -1,10 +1,10 @@
 package org.rpg4j.examples.structured;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.rpg4j.examples.CliRejection.rejection;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -25,9 +25,6 @@ import picocli.CommandLine;
  * valid tiny run plus the bad options, rejected before any data is loaded).
  */
 class DataDrivenCliErrorsTest {
-    private static final List<String> VALID = List.of("--dataset", "synthetic", "--subset", "64", "--test-subset",
-            "32", "--batch-size", "16", "--epochs", "1");
-
     @TempDir
     static Path dir;
 
@@ -68,66 +65,66 @@ class DataDrivenCliErrorsTest {
 
     static Stream<Arguments> badInputs() {
         return Stream.of(
-                bad("--method hrank needs --channel-sparsity R, the fraction of prunable channels removed, in [0, 1)",
+                rejection(
+                        "--method hrank needs --channel-sparsity R, the fraction of prunable channels removed, in [0, 1)",
                         "--method", "hrank"),
-                bad("--stat-batches applies to --method hrank, dropnet and channel-pruning only, not to --method "
+                rejection("--stat-batches applies to --method hrank, dropnet and channel-pruning only, not to --method "
                         + "l1-filter: drop --stat-batches", "--method", "l1-filter", "--channel-sparsity", "0.5",
                         "--stat-batches", "4"),
-                bad("--stat-batches applies to --method hrank, dropnet and channel-pruning only, not to --method rpg: "
-                        + "drop --stat-batches", "--method", "rpg", "--stat-batches", "4"),
-                bad("--samples applies to --method channel-pruning only, not to --method hrank: drop --samples",
+                rejection(
+                        "--stat-batches applies to --method hrank, dropnet and channel-pruning only, not to --method rpg: "
+                                + "drop --stat-batches", "--method", "rpg", "--stat-batches", "4"),
+                rejection("--samples applies to --method channel-pruning only, not to --method hrank: drop --samples",
                         "--method", "hrank", "--channel-sparsity", "0.5", "--samples", "100"),
-                bad("--dropnet-rounds applies to --method dropnet only, not to --method channel-pruning: drop "
+                rejection("--dropnet-rounds applies to --method dropnet only, not to --method channel-pruning: drop "
                         + "--dropnet-rounds", "--method", "channel-pruning", "--channel-sparsity", "0.5",
                         "--dropnet-rounds", "2"),
-                bad("--dropnet-weights applies to --method dropnet only, not to --method hrank: drop "
+                rejection("--dropnet-weights applies to --method dropnet only, not to --method hrank: drop "
                         + "--dropnet-weights", "--method", "hrank", "--channel-sparsity", "0.5", "--dropnet-weights",
                         "reset"),
-                bad("--stat-batches must be >= 1, got 0", "--method", "hrank", "--channel-sparsity", "0.5",
+                rejection("--stat-batches must be >= 1, got 0", "--method", "hrank", "--channel-sparsity", "0.5",
                         "--stat-batches", "0"),
-                bad("--samples must be >= 1, got -3", "--method", "channel-pruning", "--channel-sparsity", "0.5",
+                rejection("--samples must be >= 1, got -3", "--method", "channel-pruning", "--channel-sparsity", "0.5",
                         "--samples", "-3"),
-                bad("--dropnet-rounds must be >= 1, got 0", "--method", "dropnet", "--channel-sparsity", "0.5",
+                rejection("--dropnet-rounds must be >= 1, got 0", "--method", "dropnet", "--channel-sparsity", "0.5",
                         "--dropnet-rounds", "0"),
-                bad("--channel-schedule applies to --method l1-filter, l2-filter, slimming and ssl only, not to "
+                rejection("--channel-schedule applies to --method l1-filter, l2-filter, slimming and ssl only, not to "
                         + "--method hrank, which removes channels once, after training: drop --channel-schedule",
                         "--method", "hrank", "--channel-sparsity", "0.5", "--channel-schedule", "cubic"),
-                bad("--channel-schedule applies to --method l1-filter, l2-filter, slimming and ssl only, not to "
+                rejection("--channel-schedule applies to --method l1-filter, l2-filter, slimming and ssl only, not to "
                         + "--method dropnet, which drops channels in --dropnet-rounds rounds during training: drop "
                         + "--channel-schedule", "--method", "dropnet", "--channel-sparsity", "0.5",
                         "--channel-schedule", "one-shot"),
-                bad("--channel-updates applies to --method l1-filter, l2-filter, slimming and ssl only, not to "
+                rejection("--channel-updates applies to --method l1-filter, l2-filter, slimming and ssl only, not to "
                         + "--method channel-pruning, which removes channels once, after training: drop "
                         + "--channel-updates", "--method", "channel-pruning", "--channel-sparsity", "0.5",
                         "--channel-updates", "4"),
-                bad("--channel-scope global does not apply to --method channel-pruning, which chooses each layer's "
-                        + "input channels by reconstructing that layer's output: give --channel-scope per-layer or "
-                        + "drop it", "--method", "channel-pruning", "--channel-sparsity", "0.5", "--channel-scope",
+                rejection(
+                        "--channel-scope global does not apply to --method channel-pruning, which chooses each layer's "
+                                + "input channels by reconstructing that layer's output: give --channel-scope per-layer or "
+                                + "drop it", "--method", "channel-pruning", "--channel-sparsity", "0.5",
+                        "--channel-scope",
                         "global"),
-                bad("--penalty applies to --method slimming and ssl only, not to --method dropnet, which applies no "
-                        + "penalty during training", "--method", "dropnet", "--channel-sparsity", "0.5", "--penalty",
+                rejection(
+                        "--penalty applies to --method slimming and ssl only, not to --method dropnet, which applies no "
+                                + "penalty during training", "--method", "dropnet", "--channel-sparsity", "0.5",
+                        "--penalty",
                         "1e-4"),
-                bad("--sparsity applies to the unstructured methods only, not to --method hrank, which removes whole "
-                        + "channels: give --channel-sparsity R (the fraction of prunable channels removed) instead",
+                rejection(
+                        "--sparsity applies to the unstructured methods only, not to --method hrank, which removes whole "
+                                + "channels: give --channel-sparsity R (the fraction of prunable channels removed) instead",
                         "--method", "hrank", "--sparsity", "0.5"),
-                bad("Invalid value for option '--dropnet-weights': expected keep or reset but was 'rewind'",
+                rejection("Invalid value for option '--dropnet-weights': expected keep or reset but was 'rewind'",
                         "--method", "dropnet", "--dropnet-weights", "rewind"),
                 // at 64 images of 16 and --max-iterations 3, the first 75 % of training is 2 iterations
-                bad("--dropnet-rounds 3 needs at least one training iteration per round in the first 75 % of "
+                rejection("--dropnet-rounds 3 needs at least one training iteration per round in the first 75 % of "
                         + "training, which has 2 iterations: give at most 2 rounds or train longer", "--method",
                         "dropnet", "--channel-sparsity", "0.5", "--max-iterations", "3"));
-    }
-
-    private static Arguments bad(String message, String... args) {
-        return Arguments.of(message, List.of(args));
     }
 
     @ParameterizedTest
     @MethodSource("badInputs")
     void badInputGetsItsExactMessage(String message, List<String> bad) {
-        List<String> args = new ArrayList<>(VALID);
-        args.addAll(List.of("--output", dir.resolve("run").toString()));
-        args.addAll(bad);
-        CliRejection.assertRejected(args, message);
+        CliRejection.assertTinyRunRejected(dir.resolve("run"), message, bad);
     }
 }
