@@ -135,6 +135,93 @@ public final class ReplicaTensors {
     }
 
     /**
+     * Multiplies a vector laid out like the replica's flat parameters by the pruner's current masks:
+     * its entries at pruned positions become exactly 0.0, the others are unchanged. Meant for the
+     * residual that DL4J's threshold encoder keeps per worker in gradient-sharing training (the
+     * part of each update not yet sent), so that no pruned position is ever encoded and sent.
+     *
+     * @param flat a vector with one entry per parameter of the replica, shape {@code [n]} or
+     *     {@code [1, n]}, contiguous; modified
+     * @throws IllegalArgumentException if {@code flat} is null or its length is not the replica's
+     *     parameter count
+     */
+    public void maskFlatInPlace(INDArray flat) {
+        INDArray vector = flatVector(flat);
+        views.syncMasks();
+        for (TensorBinding b : bindings) {
+            if (!b.allKept()) {
+                slice(vector, b).muli(maskIn(b, vector));
+            }
+        }
+    }
+
+    /**
+     * Counts the entries of a vector laid out like the replica's flat parameters that are non-zero
+     * where the pruner's current mask prunes (allocates; meant for checks and tests).
+     *
+     * @param flat a vector with one entry per parameter of the replica, shape {@code [n]} or
+     *     {@code [1, n]}; not modified
+     * @return the number of non-zero entries at pruned positions, over all tensors
+     * @throws IllegalArgumentException if {@code flat} is null or of another length
+     */
+    public long prunedNonZeroIn(INDArray flat) {
+        INDArray vector = flatVector(flat);
+        views.syncMasks();
+        long count = 0;
+        for (TensorBinding b : bindings) {
+            if (!b.allKept()) {
+                INDArray pruned = maskIn(b, vector).rsub(1.0);
+                INDArray leaked = slice(vector, b).mul(pruned).neq(0.0);
+                count += leaked.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().longValue();
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Counts the updater-state entries (every state array of the updater: Adam's two moments,
+     * momentum, ...) that are non-zero where the pruner's current mask prunes (allocates; meant for
+     * checks and tests).
+     *
+     * @return the number of such entries, over all tensors and state arrays
+     */
+    public long prunedNonZeroState() {
+        views.syncMasks();
+        long count = 0;
+        for (TensorBinding b : bindings) {
+            if (!b.allKept()) {
+                for (INDArray slice : b.stateSlices()) {
+                    INDArray pruned = b.flatMask().castTo(slice.dataType()).rsub(1.0).reshape(slice.shape());
+                    INDArray leaked = slice.mul(pruned).neq(0.0);
+                    count += leaked.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().longValue();
+                }
+            }
+        }
+        return count;
+    }
+
+    private INDArray flatVector(INDArray flat) {
+        if (flat == null) {
+            throw new IllegalArgumentException("flat must not be null");
+        }
+        long n = net.params().length();
+        if (flat.length() != n) {
+            throw new IllegalArgumentException("flat must have one entry per parameter (" + n + "), got length "
+                    + flat.length());
+        }
+        return flat.reshape(flat.ordering(), new long[] {n});
+    }
+
+    private static INDArray slice(INDArray vector, TensorBinding b) {
+        return vector.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(b.offset(), b.offset() + b.length()));
+    }
+
+    private static INDArray maskIn(TensorBinding b, INDArray vector) {
+        INDArray mask = b.flatMask();
+        return mask.dataType() == vector.dataType() ? mask : mask.castTo(vector.dataType());
+    }
+
+    /**
      * @return tensor name to the dense batch-mean gradient captured by the last
      *     {@code beforeUpdater(true, ...)}, logical shapes; views into buffers the next capture overwrites
      */

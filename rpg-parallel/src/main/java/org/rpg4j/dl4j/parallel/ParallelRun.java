@@ -126,6 +126,11 @@ public final class ParallelRun {
         return boundary.replicas().root();
     }
 
+    /** @return the replicas of the current fit (for checks on the replicas' own threads) */
+    Replicas replicas() {
+        return boundary.replicas();
+    }
+
     /** @return the underlying run (pruner, configuration) */
     public DetachedRun detachedRun() {
         return run;

@@ -8,7 +8,9 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
  * {@code onGradientCalculation} (after backprop, before the updater) the replica captures its dense
  * gradient when the round asks for it, adds the round's rank step and masks its gradient; in
  * {@code iterationDone} it masks its update view and weights, so that its pruned weights are exactly
- * 0.0 after every iteration. One instance serves all replicas, each on its own thread.
+ * 0.0 after every iteration. In {@code SHARED_GRADIENTS} mode it also masks the worker's encoder
+ * residual at both points ({@link SharedRounds}). One instance serves all replicas, each on its own
+ * thread.
  */
 final class ReplicaListener extends BaseTrainingListener {
     private final RoundBoundary boundary;
@@ -25,12 +27,21 @@ final class ReplicaListener extends BaseTrainingListener {
         if (plan.capture()) {
             boundary.replicas().captured(replica);
         }
+        SharedRounds shared = boundary.shared();
+        if (shared != null) {
+            shared.beforeEncoding(replica, boundary.revertsStep(plan));
+        }
     }
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
         boundary.currentPlan();
-        boundary.replicas().of(model).tensors().afterStep();
+        Replicas.Replica replica = boundary.replicas().of(model);
+        replica.tensors().afterStep();
+        SharedRounds shared = boundary.shared();
+        if (shared != null) {
+            shared.afterStep(replica);
+        }
     }
 
     @Override

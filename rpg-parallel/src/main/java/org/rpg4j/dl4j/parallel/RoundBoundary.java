@@ -11,6 +11,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.dl4j.DetachedRun;
+import org.rpg4j.dl4j.ReplicaTensors;
 import org.rpg4j.dl4j.distributed.TopologyRound;
 import org.rpg4j.prune.Pruner;
 import org.rpg4j.prune.RankStep;
@@ -30,6 +31,11 @@ import org.rpg4j.prune.UpdateSummary;
  * their values at the start of the round when the reference skips the step (an update that
  * regrows), one topology update runs on the root with the replicas' mean gradient, and the root's
  * parameters, updater state and masks are copied to every replica before round u + 1.
+ *
+ * <p>In {@code SHARED_GRADIENTS} mode ({@link SharedRounds}) the replicas keep their own updater
+ * state: after a topology update only the root's parameters are copied to them, each replica's
+ * updater state is masked (and reverted to its own start-of-round value when the step is
+ * skipped), and the workers mask their encoder residuals.
  */
 final class RoundBoundary implements Supplier<INDArray> {
     private static final long REPLICA_TIMEOUT_MILLIS = 120_000;
@@ -37,6 +43,7 @@ final class RoundBoundary implements Supplier<INDArray> {
     private final Replicas replicas;
     private final RoundCosts costs = new RoundCosts();
     private final RootUpdater rootUpdater;
+    private final SharedRounds shared;
     private volatile RoundPlan plan;
     private volatile boolean fitting;
     private boolean firstRound;
@@ -45,9 +52,15 @@ final class RoundBoundary implements Supplier<INDArray> {
     private INDArray stateAtStart;
     private UpdateSummary lastUpdate;
 
-    RoundBoundary(DetachedRun run, Replicas replicas) {
+    /**
+     * @param run the pruning run
+     * @param replicas the wrapper's replicas
+     * @param shared the shared-gradient support, or null in averaging mode
+     */
+    RoundBoundary(DetachedRun run, Replicas replicas, SharedRounds shared) {
         this.run = run;
         this.replicas = replicas;
+        this.shared = shared;
         this.rootUpdater = new RootUpdater(run.network());
     }
 
@@ -108,6 +121,9 @@ final class RoundBoundary implements Supplier<INDArray> {
         } finally {
             plan = null;
             replicas.dropCopies();
+            if (shared != null) {
+                shared.endFit();
+            }
         }
     }
 
@@ -130,7 +146,13 @@ final class RoundBoundary implements Supplier<INDArray> {
         }
         List<Map<String, INDArray>> captured = new ArrayList<>();
         contributors.forEach(r -> captured.add(r.tensors().captured()));
-        lastUpdate = TopologyRound.run(run, done.iteration(), replicas.root(), captured, replicas.others());
+        // averaging: the root's parameters, updater state and masks go to every replica; shared
+        // gradients: each replica keeps its own updater state (SharedRounds)
+        List<ReplicaTensors> pushTo = shared == null ? replicas.others() : List.of();
+        lastUpdate = TopologyRound.run(run, done.iteration(), replicas.root(), captured, pushTo);
+        if (shared != null) {
+            shared.afterTopologyUpdate(run.network(), replicas.others(), run.skipsStepAtUpdate());
+        }
         costs.update(System.nanoTime() - start);
     }
 
@@ -146,6 +168,9 @@ final class RoundBoundary implements Supplier<INDArray> {
             paramsAtStart = run.network().params().dup();
             INDArray state = updaterState(run.network());
             stateAtStart = state == null ? null : state.dup();
+            if (shared != null) {
+                shared.saveStates(replicas.others());
+            }
         }
         plan = new RoundPlan(p, update, step);
     }
@@ -166,5 +191,19 @@ final class RoundBoundary implements Supplier<INDArray> {
 
     Replicas replicas() {
         return replicas;
+    }
+
+    /** @return the shared-gradient support, or null in averaging mode */
+    SharedRounds shared() {
+        return shared;
+    }
+
+    /**
+     * @param round a round's plan
+     * @return whether rpg4j reverts that round's step afterwards (an update round whose step the
+     *     reference skips)
+     */
+    boolean revertsStep(RoundPlan round) {
+        return round.capture() && run.skipsStepAtUpdate();
     }
 }

@@ -31,7 +31,8 @@ import org.rpg4j.prune.RankLoss;
  * each with and without rpg4j, the four variants interleaved in every repetition after one warm-up
  * fit each; plus rpg4j's main-thread cost per round (round boundary) and per topology update.
  *
- * <p>Run: {@code rpg-parallel/throughput.sh [rounds] [reps]} (defaults 30 and 3).
+ * <p>Run: {@code rpg-parallel/throughput.sh [rounds] [reps] [mode]} (defaults 30, 3 and
+ * {@code AVERAGING}; {@code SHARED_GRADIENTS} trains the 2-worker variants in that mode).
  */
 public final class ParallelThroughput {
     private static final int BATCH = 32;
@@ -39,12 +40,14 @@ public final class ParallelThroughput {
     private ParallelThroughput() {}
 
     /**
-     * @param args rounds per measured fit, repetitions
+     * @param args rounds per measured fit, repetitions, ParallelWrapper training mode
      * @throws Exception if training fails
      */
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        ParallelWrapper.TrainingMode mode = args.length > 2 ? ParallelWrapper.TrainingMode.valueOf(args[2])
+                : ParallelWrapper.TrainingMode.AVERAGING;
         long total = (long) (reps + 1) * rounds;
         PruningConfig config = PruningConfig.builder(0.9, total).deltaT(10)
                 .rankLoss(RankLoss.lambda(1.0).partialK(0.2)).seed(1).build();
@@ -52,17 +55,26 @@ public final class ParallelThroughput {
         MultiLayerNetwork rpg1 = cnn();
         Dl4jPruning.attach(rpg1, config);
         MultiLayerNetwork plain2Net = cnn();
-        ParallelWrapper plain2 = wrapper(plain2Net);
+        ParallelWrapper plain2 = wrapper(plain2Net, mode);
         MultiLayerNetwork rpg2Net = cnn();
-        ParallelWrapper rpg2Wrapper = wrapper(rpg2Net);
+        ParallelWrapper rpg2Wrapper = wrapper(rpg2Net, mode);
         ParallelRun rpg2 = ParallelPruning.attach(rpg2Wrapper, config);
         String[] names = {"1 worker, plain", "1 worker, rpg4j", "2 workers, plain", "2 workers, rpg4j"};
+        System.out.printf(Locale.ROOT, "2-worker mode: %s%n", mode);
         double[][] ips = new double[4][reps];
         for (int rep = -1; rep < reps; rep++) {
             double[] r = {
                     time(rounds, () -> plain1.fit(TestNets.iterator(data(rounds, 11)))),
                     time(rounds, () -> rpg1.fit(TestNets.iterator(data(rounds, 11)))),
-                    time(2 * rounds, () -> plain2.fit(TestNets.iterator(data(2 * rounds, 11)))),
+                    time(2 * rounds, () -> {
+                        if (mode == ParallelWrapper.TrainingMode.SHARED_GRADIENTS) {
+                            // DL4J deadlock otherwise (docs/distributed.md): the root's updater, dropped by
+                            // the previous fit, is rebuilt here rather than by worker 1 while worker 0 holds
+                            // the root's lock and waits for worker 1 at the accumulator's barrier
+                            plain2Net.getUpdater();
+                        }
+                        plain2.fit(TestNets.iterator(data(2 * rounds, 11)));
+                    }),
                     time(2 * rounds, () -> rpg2.fit(TestNets.iterator(data(2 * rounds, 11))))};
             for (int v = 0; rep >= 0 && v < 4; v++) {
                 ips[v][rep] = r[v];
@@ -87,9 +99,9 @@ public final class ParallelThroughput {
         return batches * (double) BATCH / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static ParallelWrapper wrapper(Model net) {
-        return new ParallelWrapper.Builder<>(net).workers(2).averagingFrequency(1).prefetchBuffer(2)
-                .trainingMode(ParallelWrapper.TrainingMode.AVERAGING).build();
+    private static ParallelWrapper wrapper(Model net, ParallelWrapper.TrainingMode mode) {
+        return new ParallelWrapper.Builder<>(net).workers(2).averagingFrequency(1).prefetchBuffer(2).trainingMode(mode)
+                .build();
     }
 
     static MultiLayerNetwork cnn() {

@@ -24,11 +24,25 @@ final class RoundStartCheck extends BaseTrainingListener {
     /** One replica's state at the start of a round. */
     record Start(int worker, float[] params, float[] state) {}
 
+    /** What must be equal between the replicas at the start of a round. */
+    enum Compared {
+        /** parameters and updater state (averaging mode averages both) */
+        PARAMETERS_AND_STATE,
+        /** parameters only (in shared-gradient mode each worker keeps its own updater state) */
+        PARAMETERS
+    }
+
     private final ParallelWrapper wrapper;
+    private final Compared compared;
     private final Map<Integer, List<Start>> byIteration = new ConcurrentHashMap<>();
 
     RoundStartCheck(ParallelWrapper wrapper) {
+        this(wrapper, Compared.PARAMETERS_AND_STATE);
+    }
+
+    RoundStartCheck(ParallelWrapper wrapper, Compared compared) {
         this.wrapper = wrapper;
+        this.compared = compared;
     }
 
     @Override
@@ -72,7 +86,9 @@ final class RoundStartCheck extends BaseTrainingListener {
             }
             Start first = starts.get(0);
             for (Start s : starts.subList(1, starts.size())) {
-                if (!Arrays.equals(first.params(), s.params()) || !Arrays.equals(first.state(), s.state())) {
+                boolean stateDiffers = compared == Compared.PARAMETERS_AND_STATE
+                        && !Arrays.equals(first.state(), s.state());
+                if (!Arrays.equals(first.params(), s.params()) || stateDiffers) {
                     out.add("iteration " + e.getKey() + ": worker " + s.worker() + " started from other parameters or "
                             + "updater state than worker " + first.worker());
                 }
