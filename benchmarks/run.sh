@@ -8,7 +8,8 @@
 #                                #   ResNet-20, ResNet-32x2 and VGG-19 at batch 128, interleaved blocks in one
 #                                #   run: one line per model with the ratio and the goal of issue 13 (about 10 min)
 #   benchmarks/run.sh pytorch-profile  # per op kind (conv, batch norm, ReLU, add, pool, output), forward and
-#                                #   backward, ms per training iteration on both sides, for the three models
+#                                #   backward, ms per training iteration on both sides, for the three models,
+#                                #   and the kinds' shares of real fits (FitProfile: JFR samples, with workspaces)
 #   benchmarks/run.sh fast-layers  # each issue-13 change to the fast layers against the version before it,
 #                                #   interleaved in one JVM (ResNet-20 and VGG-19 iterations, ReLU backward)
 #   benchmarks/run.sh svd        # SVD per shape and method (about 10 min), the accuracy check against
@@ -257,6 +258,10 @@ pytorch_profile() {
             "benchmarks/pytorch/cifar_speed.py $model 5 5"
         java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.pytorch.TrainingStepProfile "$py" \
             benchmarks/pytorch/cifar_speed.py $model 5 5 2>&1 | quiet | tee -a "$out/pytorch-profile.md"
+        # the same fits sampled with JFR, with workspaces (the passes above run without them)
+        echo "=== fit profile: java -cp $jar org.rpg4j.benchmarks.pytorch.FitProfile $model 5 10"
+        java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.pytorch.FitProfile $model 5 10 2>&1 | quiet \
+            | tee -a "$out/pytorch-profile.md"
     done
 }
 

@@ -1,17 +1,24 @@
 package org.rpg4j.benchmarks.overhead;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.benchmarks.models.ModelShapes;
+import org.rpg4j.dl4j.layers.FastElementWiseVertex;
 import org.rpg4j.tensor.HostAccess;
 
 /**
@@ -24,18 +31,25 @@ import org.rpg4j.tensor.HostAccess;
  *       property {@value HostAccess#PROPERTY} is {@code generic}: one training iteration (fast
  *       layers, batch 128) of the model, the property switched around each fit;
  *   <li>ReLU backward as one {@code relu_bp} op against {@code step} then {@code multiply}, at the
- *       activation shapes of ResNet-20's three stages (batch 128).
+ *       activation shapes of ResNet-20's three stages (batch 128);
+ *   <li>the residual add as {@code FastElementWiseVertex} (one-pass sum, one gradient copy shared by
+ *       both inputs) against DL4J's {@code ElementWiseVertex} (copy then add, one gradient copy per
+ *       input): one training iteration of the model (ResNets only), both networks with all other
+ *       fast layers.
  * </ol>
  *
- * <p>Arguments: {@code [model=RESNET20] [warmup=5] [rounds=10]}.
+ * <p>Arguments: {@code [model=RESNET20] [warmup=5] [rounds=10] [changes=batchnorm,relu,add]}.
  */
 public final class FastLayerChanges {
+
+    /** Activation shapes of ResNet-20's three stages at batch 128. */
+    private static final long[][] STAGE_SHAPES = {{128, 16, 32, 32}, {128, 32, 16, 16}, {128, 64, 8, 8}};
 
     private FastLayerChanges() {
     }
 
     /**
-     * @param args model name, warm-up rounds, measured rounds
+     * @param args model name, warm-up rounds, measured rounds, changes to compare (comma-separated)
      */
     public static void main(String[] args) {
         ModelShapes model = ModelShapes.valueOf(args.length > 0 ? args[0] : "RESNET20");
@@ -44,23 +58,87 @@ public final class FastLayerChanges {
         if (warmup < 0 || rounds < 1) {
             throw new IllegalArgumentException("warmup must be >= 0 and rounds >= 1, got " + warmup + ", " + rounds);
         }
+        List<String> changes = List.of((args.length > 3 ? args[3] : "batchnorm,relu,add").split(","));
         DataSet data = SyntheticCifar.batch(TrainingIterationBenchmark.BATCH, 7);
-        ComputationGraph ops = network(model);
-        ComputationGraph kernels = network(model);
-        compare(model + " iteration, batch norm: libnd4j ops (before) / Java loops (after)", warmup, rounds,
-                () -> fit(ops, data, "generic"), () -> fit(kernels, data, "auto"));
-        System.clearProperty(HostAccess.PROPERTY);
-        for (long[] shape : new long[][] {{128, 16, 32, 32}, {128, 32, 16, 16}, {128, 64, 8, 8}}) {
-            Nd4j.getRandom().setSeed(3);
-            INDArray input = Nd4j.randn(DataType.FLOAT, shape);
-            INDArray epsilon = Nd4j.randn(DataType.FLOAT, shape);
-            INDArray dx = input.ulike();
-            compare("ReLU backward " + Arrays.toString(shape) + ": step + multiply (before) / relu_bp (after)",
-                    10 * warmup, 10 * rounds, () -> time(() -> {
-                        Nd4j.exec(new Step(input, dx));
-                        Nd4j.exec(new MulOp(dx, epsilon, dx));
-                    }), () -> time(() -> Nd4j.exec(new RectifiedLinearDerivative(input, epsilon, dx))));
+        if (changes.contains("batchnorm")) {
+            ComputationGraph ops = network(model);
+            ComputationGraph kernels = network(model);
+            compare(model + " iteration, batch norm: libnd4j ops (before) / Java loops (after)", warmup, rounds,
+                    () -> fit(ops, data, "generic"), () -> fit(kernels, data, "auto"));
+            System.clearProperty(HostAccess.PROPERTY);
         }
+        if (changes.contains("add")) {
+            compareAdd(model, data, warmup, rounds);
+        }
+        if (changes.contains("relu")) {
+            for (long[] shape : STAGE_SHAPES) {
+                compareReluBackward(shape, warmup, rounds);
+            }
+        }
+    }
+
+    /** The residual add in whole iterations (ResNets only) and its passes at the stage shapes. */
+    private static void compareAdd(ModelShapes model, DataSet data, int warmup, int rounds) {
+        ComputationGraphConfiguration fastConf = CifarModels.of(model, true);
+        if (fastConf.getVertices().values().stream().noneMatch(v -> v instanceof FastElementWiseVertex)) {
+            return;
+        }
+        ComputationGraph dl4jAdds = new ComputationGraph(withDl4jAdds(fastConf));
+        ComputationGraph fastAdds = new ComputationGraph(fastConf);
+        dl4jAdds.init();
+        fastAdds.init();
+        compare(model + " iteration, residual add: DL4J's ElementWiseVertex (before) / FastElementWiseVertex (after)",
+                warmup, rounds, () -> time(() -> dl4jAdds.fit(data)), () -> time(() -> fastAdds.fit(data)));
+        for (long[] shape : STAGE_SHAPES) {
+            compareAddPasses(shape, warmup, rounds);
+        }
+    }
+
+    private static void compareReluBackward(long[] shape, int warmup, int rounds) {
+        Nd4j.getRandom().setSeed(3);
+        INDArray input = Nd4j.randn(DataType.FLOAT, shape);
+        INDArray epsilon = Nd4j.randn(DataType.FLOAT, shape);
+        INDArray dx = input.ulike();
+        compare("ReLU backward " + Arrays.toString(shape) + ": step + multiply (before) / relu_bp (after)",
+                10 * warmup, 10 * rounds, () -> time(() -> {
+                    Nd4j.exec(new Step(input, dx));
+                    Nd4j.exec(new MulOp(dx, epsilon, dx));
+                }), () -> time(() -> Nd4j.exec(new RectifiedLinearDerivative(input, epsilon, dx))));
+    }
+
+    /**
+     * The add's passes over memory at one shape, on preallocated arrays: DL4J's forward (copy the
+     * first input, add the second in place) and backward (one copy of the output gradient per input)
+     * against one {@code add} op and one copy.
+     */
+    private static void compareAddPasses(long[] shape, int warmup, int rounds) {
+        Nd4j.getRandom().setSeed(5);
+        INDArray a = Nd4j.randn(DataType.FLOAT, shape);
+        INDArray b = Nd4j.randn(DataType.FLOAT, shape);
+        INDArray epsilon = Nd4j.randn(DataType.FLOAT, shape);
+        INDArray sum = a.ulike();
+        INDArray first = a.ulike();
+        INDArray second = a.ulike();
+        compare("residual add forward + backward " + Arrays.toString(shape) + ": copy + add, 2 gradient copies "
+                + "(before) / add op, 1 gradient copy (after)", 10 * warmup, 10 * rounds, () -> time(() -> {
+                    sum.assign(a).addi(b);
+                    first.assign(epsilon);
+                    second.assign(epsilon);
+                }), () -> time(() -> {
+                    Nd4j.exec(new AddOp(a, b, sum));
+                    first.assign(epsilon);
+                }));
+    }
+
+    /** The configuration with every FastElementWiseVertex replaced by DL4J's ElementWiseVertex, same op. */
+    private static ComputationGraphConfiguration withDl4jAdds(ComputationGraphConfiguration fast) {
+        ComputationGraphConfiguration copy = fast.clone();
+        for (Map.Entry<String, GraphVertex> entry : copy.getVertices().entrySet()) {
+            if (entry.getValue() instanceof FastElementWiseVertex v) {
+                entry.setValue(new ElementWiseVertex(v.getOp()));
+            }
+        }
+        return copy;
     }
 
     private static ComputationGraph network(ModelShapes model) {

@@ -62,7 +62,8 @@ public class FastActivationLayerImpl extends ActivationLayer {
         return new Pair<>(new DefaultGradient(), dx);
     }
 
-    private boolean isPlainRelu() {
+    /** @return true for a ReLU without maximum, threshold or negative slope: the layer's own fast path */
+    boolean isPlainRelu() {
         IActivation activation = layerConf().getActivationFn();
         return activation instanceof ActivationReLU relu && relu.getMax() == null
                 && (relu.getThreshold() == null || relu.getThreshold() == 0.0)

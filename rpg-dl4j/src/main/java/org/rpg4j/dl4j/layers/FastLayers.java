@@ -1,9 +1,11 @@
 package org.rpg4j.dl4j.layers;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only exact {@code ConvolutionLayer}, {@code BatchNormalization} and {@code ActivationLayer}
  * configurations are replaced (subclasses such as {@code Convolution1DLayer} or
- * {@code Deconvolution2D} are kept).
+ * {@code Deconvolution2D} are kept), and in graphs exact {@code ElementWiseVertex} ones
+ * ({@link FastElementWiseVertex}).
  * Parameters keep their keys, shapes and order, so a network trained with DL4J's layers can load
  * its parameters into the converted configuration and continue.
  */
@@ -47,15 +50,19 @@ public final class FastLayers {
 
     /**
      * @param standard a configuration; not modified
-     * @return a deep copy in which every standard convolution, batch norm and activation layer is fast
+     * @return a deep copy in which every standard convolution, batch norm and activation layer and
+     *     every standard element-wise vertex is fast
      * @throws IllegalArgumentException if a layer to replace is NHWC or has invalid settings
      */
     public static ComputationGraphConfiguration withFastLayers(ComputationGraphConfiguration standard) {
         ComputationGraphConfiguration copy = standard.clone();
-        for (GraphVertex vertex : copy.getVertices().values()) {
+        for (Map.Entry<String, GraphVertex> entry : copy.getVertices().entrySet()) {
+            GraphVertex vertex = entry.getValue();
             if (vertex instanceof LayerVertex layerVertex) {
                 NeuralNetConfiguration layerConf = layerVertex.getLayerConf();
                 layerConf.setLayer(fastVersion(layerConf.getLayer()));
+            } else if (vertex.getClass() == ElementWiseVertex.class) {
+                entry.setValue(FastElementWiseVertex.from((ElementWiseVertex) vertex));
             }
         }
         return copy;

@@ -3,7 +3,8 @@
  * {@code BatchNormalization} and (ReLU) {@code ActivationLayer} that compute with libnd4j's native
  * ops (oneDNN kernels when the {@code nd4j-native} {@code linux-x86_64-onednn-avx2} or
  * {@code -onednn-avx512} classifier is on the classpath) and, for batch normalisation, one-pass Java
- * loops over host memory, instead of DL4J 1.0.0-M2.1's generic im2col, broadcast and copy-heavy paths.
+ * loops over host memory, instead of DL4J 1.0.0-M2.1's generic im2col, broadcast and copy-heavy paths;
+ * and, for graphs, a drop-in {@code ElementWiseVertex} whose residual add makes fewer copies.
  *
  * <p>The configurations subclass DL4J's, keep DL4J's parameter keys and layouts (convolution
  * {@code W} is {@code [out, in, kh, kw]} in 'c' order, {@code b} is {@code [out]}; batch norm

@@ -68,6 +68,21 @@ class FastLayersGradientCheckTest {
     }
 
     @Test
+    void identityBlockWithSharedGradientCopyPassesGradientCheck() {
+        ComputationGraph net = new ComputationGraph(FastLayers.withFastLayers(TinyNetworks.identityBlockGraph(
+                WorkspaceMode.ENABLED, DataType.DOUBLE, new NoOp(), Activation.TANH, WIDTH, false)));
+        net.init();
+        assertTrue(((FastElementWiseVertexImpl) net.getVertex("add")).sharesGradient(), "add shares its copy");
+        randomizeBatchNorm(net.paramTable());
+        DataSet data = TinyNetworks.data(10, 3, DataType.DOUBLE);
+        boolean passed = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                .inputs(new INDArray[] {data.getFeatures()}).labels(new INDArray[] {data.getLabels()})
+                .epsilon(EPSILON).maxRelError(MAX_RELATIVE_ERROR).minAbsoluteError(MIN_ABSOLUTE_ERROR)
+                .subset(true).maxPerParam(PER_PARAM).excludeParams(runningStatistics(net.paramTable())));
+        assertTrue(passed, "gradient check of the identity block");
+    }
+
+    @Test
     void layerStackPassesGradientCheck() {
         MultiLayerNetwork net = new MultiLayerNetwork(FastLayers.withFastLayers(TinyNetworks.stack(
                 WorkspaceMode.NONE, DataType.DOUBLE, new NoOp(), Activation.TANH, WIDTH)));

@@ -62,6 +62,7 @@ class FastLayersSerializationTest {
         assertSame(FastConvolutionLayer.class, layerClass(restored, "c2"));
         assertSame(FastBatchNormalization.class, layerClass(restored, "b2"));
         assertSame(FastActivationLayer.class, layerClass(restored, "a2"));
+        assertSame(FastElementWiseVertex.class, restored.getVertices().get("add").getClass());
         assertEquals(conf.toJson(), restored.toJson());
     }
 

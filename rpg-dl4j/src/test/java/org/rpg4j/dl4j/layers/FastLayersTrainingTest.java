@@ -8,6 +8,7 @@ import static org.rpg4j.dl4j.layers.TestArrays.assertClose;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -110,5 +111,7 @@ class FastLayersTrainingTest {
         assertEquals(4, convolutions, "standard convolutions left in the original");
         assertEquals(3, norms, "standard batch norms left in the original");
         assertEquals(2, activations, "standard activation layers left in the original");
+        assertSame(ElementWiseVertex.class, conf.getVertices().get("add").getClass(), "original add");
+        assertSame(FastElementWiseVertex.class, converted.getVertices().get("add").getClass(), "converted add");
     }
 }

@@ -63,6 +63,40 @@ final class TinyNetworks {
     }
 
     /**
+     * conv3x3 - BN(b1) - act - conv3x3 - BN(b2) - add(b2, b1) - act - conv3x3 (bias) - global
+     * average pool - softmax: an identity shortcut from b1, which also feeds the branch that leads
+     * to b2 (the case where {@link FastElementWiseVertexImpl} shares one gradient copy between
+     * inputs that have other consumers). With {@code sideBranch}, b1 also feeds conv1x1 - BN(b4),
+     * which joins after the add ({@code add2(add, b4)}): b1's gradient then gets an addition from a
+     * vertex that is not an ancestor of b2, and the first add must copy once per input.
+     */
+    static ComputationGraphConfiguration identityBlockGraph(WorkspaceMode workspaces, DataType dataType,
+                                                            IUpdater updater, Activation activation, int width,
+                                                            boolean sideBranch) {
+        ComputationGraphConfiguration.GraphBuilder g = base(workspaces, dataType, updater).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.convolutional(SIZE, SIZE, CHANNELS))
+                .addLayer("c1", conv(3, 1, width, false), "in")
+                .addLayer("b1", new BatchNormalization.Builder().build(), "c1")
+                .addLayer("a1", new ActivationLayer(activation), "b1")
+                .addLayer("c2", conv(3, 1, width, false), "a1")
+                .addLayer("b2", new BatchNormalization.Builder().build(), "c2")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "b2", "b1");
+        String joined = "add";
+        if (sideBranch) {
+            g.addLayer("c4", conv(1, 1, width, false), "b1")
+                    .addLayer("b4", new BatchNormalization.Builder().build(), "c4")
+                    .addVertex("add2", new ElementWiseVertex(ElementWiseVertex.Op.Add), "add", "b4");
+            joined = "add2";
+        }
+        return g.addLayer("a2", new ActivationLayer(activation), joined)
+                .addLayer("c3", conv(3, 1, width, true), "a2")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c3")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").build();
+    }
+
+    /**
      * conv3x3 (bias, act) - BN - act - conv3x3/2 - BN - act - dense softmax; input
      * {@code [n, 2, 6, 6]}, {@code width} channels inside. The first convolution applies the
      * activation itself, so its backward pass goes through the activation's derivative.
