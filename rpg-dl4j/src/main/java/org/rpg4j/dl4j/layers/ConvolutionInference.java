@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Why: at batch 1 a {@code conv2d} call costs about 140 us besides its arithmetic (libnd4j's per-call
  * set-up of the oneDNN convolution; docs/structured.md), more than the arithmetic of a small layer of a shrunk
  * network; the Java kernel has no per-call set-up. Which is faster depends on the shape and the machine, so
- * under {@link Choice#MEASURED} (the default) the first two calls with an input shape time both,
- * {@value #CALIBRATION_RUNS} times each, alternating, and the second decision is final (the first may see a
- * kernel before the JIT compiled it). Calls of more than {@value #MAX_MEASURED_MACS} multiply-adds keep the
+ * under {@link Choice#MEASURED} (the default) the first {@value #CALIBRATION_CALLS} calls with an input shape
+ * time both, {@value #CALIBRATION_RUNS} times each, alternating, and the kernel with the fastest wall time over
+ * all those runs is kept (the fastest run is the least disturbed by other processes and the JIT). Calls of more than {@value #MAX_MEASURED_MACS} multiply-adds keep the
  * op without timing (the Java kernel is several times slower per multiply-add: it only wins on small calls).
  *
  * <p>The compiled Java kernel is keyed on the weights' and bias' values: every Java-path call reads them
@@ -44,12 +44,14 @@ final class ConvolutionInference {
     static final long MAX_MEASURED_MACS = 32_000_000L;
     /** Timed runs of each kernel per calibration. */
     static final int CALIBRATION_RUNS = 2;
+    /** Calls with an input shape that time both kernels; the decision after the last is final. */
+    static final int CALIBRATION_CALLS = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(ConvolutionInference.class);
 
     /** Which kernel runs an inference-mode convolution. */
     enum Choice {
-        /** The faster of the two, timed at the first two calls with an input shape. */
+        /** The faster of the two, timed at the first calls with an input shape. */
         MEASURED,
         /** Always libnd4j's {@code conv2d} op. */
         NATIVE,
@@ -71,10 +73,12 @@ final class ConvolutionInference {
         }
     }
 
-    /** The decision and the number of calls for one input shape {@code [n, c, h, w]}. */
+    /** The decision, the number of calls and the fastest times so far for one input shape {@code [n, c, h, w]}. */
     private static final class ShapeState {
         int calls;
         boolean java;
+        long javaBest = Long.MAX_VALUE;
+        long nativeBest = Long.MAX_VALUE;
     }
 
     private final Map<Long, SparseConvolution> kernels = new HashMap<>();
@@ -123,7 +127,7 @@ final class ConvolutionInference {
         long key = ((long) batch << 40) ^ ((long) shape.inHeight() << 20) ^ shape.inWidth();
         ShapeState state = states.computeIfAbsent(key, k -> new ShapeState());
         state.calls++;
-        if (state.calls <= 2) {
+        if (state.calls <= CALIBRATION_CALLS) {
             return calibrate(shape, batch, state, javaRun, nativeRun);
         }
         return state.java ? javaRun.get() : nativeRun.get();
@@ -168,8 +172,6 @@ final class ConvolutionInference {
 
     private INDArray calibrate(ConvolutionShape shape, int batch, ShapeState state, Supplier<INDArray> javaRun,
                                Supplier<INDArray> nativeRun) {
-        long javaBest = Long.MAX_VALUE;
-        long nativeBest = Long.MAX_VALUE;
         INDArray javaOut = null;
         INDArray nativeOut = null;
         for (int r = 0; r < CALIBRATION_RUNS; r++) {
@@ -178,12 +180,13 @@ final class ConvolutionInference {
             long middle = System.nanoTime();
             nativeOut = nativeRun.get();
             long end = System.nanoTime();
-            javaBest = Math.min(javaBest, middle - start);
-            nativeBest = Math.min(nativeBest, end - middle);
+            // the fastest of all runs so far: another process can only make a run slower, the JIT only faster
+            state.javaBest = Math.min(state.javaBest, middle - start);
+            state.nativeBest = Math.min(state.nativeBest, end - middle);
         }
-        state.java = javaBest < nativeBest;
+        state.java = state.javaBest < state.nativeBest;
         LOG.debug("convolution {} batch {}: Java kernel {} us, conv2d op {} us, call {}: {}", shape, batch,
-                javaBest / 1000, nativeBest / 1000, state.calls, state.java ? "Java kernel" : "conv2d op");
+                state.javaBest / 1000, state.nativeBest / 1000, state.calls, state.java ? "Java kernel" : "conv2d op");
         return state.java ? javaOut : nativeOut;
     }
 
