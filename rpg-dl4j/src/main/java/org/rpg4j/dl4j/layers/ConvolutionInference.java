@@ -1,5 +1,7 @@
 package org.rpg4j.dl4j.layers;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
@@ -8,6 +10,7 @@ import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
 import org.rpg4j.sparse.kernel.KernelThreading;
@@ -26,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * network; the Java kernel has no per-call set-up. Which is faster depends on the shape and the machine, so
  * under {@link Choice#MEASURED} (the default) the first {@value #CALIBRATION_CALLS} calls with an input shape
  * time both, {@value #CALIBRATION_RUNS} times each, alternating, and the kernel with the fastest wall time over
- * all those runs is kept (the fastest run is the least disturbed by other processes and the JIT). Calls of more than {@value #MAX_MEASURED_MACS} multiply-adds keep the
+ * all those runs is kept (the fastest run is the least disturbed by other processes and the JIT). When ND4J
+ * runs on one thread ({@code OMP_NUM_THREADS=1}) both kernels run on the calling thread and are timed by its
+ * CPU clock instead: on a busy machine a run of a few milliseconds is almost always preempted, and wall times
+ * then choose at random (measured: a 4x slower Java kernel chosen for ResNet-56 at batch 64). Calls of more than {@value #MAX_MEASURED_MACS} multiply-adds keep the
  * op without timing (the Java kernel is several times slower per multiply-add: it only wins on small calls).
  *
  * <p>The compiled Java kernel is keyed on the weights' and bias' values: every Java-path call reads them
@@ -48,6 +54,7 @@ final class ConvolutionInference {
     static final int CALIBRATION_CALLS = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(ConvolutionInference.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** Which kernel runs an inference-mode convolution. */
     enum Choice {
@@ -153,7 +160,8 @@ final class ConvolutionInference {
         long key = ((long) shape.inHeight() << 32) | shape.inWidth();
         SparseConvolution kernel = kernels.get(key);
         if (kernel == null || !kernel.shape().equals(shape)) {
-            kernel = SparseConvolution.of(shape, weightValues, biasValues, activation, KernelThreading.COMMON_POOL);
+            kernel = SparseConvolution.of(shape, weightValues, biasValues, activation, singleThreaded()
+                    ? KernelThreading.CALLER_ONLY : KernelThreading.COMMON_POOL);
             kernels.put(key, kernel);
             compilations++;
         }
@@ -174,12 +182,13 @@ final class ConvolutionInference {
                                Supplier<INDArray> nativeRun) {
         INDArray javaOut = null;
         INDArray nativeOut = null;
+        boolean cpuClock = singleThreaded() && THREADS.isCurrentThreadCpuTimeSupported();
         for (int r = 0; r < CALIBRATION_RUNS; r++) {
-            long start = System.nanoTime();
+            long start = now(cpuClock);
             javaOut = javaRun.get();
-            long middle = System.nanoTime();
+            long middle = now(cpuClock);
             nativeOut = nativeRun.get();
-            long end = System.nanoTime();
+            long end = now(cpuClock);
             // the fastest of all runs so far: another process can only make a run slower, the JIT only faster
             state.javaBest = Math.min(state.javaBest, middle - start);
             state.nativeBest = Math.min(state.nativeBest, end - middle);
@@ -188,6 +197,19 @@ final class ConvolutionInference {
         LOG.debug("convolution {} batch {}: Java kernel {} us, conv2d op {} us, call {}: {}", shape, batch,
                 state.javaBest / 1000, state.nativeBest / 1000, state.calls, state.java ? "Java kernel" : "conv2d op");
         return state.java ? javaOut : nativeOut;
+    }
+
+    /**
+     * @return true if ND4J runs its ops on the calling thread only ({@code OMP_NUM_THREADS=1}): then both kernels
+     *     run there (the Java kernel is kept on it too) and are timed by the thread's CPU clock, which other
+     *     processes on a busy machine do not advance
+     */
+    static boolean singleThreaded() {
+        return Nd4j.getEnvironment().maxThreads() == 1;
+    }
+
+    private static long now(boolean cpuClock) {
+        return cpuClock ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
     /** @return true if the weights or the bias differ from the values the kernels were compiled from */
