@@ -202,19 +202,20 @@ structured() {
     echo "=== ResNet50 (zoo) analysis + shrinking at 50 % channels (goal: under 2 s)"
     java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.ResNet50ShrinkTime 5 2>&1 | quiet
     echo "=== ResNet-56 inference time per vertex kind, batch 64 and batch 1, as is and folded"
-    java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 64 20 2>&1 | quiet
-    java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 1 100 2>&1 | quiet
-    java -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 1 100 FOLDED 2>&1 | quiet
+    java --add-modules jdk.incubator.vector -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 64 20 2>&1 | quiet
+    java --add-modules jdk.incubator.vector -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 1 100 2>&1 | quiet
+    java --add-modules jdk.incubator.vector -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.VertexProfile RESNET56 1 100 FOLDED 2>&1 | quiet
     echo "=== fixed cost per op and per layer at batch 1 (default threads, then OMP_NUM_THREADS=1)"
-    java -Xmx2g -cp "$jar" org.rpg4j.benchmarks.structured.OpOverhead 200 2>&1 | quiet
-    OMP_NUM_THREADS=1 java -Xmx2g -cp "$jar" org.rpg4j.benchmarks.structured.OpOverhead 200 2>&1 | quiet
+    java --add-modules jdk.incubator.vector -Xmx2g -cp "$jar" org.rpg4j.benchmarks.structured.OpOverhead 200 2>&1 | quiet
+    OMP_NUM_THREADS=1 java --add-modules jdk.incubator.vector -Xmx2g -cp "$jar" org.rpg4j.benchmarks.structured.OpOverhead 200 2>&1 | quiet
 }
 
 structured_cpu() { # the speed-up table in single-thread CPU time: usable on a machine that is not idle
     export OMP_NUM_THREADS=1
     local flags="--add-modules jdk.incubator.vector -Djava.util.concurrent.ForkJoinPool.common.parallelism=0"
     echo "=== fixed cost per op and per layer at batch 1, one thread"
-    java -Xmx2g -cp "$jar" org.rpg4j.benchmarks.structured.OpOverhead 50 2>&1 | quiet
+    # shellcheck disable=SC2086
+    java $flags -Xmx2g -cp "$jar" org.rpg4j.benchmarks.structured.OpOverhead 50 2>&1 | quiet
     echo "=== speed-up in thread CPU time, one thread (goal: speed-up >= 0.7 x MAC ratio)"
     # shellcheck disable=SC2086
     java $flags -Xmx4g -cp "$jar" org.rpg4j.benchmarks.structured.InferenceCpuTime RESNET56 1 20 3 2>&1 | quiet

@@ -21,7 +21,10 @@ import org.rpg4j.dl4j.structured.StructuredResult;
  * oneDNN and BLAS op runs on the calling thread and its CPU time is the whole inference cost whatever else
  * the machine runs (the ratios are single-thread ratios; the wall-time JMH table is the one to quote from
  * an idle machine). Per model, batch, fraction removed and {@link InferencePath}: the fastest of
- * {@code blocks} blocks of passes (after one warm-up block), dense against shrunk along the same path.
+ * {@code blocks} blocks of passes, dense against shrunk along the same path. The blocks are interleaved (each
+ * round runs one block of every fraction and path, after one warm-up round): on a loaded machine even the
+ * thread CPU time of a pass varies by 2x with the moment (caches flushed by other processes), so a sequential
+ * measurement would compare different moments.
  *
  * <pre>OMP_NUM_THREADS=1 java -cp benchmarks.jar org.rpg4j.benchmarks.structured.InferenceCpuTime RESNET56 1 20 3</pre>
  */
@@ -43,17 +46,17 @@ public final class InferenceCpuTime {
                 .toList() : List.of(InferencePath.values());
         Nd4j.getRandom().setSeed(42);
         INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
-        Map<String, Double> millis = new LinkedHashMap<>();
+        Map<String, UnaryOperator<INDArray>> forwards = new LinkedHashMap<>();
         Map<String, Double> macRatio = new LinkedHashMap<>();
         for (String removed : REMOVED) {
             StructuredResult pruned = ShrunkModels.prune(model, Double.parseDouble(removed), 1);
             StructuredReport report = pruned.report();
             macRatio.put(removed, (double) report.macsBefore() / report.macsAfter());
             for (InferencePath path : paths) {
-                UnaryOperator<INDArray> forward = path.prepare((ComputationGraph) pruned.network());
-                millis.put(removed + "/" + path, cpuMillis(forward, input, passes, blocks));
+                forwards.put(removed + "/" + path, path.prepare((ComputationGraph) pruned.network()));
             }
         }
+        Map<String, Double> millis = cpuMillis(forwards, input, passes, blocks);
         System.out.printf(Locale.ROOT, "%s batch %d: thread CPU ms per pass (fastest of %d blocks of %d), "
                 + "OMP_NUM_THREADS=%s, load %.1f%n", model, batch, blocks, passes, System.getenv("OMP_NUM_THREADS"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -75,16 +78,25 @@ public final class InferenceCpuTime {
         }
     }
 
-    private static double cpuMillis(UnaryOperator<INDArray> forward, INDArray input, int passes, int blocks) {
+    /**
+     * @return per key, the fastest block's thread CPU milliseconds per pass; the blocks are interleaved (each
+     *     round runs one block of every key, after one warm-up round), so that a change of the machine's load
+     *     affects every key alike
+     */
+    private static Map<String, Double> cpuMillis(Map<String, UnaryOperator<INDArray>> forwards, INDArray input,
+                                                 int passes, int blocks) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        double best = Double.POSITIVE_INFINITY;
+        Map<String, Double> best = new LinkedHashMap<>();
         for (int b = -1; b < blocks; b++) {
-            long start = threads.getCurrentThreadCpuTime();
-            for (int i = 0; i < passes; i++) {
-                forward.apply(input);
-            }
-            if (b >= 0) {
-                best = Math.min(best, (threads.getCurrentThreadCpuTime() - start) / 1e6 / passes);
+            for (Map.Entry<String, UnaryOperator<INDArray>> f : forwards.entrySet()) {
+                long start = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < passes; i++) {
+                    f.getValue().apply(input);
+                }
+                double ms = (threads.getCurrentThreadCpuTime() - start) / 1e6 / passes;
+                if (b >= 0) {
+                    best.merge(f.getKey(), ms, Math::min);
+                }
             }
         }
         return best;

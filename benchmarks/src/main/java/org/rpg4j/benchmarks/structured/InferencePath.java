@@ -1,5 +1,6 @@
 package org.rpg4j.benchmarks.structured;
 
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,10 +11,17 @@ import org.rpg4j.dl4j.shrink.InferenceFolding;
 
 /** How a (dense or shrunk) network is run for inference in the structured benchmarks. */
 public enum InferencePath {
-    /** DL4J's {@code outputSingle(false, x)} on the network as it is (fast layers). */
+    /**
+     * DL4J's {@code outputSingle(false, x)} on the network as it is (fast layers; each convolution chooses,
+     * per input shape, libnd4j's conv2d op or rpg4j's Java kernel by timing both at its first calls).
+     */
     AS_IS,
     /** The same call on {@link InferenceFolding#fold}'s network: batch norm folded, activations fused. */
     FOLDED,
+    /** {@link #AS_IS} with every convolution on libnd4j's conv2d op (system property rpg4j.convolutionInference=native). */
+    AS_IS_OP,
+    /** {@link #FOLDED} with every convolution on libnd4j's conv2d op. */
+    FOLDED_OP,
     /**
      * The sparse engine of {@code docs/deployment.md} with dense kernels only ({@link KernelPolicy#DENSE}):
      * batch norm folded, ReLU fused, residual adds in Java.
@@ -38,6 +46,11 @@ public enum InferencePath {
                 ComputationGraph folded = InferenceFolding.fold(net).network();
                 yield x -> folded.outputSingle(false, x);
             }
+            case AS_IS_OP -> x -> withOp(() -> net.outputSingle(false, x));
+            case FOLDED_OP -> {
+                ComputationGraph folded = InferenceFolding.fold(net).network();
+                yield x -> withOp(() -> folded.outputSingle(false, x));
+            }
             case RUNNER_DENSE -> {
                 SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults().withPolicy(
                         KernelPolicy.DENSE));
@@ -48,5 +61,16 @@ public enum InferencePath {
                 yield x -> runner.output(x)[0];
             }
         };
+    }
+
+    private static final String CHOICE_PROPERTY = "rpg4j.convolutionInference";
+
+    private static INDArray withOp(Supplier<INDArray> call) {
+        System.setProperty(CHOICE_PROPERTY, "native");
+        try {
+            return call.get();
+        } finally {
+            System.clearProperty(CHOICE_PROPERTY);
+        }
     }
 }

@@ -34,10 +34,11 @@ import org.rpg4j.dl4j.shrink.InferenceFolding;
  *   <li>{@code conv2d op}: libnd4j's {@code conv2d} on a reused op context (what {@code FastConvolutionLayer}
  *       runs), with oneDNN and with libnd4j's generic kernel ({@code allowHelpers(false)});</li>
  *   <li>{@code conv / bn / relu layer}: one DL4J {@code Layer.activate(x, false)} of the fast layers, no
- *       workspaces (the op plus the layer's Java work);</li>
+ *       workspaces (the op plus the layer's Java work); the convolution with its kernel as measured per shape,
+ *       then forced to {@code native} (libnd4j's conv2d op) and to {@code java} (rpg4j's Java kernel);</li>
  *   <li>{@code conv-bn-relu network}: {@code MultiLayerNetwork.output} of those three layers (adds DL4J's
  *       output path: workspaces, validation), and of the same network after {@code InferenceFolding}
- *       (one layer).</li>
+ *       (one layer), with the measured kernel and with the op forced ({@code native}).</li>
  * </ul>
  * Each case runs in blocks of calls; the table gives the fastest and the median block mean of the wall
  * time (the fastest is the least disturbed by other processes) and the fastest block's CPU time of the
@@ -48,6 +49,7 @@ import org.rpg4j.dl4j.shrink.InferenceFolding;
  */
 public final class OpOverhead {
     private static final int BLOCKS = 7;
+    private static final String CHOICE_PROPERTY = "rpg4j.convolutionInference";
     private static final int[][] SHAPES = {{16, 32}, {32, 16}, {64, 8}, {5, 32}, {10, 16}, {20, 8}};
 
     private OpOverhead() {}
@@ -108,9 +110,31 @@ public final class OpOverhead {
                 layer.clear();
             });
         }
+        Layer convLayer = block.getLayer(0);
+        for (String choice : new String[] {"native", "java"}) {
+            cases.put("conv layer " + shape + " " + choice, () -> withChoice(choice, () -> {
+                convLayer.activate(x, false, none);
+                convLayer.clear();
+            }));
+        }
         cases.put("conv-bn-relu network " + shape, () -> block.output(x, false));
         MultiLayerNetwork folded = InferenceFolding.fold(block).network();
         cases.put("conv-bn-relu folded network " + shape, () -> folded.output(x, false));
+        cases.put("conv-bn-relu folded network " + shape + " native", () -> withChoice("native",
+                () -> folded.output(x, false)));
+    }
+
+    /**
+     * Runs {@code call} with the fast convolution's inference kernel forced ({@code rpg4j.convolutionInference}:
+     * {@code native} = libnd4j's conv2d op, {@code java} = rpg4j's Java kernel); unset, the layer measures.
+     */
+    private static void withChoice(String choice, Runnable call) {
+        System.setProperty(CHOICE_PROPERTY, choice);
+        try {
+            call.run();
+        } finally {
+            System.clearProperty(CHOICE_PROPERTY);
+        }
     }
 
     private static MultiLayerNetwork block(int channels, int size) {

@@ -42,6 +42,7 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
     private transient double[] batchMean;
     private transient double[] batchVariance;
     private transient INDArray statisticsInput;
+    private transient BatchNormInference inference;
 
     /**
      * @param conf the network's configuration of this layer
@@ -88,6 +89,12 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         INDArray x = checkedInput();
+        if (!training) {
+            INDArray cached = inferenceOutput(x, workspaceMgr);
+            if (cached != null) {
+                return cached;
+            }
+        }
         double[] mean;
         double[] variance;
         if (training) {
@@ -111,6 +118,65 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
         BatchNormPasses.affine(x, scale, shift, out);
         return out;
+    }
+
+    /**
+     * The inference pass through {@link BatchNormInference}: scale and shift are recomputed only when gamma,
+     * beta, the running statistics or the settings changed since the previous inference call.
+     *
+     * @return the output, or null if the input or the parameters are not float32 arrays in host memory
+     */
+    private INDArray inferenceOutput(INDArray x, LayerWorkspaceMgr workspaceMgr) {
+        FastBatchNormalization conf = layerConf();
+        boolean locked = conf.isLockGammaBeta();
+        boolean logStd = conf.isUseLogStd();
+        INDArray mean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN);
+        INDArray spread = getParam(logStd ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                : BatchNormalizationParamInitializer.GLOBAL_VAR);
+        INDArray[] parameters = locked ? new INDArray[] {mean, spread}
+                : new INDArray[] {mean, spread, getParam(BatchNormalizationParamInitializer.GAMMA),
+                        getParam(BatchNormalizationParamInitializer.BETA)};
+        if (x.rank() != 4 || !BatchNormInference.applicable(x, parameters)) {
+            return null;
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
+        if (!ChannelKernels.applicable(out)) {
+            return null;
+        }
+        if (inference == null) {
+            inference = new BatchNormInference();
+        }
+        double[] settings = {conf.getEps(), logStd ? 1 : 0, locked ? 1 : 0, conf.getGamma(), conf.getBeta()};
+        inference.apply(x, parameters, settings, FastBatchNormalizationImpl::inferenceScaleShift, out);
+        return out;
+    }
+
+    /**
+     * @param values {@code {mean, var or log10 std, gamma, beta}}, or the first two when gamma and beta are locked
+     * @param settings {@code {eps, useLogStd (1/0), lockGammaBeta (1/0), locked gamma, locked beta}}
+     * @return {@code {scale, shift}}: {@code gamma / sqrt(var + eps)} and {@code beta - scale * mean}, computed in
+     *     double precision as the training-mode route does
+     */
+    private static float[][] inferenceScaleShift(float[][] values, double[] settings) {
+        int c = values[0].length;
+        boolean logStd = settings[1] != 0;
+        boolean locked = settings[2] != 0;
+        float[] scale = new float[c];
+        float[] shift = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            double variance = logStd ? Math.pow(10.0, 2.0 * values[1][ch]) : values[1][ch];
+            double gamma = locked ? settings[3] : values[2][ch];
+            double beta = locked ? settings[4] : values[3][ch];
+            double s = gamma / Math.sqrt(variance + settings[0]);
+            scale[ch] = (float) s;
+            shift[ch] = (float) (beta - s * values[0][ch]);
+        }
+        return new float[][] {scale, shift};
+    }
+
+    /** @return the inference cache, or null before the first inference call (for tests) */
+    BatchNormInference inferenceCache() {
+        return inference;
     }
 
     /**

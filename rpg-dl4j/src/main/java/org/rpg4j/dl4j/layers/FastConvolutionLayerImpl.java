@@ -21,6 +21,8 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2DDerivative;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.sparse.kernel.ConvolutionShape;
+import org.rpg4j.sparse.kernel.FusedActivation;
 
 /**
  * The runtime layer of {@link FastConvolutionLayer}: forward with libnd4j's {@code conv2d} op,
@@ -37,6 +39,7 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
 
     private transient OpContext forwardContext;
     private transient OpContext backwardContext;
+    private transient ConvolutionInference inference;
 
     /**
      * @param conf the network's configuration of this layer
@@ -82,8 +85,74 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, workspaceMgr);
+        if (!training) {
+            INDArray out = inferenceOutput(workspaceMgr);
+            if (out != null) {
+                return out;
+            }
+        }
         INDArray z = preOutput(training, workspaceMgr);
         return layerConf().getActivationFn().getActivation(z, training);
+    }
+
+    /**
+     * The inference pass through {@link ConvolutionInference}: the {@code conv2d} op or the Java kernel, as
+     * measured (or forced) for this input shape.
+     *
+     * @return the activation, or null if the Java kernel cannot compute this call (the op path runs)
+     */
+    private INDArray inferenceOutput(LayerWorkspaceMgr workspaceMgr) {
+        ConvolutionInference.Choice choice = ConvolutionInference.Choice.current();
+        if (choice == ConvolutionInference.Choice.NATIVE) {
+            return null;
+        }
+        INDArray x = checkedInput();
+        INDArray weights = getParamWithNoise(WEIGHT_KEY, false, workspaceMgr);
+        INDArray bias = hasBias() ? getParamWithNoise(BIAS_KEY, false, workspaceMgr) : null;
+        FastConvolutionLayer conf = layerConf();
+        ConvolutionGeometry geometry = ConvolutionGeometry.of(conf, x);
+        boolean applicable = bias == null
+                ? ConvolutionInference.applicable(conf.getConvolutionMode(), geometry.dilated(), x, weights)
+                : ConvolutionInference.applicable(conf.getConvolutionMode(), geometry.dilated(), x, weights, bias);
+        if (!applicable) {
+            return null;
+        }
+        ConvolutionShape shape = kernelShape(geometry, x, weights);
+        IActivation activation = conf.getActivationFn();
+        boolean relu = FastActivationLayerImpl.isPlainRelu(activation);
+        if (inference == null) {
+            inference = new ConvolutionInference();
+        }
+        return inference.output(shape, (int) x.size(0), choice, () -> {
+            INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                    geometry.outputShape(x.size(0), weights.size(0)), 'c');
+            inference.runJava(shape, x, weights, bias, relu ? FusedActivation.RELU : FusedActivation.IDENTITY, z);
+            return relu ? z : activation.getActivation(z, false);
+        }, () -> activation.getActivation(preOutput(false, workspaceMgr), false));
+    }
+
+    /**
+     * @return the Java kernel's geometry: output size as DL4J computes it, top/left padding as given (Truncate,
+     *     Strict) or as libnd4j computes it in Same mode, {@code ((out - 1) * s + k - in) / 2}
+     */
+    private ConvolutionShape kernelShape(ConvolutionGeometry geometry, INDArray x, INDArray weights) {
+        int[] args = geometry.intArgs();
+        int height = (int) x.size(2);
+        int width = (int) x.size(3);
+        int kh = args[0];
+        int kw = args[1];
+        int sh = args[2];
+        int sw = args[3];
+        boolean same = args[8] == 1;
+        int padTop = same ? Math.max(0, ((geometry.outHeight() - 1) * sh + kh - height) / 2) : args[4];
+        int padLeft = same ? Math.max(0, ((geometry.outWidth() - 1) * sw + kw - width) / 2) : args[5];
+        return new ConvolutionShape((int) x.size(1), height, width, (int) weights.size(0), kh, kw, sh, sw, padTop,
+                padLeft, geometry.outHeight(), geometry.outWidth());
+    }
+
+    /** @return the inference kernel choice, or null before the first inference call (for tests) */
+    ConvolutionInference inferenceKernels() {
+        return inference;
     }
 
     @Override

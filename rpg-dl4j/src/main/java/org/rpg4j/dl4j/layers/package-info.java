@@ -13,5 +13,13 @@
  * between the standard and the fast layers without touching its parameters, and rpg4j prunes a
  * {@link org.rpg4j.dl4j.layers.FastConvolutionLayer} exactly like a {@code ConvolutionLayer}.
  * {@link org.rpg4j.dl4j.layers.FastLayers} swaps them into an existing configuration.
+ *
+ * <p>In inference mode the layers cut their fixed cost per call, which dominates small layers (shrunk
+ * networks, batch 1): batch norm keeps its per-channel scale and shift between calls (recomputed when a
+ * parameter's value changes), a small ReLU runs as a Java loop, and each convolution chooses per input
+ * shape, by timing both at its first calls, between libnd4j's {@code conv2d} op and rpg4j's Java kernel
+ * (system property {@code rpg4j.convolutionInference}: {@code measured}, {@code native} or {@code java}).
+ * {@link org.rpg4j.dl4j.layers.FastAddVertex} is a residual add with its ReLU in one vertex, which
+ * {@code InferenceFolding} puts in place of DL4J's add and ReLU layer.
  */
 package org.rpg4j.dl4j.layers;

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -17,11 +18,13 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.dl4j.layers.FastAddVertex;
 
 /**
  * {@link InferenceFolding} of a ComputationGraph: finds each convolution whose only reader is a batch
  * norm (and that batch norm's only reader an activation layer), removes the absorbed vertices from a copy
  * of the configuration, points their readers at the convolution, and fills the new graph's parameters.
+ * A residual add whose only reader is a plain ReLU layer becomes one {@link FastAddVertex} with the ReLU.
  */
 final class GraphFolding {
     private final ComputationGraph original;
@@ -31,6 +34,8 @@ final class GraphFolding {
     /** convolution name to its absorbed vertices, in order (batch norm first, if any). */
     private final Map<String, List<String>> chains = new LinkedHashMap<>();
     private final Map<String, String> batchNormOf = new HashMap<>();
+    /** residual add to the ReLU layer fused into it ({@link FastAddVertex}). */
+    private final Map<String, String> reluOfAdd = new LinkedHashMap<>();
 
     private GraphFolding(ComputationGraph original) {
         this.original = original;
@@ -48,6 +53,7 @@ final class GraphFolding {
         folding.copyParams(folded);
         List<String> merged = new ArrayList<>();
         folding.chains.forEach((conv, absorbed) -> merged.add(conv + " <- " + String.join(", ", absorbed)));
+        folding.reluOfAdd.forEach((add, relu) -> merged.add(add + " <- " + relu));
         return new FoldedNetwork<>(folded, merged, leftAlone);
     }
 
@@ -72,6 +78,7 @@ final class GraphFolding {
                 chains.put(name, absorbed);
             }
         }
+        findAddRelus();
         List<String> leftAlone = new ArrayList<>();
         for (String name : conf.getVertices().keySet()) {
             if (layerOf(name) instanceof BatchNormalization && !batchNormOf.containsValue(name)) {
@@ -79,6 +86,21 @@ final class GraphFolding {
             }
         }
         return leftAlone;
+    }
+
+    /** Finds each residual add (DL4J's {@code ElementWiseVertex}, op Add) whose only reader is a plain ReLU layer. */
+    private void findAddRelus() {
+        for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
+            if (e.getValue().getClass() != ElementWiseVertex.class
+                    || ((ElementWiseVertex) e.getValue()).getOp() != ElementWiseVertex.Op.Add) {
+                continue;
+            }
+            String reader = soleReader(e.getKey());
+            if (reader != null && FoldRules.isActivation(layerOf(reader))
+                    && FastAddVertex.isPlainRelu(((ActivationLayer) layerOf(reader)).getActivationFn())) {
+                reluOfAdd.put(e.getKey(), reader);
+            }
+        }
     }
 
     private String reasonKept(String batchNorm) {
@@ -136,6 +158,12 @@ final class GraphFolding {
                 conf.getVertices().remove(a);
                 conf.getVertexInputs().remove(a);
             }
+        });
+        reluOfAdd.forEach((add, relu) -> {
+            conf.getVertices().put(add, new FastAddVertex(true));
+            alias.put(relu, add);
+            conf.getVertices().remove(relu);
+            conf.getVertexInputs().remove(relu);
         });
         conf.getVertexInputs().replaceAll((vertex, inputs) -> new ArrayList<>(inputs.stream().map(
                 in -> alias.getOrDefault(in, in)).toList()));

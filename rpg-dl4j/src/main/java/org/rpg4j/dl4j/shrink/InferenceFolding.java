@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The deployment transform of a trained (shrunk or dense) network: every inference-mode batch norm that
  * directly follows a 2-D convolution is folded into that convolution's weights and bias, and an
- * activation layer right after it becomes the convolution's own activation. The result is a plain DL4J
- * network of the same type with fewer layers whose {@code output(x)} equals the original's
+ * activation layer right after it becomes the convolution's own activation. The result is a DL4J network
+ * of the same type with fewer layers whose {@code output(x)} equals the original's
  * {@code output(x)} (inference mode) up to float32 rounding.
  *
  * <p>With the batch norm's running statistics, {@code y = gamma (W x + b - mean) / sqrt(var + eps) + beta
@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * reader is an {@code ActivationLayer}, that activation; or a convolution followed directly by an
  * activation layer. Absorbed layers must have no input preprocessor and must not be network outputs. A
  * batch norm anywhere else (after pooling, a dense layer, an add, a convolution read by other vertices
- * too) is kept and listed in {@link FoldedNetwork#leftAlone()} with the reason.
+ * too) is kept and listed in {@link FoldedNetwork#leftAlone()} with the reason. In a ComputationGraph, a
+ * residual add (DL4J's {@code ElementWiseVertex}, op Add) whose only reader is a plain ReLU layer becomes one
+ * {@link org.rpg4j.dl4j.layers.FastAddVertex} with the ReLU: one call instead of two, a Java loop when small.
  *
  * <p>The new network is for inference: its batch norms are gone, so training it further is training a
  * different network, and its updater state starts empty. The original is not modified.

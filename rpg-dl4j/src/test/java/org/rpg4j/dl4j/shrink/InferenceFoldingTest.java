@@ -35,6 +35,7 @@ import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.rpg4j.dl4j.layers.FastAddVertex;
 import org.rpg4j.dl4j.layers.FastLayers;
 
 /** Batch-norm folding and activation fusion for deployment: same outputs, fewer layers. */
@@ -167,13 +168,17 @@ class InferenceFoldingTest {
             FoldedNetwork<ComputationGraph> folded = InferenceFolding.fold(net);
             ComputationGraph g = folded.network();
 
-            assertEquals(List.of("stem <- stem_bn, stem_relu", "c1 <- c1_bn, c1_relu", "c2 <- c2_bn"), folded.merged());
-            for (String gone : new String[] {"stem_bn", "stem_relu", "c1_bn", "c1_relu", "c2_bn"}) {
+            assertEquals(List.of("stem <- stem_bn, stem_relu", "c1 <- c1_bn, c1_relu", "c2 <- c2_bn",
+                    "add <- add_relu"), folded.merged());
+            for (String gone : new String[] {"stem_bn", "stem_relu", "c1_bn", "c1_relu", "c2_bn", "add_relu"}) {
                 assertFalse(g.getConfiguration().getVertices().containsKey(gone), gone);
             }
-            // the add now reads the two convolutions; 5 of the 16 vertices (input included) are gone
+            // the add now reads the two convolutions and applies the ReLU itself; 6 of the 16 vertices (input
+            // included) are gone
             assertEquals(List.of("c2", "stem"), g.getConfiguration().getVertexInputs().get("add"));
-            assertEquals(net.getVertices().length - 5, g.getVertices().length);
+            assertEquals(new FastAddVertex(true), g.getConfiguration().getVertices().get("add"));
+            assertEquals(List.of("add"), g.getConfiguration().getVertexInputs().get("after_add_bn"));
+            assertEquals(net.getVertices().length - 6, g.getVertices().length);
             assertEquals(2, folded.leftAlone().size(), folded.leftAlone().toString());
             assertTrue(folded.leftAlone().contains("after_add_bn: input add_relu is a ActivationLayer, not a 2-D "
                     + "convolution") || folded.leftAlone().contains("after_add_bn: input add_relu is a "
