@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.dl4j.layers.FastAddVertex;
+import org.rpg4j.dl4j.layers.FastElementWiseVertex;
 
 /**
  * {@link InferenceFolding} of a ComputationGraph: finds each convolution whose only reader is a batch
@@ -88,10 +89,15 @@ final class GraphFolding {
         return leftAlone;
     }
 
-    /** Finds each residual add (DL4J's {@code ElementWiseVertex}, op Add) whose only reader is a plain ReLU layer. */
+    /**
+     * Finds each residual add (DL4J's {@code ElementWiseVertex} or rpg4j's {@link FastElementWiseVertex}, op Add)
+     * whose only reader is a plain ReLU layer.
+     */
     private void findAddRelus() {
         for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
-            if (e.getValue().getClass() != ElementWiseVertex.class
+            // FastElementWiseVertex differs from DL4J's only in how its training backward copies gradients
+            Class<?> kind = e.getValue().getClass();
+            if (kind != ElementWiseVertex.class && kind != FastElementWiseVertex.class
                     || ((ElementWiseVertex) e.getValue()).getOp() != ElementWiseVertex.Op.Add) {
                 continue;
             }
