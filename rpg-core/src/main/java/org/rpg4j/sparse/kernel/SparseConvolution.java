@@ -52,7 +52,7 @@ public final class SparseConvolution {
         this.threading = threading;
         this.kernel = kernel;
         int sourceSize = layout.sourceSize(shape);
-        int accumulatorSize = layout == ConvolutionLayout.PADDED ? shape.outChannels() * layout.rowRun(shape) : 0;
+        int accumulatorSize = layout == ConvolutionLayout.PADDED ? layout.rowRun(shape) : 0;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[sourceSize], new float[accumulatorSize]));
         // the direct path when its products cost less than copying the image into the prepared source
         long tapProducts = (long) values.length * shape.outHeight() * shape.outWidth();
@@ -66,7 +66,7 @@ public final class SparseConvolution {
      * One thread's working memory, allocated on the thread's first call and kept with the convolution.
      *
      * @param source the prepared source of one image ({@link ConvolutionLayout#sourceSize})
-     * @param accumulator the image's output channels at padded width ({@code outChannels * rowRun}; PADDED only)
+     * @param accumulator one output channel at padded width ({@link ConvolutionLayout#rowRun}; PADDED only)
      */
     private record Scratch(float[] source, float[] accumulator) {
     }
@@ -281,22 +281,17 @@ public final class SparseConvolution {
                 clearBorder(output, outputBase + o * plane, outputLayout);
             }
         } else {
+            // one channel at a time through a one-channel accumulator, which stays in the L1 cache
             float[] acc = scratch.get().accumulator();
             int plane = shape.outHeight() * shape.outWidth();
-            if (residual == null) {
-                kernel.rows(values, offsets, rowStart, from, to, source, sourceBase, bias, relu, null, 0, acc, 0, run,
-                        run);
-                for (int o = from; o < to; o++) {
-                    dropPaddingColumns(acc, o * run, output, outputBase + o * plane);
-                }
-                return;
-            }
-            kernel.rows(values, offsets, rowStart, from, to, source, sourceBase, bias, false, null, 0, acc, 0, run,
-                    run);
             for (int o = from; o < to; o++) {
-                dropPaddingColumns(acc, o * run, output, outputBase + o * plane);
-                addResidual(residual, output, outputBase + o * plane, plane);
-                activation.applyInPlace(output, outputBase + o * plane, plane);
+                kernel.rows(values, offsets, rowStart, o, o + 1, source, sourceBase, bias, relu && residual == null,
+                        null, 0, acc, -o * run, run, run);
+                dropPaddingColumns(acc, 0, output, outputBase + o * plane);
+                if (residual != null) {
+                    addResidual(residual, output, outputBase + o * plane, plane);
+                    activation.applyInPlace(output, outputBase + o * plane, plane);
+                }
             }
         }
     }
