@@ -305,9 +305,13 @@ public final class SparseConvolution {
         int wp = target.rowWidth();
         int start = planeBase + target.origin();
         Arrays.fill(output, planeBase, start, 0f);
+        int extraColumns = wp - shape.outWidth();
         for (int y = 0; y < shape.outHeight(); y++) {
+            // kw - 1 values per row (2 for 3x3): a plain loop, cheaper than a fill call per row
             int extra = start + y * wp + shape.outWidth();
-            Arrays.fill(output, extra, start + (y + 1) * wp, 0f);
+            for (int x = 0; x < extraColumns; x++) {
+                output[extra + x] = 0f;
+            }
         }
         Arrays.fill(output, start + shape.outHeight() * wp, planeBase + target.planeSize(), 0f);
     }
