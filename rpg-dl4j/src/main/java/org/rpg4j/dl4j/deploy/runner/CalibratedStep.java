@@ -25,6 +25,12 @@ abstract class CalibratedStep implements Step {
 
     private static final Logger LOG = LoggerFactory.getLogger(CalibratedStep.class);
     private static final double NANOS_PER_MILLI = 1e6;
+    /**
+     * At or below this weight density the sparse kernel is chosen without timing: it does at most 1/50
+     * of the dense multiply-adds plus one pass over the output, and wall-time calibration of such
+     * sub-millisecond layers is what a loaded machine disturbs most (see the class comment).
+     */
+    static final double ALWAYS_SPARSE_DENSITY = 0.02;
     /** Calls per batch size that time both kernels: the first (JIT warm-up) and two more that count. */
     private static final int CALIBRATED_CALLS = 3;
 
@@ -112,7 +118,7 @@ abstract class CalibratedStep implements Step {
         KernelKind kind;
         if (!sparseSupported || options.policy() == KernelPolicy.DENSE) {
             kind = KernelKind.DENSE;
-        } else if (options.policy() == KernelPolicy.SPARSE) {
+        } else if (options.policy() == KernelPolicy.SPARSE || density <= ALWAYS_SPARSE_DENSITY) {
             kind = KernelKind.SPARSE;
         } else {
             long[] best = first ? new long[] {Long.MAX_VALUE, Long.MAX_VALUE}

@@ -116,6 +116,23 @@ class SparseRunnerTest {
     }
 
     @Test
+    void layersWithAtMostTwoPercentNonZerosAreSparseWithoutTiming() {
+        MultiLayerNetwork net = PrunedNetworks.prune(stack(), 0.995, 4);
+        SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 12, 12);
+        assertTrue(PrunedNetworks.maxAbsDifference(runner.output(x)[0], net.output(x)) < TOLERANCE);
+        List<LayerChoice> report = runner.report();
+        assertTrue(report.stream().anyMatch(c -> c.density() <= 0.02 && c.batch() == 2), report.toString());
+        for (LayerChoice choice : report) {
+            if (choice.batch() == 2 && choice.density() <= 0.02) {
+                assertEquals(KernelKind.SPARSE, choice.kernel(), choice.toString());
+                assertTrue(Double.isNaN(choice.sparseMillis()) && Double.isNaN(choice.denseMillis()), choice
+                        .toString());
+            }
+        }
+    }
+
+    @Test
     void layerTypesWithoutSparseKernelsFallBackToDl4j() {
         MultiLayerNetwork net = new MultiLayerNetwork(PrunedNetworks.base().list()
                 .layer(new DepthwiseConvolution2D.Builder(3, 3).name("depthwise").depthMultiplier(2)
