@@ -29,7 +29,8 @@
 #   benchmarks/run.sh sparse-runner  # where the sparse runner's time goes at batch 32 (RunnerProfile: ms per
 #                                #   step and per step kind, RPG-pruned VGG-19/ResNet-56 at 95/98 %), and JMH
 #                                #   of the runner with pooling on Java arrays against pooling through DL4J
-#                                #   (StepCoverage, interleaved) and DL4J (about 10 min)
+#                                #   (StepCoverage, interleaved) and DL4J, then runner/DL4J in one-thread CPU
+#                                #   time (RunnerCpuTime; about 14 min)
 #   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
 #                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, and the tables
 #                                #   of docs/deployment.md (about 20 min; JVM flag add-modules jdk.incubator.vector);
@@ -188,6 +189,12 @@ sparse_runner() {
         -p variant=DL4J,RPG95,RPG98 -p withCoverage=KERNELS,KERNELS_AND_POOLING
     echo "=== speed-up over DL4J (this run only)"
     java -cp "$jar" org.rpg4j.benchmarks.sparse.SparseReport "$out/sparse-runner.json"
+    echo "=== the same in thread CPU time, one thread each (comparable when the machine is not idle)"
+    for case in "RESNET56 RPG95" "RESNET56 RPG98" "VGG19 RPG95" "VGG19 RPG98"; do
+        # shellcheck disable=SC2086
+        OMP_NUM_THREADS=1 java $JAVA_FLAGS -Djava.util.concurrent.ForkJoinPool.common.parallelism=0 -Xmx6g \
+            -cp "$jar" org.rpg4j.benchmarks.sparse.RunnerCpuTime $case 32 8 2>&1 | quiet
+    done
 }
 
 structured() {

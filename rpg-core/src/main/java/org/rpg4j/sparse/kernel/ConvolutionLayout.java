@@ -87,6 +87,20 @@ enum ConvolutionLayout {
         }
     }
 
+    /**
+     * @param s the convolution
+     * @return the PADDED source as a {@link PlaneLayout}, when the whole image fits in it (so that the
+     *     layout also serves as the activation's storage for other readers); null otherwise
+     */
+    static PlaneLayout sourceLayout(ConvolutionShape s) {
+        int wp = s.outWidth() + s.kernelWidth() - 1;
+        int rows = s.outHeight() + s.kernelHeight();
+        if (s.padLeft() + s.inWidth() > wp || s.padTop() + s.inHeight() > rows) {
+            return null;
+        }
+        return new PlaneLayout(s.inHeight(), s.inWidth(), s.padTop(), s.padLeft(), wp, rows);
+    }
+
     /** Rows of the padded plane: the output rows plus the kernel's, plus one so every run fits. */
     private static int paddedPlane(ConvolutionShape s) {
         return (s.outHeight() + s.kernelHeight()) * (s.outWidth() + s.kernelWidth() - 1);

@@ -21,4 +21,31 @@ interface RowKernel {
      */
     void row(float[] values, int[] offsets, int from, int to, float[] source, int sourceBase, float bias,
              float[] acc, int accBase, int n);
+
+    /**
+     * Rows {@code [rowFrom, rowTo)} of a CSR product: {@code out[outBase + r * outStride + i] =
+     * act(bias[r] + sum_k values[k] * source[sourceBase + offsets[k] + i] + residual[residualBase + r *
+     * outStride + i])} for {@code k} in row {@code r}'s range {@code [rowStart[r], rowStart[r + 1])} and
+     * {@code i in [0, n)}, {@code act} the ReLU if {@code relu}, else the identity; no residual term when
+     * {@code residual} is null.
+     *
+     * @param values non-zero weights; not modified
+     * @param offsets source offset of each non-zero; not modified
+     * @param rowStart CSR row pointers; not modified
+     * @param rowFrom first row
+     * @param rowTo end (exclusive) of the rows
+     * @param source activations; not modified
+     * @param sourceBase added to every offset
+     * @param bias one per row; not modified
+     * @param relu true to store {@code max(0, x)}
+     * @param residual added before the activation (a residual connection), or null; not modified
+     * @param residualBase index of row 0's first residual value
+     * @param out output; the rows' runs are overwritten, nothing else
+     * @param outBase index of row 0's first output
+     * @param outStride distance between the runs of consecutive rows, &ge; n
+     * @param n length of each run
+     */
+    void rows(float[] values, int[] offsets, int[] rowStart, int rowFrom, int rowTo, float[] source, int sourceBase,
+              float[] bias, boolean relu, float[] residual, int residualBase, float[] out, int outBase, int outStride,
+              int n);
 }

@@ -36,10 +36,12 @@ final class ShiftedTaps {
      * @param activation applied to every output
      * @param input NCHW input; not modified
      * @param inBase index of the image's first input value
+     * @param residual NCHW, added before the activation at the output's indices, or null; not modified
      * @param output NCHW output; the image's {@code [outChannels, outHeight, outWidth]} block is overwritten
      * @param outBase index of the image's first output value
      */
-    void image(float[] bias, FusedActivation activation, float[] input, int inBase, float[] output, int outBase) {
+    void image(float[] bias, FusedActivation activation, float[] input, int inBase, float[] residual, float[] output,
+               int outBase) {
         ConvolutionShape s = shape;
         int plane = s.outHeight() * s.outWidth();
         int taps = s.kernelHeight() * s.kernelWidth();
@@ -67,6 +69,7 @@ final class ShiftedTaps {
                     }
                 }
             }
+            SparseConvolution.addResidual(residual, output, outChannel, plane);
             activation.applyInPlace(output, outChannel, plane);
         }
     }

@@ -9,7 +9,10 @@ import java.util.Arrays;
  * is proportional to the number of non-zeros. Images are spread over threads when the batch has more
  * than one; a single image is split into blocks of output channels. Thread-safe: each thread keeps
  * its own scratch buffers (the padded or patch copy of an image), allocated once and reused by every
- * later image and call on that thread, so a convolution allocates nothing per image.
+ * later image and call on that thread, so a convolution allocates nothing per image. A stride-1
+ * convolution also reads its input already padded ({@link #inputLayout()}) and writes its output
+ * straight into the next convolution's padded layout ({@link #writesLayout}), and adds a residual term
+ * before the activation as it stores.
  */
 public final class SparseConvolution {
 
@@ -27,8 +30,10 @@ public final class SparseConvolution {
     private final RowKernel kernel;
     /** The direct path for a few non-zeros (cheaper than preparing the source), or null. */
     private final ShiftedTaps taps;
-    /** Per-thread buffers: the prepared source of one image and one output row at padded width. */
+    /** Per-thread buffers: the prepared source of one image and its output channels at padded width. */
     private final ThreadLocal<Scratch> scratch;
+    /** The PADDED source as a layout the input may already be stored in, or null. */
+    private final PlaneLayout sourceLayout;
 
     private SparseConvolution(ConvolutionShape shape, CsrMatrix weights, float[] bias, FusedActivation activation,
                               KernelThreading threading, RowKernel kernel) {
@@ -47,19 +52,21 @@ public final class SparseConvolution {
         this.threading = threading;
         this.kernel = kernel;
         int sourceSize = layout.sourceSize(shape);
-        int run = layout.rowRun(shape);
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[sourceSize], new float[run]));
+        int accumulatorSize = layout == ConvolutionLayout.PADDED ? layout.rowRun(shape) : 0;
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[sourceSize], new float[accumulatorSize]));
         // the direct path when its products cost less than copying the image into the prepared source
         long tapProducts = (long) values.length * shape.outHeight() * shape.outWidth();
         this.taps = layout != ConvolutionLayout.POINTWISE && tapProducts <= shape.inputSize()
                 ? new ShiftedTaps(shape, weights) : null;
+        this.sourceLayout = layout == ConvolutionLayout.PADDED && taps == null && values.length > 0
+                ? ConvolutionLayout.sourceLayout(shape) : null;
     }
 
     /**
      * One thread's working memory, allocated on the thread's first call and kept with the convolution.
      *
      * @param source the prepared source of one image ({@link ConvolutionLayout#sourceSize})
-     * @param accumulator one output channel at padded width ({@link ConvolutionLayout#rowRun})
+     * @param accumulator one output channel at padded width ({@link ConvolutionLayout#rowRun}; PADDED only)
      */
     private record Scratch(float[] source, float[] accumulator) {
     }
@@ -123,40 +130,108 @@ public final class SparseConvolution {
      * @throws IllegalArgumentException if the batch is below 1 or an array has the wrong length
      */
     public void forward(float[] input, int batch, float[] output) {
-        checkArrays(input, batch, output);
+        forward(input, null, batch, output, null);
+    }
+
+    /**
+     * Computes the convolution of a batch whose input, output or both are stored with zero borders.
+     *
+     * @param input the batch, plain NCHW ({@code inputLayout} null) or in {@code inputLayout}
+     *     ({@code [batch, inChannels, rows, rowWidth]}); not modified
+     * @param inputLayout null, or {@link #inputLayout()}
+     * @param batch number of images, &ge; 1
+     * @param output plain NCHW ({@code outputLayout} null) or {@code [batch, outChannels, rows, rowWidth]};
+     *     overwritten entirely (borders included)
+     * @param outputLayout null, or a layout {@link #writesLayout} accepts
+     * @throws IllegalArgumentException if the batch is below 1, an array has the wrong length, or a layout
+     *     is not one this convolution reads or writes
+     */
+    public void forward(float[] input, PlaneLayout inputLayout, int batch, float[] output, PlaneLayout outputLayout) {
+        forward(input, inputLayout, batch, output, outputLayout, null);
+    }
+
+    /**
+     * Computes {@code activation(convolution + residual)} of a batch: a residual block's last convolution
+     * with the shortcut added (and the ReLU after the join applied) as each output is stored, instead of
+     * a separate pass over both arrays.
+     *
+     * @param input as for {@link #forward(float[], PlaneLayout, int, float[], PlaneLayout)}
+     * @param inputLayout null, or {@link #inputLayout()}
+     * @param batch number of images, &ge; 1
+     * @param output as for {@link #forward(float[], PlaneLayout, int, float[], PlaneLayout)}
+     * @param outputLayout null, or a layout {@link #writesLayout} accepts
+     * @param residual null, or the term to add, in the output's layout and of its length; not modified
+     * @throws IllegalArgumentException if the batch is below 1, an array has the wrong length, or a layout
+     *     is not one this convolution reads or writes
+     */
+    public void forward(float[] input, PlaneLayout inputLayout, int batch, float[] output, PlaneLayout outputLayout,
+                        float[] residual) {
+        checkLayouts(inputLayout, outputLayout);
+        int inSize = inputLayout == null ? shape.inputSize() : shape.inChannels() * inputLayout.planeSize();
+        int outSize = outputLayout == null ? shape.outputSize() : shape.outChannels() * outputLayout.planeSize();
+        checkArrays(input, inSize, batch, output, outSize);
+        if (residual != null && residual.length != output.length) {
+            throw new IllegalArgumentException("residual must have the output's length " + output.length + ", got "
+                    + residual.length);
+        }
         if (values.length == 0) {
-            constantOutput(batch, output);
+            constantOutput(batch, output, residual);
             return;
         }
         if (taps != null) {
             long tapWork = (long) batch * values.length * shape.outHeight() * shape.outWidth();
             threading.run(batch, tapWork, image -> taps.image(bias, activation, input, image * shape.inputSize(),
-                    output, image * shape.outputSize()));
+                    residual, output, image * shape.outputSize()));
             return;
         }
         long work = (long) batch * values.length * layout.rowRun(shape);
         if (batch == 1) {
-            float[] source = preparedSource(input, 0);
+            float[] source = preparedSource(input, inputLayout, 0);
+            int sourceBase = 0;
             int blocks = Math.min(CHANNEL_BLOCKS, shape.outChannels());
-            threading.run(blocks, work, block -> channels(source, 0, output, 0,
+            threading.run(blocks, work, block -> channels(source, sourceBase, residual, output, 0, outputLayout,
                     block * shape.outChannels() / blocks, (block + 1) * shape.outChannels() / blocks));
         } else {
             threading.run(batch, work, image -> {
-                int inputBase = image * shape.inputSize();
-                float[] source = preparedSource(input, inputBase);
-                int sourceBase = layout == ConvolutionLayout.POINTWISE ? inputBase : 0;
-                channels(source, sourceBase, output, image * shape.outputSize(), 0, shape.outChannels());
+                int inputBase = image * inSize;
+                float[] source = preparedSource(input, inputLayout, inputBase);
+                int sourceBase = source == input ? inputBase : 0;
+                channels(source, sourceBase, residual, output, image * outSize, outputLayout, 0,
+                        shape.outChannels());
             });
         }
     }
 
     /**
-     * @return the image's prepared source: the input itself (POINTWISE) or this thread's scratch buffer,
-     *     reused across images and calls (PADDED writes the same interior positions every time, so the
-     *     zero border written once stays zero; PATCHES writes every entry)
+     * @return the layout of the padded copy this convolution reads, when its input may be handed over
+     *     already in it ({@link #forward(float[], PlaneLayout, int, float[], PlaneLayout)}); null when the
+     *     convolution reads plain NCHW (1x1 stride 1, other strides, very few or no non-zeros)
      */
-    private float[] preparedSource(float[] input, int inputBase) {
-        if (layout == ConvolutionLayout.POINTWISE) {
+    public PlaneLayout inputLayout() {
+        return sourceLayout;
+    }
+
+    /**
+     * @param target a layout the output could be stored in, or null
+     * @return true if this convolution writes its output straight into {@code target}: a stride-1
+     *     convolution whose padded-width rows have {@code target}'s row width, so the {@code kw - 1}
+     *     extra columns of each output row land in the target's border (and are zeroed after)
+     */
+    public boolean writesLayout(PlaneLayout target) {
+        int wp = layout.rowWidth(shape);
+        return target != null && layout == ConvolutionLayout.PADDED && taps == null && values.length > 0
+                && target.height() == shape.outHeight() && target.width() == shape.outWidth()
+                && target.rowWidth() == wp
+                && target.origin() + (long) shape.outHeight() * wp <= target.planeSize();
+    }
+
+    /**
+     * @return the image's prepared source: the input itself (POINTWISE, or already in the source layout)
+     *     or this thread's scratch buffer, reused across images and calls (PADDED writes the same interior
+     *     positions every time, so the zero border written once stays zero; PATCHES writes every entry)
+     */
+    private float[] preparedSource(float[] input, PlaneLayout inputLayout, int inputBase) {
+        if (layout == ConvolutionLayout.POINTWISE || inputLayout != null) {
             return input;
         }
         float[] source = scratch.get().source();
@@ -164,59 +239,118 @@ public final class SparseConvolution {
         return source;
     }
 
-    /** No non-zero weight: every output is the activation of its channel's bias. */
-    private void constantOutput(int batch, float[] output) {
+    /** No non-zero weight: every output is the activation of its channel's bias (plus the residual). */
+    private void constantOutput(int batch, float[] output, float[] residual) {
         int plane = shape.outHeight() * shape.outWidth();
         for (int image = 0; image < batch; image++) {
             for (int o = 0; o < shape.outChannels(); o++) {
                 int base = image * shape.outputSize() + o * plane;
                 Arrays.fill(output, base, base + plane, bias[o]);
+                addResidual(residual, output, base, plane);
                 activation.applyInPlace(output, base, plane);
             }
         }
     }
 
-    /** Output channels {@code [from, to)} of one image. */
-    private void channels(float[] source, int sourceBase, float[] output, int outputBase, int from, int to) {
-        int run = layout.rowRun(shape);
-        int plane = shape.outHeight() * shape.outWidth();
-        boolean direct = layout != ConvolutionLayout.PADDED;
-        float[] acc = direct ? null : scratch.get().accumulator();
-        for (int o = from; o < to; o++) {
-            int outBase = outputBase + o * plane;
-            if (direct) {
-                kernel.row(values, offsets, rowStart[o], rowStart[o + 1], source, sourceBase, bias[o], output,
-                        outBase, run);
-            } else {
-                kernel.row(values, offsets, rowStart[o], rowStart[o + 1], source, sourceBase, bias[o], acc, 0,
-                        run);
-                dropPaddingColumns(acc, output, outBase);
+    /** {@code values[base, base + length) += residual[base, base + length)}, unless residual is null. */
+    static void addResidual(float[] residual, float[] values, int base, int length) {
+        if (residual != null) {
+            for (int i = base; i < base + length; i++) {
+                values[i] += residual[i];
             }
-            activation.applyInPlace(output, outBase, plane);
         }
     }
 
-    private void dropPaddingColumns(float[] acc, float[] output, int outBase) {
+    /**
+     * Output channels {@code [from, to)} of one image, plain NCHW or in {@code outputLayout}, with the
+     * residual (in the output's layout, or null) added before the activation.
+     */
+    private void channels(float[] source, int sourceBase, float[] residual, float[] output, int outputBase,
+                          PlaneLayout outputLayout, int from, int to) {
+        int run = layout.rowRun(shape);
+        boolean relu = activation == FusedActivation.RELU;
+        if (layout != ConvolutionLayout.PADDED) {
+            kernel.rows(values, offsets, rowStart, from, to, source, sourceBase, bias, relu, residual, outputBase,
+                    output, outputBase, run, run);
+        } else if (outputLayout != null) {
+            int plane = outputLayout.planeSize();
+            int origin = outputBase + outputLayout.origin();
+            kernel.rows(values, offsets, rowStart, from, to, source, sourceBase, bias, relu, residual, origin, output,
+                    origin, plane, run);
+            for (int o = from; o < to; o++) {
+                clearBorder(output, outputBase + o * plane, outputLayout);
+            }
+        } else {
+            // one channel at a time through a one-channel accumulator, which stays in the L1 cache
+            float[] acc = scratch.get().accumulator();
+            int plane = shape.outHeight() * shape.outWidth();
+            for (int o = from; o < to; o++) {
+                kernel.rows(values, offsets, rowStart, o, o + 1, source, sourceBase, bias, relu && residual == null,
+                        null, 0, acc, -o * run, run, run);
+                dropPaddingColumns(acc, 0, output, outputBase + o * plane);
+                if (residual != null) {
+                    addResidual(residual, output, outputBase + o * plane, plane);
+                    activation.applyInPlace(output, outputBase + o * plane, plane);
+                }
+            }
+        }
+    }
+
+    /**
+     * Zeroes what is not the image in one output plane written at padded width into {@code target}: the
+     * rows above, each row's {@code kw - 1} computed extra columns (which fall on the right and the next
+     * row's left border) and everything after the last row.
+     */
+    private void clearBorder(float[] output, int planeBase, PlaneLayout target) {
+        int wp = target.rowWidth();
+        int start = planeBase + target.origin();
+        Arrays.fill(output, planeBase, start, 0f);
+        int extraColumns = wp - shape.outWidth();
+        for (int y = 0; y < shape.outHeight(); y++) {
+            // kw - 1 values per row (2 for 3x3): a plain loop, cheaper than a fill call per row
+            int extra = start + y * wp + shape.outWidth();
+            for (int x = 0; x < extraColumns; x++) {
+                output[extra + x] = 0f;
+            }
+        }
+        Arrays.fill(output, start + shape.outHeight() * wp, planeBase + target.planeSize(), 0f);
+    }
+
+    private void dropPaddingColumns(float[] acc, int accBase, float[] output, int outBase) {
         int width = shape.outWidth();
         int paddedWidth = layout.rowWidth(shape);
         for (int y = 0; y < shape.outHeight(); y++) {
-            System.arraycopy(acc, y * paddedWidth, output, outBase + y * width, width);
+            System.arraycopy(acc, accBase + y * paddedWidth, output, outBase + y * width, width);
         }
     }
 
-    private void checkArrays(float[] input, int batch, float[] output) {
+    private void checkLayouts(PlaneLayout inputLayout, PlaneLayout outputLayout) {
+        if (inputLayout != null && !inputLayout.equals(sourceLayout)) {
+            throw new IllegalArgumentException("inputLayout must be null or inputLayout() = " + sourceLayout + ", got "
+                    + inputLayout);
+        }
+        if (outputLayout != null && !writesLayout(outputLayout)) {
+            throw new IllegalArgumentException("outputLayout " + outputLayout + " cannot be written by " + this
+                    + "; check writesLayout first");
+        }
+    }
+
+    private void checkArrays(float[] input, int inSize, int batch, float[] output, int outSize) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
-        long inLength = (long) batch * shape.inputSize();
-        long outLength = (long) batch * shape.outputSize();
+        long inLength = (long) batch * inSize;
+        long outLength = (long) batch * outSize;
         if (input == null || input.length != inLength) {
-            throw new IllegalArgumentException("input must have length batch * inChannels * inHeight * inWidth = "
-                    + inLength + ", got " + (input == null ? "null" : input.length));
+            String size = inSize == shape.inputSize() ? "inChannels * inHeight * inWidth" : "inChannels * planeSize";
+            throw new IllegalArgumentException("input must have length batch * " + size + " = " + inLength + ", got "
+                    + (input == null ? "null" : input.length));
         }
         if (output == null || output.length != outLength) {
-            throw new IllegalArgumentException("output must have length batch * outChannels * outHeight * outWidth = "
-                    + outLength + ", got " + (output == null ? "null" : output.length));
+            String size = outSize == shape.outputSize() ? "outChannels * outHeight * outWidth"
+                    : "outChannels * planeSize";
+            throw new IllegalArgumentException("output must have length batch * " + size + " = " + outLength
+                    + ", got " + (output == null ? "null" : output.length));
         }
     }
 

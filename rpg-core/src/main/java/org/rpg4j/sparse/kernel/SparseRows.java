@@ -27,6 +27,27 @@ final class SparseRows implements RowKernel {
      * @param n length of the run
      */
     @Override
+    public void rows(float[] values, int[] offsets, int[] rowStart, int rowFrom, int rowTo, float[] source,
+                     int sourceBase, float[] bias, boolean relu, float[] residual, int residualBase, float[] out,
+                     int outBase, int outStride, int n) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = outBase + r * outStride;
+            row(values, offsets, rowStart[r], rowStart[r + 1], source, sourceBase, bias[r], out, base, n);
+            if (residual != null) {
+                int from = residualBase + r * outStride;
+                for (int i = 0; i < n; i++) {
+                    out[base + i] += residual[from + i];
+                }
+            }
+            if (relu) {
+                for (int i = base; i < base + n; i++) {
+                    out[i] = Math.max(out[i], 0.0f);
+                }
+            }
+        }
+    }
+
+    @Override
     public void row(float[] values, int[] offsets, int from, int to, float[] source, int sourceBase, float bias,
                     float[] acc, int accBase, int n) {
         java.util.Arrays.fill(acc, accBase, accBase + n, bias);

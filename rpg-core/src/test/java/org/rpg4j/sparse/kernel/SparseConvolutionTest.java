@@ -2,6 +2,8 @@ package org.rpg4j.sparse.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +15,8 @@ class SparseConvolutionTest {
 
     /** float32 accumulation in another order than the double reference. */
     private static final double TOLERANCE = 1e-5;
+    /** Sums of up to 12 x 5 x 5 = 300 N(0, 1) products in float32 (measured worst 1.1e-5 relative). */
+    private static final double LONG_SUM_TOLERANCE = 5e-5;
     private static final double[] SPARSITIES = {0.0, 0.5, 0.8, 0.95, 0.99, 1.0};
 
     @Test
@@ -54,6 +58,85 @@ class SparseConvolutionTest {
                 }
             }
         }
+    }
+
+    @Test
+    void paddedLayoutsAndResidualsMatchTheDenseReference() {
+        // Stride 1 (sometimes 2), kernel 1-5 by 1-5, padding 0..k-1, sizes up to 20 (runs of several
+        // 4-vector blocks), 1-12 channels, at 0 % (100 % dense) to 100 % sparsity (empty layer, no padded
+        // path), with and without a residual term added before the activation.
+        Random random = new Random(21);
+        int paddedIn = 0;
+        int paddedOut = 0;
+        int residuals = 0;
+        for (int trial = 0; trial < 40; trial++) {
+            ConvolutionShape s = randomLayerShape(random);
+            for (double sparsity : SPARSITIES) {
+                float[] w = DenseReference.sparseWeights(random, s.outChannels(), s.patchSize(), sparsity);
+                float[] bias = DenseReference.gaussian(random, s.outChannels());
+                int batch = 1 + random.nextInt(2);
+                float[] input = DenseReference.gaussian(random, batch * s.inputSize());
+                boolean relu = random.nextBoolean();
+                float[] residual = random.nextBoolean() ? DenseReference.gaussian(random, batch * s.outputSize())
+                        : null;
+                float[] expected = DenseReference.convolution(s, w, bias, input, batch, false);
+                for (int i = 0; i < expected.length; i++) {
+                    float sum = expected[i] + (residual == null ? 0f : residual[i]);
+                    expected[i] = relu ? Math.max(0f, sum) : sum;
+                }
+                PlaneLayout target = randomTarget(random, s);
+                for (KernelInstructions instructions : KernelInstructions.values()) {
+                    SparseConvolution conv = SparseConvolution.of(s, w, bias, relu ? FusedActivation.RELU
+                            : FusedActivation.IDENTITY, KernelThreading.values()[random.nextInt(2)], instructions);
+                    if (sparsity == 1.0) {
+                        assertNull(conv.inputLayout(), "an empty layer reads plain input");
+                        assertFalse(conv.writesLayout(target), "an empty layer writes plain output");
+                    }
+                    PlaneLayout in = conv.inputLayout();
+                    float[] source = in == null ? input : in.pad(input, s.inChannels());
+                    PlaneLayout out = conv.writesLayout(target) ? target : null;
+                    float[] output = new float[batch * (out == null ? s.outputSize()
+                            : s.outChannels() * out.planeSize())];
+                    Arrays.fill(output, Float.NaN);
+                    float[] term = residual == null || out == null ? residual : out.pad(residual, s.outChannels());
+                    conv.forward(source, in, batch, output, out, term);
+                    float[] plain = out == null ? output : out.unpad(output, s.outChannels());
+                    double error = DenseReference.maxError(plain, expected);
+                    String what = instructions + " " + s + " sparsity " + sparsity + " in " + in + " out " + out
+                            + " residual " + (residual != null);
+                    assertTrue(error < LONG_SUM_TOLERANCE, what + ": error " + error);
+                    if (out != null) {
+                        // every position outside the image is written, and zero
+                        assertArrayEquals(out.pad(plain, s.outChannels()), output, what);
+                        paddedOut++;
+                    }
+                    paddedIn += in != null ? 1 : 0;
+                    residuals += residual != null ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(paddedIn >= 100 && paddedOut >= 50 && residuals >= 100, "padded input " + paddedIn + ", output "
+                + paddedOut + ", residual " + residuals);
+    }
+
+    @Test
+    void layoutsAreCheckedAgainstTheConvolution() {
+        ConvolutionShape s = new ConvolutionShape(2, 6, 6, 3, 3, 3, 1, 1, 1, 1, 6, 6);
+        float[] w = DenseReference.sparseWeights(new Random(3), 3, 18, 0.0);
+        SparseConvolution conv = SparseConvolution.of(s, w, null, FusedActivation.IDENTITY,
+                KernelThreading.CALLER_ONLY);
+        // pad 1, row width 6 + 3 - 1 = 8, rows 6 + 3 = 9
+        assertEquals(new PlaneLayout(6, 6, 1, 1, 8, 9), conv.inputLayout());
+        assertTrue(conv.writesLayout(new PlaneLayout(6, 6, 1, 1, 8, 9)));
+        assertFalse(conv.writesLayout(new PlaneLayout(6, 6, 1, 1, 9, 9)), "row width differs");
+        assertFalse(conv.writesLayout(new PlaneLayout(6, 6, 2, 1, 8, 8)), "last run would leave the plane");
+        assertFalse(conv.writesLayout(null));
+        PlaneLayout wrong = new PlaneLayout(6, 6, 2, 1, 8, 9);
+        assertMessage("inputLayout must be null or inputLayout()", () -> conv.forward(new float[2 * 72], wrong, 1,
+                new float[108], null));
+        PlaneLayout wider = new PlaneLayout(6, 6, 1, 1, 9, 9);
+        assertMessage("cannot be written", () -> conv.forward(new float[72], null, 1, new float[3 * 81], wider));
+        assertMessage("rowWidth must be >= padLeft + width = 7", () -> new PlaneLayout(6, 6, 0, 1, 6, 6));
     }
 
     @Test
@@ -164,6 +247,34 @@ class SparseConvolutionTest {
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    /**
+     * Kernel 1..5 by 1..5, stride 1 (three in four) or 2, padding 0..k-1, sizes up to 20, 1..12 channels
+     * (truncate-mode output).
+     */
+    private static ConvolutionShape randomLayerShape(Random random) {
+        int kh = 1 + random.nextInt(5);
+        int kw = random.nextBoolean() ? kh : 1 + random.nextInt(5);
+        int stride = random.nextInt(4) == 0 ? 2 : 1;
+        int ph = random.nextInt(kh);
+        int pw = random.nextInt(kw);
+        int h = kh + random.nextInt(16);
+        int w = kw + random.nextInt(16);
+        return new ConvolutionShape(1 + random.nextInt(12), h, w, 1 + random.nextInt(12), kh, kw, stride, stride, ph,
+                pw, (h + 2 * ph - kh) / stride + 1, (w + 2 * pw - kw) / stride + 1);
+    }
+
+    /**
+     * A layout with the row width of the convolution's padded-width rows and random borders; often one
+     * it can write (padLeft + width fits, enough rows after), sometimes not.
+     */
+    private static PlaneLayout randomTarget(Random random, ConvolutionShape s) {
+        int wp = s.outWidth() + s.kernelWidth() - 1;
+        int padLeft = random.nextInt(wp - s.outWidth() + 1);
+        int padTop = random.nextInt(3);
+        int rows = padTop + s.outHeight() + random.nextInt(3);
+        return new PlaneLayout(s.outHeight(), s.outWidth(), padTop, padLeft, wp, rows);
     }
 
     /** Kernel 1..5, stride 1..2, padding 0..k-1, sizes 1..9; output size as DL4J's truncate mode gives. */

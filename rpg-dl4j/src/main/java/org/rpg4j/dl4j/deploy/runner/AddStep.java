@@ -1,9 +1,11 @@
 package org.rpg4j.dl4j.deploy.runner;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.rpg4j.sparse.kernel.FusedActivation;
 import org.rpg4j.sparse.kernel.KernelThreading;
+import org.rpg4j.sparse.kernel.PlaneLayout;
 
 /**
  * A residual join: the element-wise sum of inputs of one shape (DL4J's {@code ElementWiseVertex} with
@@ -19,6 +21,8 @@ final class AddStep implements Step {
     private final String name;
     private final FusedActivation activation;
     private final KernelThreading threading;
+    private final List<Step> readers = new ArrayList<>();
+    private ArrayPool pool;
 
     /**
      * @param name the vertex name
@@ -40,15 +44,29 @@ final class AddStep implements Step {
                         + Arrays.toString(shape) + " and " + Arrays.toString(input.shape()));
             }
         }
+        // in the readers' padded layout when they have one: zero borders add (and ReLU) to zero
+        PlaneLayout layout = inputLayout(shape);
         float[][] terms = new float[inputs.length][];
         for (int t = 0; t < inputs.length; t++) {
-            terms[t] = inputs[t].floats();
+            terms[t] = layout != null ? inputs[t].padded(layout) : inputs[t].floats();
         }
-        float[] sum = new float[terms[0].length];
+        float[] sum = ArrayPool.take(pool, terms[0].length);
         int chunks = (sum.length + CHUNK - 1) / CHUNK;
         threading.run(chunks, (long) sum.length * inputs.length, chunk -> addChunk(terms, sum, chunk * CHUNK,
                 Math.min(sum.length, (chunk + 1) * CHUNK)));
-        return Tensor.of(sum, shape);
+        return layout != null ? Tensor.padded(sum, layout, shape) : Tensor.of(sum, shape);
+    }
+
+    @Override
+    public void addReader(Step reader) {
+        readers.add(reader);
+    }
+
+    /** An add reads its inputs in whatever layout its own readers read (of the same shape), if any. */
+    @Override
+    public PlaneLayout inputLayout(long[] inputShape) {
+        PlaneLayout layout = inputShape.length == 4 ? Step.wantedBy(readers, inputShape) : null;
+        return layout != null && layout.height() == inputShape[2] && layout.width() == inputShape[3] ? layout : null;
     }
 
     /** {@code sum[from, to)} = the activation of the sum of the terms there. */
@@ -74,6 +92,11 @@ final class AddStep implements Step {
                 sum[i] = Math.max(sum[i], 0.0f);
             }
         }
+    }
+
+    @Override
+    public void usePool(ArrayPool runnerPool) {
+        this.pool = runnerPool;
     }
 
     @Override

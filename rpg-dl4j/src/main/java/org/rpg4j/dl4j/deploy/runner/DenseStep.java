@@ -68,8 +68,8 @@ final class DenseStep extends CalibratedStep {
     }
 
     @Override
-    Tensor runSparse(Tensor input) {
-        Tensor x = preprocessed(input);
+    Tensor runSparse(Tensor[] inputs) {
+        Tensor x = preprocessed(inputs[0]);
         int batch = (int) x.size(0);
         float[] out = new float[batch * outputs];
         sparse.forward(x.floats(), batch, out);
@@ -77,8 +77,8 @@ final class DenseStep extends CalibratedStep {
     }
 
     @Override
-    Tensor runDense(Tensor input) {
-        INDArray x = preprocessed(input).array().castTo(DataType.FLOAT);
+    Tensor runDense(Tensor[] inputs) {
+        INDArray x = preprocessed(inputs[0]).array().castTo(DataType.FLOAT);
         INDArray z = x.mmul(weightArray).addiRowVector(biasRow);
         if (fused == FusedActivation.RELU) {
             org.nd4j.linalg.ops.transforms.Transforms.relu(z, false);

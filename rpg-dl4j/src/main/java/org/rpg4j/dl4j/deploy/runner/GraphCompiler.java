@@ -14,7 +14,10 @@ import org.rpg4j.sparse.kernel.FusedActivation;
 /**
  * Compiles a ComputationGraph: one slot per vertex, vertices in DL4J's topological order. A
  * convolution vertex absorbs the batch-norm vertex after it (and the ReLU activation vertex after
- * that) when each is the only consumer of the one before and none is a network output.
+ * that) when each is the only consumer of the one before and none is a network output. Without such a
+ * ReLU, a two-input add vertex that is the only consumer (a ResNet block's join) is absorbed too, with
+ * the ReLU after it, when its other input comes earlier in the order: the convolution adds it as it
+ * stores its output.
  */
 final class GraphCompiler {
 
@@ -22,11 +25,18 @@ final class GraphCompiler {
     private final RunnerOptions options;
     private final Set<String> outputs;
     private final Set<Integer> absorbed = new HashSet<>();
+    /** Position of each vertex index in the topological order. */
+    private final int[] position;
 
     private GraphCompiler(ComputationGraph graph, RunnerOptions options) {
         this.graph = graph;
         this.options = options;
         this.outputs = new HashSet<>(graph.getConfiguration().getNetworkOutputs());
+        int[] order = graph.topologicalSortOrder();
+        this.position = new int[graph.getVertices().length];
+        for (int p = 0; p < order.length; p++) {
+            position[order[p]] = p;
+        }
     }
 
     /** @return the plan of {@code graph} */
@@ -69,6 +79,19 @@ final class GraphCompiler {
                 relu = true;
                 last = absorb(next);
             }
+            GraphVertex join = relu || !StepFactory.acceptsFold(vertex.getLayer().conf().getLayer()) ? null
+                    : residualJoin(vertex, last);
+            if (join != null) {
+                int shortcut = otherInput(join, last);
+                last = absorb(join);
+                GraphVertex after = soleConsumer(join);
+                relu = after != null && StepFactory.isRelu(after.getLayer().conf().getLayer());
+                if (relu) {
+                    last = absorb(after);
+                }
+                return new Plan.Node(StepFactory.convolution(vertex.getLayer(), batchNorm, true, relu, options),
+                        new int[] {inputs[0], shortcut}, last.getVertexIndex());
+            }
             return new Plan.Node(StepFactory.convolution(vertex.getLayer(), batchNorm, relu, options), inputs,
                     last.getVertexIndex());
         }
@@ -86,6 +109,34 @@ final class GraphCompiler {
         Optional<Step> pooling = isPlainLayer(vertex) ? StepFactory.pooling(vertex.getLayer(), options)
                 : Optional.empty();
         return new Plan.Node(pooling.orElseGet(() -> FallbackStep.of(vertex)), inputs, vertex.getVertexIndex());
+    }
+
+    /**
+     * @return the add vertex that is the only consumer of {@code last} (the end of a convolution's chain),
+     *     when it has two inputs and the other one is computed before {@code convolution}; otherwise null
+     */
+    private GraphVertex residualJoin(GraphVertex convolution, GraphVertex last) {
+        VertexIndices[] consumers = last.getOutputVertices();
+        if (outputs.contains(last.getVertexName()) || consumers == null || consumers.length != 1) {
+            return null;
+        }
+        GraphVertex join = graph.getVertices()[consumers[0].getVertexIndex()];
+        if (!isAdd(join) || join.getInputVertices().length != 2 || absorbed.contains(join.getVertexIndex())) {
+            return null;
+        }
+        int other = otherInput(join, last);
+        return other >= 0 && position[other] < position[convolution.getVertexIndex()] ? join : null;
+    }
+
+    /** @return the index of the join's input that is not {@code last}, or -1 if both are */
+    private static int otherInput(GraphVertex join, GraphVertex last) {
+        VertexIndices[] in = join.getInputVertices();
+        int first = in[0].getVertexIndex();
+        int second = in[1].getVertexIndex();
+        if (first == last.getVertexIndex()) {
+            return second == last.getVertexIndex() ? -1 : second;
+        }
+        return second == last.getVertexIndex() ? first : -1;
     }
 
     private boolean isAdd(GraphVertex vertex) {

@@ -21,6 +21,7 @@ final class MaxPoolingStep implements Step {
     private final String name;
     private final ConvolutionSpec spec;
     private final KernelThreading threading;
+    private ArrayPool pool;
 
     /**
      * @param name the layer name
@@ -81,7 +82,7 @@ final class MaxPoolingStep implements Step {
         int inSize = channels * (int) (in[2] * in[3]);
         int outSize = channels * rows.out() * columns.out();
         float[] x = input.floats();
-        float[] y = new float[batch * outSize];
+        float[] y = ArrayPool.take(pool, batch * outSize);
         long work = (long) batch * outSize * spec.kernel()[0] * spec.kernel()[1];
         threading.run(batch, work, image -> poolImage(rows, columns, channels, x, image * inSize, y,
                 image * outSize));
@@ -146,6 +147,11 @@ final class MaxPoolingStep implements Step {
                 }
             }
         }
+    }
+
+    @Override
+    public void usePool(ArrayPool runnerPool) {
+        this.pool = runnerPool;
     }
 
     @Override

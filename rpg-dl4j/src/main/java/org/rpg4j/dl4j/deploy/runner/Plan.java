@@ -1,6 +1,8 @@
 package org.rpg4j.dl4j.deploy.runner;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A compiled network: value slots, the slots the network inputs fill, the slots read as outputs,
@@ -12,6 +14,43 @@ import java.util.List;
  * @param nodes the steps in execution order
  */
 record Plan(int slots, int[] inputSlots, int[] outputSlots, List<Node> nodes) {
+
+    /**
+     * Tells every step which later steps read its output ({@link Step#addReader}) and gives it the pool.
+     *
+     * @param pool the runner's array pool
+     */
+    void connect(ArrayPool pool) {
+        Map<Integer, Step> producers = new HashMap<>();
+        for (Node node : nodes) {
+            node.step().usePool(pool);
+            for (int slot : node.inputs()) {
+                Step producer = producers.get(slot);
+                if (producer != null) {
+                    producer.addReader(node.step());
+                }
+            }
+            producers.put(node.output(), node.step());
+        }
+    }
+
+    /**
+     * @return for every slot, the position of the last node that reads it (-1 if none reads it); a network
+     *     output slot is never released, so it gets {@code nodes.size()}
+     */
+    int[] lastReaders() {
+        int[] last = new int[slots];
+        java.util.Arrays.fill(last, -1);
+        for (int n = 0; n < nodes.size(); n++) {
+            for (int slot : nodes.get(n).inputs()) {
+                last[slot] = n;
+            }
+        }
+        for (int slot : outputSlots) {
+            last[slot] = nodes.size();
+        }
+        return last;
+    }
 
     /**
      * @param step the computation

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * An inference-only runner compiled from a trained, typically pruned, DL4J network. 2-D
  * convolutions (with the batch norm after them folded in, and a ReLU after that fused) and dense
  * layers run either rpg4j's sparse kernels or a dense ND4J op; under {@link KernelPolicy#MEASURED}
- * each such layer times both at the first two calls with a new batch size and keeps the faster
+ * each such layer times both at the first three calls with a new batch size and keeps the faster
  * ({@link #report()} lists the choices). Residual adds, max pooling and global pooling run on Java
  * arrays ({@link StepCoverage}); all other layers and vertices run DL4J's own inference.
  * Outputs equal {@code network.output(input)} up to float32 rounding (the tests hold them within 1e-4).
@@ -30,10 +30,15 @@ public final class SparseRunner {
 
     private final Plan plan;
     private final ComputationGraph graph;
+    private final ArrayPool pool = new ArrayPool();
+    /** Per slot, the node after which its value is released to the pool. */
+    private final int[] lastReaders;
 
     private SparseRunner(Plan plan, ComputationGraph graph) {
         this.plan = plan;
         this.graph = graph;
+        plan.connect(pool);
+        this.lastReaders = plan.lastReaders();
     }
 
     /**
@@ -83,7 +88,7 @@ public final class SparseRunner {
 
     /**
      * Runs inference {@code calls} times and times every step (for profiling; the kernel choices are
-     * made as in {@link #output}, so call {@link #output} twice first to time the final choices).
+     * made as in {@link #output}, so call {@link #output} three times first to time the final choices).
      *
      * @param calls number of timed runs, &ge; 1
      * @param inputs as for {@link #output}; not modified
@@ -132,6 +137,7 @@ public final class SparseRunner {
                 if (nanos != null) {
                     nanos[n] += System.nanoTime() - start;
                 }
+                release(values, node, n);
             }
             INDArray[] outputs = new INDArray[plan.outputSlots().length];
             for (int i = 0; i < outputs.length; i++) {
@@ -141,6 +147,16 @@ public final class SparseRunner {
         } finally {
             if (graph != null) {
                 graph.clear();
+            }
+        }
+    }
+
+    /** Hands the values whose last reader was node {@code n} back to the pool. */
+    private void release(Tensor[] values, Plan.Node node, int n) {
+        for (int slot : node.inputs()) {
+            if (lastReaders[slot] == n && values[slot] != null) {
+                values[slot].release(pool);
+                values[slot] = null;
             }
         }
     }

@@ -67,6 +67,19 @@ final class StepFactory {
      * @return the compiled step
      */
     static Step convolution(Layer convolution, Optional<Layer> batchNorm, boolean relu, RunnerOptions options) {
+        return convolution(convolution, batchNorm, false, relu, options);
+    }
+
+    /**
+     * @param convolution the convolution layer ({@link #isConvolution}, identity activation if {@code residual})
+     * @param batchNorm a following batch norm to fold ({@link #isFoldableBatchNorm}), or empty
+     * @param residual true to add the step's second input (a residual add after the convolution)
+     * @param relu true to fuse a following ReLU layer (after the add, if any)
+     * @param options runner options
+     * @return the compiled step
+     */
+    static Step convolution(Layer convolution, Optional<Layer> batchNorm, boolean residual, boolean relu,
+                            RunnerOptions options) {
         ConvolutionLayer conf = (ConvolutionLayer) convolution.conf().getLayer();
         ConvolutionSpec spec = ConvolutionSpec.of(conf);
         float[] weights = Tensor.toFloats(convolution.getParam(ConvolutionParamInitializer.WEIGHT_KEY));
@@ -75,8 +88,9 @@ final class StepFactory {
         batchNorm.ifPresent(bn -> BatchNormFold.foldInto(bn, weights, bias));
         FusedActivation own = FusableActivations.of(conf.getActivationFn()).orElseThrow();
         FusedActivation activation = relu ? FusedActivation.RELU : own;
-        String suffix = (batchNorm.isPresent() ? " +bn" : "") + (activation == FusedActivation.RELU ? " +relu" : "");
-        return new ConvolutionStep(conf.getLayerName(), spec, weights, bias, activation, suffix, options);
+        String suffix = (batchNorm.isPresent() ? " +bn" : "") + (residual ? " +add" : "")
+                + (activation == FusedActivation.RELU ? " +relu" : "");
+        return new ConvolutionStep(conf.getLayerName(), spec, weights, bias, activation, suffix, options, residual);
     }
 
     /**

@@ -35,8 +35,16 @@ class AddStepTest {
                     assertTrue(difference < TOLERANCE, terms + " terms relu " + relu + " " + threading + ": "
                             + difference);
                     assertTrue(expected.minNumber().doubleValue() < 0 != relu, "ReLU output has no negatives");
-                    assertEquals(KernelKind.JAVA, runner.report().stream().filter(c -> c.name().equals("add"))
-                            .findFirst().orElseThrow().kernel());
+                    if (terms == 2) {
+                        // a two-input add after a convolution is fused into it (its other input comes first)
+                        assertTrue(runner.report().stream().noneMatch(c -> c.name().equals("add")));
+                        assertTrue(runner.report().stream().anyMatch(c -> c.name().equals("c1")
+                                && c.operation().endsWith("+add" + (relu ? " +relu" : ""))), runner.report()
+                                        .toString());
+                    } else {
+                        assertEquals(KernelKind.JAVA, runner.report().stream().filter(c -> c.name().equals("add"))
+                                .findFirst().orElseThrow().kernel());
+                    }
                 }
             }
         }

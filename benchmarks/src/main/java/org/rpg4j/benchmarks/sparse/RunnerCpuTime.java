@@ -1,0 +1,72 @@
+package org.rpg4j.benchmarks.sparse;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.Locale;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
+import org.rpg4j.dl4j.deploy.runner.SparseRunner;
+
+/**
+ * The runner against DL4J in thread CPU time on one thread: usable when the machine is not idle, where
+ * wall times of 2-thread runs measure the scheduler (oneDNN's threads wait at their barriers for a
+ * preempted partner). Run the JVM with {@code OMP_NUM_THREADS=1} (ND4J and oneDNN on the calling thread)
+ * and {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=0} (the sparse kernels on the
+ * calling thread), so the calling thread's CPU time is all the work. Networks as in
+ * {@link NetworkInferenceBenchmark}. After 5 warm-up calls of each (the runner's calibration), DL4J and
+ * the runner alternate {@code calls} times; printed: the fastest and the median CPU time per call of
+ * each and their ratio.
+ *
+ * <p>Usage: {@code RunnerCpuTime MODEL VARIANT BATCH [calls]}, e.g. {@code RunnerCpuTime RESNET56 RPG98 32 10}.
+ */
+public final class RunnerCpuTime {
+
+    private static final int WARM_UP = 5;
+
+    private RunnerCpuTime() {
+    }
+
+    /**
+     * @param args model, variant (U0, U90, U95, U98, RPG95, RPG98), batch, calls (default 10)
+     * @throws IOException if the RPG-pruned weights cannot be read or written
+     */
+    public static void main(String[] args) throws IOException {
+        String model = args[0];
+        String variant = args[1];
+        int batch = Integer.parseInt(args[2]);
+        int calls = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        double sparsity = Integer.parseInt(variant.replaceAll("[A-Z]", "")) / 100.0;
+        ComputationGraph graph = variant.startsWith("RPG") ? RpgPrunedWeights.graph(model, sparsity, true)
+                : PrunedCifarModels.of(model, sparsity);
+        Nd4j.getRandom().setSeed(3);
+        INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults());
+        for (int i = 0; i < WARM_UP; i++) {
+            runner.output(input);
+            graph.outputSingle(input);
+        }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        double[] dl4j = new double[calls];
+        double[] sparse = new double[calls];
+        for (int c = 0; c < calls; c++) {
+            long start = threads.getCurrentThreadCpuTime();
+            graph.outputSingle(input);
+            long middle = threads.getCurrentThreadCpuTime();
+            runner.output(input);
+            long end = threads.getCurrentThreadCpuTime();
+            dl4j[c] = (middle - start) / 1e6;
+            sparse[c] = (end - middle) / 1e6;
+        }
+        Arrays.sort(dl4j);
+        Arrays.sort(sparse);
+        System.out.printf(Locale.ROOT, "cpu time %s %s batch %d, %d calls: DL4J min %.1f median %.1f ms, runner min "
+                + "%.1f median %.1f ms; speed-up %.2fx (min) %.2fx (median)%n", model, variant, batch, calls, dl4j[0],
+                dl4j[calls / 2], sparse[0], sparse[calls / 2], dl4j[0] / sparse[0], dl4j[calls / 2] / sparse[calls
+                        / 2]);
+    }
+}
