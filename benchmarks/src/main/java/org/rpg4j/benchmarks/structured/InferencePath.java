@@ -13,12 +13,13 @@ import org.rpg4j.dl4j.shrink.InferenceFolding;
 public enum InferencePath {
     /**
      * DL4J's {@code outputSingle(false, x)} on the network as it is (fast layers; each convolution chooses,
-     * per input shape, libnd4j's conv2d op or rpg4j's Java kernel by timing both at its first calls).
+     * per input shape, libnd4j's conv2d op or rpg4j's Java kernel by timing both at its first calls: the opt-in
+     * system property rpg4j.convolutionInference=measured, set around each call).
      */
     AS_IS,
     /** The same call on {@link InferenceFolding#fold}'s network: batch norm folded, activations fused. */
     FOLDED,
-    /** {@link #AS_IS} with every convolution on libnd4j's conv2d op (system property rpg4j.convolutionInference=native). */
+    /** {@link #AS_IS} with every convolution on libnd4j's conv2d op (rpg4j.convolutionInference=native: the default). */
     AS_IS_OP,
     /** {@link #FOLDED} with every convolution on libnd4j's conv2d op. */
     FOLDED_OP,
@@ -41,15 +42,15 @@ public enum InferencePath {
      */
     public UnaryOperator<INDArray> prepare(ComputationGraph net) {
         return switch (this) {
-            case AS_IS -> x -> net.outputSingle(false, x);
+            case AS_IS -> x -> withChoice("measured", () -> net.outputSingle(false, x));
             case FOLDED -> {
                 ComputationGraph folded = InferenceFolding.fold(net).network();
-                yield x -> folded.outputSingle(false, x);
+                yield x -> withChoice("measured", () -> folded.outputSingle(false, x));
             }
-            case AS_IS_OP -> x -> withOp(() -> net.outputSingle(false, x));
+            case AS_IS_OP -> x -> withChoice("native", () -> net.outputSingle(false, x));
             case FOLDED_OP -> {
                 ComputationGraph folded = InferenceFolding.fold(net).network();
-                yield x -> withOp(() -> folded.outputSingle(false, x));
+                yield x -> withChoice("native", () -> folded.outputSingle(false, x));
             }
             case RUNNER_DENSE -> {
                 SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults().withPolicy(
@@ -65,8 +66,8 @@ public enum InferencePath {
 
     private static final String CHOICE_PROPERTY = "rpg4j.convolutionInference";
 
-    private static INDArray withOp(Supplier<INDArray> call) {
-        System.setProperty(CHOICE_PROPERTY, "native");
+    private static INDArray withChoice(String choice, Supplier<INDArray> call) {
+        System.setProperty(CHOICE_PROPERTY, choice);
         try {
             return call.get();
         } finally {

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why: at batch 1 a {@code conv2d} call costs about 140 us besides its arithmetic (libnd4j's per-call
  * set-up of the oneDNN convolution; docs/structured.md), more than the arithmetic of a small layer of a shrunk
  * network; the Java kernel has no per-call set-up. Which is faster depends on the shape and the machine, so
- * under {@link Choice#MEASURED} (the default) the first {@value #CALIBRATION_CALLS} calls with an input shape
+ * under {@link Choice#MEASURED} the first {@value #CALIBRATION_CALLS} calls with an input shape
  * time both, {@value #CALIBRATION_RUNS} times each, alternating, and the kernel with the fastest wall time over
  * all those runs is kept (the fastest run is the least disturbed by other processes and the JIT). When ND4J
  * runs on one thread ({@code OMP_NUM_THREADS=1}) both kernels run on the calling thread and are timed by its
@@ -39,8 +39,13 @@ import org.slf4j.LoggerFactory;
  * from host memory and compares them with the values it was compiled from, so a changed parameter (an
  * updater step, {@code setParams}, an in-place edit, a pruning mask) recompiles it before use.
  *
- * <p>The system property {@value #PROPERTY} ({@code measured}, {@code native} or {@code java}) forces a
- * choice, for comparisons and tests; it is read at every call. Not thread-safe, like the layer.
+ * <p>The default is {@link Choice#NATIVE}: a choice made by timing depends on the machine's load, and the two
+ * kernels round differently (in the last bits), so under {@code MEASURED} two instances of one network, or the
+ * calibration calls and the later calls of one instance, can give outputs that differ in the last bits; the
+ * sparse model format promises outputs identical to the original network's. {@code MEASURED} is opt-in, for
+ * deployments that value the batch-1 speed of small layers over bit-identical outputs. The system property
+ * {@value #PROPERTY} ({@code native}, {@code measured} or {@code java}) chooses; it is read at every call. Not
+ * thread-safe, like the layer.
  */
 final class ConvolutionInference {
 
@@ -58,19 +63,19 @@ final class ConvolutionInference {
 
     /** Which kernel runs an inference-mode convolution. */
     enum Choice {
-        /** The faster of the two, timed at the first calls with an input shape. */
+        /** The faster of the two, timed at the first calls with an input shape (opt-in). */
         MEASURED,
-        /** Always libnd4j's {@code conv2d} op. */
+        /** Always libnd4j's {@code conv2d} op (the default). */
         NATIVE,
         /** The Java kernel wherever it applies. */
         JAVA;
 
         /**
-         * @return the choice the system property {@value ConvolutionInference#PROPERTY} asks for (MEASURED if unset)
+         * @return the choice the system property {@value ConvolutionInference#PROPERTY} asks for (NATIVE if unset)
          * @throws IllegalArgumentException if the property holds another value
          */
         static Choice current() {
-            String value = System.getProperty(PROPERTY, "measured");
+            String value = System.getProperty(PROPERTY, "native");
             try {
                 return valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {

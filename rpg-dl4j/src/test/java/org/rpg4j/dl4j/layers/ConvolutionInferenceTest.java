@@ -120,7 +120,8 @@ class ConvolutionInferenceTest {
         INDArray x = gaussian(61, 1, IN_CHANNELS, 8, 8);
         INDArray op = inference(small.getLayer(0), x, "native");
         for (int call = 0; call < 4; call++) {
-            assertClose("measured choice, call " + call, op, inference(small.getLayer(0), x), TOLERANCE);
+            assertClose("measured choice, call " + call, op, inference(small.getLayer(0), x, "measured"),
+                    TOLERANCE);
         }
         assertNotNull(kernels(small.getLayer(0)), "the choice was measured");
 
@@ -132,8 +133,22 @@ class ConvolutionInferenceTest {
         large.init();
         INDArray big = gaussian(62, 1, 16, 64, 64);
         INDArray bigOp = inference(large.getLayer(0), big, "native");
-        assertClose("large call", bigOp, inference(large.getLayer(0), big), TOLERANCE);
+        assertClose("large call", bigOp, inference(large.getLayer(0), big, "measured"), TOLERANCE);
         assertEquals(0, kernels(large.getLayer(0)).compilations(), "a large call runs the op without timing");
+    }
+
+    @Test
+    void byDefaultEveryCallRunsTheOpSoOutputsDoNotDependOnTiming() {
+        MultiLayerNetwork small = network(new FastConvolutionLayer.Builder(3, 3).nOut(OUT_CHANNELS)
+                .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(), 8, 8);
+        INDArray x = gaussian(63, 1, IN_CHANNELS, 8, 8);
+        INDArray first = inference(small.getLayer(0), x);
+        for (int call = 0; call < 4; call++) {
+            INDArray again = inference(small.getLayer(0), x);
+            assertEquals(0.0, maxDifference(first, again), "call " + call + " is bit-identical to the first");
+        }
+        ConvolutionInference kernels = kernels(small.getLayer(0));
+        assertTrue(kernels == null || kernels.compilations() == 0, "the default never compiles the Java kernel");
     }
 
     @Test
