@@ -40,10 +40,11 @@
 # Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options;
 # SINGLE_THREAD=1 (sparse profile) runs ND4J and the sparse kernels on one thread each;
 # PYTHON=/path/python3 (pytorch lines) the interpreter that imports torch (default /usr/bin/python3).
-# DNNL_MAX_CPU_ISA: the training profiles (quick, full, pytorch, pytorch-profile, fast-layers) set it to
-# AVX2 for the JVM on a CPU with AVX-512 when it is unset (libnd4j's oneDNN computes convolution gradients 2-2.6x slower there
-# with its AVX-512 Winograd backward kernels; docs/performance.md, "oneDNN instruction set"); set it to
-# ALL to measure oneDNN's own choice. The PyTorch process never inherits it (PyTorchWorker).
+# DNNL_MAX_CPU_ISA: when unset, the PyTorch comparisons and training profiles train VGG-19 with AVX2 on a
+# CPU with AVX-512 (libnd4j's oneDNN computes its convolution gradients 2-2.6x slower with its AVX-512
+# Winograd kernels: 1.57x slower training) and the ResNets with oneDNN's own choice (the AVX2 limit made
+# them 0.8-0.9x as fast); docs/performance.md, "oneDNN instruction set". When set, every model uses it
+# (ALL = oneDNN's own choice). The PyTorch process never inherits it (PyTorchWorker).
 # Results (JMH JSON and the console log) go to benchmarks/target/results/<time>-<profile>/.
 # Run it alone: on 2 cores any other process distorts the numbers. The load is printed before and
 # after every run; ratios are only computed from results of the same run.
@@ -73,13 +74,24 @@ machine() {
     echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores," \
         "$(free -g | awk '/^Mem:/ {print $2 " GiB"}'), java $(java -version 2>&1 | head -1 | cut -d'"' -f2)," \
         "$(grep -q -w avx512f /proc/cpuinfo && echo AVX-512 || echo 'no AVX-512')," \
-        "oneDNN limit DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-unset}"
+        "oneDNN limit DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-unset (training profiles: AVX2 for VGG-19 on AVX-512)}"
     echo "load:    $(uptime)"
 }
 
-case $profile in quick | full | pytorch | pytorch-profile | fast-layers)
-    if [[ -z ${DNNL_MAX_CPU_ISA:-} ]] && grep -q -w avx512f /proc/cpuinfo; then export DNNL_MAX_CPU_ISA=AVX2; fi ;;
-esac
+isa_for() { # $1: model (VGG19, RESNET20, ...); prints the oneDNN limit to train it with, or nothing
+    if [[ -n ${DNNL_MAX_CPU_ISA:-} ]]; then
+        echo "$DNNL_MAX_CPU_ISA"
+    elif [[ $1 == VGG19* ]] && grep -q -w avx512f /proc/cpuinfo; then
+        echo AVX2
+    fi
+}
+
+with_isa() { # $1: model; runs the rest of the arguments with that model's oneDNN limit (isa_for)
+    local isa
+    isa=$(isa_for "$1")
+    shift
+    if [[ -n $isa ]]; then DNNL_MAX_CPU_ISA=$isa "$@"; else env -u DNNL_MAX_CPU_ISA "$@"; fi
+}
 
 quiet() { # drops ND4J's per-JVM banner and INFO lines; keeps JMH's output and warnings
     grep -v -E -e '\] INFO ' -e '^ ?(GCC:|STD version|DEFAULT_ENGINE|HAVE_)' -e '^$' || true
@@ -248,10 +260,14 @@ against_pytorch() { # $@: MODEL:warmup:blocks:k per model (SpeedAgainstPyTorch)
             "(Debian: apt-get install python3-torch; or set PYTHON)"
         return
     fi
-    echo "=== rpg4j against PyTorch: java -cp $jar org.rpg4j.benchmarks.pytorch.SpeedAgainstPyTorch $py" \
-        "benchmarks/pytorch/cifar_speed.py $*"
-    java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.pytorch.SpeedAgainstPyTorch "$py" benchmarks/pytorch/cifar_speed.py \
-        "$@" 2>&1 | quiet | tee "$out/pytorch.txt" || echo "=== rpg4j against PyTorch: FAILED (output above)"
+    local spec
+    for spec in "$@"; do # one JVM per model: the oneDNN limit is read from the environment at start-up
+        echo "=== rpg4j against PyTorch: DNNL_MAX_CPU_ISA=$(isa_for "$spec") java -cp $jar" \
+            "org.rpg4j.benchmarks.pytorch.SpeedAgainstPyTorch $py benchmarks/pytorch/cifar_speed.py $spec"
+        with_isa "$spec" java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.pytorch.SpeedAgainstPyTorch "$py" \
+            benchmarks/pytorch/cifar_speed.py "$spec" 2>&1 | quiet | tee -a "$out/pytorch.txt" \
+            || echo "=== rpg4j against PyTorch: FAILED (output above)"
+    done
 }
 
 pytorch_profile() {
@@ -264,7 +280,7 @@ pytorch_profile() {
     for model in RESNET20 RESNET32X2 VGG19; do
         echo "=== per-op profile: java -cp $jar org.rpg4j.benchmarks.pytorch.TrainingStepProfile $py" \
             "benchmarks/pytorch/cifar_speed.py $model 5 5"
-        java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.pytorch.TrainingStepProfile "$py" \
+        with_isa $model java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.pytorch.TrainingStepProfile "$py" \
             benchmarks/pytorch/cifar_speed.py $model 5 5 2>&1 | quiet | tee -a "$out/pytorch-profile.md"
         # the same fits sampled with JFR, with workspaces (the passes above run without them)
         echo "=== fit profile: java -cp $jar org.rpg4j.benchmarks.pytorch.FitProfile $model 5 10"
@@ -282,7 +298,7 @@ case $profile in
         for spec in "RESNET20 5 10" "VGG19 2 5"; do
             echo "=== java -cp $jar org.rpg4j.benchmarks.overhead.FastLayerChanges $spec"
             # shellcheck disable=SC2086
-            java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.overhead.FastLayerChanges $spec 2>&1 | quiet \
+            with_isa "${spec%% *}" java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.overhead.FastLayerChanges $spec 2>&1 | quiet \
                 | tee -a "$out/fast-layers.txt"
         done ;;
     svd) svd ;;

@@ -14,12 +14,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Advice on the instruction set oneDNN may use for training. On a CPU with AVX-512, the oneDNN 2.3 inside
  * libnd4j 1.0.0-M2.1 chooses Winograd kernels ({@code jit_wino_4x3:avx512_core}) for the convolution
- * backward passes; measured on a 2-core AMD EPYC with AVX-512, they took 2.6x (input gradient) and 2.0x
- * (weight gradient) the time of the AVX2 direct kernels oneDNN uses when limited to AVX2, which made a
- * VGG-19 training iteration about 1.6x slower (docs/performance.md, "oneDNN instruction set"). oneDNN
- * reads the limit only from the environment variable {@code DNNL_MAX_CPU_ISA} (or
+ * backward passes of wide 3x3 layers; measured on a 2-core AMD EPYC with AVX-512, they took 2.6x (input
+ * gradient) and 2.0x (weight gradient) the time of the AVX2 kernels oneDNN uses when limited to AVX2, and
+ * VGG-19 trained 1.57x faster with the limit, while ResNet-20 and ResNet-32x2 (16-128 channels, where the
+ * AVX-512 forward kernels win) trained 0.9x and 0.8x as fast with it (docs/performance.md, "oneDNN
+ * instruction set"). oneDNN reads the limit only from the environment variable {@code DNNL_MAX_CPU_ISA} (or
  * {@code ONEDNN_MAX_CPU_ISA}) of the process, and libnd4j exports no function to set it, so the advice is
- * logged, once per JVM, for the user to act on.
+ * logged, once per JVM, for the user to measure and act on.
  */
 final class OneDnnInstructionSet {
 
@@ -46,11 +47,10 @@ final class OneDnnInstructionSet {
         if (!avx512 || limited) {
             return Optional.empty();
         }
-        return Optional.of("This CPU has AVX-512: libnd4j's oneDNN then trains convolutions with Winograd "
-                + "backward kernels that were measured 2-2.6x slower than its AVX2 kernels (VGG-19 training "
-                + "1.6x slower). For training, start the JVM with the environment variable DNNL_MAX_CPU_ISA=AVX2; "
-                + "for inference only, leave it unset (the AVX-512 forward pass was faster). "
-                + "See docs/performance.md, \"oneDNN instruction set\".");
+        return Optional.of("This CPU has AVX-512: libnd4j's oneDNN then trains wide 3x3 convolutions with Winograd "
+                + "backward kernels, measured 2-2.6x slower than its AVX2 kernels. Starting the JVM with the environment "
+                + "variable DNNL_MAX_CPU_ISA=AVX2 made VGG-19 training 1.57x faster but ResNet-20/32 (16-128 channels) "
+                + "0.8-0.9x as fast: measure your network both ways (docs/performance.md, \"oneDNN instruction set\").");
     }
 
     /** Logs the advice at INFO once per JVM if this machine needs it and libnd4j has oneDNN. */
