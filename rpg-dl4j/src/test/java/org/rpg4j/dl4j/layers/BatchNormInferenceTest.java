@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rpg4j.dl4j.layers.TestArrays.assertClose;
 import static org.rpg4j.dl4j.layers.TestArrays.gaussian;
+import static org.rpg4j.dl4j.layers.TestArrays.inference;
+import static org.rpg4j.dl4j.layers.TestArrays.maxDifference;
 
 import java.util.List;
 import java.util.stream.Stream;
@@ -13,7 +15,6 @@ import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -114,16 +115,6 @@ class BatchNormInferenceTest {
 
     private static BatchNormInference cache(Layer layer) {
         return ((FastBatchNormalizationImpl) layer).inferenceCache();
-    }
-
-    private static INDArray inference(Layer layer, INDArray x) {
-        INDArray out = layer.activate(x, false, LayerWorkspaceMgr.noWorkspaces()).dup();
-        layer.clear();
-        return out;
-    }
-
-    private static double maxDifference(INDArray a, INDArray b) {
-        return a.sub(b).amaxNumber().doubleValue();
     }
 
     private static BatchNormalization.Builder configure(BatchNormalization.Builder builder, Case c) {

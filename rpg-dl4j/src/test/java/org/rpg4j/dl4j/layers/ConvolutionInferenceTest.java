@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rpg4j.dl4j.layers.TestArrays.assertClose;
 import static org.rpg4j.dl4j.layers.TestArrays.gaussian;
+import static org.rpg4j.dl4j.layers.TestArrays.inference;
+import static org.rpg4j.dl4j.layers.TestArrays.maxDifference;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -60,8 +62,8 @@ class ConvolutionInferenceTest {
             INDArray x = gaussian(32 + batch, batch, IN_CHANNELS, c.height(), c.width());
             INDArray xCopy = x.dup();
             INDArray expected = inference(standard.getLayer(0), x);
-            INDArray java = inference(fast.getLayer(0), x, "java");
-            INDArray op = inference(fast.getLayer(0), x, "native");
+            INDArray java = inferenceWith(fast.getLayer(0), x, "java");
+            INDArray op = inferenceWith(fast.getLayer(0), x, "native");
             assertClose("Java kernel against DL4J, batch " + batch, expected, java, TOLERANCE);
             assertClose("conv2d op against DL4J, batch " + batch, expected, op, TOLERANCE);
             assertClose("input unchanged", xCopy, x, 0.0);
@@ -80,8 +82,8 @@ class ConvolutionInferenceTest {
                 .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(), 6, 6);
         Layer layer = fast.getLayer(0);
         INDArray x = gaussian(41, 2, IN_CHANNELS, 6, 6);
-        INDArray first = inference(layer, x, "java");
-        INDArray again = inference(layer, x, "java");
+        INDArray first = inferenceWith(layer, x, "java");
+        INDArray again = inferenceWith(layer, x, "java");
         assertClose("unchanged weights: same output", first, again, 0.0);
         assertEquals(1, kernels(layer).compilations(), "unchanged weights compile nothing");
 
@@ -93,7 +95,7 @@ class ConvolutionInferenceTest {
         assertFollowsTheOp(layer, x, "one weight changed", 4);
         fast.setParams(gaussian(42, 1, fast.numParams()));
         assertFollowsTheOp(layer, x, "setParams", 5);
-        assertTrue(maxDifference(first, inference(layer, x, "java")) > 0.1, "the changes changed the output");
+        assertTrue(maxDifference(first, inferenceWith(layer, x, "java")) > 0.1, "the changes changed the output");
     }
 
     @Test
@@ -118,9 +120,9 @@ class ConvolutionInferenceTest {
         MultiLayerNetwork small = network(new FastConvolutionLayer.Builder(3, 3).nOut(OUT_CHANNELS)
                 .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(), 8, 8);
         INDArray x = gaussian(61, 1, IN_CHANNELS, 8, 8);
-        INDArray op = inference(small.getLayer(0), x, "native");
+        INDArray op = inferenceWith(small.getLayer(0), x, "native");
         for (int call = 0; call < 4; call++) {
-            assertClose("measured choice, call " + call, op, inference(small.getLayer(0), x, "measured"),
+            assertClose("measured choice, call " + call, op, inferenceWith(small.getLayer(0), x, "measured"),
                     TOLERANCE);
         }
         assertNotNull(kernels(small.getLayer(0)), "the choice was measured");
@@ -132,8 +134,8 @@ class ConvolutionInferenceTest {
                 .setInputType(InputType.convolutional(64, 64, 16)).build());
         large.init();
         INDArray big = gaussian(62, 1, 16, 64, 64);
-        INDArray bigOp = inference(large.getLayer(0), big, "native");
-        assertClose("large call", bigOp, inference(large.getLayer(0), big, "measured"), TOLERANCE);
+        INDArray bigOp = inferenceWith(large.getLayer(0), big, "native");
+        assertClose("large call", bigOp, inferenceWith(large.getLayer(0), big, "measured"), TOLERANCE);
         assertEquals(0, kernels(large.getLayer(0)).compilations(), "a large call runs the op without timing");
     }
 
@@ -163,8 +165,8 @@ class ConvolutionInferenceTest {
     }
 
     private static void assertFollowsTheOp(Layer layer, INDArray x, String change, long compilations) {
-        INDArray java = inference(layer, x, "java");
-        INDArray op = inference(layer, x, "native");
+        INDArray java = inferenceWith(layer, x, "java");
+        INDArray op = inferenceWith(layer, x, "native");
         assertClose(change + ": Java kernel against the op", op, java, TOLERANCE);
         assertEquals(compilations, kernels(layer).compilations(), change + ": recompiled once");
     }
@@ -173,23 +175,13 @@ class ConvolutionInferenceTest {
         return ((FastConvolutionLayerImpl) layer).inferenceKernels();
     }
 
-    private static INDArray inference(Layer layer, INDArray x, String choice) {
+    private static INDArray inferenceWith(Layer layer, INDArray x, String choice) {
         System.setProperty(ConvolutionInference.PROPERTY, choice);
         try {
             return inference(layer, x);
         } finally {
             System.clearProperty(ConvolutionInference.PROPERTY);
         }
-    }
-
-    private static INDArray inference(Layer layer, INDArray x) {
-        INDArray out = layer.activate(x, false, LayerWorkspaceMgr.noWorkspaces()).dup();
-        layer.clear();
-        return out;
-    }
-
-    private static double maxDifference(INDArray a, INDArray b) {
-        return a.sub(b).amaxNumber().doubleValue();
     }
 
     private static <T extends ConvolutionLayer.BaseConvBuilder<T>> T configure(T builder,

@@ -3,6 +3,8 @@ package org.rpg4j.dl4j.layers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -52,5 +54,25 @@ final class TestArrays {
                         + tolerance * scale + ")");
             }
         }
+    }
+
+    /**
+     * @param layer an initialised layer; its cached state is cleared afterwards
+     * @param x its input; not modified
+     * @return a copy of the layer's inference-mode output for {@code x}, without workspaces
+     */
+    static INDArray inference(Layer layer, INDArray x) {
+        INDArray out = layer.activate(x, false, LayerWorkspaceMgr.noWorkspaces()).dup();
+        layer.clear();
+        return out;
+    }
+
+    /**
+     * @param a an array
+     * @param b an array of the same shape
+     * @return the largest absolute element-wise difference
+     */
+    static double maxDifference(INDArray a, INDArray b) {
+        return a.sub(b).amaxNumber().doubleValue();
     }
 }
