@@ -1,19 +1,28 @@
 package org.rpg4j.dl4j.deploy.runner;
 
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Float arrays that a runner's steps write their outputs into, handed back once the last step reading
  * a value has run, so that a call reuses the previous call's arrays instead of allocating (and the JVM
  * zeroing) tens of megabytes per call: ResNet-56 at batch 32 writes 55 convolution outputs of 0.5-2.4 MB.
- * An array taken from the pool holds old values: only steps that overwrite every entry take one. Not
- * thread-safe: used by the thread that calls the runner, never inside a kernel's parallel tasks.
+ * An array taken from the pool holds old values: only steps that overwrite every entry take one. The
+ * pool keeps only arrays it lent and that came back once: arrays made elsewhere (copies out of ND4J,
+ * unpadded or padded copies) are left to the garbage collector, so what it holds is bounded by the
+ * most arrays one call has out at once (before, such arrays were kept too and, never taken again, grew
+ * the heap by a few megabytes per call until it ran out), and an array handed back twice cannot be
+ * lent to two steps. Not thread-safe: used by the thread that calls the runner, never inside a kernel's
+ * parallel tasks.
  */
 final class ArrayPool {
 
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    private final Set<float[]> lent = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
      * @param length the length wanted
@@ -22,14 +31,35 @@ final class ArrayPool {
     float[] take(int length) {
         ArrayDeque<float[]> arrays = free.get(length);
         float[] array = arrays == null ? null : arrays.poll();
-        return array != null ? array : new float[length];
+        if (array == null) {
+            array = new float[length];
+        }
+        lent.add(array);
+        return array;
     }
 
-    /** @param array an array no value uses any more, or null (ignored) */
+    /**
+     * @param array an array no value uses any more, or null; kept for reuse only if the pool lent it and
+     *     it has not come back yet, otherwise ignored
+     */
     void give(float[] array) {
-        if (array != null) {
+        if (array != null && lent.remove(array)) {
             free.computeIfAbsent(array.length, length -> new ArrayDeque<>()).push(array);
         }
+    }
+
+    /** @return the number of arrays waiting to be taken again */
+    int retained() {
+        int count = 0;
+        for (ArrayDeque<float[]> arrays : free.values()) {
+            count += arrays.size();
+        }
+        return count;
+    }
+
+    /** @return the number of arrays lent and not handed back */
+    int outstanding() {
+        return lent.size();
     }
 
     /**

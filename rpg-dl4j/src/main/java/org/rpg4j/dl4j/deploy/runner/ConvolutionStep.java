@@ -85,6 +85,13 @@ final class ConvolutionStep extends CalibratedStep {
     }
 
     @Override
+    void discard(Tensor output) {
+        if (pool != null) {
+            output.release(pool);
+        }
+    }
+
+    @Override
     public void usePool(ArrayPool runnerPool) {
         this.pool = runnerPool;
     }

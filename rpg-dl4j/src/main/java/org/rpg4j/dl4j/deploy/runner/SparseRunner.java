@@ -120,8 +120,8 @@ public final class SparseRunner {
         if (graph != null) {
             graph.setInputs(inputs);
         }
+        Tensor[] values = new Tensor[plan.slots()];
         try {
-            Tensor[] values = new Tensor[plan.slots()];
             for (int i = 0; i < inputs.length; i++) {
                 values[plan.inputSlots()[i]] = Tensor.of(inputs[i]);
             }
@@ -145,10 +145,29 @@ public final class SparseRunner {
             }
             return outputs;
         } finally {
+            releaseAll(values);
             if (graph != null) {
                 graph.clear();
             }
         }
+    }
+
+    /**
+     * Hands every value still held back to the pool: the outputs (copied into ND4J arrays by now) and,
+     * after a step threw, whatever the call had made, so that no call keeps pooled arrays lent.
+     */
+    private void releaseAll(Tensor[] values) {
+        for (int slot = 0; slot < values.length; slot++) {
+            if (values[slot] != null) {
+                values[slot].release(pool);
+                values[slot] = null;
+            }
+        }
+    }
+
+    /** @return the pool's arrays waiting for the next call and lent out (tests: both stay bounded) */
+    int[] pooledArrays() {
+        return new int[] {pool.retained(), pool.outstanding()};
     }
 
     /** Hands the values whose last reader was node {@code n} back to the pool. */

@@ -116,6 +116,27 @@ class SparseRunnerTest {
     }
 
     @Test
+    void repeatedCallsReuseTheirArraysAndLeaveNoneLent() {
+        // Before the pool kept only what it lent, every call added the input's and other copies' arrays
+        // to it for good: a few megabytes per call at batch 32, an OutOfMemoryError within a minute.
+        ComputationGraph graph = PrunedNetworks.prune(residualBlocks(), 0.6, 3);
+        for (KernelPolicy policy : new KernelPolicy[] {KernelPolicy.SPARSE, KernelPolicy.MEASURED}) {
+            SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy));
+            INDArray x = Nd4j.rand(DataType.FLOAT, 4, 3, 8, 8);
+            for (int call = 0; call < 5; call++) {
+                runner.output(x);
+            }
+            int[] before = runner.pooledArrays();
+            for (int call = 0; call < 20; call++) {
+                runner.output(x);
+                assertEquals(0, runner.pooledArrays()[1], policy + " call " + call + ": arrays still lent");
+            }
+            assertTrue(before[0] > 0, policy + ": the pool holds the previous call's arrays");
+            assertEquals(before[0], runner.pooledArrays()[0], policy + ": the pool grew across calls");
+        }
+    }
+
+    @Test
     void layersWithAtMostTwoPercentNonZerosAreSparseWithoutTiming() {
         MultiLayerNetwork net = PrunedNetworks.prune(stack(), 0.995, 4);
         SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults());

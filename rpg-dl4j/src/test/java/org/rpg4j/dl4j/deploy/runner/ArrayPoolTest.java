@@ -1,0 +1,43 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import org.junit.jupiter.api.Test;
+
+/** The runner's array pool keeps what it lent and nothing else. */
+class ArrayPoolTest {
+
+    @Test
+    void anArrayLentAndHandedBackIsLentAgain() {
+        ArrayPool pool = new ArrayPool();
+        float[] first = pool.take(12);
+        assertEquals(1, pool.outstanding());
+        pool.give(first);
+        assertEquals(0, pool.outstanding());
+        assertEquals(1, pool.retained());
+        assertSame(first, pool.take(12));
+        assertEquals(0, pool.retained());
+    }
+
+    @Test
+    void arraysThePoolDidNotLendAreNotKept() {
+        ArrayPool pool = new ArrayPool();
+        for (int call = 0; call < 5; call++) {
+            pool.give(new float[40]);
+        }
+        pool.give(null);
+        assertEquals(0, pool.retained());
+    }
+
+    @Test
+    void anArrayHandedBackTwiceIsLentToOneTakerOnly() {
+        ArrayPool pool = new ArrayPool();
+        float[] array = pool.take(8);
+        pool.give(array);
+        pool.give(array);
+        assertEquals(1, pool.retained());
+        assertNotSame(pool.take(8), pool.take(8));
+    }
+}
