@@ -34,8 +34,10 @@
 #                                #   (StepCoverage, interleaved) and DL4J, then runner/DL4J in one-thread CPU
 #                                #   time (RunnerCpuTime; about 14 min)
 #   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
-#                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, and the tables
-#                                #   of docs/deployment.md (about 20 min; JVM flag add-modules jdk.incubator.vector);
+#                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, the runner's native
+#                                #   ops on OpenMP's threads against its own, and the tables of docs/deployment.md
+#                                #   (about 23 min; JVM flag add-modules jdk.incubator.vector; no environment
+#                                #   variable needed: the runner keeps libnd4j's OpenMP threads idle itself);
 #                                #   both sparse profiles first make the RPG-pruned weights once (RpgPrunedWeights)
 #
 # The jar is rebuilt when a pom or a source file is newer (shading the 250 MB jar takes 1-3 min).
@@ -183,8 +185,13 @@ sparse() {
     # 5 iterations of 3 s after 3 of 2 s: with 3 of 2 s the 99.9 % errors on 2 cores were as large as the
     # scores (docs/deployment.md, session 7); the 28 cases take about 14 min
     jmh sparse-networks 'sparse.NetworkInferenceBenchmark' -f 0 -wi 3 -w 2 -i 5 -r 3
+    # the runner's native ops on libnd4j's OpenMP threads (its behaviour before session 7) against its own
+    # threads, back to back per case (8 cases, about 4 min)
+    jmh sparse-threads 'sparse.NetworkInferenceBenchmark' -f 0 -wi 3 -w 2 -i 5 -r 3 -p batch=32 -p variant=U0,RPG98 \
+        -p withNativeThreading=OPENMP,JAVA_THREADS
     echo "=== tables of docs/deployment.md (this run only)"
-    java -cp "$jar" org.rpg4j.benchmarks.sparse.SparseReport "$out/sparse-layers.json" "$out/sparse-networks.json"
+    java -cp "$jar" org.rpg4j.benchmarks.sparse.SparseReport "$out/sparse-layers.json" "$out/sparse-networks.json" \
+        "$out/sparse-threads.json"
 }
 
 sparse_runner() {
