@@ -2,6 +2,10 @@ package org.rpg4j.dl4j.deploy.runner;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +19,7 @@ import org.slf4j.LoggerFactory;
 final class OpenMpThreads {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenMpThreads.class);
+    private static final AtomicBoolean ADVISED = new AtomicBoolean();
     private static final Object OPS;
     private static final Method SET;
     private static final Method GET;
@@ -75,6 +80,32 @@ final class OpenMpThreads {
     static void restore(int previous) {
         if (OPS != null && previous > 0 && (int) call(GET) != previous) {
             call(SET, previous);
+        }
+    }
+
+    /**
+     * The advice for a runner whose native ops use OpenMP's threads, if the environment needs it.
+     *
+     * @param environment the process environment
+     * @return the message: present unless {@code OMP_WAIT_POLICY} is {@code PASSIVE} or {@code GOMP_SPINCOUNT}
+     *     is set
+     */
+    static Optional<String> advice(Map<String, String> environment) {
+        String policy = environment.getOrDefault("OMP_WAIT_POLICY", "").trim().toUpperCase(Locale.ROOT);
+        if (policy.equals("PASSIVE") || environment.containsKey("GOMP_SPINCOUNT")) {
+            return Optional.empty();
+        }
+        return Optional.of("SparseRunner with NativeThreading.OPENMP: libnd4j's OpenMP worker threads spin on a core"
+                + " after each native op (OMP_WAIT_POLICY " + (policy.isEmpty() ? "unset" : policy) + ") while the"
+                + " runner's Java kernels need both cores; on 2 cores this made the RPG-pruned ResNet-56 at batch 32 1.6x"
+                + " slower (docs/deployment.md). Use NativeThreading.JAVA_THREADS (the default), or start the JVM with"
+                + " OMP_WAIT_POLICY=PASSIVE.");
+    }
+
+    /** Logs {@link #advice} at INFO once per JVM when it applies and the backend has libgomp's threads. */
+    static void adviseOnce() {
+        if (OPS != null && !ADVISED.getAndSet(true)) {
+            advice(System.getenv()).ifPresent(LOG::info);
         }
     }
 

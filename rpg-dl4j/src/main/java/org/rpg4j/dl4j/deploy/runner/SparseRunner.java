@@ -46,6 +46,9 @@ public final class SparseRunner {
         this.plan = plan;
         this.graph = graph;
         this.nativeThreading = options.nativeThreading();
+        if (nativeThreading == NativeThreading.OPENMP) {
+            OpenMpThreads.adviseOnce();
+        }
         plan.connect(pool);
         this.lastReaders = plan.lastReaders();
     }
