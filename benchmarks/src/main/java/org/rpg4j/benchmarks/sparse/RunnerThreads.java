@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
 import org.rpg4j.dl4j.deploy.runner.NativeThreading;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
@@ -32,7 +33,8 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * {@link NetworkInferenceBenchmark} ({@code U0}, {@code U95}, {@code RPG95}, {@code RPG98}, ...) with a
  * threading suffix: {@code :java} (default options: native ops split over the runner's Java threads),
  * {@code :openmp} (native ops on libnd4j's OpenMP threads, the runner before that option) or {@code :caller}
- * (everything on the calling thread). Every round runs each case {@code calls} times, in an order rotated by
+ * (everything on the calling thread), and optionally a kernel policy ({@code U0:java:dense}: every layer on its dense
+ * kernel, no calibration). Every round runs each case {@code calls} times, in an order rotated by
  * one case per round, after 5 warm-up calls of each (the runner's calibration).
  *
  * <p>Usage: {@code RunnerThreads MODEL BATCH ROUNDS CALLS CASE...}, e.g.
@@ -158,6 +160,9 @@ public final class RunnerThreads {
             default -> throw new IllegalArgumentException("threading suffix must be java, openmp or caller, got "
                     + threads);
         };
+        if (parts.length > 2) {
+            options = options.withPolicy(KernelPolicy.valueOf(parts[2].toUpperCase(Locale.ROOT)));
+        }
         SparseRunner runner = SparseRunner.compile(graph, options);
         return runner::output;
     }
