@@ -27,13 +27,17 @@
 #   benchmarks/run.sh structured-cpu # the same speed-up table in single-thread CPU time (OMP_NUM_THREADS=1,
 #                                #   InferenceCpuTime) and OpOverhead: usable on a loaded machine (about 15 min idle)
 #   benchmarks/run.sh sparse-runner  # where the sparse runner's time goes at batch 32 (RunnerProfile: ms per
-#                                #   step and per step kind, RPG-pruned VGG-19/ResNet-56 at 95/98 %), and JMH
+#                                #   step and per step kind, RPG-pruned VGG-19/ResNet-56 at 95/98 %; RunnerThreads:
+#                                #   wall time and CPU time per thread group, native ops on OpenMP's threads
+#                                #   against the runner's own), and JMH
 #                                #   of the runner with pooling on Java arrays against pooling through DL4J
 #                                #   (StepCoverage, interleaved) and DL4J, then runner/DL4J in one-thread CPU
 #                                #   time (RunnerCpuTime; about 14 min)
 #   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
-#                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, and the tables
-#                                #   of docs/deployment.md (about 20 min; JVM flag add-modules jdk.incubator.vector);
+#                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, the runner's native
+#                                #   ops on OpenMP's threads against its own, and the tables of docs/deployment.md
+#                                #   (about 23 min; JVM flag add-modules jdk.incubator.vector; no environment
+#                                #   variable needed: the runner keeps libnd4j's OpenMP threads idle itself);
 #                                #   both sparse profiles first make the RPG-pruned weights once (RpgPrunedWeights)
 #
 # The jar is rebuilt when a pom or a source file is newer (shading the 250 MB jar takes 1-3 min).
@@ -178,9 +182,16 @@ sparse() {
     # the alternative tried: the scalar inner loop on three shapes
     jmh sparse-layers-scalar 'sparse.LayerKernelBenchmark' -f 0 -wi 2 -w 500ms -i 3 -r 500ms \
         -p shape=16x32x16s1,64x32x64s1,256x8x256s1 -p variant=S90,S98 -p instructions=SCALAR
-    jmh sparse-networks 'sparse.NetworkInferenceBenchmark' -f 0 -wi 2 -w 2 -i 3 -r 2
+    # 5 iterations of 3 s after 3 of 2 s: with 3 of 2 s the 99.9 % errors on 2 cores were as large as the
+    # scores (docs/deployment.md, session 7); the 28 cases take about 14 min
+    jmh sparse-networks 'sparse.NetworkInferenceBenchmark' -f 0 -wi 3 -w 2 -i 5 -r 3
+    # the runner's native ops on libnd4j's OpenMP threads (its behaviour before session 7) against its own
+    # threads, back to back per case (8 cases, about 4 min)
+    jmh sparse-threads 'sparse.NetworkInferenceBenchmark' -f 0 -wi 3 -w 2 -i 5 -r 3 -p batch=32 -p variant=U0,RPG98 \
+        -p withNativeThreading=OPENMP,JAVA_THREADS
     echo "=== tables of docs/deployment.md (this run only)"
-    java -cp "$jar" org.rpg4j.benchmarks.sparse.SparseReport "$out/sparse-layers.json" "$out/sparse-networks.json"
+    java -cp "$jar" org.rpg4j.benchmarks.sparse.SparseReport "$out/sparse-layers.json" "$out/sparse-networks.json" \
+        "$out/sparse-threads.json"
 }
 
 sparse_runner() {
@@ -197,6 +208,12 @@ sparse_runner() {
         done
     done
     echo "load after profile: $(uptime | sed 's/.*load average/load average/')"
+    echo "=== who uses the cores: java -cp $jar org.rpg4j.benchmarks.sparse.RunnerThreads MODEL 32 12 2 CASES"
+    for model in RESNET56 VGG19; do
+        # shellcheck disable=SC2086
+        java $JAVA_FLAGS -Xmx6g -cp "$jar" org.rpg4j.benchmarks.sparse.RunnerThreads $model 32 12 2 DL4J U0:java \
+            U0:openmp RPG95:java RPG95:openmp RPG98:java RPG98:openmp 2>&1 | quiet
+    done
     jmh sparse-runner 'sparse.NetworkInferenceBenchmark' -f 0 -wi 2 -w 2 -i 3 -r 2 -p batch=32 \
         -p variant=DL4J,RPG95,RPG98 -p withCoverage=KERNELS,KERNELS_AND_POOLING
     echo "=== speed-up over DL4J (this run only)"

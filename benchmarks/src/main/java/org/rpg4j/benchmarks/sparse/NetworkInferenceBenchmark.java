@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.rpg4j.dl4j.deploy.runner.NativeThreading;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
 import org.rpg4j.dl4j.deploy.runner.StepCoverage;
@@ -65,6 +66,15 @@ public class NetworkInferenceBenchmark {
     @Param({"KERNELS_AND_POOLING"})
     public String withCoverage;
 
+    /**
+     * The runner's {@link NativeThreading}: JAVA_THREADS (default: its dense convolutions split into
+     * single-threaded native calls over its own threads) or OPENMP (native ops on libnd4j's OpenMP threads, the
+     * runner before that option); ignored by variant DL4J. Sorts after {@code withCoverage}: the two of one case
+     * run back to back.
+     */
+    @Param({"JAVA_THREADS"})
+    public String withNativeThreading;
+
     private ComputationGraph graph;
     private SparseRunner runner;
     private INDArray input;
@@ -84,7 +94,8 @@ public class NetworkInferenceBenchmark {
         if ("DL4J".equals(variant)) {
             return;
         }
-        runner = SparseRunner.compile(graph, RunnerOptions.defaults().withCoverage(StepCoverage.valueOf(withCoverage)));
+        runner = SparseRunner.compile(graph, RunnerOptions.defaults().withCoverage(StepCoverage.valueOf(withCoverage))
+                .withNativeThreading(NativeThreading.valueOf(withNativeThreading)));
         runner.output(input);
         runner.output(input);
         // the second and third calls repeat the calibration; the third makes the final kernel choices
@@ -94,8 +105,8 @@ public class NetworkInferenceBenchmark {
         if (!(difference <= TOLERANCE)) {
             throw new IllegalStateException("runner output differs from DL4J's by " + difference);
         }
-        System.out.println("runner report " + model + " batch " + batch + " " + variant + " " + withCoverage
-                + " (max |diff| "
+        System.out.println("runner report " + model + " batch " + batch + " " + variant + " " + withCoverage + " "
+                + withNativeThreading + " (max |diff| "
                 + difference + "):");
         runner.report().stream().filter(c -> c.batch() > 0).forEach(c -> System.out.println("  " + c));
     }

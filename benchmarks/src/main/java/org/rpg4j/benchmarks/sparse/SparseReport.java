@@ -16,7 +16,8 @@ import org.rpg4j.benchmarks.report.JmhResults;
  * run into the markdown tables of docs/deployment.md: per layer shape and batch, the dense time, the
  * speed-up of the sparse kernel at each sparsity and the break-even sparsity (where a least-squares
  * line through the sparse times against density crosses the dense time); per network and batch,
- * images/s and the speed-up over DL4J.
+ * images/s and the speed-up over DL4J, and the largest JMH 99.9 % error of the row as a share of its score (a
+ * speed-up whose two errors add up to more than its distance from 1 is not established).
  *
  * <p>Usage: {@code java -cp benchmarks.jar org.rpg4j.benchmarks.sparse.SparseReport <result.json>...}
  */
@@ -121,8 +122,8 @@ public final class SparseReport {
         System.out.println();
         System.out.println("| network | batch | DL4J fast layers img/s | runner img/s dense | uniform 90 % |"
                 + " uniform 95 % | uniform 98 % | RPG 95 % | RPG 98 % | speed-up dense | uniform 90 % | uniform 95 % |"
-                + " uniform 98 % | RPG 95 % | RPG 98 % |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + " uniform 98 % | RPG 95 % | RPG 98 % | largest JMH error |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (String model : new String[] {"VGG19", "RESNET56"}) {
             for (String batch : new String[] {"1", "32"}) {
                 Optional<JmhResults.Result> dl4j = results.find("NetworkInferenceBenchmark.inference", "model", model,
@@ -133,25 +134,71 @@ public final class SparseReport {
                 double images = Integer.parseInt(batch);
                 StringBuilder rates = new StringBuilder();
                 StringBuilder ratios = new StringBuilder();
+                double largestError = relativeError(dl4j.get());
                 for (String r : RUNNERS) {
                     Optional<JmhResults.Result> run = runner(results, model, batch, r, "KERNELS_AND_POOLING");
+                    largestError = Math.max(largestError, run.map(SparseReport::relativeError).orElse(0.0));
                     rates.append(run.map(x -> String.format(Locale.ROOT, " %.2f |", 1000 * images / x.millis()))
                             .orElse(" - |"));
                     ratios.append(run.map(x -> String.format(Locale.ROOT, " %.2fx |", dl4j.get().millis() / x.millis()))
                             .orElse(" - |"));
                 }
                 System.out.println(String.format(Locale.ROOT, "| %s | %s | %.2f |", model, batch,
-                        1000 * images / dl4j.get().millis()) + rates + ratios);
+                        1000 * images / dl4j.get().millis()) + rates + ratios + String.format(Locale.ROOT, " %.0f %% |",
+                                100 * largestError));
             }
         }
         coverages(results);
+        nativeThreadings(results);
     }
 
-    /** @return the runner result of that coverage, or (results made before the parameter existed) any */
+    /**
+     * The runner with its native ops on OpenMP's threads against split over its own threads, where one run
+     * measured both, with JMH's 99.9 % error of each.
+     */
+    private static void nativeThreadings(JmhResults results) {
+        List<String> lines = new ArrayList<>();
+        for (JmhResults.Result openMp : results.all()) {
+            Map<String, String> p = openMp.params();
+            if (!openMp.benchmark().equals("NetworkInferenceBenchmark.inference")
+                    || !"OPENMP".equals(p.get("withNativeThreading")) || "DL4J".equals(p.get("variant"))) {
+                continue;
+            }
+            results.find("NetworkInferenceBenchmark.inference", "model", p.get("model"), "batch", p.get("batch"),
+                    "variant", p.get("variant"), "withCoverage", p.get("withCoverage"), "withNativeThreading",
+                    "JAVA_THREADS").ifPresent(own -> lines.add(String.format(Locale.ROOT,
+                            "| %s | %s | %s | %.2f +- %.2f | %.2f +- %.2f | %.2fx |", p.get("model"), p.get("batch"),
+                            p.get("variant"), openMp.millis(), openMp.errorMillis(), own.millis(), own.errorMillis(),
+                            openMp.millis() / own.millis())));
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        System.out.println();
+        System.out.println("| network | batch | variant | native ops on OpenMP threads ms | split over Java threads ms"
+                + " | speed-up |");
+        System.out.println("|---|---|---|---|---|---|");
+        lines.forEach(System.out::println);
+    }
+
+    /** @return JMH's 99.9 % error as a fraction of the score (0 when JMH gave none) */
+    private static double relativeError(JmhResults.Result result) {
+        double error = result.errorMillis() / result.millis();
+        return Double.isNaN(error) ? 0.0 : error;
+    }
+
+    /**
+     * @return the runner result of that coverage with the default native threading (JAVA_THREADS), or (results
+     *     made before a parameter existed) any
+     */
     private static Optional<JmhResults.Result> runner(JmhResults results, String model, String batch, String variant,
                                                       String coverage) {
         Optional<JmhResults.Result> exact = results.find("NetworkInferenceBenchmark.inference", "model", model,
-                "batch", batch, "variant", variant, "withCoverage", coverage);
+                "batch", batch, "variant", variant, "withCoverage", coverage, "withNativeThreading", "JAVA_THREADS");
+        if (exact.isEmpty()) {
+            exact = results.find("NetworkInferenceBenchmark.inference", "model", model, "batch", batch, "variant",
+                    variant, "withCoverage", coverage);
+        }
         return exact.isPresent() ? exact : results.find("NetworkInferenceBenchmark.inference", "model", model,
                 "batch", batch, "variant", variant);
     }

@@ -1,5 +1,6 @@
 package org.rpg4j.sparse.kernel;
 
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
@@ -12,6 +13,18 @@ public enum KernelThreading {
 
     /** Below this many multiply-adds a call stays on the calling thread: forking costs ~10-50 us. */
     static final long PARALLEL_WORK = 200_000;
+
+    /**
+     * @return how many threads {@link #run} uses at most: 1 for {@link #CALLER_ONLY}; the caller and the common
+     *     pool's workers for {@link #COMMON_POOL}, at most the available processors
+     */
+    public int threads() {
+        if (this == CALLER_ONLY) {
+            return 1;
+        }
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
+                ForkJoinPool.getCommonPoolParallelism() + 1));
+    }
 
     /**
      * Runs {@code task.accept(t)} for every {@code t in [0, tasks)}.

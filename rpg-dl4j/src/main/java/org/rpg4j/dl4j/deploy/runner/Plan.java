@@ -16,7 +16,8 @@ import java.util.Map;
 record Plan(int slots, int[] inputSlots, int[] outputSlots, List<Node> nodes) {
 
     /**
-     * Tells every step which later steps read its output ({@link Step#addReader}) and gives it the pool.
+     * Tells every step which later steps read its output ({@link Step#addReader}) and whether it is a network
+     * output ({@link Step#outputLeavesRunner}), and gives it the pool.
      *
      * @param pool the runner's array pool
      */
@@ -31,6 +32,12 @@ record Plan(int slots, int[] inputSlots, int[] outputSlots, List<Node> nodes) {
                 }
             }
             producers.put(node.output(), node.step());
+        }
+        for (int slot : outputSlots) {
+            Step producer = producers.get(slot);
+            if (producer != null) {
+                producer.outputLeavesRunner();
+            }
         }
     }
 

@@ -10,9 +10,10 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  *     {@link KernelPolicy#MEASURED} (the fastest run counts), &ge; 1
  * @param threading how the sparse kernels use threads
  * @param coverage which layers besides convolutions and dense layers run on Java arrays
+ * @param nativeThreading which threads run the native (dense) ops
  */
 public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThreading threading,
-                            StepCoverage coverage) {
+                            StepCoverage coverage, NativeThreading nativeThreading) {
 
     /**
      * Validates the options.
@@ -21,11 +22,12 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
      * @param calibrationRuns timed runs of each kernel per layer and batch size, &ge; 1
      * @param threading how the sparse kernels use threads, not null
      * @param coverage which layers besides convolutions and dense layers run on Java arrays, not null
+     * @param nativeThreading which threads run the native (dense) ops, not null
      * @throws IllegalArgumentException if an argument is null or {@code calibrationRuns < 1}
      */
     public RunnerOptions {
-        if (policy == null || threading == null || coverage == null) {
-            throw new IllegalArgumentException("policy, threading and coverage must not be null");
+        if (policy == null || threading == null || coverage == null || nativeThreading == null) {
+            throw new IllegalArgumentException("policy, threading, coverage and nativeThreading must not be null");
         }
         if (calibrationRuns < 1) {
             throw new IllegalArgumentException("calibrationRuns must be >= 1, got " + calibrationRuns);
@@ -33,7 +35,20 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
     }
 
     /**
-     * Options with the default coverage ({@link StepCoverage#KERNELS_AND_POOLING}).
+     * Options with the default native threading ({@link NativeThreading#JAVA_THREADS}).
+     *
+     * @param policy how each layer's kernel is chosen, not null
+     * @param calibrationRuns timed runs of each kernel per layer and batch size, &ge; 1
+     * @param threading how the sparse kernels use threads, not null
+     * @param coverage which layers besides convolutions and dense layers run on Java arrays, not null
+     * @throws IllegalArgumentException if an argument is null or {@code calibrationRuns < 1}
+     */
+    public RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThreading threading, StepCoverage coverage) {
+        this(policy, calibrationRuns, threading, coverage, NativeThreading.JAVA_THREADS);
+    }
+
+    /**
+     * Options with the default coverage ({@link StepCoverage#KERNELS_AND_POOLING}) and native threading.
      *
      * @param policy how each layer's kernel is chosen, not null
      * @param calibrationRuns timed runs of each kernel per layer and batch size, &ge; 1
@@ -44,10 +59,13 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
         this(policy, calibrationRuns, threading, StepCoverage.KERNELS_AND_POOLING);
     }
 
-    /** @return measured choice, 3 calibration runs, all cores, pooling on Java arrays */
+    /**
+     * @return measured choice, 3 calibration runs, all cores, pooling on Java arrays, native ops split over the
+     *     runner's Java threads
+     */
     public static RunnerOptions defaults() {
         return new RunnerOptions(KernelPolicy.MEASURED, 3, KernelThreading.COMMON_POOL,
-                StepCoverage.KERNELS_AND_POOLING);
+                StepCoverage.KERNELS_AND_POOLING, NativeThreading.JAVA_THREADS);
     }
 
     /**
@@ -55,7 +73,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
      * @return a copy with that policy
      */
     public RunnerOptions withPolicy(KernelPolicy newPolicy) {
-        return new RunnerOptions(newPolicy, calibrationRuns, threading, coverage);
+        return new RunnerOptions(newPolicy, calibrationRuns, threading, coverage, nativeThreading);
     }
 
     /**
@@ -63,7 +81,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
      * @return a copy with that number of calibration runs
      */
     public RunnerOptions withCalibrationRuns(int runs) {
-        return new RunnerOptions(policy, runs, threading, coverage);
+        return new RunnerOptions(policy, runs, threading, coverage, nativeThreading);
     }
 
     /**
@@ -71,7 +89,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
      * @return a copy with that threading
      */
     public RunnerOptions withThreading(KernelThreading newThreading) {
-        return new RunnerOptions(policy, calibrationRuns, newThreading, coverage);
+        return new RunnerOptions(policy, calibrationRuns, newThreading, coverage, nativeThreading);
     }
 
     /**
@@ -79,6 +97,14 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
      * @return a copy with that coverage
      */
     public RunnerOptions withCoverage(StepCoverage newCoverage) {
-        return new RunnerOptions(policy, calibrationRuns, threading, newCoverage);
+        return new RunnerOptions(policy, calibrationRuns, threading, newCoverage, nativeThreading);
+    }
+
+    /**
+     * @param newNativeThreading which threads run the native (dense) ops
+     * @return a copy with that native threading
+     */
+    public RunnerOptions withNativeThreading(NativeThreading newNativeThreading) {
+        return new RunnerOptions(policy, calibrationRuns, threading, coverage, newNativeThreading);
     }
 }

@@ -22,6 +22,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * runner.report().forEach(System.out::println);
  * }</pre>
  *
+ * <p>Threads: the sparse kernels and the Java steps spread their work over the calling thread and the common
+ * fork-join pool ({@link RunnerOptions#threading()}). By default ({@link NativeThreading#JAVA_THREADS}) the
+ * native ops run on one OpenMP thread each, a dense convolution split over those same Java threads, so that
+ * libnd4j's OpenMP workers, which keep spinning on a core for a while after each parallel native op, never
+ * compete with the Java kernels for the cores; the calling thread's OpenMP thread count is restored when a call
+ * returns.
+ *
  * <p>The weights are copied at compile time: later changes to the network are not seen. The runner
  * reuses the network's layer objects for the DL4J steps, so it is not thread-safe, and the network
  * must not be used at the same time.
@@ -30,13 +37,18 @@ public final class SparseRunner {
 
     private final Plan plan;
     private final ComputationGraph graph;
+    private final NativeThreading nativeThreading;
     private final ArrayPool pool = new ArrayPool();
     /** Per slot, the node after which its value is released to the pool. */
     private final int[] lastReaders;
 
-    private SparseRunner(Plan plan, ComputationGraph graph) {
+    private SparseRunner(Plan plan, ComputationGraph graph, RunnerOptions options) {
         this.plan = plan;
         this.graph = graph;
+        this.nativeThreading = options.nativeThreading();
+        if (nativeThreading == NativeThreading.OPENMP) {
+            OpenMpThreads.adviseOnce();
+        }
         plan.connect(pool);
         this.lastReaders = plan.lastReaders();
     }
@@ -54,7 +66,7 @@ public final class SparseRunner {
         if (network.getLayers() == null) {
             throw new IllegalArgumentException("network must be initialised (call init()) before compile");
         }
-        return new SparseRunner(LayerListCompiler.compile(network, options), null);
+        return new SparseRunner(LayerListCompiler.compile(network, options), null, options);
     }
 
     /**
@@ -70,7 +82,7 @@ public final class SparseRunner {
         if (graph.getVertices() == null) {
             throw new IllegalArgumentException("graph must be initialised (call init()) before compile");
         }
-        return new SparseRunner(GraphCompiler.compile(graph, options), graph);
+        return new SparseRunner(GraphCompiler.compile(graph, options), graph, options);
     }
 
     /**
@@ -114,13 +126,19 @@ public final class SparseRunner {
         return List.copyOf(times);
     }
 
-    /** Runs the plan; adds each step's wall time to {@code nanos[step]} unless it is null. */
+    /**
+     * Runs the plan; adds each step's wall time to {@code nanos[step]} unless it is null. Under
+     * {@link NativeThreading#JAVA_THREADS} the calling thread's native ops run on one OpenMP thread (restored
+     * at the end), except in DL4J fallback steps.
+     */
     private INDArray[] run(INDArray[] inputs, long[] nanos) {
         checkInputs(inputs);
         if (graph != null) {
             graph.setInputs(inputs);
         }
         Tensor[] values = new Tensor[plan.slots()];
+        boolean ownThreads = nativeThreading == NativeThreading.JAVA_THREADS;
+        int openMpThreads = ownThreads ? OpenMpThreads.limit(1) : 0;
         try {
             for (int i = 0; i < inputs.length; i++) {
                 values[plan.inputSlots()[i]] = Tensor.of(inputs[i]);
@@ -133,7 +151,8 @@ public final class SparseRunner {
                     in[i] = values[node.inputs()[i]];
                 }
                 long start = nanos == null ? 0 : System.nanoTime();
-                values[node.output()] = node.step().run(in);
+                values[node.output()] = ownThreads && node.step() instanceof FallbackStep
+                        ? withOpenMpThreads(node.step(), in, openMpThreads) : node.step().run(in);
                 if (nanos != null) {
                     nanos[n] += System.nanoTime() - start;
                 }
@@ -149,6 +168,17 @@ public final class SparseRunner {
             if (graph != null) {
                 graph.clear();
             }
+            OpenMpThreads.restore(openMpThreads);
+        }
+    }
+
+    /** Runs a DL4J layer with the caller's own OpenMP thread count (as DL4J would run it). */
+    private static Tensor withOpenMpThreads(Step step, Tensor[] in, int openMpThreads) {
+        OpenMpThreads.restore(openMpThreads);
+        try {
+            return step.run(in);
+        } finally {
+            OpenMpThreads.limit(1);
         }
     }
 

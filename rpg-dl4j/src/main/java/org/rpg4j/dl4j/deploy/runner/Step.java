@@ -33,6 +33,13 @@ interface Step {
     }
 
     /**
+     * Tells the step that its output is a network output, so it leaves the runner with a call's results: the
+     * step must not write into that array again at a later call.
+     */
+    default void outputLeavesRunner() {
+    }
+
+    /**
      * Gives the step the runner's pool to take its output arrays from (steps that overwrite every entry
      * of their output take them; the runner hands arrays back after their last reader has run).
      *

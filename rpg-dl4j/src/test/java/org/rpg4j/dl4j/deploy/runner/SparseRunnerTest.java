@@ -34,6 +34,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.rpg4j.dl4j.layers.FastLayers;
+import org.rpg4j.sparse.kernel.KernelThreading;
 
 class SparseRunnerTest {
 
@@ -133,6 +134,31 @@ class SparseRunnerTest {
             }
             assertTrue(before[0] > 0, policy + ": the pool holds the previous call's arrays");
             assertEquals(before[0], runner.pooledArrays()[0], policy + ": the pool grew across calls");
+        }
+    }
+
+    @Test
+    void denseKernelsSplitOverJavaThreadsMatchDl4jAndLeaveTheCallersOpenMpThreads() {
+        // the dense convolutions as one call on OpenMP's threads, or split into single-threaded calls over the
+        // runner's threads: by images (batch 3 and 4: uneven and even halves), by output channels at batch 1
+        ComputationGraph graph = PrunedNetworks.prune(residualBlocks(), 0.6, 5);
+        int openMpThreads = OpenMpThreads.current();
+        for (NativeThreading nativeThreading : NativeThreading.values()) {
+            for (KernelThreading threading : KernelThreading.values()) {
+                SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults()
+                        .withPolicy(KernelPolicy.DENSE).withNativeThreading(nativeThreading).withThreading(threading));
+                for (int batch : new int[] {1, 3, 4}) {
+                    for (int call = 0; call < 2; call++) {
+                        INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, 8, 8);
+                        INDArray expected = graph.outputSingle(x);
+                        assertNonTrivial(expected);
+                        double difference = PrunedNetworks.maxAbsDifference(runner.output(x)[0], expected);
+                        assertTrue(difference < TOLERANCE, nativeThreading + " " + threading + " batch " + batch
+                                + ": " + difference);
+                        assertEquals(openMpThreads, OpenMpThreads.current(), "the caller's OpenMP threads restored");
+                    }
+                }
+            }
         }
     }
 
