@@ -15,8 +15,9 @@ import java.util.concurrent.ForkJoinPool;
  * concatenation in order. Several arrays are split into contiguous groups of similar size that run
  * in parallel (common fork-join pool), each with its own histogram; the result does not depend on
  * it. A single array keeps its keys between passes; several are re-keyed chunk by chunk. Up to
- * {@link SmallCut#MAX_TOTAL} positions in all, {@link SmallCut} does the selection instead, with
- * the same result: these passes' 65,536-bin histograms cost more than a small input.
+ * {@link SmallCut#MAX_SINGLE} positions in one array or {@link SmallCut#MAX_TOTAL} in several,
+ * {@link SmallCut} does the selection instead, with the same result: these passes' 65,536-bin
+ * histograms cost more than a small input.
  */
 final class RadixCut {
     private static final int BINS = 1 << 16;
@@ -52,8 +53,8 @@ final class RadixCut {
     }
 
     /**
-     * Selects the {@code count} largest eligible positions: by {@link SmallCut} for at most
-     * {@link SmallCut#MAX_TOTAL} positions, else by the radix passes below.
+     * Selects the {@code count} largest eligible positions: by {@link SmallCut} for inputs that it
+     * {@linkplain SmallCut#fits fits}, else by the radix passes below.
      *
      * @param keys the key provider
      * @param count number to select, {@code >= 0}

@@ -1,7 +1,8 @@
 package org.rpg4j.mask;
 
 /**
- * {@link RadixCut}'s selection for at most {@link #MAX_TOTAL} positions in all, with the same
+ * {@link RadixCut}'s selection for at most {@link #MAX_TOTAL} positions in all ({@link
+ * #MAX_SINGLE} from a single array), with the same
  * order (larger keys first, ties to the lower flat index, the arrays read as one concatenation),
  * the same result and the same errors, sized for small inputs: the keys of all participating
  * arrays are computed once into one array, the cut is found by a radix selection with 12-, 12- and
@@ -13,8 +14,14 @@ package org.rpg4j.mask;
  * below {@link #MAX_TOTAL} {@link RadixCut} does not split into parallel groups either.
  */
 final class SmallCut {
-    /** Most positions (all participating arrays together) this selection takes. */
+    /** Most positions (all participating arrays together) this selection takes from several arrays. */
     static final long MAX_TOTAL = 1 << 20;
+    /**
+     * Most positions this selection takes from a single array. Above it {@link RadixCut}, which
+     * keeps a single array's keys between its passes and makes one pass fewer, is faster: its
+     * histograms then cost less than that pass.
+     */
+    static final long MAX_SINGLE = 1 << 17;
     /** The digits, most significant first: shift and width of each. */
     private static final int[] SHIFTS = {20, 8, 0};
     private static final int[] WIDTHS = {12, 12, 8};
@@ -22,13 +29,18 @@ final class SmallCut {
     private SmallCut() {
     }
 
-    /** @return true if the participating arrays of {@code keys} hold at most {@link #MAX_TOTAL} positions */
+    /**
+     * @return true if the participating arrays of {@code keys} hold at most {@link #MAX_SINGLE}
+     *     positions (one array) or {@link #MAX_TOTAL} (several)
+     */
     static boolean fits(SelectionKeys keys) {
         long total = 0;
+        int participating = 0;
         for (int a = 0; a < keys.arrays(); a++) {
             total += Math.max(0, keys.length(a));
+            participating += keys.length(a) >= 0 ? 1 : 0;
         }
-        return total <= MAX_TOTAL;
+        return total <= (participating == 1 ? MAX_SINGLE : MAX_TOTAL);
     }
 
     /**

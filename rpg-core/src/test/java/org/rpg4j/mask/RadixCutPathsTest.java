@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * keys of the cut's histogram bin (continuous magnitudes: a bin holds a small fraction), and the
  * low-bits histogram with a marking pass (heavily tied magnitudes: the cut's bin holds about a
  * quarter of all positions, more than the gathering takes). Three arrays of 300,000 positions
- * (below {@link SmallCut#MAX_TOTAL}, so the radix passes are called directly); random active masks;
+ * (within {@link SmallCut#MAX_TOTAL}, so the radix passes are called directly); random active masks;
  * several keep counts.
  */
 class RadixCutPathsTest {

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link SmallCut} (what {@link RadixCut#select} runs up to {@link SmallCut#MAX_TOTAL} positions)
+ * {@link SmallCut} (what {@link RadixCut#select} runs for small inputs)
  * gives exactly the selection, counts, cut and errors of the radix passes ({@link
  * RadixCut#selectByRadix}) and of a full sort: seeded loops over array counts, lengths, tied and
  * continuous values, active masks, arrays left out, filters, and the counts 0 and all.
@@ -131,13 +131,18 @@ class SmallCutTest {
     }
 
     @Test
-    void theRadixSelectionTakesOverAboveTheLimit() {
-        assertTrue(SmallCut.fits(SelectionKeys.magnitudes("w", new float[][] {new float[(int) SmallCut.MAX_TOTAL]},
+    void theRadixSelectionTakesOverAboveTheLimits() {
+        int single = (int) SmallCut.MAX_SINGLE;
+        int total = (int) SmallCut.MAX_TOTAL;
+        assertTrue(SmallCut.fits(SelectionKeys.magnitudes("w", new float[][] {new float[single]}, null, null)));
+        assertFalse(SmallCut.fits(SelectionKeys.magnitudes("w", new float[][] {new float[single + 1]}, null, null)));
+        // one array taking part among several is a single array
+        assertFalse(SmallCut.fits(SelectionKeys.magnitudes("w", new float[][] {new float[single + 1], new float[1]},
+                null, new boolean[] {true, false})));
+        assertTrue(SmallCut.fits(SelectionKeys.magnitudes("w", new float[][] {new float[total - 1], new float[1]},
                 null, null)));
-        assertFalse(SmallCut.fits(SelectionKeys.magnitudes("w", new float[][] {
-                new float[(int) SmallCut.MAX_TOTAL], new float[1]}, null, null)));
-        assertTrue(SmallCut.fits(SelectionKeys.magnitudes("w", new float[][] {
-                new float[(int) SmallCut.MAX_TOTAL], new float[1]}, null, new boolean[] {true, false})));
+        assertFalse(SmallCut.fits(SelectionKeys.magnitudes("w", new float[][] {new float[total], new float[1]},
+                null, null)));
     }
 
     private static void assertSameAsRadix(SelectionKeys keys, float[][] like, long count, String what) {
