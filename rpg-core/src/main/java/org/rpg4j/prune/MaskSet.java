@@ -33,6 +33,24 @@ final class MaskSet {
 
     /** Replaces every mask (arrays are copied) and rebuilds the ND4J masks. */
     void replace(boolean[][] newMasks) {
+        check(newMasks);
+        boolean[][] copies = new boolean[newMasks.length][];
+        for (int i = 0; i < newMasks.length; i++) {
+            copies[i] = newMasks[i].clone();
+        }
+        install(copies);
+    }
+
+    /**
+     * Replaces every mask by the given arrays themselves, without copying (for fresh arrays no one
+     * else holds, such as a topology update's new masks), and rebuilds the ND4J masks.
+     */
+    void adopt(boolean[][] freshMasks) {
+        check(freshMasks);
+        install(freshMasks.clone());
+    }
+
+    private void check(boolean[][] newMasks) {
         if (newMasks.length != tensors.size()) {
             throw new IllegalArgumentException("masks must hold one mask per tensor (" + tensors.size() + "), got "
                     + newMasks.length);
@@ -44,9 +62,12 @@ final class MaskSet {
                         + ", got " + (newMasks[i] == null ? "null" : newMasks[i].length));
             }
         }
+    }
+
+    private void install(boolean[][] newMasks) {
         // per tensor in parallel: each writes only its own slots
         ParallelIndices.forEach(newMasks.length, i -> {
-            masks[i] = newMasks[i].clone();
+            masks[i] = newMasks[i];
             arrays[i] = MaskArrays.toMaskArray(masks[i], tensors.get(i).shape(), tensors.get(i).dataType());
             keptCounts[i] = MaskCounts.count(masks[i]);
         });
@@ -55,6 +76,14 @@ final class MaskSet {
 
     boolean[] mask(int index) {
         return masks[index].clone();
+    }
+
+    /**
+     * @return the current masks themselves, not copies: read them only. They stay valid after a
+     *     later {@link #replace} or {@link #adopt}, which install new arrays instead of writing these.
+     */
+    boolean[][] current() {
+        return masks.clone();
     }
 
     boolean[][] all() {
