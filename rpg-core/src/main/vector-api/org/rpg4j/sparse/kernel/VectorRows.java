@@ -1,6 +1,7 @@
 package org.rpg4j.sparse.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,12 +12,20 @@ import jdk.incubator.vector.VectorSpecies;
  * loads and four fused multiply-adds, and the accumulator is stored once per block (after
  * "Fast Sparse ConvNets", Elsen et al., CVPR 2020, with the output-pixel block in registers).
  * HotSpot's C2 does not vectorise the scalar loop (two float arrays at unknown offsets may alias), so
- * this is 3-4x faster single-threaded on AVX2 (measured, see docs/deployment.md).
+ * this is 3-4x faster single-threaded on AVX2 (measured, see docs/deployment.md). One row at a time, each
+ * loaded source vector feeds one multiply-add, so the loop is bound by its loads (unaligned: with AVX-512
+ * every one crosses a cache line); {@link #blocks} computes four rows that share their taps, so that each
+ * load feeds four.
  */
 final class VectorRows implements RowKernel {
 
+    private static final int ROWS = ChannelBlocks.ROWS;
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int BLOCKS = 4;
+    /** Half-width vectors for the end of a run (null below 256 bits). */
+    private static final VectorSpecies<Float> HALF = narrower(SPECIES);
+    /** Quarter-width vectors for the end of a run (null below 512 bits). */
+    private static final VectorSpecies<Float> QUARTER = narrower(HALF);
 
     /**
      * Row by row; each row's run is cut into blocks of eight vectors (64 floats with AVX2), then one of
@@ -85,8 +94,227 @@ final class VectorRows implements RowKernel {
                 store(s2, relu, residual, q + i + 2 * lanes, out, o + i + 2 * lanes);
                 store(s3, relu, residual, q + i + 3 * lanes, out, o + i + 3 * lanes);
             }
-            tail(values, offsets, from, to, source, sourceBase, bias[r], relu, residual, q, out, o, i, n);
+            tail(values, 1, 0, offsets, from, to, source, sourceBase, bias[r], relu, residual, q, out, o, i, n);
         }
+    }
+
+    /**
+     * Each block of {@link ChannelBlocks#ROWS} = 4 rows: its run is cut into steps of four vectors (with 16
+     * lanes or more: 16 accumulators, 4 broadcast weights and one source vector fit the 32 AVX-512 registers),
+     * then two, then one, then a half-width vector, each held in registers for the four rows while every tap of
+     * the block adds its four weights times the tap's source vectors: per tap and step of four vectors, four
+     * loads and sixteen fused multiply-adds, where the per-row kernel has one load per multiply-add. The fused
+     * multiply-adds run per lane in the per-row kernel's order, and a stored zero adds nothing, so the outputs
+     * equal the per-row kernel's bit for bit (for finite inputs).
+     */
+    @Override
+    public void blocks(float[] values, int[] offsets, int[] blockStart, int blockFrom, int blockTo, float[] source,
+                       int sourceBase, float[] bias, boolean relu, float[] residual, int residualBase, float[] out,
+                       int outBase, int outStride, int n) {
+        int lanes = SPECIES.length();
+        for (int b = blockFrom; b < blockTo; b++) {
+            int from = blockStart[b];
+            int to = blockStart[b + 1];
+            int r = ROWS * b;
+            int o = outBase + r * outStride;
+            int q = residualBase + r * outStride;
+            int i = 0;
+            if (lanes >= 16) {
+                for (; i + 4 * lanes <= n; i += 4 * lanes) {
+                    quad(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,
+                            o + i, outStride);
+                }
+            }
+            for (; i + 2 * lanes <= n; i += 2 * lanes) {
+                pair(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out, o + i,
+                        outStride);
+            }
+            for (; i + lanes <= n; i += lanes) {
+                single(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out, o + i,
+                        outStride);
+            }
+            if (HALF != null && i + HALF.length() <= n) {
+                half(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out, o + i,
+                        outStride);
+                i += HALF.length();
+            }
+            for (int j = 0; i < n && j < ROWS; j++) {
+                tail(values, ROWS, j, offsets, from, to, source, sourceBase, bias[r + j], relu, residual,
+                        q + j * outStride, out, o + j * outStride, i, n);
+            }
+        }
+    }
+
+    /** Four rows by four vectors of one block, from {@code base} (the source index of the step). */
+    private static void quad(float[] values, int[] offsets, int from, int to, float[] source, int base, float[] bias,
+                     int r, boolean relu, float[] residual, int q, float[] out, int o, int stride) {
+        int lanes = SPECIES.length();
+        FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s03 = s00;
+        FloatVector s10 = FloatVector.broadcast(SPECIES, bias[r + 1]);
+        FloatVector s11 = s10;
+        FloatVector s12 = s10;
+        FloatVector s13 = s10;
+        FloatVector s20 = FloatVector.broadcast(SPECIES, bias[r + 2]);
+        FloatVector s21 = s20;
+        FloatVector s22 = s20;
+        FloatVector s23 = s20;
+        FloatVector s30 = FloatVector.broadcast(SPECIES, bias[r + 3]);
+        FloatVector s31 = s30;
+        FloatVector s32 = s30;
+        FloatVector s33 = s30;
+        for (int k = from; k < to; k++) {
+            int a = base + offsets[k];
+            int v = ROWS * k;
+            FloatVector w0 = FloatVector.broadcast(SPECIES, values[v]);
+            FloatVector w1 = FloatVector.broadcast(SPECIES, values[v + 1]);
+            FloatVector w2 = FloatVector.broadcast(SPECIES, values[v + 2]);
+            FloatVector w3 = FloatVector.broadcast(SPECIES, values[v + 3]);
+            FloatVector x = FloatVector.fromArray(SPECIES, source, a);
+            s00 = x.fma(w0, s00);
+            s10 = x.fma(w1, s10);
+            s20 = x.fma(w2, s20);
+            s30 = x.fma(w3, s30);
+            x = FloatVector.fromArray(SPECIES, source, a + lanes);
+            s01 = x.fma(w0, s01);
+            s11 = x.fma(w1, s11);
+            s21 = x.fma(w2, s21);
+            s31 = x.fma(w3, s31);
+            x = FloatVector.fromArray(SPECIES, source, a + 2 * lanes);
+            s02 = x.fma(w0, s02);
+            s12 = x.fma(w1, s12);
+            s22 = x.fma(w2, s22);
+            s32 = x.fma(w3, s32);
+            x = FloatVector.fromArray(SPECIES, source, a + 3 * lanes);
+            s03 = x.fma(w0, s03);
+            s13 = x.fma(w1, s13);
+            s23 = x.fma(w2, s23);
+            s33 = x.fma(w3, s33);
+        }
+        store(s00, relu, residual, q, out, o);
+        store(s01, relu, residual, q + lanes, out, o + lanes);
+        store(s02, relu, residual, q + 2 * lanes, out, o + 2 * lanes);
+        store(s03, relu, residual, q + 3 * lanes, out, o + 3 * lanes);
+        store(s10, relu, residual, q + stride, out, o + stride);
+        store(s11, relu, residual, q + stride + lanes, out, o + stride + lanes);
+        store(s12, relu, residual, q + stride + 2 * lanes, out, o + stride + 2 * lanes);
+        store(s13, relu, residual, q + stride + 3 * lanes, out, o + stride + 3 * lanes);
+        store(s20, relu, residual, q + 2 * stride, out, o + 2 * stride);
+        store(s21, relu, residual, q + 2 * stride + lanes, out, o + 2 * stride + lanes);
+        store(s22, relu, residual, q + 2 * stride + 2 * lanes, out, o + 2 * stride + 2 * lanes);
+        store(s23, relu, residual, q + 2 * stride + 3 * lanes, out, o + 2 * stride + 3 * lanes);
+        store(s30, relu, residual, q + 3 * stride, out, o + 3 * stride);
+        store(s31, relu, residual, q + 3 * stride + lanes, out, o + 3 * stride + lanes);
+        store(s32, relu, residual, q + 3 * stride + 2 * lanes, out, o + 3 * stride + 2 * lanes);
+        store(s33, relu, residual, q + 3 * stride + 3 * lanes, out, o + 3 * stride + 3 * lanes);
+    }
+
+    /** Four rows by two vectors of one block. */
+    private static void pair(float[] values, int[] offsets, int from, int to, float[] source, int base, float[] bias,
+                     int r, boolean relu, float[] residual, int q, float[] out, int o, int stride) {
+        int lanes = SPECIES.length();
+        FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
+        FloatVector s01 = s00;
+        FloatVector s10 = FloatVector.broadcast(SPECIES, bias[r + 1]);
+        FloatVector s11 = s10;
+        FloatVector s20 = FloatVector.broadcast(SPECIES, bias[r + 2]);
+        FloatVector s21 = s20;
+        FloatVector s30 = FloatVector.broadcast(SPECIES, bias[r + 3]);
+        FloatVector s31 = s30;
+        for (int k = from; k < to; k++) {
+            int a = base + offsets[k];
+            int v = ROWS * k;
+            FloatVector w0 = FloatVector.broadcast(SPECIES, values[v]);
+            FloatVector w1 = FloatVector.broadcast(SPECIES, values[v + 1]);
+            FloatVector w2 = FloatVector.broadcast(SPECIES, values[v + 2]);
+            FloatVector w3 = FloatVector.broadcast(SPECIES, values[v + 3]);
+            FloatVector x = FloatVector.fromArray(SPECIES, source, a);
+            s00 = x.fma(w0, s00);
+            s10 = x.fma(w1, s10);
+            s20 = x.fma(w2, s20);
+            s30 = x.fma(w3, s30);
+            x = FloatVector.fromArray(SPECIES, source, a + lanes);
+            s01 = x.fma(w0, s01);
+            s11 = x.fma(w1, s11);
+            s21 = x.fma(w2, s21);
+            s31 = x.fma(w3, s31);
+        }
+        store(s00, relu, residual, q, out, o);
+        store(s01, relu, residual, q + lanes, out, o + lanes);
+        store(s10, relu, residual, q + stride, out, o + stride);
+        store(s11, relu, residual, q + stride + lanes, out, o + stride + lanes);
+        store(s20, relu, residual, q + 2 * stride, out, o + 2 * stride);
+        store(s21, relu, residual, q + 2 * stride + lanes, out, o + 2 * stride + lanes);
+        store(s30, relu, residual, q + 3 * stride, out, o + 3 * stride);
+        store(s31, relu, residual, q + 3 * stride + lanes, out, o + 3 * stride + lanes);
+    }
+
+    /** Four rows by one vector of one block. */
+    private static void single(float[] values, int[] offsets, int from, int to, float[] source, int base, float[] bias,
+                     int r, boolean relu, float[] residual, int q, float[] out, int o, int stride) {
+        FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
+        FloatVector s10 = FloatVector.broadcast(SPECIES, bias[r + 1]);
+        FloatVector s20 = FloatVector.broadcast(SPECIES, bias[r + 2]);
+        FloatVector s30 = FloatVector.broadcast(SPECIES, bias[r + 3]);
+        for (int k = from; k < to; k++) {
+            int a = base + offsets[k];
+            int v = ROWS * k;
+            FloatVector w0 = FloatVector.broadcast(SPECIES, values[v]);
+            FloatVector w1 = FloatVector.broadcast(SPECIES, values[v + 1]);
+            FloatVector w2 = FloatVector.broadcast(SPECIES, values[v + 2]);
+            FloatVector w3 = FloatVector.broadcast(SPECIES, values[v + 3]);
+            FloatVector x = FloatVector.fromArray(SPECIES, source, a);
+            s00 = x.fma(w0, s00);
+            s10 = x.fma(w1, s10);
+            s20 = x.fma(w2, s20);
+            s30 = x.fma(w3, s30);
+        }
+        store(s00, relu, residual, q, out, o);
+        store(s10, relu, residual, q + stride, out, o + stride);
+        store(s20, relu, residual, q + 2 * stride, out, o + 2 * stride);
+        store(s30, relu, residual, q + 3 * stride, out, o + 3 * stride);
+    }
+
+    /** Four rows by one half-width vector of one block. */
+    private static void half(float[] values, int[] offsets, int from, int to, float[] source, int base, float[] bias,
+                     int r, boolean relu, float[] residual, int q, float[] out, int o, int stride) {
+        FloatVector s00 = FloatVector.broadcast(HALF, bias[r]);
+        FloatVector s10 = FloatVector.broadcast(HALF, bias[r + 1]);
+        FloatVector s20 = FloatVector.broadcast(HALF, bias[r + 2]);
+        FloatVector s30 = FloatVector.broadcast(HALF, bias[r + 3]);
+        for (int k = from; k < to; k++) {
+            int a = base + offsets[k];
+            int v = ROWS * k;
+            FloatVector w0 = FloatVector.broadcast(HALF, values[v]);
+            FloatVector w1 = FloatVector.broadcast(HALF, values[v + 1]);
+            FloatVector w2 = FloatVector.broadcast(HALF, values[v + 2]);
+            FloatVector w3 = FloatVector.broadcast(HALF, values[v + 3]);
+            FloatVector x = FloatVector.fromArray(HALF, source, a);
+            s00 = x.fma(w0, s00);
+            s10 = x.fma(w1, s10);
+            s20 = x.fma(w2, s20);
+            s30 = x.fma(w3, s30);
+        }
+        storeHalf(s00, relu, residual, q, out, o);
+        storeHalf(s10, relu, residual, q + stride, out, o + stride);
+        storeHalf(s20, relu, residual, q + 2 * stride, out, o + 2 * stride);
+        storeHalf(s30, relu, residual, q + 3 * stride, out, o + 3 * stride);
+    }
+
+    /** {@code out[o..] = act(s + residual[q..])}, one half-width vector. */
+    private static void storeHalf(FloatVector s, boolean relu, float[] residual, int q, float[] out, int o) {
+        FloatVector v = residual == null ? s : s.add(FloatVector.fromArray(HALF, residual, q));
+        (relu ? v.max(FloatVector.zero(HALF)) : v).intoArray(out, o);
+    }
+
+    /** @return the species of half the width, or null at 128 bits or below (or for null) */
+    private static VectorSpecies<Float> narrower(VectorSpecies<Float> species) {
+        if (species == null || species.vectorBitSize() <= 128) {
+            return null;
+        }
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(species.vectorBitSize() / 2));
     }
 
     /** {@code out[o..] = act(s + residual[q..])}, one vector. */
@@ -95,27 +323,52 @@ final class VectorRows implements RowKernel {
         (relu ? v.max(FloatVector.zero(SPECIES)) : v).intoArray(out, o);
     }
 
-    /** Positions {@code [i, n)} of one row: single vectors, then scalars. */
-    private static void tail(float[] values, int[] offsets, int from, int to, float[] source, int sourceBase,
-                             float bias, boolean relu, float[] residual, int residualBase, float[] out, int outBase,
-                             int i, int n) {
+    /**
+     * Positions {@code [i, n)} of one row whose weights are {@code values[k * stride + shift]}: whole vectors,
+     * then at most one half- and one quarter-width vector (a 4x4 plane's run of 24 or a 2x2 plane's 8 stay
+     * vectorised with 16 lanes), then at most three scalars.
+     */
+    private static void tail(float[] values, int stride, int shift, int[] offsets, int from, int to, float[] source,
+                             int sourceBase, float bias, boolean relu, float[] residual, int residualBase,
+                             float[] out, int outBase, int i, int n) {
         int lanes = SPECIES.length();
         int j = i;
         for (; j + lanes <= n; j += lanes) {
             FloatVector s = FloatVector.broadcast(SPECIES, bias);
             for (int k = from; k < to; k++) {
                 s = FloatVector.fromArray(SPECIES, source, sourceBase + offsets[k] + j)
-                        .fma(FloatVector.broadcast(SPECIES, values[k]), s);
+                        .fma(FloatVector.broadcast(SPECIES, values[k * stride + shift]), s);
+            }
+            store(s, relu, residual, residualBase + j, out, outBase + j);
+        }
+        if (HALF != null && j + HALF.length() <= n) {
+            FloatVector s = FloatVector.broadcast(HALF, bias);
+            for (int k = from; k < to; k++) {
+                s = FloatVector.fromArray(HALF, source, sourceBase + offsets[k] + j)
+                        .fma(FloatVector.broadcast(HALF, values[k * stride + shift]), s);
             }
             if (residual != null) {
-                s = s.add(FloatVector.fromArray(SPECIES, residual, residualBase + j));
+                s = s.add(FloatVector.fromArray(HALF, residual, residualBase + j));
             }
-            (relu ? s.max(FloatVector.zero(SPECIES)) : s).intoArray(out, outBase + j);
+            (relu ? s.max(FloatVector.zero(HALF)) : s).intoArray(out, outBase + j);
+            j += HALF.length();
+        }
+        if (QUARTER != null && j + QUARTER.length() <= n) {
+            FloatVector s = FloatVector.broadcast(QUARTER, bias);
+            for (int k = from; k < to; k++) {
+                s = FloatVector.fromArray(QUARTER, source, sourceBase + offsets[k] + j)
+                        .fma(FloatVector.broadcast(QUARTER, values[k * stride + shift]), s);
+            }
+            if (residual != null) {
+                s = s.add(FloatVector.fromArray(QUARTER, residual, residualBase + j));
+            }
+            (relu ? s.max(FloatVector.zero(QUARTER)) : s).intoArray(out, outBase + j);
+            j += QUARTER.length();
         }
         for (; j < n; j++) {
             float s = bias;
             for (int k = from; k < to; k++) {
-                s += values[k] * source[sourceBase + offsets[k] + j];
+                s += values[k * stride + shift] * source[sourceBase + offsets[k] + j];
             }
             s += residual != null ? residual[residualBase + j] : 0.0f;
             out[outBase + j] = relu ? Math.max(s, 0.0f) : s;
