@@ -26,7 +26,7 @@ import org.rpg4j.sparse.kernel.SparseConvolution;
  * each variant's fastest block (on a loaded machine even thread CPU time moves with the moment). Shapes: 3x3,
  * stride 1, Same padding, no bias, identity: ResNet-56's dense layers (16/32/64 channels at 32/16/8 pixels) and
  * its shrunk ones (8/16/32 at 50 %, 5/10/19 at 70 % of the channels removed) at density 1, batch 1 and 64;
- * VGG-19's layers (64 to 512 channels at 32 to 2 pixels) at densities 0.2, 0.3, 0.5 and 1 (weights zeroed at
+ * VGG-19's layers (64 to 512 channels at 32 to 2 pixels) at densities 0.1, 0.2, 0.3, 0.5 and 1 (weights zeroed at
  * random, as RPG's unstructured masks), batch 1. The sparse kernel runs on the calling thread; run the JVM with
  * {@code OMP_NUM_THREADS=1} so that the op does too:
  *
@@ -39,9 +39,11 @@ public final class ChannelBlockingTime {
     private static final int[][] RESNET = {{16, 32}, {32, 16}, {64, 8}, {8, 32}, {16, 16}, {32, 8}, {5, 32}, {10, 16},
             {19, 8}};
     private static final int[][] VGG = {{64, 32}, {128, 16}, {256, 8}, {512, 4}, {512, 2}};
-    private static final double[] VGG_DENSITIES = {0.2, 0.3, 0.5, 1.0};
+    private static final double[] VGG_DENSITIES = {0.1, 0.2, 0.3, 0.5, 1.0};
     /** CPU time per block of calls of one variant. */
     private static final long BLOCK_NANOS = 20_000_000L;
+    /** CPU time per warm-up block. */
+    private static final long WARM_UP_NANOS = 150_000_000L;
 
     private ChannelBlockingTime() {}
 
@@ -117,7 +119,9 @@ public final class ChannelBlockingTime {
             double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
             for (int round = -2; round < rounds; round++) {
                 for (int v = 0; v < variants.length; v++) {
-                    double us = block(variants[v]);
+                    // longer warm-up blocks: until C2 has compiled the Vector API code (on a busy machine it can
+                    // take seconds), a call runs boxed vectors and takes 100x longer
+                    double us = block(variants[v], round < 0 ? WARM_UP_NANOS : BLOCK_NANOS);
                     if (round >= 0) {
                         best[v] = Math.min(best[v], us);
                     }
@@ -168,8 +172,8 @@ public final class ChannelBlockingTime {
         }
     }
 
-    /** @return thread CPU microseconds per call over a block of calls lasting about {@link #BLOCK_NANOS} */
-    private static double block(Runnable call) {
+    /** @return thread CPU microseconds per call over a block of calls lasting about {@code nanos} */
+    private static double block(Runnable call, long nanos) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long start = threads.getCurrentThreadCpuTime();
         int calls = 0;
@@ -181,7 +185,7 @@ public final class ChannelBlockingTime {
             }
             calls += 4;
             elapsed = threads.getCurrentThreadCpuTime() - start;
-        } while (elapsed < BLOCK_NANOS);
+        } while (elapsed < nanos);
         return elapsed / 1e3 / calls;
     }
 }

@@ -20,7 +20,7 @@ public enum ChannelBlocking {
     ALWAYS;
 
     /** Stored weights per non-zero up to which {@link #AUTO} uses blocks. */
-    public static final double AUTO_FILL_LIMIT = 2.0;
+    public static final double AUTO_FILL_LIMIT = 3.0;
 
     /**
      * @param fill stored weights per non-zero of the blocks ({@code ChannelBlocks.fill()})

@@ -22,10 +22,11 @@ final class VectorRows implements RowKernel {
     private static final int ROWS = ChannelBlocks.ROWS;
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int BLOCKS = 4;
-    /** Half-width vectors for the end of a run (null below 256 bits). */
+    /**
+     * Half-width vectors for the last positions of a block's run (null below 256 bits): a 4x4 plane's run of 24
+     * or a 2x2 plane's 8 floats stay vectorised with 16 lanes.
+     */
     private static final VectorSpecies<Float> HALF = narrower(SPECIES);
-    /** Quarter-width vectors for the end of a run (null below 512 bits). */
-    private static final VectorSpecies<Float> QUARTER = narrower(HALF);
 
     /**
      * Row by row; each row's run is cut into blocks of eight vectors (64 floats with AVX2), then one of
@@ -101,11 +102,12 @@ final class VectorRows implements RowKernel {
     /**
      * Each block of {@link ChannelBlocks#ROWS} = 4 rows: its run is cut into steps of four vectors (with 16
      * lanes or more: 16 accumulators, 4 broadcast weights and one source vector fit the 32 AVX-512 registers),
-     * then two, then one, then a half-width vector, each held in registers for the four rows while every tap of
-     * the block adds its four weights times the tap's source vectors: per tap and step of four vectors, four
-     * loads and sixteen fused multiply-adds, where the per-row kernel has one load per multiply-add. The fused
-     * multiply-adds run per lane in the per-row kernel's order, and a stored zero adds nothing, so the outputs
-     * equal the per-row kernel's bit for bit (for finite inputs).
+     * then two, then one, then a half-width vector (the last positions row by row, in scalars), each held in
+     * registers for the four rows while every tap of the block adds its four weights times the tap's source
+     * vectors: per tap and step of four vectors, four loads and sixteen fused multiply-adds, where the per-row
+     * kernel has one load per multiply-add. Every position gets the same fused multiply-adds in the per-row
+     * kernel's order, and a stored zero adds nothing, so the outputs equal the per-row kernel's bit for bit (for
+     * finite inputs).
      */
     @Override
     public void blocks(float[] values, int[] offsets, int[] blockStart, int blockFrom, int blockTo, float[] source,
@@ -325,8 +327,9 @@ final class VectorRows implements RowKernel {
 
     /**
      * Positions {@code [i, n)} of one row whose weights are {@code values[k * stride + shift]}: whole vectors,
-     * then at most one half- and one quarter-width vector (a 4x4 plane's run of 24 or a 2x2 plane's 8 stay
-     * vectorised with 16 lanes), then at most three scalars.
+     * then scalars (fused multiply-adds). (Half- and quarter-width vectors here were tried: after the first call that used them, C2's
+     * code for this method ran 10-100x slower, as with boxed vectors, for every run; the blocks' half-width step
+     * did not; see docs/deployment.md.)
      */
     private static void tail(float[] values, int stride, int shift, int[] offsets, int from, int to, float[] source,
                              int sourceBase, float bias, boolean relu, float[] residual, int residualBase,
@@ -341,34 +344,11 @@ final class VectorRows implements RowKernel {
             }
             store(s, relu, residual, residualBase + j, out, outBase + j);
         }
-        if (HALF != null && j + HALF.length() <= n) {
-            FloatVector s = FloatVector.broadcast(HALF, bias);
-            for (int k = from; k < to; k++) {
-                s = FloatVector.fromArray(HALF, source, sourceBase + offsets[k] + j)
-                        .fma(FloatVector.broadcast(HALF, values[k * stride + shift]), s);
-            }
-            if (residual != null) {
-                s = s.add(FloatVector.fromArray(HALF, residual, residualBase + j));
-            }
-            (relu ? s.max(FloatVector.zero(HALF)) : s).intoArray(out, outBase + j);
-            j += HALF.length();
-        }
-        if (QUARTER != null && j + QUARTER.length() <= n) {
-            FloatVector s = FloatVector.broadcast(QUARTER, bias);
-            for (int k = from; k < to; k++) {
-                s = FloatVector.fromArray(QUARTER, source, sourceBase + offsets[k] + j)
-                        .fma(FloatVector.broadcast(QUARTER, values[k * stride + shift]), s);
-            }
-            if (residual != null) {
-                s = s.add(FloatVector.fromArray(QUARTER, residual, residualBase + j));
-            }
-            (relu ? s.max(FloatVector.zero(QUARTER)) : s).intoArray(out, outBase + j);
-            j += QUARTER.length();
-        }
         for (; j < n; j++) {
+            // fused, as in the vector lanes: a position gives the same bits whichever step computes it
             float s = bias;
             for (int k = from; k < to; k++) {
-                s += values[k * stride + shift] * source[sourceBase + offsets[k] + j];
+                s = Math.fma(values[k * stride + shift], source[sourceBase + offsets[k] + j], s);
             }
             s += residual != null ? residual[residualBase + j] : 0.0f;
             out[outBase + j] = relu ? Math.max(s, 0.0f) : s;

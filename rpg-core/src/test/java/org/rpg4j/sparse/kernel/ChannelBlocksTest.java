@@ -91,7 +91,7 @@ class ChannelBlocksTest {
 
     @Test
     void smallPlanesAndLongRunsUseEveryStepOfTheBlockKernel() {
-        // Runs at padded width: 2x2 -> 8 (a half vector with 16 lanes), 4x4 -> 24 (one vector and a half),
+        // Runs at padded width: 2x2 -> 8 (a half vector with 16 lanes), 4x4 -> 24 (a vector and a half),
         // 5x5 -> 35 (tail of 3 scalars), 16x16 -> 288 (four 4-vector steps and a 2-vector step), 32x32 -> 1088;
         // 1x1 pointwise and stride 2 (patches); 4 to 13 output channels (a partial block at the end).
         Random random = new Random(33);
