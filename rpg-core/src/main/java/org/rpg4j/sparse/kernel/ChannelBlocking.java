@@ -9,9 +9,10 @@ package org.rpg4j.sparse.kernel;
  */
 public enum ChannelBlocking {
     /**
-     * Blocks where they are expected to be faster: when the blocks store at most {@link #AUTO_FILL_LIMIT} times
-     * as many weights as the layer has non-zeros (dense layers and moderately sparse ones), else one channel at
-     * a time (the limit measured on the ResNet-56 and VGG-19 shapes, see docs/deployment.md).
+     * Blocks where they were measured faster (docs/deployment.md, AVX-512): when the blocks store at most
+     * {@link #AUTO_FILL_LIMIT} times as many weights as the layer has non-zeros (dense layers and, with random
+     * masks, densities down to about 0.2) and each weight's run has at least {@link #AUTO_MIN_RUN} floats;
+     * else one channel at a time.
      */
     AUTO,
     /** One output channel at a time (the kernel of earlier versions). */
@@ -21,14 +22,20 @@ public enum ChannelBlocking {
 
     /** Stored weights per non-zero up to which {@link #AUTO} uses blocks. */
     public static final double AUTO_FILL_LIMIT = 3.0;
+    /**
+     * Shortest run (output positions per weight, at padded width) for which {@link #AUTO} uses blocks: on shorter
+     * ones (4x4 and 2x2 planes) most positions fall in the scalar tail and blocks were not reliably faster.
+     */
+    public static final int AUTO_MIN_RUN = 64;
 
     /**
      * @param fill stored weights per non-zero of the blocks ({@code ChannelBlocks.fill()})
+     * @param run floats each weight multiplies ({@code ConvolutionLayout.rowRun})
      * @return true if this choice computes with the blocks
      */
-    boolean uses(double fill) {
+    boolean uses(double fill, int run) {
         return switch (this) {
-            case AUTO -> fill <= AUTO_FILL_LIMIT;
+            case AUTO -> fill <= AUTO_FILL_LIMIT && run >= AUTO_MIN_RUN;
             case NEVER -> false;
             case ALWAYS -> !Double.isInfinite(fill);
         };

@@ -74,7 +74,7 @@ public final class SparseConvolution {
             return null;
         }
         ChannelBlocks grouped = ChannelBlocks.of(weights, column -> layout.offset(shape, column));
-        return blocking.uses(grouped.fill()) ? grouped : null;
+        return blocking.uses(grouped.fill(), layout.rowRun(shape)) ? grouped : null;
     }
 
     /**

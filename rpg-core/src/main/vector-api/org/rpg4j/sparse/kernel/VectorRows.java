@@ -1,7 +1,6 @@
 package org.rpg4j.sparse.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,11 +21,6 @@ final class VectorRows implements RowKernel {
     private static final int ROWS = ChannelBlocks.ROWS;
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int BLOCKS = 4;
-    /**
-     * Half-width vectors for the last positions of a block's run (null below 256 bits): a 4x4 plane's run of 24
-     * or a 2x2 plane's 8 floats stay vectorised with 16 lanes.
-     */
-    private static final VectorSpecies<Float> HALF = narrower(SPECIES);
 
     /**
      * Row by row; each row's run is cut into blocks of eight vectors (64 floats with AVX2), then one of
@@ -102,12 +96,11 @@ final class VectorRows implements RowKernel {
     /**
      * Each block of {@link ChannelBlocks#ROWS} = 4 rows: its run is cut into steps of four vectors (with 16
      * lanes or more: 16 accumulators, 4 broadcast weights and one source vector fit the 32 AVX-512 registers),
-     * then two, then one, then a half-width vector (the last positions row by row, in scalars), each held in
-     * registers for the four rows while every tap of the block adds its four weights times the tap's source
-     * vectors: per tap and step of four vectors, four loads and sixteen fused multiply-adds, where the per-row
-     * kernel has one load per multiply-add. Every position gets the same fused multiply-adds in the per-row
-     * kernel's order, and a stored zero adds nothing, so the outputs equal the per-row kernel's bit for bit (for
-     * finite inputs).
+     * then two, then one (the last positions row by row, in scalars), each held in registers for the four rows
+     * while every tap of the block adds its four weights times the tap's source vectors: per tap and step of
+     * four vectors, four loads and sixteen fused multiply-adds, where the per-row kernel has one load per
+     * multiply-add. Every position gets the same operations in the per-row kernel's order, and a stored zero adds
+     * nothing, so the outputs equal the per-row kernel's bit for bit (for finite inputs).
      */
     @Override
     public void blocks(float[] values, int[] offsets, int[] blockStart, int blockFrom, int blockTo, float[] source,
@@ -134,11 +127,6 @@ final class VectorRows implements RowKernel {
             for (; i + lanes <= n; i += lanes) {
                 single(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out, o + i,
                         outStride);
-            }
-            if (HALF != null && i + HALF.length() <= n) {
-                half(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out, o + i,
-                        outStride);
-                i += HALF.length();
             }
             for (int j = 0; i < n && j < ROWS; j++) {
                 tail(values, ROWS, j, offsets, from, to, source, sourceBase, bias[r + j], relu, residual,
@@ -279,46 +267,6 @@ final class VectorRows implements RowKernel {
         store(s30, relu, residual, q + 3 * stride, out, o + 3 * stride);
     }
 
-    /** Four rows by one half-width vector of one block. */
-    private static void half(float[] values, int[] offsets, int from, int to, float[] source, int base, float[] bias,
-                     int r, boolean relu, float[] residual, int q, float[] out, int o, int stride) {
-        FloatVector s00 = FloatVector.broadcast(HALF, bias[r]);
-        FloatVector s10 = FloatVector.broadcast(HALF, bias[r + 1]);
-        FloatVector s20 = FloatVector.broadcast(HALF, bias[r + 2]);
-        FloatVector s30 = FloatVector.broadcast(HALF, bias[r + 3]);
-        for (int k = from; k < to; k++) {
-            int a = base + offsets[k];
-            int v = ROWS * k;
-            FloatVector w0 = FloatVector.broadcast(HALF, values[v]);
-            FloatVector w1 = FloatVector.broadcast(HALF, values[v + 1]);
-            FloatVector w2 = FloatVector.broadcast(HALF, values[v + 2]);
-            FloatVector w3 = FloatVector.broadcast(HALF, values[v + 3]);
-            FloatVector x = FloatVector.fromArray(HALF, source, a);
-            s00 = x.fma(w0, s00);
-            s10 = x.fma(w1, s10);
-            s20 = x.fma(w2, s20);
-            s30 = x.fma(w3, s30);
-        }
-        storeHalf(s00, relu, residual, q, out, o);
-        storeHalf(s10, relu, residual, q + stride, out, o + stride);
-        storeHalf(s20, relu, residual, q + 2 * stride, out, o + 2 * stride);
-        storeHalf(s30, relu, residual, q + 3 * stride, out, o + 3 * stride);
-    }
-
-    /** {@code out[o..] = act(s + residual[q..])}, one half-width vector. */
-    private static void storeHalf(FloatVector s, boolean relu, float[] residual, int q, float[] out, int o) {
-        FloatVector v = residual == null ? s : s.add(FloatVector.fromArray(HALF, residual, q));
-        (relu ? v.max(FloatVector.zero(HALF)) : v).intoArray(out, o);
-    }
-
-    /** @return the species of half the width, or null at 128 bits or below (or for null) */
-    private static VectorSpecies<Float> narrower(VectorSpecies<Float> species) {
-        if (species == null || species.vectorBitSize() <= 128) {
-            return null;
-        }
-        return VectorSpecies.of(float.class, VectorShape.forBitSize(species.vectorBitSize() / 2));
-    }
-
     /** {@code out[o..] = act(s + residual[q..])}, one vector. */
     private static void store(FloatVector s, boolean relu, float[] residual, int q, float[] out, int o) {
         FloatVector v = residual == null ? s : s.add(FloatVector.fromArray(SPECIES, residual, q));
@@ -327,9 +275,9 @@ final class VectorRows implements RowKernel {
 
     /**
      * Positions {@code [i, n)} of one row whose weights are {@code values[k * stride + shift]}: whole vectors,
-     * then scalars (fused multiply-adds). (Half- and quarter-width vectors here were tried: after the first call that used them, C2's
-     * code for this method ran 10-100x slower, as with boxed vectors, for every run; the blocks' half-width step
-     * did not; see docs/deployment.md.)
+     * then scalars. (Half-width vectors for the last positions, here and as a step of the block kernel, and
+     * {@code Math.fma} for the scalars were tried: on the 4x4 and 2x2 planes C2's code for them ran 2-100x
+     * slower from one JVM to the next, as with boxed vectors; see docs/deployment.md.)
      */
     private static void tail(float[] values, int stride, int shift, int[] offsets, int from, int to, float[] source,
                              int sourceBase, float bias, boolean relu, float[] residual, int residualBase,
@@ -345,10 +293,9 @@ final class VectorRows implements RowKernel {
             store(s, relu, residual, residualBase + j, out, outBase + j);
         }
         for (; j < n; j++) {
-            // fused, as in the vector lanes: a position gives the same bits whichever step computes it
             float s = bias;
             for (int k = from; k < to; k++) {
-                s = Math.fma(values[k * stride + shift], source[sourceBase + offsets[k] + j], s);
+                s += values[k * stride + shift] * source[sourceBase + offsets[k] + j];
             }
             s += residual != null ? residual[residualBase + j] : 0.0f;
             out[outBase + j] = relu ? Math.max(s, 0.0f) : s;

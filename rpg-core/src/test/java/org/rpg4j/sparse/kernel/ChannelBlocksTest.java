@@ -43,9 +43,11 @@ class ChannelBlocksTest {
                 0, 0, 0, 5}, // column 5
                 blocks.values());
         assertEquals(16.0 / 5.0, blocks.fill(), 1e-12);
-        assertTrue(ChannelBlocking.ALWAYS.uses(blocks.fill()));
-        assertFalse(ChannelBlocking.AUTO.uses(blocks.fill()), "3.2 stored weights per non-zero is above the limit");
-        assertFalse(ChannelBlocking.NEVER.uses(1.0));
+        assertTrue(ChannelBlocking.ALWAYS.uses(blocks.fill(), 1));
+        assertFalse(ChannelBlocking.AUTO.uses(blocks.fill(), 100), "3.2 stored weights per non-zero is above 3");
+        assertTrue(ChannelBlocking.AUTO.uses(2.9, 64));
+        assertFalse(ChannelBlocking.AUTO.uses(1.0, 63), "runs below 64 floats stay per row");
+        assertFalse(ChannelBlocking.NEVER.uses(1.0, 100));
         assertEquals(Double.POSITIVE_INFINITY, ChannelBlocks.of(CsrMatrix.fromDense(new float[24], 4, 6), c -> c)
                 .fill());
     }
@@ -91,7 +93,7 @@ class ChannelBlocksTest {
 
     @Test
     void smallPlanesAndLongRunsUseEveryStepOfTheBlockKernel() {
-        // Runs at padded width: 2x2 -> 8 (a half vector with 16 lanes), 4x4 -> 24 (a vector and a half),
+        // Runs at padded width: 2x2 -> 8 (scalars only with 16 lanes), 4x4 -> 24 (a vector and 8 scalars),
         // 5x5 -> 35 (tail of 3 scalars), 16x16 -> 288 (four 4-vector steps and a 2-vector step), 32x32 -> 1088;
         // 1x1 pointwise and stride 2 (patches); 4 to 13 output channels (a partial block at the end).
         Random random = new Random(33);
@@ -108,9 +110,16 @@ class ChannelBlocksTest {
                 Case c = new Case(s, sparsity, random);
                 SparseConvolution rows = c.convolution(KernelThreading.CALLER_ONLY, KernelInstructions.VECTOR_API,
                         ChannelBlocking.NEVER);
-                SparseConvolution blocks = c.convolution(KernelThreading.CALLER_ONLY, KernelInstructions.VECTOR_API,
+                SparseConvolution auto = c.convolution(KernelThreading.CALLER_ONLY, KernelInstructions.VECTOR_API,
                         ChannelBlocking.AUTO);
-                assertTrue(blocks.usesChannelBlocks() || sparsity > 0, "a dense layer uses blocks: " + c.what());
+                SparseConvolution blocks = c.convolution(KernelThreading.CALLER_ONLY, KernelInstructions.VECTOR_API,
+                        ChannelBlocking.ALWAYS);
+                assertTrue(blocks.usesChannelBlocks(), c.what());
+                int run = stride == 1 && k > 1 ? out * (out + k - 1) : out * out;
+                if (sparsity == 0) {
+                    assertEquals(run >= ChannelBlocking.AUTO_MIN_RUN, auto.usesChannelBlocks(),
+                            "AUTO blocks a dense layer whose runs are long enough: " + c.what());
+                }
                 float[] out1 = c.run(blocks);
                 assertArrayEquals(c.run(rows), out1, c.what());
                 double error = DenseReference.maxError(c.plain(blocks, out1), c.expected);
