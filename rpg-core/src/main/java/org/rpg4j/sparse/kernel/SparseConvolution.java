@@ -144,7 +144,10 @@ public final class SparseConvolution {
         }
         CsrMatrix csr = CsrMatrix.fromDense(weights, shape.outChannels(), shape.patchSize());
         float[] b = bias == null ? new float[shape.outChannels()] : bias.clone();
-        return new SparseConvolution(shape, csr, b, activation, threading, instructions.kernel(), blocking);
+        // the scalar loops' blocks were measured slower than their rows (docs/deployment.md): AUTO keeps them per row
+        ChannelBlocking used = blocking == ChannelBlocking.AUTO && instructions == KernelInstructions.SCALAR
+                ? ChannelBlocking.NEVER : blocking;
+        return new SparseConvolution(shape, csr, b, activation, threading, instructions.kernel(), used);
     }
 
     /** @return the geometry */

@@ -138,6 +138,10 @@ class ChannelBlocksTest {
                 .usesChannelBlocks());
         assertFalse(SparseConvolution.of(s, sparse, null, FusedActivation.IDENTITY, KernelThreading.CALLER_ONLY)
                 .usesChannelBlocks());
+        assertFalse(SparseConvolution.of(s, dense, null, FusedActivation.IDENTITY, KernelThreading.CALLER_ONLY,
+                KernelInstructions.SCALAR).usesChannelBlocks(), "the scalar loops stay per row under AUTO");
+        assertTrue(SparseConvolution.of(s, dense, null, FusedActivation.IDENTITY, KernelThreading.CALLER_ONLY,
+                KernelInstructions.SCALAR, ChannelBlocking.ALWAYS).usesChannelBlocks());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparseConvolution.of(s,
                 dense, null, FusedActivation.IDENTITY, KernelThreading.CALLER_ONLY, KernelInstructions.SCALAR, null));
         assertTrue(e.getMessage().contains("blocking must not be null"), e.getMessage());
