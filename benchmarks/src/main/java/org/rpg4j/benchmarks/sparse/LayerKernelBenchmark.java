@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rpg4j.dl4j.layers.FastConvolutionLayer;
+import org.rpg4j.sparse.kernel.ChannelBlocking;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
 import org.rpg4j.sparse.kernel.KernelInstructions;
@@ -76,6 +77,13 @@ public class LayerKernelBenchmark {
     @Param({"VECTOR_API"})
     public String instructions;
 
+    /**
+     * The sparse kernel's {@link ChannelBlocking}: AUTO (blocks of four output channels where they pay), NEVER
+     * (one channel at a time, the kernel before blocks) or ALWAYS: the alternative tried.
+     */
+    @Param({"AUTO"})
+    public String blocking;
+
     private Layer dense;
     private INDArray input;
     private SparseConvolution sparse;
@@ -117,7 +125,7 @@ public class LayerKernelBenchmark {
                 outSize);
         sparse = SparseConvolution.of(geometry, weights, null, FusedActivation.IDENTITY,
                 "ONE".equals(threads) ? KernelThreading.CALLER_ONLY : KernelThreading.COMMON_POOL,
-                KernelInstructions.valueOf(instructions));
+                KernelInstructions.valueOf(instructions), ChannelBlocking.valueOf(blocking));
         output = new float[batch * geometry.outputSize()];
     }
 

@@ -24,6 +24,11 @@ public enum InferencePath {
     /** {@link #FOLDED} with every convolution on libnd4j's conv2d op. */
     FOLDED_OP,
     /**
+     * {@link #FOLDED} with every convolution the Java kernel can compute on it (rpg4j.convolutionInference=java):
+     * the kernel's effect on the network without the timed choice.
+     */
+    FOLDED_JAVA,
+    /**
      * The sparse engine of {@code docs/deployment.md} with dense kernels only ({@link KernelPolicy#DENSE}):
      * batch norm folded, ReLU fused, residual adds in Java.
      */
@@ -51,6 +56,10 @@ public enum InferencePath {
             case FOLDED_OP -> {
                 ComputationGraph folded = InferenceFolding.fold(net).network();
                 yield x -> withChoice("native", () -> folded.outputSingle(false, x));
+            }
+            case FOLDED_JAVA -> {
+                ComputationGraph folded = InferenceFolding.fold(net).network();
+                yield x -> withChoice("java", () -> folded.outputSingle(false, x));
             }
             case RUNNER_DENSE -> {
                 SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults().withPolicy(

@@ -2,8 +2,9 @@ package org.rpg4j.sparse.kernel;
 
 /**
  * One output row of a sparse product: {@code acc[accBase + i] = bias + sum_k values[k] *
- * source[sourceBase + offsets[k] + i]} for {@code k in [from, to)}, {@code i in [0, n)}. Implemented
- * in scalar Java ({@link SparseRows}) and with the Vector API ({@code VectorRows}).
+ * source[sourceBase + offsets[k] + i]} for {@code k in [from, to)}, {@code i in [0, n)}; or a block of
+ * {@link ChannelBlocks#ROWS} rows that share their taps ({@link #blocks}). Implemented in scalar Java
+ * ({@link SparseRows}) and with the Vector API ({@code VectorRows}).
  */
 interface RowKernel {
 
@@ -48,4 +49,32 @@ interface RowKernel {
     void rows(float[] values, int[] offsets, int[] rowStart, int rowFrom, int rowTo, float[] source, int sourceBase,
               float[] bias, boolean relu, float[] residual, int residualBase, float[] out, int outBase, int outStride,
               int n);
+
+    /**
+     * Blocks of {@link ChannelBlocks#ROWS} consecutive rows that share one list of taps (the union of their
+     * non-zero columns, with stored zeros where a row has none; {@link ChannelBlocks}): block {@code b}
+     * computes rows {@code ROWS * b + j}, {@code j in [0, ROWS)}, as {@code out[outBase + r * outStride + i] =
+     * act(bias[r] + sum_t values[ROWS * t + j] * source[sourceBase + offsets[t] + i] + residual[...])} over
+     * its taps {@code t in [blockStart[b], blockStart[b + 1])}, in increasing tap order, {@code i in [0, n)}.
+     * Each source value loaded serves the {@code ROWS} rows (register blocking over output channels).
+     *
+     * @param values {@code [taps, ROWS]}: the rows' weights at each tap, zero where a row has none; not modified
+     * @param offsets source offset of each tap; not modified
+     * @param blockStart the blocks' first taps, {@code [blocks + 1]}; not modified
+     * @param blockFrom first block
+     * @param blockTo end (exclusive) of the blocks
+     * @param source activations; not modified
+     * @param sourceBase added to every offset
+     * @param bias one per row; not modified
+     * @param relu true to store {@code max(0, x)}
+     * @param residual added before the activation, or null; not modified
+     * @param residualBase index of row 0's first residual value
+     * @param out output; the blocks' rows' runs are overwritten, nothing else
+     * @param outBase index of row 0's first output
+     * @param outStride distance between the runs of consecutive rows, &ge; n
+     * @param n length of each run
+     */
+    void blocks(float[] values, int[] offsets, int[] blockStart, int blockFrom, int blockTo, float[] source,
+                int sourceBase, float[] bias, boolean relu, float[] residual, int residualBase, float[] out,
+                int outBase, int outStride, int n);
 }

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * later image and call on that thread, so a convolution allocates nothing per image. A stride-1
  * convolution also reads its input already padded ({@link #inputLayout()}) and writes its output
  * straight into the next convolution's padded layout ({@link #writesLayout}), and adds a residual term
- * before the activation as it stores.
+ * before the activation as it stores. Dense and moderately sparse layers compute four output channels at a
+ * time ({@link ChannelBlocking}), so that each source vector loaded feeds four multiply-adds.
  */
 public final class SparseConvolution {
 
@@ -34,9 +35,11 @@ public final class SparseConvolution {
     private final ThreadLocal<Scratch> scratch;
     /** The PADDED source as a layout the input may already be stored in, or null. */
     private final PlaneLayout sourceLayout;
+    /** The output channels in blocks of four sharing their taps, or null to compute them one at a time. */
+    private final ChannelBlocks blocks;
 
     private SparseConvolution(ConvolutionShape shape, CsrMatrix weights, float[] bias, FusedActivation activation,
-                              KernelThreading threading, RowKernel kernel) {
+                              KernelThreading threading, RowKernel kernel, ChannelBlocking blocking) {
         this.shape = shape;
         this.layout = ConvolutionLayout.of(shape);
         this.weights = weights;
@@ -51,22 +54,35 @@ public final class SparseConvolution {
         this.activation = activation;
         this.threading = threading;
         this.kernel = kernel;
-        int sourceSize = layout.sourceSize(shape);
-        int accumulatorSize = layout == ConvolutionLayout.PADDED ? layout.rowRun(shape) : 0;
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[sourceSize], new float[accumulatorSize]));
         // the direct path when its products cost less than copying the image into the prepared source
         long tapProducts = (long) values.length * shape.outHeight() * shape.outWidth();
         this.taps = layout != ConvolutionLayout.POINTWISE && tapProducts <= shape.inputSize()
                 ? new ShiftedTaps(shape, weights) : null;
         this.sourceLayout = layout == ConvolutionLayout.PADDED && taps == null && values.length > 0
                 ? ConvolutionLayout.sourceLayout(shape) : null;
+        this.blocks = channelBlocks(blocking);
+        int sourceSize = layout.sourceSize(shape);
+        int accumulatorSize = layout == ConvolutionLayout.PADDED ? layout.rowRun(shape) * (blocks != null
+                ? ChannelBlocks.ROWS : 1) : 0;
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[sourceSize], new float[accumulatorSize]));
+    }
+
+    /** @return the channel blocks when {@code blocking} uses them for these weights, else null */
+    private ChannelBlocks channelBlocks(ChannelBlocking blocking) {
+        if (blocking == ChannelBlocking.NEVER || taps != null || values.length == 0
+                || shape.outChannels() < ChannelBlocks.ROWS) {
+            return null;
+        }
+        ChannelBlocks grouped = ChannelBlocks.of(weights, column -> layout.offset(shape, column));
+        return blocking.uses(grouped.fill(), layout.rowRun(shape)) ? grouped : null;
     }
 
     /**
      * One thread's working memory, allocated on the thread's first call and kept with the convolution.
      *
      * @param source the prepared source of one image ({@link ConvolutionLayout#sourceSize})
-     * @param accumulator one output channel at padded width ({@link ConvolutionLayout#rowRun}; PADDED only)
+     * @param accumulator one output channel, or one block of {@link ChannelBlocks#ROWS}, at padded width
+     *     ({@link ConvolutionLayout#rowRun} each; PADDED only)
      */
     private record Scratch(float[] source, float[] accumulator) {
     }
@@ -92,15 +108,35 @@ public final class SparseConvolution {
      * @param activation applied to each output before it is stored
      * @param threading how images or channel blocks are spread over threads
      * @param instructions scalar or Vector API inner loop
-     * @return the compiled convolution
+     * @return the compiled convolution, with {@link ChannelBlocking#AUTO}
      * @throws IllegalArgumentException if an array has the wrong length, an argument is null, or the
      *     instructions are not available in this JVM
      */
     public static SparseConvolution of(ConvolutionShape shape, float[] weights, float[] bias,
                                        FusedActivation activation, KernelThreading threading,
                                        KernelInstructions instructions) {
-        if (shape == null || activation == null || threading == null || instructions == null) {
-            throw new IllegalArgumentException("shape, activation, threading and instructions must not be null");
+        return of(shape, weights, bias, activation, threading, instructions, ChannelBlocking.AUTO);
+    }
+
+    /**
+     * @param shape the convolution's geometry
+     * @param weights {@code [outChannels, inChannels, kh, kw]} row-major; not modified (zeros are skipped)
+     * @param bias {@code [outChannels]}, or null for none; not modified
+     * @param activation applied to each output before it is stored
+     * @param threading how images or channel blocks are spread over threads
+     * @param instructions scalar or Vector API inner loop
+     * @param blocking whether output channels are computed four at a time (the same outputs with the Vector
+     *     API; only the speed differs)
+     * @return the compiled convolution
+     * @throws IllegalArgumentException if an array has the wrong length, an argument is null, or the
+     *     instructions are not available in this JVM
+     */
+    public static SparseConvolution of(ConvolutionShape shape, float[] weights, float[] bias,
+                                       FusedActivation activation, KernelThreading threading,
+                                       KernelInstructions instructions, ChannelBlocking blocking) {
+        if (shape == null || activation == null || threading == null || instructions == null || blocking == null) {
+            throw new IllegalArgumentException(
+                    "shape, activation, threading, instructions and blocking must not be null");
         }
         if (bias != null && bias.length != shape.outChannels()) {
             throw new IllegalArgumentException("bias must have length outChannels = " + shape.outChannels()
@@ -108,7 +144,10 @@ public final class SparseConvolution {
         }
         CsrMatrix csr = CsrMatrix.fromDense(weights, shape.outChannels(), shape.patchSize());
         float[] b = bias == null ? new float[shape.outChannels()] : bias.clone();
-        return new SparseConvolution(shape, csr, b, activation, threading, instructions.kernel());
+        // the scalar loops' blocks were measured slower than their rows (docs/deployment.md): AUTO keeps them per row
+        ChannelBlocking used = blocking == ChannelBlocking.AUTO && instructions == KernelInstructions.SCALAR
+                ? ChannelBlocking.NEVER : blocking;
+        return new SparseConvolution(shape, csr, b, activation, threading, instructions.kernel(), used);
     }
 
     /** @return the geometry */
@@ -188,9 +227,14 @@ public final class SparseConvolution {
         if (batch == 1) {
             float[] source = preparedSource(input, inputLayout, 0);
             int sourceBase = 0;
-            int blocks = Math.min(CHANNEL_BLOCKS, shape.outChannels());
-            threading.run(blocks, work, block -> channels(source, sourceBase, residual, output, 0, outputLayout,
-                    block * shape.outChannels() / blocks, (block + 1) * shape.outChannels() / blocks));
+            // tasks of whole channel blocks (of one channel without blocks)
+            int unit = blocks != null ? ChannelBlocks.ROWS : 1;
+            int channels = shape.outChannels();
+            int units = (channels + unit - 1) / unit;
+            int tasks = Math.min(CHANNEL_BLOCKS, units);
+            threading.run(tasks, work, task -> channels(source, sourceBase, residual, output, 0, outputLayout,
+                    Math.min(channels, task * units / tasks * unit), Math.min(channels, (task + 1) * units / tasks
+                            * unit)));
         } else {
             threading.run(batch, work, image -> {
                 int inputBase = image * inSize;
@@ -270,30 +314,65 @@ public final class SparseConvolution {
         int run = layout.rowRun(shape);
         boolean relu = activation == FusedActivation.RELU;
         if (layout != ConvolutionLayout.PADDED) {
-            kernel.rows(values, offsets, rowStart, from, to, source, sourceBase, bias, relu, residual, outputBase,
-                    output, outputBase, run, run);
+            products(source, sourceBase, relu, residual, outputBase, output, outputBase, run, from, to);
         } else if (outputLayout != null) {
             int plane = outputLayout.planeSize();
             int origin = outputBase + outputLayout.origin();
-            kernel.rows(values, offsets, rowStart, from, to, source, sourceBase, bias, relu, residual, origin, output,
-                    origin, plane, run);
+            products(source, sourceBase, relu, residual, origin, output, origin, plane, from, to);
             for (int o = from; o < to; o++) {
                 clearBorder(output, outputBase + o * plane, outputLayout);
             }
         } else {
-            // one channel at a time through a one-channel accumulator, which stays in the L1 cache
+            // one channel (or block of channels) at a time through an accumulator that stays in the L1 cache
             float[] acc = scratch.get().accumulator();
             int plane = shape.outHeight() * shape.outWidth();
-            for (int o = from; o < to; o++) {
-                kernel.rows(values, offsets, rowStart, o, o + 1, source, sourceBase, bias, relu && residual == null,
-                        null, 0, acc, -o * run, run, run);
-                dropPaddingColumns(acc, 0, output, outputBase + o * plane);
-                if (residual != null) {
-                    addResidual(residual, output, outputBase + o * plane, plane);
-                    activation.applyInPlace(output, outputBase + o * plane, plane);
+            for (int o = from; o < to;) {
+                int count = blockAt(o, to) ? ChannelBlocks.ROWS : 1;
+                products(source, sourceBase, relu && residual == null, null, 0, acc, -o * run, run, o, o + count);
+                for (int c = o; c < o + count; c++) {
+                    dropPaddingColumns(acc, (c - o) * run, output, outputBase + c * plane);
+                    if (residual != null) {
+                        addResidual(residual, output, outputBase + c * plane, plane);
+                        activation.applyInPlace(output, outputBase + c * plane, plane);
+                    }
                 }
+                o += count;
             }
         }
+    }
+
+    /** @return true if a whole channel block starts at channel {@code o} and ends by {@code to} */
+    private boolean blockAt(int o, int to) {
+        return blocks != null && o % ChannelBlocks.ROWS == 0 && o + ChannelBlocks.ROWS <= to
+                && o / ChannelBlocks.ROWS < blocks.blocks();
+    }
+
+    /**
+     * The kernel's rows {@code [from, to)} (as {@link RowKernel#rows}): the whole channel blocks among them
+     * through the block kernel, the other channels one at a time.
+     */
+    private void products(float[] source, int sourceBase, boolean relu, float[] residual, int residualBase,
+                          float[] out, int outBase, int outStride, int from, int to) {
+        int run = layout.rowRun(shape);
+        int rows = ChannelBlocks.ROWS;
+        int blockFrom = blocks == null ? 0 : (from + rows - 1) / rows;
+        int blockTo = blocks == null ? 0 : Math.min(blocks.blocks(), to / rows);
+        if (blockFrom >= blockTo) {
+            kernel.rows(values, offsets, rowStart, from, to, source, sourceBase, bias, relu, residual, residualBase,
+                    out, outBase, outStride, run);
+            return;
+        }
+        kernel.rows(values, offsets, rowStart, from, rows * blockFrom, source, sourceBase, bias, relu, residual,
+                residualBase, out, outBase, outStride, run);
+        kernel.blocks(blocks.values(), blocks.offsets(), blocks.blockStart(), blockFrom, blockTo, source, sourceBase,
+                bias, relu, residual, residualBase, out, outBase, outStride, run);
+        kernel.rows(values, offsets, rowStart, rows * blockTo, to, source, sourceBase, bias, relu, residual,
+                residualBase, out, outBase, outStride, run);
+    }
+
+    /** @return true if some output channels are computed in blocks of four */
+    boolean usesChannelBlocks() {
+        return blocks != null;
     }
 
     /**
@@ -357,7 +436,7 @@ public final class SparseConvolution {
     @Override
     public String toString() {
         return "SparseConvolution[" + shape + ", " + (taps != null ? "shifted taps" : layout) + ", density=" + weights
-                .density() + ", bias="
+                .density() + (blocks != null ? ", channel blocks of " + ChannelBlocks.ROWS : "") + ", bias="
                 + (bias.length <= 4 ? Arrays.toString(bias) : "[" + bias.length + "]") + "]";
     }
 }

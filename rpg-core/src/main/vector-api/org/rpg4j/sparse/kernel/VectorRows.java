@@ -11,10 +11,14 @@ import jdk.incubator.vector.VectorSpecies;
  * loads and four fused multiply-adds, and the accumulator is stored once per block (after
  * "Fast Sparse ConvNets", Elsen et al., CVPR 2020, with the output-pixel block in registers).
  * HotSpot's C2 does not vectorise the scalar loop (two float arrays at unknown offsets may alias), so
- * this is 3-4x faster single-threaded on AVX2 (measured, see docs/deployment.md).
+ * this is 3-4x faster single-threaded on AVX2 (measured, see docs/deployment.md). One row at a time, each
+ * loaded source vector feeds one multiply-add, so the loop is bound by its loads (unaligned: with AVX-512
+ * every one crosses a cache line); {@link #blocks} computes four rows that share their taps, so that each
+ * load feeds four.
  */
 final class VectorRows implements RowKernel {
 
+    private static final int ROWS = ChannelBlocks.ROWS;
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int BLOCKS = 4;
 
@@ -85,8 +89,182 @@ final class VectorRows implements RowKernel {
                 store(s2, relu, residual, q + i + 2 * lanes, out, o + i + 2 * lanes);
                 store(s3, relu, residual, q + i + 3 * lanes, out, o + i + 3 * lanes);
             }
-            tail(values, offsets, from, to, source, sourceBase, bias[r], relu, residual, q, out, o, i, n);
+            tail(values, 1, 0, offsets, from, to, source, sourceBase, bias[r], relu, residual, q, out, o, i, n);
         }
+    }
+
+    /**
+     * Each block of {@link ChannelBlocks#ROWS} = 4 rows: its run is cut into steps of four vectors (with 16
+     * lanes or more: 16 accumulators, 4 broadcast weights and one source vector fit the 32 AVX-512 registers),
+     * then two, then one (the last positions row by row, in scalars), each held in registers for the four rows
+     * while every tap of the block adds its four weights times the tap's source vectors: per tap and step of
+     * four vectors, four loads and sixteen fused multiply-adds, where the per-row kernel has one load per
+     * multiply-add. Every position gets the same operations in the per-row kernel's order, and a stored zero adds
+     * nothing, so the outputs equal the per-row kernel's bit for bit (for finite inputs).
+     */
+    @Override
+    public void blocks(float[] values, int[] offsets, int[] blockStart, int blockFrom, int blockTo, float[] source,
+                       int sourceBase, float[] bias, boolean relu, float[] residual, int residualBase, float[] out,
+                       int outBase, int outStride, int n) {
+        int lanes = SPECIES.length();
+        for (int b = blockFrom; b < blockTo; b++) {
+            int from = blockStart[b];
+            int to = blockStart[b + 1];
+            int r = ROWS * b;
+            int o = outBase + r * outStride;
+            int q = residualBase + r * outStride;
+            int i = 0;
+            if (lanes >= 16) {
+                for (; i + 4 * lanes <= n; i += 4 * lanes) {
+                    quad(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,
+                            o + i, outStride);
+                }
+            }
+            for (; i + 2 * lanes <= n; i += 2 * lanes) {
+                pair(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out, o + i,
+                        outStride);
+            }
+            for (; i + lanes <= n; i += lanes) {
+                single(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out, o + i,
+                        outStride);
+            }
+            for (int j = 0; i < n && j < ROWS; j++) {
+                tail(values, ROWS, j, offsets, from, to, source, sourceBase, bias[r + j], relu, residual,
+                        q + j * outStride, out, o + j * outStride, i, n);
+            }
+        }
+    }
+
+    /** Four rows by four vectors of one block, from {@code base} (the source index of the step). */
+    private static void quad(float[] values, int[] offsets, int from, int to, float[] source, int base, float[] bias,
+                     int r, boolean relu, float[] residual, int q, float[] out, int o, int stride) {
+        int lanes = SPECIES.length();
+        FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s03 = s00;
+        FloatVector s10 = FloatVector.broadcast(SPECIES, bias[r + 1]);
+        FloatVector s11 = s10;
+        FloatVector s12 = s10;
+        FloatVector s13 = s10;
+        FloatVector s20 = FloatVector.broadcast(SPECIES, bias[r + 2]);
+        FloatVector s21 = s20;
+        FloatVector s22 = s20;
+        FloatVector s23 = s20;
+        FloatVector s30 = FloatVector.broadcast(SPECIES, bias[r + 3]);
+        FloatVector s31 = s30;
+        FloatVector s32 = s30;
+        FloatVector s33 = s30;
+        for (int k = from; k < to; k++) {
+            int a = base + offsets[k];
+            int v = ROWS * k;
+            FloatVector w0 = FloatVector.broadcast(SPECIES, values[v]);
+            FloatVector w1 = FloatVector.broadcast(SPECIES, values[v + 1]);
+            FloatVector w2 = FloatVector.broadcast(SPECIES, values[v + 2]);
+            FloatVector w3 = FloatVector.broadcast(SPECIES, values[v + 3]);
+            FloatVector x = FloatVector.fromArray(SPECIES, source, a);
+            s00 = x.fma(w0, s00);
+            s10 = x.fma(w1, s10);
+            s20 = x.fma(w2, s20);
+            s30 = x.fma(w3, s30);
+            x = FloatVector.fromArray(SPECIES, source, a + lanes);
+            s01 = x.fma(w0, s01);
+            s11 = x.fma(w1, s11);
+            s21 = x.fma(w2, s21);
+            s31 = x.fma(w3, s31);
+            x = FloatVector.fromArray(SPECIES, source, a + 2 * lanes);
+            s02 = x.fma(w0, s02);
+            s12 = x.fma(w1, s12);
+            s22 = x.fma(w2, s22);
+            s32 = x.fma(w3, s32);
+            x = FloatVector.fromArray(SPECIES, source, a + 3 * lanes);
+            s03 = x.fma(w0, s03);
+            s13 = x.fma(w1, s13);
+            s23 = x.fma(w2, s23);
+            s33 = x.fma(w3, s33);
+        }
+        store(s00, relu, residual, q, out, o);
+        store(s01, relu, residual, q + lanes, out, o + lanes);
+        store(s02, relu, residual, q + 2 * lanes, out, o + 2 * lanes);
+        store(s03, relu, residual, q + 3 * lanes, out, o + 3 * lanes);
+        store(s10, relu, residual, q + stride, out, o + stride);
+        store(s11, relu, residual, q + stride + lanes, out, o + stride + lanes);
+        store(s12, relu, residual, q + stride + 2 * lanes, out, o + stride + 2 * lanes);
+        store(s13, relu, residual, q + stride + 3 * lanes, out, o + stride + 3 * lanes);
+        store(s20, relu, residual, q + 2 * stride, out, o + 2 * stride);
+        store(s21, relu, residual, q + 2 * stride + lanes, out, o + 2 * stride + lanes);
+        store(s22, relu, residual, q + 2 * stride + 2 * lanes, out, o + 2 * stride + 2 * lanes);
+        store(s23, relu, residual, q + 2 * stride + 3 * lanes, out, o + 2 * stride + 3 * lanes);
+        store(s30, relu, residual, q + 3 * stride, out, o + 3 * stride);
+        store(s31, relu, residual, q + 3 * stride + lanes, out, o + 3 * stride + lanes);
+        store(s32, relu, residual, q + 3 * stride + 2 * lanes, out, o + 3 * stride + 2 * lanes);
+        store(s33, relu, residual, q + 3 * stride + 3 * lanes, out, o + 3 * stride + 3 * lanes);
+    }
+
+    /** Four rows by two vectors of one block. */
+    private static void pair(float[] values, int[] offsets, int from, int to, float[] source, int base, float[] bias,
+                     int r, boolean relu, float[] residual, int q, float[] out, int o, int stride) {
+        int lanes = SPECIES.length();
+        FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
+        FloatVector s01 = s00;
+        FloatVector s10 = FloatVector.broadcast(SPECIES, bias[r + 1]);
+        FloatVector s11 = s10;
+        FloatVector s20 = FloatVector.broadcast(SPECIES, bias[r + 2]);
+        FloatVector s21 = s20;
+        FloatVector s30 = FloatVector.broadcast(SPECIES, bias[r + 3]);
+        FloatVector s31 = s30;
+        for (int k = from; k < to; k++) {
+            int a = base + offsets[k];
+            int v = ROWS * k;
+            FloatVector w0 = FloatVector.broadcast(SPECIES, values[v]);
+            FloatVector w1 = FloatVector.broadcast(SPECIES, values[v + 1]);
+            FloatVector w2 = FloatVector.broadcast(SPECIES, values[v + 2]);
+            FloatVector w3 = FloatVector.broadcast(SPECIES, values[v + 3]);
+            FloatVector x = FloatVector.fromArray(SPECIES, source, a);
+            s00 = x.fma(w0, s00);
+            s10 = x.fma(w1, s10);
+            s20 = x.fma(w2, s20);
+            s30 = x.fma(w3, s30);
+            x = FloatVector.fromArray(SPECIES, source, a + lanes);
+            s01 = x.fma(w0, s01);
+            s11 = x.fma(w1, s11);
+            s21 = x.fma(w2, s21);
+            s31 = x.fma(w3, s31);
+        }
+        store(s00, relu, residual, q, out, o);
+        store(s01, relu, residual, q + lanes, out, o + lanes);
+        store(s10, relu, residual, q + stride, out, o + stride);
+        store(s11, relu, residual, q + stride + lanes, out, o + stride + lanes);
+        store(s20, relu, residual, q + 2 * stride, out, o + 2 * stride);
+        store(s21, relu, residual, q + 2 * stride + lanes, out, o + 2 * stride + lanes);
+        store(s30, relu, residual, q + 3 * stride, out, o + 3 * stride);
+        store(s31, relu, residual, q + 3 * stride + lanes, out, o + 3 * stride + lanes);
+    }
+
+    /** Four rows by one vector of one block. */
+    private static void single(float[] values, int[] offsets, int from, int to, float[] source, int base, float[] bias,
+                     int r, boolean relu, float[] residual, int q, float[] out, int o, int stride) {
+        FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
+        FloatVector s10 = FloatVector.broadcast(SPECIES, bias[r + 1]);
+        FloatVector s20 = FloatVector.broadcast(SPECIES, bias[r + 2]);
+        FloatVector s30 = FloatVector.broadcast(SPECIES, bias[r + 3]);
+        for (int k = from; k < to; k++) {
+            int a = base + offsets[k];
+            int v = ROWS * k;
+            FloatVector w0 = FloatVector.broadcast(SPECIES, values[v]);
+            FloatVector w1 = FloatVector.broadcast(SPECIES, values[v + 1]);
+            FloatVector w2 = FloatVector.broadcast(SPECIES, values[v + 2]);
+            FloatVector w3 = FloatVector.broadcast(SPECIES, values[v + 3]);
+            FloatVector x = FloatVector.fromArray(SPECIES, source, a);
+            s00 = x.fma(w0, s00);
+            s10 = x.fma(w1, s10);
+            s20 = x.fma(w2, s20);
+            s30 = x.fma(w3, s30);
+        }
+        store(s00, relu, residual, q, out, o);
+        store(s10, relu, residual, q + stride, out, o + stride);
+        store(s20, relu, residual, q + 2 * stride, out, o + 2 * stride);
+        store(s30, relu, residual, q + 3 * stride, out, o + 3 * stride);
     }
 
     /** {@code out[o..] = act(s + residual[q..])}, one vector. */
@@ -95,27 +273,29 @@ final class VectorRows implements RowKernel {
         (relu ? v.max(FloatVector.zero(SPECIES)) : v).intoArray(out, o);
     }
 
-    /** Positions {@code [i, n)} of one row: single vectors, then scalars. */
-    private static void tail(float[] values, int[] offsets, int from, int to, float[] source, int sourceBase,
-                             float bias, boolean relu, float[] residual, int residualBase, float[] out, int outBase,
-                             int i, int n) {
+    /**
+     * Positions {@code [i, n)} of one row whose weights are {@code values[k * stride + shift]}: whole vectors,
+     * then scalars. (Half-width vectors for the last positions, here and as a step of the block kernel, and
+     * {@code Math.fma} for the scalars were tried: on the 4x4 and 2x2 planes C2's code for them ran 2-100x
+     * slower from one JVM to the next, as with boxed vectors; see docs/deployment.md.)
+     */
+    private static void tail(float[] values, int stride, int shift, int[] offsets, int from, int to, float[] source,
+                             int sourceBase, float bias, boolean relu, float[] residual, int residualBase,
+                             float[] out, int outBase, int i, int n) {
         int lanes = SPECIES.length();
         int j = i;
         for (; j + lanes <= n; j += lanes) {
             FloatVector s = FloatVector.broadcast(SPECIES, bias);
             for (int k = from; k < to; k++) {
                 s = FloatVector.fromArray(SPECIES, source, sourceBase + offsets[k] + j)
-                        .fma(FloatVector.broadcast(SPECIES, values[k]), s);
+                        .fma(FloatVector.broadcast(SPECIES, values[k * stride + shift]), s);
             }
-            if (residual != null) {
-                s = s.add(FloatVector.fromArray(SPECIES, residual, residualBase + j));
-            }
-            (relu ? s.max(FloatVector.zero(SPECIES)) : s).intoArray(out, outBase + j);
+            store(s, relu, residual, residualBase + j, out, outBase + j);
         }
         for (; j < n; j++) {
             float s = bias;
             for (int k = from; k < to; k++) {
-                s += values[k] * source[sourceBase + offsets[k] + j];
+                s += values[k * stride + shift] * source[sourceBase + offsets[k] + j];
             }
             s += residual != null ? residual[residualBase + j] : 0.0f;
             out[outBase + j] = relu ? Math.max(s, 0.0f) : s;
