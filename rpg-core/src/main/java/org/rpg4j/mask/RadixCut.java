@@ -14,10 +14,7 @@ import java.util.concurrent.ForkJoinPool;
  * <p>Order: larger keys first; among equal keys the lower flat index first, the arrays read as one
  * concatenation in order. Several arrays are split into contiguous groups of similar size that run
  * in parallel (common fork-join pool), each with its own histogram; the result does not depend on
- * it. A single array keeps its keys between passes; several are re-keyed chunk by chunk. Up to
- * {@link SmallCut#MAX_SINGLE} positions in one array or {@link SmallCut#MAX_TOTAL} in several,
- * {@link SmallCut} does the selection instead, with the same result: these passes' 65,536-bin
- * histograms cost more than a small input.
+ * it. A single array keeps its keys between passes; several are re-keyed chunk by chunk.
  */
 final class RadixCut {
     private static final int BINS = 1 << 16;
@@ -53,8 +50,7 @@ final class RadixCut {
     }
 
     /**
-     * Selects the {@code count} largest eligible positions: by {@link SmallCut} for inputs that it
-     * {@linkplain SmallCut#fits fits}, else by the radix passes below.
+     * Selects the {@code count} largest eligible positions.
      *
      * @param keys the key provider
      * @param count number to select, {@code >= 0}
@@ -65,25 +61,6 @@ final class RadixCut {
      * @throws IllegalArgumentException if {@code count} exceeds the eligible positions or a value is NaN
      */
     static int select(SelectionKeys keys, long count, String countName, boolean[][] out, long[] perArray) {
-        if (SmallCut.fits(keys)) {
-            return SmallCut.select(keys, count, countName, out, perArray);
-        }
-        return selectByRadix(keys, count, countName, out, perArray);
-    }
-
-    /**
-     * As {@link #select}, always by the 16-bit radix passes, whatever the size (the tests of those
-     * passes call it directly).
-     *
-     * @param keys the key provider
-     * @param count number to select, {@code >= 0}
-     * @param countName parameter name for the range error
-     * @param out one array per input array, same lengths; each participating array is overwritten
-     * @param perArray if not null, receives the selected count per participating array
-     * @return the smallest selected key (the cut), or {@link SelectionKeys#INELIGIBLE} if nothing is selected
-     * @throws IllegalArgumentException if {@code count} exceeds the eligible positions or a value is NaN
-     */
-    static int selectByRadix(SelectionKeys keys, long count, String countName, boolean[][] out, long[] perArray) {
         RadixCut scan = new RadixCut(keys);
         java.util.List<int[]> groupHistograms = scan.histogramHigh();
         int[] histogram = new int[BINS];

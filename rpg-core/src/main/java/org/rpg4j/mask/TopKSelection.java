@@ -8,9 +8,8 @@ package org.rpg4j.mask;
  * {@code count} positions are selected even when ties straddle the cut. {@code -0.0} and
  * {@code 0.0} are equal; infinities are ordinary values; a NaN anywhere in the scores is rejected.
  *
- * <p>Time O(n): one pass computing int keys, radix histogram passes, one marking pass (runs in
- * the calling thread); memory an int array of n keys and, up to about a million positions, 16 KiB
- * of histogram (768 KiB above).
+ * <p>Time O(n): one pass computing int keys, two radix histogram passes, one marking pass (runs
+ * in the calling thread); memory an int array of n keys and 768 KiB of histograms.
  */
 public final class TopKSelection {
     private TopKSelection() {

@@ -33,24 +33,6 @@ final class MaskSet {
 
     /** Replaces every mask (arrays are copied) and rebuilds the ND4J masks. */
     void replace(boolean[][] newMasks) {
-        check(newMasks);
-        boolean[][] copies = new boolean[newMasks.length][];
-        for (int i = 0; i < newMasks.length; i++) {
-            copies[i] = newMasks[i].clone();
-        }
-        install(copies);
-    }
-
-    /**
-     * Replaces every mask by the given arrays themselves, without copying (for fresh arrays no one
-     * else holds, such as a topology update's new masks), and rebuilds the ND4J masks.
-     */
-    void adopt(boolean[][] freshMasks) {
-        check(freshMasks);
-        install(freshMasks.clone());
-    }
-
-    private void check(boolean[][] newMasks) {
         if (newMasks.length != tensors.size()) {
             throw new IllegalArgumentException("masks must hold one mask per tensor (" + tensors.size() + "), got "
                     + newMasks.length);
@@ -62,12 +44,9 @@ final class MaskSet {
                         + ", got " + (newMasks[i] == null ? "null" : newMasks[i].length));
             }
         }
-    }
-
-    private void install(boolean[][] newMasks) {
         // per tensor in parallel: each writes only its own slots
         ParallelIndices.forEach(newMasks.length, i -> {
-            masks[i] = newMasks[i];
+            masks[i] = newMasks[i].clone();
             arrays[i] = MaskArrays.toMaskArray(masks[i], tensors.get(i).shape(), tensors.get(i).dataType());
             keptCounts[i] = MaskCounts.count(masks[i]);
         });
@@ -76,14 +55,6 @@ final class MaskSet {
 
     boolean[] mask(int index) {
         return masks[index].clone();
-    }
-
-    /**
-     * @return the current masks themselves, not copies: read them only. They stay valid after a
-     *     later {@link #replace} or {@link #adopt}, which install new arrays instead of writing these.
-     */
-    boolean[][] current() {
-        return masks.clone();
     }
 
     boolean[][] all() {

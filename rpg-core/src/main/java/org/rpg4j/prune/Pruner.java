@@ -153,7 +153,7 @@ public final class Pruner {
         long start = System.nanoTime();
         INDArray[] w = tensors.inOrder("weights", weights);
         INDArray[] g = tensors.inOrder("denseGradients", denseGradients);
-        List<LayerInput> inputs = UpdateInputs.of(tensors, rankLayers, w, g, masks.current());
+        List<LayerInput> inputs = UpdateInputs.of(tensors, rankLayers, w, g, masks.all());
         RankStep rank = config.rankLoss().enabled() ? rankStep(w) : null;
         int r = schedule().cadence().updateIndex(iteration);
         double dropFraction = config.dropFraction().at(iteration);
@@ -161,7 +161,7 @@ public final class Pruner {
                 : OptionalDouble.of(schedule().densityAtUpdate(r));
         TopologyUpdateResult result = TopologyUpdate.apply(new UpdateRequest(UpdateInputs.withRankScores(inputs, g,
                 rank), density, dropFraction, config.regrowth().regrowth(), randomFor(r), config.budget()));
-        masks.adopt(result.newMasks());
+        masks.replace(result.newMasks());
         boolean[][] keep = result.weightKeepMasks();
         ParallelIndices.forEach(w.length, i -> KeptWeights.applyInPlace(w[i], inputs.get(i).weights(), keep[i]));
         lastUpdate = new UpdateSummary(iteration, r, density.orElse(1.0 - masks.sparsity()),

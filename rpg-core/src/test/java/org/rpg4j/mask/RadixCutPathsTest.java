@@ -11,9 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Both ways {@link RadixCut} finishes a selection give the brute-force result: gathering the few
  * keys of the cut's histogram bin (continuous magnitudes: a bin holds a small fraction), and the
  * low-bits histogram with a marking pass (heavily tied magnitudes: the cut's bin holds about a
- * quarter of all positions, more than the gathering takes). Three arrays of 300,000 positions
- * (within {@link SmallCut#MAX_TOTAL}, so the radix passes are called directly); random active masks;
- * several keep counts.
+ * quarter of all positions, more than the gathering takes). Three arrays of 300,000 positions, so
+ * that they are split into parallel groups; random active masks; several keep counts.
  */
 class RadixCutPathsTest {
 
@@ -33,8 +32,7 @@ class RadixCutPathsTest {
         long count = 900_000L * perMille / 1000;
         boolean[][] out = new boolean[3][300_000];
         long[] perArray = new long[3];
-        int cut = RadixCut.selectByRadix(SelectionKeys.magnitudes("weights", weights, active, null), count, "count",
-                out,
+        int cut = RadixCut.select(SelectionKeys.magnitudes("weights", weights, active, null), count, "count", out,
                 perArray);
         boolean[][] expected = BruteForce.globalKeep(weights, active, count);
         float smallest = Float.MAX_VALUE;

@@ -1,8 +1,6 @@
 package org.rpg4j.benchmarks.prune;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,12 +16,9 @@ import org.rpg4j.prune.RankLoss;
 
 /**
  * {@link PrunerUpdateBenchmark}'s setup and timed call outside JMH, printing per call the wall time
- * and the CPU time of all the JVM's threads (the caller, the fork-join workers, ND4J's, and also the
- * JIT compiler and garbage collector), then the minimum and median of both. On a machine shared
- * with other jobs the CPU time is far less disturbed than the wall time, so it is the number to
- * compare two builds by there. The CPU time is the sum of {@link ThreadMXBean#getThreadCpuTime}
- * over the live threads (nanosecond resolution; the process CPU time of the operating-system bean
- * counts in 10 ms steps on Linux, too coarse for a ResNet-20 call of a few milliseconds).
+ * and the CPU time of the whole process (all threads: the caller, the fork-join workers and ND4J's).
+ * On a machine shared with other jobs the CPU time is far less disturbed than the wall time, so it
+ * is the number to compare two builds by there.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
  * org.rpg4j.benchmarks.prune.PrunerUpdateCpuTime RESNET50 <warm-up calls> <measured calls>}.
@@ -53,42 +48,22 @@ public final class PrunerUpdateCpuTime {
         first.initialise(saved);
         first.updateTopology(iteration(PrunerUpdateBenchmark.UPDATE - 1), saved, gradients);
         PrunerState state = first.state();
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        double[] walls = new double[measured];
-        double[] cpus = new double[measured];
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+                .getOperatingSystemMXBean();
         for (int call = 0; call < warm + measured; call++) {
             Map<String, INDArray> weights = new LinkedHashMap<>();
             saved.forEach((name, w) -> weights.put(name, w.dup()));
             Pruner pruner = Pruner.restore(config, tensors, state);
-            long cpu = cpuTime(threads);
+            long cpu = os.getProcessCpuTime();
             long wall = System.nanoTime();
             pruner.updateTopology(iteration(PrunerUpdateBenchmark.UPDATE), weights, gradients);
             wall = System.nanoTime() - wall;
-            cpu = cpuTime(threads) - cpu;
+            cpu = os.getProcessCpuTime() - cpu;
             if (call >= warm) {
-                walls[call - warm] = wall / 1e6;
-                cpus[call - warm] = cpu / 1e6;
-                System.out.printf(Locale.ROOT, "%s call %d: wall %.2f ms, CPU of all threads %.2f ms%n", model,
-                        call - warm, walls[call - warm], cpus[call - warm]);
+                System.out.printf(Locale.ROOT, "%s call %d: wall %.1f ms, process CPU %.1f ms%n", model, call - warm,
+                        wall / 1e6, cpu / 1e6);
             }
         }
-        if (measured > 0) {
-            Arrays.sort(walls);
-            Arrays.sort(cpus);
-            System.out.printf(Locale.ROOT, "%s over %d calls: wall min %.2f median %.2f ms, CPU of all threads min "
-                    + "%.2f median %.2f ms%n", model, measured, walls[0], walls[measured / 2], cpus[0],
-                    cpus[measured / 2]);
-        }
-    }
-
-    /** @return the CPU time of the live threads, summed, in nanoseconds */
-    private static long cpuTime(ThreadMXBean threads) {
-        long sum = 0;
-        for (long id : threads.getAllThreadIds()) {
-            // -1 for a thread that ended since it was listed
-            sum += Math.max(0, threads.getThreadCpuTime(id));
-        }
-        return sum;
     }
 
     private static long iteration(int update) {
