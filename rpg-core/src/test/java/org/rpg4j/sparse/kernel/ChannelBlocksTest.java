@@ -58,7 +58,7 @@ class ChannelBlocksTest {
         Random random = new Random(31);
         int blocked = 0;
         for (int trial = 0; trial < 50; trial++) {
-            ConvolutionShape s = randomShape(random);
+            ConvolutionShape s = DenseReference.randomLayerShape(random, 13);
             for (double sparsity : SPARSITIES) {
                 Case c = new Case(s, sparsity, random);
                 KernelThreading threading = KernelThreading.values()[random.nextInt(2)];
@@ -78,7 +78,7 @@ class ChannelBlocksTest {
     void blocksMatchTheDenseReferenceWithBothInstructionSets() {
         Random random = new Random(32);
         for (int trial = 0; trial < 40; trial++) {
-            ConvolutionShape s = randomShape(random);
+            ConvolutionShape s = DenseReference.randomLayerShape(random, 13);
             for (double sparsity : SPARSITIES) {
                 Case c = new Case(s, sparsity, random);
                 for (KernelInstructions instructions : KernelInstructions.values()) {
@@ -213,18 +213,5 @@ class ChannelBlocksTest {
             return shape + " sparsity " + sparsity + " batch " + batch + " relu " + relu + " residual "
                     + (residual != null) + " padded in " + paddedIn + " out " + paddedOut;
         }
-    }
-
-    /** Kernel 1..5, stride 1 (three in four) or 2, padding 0..k-1, sizes up to 20, 1..13 channels. */
-    private static ConvolutionShape randomShape(Random random) {
-        int kh = 1 + random.nextInt(5);
-        int kw = random.nextBoolean() ? kh : 1 + random.nextInt(5);
-        int stride = random.nextInt(4) == 0 ? 2 : 1;
-        int ph = random.nextInt(kh);
-        int pw = random.nextInt(kw);
-        int h = kh + random.nextInt(16);
-        int w = kw + random.nextInt(16);
-        return new ConvolutionShape(1 + random.nextInt(12), h, w, 1 + random.nextInt(13), kh, kw, stride, stride, ph,
-                pw, (h + 2 * ph - kh) / stride + 1, (w + 2 * pw - kw) / stride + 1);
     }
 }

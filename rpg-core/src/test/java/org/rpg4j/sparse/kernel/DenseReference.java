@@ -80,4 +80,23 @@ final class DenseReference {
         }
         return worst;
     }
+
+    /**
+     * A random layer shape: kernel 1..5 by 1..5, stride 1 (three in four) or 2, padding 0..k-1, sizes up to
+     * 20, 1..12 input channels, truncate-mode output.
+     *
+     * @param random the source of the shape
+     * @param maxOutChannels the largest number of output channels
+     */
+    static ConvolutionShape randomLayerShape(Random random, int maxOutChannels) {
+        int kh = 1 + random.nextInt(5);
+        int kw = random.nextBoolean() ? kh : 1 + random.nextInt(5);
+        int stride = random.nextInt(4) == 0 ? 2 : 1;
+        int ph = random.nextInt(kh);
+        int pw = random.nextInt(kw);
+        int h = kh + random.nextInt(16);
+        int w = kw + random.nextInt(16);
+        return new ConvolutionShape(1 + random.nextInt(12), h, w, 1 + random.nextInt(maxOutChannels), kh, kw, stride,
+                stride, ph, pw, (h + 2 * ph - kh) / stride + 1, (w + 2 * pw - kw) / stride + 1);
+    }
 }

@@ -70,7 +70,7 @@ class SparseConvolutionTest {
         int paddedOut = 0;
         int residuals = 0;
         for (int trial = 0; trial < 40; trial++) {
-            ConvolutionShape s = randomLayerShape(random);
+            ConvolutionShape s = DenseReference.randomLayerShape(random, 12);
             for (double sparsity : SPARSITIES) {
                 float[] w = DenseReference.sparseWeights(random, s.outChannels(), s.patchSize(), sparsity);
                 float[] bias = DenseReference.gaussian(random, s.outChannels());
@@ -247,22 +247,6 @@ class SparseConvolutionTest {
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().contains(expected), e.getMessage());
-    }
-
-    /**
-     * Kernel 1..5 by 1..5, stride 1 (three in four) or 2, padding 0..k-1, sizes up to 20, 1..12 channels
-     * (truncate-mode output).
-     */
-    private static ConvolutionShape randomLayerShape(Random random) {
-        int kh = 1 + random.nextInt(5);
-        int kw = random.nextBoolean() ? kh : 1 + random.nextInt(5);
-        int stride = random.nextInt(4) == 0 ? 2 : 1;
-        int ph = random.nextInt(kh);
-        int pw = random.nextInt(kw);
-        int h = kh + random.nextInt(16);
-        int w = kw + random.nextInt(16);
-        return new ConvolutionShape(1 + random.nextInt(12), h, w, 1 + random.nextInt(12), kh, kw, stride, stride, ph,
-                pw, (h + 2 * ph - kh) / stride + 1, (w + 2 * pw - kw) / stride + 1);
     }
 
     /**
