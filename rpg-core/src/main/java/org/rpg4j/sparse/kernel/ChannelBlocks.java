@@ -87,22 +87,17 @@ final class ChannelBlocks {
 
     /** Number of distinct columns of rows {@code [first, first + ROWS)}: a merge of their sorted columns. */
     private static int unionSize(int[] rowStart, int[] columns, int first) {
-        int[] at = new int[ROWS];
-        for (int j = 0; j < ROWS; j++) {
-            at[j] = rowStart[first + j];
-        }
-        int size = 0;
-        for (int column = next(rowStart, columns, first, at); column != Integer.MAX_VALUE; column = next(rowStart,
-                columns, first, at)) {
-            size++;
-            advance(rowStart, columns, first, at, column);
-        }
-        return size;
+        return merge(rowStart, columns, null, first, 0, null, null, null);
     }
 
-    /** Writes the block of rows {@code [first, first + ROWS)} from tap {@code tap} on. */
-    private static void merge(int[] rowStart, int[] columns, float[] rowValues, int first, int tap,
-                              IntUnaryOperator offset, int[] offsets, float[] values) {
+    /**
+     * Walks the sorted columns of rows {@code [first, first + ROWS)} together and, unless {@code offsets} is null,
+     * writes the block's taps from tap {@code tap} on.
+     *
+     * @return the number of distinct columns (taps)
+     */
+    private static int merge(int[] rowStart, int[] columns, float[] rowValues, int first, int tap,
+                             IntUnaryOperator offset, int[] offsets, float[] values) {
         int[] at = new int[ROWS];
         for (int j = 0; j < ROWS; j++) {
             at[j] = rowStart[first + j];
@@ -110,15 +105,18 @@ final class ChannelBlocks {
         int t = tap;
         for (int column = next(rowStart, columns, first, at); column != Integer.MAX_VALUE; column = next(rowStart,
                 columns, first, at)) {
-            offsets[t] = offset.applyAsInt(column);
-            for (int j = 0; j < ROWS; j++) {
-                if (at[j] < rowStart[first + j + 1] && columns[at[j]] == column) {
-                    values[t * ROWS + j] = rowValues[at[j]];
+            if (offsets != null) {
+                offsets[t] = offset.applyAsInt(column);
+                for (int j = 0; j < ROWS; j++) {
+                    if (at[j] < rowStart[first + j + 1] && columns[at[j]] == column) {
+                        values[t * ROWS + j] = rowValues[at[j]];
+                    }
                 }
             }
             advance(rowStart, columns, first, at, column);
             t++;
         }
+        return t - tap;
     }
 
     /** @return the smallest column not yet merged among the rows, or MAX_VALUE when all are done */
