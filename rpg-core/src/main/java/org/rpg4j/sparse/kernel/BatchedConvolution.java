@@ -158,17 +158,19 @@ public final class BatchedConvolution {
         int plane = shape.outHeight() * shape.outWidth();
         int outSize = shape.outputSize();
         boolean relu = activation == FusedActivation.RELU && (residual != null || biasOnly);
+        // image by image within a channel: the writes are contiguous and the strided reads stay within one
+        // channel's interleaved block (plane * batch floats); see BatchLayout.interleave for the other order
         for (int c = from; c < to; c++) {
             float b = biasOnly ? bias[c] : 0f;
-            for (int p = 0; p < plane; p++) {
-                int at = (c * plane + p) * batch;
-                int o = c * plane + p;
-                for (int i = 0; i < batch; i++) {
-                    float v = interleaved[at + i] + b;
+            for (int i = 0; i < batch; i++) {
+                int o = i * outSize + c * plane;
+                int at = c * plane * batch + i;
+                for (int p = 0; p < plane; p++) {
+                    float v = interleaved[at + p * batch] + b;
                     if (residual != null) {
-                        v += residual[i * outSize + o];
+                        v += residual[o + p];
                     }
-                    output[i * outSize + o] = relu ? Math.max(v, 0f) : v;
+                    output[o + p] = relu ? Math.max(v, 0f) : v;
                 }
             }
         }
