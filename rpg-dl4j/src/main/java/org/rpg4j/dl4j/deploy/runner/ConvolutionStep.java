@@ -155,6 +155,12 @@ final class ConvolutionStep extends CalibratedStep {
         return batched.choice(batch);
     }
 
+    /** @return {@link KernelKind#SPARSE_BATCHED} once that kernel was timed faster at this batch size */
+    @Override
+    KernelKind sparseKind(int batch) {
+        return batched.choice(batch) == KernelKind.SPARSE_BATCHED ? KernelKind.SPARSE_BATCHED : KernelKind.SPARSE;
+    }
+
     /** The batched kernel on plain NCHW input and output, the residual added as it stores. */
     private Tensor runBatched(Tensor[] inputs, ConvolutionShape shape) {
         int batch = (int) inputs[0].size(0);
