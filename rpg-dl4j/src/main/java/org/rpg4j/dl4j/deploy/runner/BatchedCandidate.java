@@ -28,8 +28,13 @@ final class BatchedCandidate {
      * and 4x4 (5-40x), about even at 8x8, slower at 16x16 (docs/deployment.md, session 8).
      */
     static final int MAX_PLANE = 64;
-    /** Sparse runs per batch size that time both kernels. */
-    static final int TIMED_RUNS = 3;
+    /**
+     * Sparse runs per batch size that time both kernels: 2, so that a layer the step's calibration makes sparse
+     * without timing (one sparse run per call) has chosen by the third call, where the choice is reported.
+     */
+    static final int TIMED_RUNS = 2;
+    /** Timed runs of each kernel, alternating, per timed sparse run. */
+    static final int PAIRS_PER_RUN = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchedCandidate.class);
 
@@ -73,14 +78,14 @@ final class BatchedCandidate {
      */
     KernelKind choice(int batch) {
         long[] t = timings.get(batch);
-        if (t == null || t[0] < TIMED_RUNS) {
+        if (t == null || t[0] < TIMED_RUNS * PAIRS_PER_RUN) {
             return null;
         }
         return t[2] < t[1] ? KernelKind.SPARSE_BATCHED : KernelKind.SPARSE;
     }
 
     /**
-     * Records one timed run of both kernels.
+     * Records one timed run of both kernels ({@link #TIMED_RUNS} times {@link #PAIRS_PER_RUN} per batch size).
      *
      * @param batch the batch size
      * @param perImageNanos the per-image kernel's time
@@ -91,7 +96,7 @@ final class BatchedCandidate {
         t[0]++;
         t[1] = Math.min(t[1], perImageNanos);
         t[2] = Math.min(t[2], batchedNanos);
-        if (t[0] == TIMED_RUNS) {
+        if (t[0] == TIMED_RUNS * PAIRS_PER_RUN) {
             LOG.debug("{} batch {}: per-image sparse {} us, batched sparse {} us -> {}", name, batch, t[1] / 1000,
                     t[2] / 1000, choice(batch));
         }

@@ -58,6 +58,29 @@ class BatchedKernelRunnerTest {
         }
     }
 
+    @Test
+    void measuredChoiceReportsTheSparseKernelThatRuns() {
+        // under the measured policy the first call times both sparse kernels inside the sparse runs of the
+        // step's calibration; from the third call the report names the sparse kernel the step chose
+        ComputationGraph graph = PrunedNetworks.prune(smallPlanes(), 0.9, 8);
+        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 16, 3, 8, 8);
+        INDArray expected = graph.outputSingle(x);
+        for (int call = 0; call < 4; call++) {
+            double difference = PrunedNetworks.maxAbsDifference(runner.output(x)[0], expected);
+            assertTrue(difference < TOLERANCE, "call " + call + ": " + difference);
+        }
+        for (Step step : runner.steps()) {
+            if (step instanceof ConvolutionStep conv) {
+                LayerChoice choice = conv.choices().get(0);
+                KernelKind sparse = conv.sparseKernel(16);
+                assertNotNull(sparse, choice.toString());
+                assertEquals(choice.kernel() == KernelKind.DENSE ? KernelKind.DENSE : sparse, choice.kernel(),
+                        choice.toString());
+            }
+        }
+    }
+
     /** [n, 3, 8, 8] -> conv/2 (4x4, 16) -> basic block (4x4) -> conv/2 (2x2, 16) -> average pool -> softmax. */
     private static ComputationGraph smallPlanes() {
         GraphBuilder builder = PrunedNetworks.base().graphBuilder().addInputs("in").setInputTypes(InputType
