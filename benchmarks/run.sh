@@ -187,6 +187,7 @@ sparse() {
     jmh sparse-layers-batched 'sparse.LayerKernelBenchmark' -f 0 -wi 2 -w 500ms -i 3 -r 500ms \
         -p shape=512x4x512s1,512x2x512s1,64x8x64s1 -p batch=32 -p variant=S70,S90,S95,S98 -p kernel=PER_IMAGE,BATCHED
     echo "=== small planes, thread CPU time: OMP_NUM_THREADS=1 java -cp $jar org.rpg4j.benchmarks.sparse.SmallPlaneTime 3"
+    # shellcheck disable=SC2086
     OMP_NUM_THREADS=1 java $JAVA_FLAGS -cp "$jar" org.rpg4j.benchmarks.sparse.SmallPlaneTime 3 2>&1 | quiet
     # 5 iterations of 3 s after 3 of 2 s: with 3 of 2 s the 99.9 % errors on 2 cores were as large as the
     # scores (docs/deployment.md, session 7); the 28 cases take about 14 min
