@@ -85,7 +85,10 @@ final class BatchedCandidate {
     }
 
     /**
-     * Records one timed run of both kernels ({@link #TIMED_RUNS} times {@link #PAIRS_PER_RUN} per batch size).
+     * Records one timed run of both kernels ({@link #TIMED_RUNS} times {@link #PAIRS_PER_RUN} per batch size). The
+     * first pair of a batch size only warms up: the batched kernel's conversion loops may still be interpreted
+     * then (the row kernels it shares with the per-image kernel are usually compiled already), which would
+     * favour the per-image kernel.
      *
      * @param batch the batch size
      * @param perImageNanos the per-image kernel's time
@@ -93,7 +96,9 @@ final class BatchedCandidate {
      */
     void record(int batch, long perImageNanos, long batchedNanos) {
         long[] t = timings.computeIfAbsent(batch, b -> new long[] {0, Long.MAX_VALUE, Long.MAX_VALUE});
-        t[0]++;
+        if (t[0]++ == 0) {
+            return;
+        }
         t[1] = Math.min(t[1], perImageNanos);
         t[2] = Math.min(t[2], batchedNanos);
         if (t[0] == TIMED_RUNS * PAIRS_PER_RUN) {
