@@ -36,7 +36,7 @@
 #   benchmarks/run.sh sparse     # sparse inference engine: per-layer kernels against the fast dense
 #                                #   convolution, whole pruned VGG-19/ResNet-56 against DL4J, the runner's native
 #                                #   ops on OpenMP's threads against its own, and the tables of docs/deployment.md
-#                                #   (about 23 min; JVM flag add-modules jdk.incubator.vector; no environment
+#                                #   (about 26 min; JVM flag add-modules jdk.incubator.vector; no environment
 #                                #   variable needed: the runner keeps libnd4j's OpenMP threads idle itself);
 #                                #   both sparse profiles first make the RPG-pruned weights once (RpgPrunedWeights)
 #
@@ -182,6 +182,13 @@ sparse() {
     # the alternative tried: the scalar inner loop on three shapes
     jmh sparse-layers-scalar 'sparse.LayerKernelBenchmark' -f 0 -wi 2 -w 500ms -i 3 -r 500ms \
         -p shape=16x32x16s1,64x32x64s1,256x8x256s1 -p variant=S90,S98 -p instructions=SCALAR
+    # the batch-interleaved kernel (BatchedConvolution) against the per-image one on the small planes at
+    # batch 32 (24 cases, about 1.5 min), then the same in one-thread CPU time with oneDNN beside (about 1 min)
+    jmh sparse-layers-batched 'sparse.LayerKernelBenchmark' -f 0 -wi 2 -w 500ms -i 3 -r 500ms \
+        -p shape=512x4x512s1,512x2x512s1,64x8x64s1 -p batch=32 -p variant=S70,S90,S95,S98 -p kernel=PER_IMAGE,BATCHED
+    echo "=== small planes, thread CPU time: OMP_NUM_THREADS=1 java -cp $jar org.rpg4j.benchmarks.sparse.SmallPlaneTime 3"
+    # shellcheck disable=SC2086
+    OMP_NUM_THREADS=1 java $JAVA_FLAGS -cp "$jar" org.rpg4j.benchmarks.sparse.SmallPlaneTime 3 2>&1 | quiet
     # 5 iterations of 3 s after 3 of 2 s: with 3 of 2 s the 99.9 % errors on 2 cores were as large as the
     # scores (docs/deployment.md, session 7); the 28 cases take about 14 min
     jmh sparse-networks 'sparse.NetworkInferenceBenchmark' -f 0 -wi 3 -w 2 -i 5 -r 3

@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rpg4j.dl4j.layers.FastConvolutionLayer;
+import org.rpg4j.sparse.kernel.BatchedConvolution;
 import org.rpg4j.sparse.kernel.ChannelBlocking;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
@@ -40,7 +41,8 @@ import org.rpg4j.sparse.kernel.SparseConvolution;
  * array for the dense layer, {@code forward(float[], batch, float[])} for the sparse kernel (the
  * runner's conversions between the two are not in it). Weights are seeded N(0, 1) with each entry
  * zeroed with probability = sparsity; input seeded N(0, 1). {@code variant} DENSE ignores sparsity
- * (oneDNN does the same work for any sparsity); S80..S99 are the sparse kernel at 80..99 %.
+ * (oneDNN does the same work for any sparsity); S80..S99 are the sparse kernel at 80..99 %, image by image or
+ * batch-interleaved ({@code kernel}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -84,7 +86,16 @@ public class LayerKernelBenchmark {
     @Param({"AUTO"})
     public String blocking;
 
+    /**
+     * The sparse kernel: PER_IMAGE ({@link SparseConvolution}, image by image) or BATCHED
+     * ({@link BatchedConvolution}, the images of the batch as the vector dimension, NCHW conversions included): the
+     * alternative tried on small planes at batch 32.
+     */
+    @Param({"PER_IMAGE"})
+    public String kernel;
+
     private Layer dense;
+    private BatchedConvolution batched;
     private INDArray input;
     private SparseConvolution sparse;
     private float[] inputFloats;
@@ -123,9 +134,14 @@ public class LayerKernelBenchmark {
         int pad = Math.max(0, ((outSize - 1) * stride + 3 - size) / 2);
         ConvolutionShape geometry = new ConvolutionShape(in, size, size, out, 3, 3, stride, stride, pad, pad, outSize,
                 outSize);
-        sparse = SparseConvolution.of(geometry, weights, null, FusedActivation.IDENTITY,
-                "ONE".equals(threads) ? KernelThreading.CALLER_ONLY : KernelThreading.COMMON_POOL,
-                KernelInstructions.valueOf(instructions), ChannelBlocking.valueOf(blocking));
+        KernelThreading threading = "ONE".equals(threads) ? KernelThreading.CALLER_ONLY : KernelThreading.COMMON_POOL;
+        if ("BATCHED".equals(kernel)) {
+            batched = BatchedConvolution.of(geometry, weights, null, FusedActivation.IDENTITY, threading,
+                    KernelInstructions.valueOf(instructions), ChannelBlocking.valueOf(blocking));
+        } else {
+            sparse = SparseConvolution.of(geometry, weights, null, FusedActivation.IDENTITY, threading,
+                    KernelInstructions.valueOf(instructions), ChannelBlocking.valueOf(blocking));
+        }
         output = new float[batch * geometry.outputSize()];
     }
 
@@ -135,7 +151,11 @@ public class LayerKernelBenchmark {
         if (dense != null) {
             return dense.activate(input, false, LayerWorkspaceMgr.noWorkspaces());
         }
-        sparse.forward(inputFloats, batch, output);
+        if (batched != null) {
+            batched.forward(inputFloats, batch, output, null);
+        } else {
+            sparse.forward(inputFloats, batch, output);
+        }
         return output;
     }
 

@@ -115,6 +115,15 @@ abstract class CalibratedStep implements Step {
                 && decisions.getOrDefault(batch, KernelKind.SPARSE) == KernelKind.SPARSE;
     }
 
+    /**
+     * @param batch a batch size
+     * @return the kernel to report when the sparse kernel runs at that batch size: {@link KernelKind#SPARSE}, or a
+     *     more specific sparse kernel the step chose itself
+     */
+    KernelKind sparseKind(int batch) {
+        return KernelKind.SPARSE;
+    }
+
     /** @return the layer name, for error messages */
     final String name() {
         return name;
@@ -147,7 +156,8 @@ abstract class CalibratedStep implements Step {
             denseMillis = best[1] / NANOS_PER_MILLI;
             kind = best[0] < best[1] ? KernelKind.SPARSE : KernelKind.DENSE;
         }
-        LayerChoice choice = new LayerChoice(name, operation, density, batch, sparseMillis, denseMillis, kind);
+        LayerChoice choice = new LayerChoice(name, operation, density, batch, sparseMillis, denseMillis,
+                kind == KernelKind.SPARSE ? sparseKind(batch) : kind);
         choices.removeIf(c -> c.batch() == batch);
         choices.add(choice);
         LOG.debug("kernel choice: {}", choice);

@@ -40,6 +40,8 @@ final class ConvolutionStep extends CalibratedStep {
     private final Map<Long, INDArray> denseOutputs = new HashMap<>();
     private boolean outputLeaves;
     private ArrayPool pool;
+    /** The batch-interleaved sparse kernel, tried on small planes at larger batches. */
+    private final BatchedCandidate batched;
 
     /**
      * @param name the layer name
@@ -77,6 +79,7 @@ final class ConvolutionStep extends CalibratedStep {
         this.weightArray = Nd4j.create(weights, new long[] {spec.outChannels(), spec.inChannels(), spec.kernel()[0],
                 spec.kernel()[1]}, 'c');
         this.biasArray = Nd4j.create(bias, new long[] {spec.outChannels()}, 'c');
+        this.batched = new BatchedCandidate(name, weights, bias, activation, options.threading());
     }
 
     @Override
@@ -112,7 +115,66 @@ final class ConvolutionStep extends CalibratedStep {
                 || spec.dilated() || spec.outSize(0, inputShape[2]) < 1 || spec.outSize(1, inputShape[3]) < 1) {
             return null;
         }
-        return sparse(inputShape[2], inputShape[3]).inputLayout();
+        SparseConvolution conv = sparse(inputShape[2], inputShape[3]);
+        // the batched kernel reads plain NCHW
+        boolean batchedRuns = BatchedCandidate.applies(conv.shape(), (int) inputShape[0]) && batched.choice(
+                (int) inputShape[0]) != KernelKind.SPARSE;
+        return batchedRuns ? null : conv.inputLayout();
+    }
+
+    /**
+     * The per-image sparse kernel, or on small planes at larger batches the batched one when it was timed faster
+     * ({@link BatchedCandidate}; while both are timed, the batched kernel's output is returned).
+     */
+    @Override
+    Tensor runSparse(Tensor[] inputs) {
+        Tensor input = inputs[0];
+        int batch = (int) input.size(0);
+        ConvolutionShape shape = sparse(input.size(2), input.size(3)).shape();
+        if (!BatchedCandidate.applies(shape, batch)) {
+            return runPerImage(inputs);
+        }
+        KernelKind choice = batched.choice(batch);
+        if (choice != null) {
+            return choice == KernelKind.SPARSE_BATCHED ? runBatched(inputs, shape) : runPerImage(inputs);
+        }
+        Tensor out = null;
+        for (int r = 0; r < BatchedCandidate.PAIRS_PER_RUN; r++) {
+            long start = System.nanoTime();
+            discard(runPerImage(inputs));
+            long middle = System.nanoTime();
+            if (out != null) {
+                discard(out);
+            }
+            out = runBatched(inputs, shape);
+            batched.record(batch, middle - start, System.nanoTime() - middle);
+        }
+        return out;
+    }
+
+    /**
+     * @param batch a batch size
+     * @return the sparse kernel chosen for it: {@link KernelKind#SPARSE_BATCHED} or {@link KernelKind#SPARSE}, or
+     *     null while both are timed or before a call
+     */
+    KernelKind sparseKernel(int batch) {
+        return batched.choice(batch);
+    }
+
+    /** @return {@link KernelKind#SPARSE_BATCHED} once that kernel was timed faster at this batch size */
+    @Override
+    KernelKind sparseKind(int batch) {
+        return batched.choice(batch) == KernelKind.SPARSE_BATCHED ? KernelKind.SPARSE_BATCHED : KernelKind.SPARSE;
+    }
+
+    /** The batched kernel on plain NCHW input and output, the residual added as it stores. */
+    private Tensor runBatched(Tensor[] inputs, ConvolutionShape shape) {
+        int batch = (int) inputs[0].size(0);
+        long[] outShape = {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
+        Tensor shortcut = shortcut(inputs, outShape);
+        float[] out = ArrayPool.take(pool, batch * shape.outputSize());
+        batched.kernel(shape).forward(inputs[0].floats(), batch, out, shortcut == null ? null : shortcut.floats());
+        return Tensor.of(out, outShape);
     }
 
     /**
@@ -120,8 +182,7 @@ final class ConvolutionStep extends CalibratedStep {
      * in the layout the readers read when the kernel can (a stride-1 convolution whose padded-width rows
      * fit the next padded layout): no copy into or out of padded planes between such layers.
      */
-    @Override
-    Tensor runSparse(Tensor[] inputs) {
+    private Tensor runPerImage(Tensor[] inputs) {
         Tensor input = inputs[0];
         SparseConvolution conv = sparse(input.size(2), input.size(3));
         ConvolutionShape shape = conv.shape();

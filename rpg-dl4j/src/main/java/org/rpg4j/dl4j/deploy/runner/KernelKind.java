@@ -4,6 +4,11 @@ package org.rpg4j.dl4j.deploy.runner;
 public enum KernelKind {
     /** rpg4j's sparse kernel ({@code org.rpg4j.sparse.kernel}). */
     SPARSE,
+    /**
+     * rpg4j's batch-interleaved sparse kernel for small planes ({@code BatchedConvolution}): a convolution step
+     * chooses it within {@link #SPARSE} by timing both sparse kernels ({@code BatchedCandidate}).
+     */
+    SPARSE_BATCHED,
     /** A dense ND4J op ({@code conv2d} with oneDNN when present, or {@code mmul}). */
     DENSE,
     /** rpg4j's Java code on float arrays (element-wise steps such as residual adds). */

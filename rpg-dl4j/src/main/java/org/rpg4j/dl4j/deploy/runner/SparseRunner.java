@@ -195,6 +195,11 @@ public final class SparseRunner {
         }
     }
 
+    /** @return the compiled steps in execution order (tests) */
+    List<Step> steps() {
+        return plan.nodes().stream().map(Plan.Node::step).toList();
+    }
+
     /** @return the pool's arrays waiting for the next call and lent out (tests: both stay bounded) */
     int[] pooledArrays() {
         return new int[] {pool.retained(), pool.outstanding()};

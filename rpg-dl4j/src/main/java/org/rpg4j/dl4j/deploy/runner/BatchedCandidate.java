@@ -1,0 +1,118 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.rpg4j.sparse.kernel.BatchedConvolution;
+import org.rpg4j.sparse.kernel.ChannelBlocking;
+import org.rpg4j.sparse.kernel.ConvolutionShape;
+import org.rpg4j.sparse.kernel.FusedActivation;
+import org.rpg4j.sparse.kernel.KernelInstructions;
+import org.rpg4j.sparse.kernel.KernelThreading;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A convolution step's second sparse kernel, {@link BatchedConvolution} (the images of the batch as the vector
+ * dimension), for small output planes at batch sizes from {@link #MIN_BATCH}: where it applies, the first
+ * {@link #TIMED_RUNS} sparse runs with a batch size run both sparse kernels, timed, NCHW conversions included, and
+ * the later ones the faster ({@link KernelKind#SPARSE_BATCHED} or {@link KernelKind#SPARSE}). The step's own
+ * calibration then times the chosen sparse kernel against the dense op as before: the timed runs fall within its
+ * first call, whose times it does not keep. Not thread-safe (a step runs on one thread at a time).
+ */
+final class BatchedCandidate {
+
+    /** Smallest batch for which the batched kernel is a candidate (below, its vectors are mostly tail). */
+    static final int MIN_BATCH = 8;
+    /**
+     * Largest output plane (pixels) for which it is a candidate: measured faster than the per-image kernel at 2x2
+     * and 4x4 (5-40x), about even at 8x8, slower at 16x16 (docs/deployment.md, session 8).
+     */
+    static final int MAX_PLANE = 64;
+    /**
+     * Sparse runs per batch size that time both kernels: 2, so that a layer the step's calibration makes sparse
+     * without timing (one sparse run per call) has chosen by the third call, where the choice is reported.
+     */
+    static final int TIMED_RUNS = 2;
+    /** Timed runs of each kernel, alternating, per timed sparse run. */
+    static final int PAIRS_PER_RUN = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchedCandidate.class);
+
+    private final String name;
+    private final float[] weights;
+    private final float[] bias;
+    private final FusedActivation activation;
+    private final KernelThreading threading;
+    private final Map<Long, BatchedConvolution> bySize = new HashMap<>();
+    /** Per batch size: timed runs so far and the fastest per-image and batched run (ns). */
+    private final Map<Integer, long[]> timings = new HashMap<>();
+
+    /**
+     * @param name the layer name, for the log
+     * @param weights folded {@code [out, in, kh, kw]}; kept
+     * @param bias folded {@code [out]}; kept
+     * @param activation fused activation
+     * @param threading how the kernel uses threads
+     */
+    BatchedCandidate(String name, float[] weights, float[] bias, FusedActivation activation,
+                     KernelThreading threading) {
+        this.name = name;
+        this.weights = weights;
+        this.bias = bias;
+        this.activation = activation;
+        this.threading = threading;
+    }
+
+    /**
+     * @param shape the convolution at this input size
+     * @param batch the batch size
+     * @return true if the batched kernel is a candidate for this shape and batch
+     */
+    static boolean applies(ConvolutionShape shape, int batch) {
+        return batch >= MIN_BATCH && shape.outHeight() * shape.outWidth() <= MAX_PLANE;
+    }
+
+    /**
+     * @param batch the batch size
+     * @return the sparse kernel chosen for it, or null while both are still being timed
+     */
+    KernelKind choice(int batch) {
+        long[] t = timings.get(batch);
+        if (t == null || t[0] < TIMED_RUNS * PAIRS_PER_RUN) {
+            return null;
+        }
+        return t[2] < t[1] ? KernelKind.SPARSE_BATCHED : KernelKind.SPARSE;
+    }
+
+    /**
+     * Records one timed run of both kernels ({@link #TIMED_RUNS} times {@link #PAIRS_PER_RUN} per batch size). The
+     * first pair of a batch size only warms up: the batched kernel's conversion loops may still be interpreted
+     * then (the row kernels it shares with the per-image kernel are usually compiled already), which would
+     * favour the per-image kernel.
+     *
+     * @param batch the batch size
+     * @param perImageNanos the per-image kernel's time
+     * @param batchedNanos the batched kernel's time
+     */
+    void record(int batch, long perImageNanos, long batchedNanos) {
+        long[] t = timings.computeIfAbsent(batch, b -> new long[] {0, Long.MAX_VALUE, Long.MAX_VALUE});
+        if (t[0]++ == 0) {
+            return;
+        }
+        t[1] = Math.min(t[1], perImageNanos);
+        t[2] = Math.min(t[2], batchedNanos);
+        if (t[0] == TIMED_RUNS * PAIRS_PER_RUN) {
+            LOG.debug("{} batch {}: per-image sparse {} us, batched sparse {} us -> {}", name, batch, t[1] / 1000,
+                    t[2] / 1000, choice(batch));
+        }
+    }
+
+    /**
+     * @param shape the convolution at this input size
+     * @return the batched kernel for it (compiled once per input size)
+     */
+    BatchedConvolution kernel(ConvolutionShape shape) {
+        return bySize.computeIfAbsent((long) shape.inHeight() << 32 | shape.inWidth(), key -> BatchedConvolution.of(
+                shape, weights, bias, activation, threading, KernelInstructions.best(), ChannelBlocking.AUTO));
+    }
+}

@@ -1,0 +1,115 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** The runner's convolutions on small planes with the batched sparse kernel ({@link BatchedCandidate}). */
+class BatchedKernelRunnerTest {
+
+    /** The bar: compiled outputs within 1e-4 of DL4J's. */
+    private static final double TOLERANCE = 1e-4;
+
+    @Test
+    void smallPlaneLayersRunTheBatchedKernelAndMatchDl4j() {
+        // stride-2 stem to 4x4, a residual block at 4x4 (its second convolution adds the shortcut and applies
+        // the ReLU as it stores), a stride-2 convolution to 2x2. While the two sparse kernels are timed (the first
+        // TIMED_RUNS sparse runs per batch size) the batched kernel's output is the one used; after that, whichever
+        // was faster: every call must match DL4J.
+        ComputationGraph graph = PrunedNetworks.prune(smallPlanes(), 0.8, 7);
+        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.SPARSE));
+        for (int batch : new int[] {BatchedCandidate.MIN_BATCH, 33, 2}) {
+            for (int call = 0; call < BatchedCandidate.TIMED_RUNS + 2; call++) {
+                INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, 8, 8);
+                INDArray expected = graph.outputSingle(x);
+                assertTrue(expected.maxNumber().doubleValue() - expected.minNumber().doubleValue() > 1e-3,
+                        "the network output must depend on the input");
+                double difference = PrunedNetworks.maxAbsDifference(runner.output(x)[0], expected);
+                assertTrue(difference < TOLERANCE, "batch " + batch + " call " + call + ": " + difference);
+            }
+        }
+        List<ConvolutionStep> convolutions = runner.steps().stream().filter(ConvolutionStep.class::isInstance).map(
+                ConvolutionStep.class::cast).toList();
+        assertEquals(5, convolutions.size());
+        for (ConvolutionStep step : convolutions) {
+            // every convolution's output plane is 4x4 or 2x2: both kernels timed at batch 8 and 33, not at 2
+            assertNotNull(step.sparseKernel(BatchedCandidate.MIN_BATCH), step.choices().toString());
+            assertNotNull(step.sparseKernel(33), step.choices().toString());
+            assertNull(step.sparseKernel(2), step.choices().toString());
+        }
+    }
+
+    @Test
+    void measuredChoiceReportsTheSparseKernelThatRuns() {
+        // under the measured policy the first call times both sparse kernels inside the sparse runs of the
+        // step's calibration; from the third call the report names the sparse kernel the step chose
+        ComputationGraph graph = PrunedNetworks.prune(smallPlanes(), 0.9, 8);
+        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 16, 3, 8, 8);
+        INDArray expected = graph.outputSingle(x);
+        for (int call = 0; call < 4; call++) {
+            double difference = PrunedNetworks.maxAbsDifference(runner.output(x)[0], expected);
+            assertTrue(difference < TOLERANCE, "call " + call + ": " + difference);
+        }
+        for (Step step : runner.steps()) {
+            if (step instanceof ConvolutionStep conv) {
+                LayerChoice choice = conv.choices().get(0);
+                KernelKind sparse = conv.sparseKernel(16);
+                assertNotNull(sparse, choice.toString());
+                assertEquals(choice.kernel() == KernelKind.DENSE ? KernelKind.DENSE : sparse, choice.kernel(),
+                        choice.toString());
+            }
+        }
+    }
+
+    /** [n, 3, 8, 8] -> conv/2 (4x4, 16) -> basic block (4x4) -> conv/2 (2x2, 16) -> average pool -> softmax. */
+    private static ComputationGraph smallPlanes() {
+        GraphBuilder builder = PrunedNetworks.base().graphBuilder().addInputs("in").setInputTypes(InputType
+                .convolutional(8, 8, 3));
+        String stem = convBn(builder, "c0", "in", 2, true);
+        String first = convBn(builder, "c1a", stem, 1, true);
+        String second = convBn(builder, "c1b", first, 1, false);
+        builder.addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), second, stem).addLayer("r",
+                new ActivationLayer(Activation.RELU), "add");
+        String down = convBn(builder, "c2", "r", 2, true);
+        String last = convBn(builder, "c3", down, 1, true);
+        var conf = builder.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        return graph;
+    }
+
+    /** Adds conv 3x3 Same (16 channels) and BN, with a ReLU if asked; @return the last vertex name. */
+    private static String convBn(GraphBuilder builder, String name, String input, int stride, boolean relu) {
+        builder.addLayer(name, new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nOut(16).hasBias(false)
+                .activation(Activation.IDENTITY).build(), input)
+                .addLayer(name + "_bn", new BatchNormalization.Builder().build(), name);
+        if (!relu) {
+            return name + "_bn";
+        }
+        builder.addLayer(name + "_relu", new ActivationLayer(Activation.RELU), name + "_bn");
+        return name + "_relu";
+    }
+}
