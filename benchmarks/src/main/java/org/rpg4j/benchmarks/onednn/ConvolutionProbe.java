@@ -1,6 +1,7 @@
 package org.rpg4j.benchmarks.onednn;
 
-import static org.bytedeco.dnnl.global.dnnl.*;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_RUNTIME_OMP;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_version;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,10 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.bytedeco.dnnl.dnnl_engine;
-import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.dnnl.dnnl_version_t;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -25,6 +23,9 @@ import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2DDerivative;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.dl4j.layers.onednn.OneDnn;
+import org.rpg4j.dl4j.layers.onednn.OneDnnConvolution;
+import org.rpg4j.sparse.kernel.ConvolutionShape;
 
 /**
  * Per-shape convolution forward and backward time: libnd4j's {@code conv2d}/{@code conv2d_bp} (as
@@ -39,7 +40,7 @@ public final class ConvolutionProbe {
     private static final long SEED = 42;
 
     /** A shape and how many layers of ResNet-20 have it (0 for VGG-19 shapes). */
-    private record Case(String name, int count, DirectConvolution.Shape shape, int reps) {
+    private record Case(String name, int count, int batch, ConvolutionShape shape, int reps) {
     }
 
     private ConvolutionProbe() {
@@ -61,18 +62,18 @@ public final class ConvolutionProbe {
                 System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors(),
                 System.getenv("DNNL_MAX_CPU_ISA"), load());
         List<Case> cases = cases(set);
-        dnnl_engine engine = new dnnl_engine();
-        DirectConvolution.check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
-        dnnl_stream stream = new dnnl_stream();
-        DirectConvolution.check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "stream");
+        if (!OneDnn.available()) {
+            throw new IllegalStateException("the dnnl preset is not on the class path");
+        }
 
         List<Runner> runners = new ArrayList<>();
         List<String> torchShapes = new ArrayList<>();
         for (Case c : cases) {
-            runners.add(new Runner(c, engine, stream));
-            DirectConvolution.Shape s = c.shape();
-            torchShapes.add(s.n() + "," + s.c() + "," + s.h() + "," + s.w() + "," + s.k() + "," + s.kh() + ","
-                    + s.sh() + "," + (s.kh() == 1 ? 0 : 1));
+            runners.add(new Runner(c));
+            ConvolutionShape s = c.shape();
+            torchShapes.add(c.batch() + "," + s.inChannels() + "," + s.inHeight() + "," + s.inWidth() + ","
+                    + s.outChannels() + "," + s.kernelHeight() + "," + s.strideHeight() + ","
+                    + (s.kernelHeight() == 1 ? 0 : 1));
         }
         Torch torch = new Torch(python, script, torchShapes);
         for (Runner r : runners) {
@@ -163,38 +164,36 @@ public final class ConvolutionProbe {
     private static List<Case> cases(String set) {
         List<Case> list = new ArrayList<>();
         if (set.equals("resnet20") || set.equals("all")) {
-            list.add(new Case("3->16 32x32 3x3 s1 (stem)", 1, same(128, 3, 32, 16, 3, 1, false), 4));
-            list.add(new Case("16->16 32x32 3x3 s1", 6, same(128, 16, 32, 16, 3, 1, false), 4));
-            list.add(new Case("16->32 32x32 3x3 s2", 1, same(128, 16, 32, 32, 3, 2, false), 4));
-            list.add(new Case("16->32 32x32 1x1 s2 (projection)", 1, same(128, 16, 32, 32, 1, 2, false), 4));
-            list.add(new Case("32->32 16x16 3x3 s1", 5, same(128, 32, 16, 32, 3, 1, false), 4));
-            list.add(new Case("32->64 16x16 3x3 s2", 1, same(128, 32, 16, 64, 3, 2, false), 4));
-            list.add(new Case("32->64 16x16 1x1 s2 (projection)", 1, same(128, 32, 16, 64, 1, 2, false), 4));
-            list.add(new Case("64->64 8x8 3x3 s1", 5, same(128, 64, 8, 64, 3, 1, false), 4));
+            list.add(new Case("3->16 32x32 3x3 s1 (stem)", 1, 128, same(3, 32, 16, 3, 1), 4));
+            list.add(new Case("16->16 32x32 3x3 s1", 6, 128, same(16, 32, 16, 3, 1), 4));
+            list.add(new Case("16->32 32x32 3x3 s2", 1, 128, same(16, 32, 32, 3, 2), 4));
+            list.add(new Case("16->32 32x32 1x1 s2 (projection)", 1, 128, same(16, 32, 32, 1, 2), 4));
+            list.add(new Case("32->32 16x16 3x3 s1", 5, 128, same(32, 16, 32, 3, 1), 4));
+            list.add(new Case("32->64 16x16 3x3 s2", 1, 128, same(32, 16, 64, 3, 2), 4));
+            list.add(new Case("32->64 16x16 1x1 s2 (projection)", 1, 128, same(32, 16, 64, 1, 2), 4));
+            list.add(new Case("64->64 8x8 3x3 s1", 5, 128, same(64, 8, 64, 3, 1), 4));
         }
         if (set.equals("vgg19") || set.equals("all")) {
-            list.add(new Case("VGG 64->64 32x32 3x3 s1", 0, same(128, 64, 32, 64, 3, 1, false), 2));
-            list.add(new Case("VGG 128->128 16x16 3x3 s1", 0, same(128, 128, 16, 128, 3, 1, false), 2));
-            list.add(new Case("VGG 256->256 8x8 3x3 s1", 0, same(128, 256, 8, 256, 3, 1, false), 2));
-            list.add(new Case("VGG 512->512 4x4 3x3 s1", 0, same(128, 512, 4, 512, 3, 1, false), 2));
-            list.add(new Case("VGG 512->512 2x2 3x3 s1", 0, same(128, 512, 2, 512, 3, 1, false), 3));
+            list.add(new Case("VGG 64->64 32x32 3x3 s1", 0, 128, same(64, 32, 64, 3, 1), 2));
+            list.add(new Case("VGG 128->128 16x16 3x3 s1", 0, 128, same(128, 16, 128, 3, 1), 2));
+            list.add(new Case("VGG 256->256 8x8 3x3 s1", 0, 128, same(256, 8, 256, 3, 1), 2));
+            list.add(new Case("VGG 512->512 4x4 3x3 s1", 0, 128, same(512, 4, 512, 3, 1), 2));
+            list.add(new Case("VGG 512->512 2x2 3x3 s1", 0, 128, same(512, 2, 512, 3, 1), 3));
         }
         if (set.equals("one")) {
-            list.add(new Case("16->16 32x32 3x3 s1", 6, same(128, 16, 32, 16, 3, 1, false), 1));
+            list.add(new Case("16->16 32x32 3x3 s1", 6, 128, same(16, 32, 16, 3, 1), 1));
         }
         if (set.equals("bias")) {
-            list.add(new Case("bias 8->12 9x9 3x3 s2", 0, same(4, 8, 9, 12, 3, 2, true), 3));
+            list.add(new Case("bias 8->12 9x9 3x3 s2", 0, 4, same(8, 9, 12, 3, 2), 3));
         }
         return list;
     }
 
-    /** DL4J/libnd4j Same mode: out = ceil(in / s); top/left pad = total / 2, the rest bottom/right. */
-    private static DirectConvolution.Shape same(int n, int c, int hw, int k, int kernel, int stride, boolean bias) {
+    /** DL4J/libnd4j Same mode: out = ceil(in / s), top/left pad = total / 2 (the rest bottom/right). */
+    private static ConvolutionShape same(int c, int hw, int k, int kernel, int stride) {
         int out = (hw + stride - 1) / stride;
-        int total = Math.max(0, (out - 1) * stride + kernel - hw);
-        int top = total / 2;
-        return new DirectConvolution.Shape(n, c, hw, hw, k, kernel, kernel, stride, stride, top, top, total - top,
-                total - top, out, out, bias);
+        int top = Math.max(0, (out - 1) * stride + kernel - hw) / 2;
+        return new ConvolutionShape(c, hw, hw, k, kernel, kernel, stride, stride, top, top, out, out);
     }
 
     /** Arrays and the three Java-side candidates of one shape. */
@@ -208,31 +207,35 @@ public final class ConvolutionProbe {
         final INDArray[] dx = new INDArray[3];
         final INDArray[] dw = new INDArray[3];
         final INDArray[] db = new INDArray[3];
-        final DirectConvolution blocked;
-        final DirectConvolution plain;
+        final OneDnnConvolution blocked;
+        final OneDnnConvolution plain;
         final OpContext fwdContext = Nd4j.getExecutioner().buildContext();
         final OpContext bwdContext = Nd4j.getExecutioner().buildContext();
         final long[] iArgs;
 
-        Runner(Case c, dnnl_engine engine, dnnl_stream stream) {
+        Runner(Case c) {
             this.c = c;
-            DirectConvolution.Shape s = c.shape();
+            ConvolutionShape s = c.shape();
+            int n = c.batch();
+            boolean bias = c.name().startsWith("bias");
             Nd4j.getRandom().setSeed(SEED);
-            x = Nd4j.randn(DataType.FLOAT, s.n(), s.c(), s.h(), s.w());
-            w = Nd4j.randn(DataType.FLOAT, s.k(), s.c(), s.kh(), s.kw()).muli(Math.sqrt(2.0 / (s.c() * s.kh() * s
-                    .kw())));
-            b = s.bias() ? Nd4j.randn(DataType.FLOAT, s.k()) : null;
-            dz = Nd4j.randn(DataType.FLOAT, s.n(), s.k(), s.oh(), s.ow());
+            x = Nd4j.randn(DataType.FLOAT, n, s.inChannels(), s.inHeight(), s.inWidth());
+            w = Nd4j.randn(DataType.FLOAT, s.outChannels(), s.inChannels(), s.kernelHeight(), s.kernelWidth())
+                    .muli(Math.sqrt(2.0 / s.patchSize()));
+            b = bias ? Nd4j.randn(DataType.FLOAT, s.outChannels()) : null;
+            dz = Nd4j.randn(DataType.FLOAT, n, s.outChannels(), s.outHeight(), s.outWidth());
             for (int i = 0; i < 3; i++) {
-                z[i] = Nd4j.create(DataType.FLOAT, s.n(), s.k(), s.oh(), s.ow());
-                dx[i] = Nd4j.create(DataType.FLOAT, s.n(), s.c(), s.h(), s.w());
-                dw[i] = Nd4j.create(DataType.FLOAT, s.k(), s.c(), s.kh(), s.kw());
-                db[i] = s.bias() ? Nd4j.create(DataType.FLOAT, s.k()) : null;
+                z[i] = Nd4j.create(DataType.FLOAT, n, s.outChannels(), s.outHeight(), s.outWidth());
+                dx[i] = Nd4j.create(DataType.FLOAT, n, s.inChannels(), s.inHeight(), s.inWidth());
+                dw[i] = Nd4j.create(DataType.FLOAT, s.outChannels(), s.inChannels(), s.kernelHeight(),
+                        s.kernelWidth());
+                db[i] = bias ? Nd4j.create(DataType.FLOAT, s.outChannels()) : null;
             }
-            iArgs = new long[] {s.kh(), s.kw(), s.sh(), s.sw(), 0, 0, 1, 1, 1, 0, 1};
-            blocked = new DirectConvolution(engine, stream, s, true);
-            plain = new DirectConvolution(engine, stream, s, false);
-            System.out.println(c.name() + ": blocked " + blocked.layouts + "; plain " + plain.layouts);
+            iArgs = new long[] {s.kernelHeight(), s.kernelWidth(), s.strideHeight(), s.strideWidth(), 0, 0, 1, 1, 1,
+                    0, 1};
+            blocked = OneDnnConvolution.create(s, n, bias, OneDnnConvolution.Layout.BLOCKED);
+            plain = OneDnnConvolution.create(s, n, bias, OneDnnConvolution.Layout.PLAIN);
+            System.out.println(c.name() + ": blocked reorders " + blocked.reorders() + "; plain " + plain.reorders());
         }
 
         void forward(int cand) {
@@ -240,7 +243,7 @@ public final class ConvolutionProbe {
                 INDArray[] in = b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b};
                 exec(new Conv2D(), fwdContext, in, new INDArray[] {z[0]});
             } else {
-                (cand == 1 ? blocked : plain).forward(p(x), p(w), p(b), p(z[cand]));
+                (cand == 1 ? blocked : plain).forward(x, w, b, z[cand]);
             }
         }
 
@@ -250,7 +253,7 @@ public final class ConvolutionProbe {
                 INDArray[] out = b == null ? new INDArray[] {dx[0], dw[0]} : new INDArray[] {dx[0], dw[0], db[0]};
                 exec(new Conv2DDerivative(), bwdContext, in, out);
             } else {
-                (cand == 1 ? blocked : plain).backward(p(x), p(w), p(dz), p(dx[cand]), p(dw[cand]), p(db[cand]));
+                (cand == 1 ? blocked : plain).backward(x, w, dz, dx[cand], dw[cand], db[cand]);
             }
         }
 
@@ -279,16 +282,6 @@ public final class ConvolutionProbe {
 
     private static double diff(INDArray a, INDArray b) {
         return a.sub(b).amaxNumber().doubleValue();
-    }
-
-    private static Pointer p(INDArray a) {
-        if (a == null) {
-            return null;
-        }
-        if (a.offset() != 0) {
-            throw new IllegalArgumentException("offset " + a.offset());
-        }
-        return a.data().addressPointer();
     }
 
     private static double median(double[] values) {
