@@ -25,6 +25,11 @@ import org.rpg4j.sparse.kernel.ConvolutionShape;
 /** oneDNN's primitives called directly against libnd4j's conv2d / conv2d_bp ops, and the switch. */
 class OneDnnConvolutionTest {
 
+    /** Central-difference step (the convolution is linear: no truncation error, so a large step is safe). */
+    private static final double FD_STEP = 0.5;
+    /** Relative tolerance of the finite-difference check (float rounding only). */
+    private static final double FD_TOLERANCE = 2e-3;
+
     @AfterEach
     void clearSwitch() {
         System.clearProperty(OneDnn.PROPERTY);
@@ -95,6 +100,46 @@ class OneDnnConvolutionTest {
                 if (bias) {
                     assertClose(what + " " + layout + " bias gradient", db, dbd, FLOAT_TOLERANCE);
                 }
+            }
+        }
+    }
+
+    /**
+     * Finite differences of {@code L = sum(output * r)} against the direct path's gradients, independently of
+     * libnd4j. The convolution is linear in the input, the weights and the bias, so central differences are
+     * exact up to float rounding: with step 0.5 and outputs of order 1, rounding error is about
+     * {@code 1e-7 * sum|output * r| / 0.5}, well below the 2e-3 relative tolerance.
+     */
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        ConvolutionShape shape = new ConvolutionShape(3, 5, 6, 4, 3, 3, 2, 2, 0, 1, 3, 3);
+        OneDnnConvolution conv = OneDnnConvolution.create(shape, 2, true, OneDnnConvolution.Layout.BLOCKED);
+        INDArray x = gaussian(21, 2, 3, 5, 6);
+        INDArray weights = gaussian(22, 4, 3, 3, 3);
+        INDArray bias = gaussian(23, 1, 4);
+        INDArray r = gaussian(24, 2, 4, 3, 3);
+        INDArray dx = x.ulike();
+        INDArray dw = weights.ulike();
+        INDArray db = bias.ulike();
+        conv.backward(x, weights, r, dx, dw, db);
+        INDArray z = Nd4j.create(DataType.FLOAT, 2, 4, 3, 3);
+        for (INDArray[] pair : new INDArray[][] {{x, dx}, {weights, dw}, {bias, db}}) {
+            INDArray param = pair[0];
+            INDArray grad = pair[1];
+            for (long i = 0; i < param.length(); i++) {
+                double original = param.getDouble(i);
+                param.putScalar(i, original + FD_STEP);
+                conv.forward(x, weights, bias, z);
+                double plus = z.castTo(DataType.DOUBLE).mul(r.castTo(DataType.DOUBLE)).sumNumber().doubleValue();
+                param.putScalar(i, original - FD_STEP);
+                conv.forward(x, weights, bias, z);
+                double minus = z.castTo(DataType.DOUBLE).mul(r.castTo(DataType.DOUBLE)).sumNumber().doubleValue();
+                param.putScalar(i, original);
+                double numeric = (plus - minus) / (2 * FD_STEP);
+                double analytic = grad.getDouble(i);
+                assertTrue(Math.abs(numeric - analytic) <= FD_TOLERANCE * Math.max(1, Math.abs(numeric)),
+                        "element " + i + " of " + java.util.Arrays.toString(param.shape()) + ": analytic " + analytic
+                                + ", finite difference " + numeric);
             }
         }
     }
