@@ -43,6 +43,8 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
     private transient OpContext backwardContext;
     private transient OneDnnConvolution oneDnn;
     private transient boolean lastCallOneDnn;
+    private transient ConvolutionShape rejectedShape;
+    private transient int rejectedBatch;
     private transient ConvolutionInference inference;
 
     /**
@@ -247,8 +249,22 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
         }
         ConvolutionShape shape = kernelShape(geometry, x, weights);
         int batch = (int) x.size(0);
+        if (shape.equals(rejectedShape) && batch == rejectedBatch) {
+            lastCallOneDnn = false;
+            return null;
+        }
         if (oneDnn == null || !oneDnn.computes(shape, batch, hasBias())) {
-            oneDnn = OneDnnConvolution.create(shape, batch, hasBias(), OneDnnConvolution.Layout.BLOCKED);
+            try {
+                oneDnn = OneDnnConvolution.create(shape, batch, hasBias(), OneDnnConvolution.Layout.BLOCKED);
+            } catch (IllegalStateException e) {
+                // oneDNN rejected this geometry: this call and the next ones of the layer run libnd4j's ops
+                OneDnn.reportRejected(shape + ", batch " + batch + ", bias " + hasBias(), e);
+                rejectedShape = shape;
+                rejectedBatch = batch;
+                oneDnn = null;
+                lastCallOneDnn = false;
+                return null;
+            }
         }
         return oneDnn;
     }

@@ -22,6 +22,7 @@ public final class OneDnn {
 
     private static final Logger LOG = LoggerFactory.getLogger(OneDnn.class);
     private static final AtomicBoolean REPORTED = new AtomicBoolean();
+    private static final AtomicBoolean REJECTED = new AtomicBoolean();
 
     /** Which code runs the fast convolution layer's training passes. */
     public enum Mode {
@@ -73,6 +74,19 @@ public final class OneDnn {
             }
         }
         return true;
+    }
+
+    /**
+     * Logs, once per JVM at WARN, that oneDNN rejected a convolution geometry (the caller then runs libnd4j's ops).
+     *
+     * @param shape the geometry
+     * @param cause oneDNN's failure
+     */
+    public static void reportRejected(Object shape, RuntimeException cause) {
+        if (!REJECTED.getAndSet(true)) {
+            LOG.warn("oneDNN rejected convolution {} ({}): it runs libnd4j's conv2d ops; further rejections are "
+                    + "not logged", shape, cause.getMessage());
+        }
     }
 
     /** ND4J's CPU backend (host memory), probed once. */
