@@ -44,11 +44,11 @@
 # Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options;
 # SINGLE_THREAD=1 (sparse profile) runs ND4J and the sparse kernels on one thread each;
 # PYTHON=/path/python3 (pytorch lines) the interpreter that imports torch (default /usr/bin/python3).
-# DNNL_MAX_CPU_ISA: when unset, the PyTorch comparisons and training profiles train VGG-19 with AVX2 on a
-# CPU with AVX-512 (libnd4j's oneDNN computes its convolution gradients 2-2.6x slower with its AVX-512
-# Winograd kernels: 1.57x slower training) and the ResNets with oneDNN's own choice (the AVX2 limit made
-# them 0.8-0.9x as fast); docs/performance.md, "oneDNN instruction set". When set, every model uses it
-# (ALL = oneDNN's own choice). The PyTorch process never inherits it (PyTorchWorker).
+# DNNL_MAX_CPU_ISA: unset by default for every model: the fast convolution layer calls oneDNN directly (the
+# dnnl preset is in the benchmarks jar) with the direct algorithm, so libnd4j's AVX-512 Winograd backward
+# kernels no longer run, and the AVX2 limit made VGG-19's iteration about 2x slower with the direct path
+# (docs/performance.md, "Direct oneDNN convolutions"). When set, every model uses it. The PyTorch process
+# never inherits it (PyTorchWorker). The fast-layers profile compares the direct path with libnd4j's ops (conv).
 # Results (JMH JSON and the console log) go to benchmarks/target/results/<time>-<profile>/.
 # Run it alone: on 2 cores any other process distorts the numbers. The load is printed before and
 # after every run; ratios are only computed from results of the same run.
@@ -78,15 +78,13 @@ machine() {
     echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores," \
         "$(free -g | awk '/^Mem:/ {print $2 " GiB"}'), java $(java -version 2>&1 | head -1 | cut -d'"' -f2)," \
         "$(grep -q -w avx512f /proc/cpuinfo && echo AVX-512 || echo 'no AVX-512')," \
-        "oneDNN limit DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-unset (training profiles: AVX2 for VGG-19 on AVX-512)}"
+        "oneDNN limit DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-unset}"
     echo "load:    $(uptime)"
 }
 
 isa_for() { # $1: model (VGG19, RESNET20, ...); prints the oneDNN limit to train it with, or nothing
     if [[ -n ${DNNL_MAX_CPU_ISA:-} ]]; then
         echo "$DNNL_MAX_CPU_ISA"
-    elif [[ $1 == VGG19* ]] && grep -q -w avx512f /proc/cpuinfo; then
-        echo AVX2
     fi
 }
 
@@ -319,7 +317,7 @@ case $profile in
     pytorch) against_pytorch RESNET20:10:5:10 RESNET32X2:6:5:3 VGG19:5:5:3 ;;
     pytorch-profile) pytorch_profile ;;
     fast-layers)
-        for spec in "RESNET20 5 10" "VGG19 2 5"; do
+        for spec in "RESNET20 5 10 batchnorm,relu,add,conv" "VGG19 2 5 batchnorm,relu,add,conv"; do
             echo "=== java -cp $jar org.rpg4j.benchmarks.overhead.FastLayerChanges $spec"
             # shellcheck disable=SC2086
             with_isa "${spec%% *}" java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.overhead.FastLayerChanges $spec 2>&1 | quiet \

@@ -19,6 +19,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.benchmarks.models.ModelShapes;
 import org.rpg4j.dl4j.layers.FastElementWiseVertex;
+import org.rpg4j.dl4j.layers.onednn.OneDnn;
 import org.rpg4j.tensor.HostAccess;
 
 /**
@@ -35,7 +36,12 @@ import org.rpg4j.tensor.HostAccess;
  *   <li>the residual add as {@code FastElementWiseVertex} (one-pass sum, one gradient copy shared by
  *       both inputs) against DL4J's {@code ElementWiseVertex} (copy then add, one gradient copy per
  *       input): one training iteration of the model (ResNets only), both networks with all other
- *       fast layers.
+ *       fast layers;
+ *   <li>the convolution's training passes as oneDNN primitives called directly ({@code OneDnnConvolution},
+ *       created once per layer and shape) against libnd4j's {@code conv2d} / {@code conv2d_bp} ops, which
+ *       the layer runs when the system property {@value OneDnn#PROPERTY} is {@code libnd4j}: one training
+ *       iteration (fast layers, batch 128), the property switched around each fit ({@code conv}, not in the
+ *       default list).
  * </ol>
  *
  * <p>Arguments: {@code [model=RESNET20] [warmup=5] [rounds=10] [changes=batchnorm,relu,add]}.
@@ -66,6 +72,13 @@ public final class FastLayerChanges {
             compare(model + " iteration, batch norm: libnd4j ops (before) / Java loops (after)", warmup, rounds,
                     () -> fit(ops, data, "generic"), () -> fit(kernels, data, "auto"));
             System.clearProperty(HostAccess.PROPERTY);
+        }
+        if (changes.contains("conv")) {
+            ComputationGraph ops = network(model);
+            ComputationGraph direct = network(model);
+            compare(model + " iteration, convolutions: libnd4j ops (before) / oneDNN primitives (after)", warmup,
+                    rounds, () -> fitConvolutions(ops, data, "libnd4j"), () -> fitConvolutions(direct, data, "auto"));
+            System.clearProperty(OneDnn.PROPERTY);
         }
         if (changes.contains("add")) {
             compareAdd(model, data, warmup, rounds);
@@ -149,6 +162,11 @@ public final class FastLayerChanges {
 
     private static double fit(ComputationGraph net, DataSet data, String hostAccess) {
         System.setProperty(HostAccess.PROPERTY, hostAccess);
+        return time(() -> net.fit(data));
+    }
+
+    private static double fitConvolutions(ComputationGraph net, DataSet data, String convolution) {
+        System.setProperty(OneDnn.PROPERTY, convolution);
         return time(() -> net.fit(data));
     }
 

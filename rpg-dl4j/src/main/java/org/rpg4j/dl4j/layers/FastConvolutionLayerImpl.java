@@ -21,6 +21,8 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2DDerivative;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.dl4j.layers.onednn.OneDnn;
+import org.rpg4j.dl4j.layers.onednn.OneDnnConvolution;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
 
@@ -39,6 +41,10 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
 
     private transient OpContext forwardContext;
     private transient OpContext backwardContext;
+    private transient OneDnnConvolution oneDnn;
+    private transient boolean lastCallOneDnn;
+    private transient ConvolutionShape rejectedShape;
+    private transient int rejectedBatch;
     private transient ConvolutionInference inference;
 
     /**
@@ -162,9 +168,13 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
         ConvolutionGeometry geometry = ConvolutionGeometry.of(layerConf(), x);
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 geometry.outputShape(x.size(0), weights.size(0)), 'c');
-        INDArray[] inputs = hasBias()
-                ? new INDArray[] {x, weights, getParamWithNoise(BIAS_KEY, training, workspaceMgr)}
-                : new INDArray[] {x, weights};
+        INDArray bias = hasBias() ? getParamWithNoise(BIAS_KEY, training, workspaceMgr) : null;
+        OneDnnConvolution direct = oneDnn(geometry, x, weights, bias, z);
+        if (direct != null) {
+            direct.forward(x, weights, bias, z);
+            return z;
+        }
+        INDArray[] inputs = bias != null ? new INDArray[] {x, weights, bias} : new INDArray[] {x, weights};
         if (forwardContext == null) {
             forwardContext = Nd4j.getExecutioner().buildContext();
         }
@@ -189,13 +199,20 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
         INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 x.shape(), 'c');
         INDArray weightGradient = gradientViews.get(WEIGHT_KEY);
-        if (backwardContext == null) {
+        Gradient gradient = new DefaultGradient();
+        INDArray bias = hasBias() ? getParamWithNoise(BIAS_KEY, true, workspaceMgr) : null;
+        INDArray biasGradient = hasBias() ? gradientViews.get(BIAS_KEY) : null;
+        OneDnnConvolution direct = oneDnn(geometry, x, weights, bias, delta, inputGradient, weightGradient,
+                biasGradient);
+        if (backwardContext == null && direct == null) {
             backwardContext = Nd4j.getExecutioner().buildContext();
         }
-        Gradient gradient = new DefaultGradient();
-        if (hasBias()) {
-            INDArray biasGradient = gradientViews.get(BIAS_KEY);
-            INDArray bias = getParamWithNoise(BIAS_KEY, true, workspaceMgr);
+        if (direct != null) {
+            direct.backward(x, weights, delta, inputGradient, weightGradient, biasGradient);
+            if (biasGradient != null) {
+                gradient.setGradientFor(BIAS_KEY, biasGradient);
+            }
+        } else if (hasBias()) {
             execute(new Conv2DDerivative(), backwardContext, geometry, new INDArray[] {x, weights, bias, delta},
                     new INDArray[] {inputGradient, weightGradient, biasGradient});
             gradient.setGradientFor(BIAS_KEY, biasGradient);
@@ -218,6 +235,43 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
         INDArray outMask = ConvolutionUtils.cnn2dMaskReduction(maskArray, c.getKernelSize(), c.getStride(),
                 c.getPadding(), c.getDilation(), c.getConvolutionMode());
         return new Pair<>(outMask, currentMaskState);
+    }
+
+    /**
+     * The direct oneDNN convolution for this call (created at the first call of a shape and batch size), or
+     * null when libnd4j's ops must run: dilated kernels, the switch off, oneDNN missing, or an array that is
+     * not float32 'c'-contiguous host memory (then {@link OneDnn#applies} says no).
+     */
+    private OneDnnConvolution oneDnn(ConvolutionGeometry geometry, INDArray x, INDArray weights, INDArray... others) {
+        lastCallOneDnn = !geometry.dilated() && OneDnn.applies(x, weights) && OneDnn.applies(others);
+        if (!lastCallOneDnn) {
+            return null;
+        }
+        ConvolutionShape shape = kernelShape(geometry, x, weights);
+        int batch = (int) x.size(0);
+        if (shape.equals(rejectedShape) && batch == rejectedBatch) {
+            lastCallOneDnn = false;
+            return null;
+        }
+        if (oneDnn == null || !oneDnn.computes(shape, batch, hasBias())) {
+            try {
+                oneDnn = OneDnnConvolution.create(shape, batch, hasBias(), OneDnnConvolution.Layout.BLOCKED);
+            } catch (IllegalStateException e) {
+                // oneDNN rejected this geometry: this call and the next ones of the layer run libnd4j's ops
+                OneDnn.reportRejected(shape + ", batch " + batch + ", bias " + hasBias(), e);
+                rejectedShape = shape;
+                rejectedBatch = batch;
+                oneDnn = null;
+                lastCallOneDnn = false;
+                return null;
+            }
+        }
+        return oneDnn;
+    }
+
+    /** @return true if the last training or native inference call ran oneDNN's primitives directly (for tests) */
+    boolean usesOneDnn() {
+        return lastCallOneDnn;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.rpg4j.dl4j.layers.onednn.OneDnn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * AVX-512 forward kernels win) trained 0.9x and 0.8x as fast with it (docs/performance.md, "oneDNN
  * instruction set"). oneDNN reads the limit only from the environment variable {@code DNNL_MAX_CPU_ISA} (or
  * {@code ONEDNN_MAX_CPU_ISA}) of the process, and libnd4j exports no function to set it, so the advice is
- * logged, once per JVM, for the user to measure and act on.
+ * logged, once per JVM, for the user to measure and act on. It is not logged when the fast convolution layer
+ * calls oneDNN directly ({@link OneDnn#available()}, mode {@code auto}): its primitives use the direct algorithm,
+ * never Winograd, and the limit then made VGG-19 training about 2x slower (docs/performance.md, "Direct oneDNN
+ * convolutions").
  */
 final class OneDnnInstructionSet {
 
@@ -53,9 +57,13 @@ final class OneDnnInstructionSet {
                 + "0.8-0.9x as fast: measure your network both ways (docs/performance.md, \"oneDNN instruction set\").");
     }
 
-    /** Logs the advice at INFO once per JVM if this machine needs it and libnd4j has oneDNN. */
+    /**
+     * Logs the advice at INFO once per JVM if this machine needs it, libnd4j has oneDNN and the convolutions run
+     * libnd4j's ops (no direct oneDNN path).
+     */
     static void adviseOnce() {
-        if (ADVISED.getAndSet(true) || !Files.isReadable(CPU_INFO) || !FastLayers.hasOneDnn()) {
+        if (ADVISED.getAndSet(true) || !Files.isReadable(CPU_INFO) || !FastLayers.hasOneDnn()
+                || OneDnn.mode() == OneDnn.Mode.AUTO && OneDnn.available()) {
             return;
         }
         try (Stream<String> lines = Files.lines(CPU_INFO)) {

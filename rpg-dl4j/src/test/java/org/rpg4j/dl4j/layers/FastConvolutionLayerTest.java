@@ -109,6 +109,9 @@ class FastConvolutionLayerTest {
         assertEquals(expected.getFirst().gradientForVariable().keySet(),
                 actual.getFirst().gradientForVariable().keySet(), "gradient keys");
         assertClose("input after forward and backward", xCopy, x, 0.0);
+        // oneDNN is on the test class path: every undilated case ran the direct primitives, dilated ones libnd4j
+        boolean dilated = c.dilation()[0] != 1 || c.dilation()[1] != 1;
+        assertEquals(!dilated, ((FastConvolutionLayerImpl) f).usesOneDnn(), "direct oneDNN path used");
     }
 
     @Test

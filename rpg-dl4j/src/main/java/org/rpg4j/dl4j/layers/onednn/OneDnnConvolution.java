@@ -1,0 +1,258 @@
+package org.rpg4j.dl4j.layers.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_data_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
+
+import java.lang.ref.Cleaner;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.BytePointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.sparse.kernel.ConvolutionShape;
+
+/**
+ * oneDNN's convolution for one {@link ConvolutionShape}, batch size and bias choice, float32: forward, backward-data and backward-weights
+ * (+ bias) primitives with the direct algorithm, created once and run on the caller's arrays (their host
+ * memory is handed to oneDNN, no copy). With {@link Layout#BLOCKED} the primitives work in the layouts oneDNN
+ * chooses (e.g. {@code nChw16c}) and cached reorder primitives convert from and to the plain arrays through
+ * scratch buffers shared by every instance on a thread; the output gradient is reordered once for both
+ * backward primitives when they want the same layout. Every output is overwritten.
+ *
+ * <p>Not thread-safe: one instance serves one layer, called by one thread at a time (as DL4J calls layers).
+ * Create instances only when {@link OneDnn#available()}.
+ */
+public final class OneDnnConvolution {
+
+    /** The layouts the primitives compute in. */
+    public enum Layout {
+        /** The layouts oneDNN prefers for the shape, with reorders from and to the plain arrays (fastest). */
+        BLOCKED,
+        /** NCHW and {@code [out, in, kh, kw]} throughout, no reorders (for comparison: much slower backward). */
+        PLAIN
+    }
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final ConvolutionShape shape;
+    private final int batch;
+    private final boolean hasBias;
+    private final long[] inputDims;
+    private final long[] weightDims;
+    private final long[] outputDims;
+    private final long[] biasDims;
+    private final dnnl_memory src;
+    private final dnnl_memory weights;
+    private final dnnl_memory bias;
+    private final dnnl_memory dst;
+    private final dnnl_memory diffSrc;
+    private final dnnl_memory diffWeights;
+    private final dnnl_memory diffBias;
+    private final dnnl_memory diffDst;
+    private final Plan forward;
+    private final Plan backward;
+
+    private OneDnnConvolution(ConvolutionShape shape, int batch, boolean hasBias, Layout layout, Resources r) {
+        this.shape = shape;
+        this.batch = batch;
+        this.hasBias = hasBias;
+        inputDims = new long[] {batch, shape.inChannels(), shape.inHeight(), shape.inWidth()};
+        weightDims = new long[] {shape.outChannels(), shape.inChannels(), shape.kernelHeight(), shape.kernelWidth()};
+        outputDims = new long[] {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
+        biasDims = new long[] {shape.outChannels()};
+        dnnl_memory_desc_t srcUser = md(r, inputDims, dnnl_nchw);
+        dnnl_memory_desc_t weightsUser = md(r, weightDims, dnnl_oihw);
+        dnnl_memory_desc_t dstUser = md(r, outputDims, dnnl_nchw);
+        dnnl_memory_desc_t biasUser = hasBias ? md(r, biasDims, dnnl_x) : null;
+        boolean blocked = layout == Layout.BLOCKED;
+        dnnl_memory_desc_t srcAny = blocked ? md(r, inputDims, dnnl_format_tag_any) : srcUser;
+        dnnl_memory_desc_t weightsAny = blocked ? md(r, weightDims, dnnl_format_tag_any) : weightsUser;
+        dnnl_memory_desc_t dstAny = blocked ? md(r, outputDims, dnnl_format_tag_any) : dstUser;
+        long[] strides = {shape.strideHeight(), shape.strideWidth()};
+        long[] padBefore = {shape.padTop(), shape.padLeft()};
+        // bottom/right: what the output size needs, as in ConvolutionShape (never negative: integer division floors)
+        long[] padAfter = {
+                Math.max(0, (shape.outHeight() - 1) * shape.strideHeight() + shape.kernelHeight() - shape.inHeight()
+                        - shape.padTop()),
+                Math.max(0, (shape.outWidth() - 1) * shape.strideWidth() + shape.kernelWidth() - shape.inWidth()
+                        - shape.padLeft())};
+
+        dnnl_convolution_desc_t forwardDesc = r.own(new dnnl_convolution_desc_t());
+        Resources.check(dnnl_convolution_forward_desc_init(forwardDesc, dnnl_forward_training, dnnl_convolution_direct,
+                srcAny, weightsAny, biasUser, dstAny, strides, padBefore, padAfter), "convolution forward desc");
+        dnnl_primitive_desc forwardPd = r.primitiveDesc(forwardDesc, null);
+        dnnl_convolution_desc_t dataDesc = r.own(new dnnl_convolution_desc_t());
+        Resources.check(dnnl_convolution_backward_data_desc_init(dataDesc, dnnl_convolution_direct, srcAny,
+                weightsAny, dstAny, strides, padBefore, padAfter), "convolution backward data desc");
+        dnnl_primitive_desc dataPd = r.primitiveDesc(dataDesc, forwardPd);
+        dnnl_convolution_desc_t weightsDesc = r.own(new dnnl_convolution_desc_t());
+        Resources.check(dnnl_convolution_backward_weights_desc_init(weightsDesc, dnnl_convolution_direct, srcAny,
+                weightsAny, biasUser, dstAny, strides, padBefore, padAfter), "convolution backward weights desc");
+        dnnl_primitive_desc weightsPd = r.primitiveDesc(weightsDesc, forwardPd);
+
+        src = r.userMemory(srcUser);
+        weights = r.userMemory(weightsUser);
+        bias = hasBias ? r.userMemory(biasUser) : null;
+        dst = r.userMemory(dstUser);
+        diffSrc = r.userMemory(srcUser);
+        diffWeights = r.userMemory(weightsUser);
+        diffBias = hasBias ? r.userMemory(biasUser) : null;
+        diffDst = r.userMemory(dstUser);
+
+        forward = new Plan(r);
+        Plan.Call conv = forward.call(forwardPd);
+        conv.input(DNNL_ARG_SRC, src, srcUser, dnnl_query_src_md);
+        conv.input(DNNL_ARG_WEIGHTS, weights, weightsUser, dnnl_query_weights_md);
+        if (hasBias) {
+            conv.direct(DNNL_ARG_BIAS, bias);
+        }
+        conv.output(DNNL_ARG_DST, dst, dstUser, dnnl_query_dst_md);
+        forward.finish();
+
+        backward = new Plan(r);
+        Plan.Call data = backward.call(dataPd);
+        data.input(DNNL_ARG_DIFF_DST, diffDst, dstUser, dnnl_query_diff_dst_md);
+        data.input(DNNL_ARG_WEIGHTS, weights, weightsUser, dnnl_query_weights_md);
+        data.output(DNNL_ARG_DIFF_SRC, diffSrc, srcUser, dnnl_query_diff_src_md);
+        Plan.Call grads = backward.call(weightsPd);
+        grads.input(DNNL_ARG_SRC, src, srcUser, dnnl_query_src_md);
+        grads.input(DNNL_ARG_DIFF_DST, diffDst, dstUser, dnnl_query_diff_dst_md);
+        if (hasBias) {
+            grads.direct(DNNL_ARG_DIFF_BIAS, diffBias);
+        }
+        grads.output(DNNL_ARG_DIFF_WEIGHTS, diffWeights, weightsUser, dnnl_query_diff_weights_md);
+        backward.finish();
+    }
+
+    /**
+     * Creates the primitives for a shape (a few milliseconds: keep the instance for every call of that shape).
+     *
+     * @param shape the convolution geometry; the bottom/right padding is what its output size needs
+     * @param batch minibatch size, &ge; 1
+     * @param hasBias true if the convolution adds a bias {@code [outChannels]}
+     * @param layout the layouts to compute in; {@link Layout#BLOCKED} for speed
+     * @return the convolution
+     * @throws IllegalArgumentException if {@code batch < 1}
+     * @throws IllegalStateException if oneDNN is not {@link OneDnn#available()} or rejects the shape
+     */
+    public static OneDnnConvolution create(ConvolutionShape shape, int batch, boolean hasBias, Layout layout) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        if (!OneDnn.available()) {
+            throw new IllegalStateException("oneDNN is not available: check OneDnn.available() first");
+        }
+        Resources resources = new Resources();
+        try {
+            OneDnnConvolution convolution = new OneDnnConvolution(shape, batch, hasBias, layout, resources);
+            CLEANER.register(convolution, resources);
+            return convolution;
+        } catch (RuntimeException e) {
+            resources.run();
+            throw e;
+        }
+    }
+
+    /**
+     * @param shape a geometry
+     * @param batch a minibatch size
+     * @param hasBias whether there is a bias
+     * @return true if this instance computes exactly that
+     */
+    public boolean computes(ConvolutionShape shape, int batch, boolean hasBias) {
+        return this.shape.equals(shape) && this.batch == batch && this.hasBias == hasBias;
+    }
+
+    /**
+     * {@code output = conv(input, weights) + bias}.
+     *
+     * @param input {@code [batch, inChannels, height, width]}, float32, 'c'-contiguous; not modified
+     * @param weights {@code [outChannels, inChannels, kernelHeight, kernelWidth]}, float32, 'c'-contiguous (or
+     *     any shape with that many elements in that order); not modified
+     * @param bias {@code outChannels} elements, or null for a shape without bias; not modified
+     * @param output {@code [batch, outChannels, outHeight, outWidth]}, float32, 'c'-contiguous; overwritten
+     * @throws IllegalArgumentException if an array's length does not match the shape
+     */
+    public void forward(INDArray input, INDArray weights, INDArray bias, INDArray output) {
+        bind(src, input, inputDims);
+        bind(this.weights, weights, weightDims);
+        if (this.bias != null) {
+            bind(this.bias, bias, biasDims);
+        }
+        bind(dst, output, outputDims);
+        forward.run();
+    }
+
+    /**
+     * The input, weight and bias gradients of {@code output = conv(input, weights) + bias}.
+     *
+     * @param input the forward input {@code [batch, inChannels, height, width]}; not modified
+     * @param weights the weights {@code [outChannels, inChannels, kernelHeight, kernelWidth]}; not modified
+     * @param outputGradient dL/d(output) {@code [batch, outChannels, outHeight, outWidth]}; not modified
+     * @param inputGradient dL/d(input), same shape as {@code input}; overwritten
+     * @param weightGradient dL/d(weights), same length as {@code weights}; overwritten
+     * @param biasGradient dL/d(bias), {@code outChannels} elements, or null without bias; overwritten
+     * @throws IllegalArgumentException if an array's length does not match the shape
+     */
+    public void backward(INDArray input, INDArray weights, INDArray outputGradient, INDArray inputGradient,
+                         INDArray weightGradient, INDArray biasGradient) {
+        bind(src, input, inputDims);
+        bind(this.weights, weights, weightDims);
+        bind(diffDst, outputGradient, outputDims);
+        bind(diffSrc, inputGradient, inputDims);
+        bind(diffWeights, weightGradient, weightDims);
+        if (diffBias != null) {
+            bind(diffBias, biasGradient, biasDims);
+        }
+        backward.run();
+    }
+
+    /** @return how many reorders the forward and the backward pass run, e.g. {@code "forward 3, backward 5"} */
+    public String reorders() {
+        return "forward " + forward.reorders() + ", backward " + backward.reorders();
+    }
+
+    private static void bind(dnnl_memory memory, INDArray array, long[] dims) {
+        long length = 1;
+        for (long d : dims) {
+            length *= d;
+        }
+        if (array == null || array.length() != length) {
+            throw new IllegalArgumentException("array must have " + length + " elements for this convolution, got "
+                    + (array == null ? "null" : array.length()));
+        }
+        // on ND4J's CPU backend a view's data buffer starts at the view's first element (as rpg-core's HostFloats)
+        BytePointer first = new BytePointer(array.data().addressPointer()).position(0);
+        Resources.setHandle(memory, first);
+    }
+
+    private static dnnl_memory_desc_t md(Resources r, long[] dims, int tag) {
+        dnnl_memory_desc_t md = r.own(new dnnl_memory_desc_t());
+        Resources.check(dnnl_memory_desc_init_by_tag(md, dims.length, dims, dnnl_f32, tag), "memory desc");
+        return md;
+    }
+}
