@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.dl4j.deploy.runner.KernelKind;
+import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
 import org.rpg4j.dl4j.deploy.runner.LayerChoice;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
@@ -22,8 +23,9 @@ import org.rpg4j.dl4j.deploy.runner.SparseRunner;
  * median, the steady median and minimum, the largest difference from DL4J's output, and how many compiled
  * layers run each kernel. Not JMH: one JVM per network, batch and variant.
  *
- * <p>Usage: {@code CalibrationCost MODEL VARIANT BATCH [first] [steady]}, e.g.
- * {@code CalibrationCost VGG19 U0 64 5 5}.
+ * <p>Usage: {@code CalibrationCost MODEL VARIANT BATCH [first] [steady] [policy]}, e.g.
+ * {@code CalibrationCost VGG19 U0 64 5 5 MEASURED}; a forced policy ({@code SPARSE}, {@code DENSE}) shows what the
+ * first calls cost without calibration (JIT compilation, first allocations).
  */
 public final class CalibrationCost {
 
@@ -32,7 +34,7 @@ public final class CalibrationCost {
 
     /**
      * @param args model, variant (U0, U90, U95, U98, RPG95, RPG98), batch, first calls (default 5), steady calls
-     *     (default 5)
+     *     (default 5), kernel policy (default MEASURED)
      * @throws IOException if the RPG-pruned weights cannot be read or written
      */
     public static void main(String[] args) throws IOException {
@@ -41,6 +43,7 @@ public final class CalibrationCost {
         int batch = Integer.parseInt(args[2]);
         int first = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         int steady = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+        KernelPolicy policy = args.length > 5 ? KernelPolicy.valueOf(args[5]) : KernelPolicy.MEASURED;
         double sparsity = Integer.parseInt(variant.replaceAll("[A-Z]", "")) / 100.0;
         ComputationGraph graph = variant.startsWith("RPG") ? RpgPrunedWeights.graph(model, sparsity, true)
                 : PrunedCifarModels.of(model, sparsity);
@@ -48,7 +51,7 @@ public final class CalibrationCost {
         INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
         INDArray expected = graph.outputSingle(input).dup();
         graph.outputSingle(input);
-        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults());
+        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy));
         double[] firstMillis = new double[first];
         double difference = 0;
         for (int c = 0; c < first; c++) {
@@ -63,7 +66,8 @@ public final class CalibrationCost {
             runner.output(input);
             steadyMillis[c] = (System.nanoTime() - start) / 1e6;
         }
-        print(model + " " + variant + " batch " + batch, firstMillis, steadyMillis, difference, runner.report(),
+        print(model + " " + variant + " batch " + batch + " " + policy, firstMillis, steadyMillis, difference, runner
+                .report(),
                 batch);
     }
 
