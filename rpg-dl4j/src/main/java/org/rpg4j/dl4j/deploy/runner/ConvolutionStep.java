@@ -25,6 +25,14 @@ import org.rpg4j.sparse.kernel.SparseConvolution;
  */
 final class ConvolutionStep extends CalibratedStep {
 
+    /**
+     * Non-zero multiply-adds per call from which calibration first times the sparse kernel on 1/{@value #PROBE_PARTS}
+     * of the output channels (about 0.5-1 ms of the sparse kernel's work at its 4-9 GMAC/s on 2 threads; below it the
+     * full run is cheap and a slice would be mostly fixed cost).
+     */
+    static final long PROBED_MACS = 4_000_000L;
+    private static final int PROBE_PARTS = 8;
+
     private final ConvolutionSpec spec;
     private final float[] weights;
     private final float[] bias;
@@ -33,6 +41,8 @@ final class ConvolutionStep extends CalibratedStep {
     private final INDArray weightArray;
     private final INDArray biasArray;
     private final Map<Long, SparseConvolution> sparseBySize = new HashMap<>();
+    /** Per input size, the sparse kernel of the first output channels ({@link #sparseProbe}). */
+    private final Map<Long, SparseConvolution> probeBySize = new HashMap<>();
     private final List<Step> readers = new ArrayList<>();
     private final boolean residual;
     private final List<OpContext> contexts = new ArrayList<>();
@@ -152,6 +162,41 @@ final class ConvolutionStep extends CalibratedStep {
                     + java.util.Arrays.toString(outShape) + ", got " + java.util.Arrays.toString(inputs[1].shape()));
         }
         return inputs[1];
+    }
+
+    /**
+     * The sparse kernel on the first 1/{@value #PROBE_PARTS} of the output channels (no residual, plain output), its
+     * share of the work counted in non-zero weights; none below {@link #PROBED_MACS}.
+     */
+    @Override
+    Calibration.Probe sparseProbe(Tensor[] inputs) {
+        Tensor input = inputs[0];
+        long height = input.size(2);
+        long width = input.size(3);
+        int batch = (int) input.size(0);
+        SparseConvolution full = sparse(height, width);
+        int channels = (spec.outChannels() + PROBE_PARTS - 1) / PROBE_PARTS;
+        int plane = full.shape().outHeight() * full.shape().outWidth();
+        if ((long) batch * full.weights().nonZeros() * plane < PROBED_MACS || channels >= spec.outChannels()) {
+            return null;
+        }
+        SparseConvolution probe = probeBySize.computeIfAbsent(height << 32 | width, key -> SparseConvolution.of(
+                new ConvolutionSpec(spec.inChannels(), channels, spec.kernel(), spec.stride(), spec.padding(),
+                        spec.dilation(), spec.same()).shape(height, width), java.util.Arrays.copyOf(weights, channels
+                                * full.shape().patchSize()), java.util.Arrays.copyOf(bias, channels), activation,
+                options.threading()));
+        if (probe.weights().nonZeros() == 0) {
+            return null;
+        }
+        PlaneLayout inLayout = probe.inputLayout() != null && probe.inputLayout().equals(input.layout())
+                ? input.layout() : null;
+        float[] in = inLayout != null ? input.padded(inLayout) : input.floats();
+        return new Calibration.Probe(() -> {
+            float[] out = ArrayPool.take(pool, batch * channels * plane);
+            probe.forward(in, inLayout, batch, out, null);
+            discard(Tensor.of(out, batch, channels, full.shape().outHeight(), full.shape().outWidth()));
+        }, (double) probe.weights().nonZeros() / full.weights().nonZeros(), channels + " of " + spec.outChannels()
+                + " output channels");
     }
 
     private SparseConvolution sparse(long height, long width) {

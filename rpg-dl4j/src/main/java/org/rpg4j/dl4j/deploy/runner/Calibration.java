@@ -1,0 +1,221 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The measured kernel choice of one step at one batch size ({@link KernelPolicy#MEASURED}), spread over the first
+ * calls with that batch size so that none of them costs much more than a steady call (the session-7 scheme timed
+ * both kernels three times at each of three calls: 15-18 s per call on VGG-19 at batch 64 against 0.25 s after).
+ *
+ * <ol>
+ * <li>Each calibrating call runs each candidate still in the race at most once on the full input, in the given
+ * order (the native dense kernel first: it gives the reference time), and returns the output of the fastest of
+ * those runs; the others are discarded. So a call costs the sum of the candidates' times, not three times it plus
+ * one more run.</li>
+ * <li>A candidate that can run a slice of its work ({@link Kernels#probe}) runs that slice first when another
+ * candidate already has a time in this call; if the slice's time scaled to the full work exceeds
+ * {@link #CLEAR_MARGIN} times that time, the candidate does not run on the full input in this call.</li>
+ * <li>A candidate that loses a call by more than {@link #CLEAR_MARGIN}, measured or predicted by its slice, is
+ * dropped for good, from the second call on: first-call times are not trusted that far (a Java kernel's includes
+ * JIT compilation, measured up to 1.7x slower on ResNet-56; the native convolution's first run with a shape took
+ * up to 8x its later runs in the tests, setting up oneDNN and touching a new output array).</li>
+ * <li>The first call is a warm-up: its times decide that call only. The fastest full run of each candidate over
+ * the next {@code countingCalls} calls decides; calibration ends after them, or as soon as one candidate is
+ * left.</li>
+ * </ol>
+ *
+ * <p>With a margin of 2 a calibrating call costs at most about 3 steady calls per step (the winner, a loser at
+ * most twice as slow, and a slice of at most 1/8 of the work of a hopeless one), and the calls after a clear
+ * loss cost one. The choice between candidates within the margin is made by the fastest of
+ * {@code countingCalls} full runs each, as before.
+ */
+final class Calibration {
+
+    /** A candidate slower than this multiple of the call's fastest run is out of the race. */
+    static final double CLEAR_MARGIN = 2.0;
+    private static final double NANOS_PER_MILLI = 1e6;
+
+    /** The kernels of one call, on that call's inputs. */
+    interface Kernels {
+
+        /**
+         * @param kind a candidate
+         * @return its output for the full input
+         */
+        Tensor run(KernelKind kind);
+
+        /**
+         * @param kind a candidate
+         * @return a run of a slice of that kernel's work on this call's input, or null if it has none (then only
+         *     its full run is timed)
+         */
+        Probe probe(KernelKind kind);
+
+        /** @param output an output no step reads */
+        void discard(Tensor output);
+    }
+
+    /**
+     * A slice of a kernel's work, ready to run (set-up such as compiling the slice's kernel done before).
+     *
+     * @param run the slice's computation, whose output is thrown away
+     * @param fraction the slice's share of the full call's work, in (0, 1)
+     * @param description what the slice is, for the report (e.g. {@code "8 of 64 output channels"})
+     */
+    record Probe(Runnable run, double fraction, String description) {
+    }
+
+    private final List<KernelKind> live;
+    private final int countingCalls;
+    private final LongSupplier clock;
+    private final Map<KernelKind, Long> fastest = new EnumMap<>(KernelKind.class);
+    private final Map<KernelKind, Long> warmUp = new EnumMap<>(KernelKind.class);
+    private final List<String> notes = new ArrayList<>();
+    private int calls;
+    private KernelKind current;
+    private boolean done;
+
+    /**
+     * @param candidates the kernels to choose from, in the order they run in a call (at least one)
+     * @param countingCalls calls after the warm-up call whose times decide, &ge; 1
+     * @param clock nanosecond clock ({@code System::nanoTime}; tests inject a fake)
+     */
+    Calibration(List<KernelKind> candidates, int countingCalls, LongSupplier clock) {
+        this.live = new ArrayList<>(candidates);
+        this.countingCalls = countingCalls;
+        this.clock = clock;
+        this.current = candidates.get(0);
+        this.done = candidates.size() == 1;
+    }
+
+    /**
+     * Runs one calibrating call.
+     *
+     * @param kernels the kernels on this call's input
+     * @return the output of the fastest candidate that ran on the full input
+     * @throws IllegalStateException if calibration is done
+     */
+    Tensor call(Kernels kernels) {
+        if (done) {
+            throw new IllegalStateException("calibration is done after " + calls + " calls: run " + current);
+        }
+        calls++;
+        Map<KernelKind, Long> times = new EnumMap<>(KernelKind.class);
+        Tensor best = null;
+        KernelKind bestKind = null;
+        for (KernelKind kind : List.copyOf(live)) {
+            if (bestKind != null && slicePredictsLoss(kernels, kind, bestKind, times.get(bestKind))) {
+                continue;
+            }
+            long start = clock.getAsLong();
+            Tensor output = kernels.run(kind);
+            long nanos = clock.getAsLong() - start;
+            times.put(kind, nanos);
+            (calls == 1 ? warmUp : fastest).merge(kind, nanos, Math::min);
+            if (bestKind == null || nanos < times.get(bestKind)) {
+                if (best != null) {
+                    kernels.discard(best);
+                }
+                best = output;
+                bestKind = kind;
+            } else {
+                kernels.discard(output);
+            }
+        }
+        dropClearLosers(times, bestKind);
+        current = bestKind;
+        if (live.size() == 1 || calls > countingCalls) {
+            finish();
+        }
+        return best;
+    }
+
+    /** @return true once the choice is final ({@link #kind()}) */
+    boolean done() {
+        return done;
+    }
+
+    /** @return the kernel chosen so far (final once {@link #done()}) */
+    KernelKind kind() {
+        return current;
+    }
+
+    /** @return calibrating calls made */
+    int calls() {
+        return calls;
+    }
+
+    /**
+     * @param kind a candidate
+     * @return its fastest full run over the counting calls in ms, else its warm-up run, else NaN (never run on the
+     *     full input)
+     */
+    double millis(KernelKind kind) {
+        Long nanos = fastest.containsKey(kind) ? fastest.get(kind) : warmUp.get(kind);
+        return nanos == null ? Double.NaN : nanos / NANOS_PER_MILLI;
+    }
+
+    /** @return what was timed, skipped or dropped and why, for the report */
+    String note() {
+        String state = done ? "decided after " + calls + (calls == 1 ? " call" : " calls")
+                : "calibrating, " + calls + (calls == 1 ? " call" : " calls") + " so far";
+        return notes.isEmpty() ? state : state + "; " + String.join("; ", notes);
+    }
+
+    /** Runs {@code kind}'s slice if it has one; true if the slice says it loses this call by the clear margin. */
+    private boolean slicePredictsLoss(Kernels kernels, KernelKind kind, KernelKind bestKind, long bestNanos) {
+        Probe probe = kernels.probe(kind);
+        if (probe == null) {
+            return false;
+        }
+        long start = clock.getAsLong();
+        probe.run().run();
+        double predicted = (clock.getAsLong() - start) / probe.fraction();
+        if (predicted <= CLEAR_MARGIN * bestNanos) {
+            return false;
+        }
+        String reason = String.format(Locale.ROOT, "%s %s at call %d: %s predict %.3f ms > %.1f x %s %.3f ms",
+                kind, timesTrusted() ? "dropped" : "not run", calls, probe.description(), predicted / NANOS_PER_MILLI,
+                CLEAR_MARGIN, bestKind, bestNanos / NANOS_PER_MILLI);
+        notes.add(reason);
+        if (timesTrusted()) {
+            live.remove(kind);
+        }
+        return true;
+    }
+
+    private void dropClearLosers(Map<KernelKind, Long> times, KernelKind bestKind) {
+        long bestNanos = times.get(bestKind);
+        for (Map.Entry<KernelKind, Long> entry : times.entrySet()) {
+            KernelKind kind = entry.getKey();
+            if (entry.getValue() > CLEAR_MARGIN * bestNanos && timesTrusted()) {
+                live.remove(kind);
+                notes.add(String.format(Locale.ROOT, "%s dropped at call %d: %.3f ms > %.1f x %s %.3f ms", kind,
+                        calls, entry.getValue() / NANOS_PER_MILLI, CLEAR_MARGIN, bestKind, bestNanos
+                                / NANOS_PER_MILLI));
+            }
+        }
+    }
+
+    /** First-call times include JIT compilation and first-run set-up: no kernel is dropped on them. */
+    private boolean timesTrusted() {
+        return calls > 1;
+    }
+
+    /** The fastest candidate over the counting calls; the only one left if the others were dropped. */
+    private void finish() {
+        done = true;
+        KernelKind chosen = live.get(0);
+        for (KernelKind kind : live) {
+            if (fastest.getOrDefault(kind, Long.MAX_VALUE) < fastest.getOrDefault(chosen, Long.MAX_VALUE)) {
+                chosen = kind;
+            }
+        }
+        current = chosen;
+    }
+}
