@@ -29,9 +29,9 @@ import java.util.function.LongSupplier;
  * left.</li>
  * </ol>
  *
- * <p>With a margin of 2 a calibrating call costs at most about 3 steady calls per step (the winner, a loser at
- * most twice as slow, and a slice of at most 1/8 of the work of a hopeless one), and the calls after a clear
- * loss cost one. The choice between candidates within the margin is made by the fastest of
+ * <p>With a margin of 2, a calibrating call after the first two costs at most about 3 steady calls per step (the
+ * winner, a loser at most twice as slow and its slice), and once the losers are dropped, one. The first two calls
+ * may also run a clear loser that has no slice (the native kernel) or the slice of one. The choice between candidates within the margin is made by the fastest of
  * {@code countingCalls} full runs each, as before.
  */
 final class Calibration {
