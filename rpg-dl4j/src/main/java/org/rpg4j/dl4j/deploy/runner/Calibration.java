@@ -20,30 +20,33 @@ import java.util.function.LongSupplier;
  * <li>A candidate that can run a slice of its work ({@link Kernels#probe}) runs that slice first when another
  * candidate already has a time in this call; if the slice's time scaled to the full work exceeds
  * {@link #CLEAR_MARGIN} times that time, the candidate does not run on the full input in this call.</li>
- * <li>A candidate whose best time over at least two counting calls (full runs or slice predictions) exceeds
- * {@link #CLEAR_MARGIN} times the leader's fastest full run is dropped for good. First-call times do not count (a
- * Java kernel's include JIT compilation, measured up to 1.7x slower on ResNet-56; the native convolution's first
- * run with a shape took up to 8x its later runs in the tests), and one run does not decide (under load 5 on 2
- * cores single runs of 0.1 ms layers took 10-60 ms).</li>
- * <li>The first call is a warm-up: its times decide that call only. The fastest full run of each candidate over
+ * <li>A native candidate (the dense kernel) whose best time over two counting calls exceeds {@link #CLEAR_MARGIN}
+ * times the leader's fastest full run is dropped for good. First-call times do not count (the native convolution's
+ * first run with a shape took up to 8x its later runs in the tests), and one run does not decide (under load 5 on 2
+ * cores single runs of 0.1 ms layers took 10-60 ms). A Java kernel is never dropped early, only kept from full runs
+ * by its slice: its times at the second and third calls can still be those of code the JIT is compiling or of a
+ * core the compiler occupies (RPG-pruned ResNet-56 at batch 1: 3-4 ms per run of 0.1 ms layers, so it was dropped
+ * on 21-26 of 58 layers against 7-9 with the former scheme).</li>
+ * <li>The first call is a warm-up: its times decide that call only, and a Java kernel's run there is repeated up
+ * to twice within 20 ms so that the JIT has compiled it by the counting calls. The fastest full run of each candidate over
  * the next {@code countingCalls} calls decides; calibration ends after them, or as soon as one candidate is
  * left.</li>
  * </ol>
  *
- * <p>With a margin of 2, a calibrating call after the first three costs at most about 3 steady calls per step (the
- * winner, a loser at most twice as slow and its slice), and once the losers are dropped, one. The first three calls
- * may also run a clear loser that has no slice (the native kernel) or the slice of one. The choice between candidates within the margin is made by the fastest of
+ * <p>With a margin of 2, a calibrating call costs at most about 3 steady calls per step (the winner, a loser at
+ * most twice as slow and its slice) once a clearly slower native kernel is dropped (after the third call); before,
+ * it may also run that kernel in full. The first call also pays the JIT. The choice between candidates within the margin is made by the fastest of
  * {@code countingCalls} full runs each, as before.
  */
 final class Calibration {
 
-    /** A candidate slower than this multiple of the call's fastest run is out of the race. */
+    /** A candidate slower than this multiple of the leader's fastest run is out of the race. */
     static final double CLEAR_MARGIN = 2.0;
-    /** Untimed runs of a Java kernel at the first call, before its timed one (JIT warm-up), at most. */
+    /** Extra runs of a Java kernel at the first call, after its timed one (JIT warm-up), at most. */
     static final int JIT_WARM_UP_RUNS = 2;
     /** Time after which no further warm-up run starts (a kernel still interpreted can take 100x its compiled time). */
     static final long JIT_WARM_UP_NANOS = 20_000_000L;
-    /** Counting calls of evidence a candidate needs before it is dropped. */
+    /** Counting calls of evidence a native candidate needs before it is dropped. */
     static final int MIN_OBSERVATIONS = 2;
     private static final double NANOS_PER_MILLI = 1e6;
 
@@ -235,9 +238,9 @@ final class Calibration {
     }
 
     /**
-     * Drops every candidate whose best counting evidence (full run or slice prediction) over at least
-     * {@link #MIN_OBSERVATIONS} calls exceeds {@link #CLEAR_MARGIN} times the leader's fastest full run: one run
-     * hit by the scheduler (10-60 ms for a 0.1 ms layer under load 5 on 2 cores) does not drop a kernel.
+     * Drops every native candidate whose best counting time over at least {@link #MIN_OBSERVATIONS} calls exceeds
+     * {@link #CLEAR_MARGIN} times the leader's fastest full run: one run hit by the scheduler (10-60 ms for a 0.1 ms
+     * layer under load 5 on 2 cores) does not drop a kernel, and Java kernels are not dropped (class comment).
      */
     private void dropClearLosers() {
         KernelKind leader = null;
@@ -252,7 +255,8 @@ final class Calibration {
         for (KernelKind kind : List.copyOf(live)) {
             long evidence = Math.min(fastest.getOrDefault(kind, Long.MAX_VALUE), predictedFastest.getOrDefault(kind,
                     Long.MAX_VALUE));
-            if (kind != leader && observations.getOrDefault(kind, 0) >= MIN_OBSERVATIONS
+            if (kind != leader && (kind == KernelKind.DENSE || kind == KernelKind.DL4J)
+                    && observations.getOrDefault(kind, 0) >= MIN_OBSERVATIONS
                     && evidence > CLEAR_MARGIN * fastest.get(leader)) {
                 live.remove(kind);
                 notes.add(String.format(Locale.ROOT, "%s dropped after call %d: best of %d calls %.3f ms > %.1f x %s"
