@@ -67,7 +67,7 @@ public class ShrunkInferenceBenchmark {
     @Param({"AS_IS", "FOLDED", "RUNNER_DENSE", "RUNNER_MEASURED"})
     public String path;
 
-    /** Calls made in the set-up: at least the calibrating calls of the runner and of the layers (3 each). */
+    /** Calls made in the set-up: at least the calibrating calls of the runner (4) and of the layers (3). */
     private static final int WARM_CALLS = 4;
 
     private UnaryOperator<INDArray> forward;
@@ -84,9 +84,8 @@ public class ShrunkInferenceBenchmark {
         forward = InferencePath.valueOf(path).prepare((ComputationGraph) result.network());
         Nd4j.getRandom().setSeed(42);
         input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
-        // the runner's measured choice and the layers' measured convolution time both kernels at their first
-        // three calls with a batch size: those calls belong to the set-up, not to JMH's iterations (VGG-19 at
-        // batch 64 on the runner: 15-18 s per calibrating call against 0.25 s afterwards)
+        // the runner's measured choice and the layers' measured convolution time both kernels at their first calls
+        // with a batch size (4 and 3): those calls belong to the set-up, not to JMH's iterations
         for (int call = 0; call < WARM_CALLS; call++) {
             forward.apply(input);
         }

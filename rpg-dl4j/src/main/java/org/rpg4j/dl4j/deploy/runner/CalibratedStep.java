@@ -8,31 +8,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A step with a sparse and a dense kernel for the same result. Under {@link KernelPolicy#MEASURED}
- * the first call with a new batch size times both kernels, alternating, {@code calibrationRuns} times
- * each on that very input, and keeps the faster for that batch size (the measured cost model); the
- * other policies force one kernel. The decision and the timings are reported as a {@link LayerChoice}.
+ * A step with a sparse and a dense kernel for the same result. Under {@link KernelPolicy#MEASURED} the first calls
+ * with a new batch size time both kernels on that very input and keep the faster for that batch size (the measured
+ * cost model, {@link Calibration}: each calibrating call runs each kernel still in the race once and returns the
+ * faster one's output; a kernel whose slice of the work ({@link #sparseProbe}) or full run loses by a clear margin
+ * stops being timed; the first call is a JIT warm-up and the fastest runs of the next {@code calibrationRuns} calls
+ * decide); the other policies force one kernel. The decision and the timings are reported as a {@link LayerChoice}.
  *
- * <p>The timing is repeated at the second and the third call with that batch size, and the fastest
- * run of each kernel over those two calls makes the final decision: at the first call the JIT may still
- * be compiling the sparse kernel (measured on ResNet-56 at batch 32: the first 14 layers timed up to
- * 1.7x slower than the 15th, which had a higher density, and so chose the dense kernel where the sparse
- * one was faster), and one call's three runs of a sub-millisecond layer can all be hit by a garbage
- * collection or another process (an idle profile of the RPG-pruned ResNet-56 at 98 % chose oneDNN for
- * 35 layers with 0.0-1.3 % non-zeros).
+ * <p>Deciding over several calls matters: at the first call the JIT may still be compiling the sparse kernel
+ * (measured on ResNet-56 at batch 32: the first 14 layers timed up to 1.7x slower than the 15th, which had a higher
+ * density, and so chose the dense kernel where the sparse one was faster), and one call's runs of a
+ * sub-millisecond layer can all be hit by a garbage collection or another process (an idle profile of the
+ * RPG-pruned ResNet-56 at 98 % chose oneDNN for 35 layers with 0.0-1.3 % non-zeros).
  */
 abstract class CalibratedStep implements Step {
 
     private static final Logger LOG = LoggerFactory.getLogger(CalibratedStep.class);
-    private static final double NANOS_PER_MILLI = 1e6;
     /**
      * At or below this weight density the sparse kernel is chosen without timing: it does at most 1/50
      * of the dense multiply-adds plus one pass over the output, and wall-time calibration of such
      * sub-millisecond layers is what a loaded machine disturbs most (see the class comment).
      */
     static final double ALWAYS_SPARSE_DENSITY = 0.02;
-    /** Calls per batch size that time both kernels: the first (JIT warm-up) and two more that count. */
-    private static final int CALIBRATED_CALLS = 3;
 
     private final String name;
     private final String operation;
@@ -40,9 +37,8 @@ abstract class CalibratedStep implements Step {
     private final RunnerOptions options;
     private final boolean sparseSupported;
     private final Map<Integer, KernelKind> decisions = new HashMap<>();
-    private final Map<Integer, Integer> calls = new HashMap<>();
-    /** Per batch size: the fastest sparse and dense run (ns) since the second call. */
-    private final Map<Integer, long[]> fastest = new HashMap<>();
+    /** Per batch size under {@link KernelPolicy#MEASURED}: the calibration, kept for the report once done. */
+    private final Map<Integer, Calibration> calibrations = new HashMap<>();
     private final List<LayerChoice> choices = new ArrayList<>();
 
     /**
@@ -87,18 +83,50 @@ abstract class CalibratedStep implements Step {
     void discard(Tensor output) {
     }
 
+    /**
+     * @param inputs the step's inputs
+     * @return a run of the sparse kernel on a slice of this call's work (its output thrown away), prepared
+     *     outside the returned run; or null when the full run is cheap enough to time or no slice exists
+     */
+    Calibration.Probe sparseProbe(Tensor[] inputs) {
+        return null;
+    }
+
+    /**
+     * @param batch a batch size
+     * @return the kernel to report when the sparse kernel runs at that batch size: {@link KernelKind#SPARSE}, or a
+     *     more specific sparse kernel the step chose itself
+     */
+    KernelKind sparseKind(int batch) {
+        return KernelKind.SPARSE;
+    }
+
     @Override
     public final Tensor run(Tensor[] inputs) {
         Tensor input = inputs[0];
         checkInput(input);
         int batch = (int) input.size(0);
-        int call = calls.merge(batch, 1, Integer::sum);
-        KernelKind kind = decisions.get(batch);
-        if (call <= CALIBRATED_CALLS) {
-            kind = decide(inputs, batch, call == 1);
-            decisions.put(batch, kind);
+        KernelKind forced = forcedKind();
+        if (forced != null) {
+            if (decisions.put(batch, forced) == null) {
+                report(new LayerChoice(name, operation, density, batch, Double.NaN, Double.NaN, forced,
+                        forced == KernelKind.SPARSE && sparseSupported && options.policy() == KernelPolicy.MEASURED
+                                ? "not timed: density at most " + ALWAYS_SPARSE_DENSITY : "not timed: policy "
+                                        + (sparseSupported ? options.policy()
+                                                : "DENSE (no sparse kernel for this layer)")));
+            }
+            return forced == KernelKind.SPARSE ? runSparse(inputs) : runDense(inputs);
         }
-        return kind == KernelKind.SPARSE ? runSparse(inputs) : runDense(inputs);
+        Calibration calibration = calibrations.computeIfAbsent(batch, b -> new Calibration(List.of(
+                KernelKind.DENSE, KernelKind.SPARSE), options.calibrationRuns(), System::nanoTime));
+        if (calibration.done()) {
+            return calibration.kind() == KernelKind.SPARSE ? runSparse(inputs) : runDense(inputs);
+        }
+        Tensor output = calibration.call(kernels(inputs));
+        decisions.put(batch, calibration.kind());
+        report(new LayerChoice(name, operation, density, batch, calibration.millis(KernelKind.SPARSE),
+                calibration.millis(KernelKind.DENSE), calibration.kind(), calibration.note()));
+        return output;
     }
 
     @Override
@@ -115,52 +143,48 @@ abstract class CalibratedStep implements Step {
                 && decisions.getOrDefault(batch, KernelKind.SPARSE) == KernelKind.SPARSE;
     }
 
-    /**
-     * @param batch a batch size
-     * @return the kernel to report when the sparse kernel runs at that batch size: {@link KernelKind#SPARSE}, or a
-     *     more specific sparse kernel the step chose itself
-     */
-    KernelKind sparseKind(int batch) {
-        return KernelKind.SPARSE;
-    }
-
     /** @return the layer name, for error messages */
     final String name() {
         return name;
     }
 
-    /** @param first true at the first call: its times decide that call only and are not kept */
-    private KernelKind decide(Tensor[] inputs, int batch, boolean first) {
-        double sparseMillis = Double.NaN;
-        double denseMillis = Double.NaN;
-        KernelKind kind;
+    /** @return the kernel the policy or the density forces, or null if both are timed */
+    private KernelKind forcedKind() {
         if (!sparseSupported || options.policy() == KernelPolicy.DENSE) {
-            kind = KernelKind.DENSE;
-        } else if (options.policy() == KernelPolicy.SPARSE || density <= ALWAYS_SPARSE_DENSITY) {
-            kind = KernelKind.SPARSE;
-        } else {
-            long[] best = first ? new long[] {Long.MAX_VALUE, Long.MAX_VALUE}
-                    : fastest.computeIfAbsent(batch, b -> new long[] {Long.MAX_VALUE, Long.MAX_VALUE});
-            for (int r = 0; r < options.calibrationRuns(); r++) {
-                long start = System.nanoTime();
-                Tensor sparse = runSparse(inputs);
-                long middle = System.nanoTime();
-                Tensor dense = runDense(inputs);
-                long end = System.nanoTime();
-                discard(sparse);
-                discard(dense);
-                best[0] = Math.min(best[0], middle - start);
-                best[1] = Math.min(best[1], end - middle);
-            }
-            sparseMillis = best[0] / NANOS_PER_MILLI;
-            denseMillis = best[1] / NANOS_PER_MILLI;
-            kind = best[0] < best[1] ? KernelKind.SPARSE : KernelKind.DENSE;
+            return KernelKind.DENSE;
         }
-        LayerChoice choice = new LayerChoice(name, operation, density, batch, sparseMillis, denseMillis,
-                kind == KernelKind.SPARSE ? sparseKind(batch) : kind);
-        choices.removeIf(c -> c.batch() == batch);
-        choices.add(choice);
-        LOG.debug("kernel choice: {}", choice);
-        return kind;
+        if (options.policy() == KernelPolicy.SPARSE || density <= ALWAYS_SPARSE_DENSITY) {
+            return KernelKind.SPARSE;
+        }
+        return null;
+    }
+
+    /** The kernels of this call for {@link Calibration}. */
+    private Calibration.Kernels kernels(Tensor[] inputs) {
+        return new Calibration.Kernels() {
+            @Override
+            public Tensor run(KernelKind kind) {
+                return kind == KernelKind.SPARSE ? runSparse(inputs) : runDense(inputs);
+            }
+
+            @Override
+            public Calibration.Probe probe(KernelKind kind) {
+                return kind == KernelKind.SPARSE ? sparseProbe(inputs) : null;
+            }
+
+            @Override
+            public void discard(Tensor output) {
+                CalibratedStep.this.discard(output);
+            }
+        };
+    }
+
+    private void report(LayerChoice choice) {
+        LayerChoice reported = choice.kernel() == KernelKind.SPARSE ? new LayerChoice(choice.name(),
+                choice.operation(), choice.density(), choice.batch(), choice.sparseMillis(), choice.denseMillis(),
+                sparseKind(choice.batch()), choice.calibration()) : choice;
+        choices.removeIf(c -> c.batch() == reported.batch());
+        choices.add(reported);
+        LOG.debug("kernel choice: {}", reported);
     }
 }

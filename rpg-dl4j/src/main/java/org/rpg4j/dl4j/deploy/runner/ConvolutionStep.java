@@ -25,6 +25,18 @@ import org.rpg4j.sparse.kernel.SparseConvolution;
  */
 final class ConvolutionStep extends CalibratedStep {
 
+    /**
+     * Non-zero multiply-adds per call from which calibration first times the sparse kernel on a slice of the batch
+     * ({@link #sparseProbe}); below it the full run is cheap (about 1-2 ms at the kernel's 4-9 GMAC/s of
+     * non-zero work on 2 threads).
+     */
+    static final long PROBED_MACS = 8_000_000L;
+    /**
+     * Non-zero multiply-adds a slice aims at (whole images, at least two): enough that the kernel's fixed cost per
+     * call (tens of us) is small beside it, little beside the layers where the Java kernel loses by 10-60x (VGG-19's
+     * 512-channel layers at 2x2-4x4 planes, where a slice of 1/8 of the work cost 3-7x the dense run).
+     */
+    static final long SLICE_MACS = 2_000_000L;
     private final ConvolutionSpec spec;
     private final float[] weights;
     private final float[] bias;
@@ -213,6 +225,38 @@ final class ConvolutionStep extends CalibratedStep {
                     + java.util.Arrays.toString(outShape) + ", got " + java.util.Arrays.toString(inputs[1].shape()));
         }
         return inputs[1];
+    }
+
+    /**
+     * The sparse kernel itself on the first images of the batch, about {@link #SLICE_MACS} of non-zero work (no
+     * residual, plain output; the images copied outside the timed slice). The same kernel and code path as the full
+     * run, so the JIT has compiled the slice when it has compiled the full run (a kernel for a slice of the output
+     * channels took a colder path and predicted 10-100x too much at the second call, under load 5). None below
+     * {@link #PROBED_MACS} or when the slice would be more than half the batch (so none below batch 4).
+     */
+    @Override
+    Calibration.Probe sparseProbe(Tensor[] inputs) {
+        Tensor input = inputs[0];
+        int batch = (int) input.size(0);
+        SparseConvolution conv = sparse(input.size(2), input.size(3));
+        ConvolutionShape shape = conv.shape();
+        long macs = (long) batch * conv.weights().nonZeros() * shape.outHeight() * shape.outWidth();
+        // at least 2 images: one image takes the kernel's other threading path (channel blocks over threads)
+        int images = (int) Math.max(2, -Math.floorDiv(-batch * SLICE_MACS, Math.max(1, macs)));
+        // small planes at larger batches may run the batched kernel, which a slice of a few images would not time
+        if (macs < PROBED_MACS || 2 * images > batch || BatchedCandidate.applies(shape, batch)) {
+            return null;
+        }
+        PlaneLayout inLayout = conv.inputLayout() != null && conv.inputLayout().equals(input.layout())
+                ? input.layout() : null;
+        float[] whole = inLayout != null ? input.padded(inLayout) : input.floats();
+        // the kernel reads exactly the images it is given
+        float[] in = java.util.Arrays.copyOf(whole, whole.length / batch * images);
+        return new Calibration.Probe(() -> {
+            float[] out = ArrayPool.take(pool, images * shape.outputSize());
+            conv.forward(in, inLayout, images, out, null);
+            discard(Tensor.of(out, images, shape.outChannels(), shape.outHeight(), shape.outWidth()));
+        }, (double) images / batch, images + " of " + batch + " images");
     }
 
     private SparseConvolution sparse(long height, long width) {

@@ -6,8 +6,9 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * Options of {@link SparseRunner#compile}: an immutable value; start from {@link #defaults()}.
  *
  * @param policy how each layer's kernel is chosen
- * @param calibrationRuns timed runs of each kernel per layer and batch size under
- *     {@link KernelPolicy#MEASURED} (the fastest run counts), &ge; 1
+ * @param calibrationRuns calls with a new batch size, after a first warm-up call, whose timed runs of each kernel
+ *     (one per call) decide under {@link KernelPolicy#MEASURED} (the fastest run counts; a kernel losing by a clear
+ *     margin stops being timed earlier), &ge; 1
  * @param threading how the sparse kernels use threads
  * @param coverage which layers besides convolutions and dense layers run on Java arrays
  * @param nativeThreading which threads run the native (dense) ops
@@ -19,7 +20,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
      * Validates the options.
      *
      * @param policy how each layer's kernel is chosen, not null
-     * @param calibrationRuns timed runs of each kernel per layer and batch size, &ge; 1
+     * @param calibrationRuns calls after the warm-up call whose timed runs decide, &ge; 1
      * @param threading how the sparse kernels use threads, not null
      * @param coverage which layers besides convolutions and dense layers run on Java arrays, not null
      * @param nativeThreading which threads run the native (dense) ops, not null
@@ -38,7 +39,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
      * Options with the default native threading ({@link NativeThreading#JAVA_THREADS}).
      *
      * @param policy how each layer's kernel is chosen, not null
-     * @param calibrationRuns timed runs of each kernel per layer and batch size, &ge; 1
+     * @param calibrationRuns calls after the warm-up call whose timed runs decide, &ge; 1
      * @param threading how the sparse kernels use threads, not null
      * @param coverage which layers besides convolutions and dense layers run on Java arrays, not null
      * @throws IllegalArgumentException if an argument is null or {@code calibrationRuns < 1}
@@ -51,7 +52,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
      * Options with the default coverage ({@link StepCoverage#KERNELS_AND_POOLING}) and native threading.
      *
      * @param policy how each layer's kernel is chosen, not null
-     * @param calibrationRuns timed runs of each kernel per layer and batch size, &ge; 1
+     * @param calibrationRuns calls after the warm-up call whose timed runs decide, &ge; 1
      * @param threading how the sparse kernels use threads, not null
      * @throws IllegalArgumentException if an argument is null or {@code calibrationRuns < 1}
      */
@@ -60,7 +61,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
     }
 
     /**
-     * @return measured choice, 3 calibration runs, all cores, pooling on Java arrays, native ops split over the
+     * @return measured choice decided over 3 calls after the warm-up call, all cores, pooling on Java arrays, native ops split over the
      *     runner's Java threads
      */
     public static RunnerOptions defaults() {
@@ -77,7 +78,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
     }
 
     /**
-     * @param runs timed runs per kernel, &ge; 1
+     * @param runs calls after the warm-up call whose timed runs decide, &ge; 1
      * @return a copy with that number of calibration runs
      */
     public RunnerOptions withCalibrationRuns(int runs) {

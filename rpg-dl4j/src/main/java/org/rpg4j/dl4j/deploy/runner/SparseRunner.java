@@ -11,8 +11,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * An inference-only runner compiled from a trained, typically pruned, DL4J network. 2-D
  * convolutions (with the batch norm after them folded in, and a ReLU after that fused) and dense
  * layers run either rpg4j's sparse kernels or a dense ND4J op; under {@link KernelPolicy#MEASURED}
- * each such layer times both at the first three calls with a new batch size and keeps the faster
- * ({@link #report()} lists the choices). Residual adds, max pooling and global pooling run on Java
+ * each such layer times both at the first calls with a new batch size (a warm-up call and
+ * {@link RunnerOptions#calibrationRuns()} more; a kernel that loses by a clear margin, measured or predicted from a
+ * slice of its work, stops being timed, so a calibrating call costs at most about three steady ones) and keeps the
+ * faster ({@link #report()} lists the choices, what was timed and what was skipped and why). Residual adds, max pooling and global pooling run on Java
  * arrays ({@link StepCoverage}); all other layers and vertices run DL4J's own inference.
  * Outputs equal {@code network.output(input)} up to float32 rounding (the tests hold them within 1e-4).
  *
@@ -100,7 +102,8 @@ public final class SparseRunner {
 
     /**
      * Runs inference {@code calls} times and times every step (for profiling; the kernel choices are
-     * made as in {@link #output}, so call {@link #output} three times first to time the final choices).
+     * made as in {@link #output}, so call {@link #output} {@code calibrationRuns + 1} times first to time the final
+     * choices).
      *
      * @param calls number of timed runs, &ge; 1
      * @param inputs as for {@link #output}; not modified

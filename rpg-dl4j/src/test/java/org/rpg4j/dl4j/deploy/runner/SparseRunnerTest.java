@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
@@ -176,6 +177,41 @@ class SparseRunnerTest {
                 assertTrue(Double.isNaN(choice.sparseMillis()) && Double.isNaN(choice.denseMillis()), choice
                         .toString());
             }
+        }
+    }
+
+    @Test
+    void calibratingCallsMatchDl4jAndReportWhatWasTimed() {
+        // c2 does 8 x 32 x 288 x 1024 x 0.5 = 37.7 M non-zero multiply-adds per call: above PROBED_MACS, so its
+        // sparse kernel is first timed on a slice; whichever kernel each call returns, the output stays within 1e-4
+        MultiLayerNetwork net = new MultiLayerNetwork(PrunedNetworks.base().list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("c1").nOut(32).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).name("c2").nOut(32).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).name("c3").stride(2, 2).nOut(16).activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nOut(4)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(32, 32, 3)).build());
+        net.init();
+        PrunedNetworks.prune(net, 0.5, 6);
+        SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3, 32, 32);
+        INDArray expected = net.output(x);
+        assertNonTrivial(expected);
+        for (int call = 1; call <= 6; call++) {
+            double difference = PrunedNetworks.maxAbsDifference(runner.output(x)[0], expected);
+            assertTrue(difference < TOLERANCE, "call " + call + ": " + difference);
+        }
+        List<LayerChoice> report = runner.report();
+        assertEquals(List.of("c1", "c2", "c3", "out"), report.stream().map(LayerChoice::name).toList());
+        for (LayerChoice choice : report) {
+            assertTrue(choice.calibration().startsWith("decided after "), choice.toString());
+            assertFalse(Double.isNaN(choice.denseMillis()), "the dense kernel is always timed: " + choice);
+            // a sparse kernel never timed in full was skipped on its slice's prediction, and the report says so
+            assertTrue(!Double.isNaN(choice.sparseMillis()) || choice.calibration().contains("SPARSE not run")
+                    || choice.calibration().contains("SPARSE dropped"), choice.toString());
         }
     }
 
