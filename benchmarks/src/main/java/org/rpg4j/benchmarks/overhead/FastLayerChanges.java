@@ -8,10 +8,12 @@ import java.util.function.DoubleSupplier;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
@@ -103,6 +105,14 @@ public final class FastLayerChanges {
         if (changes.contains("score")) {
             compareScore(model, data, warmup, rounds);
         }
+        if (changes.contains("updaterthreads")) {
+            ComputationGraph twoThreads = network(model);
+            ComputationGraph oneThread = network(model);
+            oneThread.addListeners(new OneThreadUpdate());
+            compare(model + " iteration, update: libnd4j's threads (before) / one thread from the gradient to the "
+                    + "step's end (after, an experiment: a listener)", warmup, rounds,
+                    () -> time(() -> twoThreads.fit(data)), () -> time(() -> oneThread.fit(data)));
+        }
         if (changes.contains("add")) {
             compareAdd(model, data, warmup, rounds);
         }
@@ -167,10 +177,55 @@ public final class FastLayerChanges {
                 times[r] = t;
             }
         }
+        int threads = Nd4j.getEnvironment().maxThreads();
+        int masterThreads = Nd4j.getEnvironment().maxMasterThreads();
+        compare(model + " one update: libnd4j's " + threads + " threads (before) / 1 thread (after)", 10 * warmup,
+                10 * rounds, () -> {
+                    view.assign(saved);
+                    return time(() -> updater.update(gradient, 0, 0, TrainingIterationBenchmark.BATCH,
+                            LayerWorkspaceMgr.noWorkspaces()));
+                }, () -> {
+                    view.assign(saved);
+                    Nd4j.getEnvironment().setMaxThreads(1);
+                    Nd4j.getEnvironment().setMaxMasterThreads(1);
+                    try {
+                        return time(() -> updater.update(gradient, 0, 0, TrainingIterationBenchmark.BATCH,
+                                LayerWorkspaceMgr.noWorkspaces()));
+                    } finally {
+                        Nd4j.getEnvironment().setMaxThreads(threads);
+                        Nd4j.getEnvironment().setMaxMasterThreads(masterThreads);
+                    }
+                });
         System.out.printf(Locale.ROOT, "%s updater: %d blocks, %d parameters, %.2f ms per update (median of %d, "
                 + "load %.1f)%n", model, updater.getUpdaterBlocks().size(), net.numParams(), median(times),
                 times.length, java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage());
+    }
+
+    /**
+     * An experiment, not library code: libnd4j's own thread count set to 1 from the gradient calculation to the
+     * end of the iteration (the updater's small ops and the parameter step), restored afterwards. oneDNN's
+     * OpenMP threads are not affected.
+     */
+    private static final class OneThreadUpdate extends BaseTrainingListener {
+        private int maxThreads;
+        private int maxMasterThreads;
+
+        @Override
+        public void onGradientCalculation(Model model) {
+            maxThreads = Nd4j.getEnvironment().maxThreads();
+            maxMasterThreads = Nd4j.getEnvironment().maxMasterThreads();
+            Nd4j.getEnvironment().setMaxThreads(1);
+            Nd4j.getEnvironment().setMaxMasterThreads(1);
+        }
+
+        @Override
+        public void iterationDone(Model model, int iteration, int epoch) {
+            if (maxThreads > 0) {
+                Nd4j.getEnvironment().setMaxThreads(maxThreads);
+                Nd4j.getEnvironment().setMaxMasterThreads(maxMasterThreads);
+            }
+        }
     }
 
     private static double score(ComputationGraph net, String hostAccess) {
