@@ -48,7 +48,8 @@
 # dnnl preset is in the benchmarks jar) with the direct algorithm, so libnd4j's AVX-512 Winograd backward
 # kernels no longer run, and the AVX2 limit made VGG-19's iteration about 2x slower with the direct path
 # (docs/performance.md, "Direct oneDNN convolutions"). When set, every model uses it. The PyTorch process
-# never inherits it (PyTorchWorker). The fast-layers profile compares the direct path with libnd4j's ops (conv).
+# never inherits it (PyTorchWorker). The fast-layers profile compares the direct path with libnd4j's ops (conv),
+# and the kept blocked convolution input and the Java L2 score with the code before them (keep, score).
 # Results (JMH JSON and the console log) go to benchmarks/target/results/<time>-<profile>/.
 # Run it alone: on 2 cores any other process distorts the numbers. The load is printed before and
 # after every run; ratios are only computed from results of the same run.
@@ -317,7 +318,7 @@ case $profile in
     pytorch) against_pytorch RESNET20:10:5:10 RESNET32X2:6:5:3 VGG19:5:5:3 ;;
     pytorch-profile) pytorch_profile ;;
     fast-layers)
-        for spec in "RESNET20 5 10 batchnorm,relu,add,conv" "VGG19 2 5 batchnorm,relu,add,conv"; do
+        for spec in "RESNET20 5 10 batchnorm,relu,add,conv,keep,score" "VGG19 2 5 batchnorm,relu,add,conv,keep"; do
             echo "=== java -cp $jar org.rpg4j.benchmarks.overhead.FastLayerChanges $spec"
             # shellcheck disable=SC2086
             with_isa "${spec%% *}" java -Xmx8g -cp "$jar" org.rpg4j.benchmarks.overhead.FastLayerChanges $spec 2>&1 | quiet \

@@ -8,7 +8,12 @@ import java.util.function.DoubleSupplier;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
@@ -20,6 +25,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.benchmarks.models.ModelShapes;
 import org.rpg4j.dl4j.layers.FastElementWiseVertex;
 import org.rpg4j.dl4j.layers.onednn.OneDnn;
+import org.rpg4j.dl4j.layers.onednn.OneDnnConvolution;
+import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.tensor.HostAccess;
 
 /**
@@ -41,7 +48,11 @@ import org.rpg4j.tensor.HostAccess;
  *       created once per layer and shape) against libnd4j's {@code conv2d} / {@code conv2d_bp} ops, which
  *       the layer runs when the system property {@value OneDnn#PROPERTY} is {@code libnd4j}: one training
  *       iteration (fast layers, batch 128), the property switched around each fit ({@code conv}, not in the
- *       default list).
+ *       default list);
+ *   <li>the convolution's backward pass reading the blocked input its training forward kept ({@code keep}: the
+ *       system property {@value OneDnn#KEEP_INPUT_PROPERTY} {@code false} reorders it again, as before);
+ *   <li>the regularization score of every fit as a Java sum over the parameters against one {@code norm2} op per
+ *       parameter ({@code score}), with the updater's time per call for scale.
  * </ol>
  *
  * <p>Arguments: {@code [model=RESNET20] [warmup=5] [rounds=10] [changes=batchnorm,relu,add]}.
@@ -80,6 +91,28 @@ public final class FastLayerChanges {
                     rounds, () -> fitConvolutions(ops, data, "libnd4j"), () -> fitConvolutions(direct, data, "auto"));
             System.clearProperty(OneDnn.PROPERTY);
         }
+        if (changes.contains("keep")) {
+            ComputationGraph reordering = network(model);
+            ComputationGraph keeping = network(model);
+            compare(model + " iteration, convolution backward: input reordered again (before) / blocked input kept "
+                    + "from forward (after)", warmup, rounds, () -> fitKeeping(reordering, data, "false"),
+                    () -> fitKeeping(keeping, data, "true"));
+            System.clearProperty(OneDnn.KEEP_INPUT_PROPERTY);
+            for (long[] shape : STAGE_SHAPES) {
+                compareKeepPasses(shape, warmup, rounds);
+            }
+        }
+        if (changes.contains("score")) {
+            compareScore(model, data, warmup, rounds);
+        }
+        if (changes.contains("updaterthreads")) {
+            ComputationGraph twoThreads = network(model);
+            ComputationGraph oneThread = network(model);
+            oneThread.addListeners(new OneThreadUpdate());
+            compare(model + " iteration, update: libnd4j's threads (before) / one thread from the gradient to the "
+                    + "step's end (after, an experiment: a listener)", warmup, rounds,
+                    () -> time(() -> twoThreads.fit(data)), () -> time(() -> oneThread.fit(data)));
+        }
         if (changes.contains("add")) {
             compareAdd(model, data, warmup, rounds);
         }
@@ -88,6 +121,116 @@ public final class FastLayerChanges {
                 compareReluBackward(shape, warmup, rounds);
             }
         }
+    }
+
+    /**
+     * One 3x3 stride-1 convolution's forward + backward at a stage shape (channels in = out), on preallocated
+     * arrays: the plain forward then a backward that reorders the input again (before) against the training
+     * forward that keeps its blocked input and the backward that reads it (after).
+     */
+    private static void compareKeepPasses(long[] shape, int warmup, int rounds) {
+        int c = (int) shape[1];
+        int h = (int) shape[2];
+        ConvolutionShape geometry = new ConvolutionShape(c, h, h, c, 3, 3, 1, 1, 1, 1, h, h);
+        OneDnnConvolution conv = OneDnnConvolution.create(geometry, (int) shape[0], false,
+                OneDnnConvolution.Layout.BLOCKED);
+        Nd4j.getRandom().setSeed(9);
+        INDArray x = Nd4j.randn(DataType.FLOAT, shape);
+        INDArray w = Nd4j.randn(DataType.FLOAT, c, c, 3, 3);
+        INDArray z = x.ulike();
+        INDArray dz = Nd4j.randn(DataType.FLOAT, shape);
+        INDArray dx = x.ulike();
+        INDArray dw = w.ulike();
+        compare("convolution forward + backward " + Arrays.toString(shape) + " 3x3: input reordered in both "
+                + "(before) / blocked input kept (after, " + conv.keptInputBytes() / (1 << 20) + " MiB per layer)",
+                2 * warmup, 3 * rounds, () -> time(() -> {
+                    conv.forward(x, w, null, z);
+                    conv.backward(x, w, dz, dx, dw, null);
+                }), () -> time(() -> {
+                    conv.forwardForTraining(x, w, null, z);
+                    conv.backward(x, w, dz, dx, dw, null);
+                }));
+    }
+
+    /**
+     * The regularization score DL4J computes on every fit ({@code calcRegularizationScore}): libnd4j's
+     * {@code norm2} per parameter (before, {@value HostAccess#PROPERTY} {@code generic}) against the fast layers'
+     * Java sum (after), on a trained network; and, for scale, one call of the network's updater (DL4J's code, on
+     * the last fit's gradient restored before each call) with its number of blocks.
+     */
+    private static void compareScore(ModelShapes model, DataSet data, int warmup, int rounds) {
+        ComputationGraph net = network(model);
+        net.fit(data);
+        compare(model + " regularization score per fit: norm2 ops (before) / Java sum (after)", 10 * warmup,
+                10 * rounds, () -> score(net, "generic"), () -> score(net, "auto"));
+        System.clearProperty(HostAccess.PROPERTY);
+        ComputationGraphUpdater updater = net.getUpdater();
+        Gradient gradient = net.gradient();
+        INDArray view = net.getGradientsViewArray();
+        INDArray saved = view.dup();
+        double[] times = new double[10 * rounds];
+        for (int r = -10 * warmup; r < times.length; r++) {
+            view.assign(saved);
+            double t = time(() -> updater.update(gradient, 0, 0, TrainingIterationBenchmark.BATCH,
+                    LayerWorkspaceMgr.noWorkspaces()));
+            if (r >= 0) {
+                times[r] = t;
+            }
+        }
+        int threads = Nd4j.getEnvironment().maxThreads();
+        int masterThreads = Nd4j.getEnvironment().maxMasterThreads();
+        compare(model + " one update: libnd4j's " + threads + " threads (before) / 1 thread (after)", 10 * warmup,
+                10 * rounds, () -> {
+                    view.assign(saved);
+                    return time(() -> updater.update(gradient, 0, 0, TrainingIterationBenchmark.BATCH,
+                            LayerWorkspaceMgr.noWorkspaces()));
+                }, () -> {
+                    view.assign(saved);
+                    Nd4j.getEnvironment().setMaxThreads(1);
+                    Nd4j.getEnvironment().setMaxMasterThreads(1);
+                    try {
+                        return time(() -> updater.update(gradient, 0, 0, TrainingIterationBenchmark.BATCH,
+                                LayerWorkspaceMgr.noWorkspaces()));
+                    } finally {
+                        Nd4j.getEnvironment().setMaxThreads(threads);
+                        Nd4j.getEnvironment().setMaxMasterThreads(masterThreads);
+                    }
+                });
+        System.out.printf(Locale.ROOT, "%s updater: %d blocks, %d parameters, %.2f ms per update (median of %d, "
+                + "load %.1f)%n", model, updater.getUpdaterBlocks().size(), net.numParams(), median(times),
+                times.length, java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
+    }
+
+    /**
+     * An experiment, not library code: libnd4j's own thread count set to 1 from the gradient calculation to the
+     * end of the iteration (the updater's small ops and the parameter step), restored afterwards. oneDNN's
+     * OpenMP threads are not affected.
+     */
+    private static final class OneThreadUpdate extends BaseTrainingListener {
+        private int maxThreads;
+        private int maxMasterThreads;
+
+        @Override
+        public void onGradientCalculation(Model model) {
+            maxThreads = Nd4j.getEnvironment().maxThreads();
+            maxMasterThreads = Nd4j.getEnvironment().maxMasterThreads();
+            Nd4j.getEnvironment().setMaxThreads(1);
+            Nd4j.getEnvironment().setMaxMasterThreads(1);
+        }
+
+        @Override
+        public void iterationDone(Model model, int iteration, int epoch) {
+            if (maxThreads > 0) {
+                Nd4j.getEnvironment().setMaxThreads(maxThreads);
+                Nd4j.getEnvironment().setMaxMasterThreads(maxMasterThreads);
+            }
+        }
+    }
+
+    private static double score(ComputationGraph net, String hostAccess) {
+        System.setProperty(HostAccess.PROPERTY, hostAccess);
+        return time(() -> net.calcRegularizationScore(true));
     }
 
     /** The residual add in whole iterations (ResNets only) and its passes at the stage shapes. */
@@ -162,6 +305,11 @@ public final class FastLayerChanges {
 
     private static double fit(ComputationGraph net, DataSet data, String hostAccess) {
         System.setProperty(HostAccess.PROPERTY, hostAccess);
+        return time(() -> net.fit(data));
+    }
+
+    private static double fitKeeping(ComputationGraph net, DataSet data, String keep) {
+        System.setProperty(OneDnn.KEEP_INPUT_PROPERTY, keep);
         return time(() -> net.fit(data));
     }
 

@@ -76,6 +76,19 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
         setParams(params, 'c');
     }
 
+    /**
+     * DL4J's regularization score (computed on every fit for the reported score), an L2 term of float host
+     * parameters summed in Java instead of one {@code norm2} op per parameter ({@code RegularizationScore}).
+     *
+     * @param backpropParamsOnly ignored, as in DL4J's {@code BaseLayer} (every parameter is trained by backprop)
+     * @return the sum of the parameters' regularization scores
+     */
+    @Override
+    public double calcRegularizationScore(boolean backpropParamsOnly) {
+        return RegularizationScore.sum(paramTable(), layerConf()::getRegularizationByParam, getIterationCount(),
+                getEpochCount());
+    }
+
     @Override
     public void fit(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         throw new UnsupportedOperationException("FastConvolutionLayer cannot be fitted on its own; "
@@ -171,7 +184,11 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
         INDArray bias = hasBias() ? getParamWithNoise(BIAS_KEY, training, workspaceMgr) : null;
         OneDnnConvolution direct = oneDnn(geometry, x, weights, bias, z);
         if (direct != null) {
-            direct.forward(x, weights, bias, z);
+            if (training && OneDnn.keepsInput()) {
+                direct.forwardForTraining(x, weights, bias, z);
+            } else {
+                direct.forward(x, weights, bias, z);
+            }
             return z;
         }
         INDArray[] inputs = bias != null ? new INDArray[] {x, weights, bias} : new INDArray[] {x, weights};

@@ -138,6 +138,38 @@ class FastConvolutionLayerTest {
                 actual.getFirst().getGradientFor("W"), FLOAT_TOLERANCE);
     }
 
+    /**
+     * The L2 part of the score, summed in Java by the fast layer, equals DL4J's {@code norm2}-based value (up to
+     * float rounding), and with {@code rpg4j.hostAccess=generic} it is DL4J's computation.
+     */
+    @Test
+    void regularizationScoreMatchesDl4j() {
+        Case c = cases().findFirst().orElseThrow();
+        MultiLayerNetwork standard = l2Network(configure(new ConvolutionLayer.Builder(), c).build(), c);
+        MultiLayerNetwork fast = l2Network(configure(new FastConvolutionLayer.Builder(), c).build(), c);
+        INDArray params = gaussian(14, 1, standard.numParams());
+        standard.setParams(params);
+        fast.setParams(params);
+        double expected = standard.calcRegularizationScore(true);
+        double w = standard.getParam("0_W").castTo(DataType.DOUBLE).norm2Number().doubleValue();
+        assertEquals(0.5 * 5e-4 * w * w, expected, 1e-6 * expected, "DL4J's score is 0.5 l2 |W|^2 (no bias term)");
+        assertEquals(expected, fast.calcRegularizationScore(true), 1e-6 * expected, "Java-loop score");
+        System.setProperty(org.rpg4j.tensor.HostAccess.PROPERTY, "generic");
+        try {
+            assertEquals(expected, fast.calcRegularizationScore(true), 1e-6 * expected, "generic route");
+        } finally {
+            System.clearProperty(org.rpg4j.tensor.HostAccess.PROPERTY);
+        }
+    }
+
+    private static MultiLayerNetwork l2Network(org.deeplearning4j.nn.conf.layers.Layer layer, Case c) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
+                .dataType(DataType.FLOAT).updater(new Sgd(0.1)).l2(5e-4).list().layer(layer)
+                .setInputType(InputType.convolutional(c.height(), c.width(), IN_CHANNELS)).build());
+        net.init();
+        return net;
+    }
+
     @Test
     void weightsKeepDl4jShapeAndOrder() {
         Case c = cases().findFirst().orElseThrow();

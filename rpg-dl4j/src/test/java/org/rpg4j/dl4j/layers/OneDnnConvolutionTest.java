@@ -33,6 +33,7 @@ class OneDnnConvolutionTest {
     @AfterEach
     void clearSwitch() {
         System.clearProperty(OneDnn.PROPERTY);
+        System.clearProperty(OneDnn.KEEP_INPUT_PROPERTY);
     }
 
     @Test
@@ -144,6 +145,61 @@ class OneDnnConvolutionTest {
         }
     }
 
+    /**
+     * A training forward keeps the blocked input, and the backward pass on the same input array uses it (one
+     * reorder fewer) with bit-identical gradients; a backward on another array, or after a plain forward (which
+     * drops the copy) on an array changed in between, computes from the array it is given.
+     */
+    @Test
+    void keptInputGivesTheSameGradientsAndIsDroppedWhenStale() {
+        ConvolutionShape shape = new ConvolutionShape(16, 8, 8, 16, 3, 3, 1, 1, 1, 1, 8, 8);
+        OneDnnConvolution conv = OneDnnConvolution.create(shape, 4, false, OneDnnConvolution.Layout.BLOCKED);
+        assertTrue(conv.keptInputBytes() >= 4L * 16 * 8 * 8 * Float.BYTES, "16 channels compute blocked: "
+                + conv.keptInputBytes());
+        assertTrue(conv.reorders().contains("after a training forward"), conv.reorders());
+        INDArray x = gaussian(31, 4, 16, 8, 8);
+        INDArray other = gaussian(32, 4, 16, 8, 8);
+        INDArray weights = gaussian(33, 16, 16, 3, 3);
+        INDArray dz = gaussian(34, 4, 16, 8, 8);
+        INDArray z = Nd4j.create(DataType.FLOAT, 4, 16, 8, 8);
+        INDArray[] forX = gradients(conv, false, x, x, weights, dz, z);
+        INDArray[] forOther = gradients(conv, false, other, other, weights, dz, z);
+
+        INDArray[] kept = gradients(conv, true, x, x, weights, dz, z);
+        assertClose("input gradient, kept input", forX[0], kept[0], 0.0);
+        assertClose("weight gradient, kept input", forX[1], kept[1], 0.0);
+        INDArray[] elsewhere = gradients(conv, true, x, other, weights, dz, z);
+        assertClose("weight gradient, backward on another array", forOther[1], elsewhere[1], 0.0);
+
+        INDArray changed = x.dup();
+        conv.forwardForTraining(changed, weights, null, z);
+        conv.forward(other, weights, null, z);
+        changed.assign(other);
+        INDArray dx = changed.ulike();
+        INDArray dw = weights.ulike();
+        conv.backward(changed, weights, dz, dx, dw, null);
+        assertClose("weight gradient after a plain forward dropped the copy", forOther[1], dw, 0.0);
+        conv.forwardForTraining(changed.assign(x), weights, null, z);
+        conv.forgetInput();
+        changed.assign(other);
+        conv.backward(changed, weights, dz, dx, dw, null);
+        assertClose("weight gradient after forgetInput", forOther[1], dw, 0.0);
+    }
+
+    /** Forward (for training or not) on {@code forwardInput}, then backward on {@code backwardInput}. */
+    private static INDArray[] gradients(OneDnnConvolution conv, boolean training, INDArray forwardInput,
+                                        INDArray backwardInput, INDArray weights, INDArray dz, INDArray z) {
+        if (training) {
+            conv.forwardForTraining(forwardInput, weights, null, z);
+        } else {
+            conv.forward(forwardInput, weights, null, z);
+        }
+        INDArray dx = backwardInput.ulike();
+        INDArray dw = weights.ulike();
+        conv.backward(backwardInput, weights, dz, dx, dw, null);
+        return new INDArray[] {dx, dw};
+    }
+
     @Test
     void switchTurnsTheDirectPathOffAndBadValuesAreNamed() {
         INDArray x = gaussian(1, 2, 3, 5, 5);
@@ -156,6 +212,13 @@ class OneDnnConvolutionTest {
         System.setProperty(OneDnn.PROPERTY, "mkl");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, OneDnn::mode);
         assertTrue(e.getMessage().contains(OneDnn.PROPERTY) && e.getMessage().contains("mkl"), e.getMessage());
+        assertTrue(OneDnn.keepsInput());
+        System.setProperty(OneDnn.KEEP_INPUT_PROPERTY, "false");
+        assertFalse(OneDnn.keepsInput());
+        System.setProperty(OneDnn.KEEP_INPUT_PROPERTY, "no");
+        IllegalArgumentException keep = assertThrows(IllegalArgumentException.class, OneDnn::keepsInput);
+        assertTrue(keep.getMessage().contains(OneDnn.KEEP_INPUT_PROPERTY) && keep.getMessage().contains("no"),
+                keep.getMessage());
     }
 
     @Test

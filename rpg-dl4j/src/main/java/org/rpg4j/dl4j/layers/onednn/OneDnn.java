@@ -20,6 +20,9 @@ public final class OneDnn {
     /** The system property that chooses the {@link Mode}: {@code auto} (the default) or {@code libnd4j}. */
     public static final String PROPERTY = "rpg4j.convolution";
 
+    /** System property: {@code false} stops training forwards from keeping their blocked input for backward. */
+    public static final String KEEP_INPUT_PROPERTY = "rpg4j.convolution.keepInput";
+
     private static final Logger LOG = LoggerFactory.getLogger(OneDnn.class);
     private static final AtomicBoolean REPORTED = new AtomicBoolean();
     private static final AtomicBoolean REJECTED = new AtomicBoolean();
@@ -47,6 +50,20 @@ public final class OneDnn {
             throw new IllegalArgumentException("system property " + PROPERTY + " must be 'auto' or 'libnd4j', got '"
                     + value + "'", e);
         }
+    }
+
+    /**
+     * @return false if the system property {@value #KEEP_INPUT_PROPERTY} is {@code false} (training forwards then
+     *     do not keep their blocked input for the backward pass, as before; for comparisons), else true
+     * @throws IllegalArgumentException if the property holds another value than {@code true} or {@code false}
+     */
+    public static boolean keepsInput() {
+        String value = System.getProperty(KEEP_INPUT_PROPERTY, "true").trim();
+        if (!"true".equals(value) && !"false".equals(value)) {
+            throw new IllegalArgumentException("system property " + KEEP_INPUT_PROPERTY
+                    + " must be 'true' or 'false', got '" + value + "'");
+        }
+        return "true".equals(value);
     }
 
     /**

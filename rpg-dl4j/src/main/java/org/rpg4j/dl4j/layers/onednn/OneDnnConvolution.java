@@ -15,7 +15,10 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
@@ -57,6 +60,8 @@ public final class OneDnnConvolution {
     }
 
     private static final Cleaner CLEANER = Cleaner.create();
+    /** oneDNN's preferred alignment for its buffers. */
+    private static final int KEPT_ALIGNMENT = 64;
 
     private final ConvolutionShape shape;
     private final int batch;
@@ -75,6 +80,14 @@ public final class OneDnnConvolution {
     private final dnnl_memory diffDst;
     private final Plan forward;
     private final Plan backward;
+    /** The blocked input kept from a training forward for the weight gradient, or null if not blocked. */
+    private final dnnl_memory srcKept;
+    private final long srcKeptBytes;
+    private final Plan forwardKeeping;
+    private final Plan backwardKept;
+    private BytePointer keptBuffer;
+    private long keptAddress;
+    private boolean keptValid;
 
     private OneDnnConvolution(ConvolutionShape shape, int batch, boolean hasBias, Layout layout, Resources r) {
         this.shape = shape;
@@ -146,6 +159,41 @@ public final class OneDnnConvolution {
         }
         grads.output(DNNL_ARG_DIFF_WEIGHTS, diffWeights, weightsUser, dnnl_query_diff_weights_md);
         backward.finish();
+
+        // The same blocked input for forward and weight gradient: a training forward can keep its copy
+        dnnl_memory_desc_t forwardSrc = dnnl_primitive_desc_query_md(forwardPd, dnnl_query_src_md, 0);
+        dnnl_memory_desc_t weightsSrc = dnnl_primitive_desc_query_md(weightsPd, dnnl_query_src_md, 0);
+        if (dnnl_memory_desc_equal(forwardSrc, srcUser) == 0 && dnnl_memory_desc_equal(forwardSrc, weightsSrc) == 1) {
+            srcKept = r.userMemory(forwardSrc);
+            srcKeptBytes = dnnl_memory_desc_get_size(forwardSrc);
+            forwardKeeping = new Plan(r);
+            Plan.Call keeping = forwardKeeping.call(forwardPd);
+            keeping.inputInto(DNNL_ARG_SRC, src, srcUser, srcKept, forwardSrc);
+            keeping.input(DNNL_ARG_WEIGHTS, weights, weightsUser, dnnl_query_weights_md);
+            if (hasBias) {
+                keeping.direct(DNNL_ARG_BIAS, bias);
+            }
+            keeping.output(DNNL_ARG_DST, dst, dstUser, dnnl_query_dst_md);
+            forwardKeeping.finish();
+            backwardKept = new Plan(r);
+            Plan.Call keptData = backwardKept.call(dataPd);
+            keptData.input(DNNL_ARG_DIFF_DST, diffDst, dstUser, dnnl_query_diff_dst_md);
+            keptData.input(DNNL_ARG_WEIGHTS, weights, weightsUser, dnnl_query_weights_md);
+            keptData.output(DNNL_ARG_DIFF_SRC, diffSrc, srcUser, dnnl_query_diff_src_md);
+            Plan.Call keptGrads = backwardKept.call(weightsPd);
+            keptGrads.direct(DNNL_ARG_SRC, srcKept);
+            keptGrads.input(DNNL_ARG_DIFF_DST, diffDst, dstUser, dnnl_query_diff_dst_md);
+            if (hasBias) {
+                keptGrads.direct(DNNL_ARG_DIFF_BIAS, diffBias);
+            }
+            keptGrads.output(DNNL_ARG_DIFF_WEIGHTS, diffWeights, weightsUser, dnnl_query_diff_weights_md);
+            backwardKept.finish();
+        } else {
+            srcKept = null;
+            srcKeptBytes = 0;
+            forwardKeeping = null;
+            backwardKept = null;
+        }
     }
 
     /**
@@ -204,7 +252,56 @@ public final class OneDnnConvolution {
             bind(this.bias, bias, biasDims);
         }
         bind(dst, output, outputDims);
+        keptValid = false;
         forward.run();
+    }
+
+    /**
+     * {@link #forward} for training: when the primitives compute in a blocked input layout, the reordered
+     * input is kept in this instance's own buffer ({@link #keptInputBytes()}, allocated at the first call) so
+     * that the next {@link #backward} on the same input array skips that reorder. The input must not change
+     * between this call and that backward pass (as DL4J's layers assume of their input); any other call of
+     * {@link #forward} or {@link #forgetInput()} drops the kept copy.
+     *
+     * @param input as in {@link #forward}
+     * @param weights as in {@link #forward}
+     * @param bias as in {@link #forward}
+     * @param output as in {@link #forward}; overwritten
+     * @throws IllegalArgumentException if an array's length does not match the shape
+     */
+    public void forwardForTraining(INDArray input, INDArray weights, INDArray bias, INDArray output) {
+        if (forwardKeeping == null) {
+            forward(input, weights, bias, output);
+            return;
+        }
+        bind(src, input, inputDims);
+        bind(this.weights, weights, weightDims);
+        if (this.bias != null) {
+            bind(this.bias, bias, biasDims);
+        }
+        bind(dst, output, outputDims);
+        if (keptBuffer == null) {
+            keptBuffer = new BytePointer(srcKeptBytes + KEPT_ALIGNMENT);
+            long shift = (KEPT_ALIGNMENT - (keptBuffer.address() & (KEPT_ALIGNMENT - 1))) & (KEPT_ALIGNMENT - 1);
+            Resources.setHandle(srcKept, new BytePointer(keptBuffer).position(shift));
+        }
+        keptValid = false;
+        forwardKeeping.run();
+        keptAddress = input.data().addressPointer().address();
+        keptValid = true;
+    }
+
+    /** Drops the input kept by {@link #forwardForTraining} (e.g. when the layer's input is replaced). */
+    public void forgetInput() {
+        keptValid = false;
+    }
+
+    /**
+     * @return the bytes of the blocked input copy {@link #forwardForTraining} keeps per instance (0 when the
+     *     primitives read the input as it is and nothing is kept)
+     */
+    public long keptInputBytes() {
+        return srcKeptBytes;
     }
 
     /**
@@ -228,12 +325,17 @@ public final class OneDnnConvolution {
         if (diffBias != null) {
             bind(diffBias, biasGradient, biasDims);
         }
-        backward.run();
+        if (keptValid && input.data().addressPointer().address() == keptAddress) {
+            backwardKept.run();
+        } else {
+            backward.run();
+        }
     }
 
     /** @return how many reorders the forward and the backward pass run, e.g. {@code "forward 3, backward 5"} */
     public String reorders() {
-        return "forward " + forward.reorders() + ", backward " + backward.reorders();
+        return "forward " + forward.reorders() + ", backward " + backward.reorders()
+                + (backwardKept == null ? "" : " (" + backwardKept.reorders() + " after a training forward)");
     }
 
     private static void bind(dnnl_memory memory, INDArray array, long[] dims) {

@@ -108,6 +108,16 @@ final class Plan {
             direct(id, copy.memory());
         }
 
+        /**
+         * An argument read by the primitive from {@code target}, which a reorder from the caller's array fills
+         * first; the caller owns {@code target}'s data (it outlives the pass, unlike a scratch copy).
+         */
+        void inputInto(int id, dnnl_memory user, dnnl_memory_desc_t userMd, dnnl_memory target,
+                       dnnl_memory_desc_t targetMd) {
+            steps.add(reorderStep(userMd, targetMd, user, target));
+            direct(id, target);
+        }
+
         /** An argument written by the primitive: reordered into the caller's array after it if layouts differ. */
         void output(int id, dnnl_memory user, dnnl_memory_desc_t userMd, int query) {
             dnnl_memory_desc_t have = dnnl_primitive_desc_query_md(pd, query, 0);

@@ -3,7 +3,8 @@
  * passes: forward, backward-data and backward-weights primitives created once per layer and input shape
  * with oneDNN's direct algorithm, and cached reorders between DL4J's plain NCHW / {@code [out, in, kh, kw]}
  * arrays and the blocked layouts the primitives choose, with scratch buffers shared by all layers of a
- * thread. libnd4j's {@code conv2d}/{@code conv2d_bp} ops describe their primitives again on every call
+ * thread, except the blocked input a training forward keeps per layer for the weight gradient (one reorder
+ * fewer per backward pass, at one blocked input copy of memory per layer). libnd4j's {@code conv2d}/{@code conv2d_bp} ops describe their primitives again on every call
  * and, on an AVX-512 CPU, get oneDNN's automatic choice: Winograd for the input gradient, whose backward pass
  * measured 5-8x the direct path's time at ResNet-20's 32x32 layers and 3-6x at VGG-19's
  * (docs/performance.md, "Direct oneDNN convolutions").
