@@ -18,7 +18,8 @@ import org.rpg4j.sparse.kernel.SparseConvolution;
 
 /**
  * A 2-D convolution (batch norm already folded into its weights and bias, ReLU or identity fused),
- * on NCHW input {@code [batch, in, h, w]}: sparse via {@link SparseConvolution}, dense via libnd4j's
+ * on NCHW input {@code [batch, in, h, w]}: sparse via {@link SparseConvolution}, dense via oneDNN called directly
+ * ({@link DirectConvolution}) or else libnd4j's
  * {@code conv2d} op (oneDNN with the {@code -onednn} classifier) with the same folded weights. With a
  * residual input (a ResNet block's last convolution and the add after it, compiled as one step) the
  * step's second input is added before the activation.
@@ -42,6 +43,8 @@ final class ConvolutionStep extends CalibratedStep {
     private ArrayPool pool;
     /** The batch-interleaved sparse kernel, tried on small planes at larger batches. */
     private final BatchedCandidate batched;
+    /** The dense kernel's direct oneDNN path (else libnd4j's {@code conv2d}). */
+    private final DirectConvolution direct;
 
     /**
      * @param name the layer name
@@ -80,6 +83,7 @@ final class ConvolutionStep extends CalibratedStep {
                 spec.kernel()[1]}, 'c');
         this.biasArray = Nd4j.create(bias, new long[] {spec.outChannels()}, 'c');
         this.batched = new BatchedCandidate(name, weights, bias, activation, options.threading());
+        this.direct = new DirectConvolution(spec, weights, bias, activation == FusedActivation.RELU && !residual);
     }
 
     @Override
@@ -221,7 +225,8 @@ final class ConvolutionStep extends CalibratedStep {
     }
 
     /**
-     * libnd4j's {@code conv2d} (oneDNN) on the folded weights, then the residual and the ReLU. Under
+     * oneDNN's inference primitive called directly ({@link DirectConvolution}), else libnd4j's {@code conv2d}
+     * (oneDNN inside libnd4j), on the folded weights, then the residual and the ReLU. Under
      * {@link NativeThreading#JAVA_THREADS} the call is split into {@link #parts} over the runner's threads, each
      * part single-threaded in OpenMP: the images of the batch, or at batch 1 the output channels.
      */
@@ -241,7 +246,8 @@ final class ConvolutionStep extends CalibratedStep {
                 || !Shape.hasDefaultStridesForShape(residualArray))) {
             residualArray = residualArray.dup('c');
         }
-        int parts = parts(batch);
+        // oneDNN's primitive holds all output channels: at batch 1 it runs as one call
+        int parts = batch == 1 && direct.applies(x) ? 1 : parts(batch);
         if (parts == 1) {
             int previous = options.nativeThreading() == NativeThreading.JAVA_THREADS ? OpenMpThreads.limit(1) : 0;
             try {
@@ -339,8 +345,26 @@ final class ConvolutionStep extends CalibratedStep {
         return Nd4j.create(array.data(), shape, Nd4j.getStrides(shape, 'c'), offset, 'c');
     }
 
-    /** {@code out = act(conv(x, w) + b (+ residual))} with the op context of {@code part}. */
+    /**
+     * {@code out = act(conv(x, w) + b (+ residual))}: with all the weights, oneDNN's primitive of {@code part} when
+     * it applies, else libnd4j's op with the op context of {@code part}.
+     */
     private void convolve(int part, INDArray x, INDArray w, INDArray b, INDArray out, INDArray residual) {
+        boolean reluDone = false;
+        if (w == weightArray && direct.forward(part, x, out)) {
+            reluDone = direct.fusesRelu();
+        } else {
+            convolveLibnd4j(part, x, w, b, out);
+        }
+        if (residual != null) {
+            out.addi(residual);
+        }
+        if (activation == FusedActivation.RELU && !reluDone) {
+            Transforms.relu(out, false);
+        }
+    }
+
+    private void convolveLibnd4j(int part, INDArray x, INDArray w, INDArray b, INDArray out) {
         OpContext context = context(part);
         context.purge();
         context.setIArguments(spec.opArguments());
@@ -349,12 +373,6 @@ final class ConvolutionStep extends CalibratedStep {
         // libnd4j 1.0.0-M2.1 cannot create oneDNN primitives for dilation above 1 (see FastConvolutionLayer).
         context.allowHelpers(!spec.dilated());
         Nd4j.exec(new Conv2D(), context);
-        if (residual != null) {
-            out.addi(residual);
-        }
-        if (activation == FusedActivation.RELU) {
-            Transforms.relu(out, false);
-        }
     }
 
     /** @return the op context of a part (each part's thread uses its own: contexts are not thread-safe) */
