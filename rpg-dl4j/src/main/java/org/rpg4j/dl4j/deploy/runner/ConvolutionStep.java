@@ -228,7 +228,8 @@ final class ConvolutionStep extends CalibratedStep {
      * oneDNN's inference primitive called directly ({@link DirectConvolution}), else libnd4j's {@code conv2d}
      * (oneDNN inside libnd4j), on the folded weights, then the residual and the ReLU. Under
      * {@link NativeThreading#JAVA_THREADS} the call is split into {@link #parts} over the runner's threads, each
-     * part single-threaded in OpenMP: the images of the batch, or at batch 1 the output channels.
+     * part single-threaded in OpenMP: the images of the batch, or at batch 1 the output channels (libnd4j only:
+     * oneDNN's primitive holds all channels, so at batch 1 it runs as one single-threaded call).
      */
     @Override
     Tensor runDense(Tensor[] inputs) {
