@@ -23,7 +23,9 @@ import org.rpg4j.sparse.kernel.ConvolutionShape;
  * call with two and with one OpenMP thread, and (batch 32) two half-batch primitives on two Java threads with one
  * OpenMP thread each (the runner's {@code NativeThreading.JAVA_THREADS} split). Printed: median and fastest wall
  * time per call of each. The OpenMP counts are set per thread through libnd4j's {@code setOmpNumThreads}, which
- * reaches oneDNN too (the dnnl preset's {@code libdnnl.so.2} links {@code libgomp.so.1}, loaded once).
+ * reaches oneDNN too (the dnnl preset's {@code libdnnl.so.2} links {@code libgomp.so.1}, loaded once); oneDNN
+ * reads the count when it creates a primitive and keeps it, so each case has its own primitives, created under
+ * its count.
  *
  * <p>Usage: {@code InferenceThreading [rounds]} (default 20).
  */
@@ -69,7 +71,12 @@ public final class InferenceThreading {
         INDArray w = Nd4j.create(weights, new long[] {channels, channels, 3, 3}, 'c');
         INDArray b = Nd4j.create(bias, new long[] {channels}, 'c');
         OpContext context = Nd4j.getExecutioner().buildContext();
+        // oneDNN fixes a primitive's OpenMP thread count when it creates it (the count at the call does not matter)
+        ops.setOmpNumThreads(1);
+        OneDnnInference single = OneDnnInference.create(shape, batch, weights, bias, true);
+        ops.setOmpNumThreads(2);
         OneDnnInference whole = OneDnnInference.create(shape, batch, weights, bias, true);
+        ops.setOmpNumThreads(1);
         int half = Math.max(1, batch / 2);
         OneDnnInference first = OneDnnInference.create(shape, half, weights, bias, true);
         OneDnnInference second = OneDnnInference.create(shape, half, weights, bias, true);
@@ -87,7 +94,7 @@ public final class InferenceThreading {
             context.setOutputArrays(y);
             Nd4j.exec(new Conv2D(), context);
             long t1 = System.nanoTime();
-            whole.forward(x, y);
+            single.forward(x, y);
             long t2 = System.nanoTime();
             ops.setOmpNumThreads(2);
             whole.forward(x, y);

@@ -228,8 +228,8 @@ final class ConvolutionStep extends CalibratedStep {
      * oneDNN's inference primitive called directly ({@link DirectConvolution}), else libnd4j's {@code conv2d}
      * (oneDNN inside libnd4j), on the folded weights, then the residual and the ReLU. Under
      * {@link NativeThreading#JAVA_THREADS} the call is split into {@link #parts} over the runner's threads, each
-     * part single-threaded in OpenMP: the images of the batch, or at batch 1 the output channels (libnd4j only:
-     * oneDNN's primitive holds all channels, so at batch 1 it runs as one single-threaded call).
+     * part single-threaded in OpenMP: the images of the batch, or at batch 1 the output channels (oneDNN: one
+     * primitive per part's channel range).
      */
     @Override
     Tensor runDense(Tensor[] inputs) {
@@ -247,12 +247,11 @@ final class ConvolutionStep extends CalibratedStep {
                 || !Shape.hasDefaultStridesForShape(residualArray))) {
             residualArray = residualArray.dup('c');
         }
-        // oneDNN's primitive holds all output channels: at batch 1 it runs as one call
-        int parts = batch == 1 && direct.applies(x) ? 1 : parts(batch);
+        int parts = parts(batch);
         if (parts == 1) {
             int previous = options.nativeThreading() == NativeThreading.JAVA_THREADS ? OpenMpThreads.limit(1) : 0;
             try {
-                convolve(0, x, weightArray, biasArray, out, residualArray);
+                convolve(0, x, 0, spec.outChannels(), weightArray, biasArray, out, residualArray);
             } finally {
                 OpenMpThreads.restore(previous);
             }
@@ -312,12 +311,13 @@ final class ConvolutionStep extends CalibratedStep {
             if (batch > 1) {
                 long from = part * batch / parts;
                 long to = (part + 1) * batch / parts;
-                convolve(part, images(x, from, to), weightArray, biasArray, images(out, from, to),
+                convolve(part, images(x, from, to), 0, spec.outChannels(), weightArray, biasArray, images(out, from,
+                        to),
                         residual == null ? null : images(residual, from, to));
             } else {
                 long from = part * spec.outChannels() / parts;
                 long to = (part + 1) * spec.outChannels() / parts;
-                convolve(part, x, images(weightArray, from, to), images(biasArray, from, to),
+                convolve(part, x, from, to, images(weightArray, from, to), images(biasArray, from, to),
                         channels(out, from, to), residual == null ? null : channels(residual, from, to));
             }
         } finally {
@@ -347,12 +347,14 @@ final class ConvolutionStep extends CalibratedStep {
     }
 
     /**
-     * {@code out = act(conv(x, w) + b (+ residual))}: with all the weights, oneDNN's primitive of {@code part} when
-     * it applies, else libnd4j's op with the op context of {@code part}.
+     * {@code out = act(conv(x, w) + b (+ residual))} for output channels {@code [from, to)} ({@code w}, {@code b}
+     * and {@code out} hold just those): oneDNN's primitive of {@code part} when it applies, else libnd4j's op with
+     * the op context of {@code part}.
      */
-    private void convolve(int part, INDArray x, INDArray w, INDArray b, INDArray out, INDArray residual) {
+    private void convolve(int part, INDArray x, long from, long to, INDArray w, INDArray b, INDArray out,
+                          INDArray residual) {
         boolean reluDone = false;
-        if (w == weightArray && direct.forward(part, x, out)) {
+        if (direct.forward(part, (int) from, (int) to, x, out)) {
             reluDone = direct.fusesRelu();
         } else {
             convolveLibnd4j(part, x, w, b, out);

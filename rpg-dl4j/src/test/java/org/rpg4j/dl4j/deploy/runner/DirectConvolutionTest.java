@@ -23,6 +23,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rpg4j.dl4j.layers.onednn.OneDnn;
@@ -42,7 +43,8 @@ class DirectConvolutionTest {
     /**
      * Seeded geometries (Same and Truncate, strides 1-2, kernels 1-3, odd sizes), batches 1-3, with and without
      * the fused ReLU: oneDNN runs (forward says so), writes every output (they start as NaN) and matches
-     * libnd4j's conv2d op; a second call of the same instance with new input matches too.
+     * libnd4j's conv2d op, on all output channels and on the upper half of them (a batch-1 part); a second call
+     * of the same instances with new input matches too.
      */
     @Test
     void matchesLibnd4jConv2dOnSeededGeometries() {
@@ -69,7 +71,7 @@ class DirectConvolutionTest {
                 INDArray x = Nd4j.randn(DataType.FLOAT, batch, in, h, w);
                 INDArray actual = Nd4j.valueArrayOf(new long[] {batch, out, spec.outSize(0, h), spec.outSize(1, w)},
                         Float.NaN, DataType.FLOAT);
-                assertTrue(direct.forward(0, x, actual), what);
+                assertTrue(direct.forward(0, 0, out, x, actual), what);
                 INDArray expected = libnd4j(spec, x, weights, bias);
                 if (relu) {
                     Transforms.relu(expected, false);
@@ -77,6 +79,14 @@ class DirectConvolutionTest {
                 double difference = actual.sub(expected).amaxNumber().doubleValue();
                 assertTrue(difference < TOLERANCE, what + " call " + call + ": " + difference);
                 assertTrue(!relu || actual.minNumber().doubleValue() >= 0.0, what);
+                // the upper half of the output channels, as a batch-1 part computes them
+                int from = out / 2;
+                INDArray part = Nd4j.valueArrayOf(new long[] {batch, out - from, spec.outSize(0, h), spec.outSize(1,
+                        w)}, Float.NaN, DataType.FLOAT);
+                assertTrue(direct.forward(1, from, out, x, part), what);
+                double partDifference = part.sub(expected.get(NDArrayIndex.all(), NDArrayIndex.interval(from, out))
+                        .dup('c')).amaxNumber().doubleValue();
+                assertTrue(partDifference < TOLERANCE, what + " channels " + from + "-" + out + ": " + partDifference);
             }
         }
     }
@@ -90,19 +100,19 @@ class DirectConvolutionTest {
         INDArray out = Nd4j.create(DataType.FLOAT, 1, 3, 5, 5);
         System.setProperty(OneDnn.PROPERTY, "libnd4j");
         assertFalse(direct.applies(x));
-        assertFalse(direct.forward(0, x, out));
+        assertFalse(direct.forward(0, 0, 3, x, out));
         System.clearProperty(OneDnn.PROPERTY);
-        assertTrue(direct.forward(0, x, out));
+        assertTrue(direct.forward(0, 0, 3, x, out));
         ConvolutionSpec dilated = new ConvolutionSpec(2, 3, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
                 new int[] {2, 2}, true);
-        assertFalse(new DirectConvolution(dilated, new float[54], new float[3], true).forward(0, x, out));
-        assertFalse(direct.forward(0, x.castTo(DataType.DOUBLE), out), "float64 input runs libnd4j");
+        assertFalse(new DirectConvolution(dilated, new float[54], new float[3], true).forward(0, 0, 3, x, out));
+        assertFalse(direct.forward(0, 0, 3, x.castTo(DataType.DOUBLE), out), "float64 input runs libnd4j");
     }
 
     /**
      * A residual network under the dense policy, the dense steps on oneDNN directly (the default) and on
      * libnd4j's op ({@code rpg4j.convolution=libnd4j}), one call on OpenMP's threads or split over the runner's
-     * threads (by images; at batch 1 the direct path runs one call): within 1e-4 of DL4J, the caller's OpenMP
+     * threads (by images, at batch 1 by output channels): within 1e-4 of DL4J, the caller's OpenMP
      * thread count restored.
      */
     @Test
