@@ -18,7 +18,8 @@ import org.rpg4j.sparse.kernel.SparseConvolution;
 
 /**
  * A 2-D convolution (batch norm already folded into its weights and bias, ReLU or identity fused),
- * on NCHW input {@code [batch, in, h, w]}: sparse via {@link SparseConvolution}, dense via libnd4j's
+ * on NCHW input {@code [batch, in, h, w]}: sparse via {@link SparseConvolution}, dense via oneDNN called directly
+ * ({@link DirectConvolution}) or else libnd4j's
  * {@code conv2d} op (oneDNN with the {@code -onednn} classifier) with the same folded weights. With a
  * residual input (a ResNet block's last convolution and the add after it, compiled as one step) the
  * step's second input is added before the activation.
@@ -54,6 +55,8 @@ final class ConvolutionStep extends CalibratedStep {
     private ArrayPool pool;
     /** The batch-interleaved sparse kernel, tried on small planes at larger batches. */
     private final BatchedCandidate batched;
+    /** The dense kernel's direct oneDNN path (else libnd4j's {@code conv2d}). */
+    private final DirectConvolution direct;
 
     /**
      * @param name the layer name
@@ -92,6 +95,7 @@ final class ConvolutionStep extends CalibratedStep {
                 spec.kernel()[1]}, 'c');
         this.biasArray = Nd4j.create(bias, new long[] {spec.outChannels()}, 'c');
         this.batched = new BatchedCandidate(name, weights, bias, activation, options.threading());
+        this.direct = new DirectConvolution(spec, weights, bias, activation == FusedActivation.RELU && !residual);
     }
 
     @Override
@@ -265,9 +269,11 @@ final class ConvolutionStep extends CalibratedStep {
     }
 
     /**
-     * libnd4j's {@code conv2d} (oneDNN) on the folded weights, then the residual and the ReLU. Under
+     * oneDNN's inference primitive called directly ({@link DirectConvolution}), else libnd4j's {@code conv2d}
+     * (oneDNN inside libnd4j), on the folded weights, then the residual and the ReLU. Under
      * {@link NativeThreading#JAVA_THREADS} the call is split into {@link #parts} over the runner's threads, each
-     * part single-threaded in OpenMP: the images of the batch, or at batch 1 the output channels.
+     * part single-threaded in OpenMP: the images of the batch, or at batch 1 the output channels (oneDNN: one
+     * primitive per part's channel range).
      */
     @Override
     Tensor runDense(Tensor[] inputs) {
@@ -289,7 +295,7 @@ final class ConvolutionStep extends CalibratedStep {
         if (parts == 1) {
             int previous = options.nativeThreading() == NativeThreading.JAVA_THREADS ? OpenMpThreads.limit(1) : 0;
             try {
-                convolve(0, x, weightArray, biasArray, out, residualArray);
+                convolve(0, x, 0, spec.outChannels(), weightArray, biasArray, out, residualArray);
             } finally {
                 OpenMpThreads.restore(previous);
             }
@@ -349,12 +355,13 @@ final class ConvolutionStep extends CalibratedStep {
             if (batch > 1) {
                 long from = part * batch / parts;
                 long to = (part + 1) * batch / parts;
-                convolve(part, images(x, from, to), weightArray, biasArray, images(out, from, to),
+                convolve(part, images(x, from, to), 0, spec.outChannels(), weightArray, biasArray, images(out, from,
+                        to),
                         residual == null ? null : images(residual, from, to));
             } else {
                 long from = part * spec.outChannels() / parts;
                 long to = (part + 1) * spec.outChannels() / parts;
-                convolve(part, x, images(weightArray, from, to), images(biasArray, from, to),
+                convolve(part, x, from, to, images(weightArray, from, to), images(biasArray, from, to),
                         channels(out, from, to), residual == null ? null : channels(residual, from, to));
             }
         } finally {
@@ -383,8 +390,28 @@ final class ConvolutionStep extends CalibratedStep {
         return Nd4j.create(array.data(), shape, Nd4j.getStrides(shape, 'c'), offset, 'c');
     }
 
-    /** {@code out = act(conv(x, w) + b (+ residual))} with the op context of {@code part}. */
-    private void convolve(int part, INDArray x, INDArray w, INDArray b, INDArray out, INDArray residual) {
+    /**
+     * {@code out = act(conv(x, w) + b (+ residual))} for output channels {@code [from, to)} ({@code w}, {@code b}
+     * and {@code out} hold just those): oneDNN's primitive of {@code part} when it applies, else libnd4j's op with
+     * the op context of {@code part}.
+     */
+    private void convolve(int part, INDArray x, long from, long to, INDArray w, INDArray b, INDArray out,
+                          INDArray residual) {
+        boolean reluDone = false;
+        if (direct.forward(part, (int) from, (int) to, x, out)) {
+            reluDone = direct.fusesRelu();
+        } else {
+            convolveLibnd4j(part, x, w, b, out);
+        }
+        if (residual != null) {
+            out.addi(residual);
+        }
+        if (activation == FusedActivation.RELU && !reluDone) {
+            Transforms.relu(out, false);
+        }
+    }
+
+    private void convolveLibnd4j(int part, INDArray x, INDArray w, INDArray b, INDArray out) {
         OpContext context = context(part);
         context.purge();
         context.setIArguments(spec.opArguments());
@@ -393,12 +420,6 @@ final class ConvolutionStep extends CalibratedStep {
         // libnd4j 1.0.0-M2.1 cannot create oneDNN primitives for dilation above 1 (see FastConvolutionLayer).
         context.allowHelpers(!spec.dilated());
         Nd4j.exec(new Conv2D(), context);
-        if (residual != null) {
-            out.addi(residual);
-        }
-        if (activation == FusedActivation.RELU) {
-            Transforms.relu(out, false);
-        }
     }
 
     /** @return the op context of a part (each part's thread uses its own: contexts are not thread-safe) */

@@ -9,6 +9,10 @@
  * measured 5-8x the direct path's time at ResNet-20's 32x32 layers and 3-6x at VGG-19's
  * (docs/performance.md, "Direct oneDNN convolutions").
  *
+ * <p>{@link org.rpg4j.dl4j.layers.onednn.OneDnnInference} is the inference-only counterpart for constant
+ * weights (a {@code forward_inference} primitive, weights reordered once, ReLU as a post-op), used by the
+ * deployment runner's dense convolution steps (docs/deployment.md, "Session 8: dense steps on direct oneDNN").
+ *
  * <p>The JavaCPP {@code org.bytedeco:dnnl} preset is an optional dependency: {@link
  * org.rpg4j.dl4j.layers.onednn.OneDnn#available()} says whether its classes and native libraries load,
  * and the layer falls back to libnd4j's ops (logged once) when they do not, or when the system property

@@ -1,0 +1,99 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.dl4j.layers.onednn.OneDnn;
+import org.rpg4j.dl4j.layers.onednn.OneDnnInference;
+import org.rpg4j.sparse.kernel.ConvolutionShape;
+
+/**
+ * A dense convolution step's direct oneDNN path: {@link OneDnnInference} primitives (weights in oneDNN's layout
+ * once, ReLU fused when no residual follows), one per part of a split call (images, or at batch 1 a range of
+ * output channels), batch size and input size (the parts of a call run on different threads at once, so each has
+ * its own instance). Used when
+ * {@link OneDnn#applies} (switch {@value OneDnn#PROPERTY} not {@code libnd4j}, the preset loaded, float32
+ * 'c'-contiguous host arrays) and the kernel is not dilated; otherwise, or once oneDNN rejected the geometry,
+ * {@link #forward} says no and the step runs libnd4j's {@code conv2d} as before.
+ */
+final class DirectConvolution {
+
+    private final ConvolutionSpec spec;
+    private final float[] weights;
+    private final float[] bias;
+    private final boolean relu;
+    private final Map<Key, OneDnnInference> instances = new ConcurrentHashMap<>();
+    private volatile boolean rejected;
+
+    /** One instance's part of a call, output channel range and input geometry. */
+    private record Key(int part, int from, int to, long batch, long height, long width) {
+    }
+
+    /**
+     * @param spec the geometry
+     * @param weights folded {@code [out, in, kh, kw]} row-major; read when an instance is created
+     * @param bias folded {@code [out]}
+     * @param relu true to fuse a ReLU into the convolution
+     */
+    DirectConvolution(ConvolutionSpec spec, float[] weights, float[] bias, boolean relu) {
+        this.spec = spec;
+        this.weights = weights;
+        this.bias = bias;
+        this.relu = relu;
+    }
+
+    /**
+     * @param input a call's (or a part's) input
+     * @return true if {@link #forward} would run oneDNN for it (the geometry may still be rejected there)
+     */
+    boolean applies(INDArray input) {
+        return !rejected && !spec.dilated() && OneDnn.applies(input);
+    }
+
+    /** @return true if a successful {@link #forward} also applied the ReLU */
+    boolean fusesRelu() {
+        return relu;
+    }
+
+    /**
+     * {@code out = conv(x, w) + b} for output channels {@code [from, to)}, ReLU'd if {@link #fusesRelu()}, with
+     * oneDNN's primitive of this part and channel range (created at the first such call, with the calling thread's
+     * OpenMP thread count, which oneDNN keeps for the primitive).
+     *
+     * @param part the part of a split call (its thread's instance), &ge; 0
+     * @param from first output channel, &ge; 0
+     * @param to end of the output channel range, &gt; {@code from}, &le; the spec's output channels
+     * @param x input {@code [batch, in, h, w]}, float32 'c'-contiguous; not modified
+     * @param out output {@code [batch, to - from, outH, outW]}, float32 'c'-contiguous; overwritten if this returns
+     *     true
+     * @return false if oneDNN does not run (switch off, arrays not applicable, geometry rejected): run libnd4j
+     */
+    boolean forward(int part, int from, int to, INDArray x, INDArray out) {
+        if (!applies(x) || !OneDnn.applies(out)) {
+            return false;
+        }
+        Key key = new Key(part, from, to, x.size(0), x.size(2), x.size(3));
+        OneDnnInference instance = instances.get(key);
+        if (instance == null) {
+            ConvolutionShape full = spec.shape(x.size(2), x.size(3));
+            ConvolutionShape shape = new ConvolutionShape(full.inChannels(), full.inHeight(), full.inWidth(),
+                    to - from, full.kernelHeight(), full.kernelWidth(), full.strideHeight(), full.strideWidth(),
+                    full.padTop(), full.padLeft(), full.outHeight(), full.outWidth());
+            int patch = full.patchSize();
+            float[] w = from == 0 && to == full.outChannels() ? weights
+                    : Arrays.copyOfRange(weights, from * patch, to * patch);
+            float[] b = from == 0 && to == full.outChannels() ? bias : Arrays.copyOfRange(bias, from, to);
+            try {
+                instance = OneDnnInference.create(shape, (int) x.size(0), w, b, relu);
+            } catch (IllegalStateException e) {
+                OneDnn.reportRejected(shape + ", batch " + x.size(0), e);
+                rejected = true;
+                return false;
+            }
+            instances.put(key, instance);
+        }
+        instance.forward(x, out);
+        return true;
+    }
+}

@@ -1,0 +1,281 @@
+package org.rpg4j.dl4j.layers.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
+
+import java.lang.ref.Cleaner;
+import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_post_ops;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.sparse.kernel.ConvolutionShape;
+
+/**
+ * oneDNN's inference convolution ({@code forward_inference}, direct algorithm, float32) for one
+ * {@link ConvolutionShape} and batch size with constant weights: the weights and bias are copied once, at
+ * creation, into the layout oneDNN prefers for the shape, so a call reorders only the input and the output
+ * (through the calling thread's scratch buffers, as {@link OneDnnConvolution}). Optionally a ReLU is fused
+ * as a post-op. For inference code that owns its weights (the sparse runner's dense convolution steps);
+ * DL4J layers, whose weights change, use {@link OneDnnConvolution}.
+ *
+ * <p>Not thread-safe: one instance is called by one thread at a time. Create instances only when
+ * {@link OneDnn#available()}.
+ */
+public final class OneDnnInference {
+
+    private static final Cleaner CLEANER = Cleaner.create();
+    /** oneDNN's {@code DNNL_MEMORY_ALLOCATE}: the memory object allocates (and frees) its own buffer. */
+    private static final Pointer ALLOCATE = new Pointer() {
+        {
+            address = -1;
+        }
+    };
+
+    private final ConvolutionShape shape;
+    private final int batch;
+    private final boolean relu;
+    private final long[] inputDims;
+    private final long[] outputDims;
+    private final dnnl_memory src;
+    private final dnnl_memory dst;
+    private final Plan forward;
+    /** The bias, copied (kept reachable for the primitive). */
+    private final FloatPointer biasBuffer;
+    private final long weightBytes;
+
+    private OneDnnInference(ConvolutionShape shape, int batch, float[] weights, float[] bias, boolean relu,
+                            Resources r, Owned owned) {
+        this.shape = shape;
+        this.batch = batch;
+        this.relu = relu;
+        inputDims = new long[] {batch, shape.inChannels(), shape.inHeight(), shape.inWidth()};
+        long[] weightDims = {shape.outChannels(), shape.inChannels(), shape.kernelHeight(), shape.kernelWidth()};
+        outputDims = new long[] {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
+        dnnl_memory_desc_t srcUser = md(r, inputDims, dnnl_nchw);
+        dnnl_memory_desc_t weightsUser = md(r, weightDims, dnnl_oihw);
+        dnnl_memory_desc_t dstUser = md(r, outputDims, dnnl_nchw);
+        dnnl_memory_desc_t biasUser = md(r, new long[] {shape.outChannels()}, dnnl_x);
+        long[] strides = {shape.strideHeight(), shape.strideWidth()};
+        long[] padBefore = {shape.padTop(), shape.padLeft()};
+        long[] padAfter = {
+                Math.max(0, (shape.outHeight() - 1) * shape.strideHeight() + shape.kernelHeight() - shape.inHeight()
+                        - shape.padTop()),
+                Math.max(0, (shape.outWidth() - 1) * shape.strideWidth() + shape.kernelWidth() - shape.inWidth()
+                        - shape.padLeft())};
+        dnnl_convolution_desc_t desc = r.own(new dnnl_convolution_desc_t());
+        Resources.check(dnnl_convolution_forward_desc_init(desc, dnnl_forward_inference, dnnl_convolution_direct,
+                md(r, inputDims, dnnl_format_tag_any), md(r, weightDims, dnnl_format_tag_any), biasUser,
+                md(r, outputDims, dnnl_format_tag_any), strides, padBefore, padAfter), "convolution forward desc");
+        dnnl_primitive_desc pd = primitiveDesc(desc, relu);
+        owned.pd = pd;
+
+        // the weights reordered (or copied) once into memory oneDNN allocates in the layout it wants
+        dnnl_memory_desc_t weightsWant = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+        dnnl_memory weightsMemory = new dnnl_memory();
+        Resources.check(dnnl_memory_create(weightsMemory, weightsWant, Natives.engine(), ALLOCATE), "memory");
+        owned.weights = weightsMemory;
+        weightBytes = dnnl_memory_desc_get_size(weightsWant);
+        try (FloatPointer userWeights = new FloatPointer(weights)) {
+            dnnl_memory from = r.userMemory(weightsUser);
+            Resources.setHandle(from, userWeights);
+            dnnl_exec_arg_t args = r.own(new dnnl_exec_arg_t(2));
+            args.position(0).arg(DNNL_ARG_FROM).memory(from);
+            args.position(1).arg(DNNL_ARG_TO).memory(weightsMemory);
+            Resources.check(dnnl_primitive_execute(r.reorder(weightsUser, weightsWant), r.stream(), 2,
+                    args.position(0)), "weight reorder");
+            Resources.check(dnnl_stream_wait(r.stream()), "stream wait");
+        }
+        biasBuffer = new FloatPointer(bias);
+        dnnl_memory biasMemory = r.userMemory(biasUser);
+        Resources.setHandle(biasMemory, biasBuffer);
+
+        src = r.userMemory(srcUser);
+        dst = r.userMemory(dstUser);
+        forward = new Plan(r);
+        Plan.Call conv = forward.call(pd);
+        conv.input(DNNL_ARG_SRC, src, srcUser, dnnl_query_src_md);
+        conv.direct(DNNL_ARG_WEIGHTS, weightsMemory);
+        conv.direct(DNNL_ARG_BIAS, biasMemory);
+        conv.output(DNNL_ARG_DST, dst, dstUser, dnnl_query_dst_md);
+        forward.finish();
+    }
+
+    /**
+     * Creates the primitive and copies the weights (a few milliseconds: keep the instance for every call of
+     * that shape and batch size).
+     *
+     * @param shape the convolution geometry; the bottom/right padding is what its output size needs
+     * @param batch minibatch size, &ge; 1
+     * @param weights {@code [outChannels, inChannels, kernelHeight, kernelWidth]} row-major; copied
+     * @param bias {@code [outChannels]}; copied
+     * @param relu true to apply a ReLU to the output (fused into the primitive)
+     * @return the convolution
+     * @throws IllegalArgumentException if {@code batch < 1} or an array's length does not match the shape
+     * @throws IllegalStateException if oneDNN is not {@link OneDnn#available()} or rejects the shape
+     */
+    public static OneDnnInference create(ConvolutionShape shape, int batch, float[] weights, float[] bias,
+                                         boolean relu) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        long weightLength = (long) shape.outChannels() * shape.patchSize();
+        if (weights.length != weightLength) {
+            throw new IllegalArgumentException("weights must have " + weightLength + " elements, got "
+                    + weights.length);
+        }
+        if (bias.length != shape.outChannels()) {
+            throw new IllegalArgumentException("bias must have " + shape.outChannels() + " elements, got "
+                    + bias.length);
+        }
+        if (!OneDnn.available()) {
+            throw new IllegalStateException("oneDNN is not available: check OneDnn.available() first");
+        }
+        Resources resources = new Resources();
+        Owned owned = new Owned(resources);
+        try {
+            OneDnnInference convolution = new OneDnnInference(shape, batch, weights, bias, relu, resources, owned);
+            CLEANER.register(convolution, owned);
+            return convolution;
+        } catch (RuntimeException e) {
+            owned.run();
+            throw e;
+        }
+    }
+
+    /**
+     * @param shape a geometry
+     * @param batch a minibatch size
+     * @return true if this instance computes that shape at that batch size
+     */
+    public boolean computes(ConvolutionShape shape, int batch) {
+        return this.shape.equals(shape) && this.batch == batch;
+    }
+
+    /** @return true if the ReLU is fused */
+    public boolean fusesRelu() {
+        return relu;
+    }
+
+    /**
+     * {@code output = conv(input, weights) + bias}, then the ReLU if {@link #fusesRelu()}.
+     *
+     * @param input {@code [batch, inChannels, height, width]}, float32, 'c'-contiguous host memory; not modified
+     * @param output {@code [batch, outChannels, outHeight, outWidth]}, float32, 'c'-contiguous; overwritten
+     * @throws IllegalArgumentException if an array's length does not match the shape
+     */
+    public void forward(INDArray input, INDArray output) {
+        bind(src, input, inputDims, "input");
+        bind(dst, output, outputDims, "output");
+        forward.run();
+    }
+
+    /** @return the number of bytes of the weights in oneDNN's layout (what an instance keeps besides the bias) */
+    public long weightBytes() {
+        return weightBytes;
+    }
+
+    private static void bind(dnnl_memory memory, INDArray array, long[] dims, String what) {
+        long length = 1;
+        for (long d : dims) {
+            length *= d;
+        }
+        if (array == null || array.length() != length) {
+            throw new IllegalArgumentException(what + " must have " + length + " elements for this convolution, got "
+                    + (array == null ? "null" : array.length()));
+        }
+        // on ND4J's CPU backend a view's data buffer starts at the view's first element
+        Resources.setHandle(memory, new BytePointer(array.data().addressPointer()).position(0));
+    }
+
+    private static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, boolean relu) {
+        dnnl_primitive_attr attr = new dnnl_primitive_attr();
+        dnnl_post_ops postOps = new dnnl_post_ops();
+        Resources.check(dnnl_primitive_attr_create(attr), "primitive attr");
+        try {
+            if (relu) {
+                Resources.check(dnnl_post_ops_create(postOps), "post ops");
+                Resources.check(dnnl_post_ops_append_eltwise(postOps, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f),
+                        "relu post op");
+                Resources.check(dnnl_primitive_attr_set_post_ops(attr, postOps), "post ops attr");
+            }
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            Resources.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), attr, Natives.engine(),
+                    null), "convolution inference primitive desc");
+            return pd;
+        } finally {
+            if (relu) {
+                dnnl_post_ops_destroy(postOps);
+            }
+            dnnl_primitive_attr_destroy(attr);
+        }
+    }
+
+    private static dnnl_memory_desc_t md(Resources r, long[] dims, int tag) {
+        dnnl_memory_desc_t md = r.own(new dnnl_memory_desc_t());
+        Resources.check(dnnl_memory_desc_init_by_tag(md, dims.length, dims, dnnl_f32, tag), "memory desc");
+        return md;
+    }
+
+    /** The native objects: the {@link Resources} and the primitive descriptor made outside them. */
+    private static final class Owned implements Runnable {
+        private final Resources resources;
+        private dnnl_primitive_desc pd;
+        private dnnl_memory weights;
+
+        Owned(Resources resources) {
+            this.resources = resources;
+        }
+
+        @Override
+        public void run() {
+            resources.run();
+            if (weights != null) {
+                dnnl_memory_destroy(weights);
+                weights = null;
+            }
+            if (pd != null) {
+                dnnl_primitive_desc_destroy(pd);
+                pd = null;
+            }
+        }
+    }
+}
