@@ -212,9 +212,9 @@ class OneDnnConvolutionTest {
         System.setProperty(OneDnn.PROPERTY, "mkl");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, OneDnn::mode);
         assertTrue(e.getMessage().contains(OneDnn.PROPERTY) && e.getMessage().contains("mkl"), e.getMessage());
+        assertFalse(OneDnn.keepsInput(), "the kept input is off by default");
+        System.setProperty(OneDnn.KEEP_INPUT_PROPERTY, "true");
         assertTrue(OneDnn.keepsInput());
-        System.setProperty(OneDnn.KEEP_INPUT_PROPERTY, "false");
-        assertFalse(OneDnn.keepsInput());
         System.setProperty(OneDnn.KEEP_INPUT_PROPERTY, "no");
         IllegalArgumentException keep = assertThrows(IllegalArgumentException.class, OneDnn::keepsInput);
         assertTrue(keep.getMessage().contains(OneDnn.KEEP_INPUT_PROPERTY) && keep.getMessage().contains("no"),
