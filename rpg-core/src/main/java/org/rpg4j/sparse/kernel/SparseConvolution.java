@@ -134,16 +134,10 @@ public final class SparseConvolution {
     public static SparseConvolution of(ConvolutionShape shape, float[] weights, float[] bias,
                                        FusedActivation activation, KernelThreading threading,
                                        KernelInstructions instructions, ChannelBlocking blocking) {
-        if (shape == null || activation == null || threading == null || instructions == null || blocking == null) {
-            throw new IllegalArgumentException(
-                    "shape, activation, threading, instructions and blocking must not be null");
-        }
-        if (bias != null && bias.length != shape.outChannels()) {
-            throw new IllegalArgumentException("bias must have length outChannels = " + shape.outChannels()
-                    + ", got " + bias.length);
-        }
-        CsrMatrix csr = CsrMatrix.fromDense(weights, shape.outChannels(), shape.patchSize());
-        float[] b = bias == null ? new float[shape.outChannels()] : bias.clone();
+        ConvolutionArguments checked = ConvolutionArguments.of(shape, weights, bias, activation, threading,
+                instructions, blocking);
+        CsrMatrix csr = checked.weights();
+        float[] b = checked.bias();
         // the scalar loops' blocks were measured slower than their rows (docs/deployment.md): AUTO keeps them per row
         ChannelBlocking used = blocking == ChannelBlocking.AUTO && instructions == KernelInstructions.SCALAR
                 ? ChannelBlocking.NEVER : blocking;

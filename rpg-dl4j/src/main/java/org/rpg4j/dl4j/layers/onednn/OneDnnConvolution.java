@@ -12,12 +12,10 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_data_desc_
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
@@ -97,22 +95,17 @@ public final class OneDnnConvolution {
         weightDims = new long[] {shape.outChannels(), shape.inChannels(), shape.kernelHeight(), shape.kernelWidth()};
         outputDims = new long[] {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
         biasDims = new long[] {shape.outChannels()};
-        dnnl_memory_desc_t srcUser = md(r, inputDims, dnnl_nchw);
-        dnnl_memory_desc_t weightsUser = md(r, weightDims, dnnl_oihw);
-        dnnl_memory_desc_t dstUser = md(r, outputDims, dnnl_nchw);
-        dnnl_memory_desc_t biasUser = hasBias ? md(r, biasDims, dnnl_x) : null;
+        dnnl_memory_desc_t srcUser = DnnlShapes.md(r, inputDims, dnnl_nchw);
+        dnnl_memory_desc_t weightsUser = DnnlShapes.md(r, weightDims, dnnl_oihw);
+        dnnl_memory_desc_t dstUser = DnnlShapes.md(r, outputDims, dnnl_nchw);
+        dnnl_memory_desc_t biasUser = hasBias ? DnnlShapes.md(r, biasDims, dnnl_x) : null;
         boolean blocked = layout == Layout.BLOCKED;
-        dnnl_memory_desc_t srcAny = blocked ? md(r, inputDims, dnnl_format_tag_any) : srcUser;
-        dnnl_memory_desc_t weightsAny = blocked ? md(r, weightDims, dnnl_format_tag_any) : weightsUser;
-        dnnl_memory_desc_t dstAny = blocked ? md(r, outputDims, dnnl_format_tag_any) : dstUser;
-        long[] strides = {shape.strideHeight(), shape.strideWidth()};
-        long[] padBefore = {shape.padTop(), shape.padLeft()};
-        // bottom/right: what the output size needs, as in ConvolutionShape (never negative: integer division floors)
-        long[] padAfter = {
-                Math.max(0, (shape.outHeight() - 1) * shape.strideHeight() + shape.kernelHeight() - shape.inHeight()
-                        - shape.padTop()),
-                Math.max(0, (shape.outWidth() - 1) * shape.strideWidth() + shape.kernelWidth() - shape.inWidth()
-                        - shape.padLeft())};
+        dnnl_memory_desc_t srcAny = blocked ? DnnlShapes.md(r, inputDims, dnnl_format_tag_any) : srcUser;
+        dnnl_memory_desc_t weightsAny = blocked ? DnnlShapes.md(r, weightDims, dnnl_format_tag_any) : weightsUser;
+        dnnl_memory_desc_t dstAny = blocked ? DnnlShapes.md(r, outputDims, dnnl_format_tag_any) : dstUser;
+        long[] strides = DnnlShapes.strides(shape);
+        long[] padBefore = DnnlShapes.padBefore(shape);
+        long[] padAfter = DnnlShapes.padAfter(shape);
 
         dnnl_convolution_desc_t forwardDesc = r.own(new dnnl_convolution_desc_t());
         Resources.check(dnnl_convolution_forward_desc_init(forwardDesc, dnnl_forward_training, dnnl_convolution_direct,
@@ -352,9 +345,4 @@ public final class OneDnnConvolution {
         Resources.setHandle(memory, first);
     }
 
-    private static dnnl_memory_desc_t md(Resources r, long[] dims, int tag) {
-        dnnl_memory_desc_t md = r.own(new dnnl_memory_desc_t());
-        Resources.check(dnnl_memory_desc_init_by_tag(md, dims.length, dims, dnnl_f32, tag), "memory desc");
-        return md;
-    }
 }

@@ -9,13 +9,11 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
@@ -90,21 +88,19 @@ public final class OneDnnInference {
         inputDims = new long[] {batch, shape.inChannels(), shape.inHeight(), shape.inWidth()};
         long[] weightDims = {shape.outChannels(), shape.inChannels(), shape.kernelHeight(), shape.kernelWidth()};
         outputDims = new long[] {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
-        dnnl_memory_desc_t srcUser = md(r, inputDims, dnnl_nchw);
-        dnnl_memory_desc_t weightsUser = md(r, weightDims, dnnl_oihw);
-        dnnl_memory_desc_t dstUser = md(r, outputDims, dnnl_nchw);
-        dnnl_memory_desc_t biasUser = md(r, new long[] {shape.outChannels()}, dnnl_x);
-        long[] strides = {shape.strideHeight(), shape.strideWidth()};
-        long[] padBefore = {shape.padTop(), shape.padLeft()};
-        long[] padAfter = {
-                Math.max(0, (shape.outHeight() - 1) * shape.strideHeight() + shape.kernelHeight() - shape.inHeight()
-                        - shape.padTop()),
-                Math.max(0, (shape.outWidth() - 1) * shape.strideWidth() + shape.kernelWidth() - shape.inWidth()
-                        - shape.padLeft())};
+        dnnl_memory_desc_t srcUser = DnnlShapes.md(r, inputDims, dnnl_nchw);
+        dnnl_memory_desc_t weightsUser = DnnlShapes.md(r, weightDims, dnnl_oihw);
+        dnnl_memory_desc_t dstUser = DnnlShapes.md(r, outputDims, dnnl_nchw);
+        dnnl_memory_desc_t biasUser = DnnlShapes.md(r, new long[] {shape.outChannels()}, dnnl_x);
+        long[] strides = DnnlShapes.strides(shape);
+        long[] padBefore = DnnlShapes.padBefore(shape);
+        long[] padAfter = DnnlShapes.padAfter(shape);
         dnnl_convolution_desc_t desc = r.own(new dnnl_convolution_desc_t());
         Resources.check(dnnl_convolution_forward_desc_init(desc, dnnl_forward_inference, dnnl_convolution_direct,
-                md(r, inputDims, dnnl_format_tag_any), md(r, weightDims, dnnl_format_tag_any), biasUser,
-                md(r, outputDims, dnnl_format_tag_any), strides, padBefore, padAfter), "convolution forward desc");
+                DnnlShapes.md(r, inputDims, dnnl_format_tag_any), DnnlShapes.md(r, weightDims, dnnl_format_tag_any),
+                biasUser,
+                DnnlShapes.md(r, outputDims, dnnl_format_tag_any), strides, padBefore, padAfter),
+                "convolution forward desc");
         dnnl_primitive_desc pd = primitiveDesc(desc, relu);
         owned.pd = pd;
 
@@ -247,12 +243,6 @@ public final class OneDnnInference {
             }
             dnnl_primitive_attr_destroy(attr);
         }
-    }
-
-    private static dnnl_memory_desc_t md(Resources r, long[] dims, int tag) {
-        dnnl_memory_desc_t md = r.own(new dnnl_memory_desc_t());
-        Resources.check(dnnl_memory_desc_init_by_tag(md, dims.length, dims, dnnl_f32, tag), "memory desc");
-        return md;
     }
 
     /** The native objects: the {@link Resources} and the primitive descriptor made outside them. */

@@ -1,0 +1,48 @@
+package org.rpg4j.dl4j.layers.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.rpg4j.sparse.kernel.ConvolutionShape;
+
+/** The oneDNN descriptions of a convolution's geometry shared by the training and the inference primitives. */
+final class DnnlShapes {
+
+    private DnnlShapes() {
+    }
+
+    /**
+     * @param r owner of the new descriptor
+     * @param dims the tensor's dimensions
+     * @param tag a oneDNN format tag ({@code dnnl_nchw}, {@code dnnl_format_tag_any}, ...)
+     * @return a float32 memory descriptor, owned by {@code r}
+     */
+    static dnnl_memory_desc_t md(Resources r, long[] dims, int tag) {
+        dnnl_memory_desc_t md = r.own(new dnnl_memory_desc_t());
+        Resources.check(dnnl_memory_desc_init_by_tag(md, dims.length, dims, dnnl_f32, tag), "memory desc");
+        return md;
+    }
+
+    /** @return {@code {strideHeight, strideWidth}} */
+    static long[] strides(ConvolutionShape shape) {
+        return new long[] {shape.strideHeight(), shape.strideWidth()};
+    }
+
+    /** @return {@code {padTop, padLeft}} */
+    static long[] padBefore(ConvolutionShape shape) {
+        return new long[] {shape.padTop(), shape.padLeft()};
+    }
+
+    /**
+     * @return bottom and right padding: what the output size needs, as in {@link ConvolutionShape} (never negative:
+     *     integer division floors)
+     */
+    static long[] padAfter(ConvolutionShape shape) {
+        return new long[] {
+                Math.max(0, (shape.outHeight() - 1) * shape.strideHeight() + shape.kernelHeight() - shape.inHeight()
+                        - shape.padTop()),
+                Math.max(0, (shape.outWidth() - 1) * shape.strideWidth() + shape.kernelWidth() - shape.inWidth()
+                        - shape.padLeft())};
+    }
+}
