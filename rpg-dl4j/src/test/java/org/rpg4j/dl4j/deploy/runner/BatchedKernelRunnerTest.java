@@ -22,6 +22,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.rpg4j.sparse.kernel.FusedActivation;
 
 /** The runner's convolutions on small planes with the batched sparse kernel ({@link BatchedCandidate}). */
 class BatchedKernelRunnerTest {
@@ -79,6 +80,29 @@ class BatchedKernelRunnerTest {
                         choice.toString());
             }
         }
+    }
+
+    @Test
+    void calibrationSlicesTheBatchOnlyWhereTheBatchedKernelCannotRun() {
+        // a slice of a few images would time the per-image kernel, while the full batch may run the batched one
+        int channels = 32;
+        int batch = 64;
+        ConvolutionSpec spec = new ConvolutionSpec(channels, channels, new int[] {3, 3}, new int[] {1, 1},
+                new int[] {0, 0}, new int[] {1, 1}, true);
+        float[] weights = new float[channels * channels * 9];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = 0.01f * (1 + i % 7);
+        }
+        ConvolutionStep step = new ConvolutionStep("c", spec, weights, new float[channels], FusedActivation.RELU, "",
+                RunnerOptions.defaults());
+        // 4x4 output: 9,216 non-zeros x 16 x 64 = 9.4 M multiply-adds, above the slicing threshold
+        Tensor small = Tensor.of(Nd4j.rand(DataType.FLOAT, batch, channels, 4, 4));
+        assertTrue(9216L * 16 * batch >= ConvolutionStep.PROBED_MACS);
+        assertNull(step.sparseProbe(new Tensor[] {small}), "small planes at batch 64 are timed in full");
+        Tensor large = Tensor.of(Nd4j.rand(DataType.FLOAT, batch, channels, 16, 16));
+        Calibration.Probe probe = step.sparseProbe(new Tensor[] {large});
+        assertNotNull(probe, "a 16x16 plane runs the per-image kernel: a slice predicts it");
+        assertTrue(probe.fraction() <= 0.5, probe.description());
     }
 
     /** [n, 3, 8, 8] -> conv/2 (4x4, 16) -> basic block (4x4) -> conv/2 (2x2, 16) -> average pool -> softmax. */
