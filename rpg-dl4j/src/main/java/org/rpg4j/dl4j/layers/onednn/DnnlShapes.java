@@ -3,10 +3,16 @@ package org.rpg4j.dl4j.layers.onednn;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
 
+import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.javacpp.BytePointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 
-/** The oneDNN descriptions of a convolution's geometry shared by the training and the inference primitives. */
+/**
+ * The oneDNN descriptions of a convolution's geometry, and the binding of arrays to its memory objects, shared by
+ * the training and the inference primitives.
+ */
 final class DnnlShapes {
 
     private DnnlShapes() {
@@ -44,5 +50,27 @@ final class DnnlShapes {
                         - shape.padTop()),
                 Math.max(0, (shape.outWidth() - 1) * shape.strideWidth() + shape.kernelWidth() - shape.inWidth()
                         - shape.padLeft())};
+    }
+
+    /**
+     * Points {@code memory} at an array's host buffer (no copy).
+     *
+     * @param memory a oneDNN memory object whose descriptor has {@code dims}
+     * @param array float32, 'c'-contiguous, with the product of {@code dims} elements
+     * @param dims the memory's dimensions
+     * @param what the array's name for the error message
+     * @throws IllegalArgumentException if the array is null or its length does not match {@code dims}
+     */
+    static void bind(dnnl_memory memory, INDArray array, long[] dims, String what) {
+        long length = 1;
+        for (long d : dims) {
+            length *= d;
+        }
+        if (array == null || array.length() != length) {
+            throw new IllegalArgumentException(what + " must have " + length + " elements for this convolution, got "
+                    + (array == null ? "null" : array.length()));
+        }
+        // on ND4J's CPU backend a view's data buffer starts at the view's first element (as rpg-core's HostFloats)
+        Resources.setHandle(memory, new BytePointer(array.data().addressPointer()).position(0));
     }
 }

@@ -239,12 +239,12 @@ public final class OneDnnConvolution {
      * @throws IllegalArgumentException if an array's length does not match the shape
      */
     public void forward(INDArray input, INDArray weights, INDArray bias, INDArray output) {
-        bind(src, input, inputDims);
-        bind(this.weights, weights, weightDims);
+        DnnlShapes.bind(src, input, inputDims, "input");
+        DnnlShapes.bind(this.weights, weights, weightDims, "weights");
         if (this.bias != null) {
-            bind(this.bias, bias, biasDims);
+            DnnlShapes.bind(this.bias, bias, biasDims, "bias");
         }
-        bind(dst, output, outputDims);
+        DnnlShapes.bind(dst, output, outputDims, "output");
         keptValid = false;
         forward.run();
     }
@@ -267,12 +267,12 @@ public final class OneDnnConvolution {
             forward(input, weights, bias, output);
             return;
         }
-        bind(src, input, inputDims);
-        bind(this.weights, weights, weightDims);
+        DnnlShapes.bind(src, input, inputDims, "input");
+        DnnlShapes.bind(this.weights, weights, weightDims, "weights");
         if (this.bias != null) {
-            bind(this.bias, bias, biasDims);
+            DnnlShapes.bind(this.bias, bias, biasDims, "bias");
         }
-        bind(dst, output, outputDims);
+        DnnlShapes.bind(dst, output, outputDims, "output");
         if (keptBuffer == null) {
             keptBuffer = new BytePointer(srcKeptBytes + KEPT_ALIGNMENT);
             long shift = (KEPT_ALIGNMENT - (keptBuffer.address() & (KEPT_ALIGNMENT - 1))) & (KEPT_ALIGNMENT - 1);
@@ -310,13 +310,13 @@ public final class OneDnnConvolution {
      */
     public void backward(INDArray input, INDArray weights, INDArray outputGradient, INDArray inputGradient,
                          INDArray weightGradient, INDArray biasGradient) {
-        bind(src, input, inputDims);
-        bind(this.weights, weights, weightDims);
-        bind(diffDst, outputGradient, outputDims);
-        bind(diffSrc, inputGradient, inputDims);
-        bind(diffWeights, weightGradient, weightDims);
+        DnnlShapes.bind(src, input, inputDims, "input");
+        DnnlShapes.bind(this.weights, weights, weightDims, "weights");
+        DnnlShapes.bind(diffDst, outputGradient, outputDims, "outputGradient");
+        DnnlShapes.bind(diffSrc, inputGradient, inputDims, "inputGradient");
+        DnnlShapes.bind(diffWeights, weightGradient, weightDims, "weightGradient");
         if (diffBias != null) {
-            bind(diffBias, biasGradient, biasDims);
+            DnnlShapes.bind(diffBias, biasGradient, biasDims, "biasGradient");
         }
         if (keptValid && input.data().addressPointer().address() == keptAddress) {
             backwardKept.run();
@@ -329,20 +329,6 @@ public final class OneDnnConvolution {
     public String reorders() {
         return "forward " + forward.reorders() + ", backward " + backward.reorders()
                 + (backwardKept == null ? "" : " (" + backwardKept.reorders() + " after a training forward)");
-    }
-
-    private static void bind(dnnl_memory memory, INDArray array, long[] dims) {
-        long length = 1;
-        for (long d : dims) {
-            length *= d;
-        }
-        if (array == null || array.length() != length) {
-            throw new IllegalArgumentException("array must have " + length + " elements for this convolution, got "
-                    + (array == null ? "null" : array.length()));
-        }
-        // on ND4J's CPU backend a view's data buffer starts at the view's first element (as rpg-core's HostFloats)
-        BytePointer first = new BytePointer(array.data().addressPointer()).position(0);
-        Resources.setHandle(memory, first);
     }
 
 }

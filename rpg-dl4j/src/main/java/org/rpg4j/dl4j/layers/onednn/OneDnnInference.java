@@ -41,7 +41,6 @@ import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_post_ops;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -199,27 +198,14 @@ public final class OneDnnInference {
      * @throws IllegalArgumentException if an array's length does not match the shape
      */
     public void forward(INDArray input, INDArray output) {
-        bind(src, input, inputDims, "input");
-        bind(dst, output, outputDims, "output");
+        DnnlShapes.bind(src, input, inputDims, "input");
+        DnnlShapes.bind(dst, output, outputDims, "output");
         forward.run();
     }
 
     /** @return the number of bytes of the weights in oneDNN's layout (what an instance keeps besides the bias) */
     public long weightBytes() {
         return weightBytes;
-    }
-
-    private static void bind(dnnl_memory memory, INDArray array, long[] dims, String what) {
-        long length = 1;
-        for (long d : dims) {
-            length *= d;
-        }
-        if (array == null || array.length() != length) {
-            throw new IllegalArgumentException(what + " must have " + length + " elements for this convolution, got "
-                    + (array == null ? "null" : array.length()));
-        }
-        // on ND4J's CPU backend a view's data buffer starts at the view's first element
-        Resources.setHandle(memory, new BytePointer(array.data().addressPointer()).position(0));
     }
 
     private static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, boolean relu) {
