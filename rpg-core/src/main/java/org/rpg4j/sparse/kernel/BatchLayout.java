@@ -90,11 +90,12 @@ final class BatchLayout {
      *
      * @param input {@code [batch, inChannels, inHeight, inWidth]}; not modified
      * @param batch images
-     * @param source {@code [size(batch)]}: the channels' image positions overwritten
+     * @param source {@code [origin + size(batch)]}: the channels' image positions overwritten
+     * @param origin index of the layout's first float in {@code source}
      * @param from first input channel
      * @param to end (exclusive) of the channels
      */
-    void interleave(float[] input, int batch, float[] source, int from, int to) {
+    void interleave(float[] input, int batch, float[] source, int origin, int from, int to) {
         int inPlane = shape.inHeight() * shape.inWidth();
         int inSize = shape.inputSize();
         int channelPixels = phases * phasePlane();
@@ -104,7 +105,7 @@ final class BatchLayout {
         for (int c = from; c < to; c++) {
             for (int i = 0; i < batch; i++) {
                 int in = i * inSize + c * inPlane;
-                int out = c * channelPixels * batch + i;
+                int out = origin + c * channelPixels * batch + i;
                 for (int p = 0; p < imagePixels.length; p++) {
                     source[out + imagePixels[p] * batch] = input[in + imageIndex[p]];
                 }

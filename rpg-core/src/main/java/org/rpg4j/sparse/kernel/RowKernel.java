@@ -77,4 +77,27 @@ interface RowKernel {
     void blocks(float[] values, int[] offsets, int[] blockStart, int blockFrom, int blockTo, float[] source,
                 int sourceBase, float[] bias, boolean relu, float[] residual, int residualBase, float[] out,
                 int outBase, int outStride, int n);
+
+    /**
+     * Part of one row's run over part of its non-zeros, the rest of the sum already in {@code out} (a tile of a
+     * sum split over input channels): {@code out[o + i] = act(start_i + sum_k values[k] * source[sourceBase +
+     * offsets[k] + i])} for {@code k in [from, to)} and {@code i in [0, n)}, where {@code start_i} is
+     * {@code bias} if {@code first}, else the value {@code out[o + i]} holds, and {@code act} the ReLU if
+     * {@code relu}, else the identity.
+     *
+     * @param values non-zero weights; not modified
+     * @param offsets source offset of each non-zero; not modified
+     * @param from first non-zero of the part
+     * @param to end (exclusive) of the part's non-zeros
+     * @param source activations; not modified
+     * @param sourceBase added to every offset
+     * @param bias the row's bias, the start of the sum if {@code first}
+     * @param first true for the first part of the sum (start from the bias), false to add to {@code out}
+     * @param relu true to store {@code max(0, x)} (for the last part)
+     * @param out the partial sums; {@code out[o .. o + n)} updated
+     * @param o first index of the run in {@code out}
+     * @param n length of the run
+     */
+    void partial(float[] values, int[] offsets, int from, int to, float[] source, int sourceBase, float bias,
+                 boolean first, boolean relu, float[] out, int o, int n);
 }

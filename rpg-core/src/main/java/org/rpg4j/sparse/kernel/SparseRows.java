@@ -116,4 +116,24 @@ final class SparseRows implements RowKernel {
         float v = residual == null ? s : s + residual[q];
         out[o] = relu ? Math.max(v, 0.0f) : v;
     }
+
+    @Override
+    public void partial(float[] values, int[] offsets, int from, int to, float[] source, int sourceBase, float bias,
+                        boolean first, boolean relu, float[] out, int o, int n) {
+        if (first) {
+            java.util.Arrays.fill(out, o, o + n, bias);
+        }
+        for (int k = from; k < to; k++) {
+            float w = values[k];
+            int a = sourceBase + offsets[k];
+            for (int i = 0; i < n; i++) {
+                out[o + i] += w * source[a + i];
+            }
+        }
+        if (relu) {
+            for (int i = o; i < o + n; i++) {
+                out[i] = Math.max(out[i], 0.0f);
+            }
+        }
+    }
 }

@@ -343,4 +343,62 @@ final class VectorRows implements RowKernel {
             acc[accBase + i] = s;
         }
     }
+
+    /**
+     * Blocks of eight vectors, then single vectors, then scalars; each block's partial sums are loaded (or the
+     * bias broadcast) once, every non-zero of the part adds into the registers, and the block is stored once.
+     */
+    @Override
+    public void partial(float[] values, int[] offsets, int from, int to, float[] source, int sourceBase, float bias,
+                        boolean first, boolean relu, float[] out, int o, int n) {
+        int lanes = SPECIES.length();
+        FloatVector start = FloatVector.broadcast(SPECIES, bias);
+        int i = 0;
+        for (; i + 8 * lanes <= n; i += 8 * lanes) {
+            int p = o + i;
+            FloatVector s0 = first ? start : FloatVector.fromArray(SPECIES, out, p);
+            FloatVector s1 = first ? start : FloatVector.fromArray(SPECIES, out, p + lanes);
+            FloatVector s2 = first ? start : FloatVector.fromArray(SPECIES, out, p + 2 * lanes);
+            FloatVector s3 = first ? start : FloatVector.fromArray(SPECIES, out, p + 3 * lanes);
+            FloatVector s4 = first ? start : FloatVector.fromArray(SPECIES, out, p + 4 * lanes);
+            FloatVector s5 = first ? start : FloatVector.fromArray(SPECIES, out, p + 5 * lanes);
+            FloatVector s6 = first ? start : FloatVector.fromArray(SPECIES, out, p + 6 * lanes);
+            FloatVector s7 = first ? start : FloatVector.fromArray(SPECIES, out, p + 7 * lanes);
+            for (int k = from; k < to; k++) {
+                FloatVector w = FloatVector.broadcast(SPECIES, values[k]);
+                int a = sourceBase + offsets[k] + i;
+                s0 = FloatVector.fromArray(SPECIES, source, a).fma(w, s0);
+                s1 = FloatVector.fromArray(SPECIES, source, a + lanes).fma(w, s1);
+                s2 = FloatVector.fromArray(SPECIES, source, a + 2 * lanes).fma(w, s2);
+                s3 = FloatVector.fromArray(SPECIES, source, a + 3 * lanes).fma(w, s3);
+                s4 = FloatVector.fromArray(SPECIES, source, a + 4 * lanes).fma(w, s4);
+                s5 = FloatVector.fromArray(SPECIES, source, a + 5 * lanes).fma(w, s5);
+                s6 = FloatVector.fromArray(SPECIES, source, a + 6 * lanes).fma(w, s6);
+                s7 = FloatVector.fromArray(SPECIES, source, a + 7 * lanes).fma(w, s7);
+            }
+            store(s0, relu, null, 0, out, p);
+            store(s1, relu, null, 0, out, p + lanes);
+            store(s2, relu, null, 0, out, p + 2 * lanes);
+            store(s3, relu, null, 0, out, p + 3 * lanes);
+            store(s4, relu, null, 0, out, p + 4 * lanes);
+            store(s5, relu, null, 0, out, p + 5 * lanes);
+            store(s6, relu, null, 0, out, p + 6 * lanes);
+            store(s7, relu, null, 0, out, p + 7 * lanes);
+        }
+        for (; i + lanes <= n; i += lanes) {
+            FloatVector s = first ? start : FloatVector.fromArray(SPECIES, out, o + i);
+            for (int k = from; k < to; k++) {
+                s = FloatVector.fromArray(SPECIES, source, sourceBase + offsets[k] + i)
+                        .fma(FloatVector.broadcast(SPECIES, values[k]), s);
+            }
+            store(s, relu, null, 0, out, o + i);
+        }
+        for (; i < n; i++) {
+            float s = first ? bias : out[o + i];
+            for (int k = from; k < to; k++) {
+                s += values[k] * source[sourceBase + offsets[k] + i];
+            }
+            out[o + i] = relu ? Math.max(s, 0.0f) : s;
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package org.rpg4j.sparse.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,43 @@ class BatchedConvolutionTest {
     }
 
     @Test
+    void tilesSumOverSeveralInputChannelTilesAndRuns() {
+        // more input channels than one tile holds (14 at 3x3, 5 at 5x5), so the sums are split over 2-4 tiles
+        // (the last one partial), and runs longer than a tile's (8x8 at batch 33: 264 floats = 128 + 128 + 8),
+        // from 100 % dense to an empty layer, with tiles in which a row has no non-zero (row 0 always empty)
+        Random random = new Random(61);
+        ConvolutionShape[] shapes = {new ConvolutionShape(40, 8, 8, 20, 3, 3, 1, 1, 1, 1, 8, 8),
+                new ConvolutionShape(12, 6, 6, 8, 5, 5, 1, 1, 2, 2, 6, 6),
+                new ConvolutionShape(30, 16, 16, 12, 3, 3, 2, 2, 1, 1, 8, 8),
+                new ConvolutionShape(16, 16, 16, 8, 3, 3, 1, 1, 1, 1, 16, 16)};
+        int[] batches = {33, 17, 9, 32};
+        for (int i = 0; i < shapes.length; i++) {
+            ConvolutionShape s = shapes[i];
+            float[] probe = new float[s.outChannels() * s.patchSize()];
+            assertTrue(BatchedConvolution.of(s, probe, null, FusedActivation.IDENTITY, KernelThreading.CALLER_ONLY,
+                    KernelInstructions.SCALAR, ChannelBlocking.AUTO, SourceTiling.ALWAYS).channelTiles() > (i < 3 ? 1
+                            : 0), s.toString());
+            for (double sparsity : new double[] {0.0, 0.5, 0.9, 0.99, 1.0}) {
+                float[] w = DenseReference.sparseWeights(random, s.outChannels(), s.patchSize(), sparsity);
+                check(random, s, w, DenseReference.gaussian(random, s.outChannels()), batches[i]);
+            }
+        }
+    }
+
+    @Test
+    void autoTilesWhereTheRowSourceExceedsTheLimitAndTheRunFillsATile() {
+        // VGG-19's 256 x 8x8 and 128 x 16x16 at batch 32 read 240 K and 216 K floats per output row: tiled at
+        // density 0.5, not at 0.05; the 64 x 8x8 of ResNet-56 (60 K) not; the 512 x 2x2 not (its 64-float runs
+        // are shorter than a tile's)
+        assertTrue(tiledAuto(new ConvolutionShape(256, 8, 8, 4, 3, 3, 1, 1, 1, 1, 8, 8), 32));
+        assertFalse(tiledAuto(new ConvolutionShape(256, 8, 8, 4, 3, 3, 1, 1, 1, 1, 8, 8), 32, 0.05), "density");
+        assertTrue(tiledAuto(new ConvolutionShape(128, 16, 16, 4, 3, 3, 1, 1, 1, 1, 16, 16), 32));
+        assertFalse(tiledAuto(new ConvolutionShape(64, 8, 8, 4, 3, 3, 1, 1, 1, 1, 8, 8), 32));
+        assertFalse(tiledAuto(new ConvolutionShape(512, 2, 2, 4, 3, 3, 1, 1, 1, 1, 2, 2), 32));
+        assertFalse(tiledAuto(new ConvolutionShape(256, 8, 8, 4, 3, 3, 1, 1, 1, 1, 8, 8), 2), "batch 2");
+    }
+
+    @Test
     void reusedForOtherBatchSizesAndThreads() {
         // one convolution called at batch 5, 32, 5 (buffers and offsets per batch size) on the common pool
         Random random = new Random(51);
@@ -123,16 +161,30 @@ class BatchedConvolutionTest {
         KernelThreading threading = KernelThreading.values()[random.nextInt(2)];
         for (KernelInstructions instructions : available()) {
             for (ChannelBlocking blocking : ChannelBlocking.values()) {
-                float[] out = new float[batch * s.outputSize()];
-                Arrays.fill(out, Float.NaN);
-                BatchedConvolution.of(s, w, bias, relu ? FusedActivation.RELU : FusedActivation.IDENTITY, threading,
-                        instructions, blocking).forward(input, batch, out, residual);
-                double error = DenseReference.maxError(out, expected);
-                assertTrue(error < TOLERANCE, instructions + " " + blocking + " " + s + " batch " + batch
-                        + (residual != null ? " +residual" : "") + ": error " + error);
-                assertArrayEquals(inputCopy, input, "input modified");
+                for (SourceTiling tiling : SourceTiling.values()) {
+                    float[] out = new float[batch * s.outputSize()];
+                    Arrays.fill(out, Float.NaN);
+                    BatchedConvolution.of(s, w, bias, relu ? FusedActivation.RELU : FusedActivation.IDENTITY,
+                            threading, instructions, blocking, tiling).forward(input, batch, out, residual);
+                    double error = DenseReference.maxError(out, expected);
+                    assertTrue(error < TOLERANCE, instructions + " " + blocking + " " + tiling + " " + s + " batch "
+                            + batch + (residual != null ? " +residual" : "") + ": error " + error);
+                    assertArrayEquals(inputCopy, input, "input modified");
+                }
             }
         }
+    }
+
+    /** @return whether the AUTO tiling tiles a 50 %-dense convolution of this shape at this batch size */
+    private static boolean tiledAuto(ConvolutionShape s, int batch) {
+        return tiledAuto(s, batch, 0.5);
+    }
+
+    /** @return whether the AUTO tiling tiles a convolution of this shape, batch size and density */
+    private static boolean tiledAuto(ConvolutionShape s, int batch, double density) {
+        float[] w = DenseReference.sparseWeights(new Random(1), s.outChannels(), s.patchSize(), 1 - density);
+        return BatchedConvolution.of(s, w, null, FusedActivation.IDENTITY, KernelThreading.CALLER_ONLY,
+                KernelInstructions.SCALAR, ChannelBlocking.AUTO, SourceTiling.AUTO).tiled(batch);
     }
 
     /** Both instruction sets where the JVM has the Vector API (the tests run with it, see the POM). */
