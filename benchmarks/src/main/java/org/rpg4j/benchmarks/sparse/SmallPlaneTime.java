@@ -3,6 +3,7 @@ package org.rpg4j.benchmarks.sparse;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -17,6 +18,7 @@ import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
 import org.rpg4j.sparse.kernel.KernelInstructions;
 import org.rpg4j.sparse.kernel.KernelThreading;
+import org.rpg4j.sparse.kernel.SourceTiling;
 import org.rpg4j.sparse.kernel.SparseConvolution;
 
 /**
@@ -30,7 +32,11 @@ import org.rpg4j.sparse.kernel.SparseConvolution;
  * {@code OMP_NUM_THREADS=1} so that the op does too:
  *
  * <pre>OMP_NUM_THREADS=1 java --add-modules jdk.incubator.vector -cp benchmarks.jar \
- *     org.rpg4j.benchmarks.sparse.SmallPlaneTime [rounds] [filter] [batch]</pre>
+ *     org.rpg4j.benchmarks.sparse.SmallPlaneTime [rounds] [filter] [batch] [shapes] [densities]</pre>
+ *
+ * <p>{@code shapes} is a comma-separated list of {@code channelsxsize} (e.g. {@code 256x8,128x16}, VGG-19's
+ * 8x8 and 16x16 stages), {@code densities} a comma-separated list of densities; the defaults are the shapes
+ * and densities above.
  *
  * <p>GMAC/s counts the multiply-adds of non-zero weights (for the op too, so that the columns compare).
  */
@@ -44,14 +50,21 @@ public final class SmallPlaneTime {
 
     private SmallPlaneTime() {}
 
-    /** @param args optional: rounds (default 3), a substring the case names must contain, the batch (32) */
+    /**
+     * @param args optional: rounds (default 3), a substring the case names must contain, the batch (32), the
+     *     shapes ({@code 512x4,512x2,64x8,32x16}), the densities ({@code 0.02,0.05,0.1,0.2,0.3})
+     */
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         String filter = args.length > 1 ? args[1] : "";
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+        int[][] shapes = args.length > 3 ? Arrays.stream(args[3].split(",")).map(s -> Arrays.stream(s.split("x"))
+                .mapToInt(Integer::parseInt).toArray()).toArray(int[][]::new) : SHAPES;
+        double[] densities = args.length > 4 ? Arrays.stream(args[4].split(",")).mapToDouble(Double::parseDouble)
+                .toArray() : DENSITIES;
         List<Case> cases = new ArrayList<>();
-        for (int[] s : SHAPES) {
-            for (double density : DENSITIES) {
+        for (int[] s : shapes) {
+            for (double density : densities) {
                 cases.add(new Case(s[0], s[1], density, batch));
             }
         }
@@ -59,8 +72,9 @@ public final class SmallPlaneTime {
                 "OMP_NUM_THREADS"), KernelInstructions.best(), ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage());
         System.out.println("| c x size | density | batch | per-image us | batched rows us | batched blocks us | "
-                + "op us | per-image GMAC/s | batched best GMAC/s | op GMAC/s | batched / per-image |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "op us | per-image GMAC/s | batched best GMAC/s | op GMAC/s | batched / per-image | tiled us | "
+                + "tiled GMAC/s | op / tiled |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Case c : cases) {
             if (c.name().contains(filter)) {
                 c.measure(rounds);
@@ -99,12 +113,17 @@ public final class SmallPlaneTime {
             KernelInstructions best = KernelInstructions.best();
             SparseConvolution perImage = SparseConvolution.of(shape, weights, null, id, one, best,
                     ChannelBlocking.AUTO);
-            BatchedConvolution rows = BatchedConvolution.of(shape, weights, null, id, one, best, ChannelBlocking.NEVER);
+            BatchedConvolution rows = BatchedConvolution.of(shape, weights, null, id, one, best, ChannelBlocking.NEVER,
+                    SourceTiling.NEVER);
             BatchedConvolution blocks = BatchedConvolution.of(shape, weights, null, id, one, best,
-                    ChannelBlocking.ALWAYS);
+                    ChannelBlocking.ALWAYS, SourceTiling.NEVER);
+            BatchedConvolution tiled = BatchedConvolution.of(shape, weights, null, id, one, best,
+                    ChannelBlocking.NEVER, SourceTiling.ALWAYS);
             Runnable[] variants = {() -> perImage.forward(input, batch, output), () -> rows.forward(input, batch,
-                    output, null), () -> blocks.forward(input, batch, output, null), conv2d(shape, weights, input)};
-            double[] bestUs = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+                    output, null), () -> blocks.forward(input, batch, output, null), conv2d(shape, weights, input),
+                    () -> tiled.forward(input, batch, output, null)};
+            double[] bestUs = new double[variants.length];
+            Arrays.fill(bestUs, Double.MAX_VALUE);
             for (int round = -2; round < rounds; round++) {
                 for (int v = 0; v < variants.length; v++) {
                     double us = block(variants[v], round < 0 ? WARM_UP_NANOS : BLOCK_NANOS);
@@ -117,8 +136,9 @@ public final class SmallPlaneTime {
             double kmacs = (double) batch * nonZeros * size * size / 1e3;
             double batched = Math.min(bestUs[1], bestUs[2]);
             System.out.printf(Locale.ROOT, "| %dx%d | %.2f | %d | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f | "
-                    + "%.2fx |%n", channels, size, density, batch, bestUs[0], bestUs[1], bestUs[2], bestUs[3],
-                    kmacs / bestUs[0], kmacs / batched, kmacs / bestUs[3], bestUs[0] / batched);
+                    + "%.2fx | %.1f | %.2f | %.2fx |%n", channels, size, density, batch, bestUs[0], bestUs[1],
+                    bestUs[2], bestUs[3], kmacs / bestUs[0], kmacs / batched, kmacs / bestUs[3], bestUs[0] / batched,
+                    bestUs[4], kmacs / bestUs[4], bestUs[3] / bestUs[4]);
         }
 
         /** libnd4j's conv2d (Same mode, NCHW, weights [out, in, kh, kw]) on a reused op context. */
