@@ -170,9 +170,9 @@ public final class BatchedConvolution {
 
     /**
      * @param batch the batch size
-     * @return true if a call with this batch size sums in tiles
+     * @return true if a call with this batch size sums in tiles ({@link SourceTiling})
      */
-    boolean tiled(int batch) {
+    public boolean tiled(int batch) {
         long rowFloats = (long) shape.inChannels() * shape.kernelHeight() * layout.rowOffset(1) * batch;
         return tiling.uses(rowFloats, shape.outWidth() * batch, weights.density());
     }
