@@ -29,6 +29,11 @@ final class BatchedCandidate {
      */
     static final int MAX_PLANE = 64;
     /**
+     * Largest output plane (pixels) for which it is a candidate where it sums in cache-sized tiles
+     * ({@link BatchedConvolution#tiled}): 16x16 (VGG-19's 128-channel stage; docs/deployment.md, session 9).
+     */
+    static final int MAX_TILED_PLANE = 256;
+    /**
      * Sparse runs per batch size that time both kernels: 2, so that a layer the step's calibration makes sparse
      * without timing (one sparse run per call) has chosen by the third call, where the choice is reported.
      */
@@ -70,6 +75,17 @@ final class BatchedCandidate {
      */
     static boolean applies(ConvolutionShape shape, int batch) {
         return batch >= MIN_BATCH && shape.outHeight() * shape.outWidth() <= MAX_PLANE;
+    }
+
+    /**
+     * @param shape the convolution at this input size
+     * @param batch the batch size
+     * @return true if the batched kernel is a candidate for this layer, shape and batch: {@link #applies}, or a
+     *     plane up to {@link #MAX_TILED_PLANE} pixels on which the kernel tiles
+     */
+    boolean appliesTo(ConvolutionShape shape, int batch) {
+        return applies(shape, batch) || batch >= MIN_BATCH && shape.outHeight() * shape.outWidth() <= MAX_TILED_PLANE
+                && kernel(shape).tiled(batch);
     }
 
     /**

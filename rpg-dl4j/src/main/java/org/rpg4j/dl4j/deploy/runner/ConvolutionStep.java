@@ -133,7 +133,7 @@ final class ConvolutionStep extends CalibratedStep {
         }
         SparseConvolution conv = sparse(inputShape[2], inputShape[3]);
         // the batched kernel reads plain NCHW
-        boolean batchedRuns = BatchedCandidate.applies(conv.shape(), (int) inputShape[0]) && batched.choice(
+        boolean batchedRuns = batched.appliesTo(conv.shape(), (int) inputShape[0]) && batched.choice(
                 (int) inputShape[0]) != KernelKind.SPARSE;
         return batchedRuns ? null : conv.inputLayout();
     }
@@ -147,7 +147,7 @@ final class ConvolutionStep extends CalibratedStep {
         Tensor input = inputs[0];
         int batch = (int) input.size(0);
         ConvolutionShape shape = sparse(input.size(2), input.size(3)).shape();
-        if (!BatchedCandidate.applies(shape, batch)) {
+        if (!batched.appliesTo(shape, batch)) {
             return runPerImage(inputs);
         }
         KernelKind choice = batched.choice(batch);
@@ -248,7 +248,7 @@ final class ConvolutionStep extends CalibratedStep {
         // at least 2 images: one image takes the kernel's other threading path (channel blocks over threads)
         int images = (int) Math.max(2, -Math.floorDiv(-batch * SLICE_MACS, Math.max(1, macs)));
         // small planes at larger batches may run the batched kernel, which a slice of a few images would not time
-        if (macs < PROBED_MACS || 2 * images > batch || BatchedCandidate.applies(shape, batch)) {
+        if (macs < PROBED_MACS || 2 * images > batch || batched.appliesTo(shape, batch)) {
             return null;
         }
         PlaneLayout inLayout = conv.inputLayout() != null && conv.inputLayout().equals(input.layout())

@@ -99,10 +99,56 @@ class BatchedKernelRunnerTest {
         Tensor small = Tensor.of(Nd4j.rand(DataType.FLOAT, batch, channels, 4, 4));
         assertTrue(9216L * 16 * batch >= ConvolutionStep.PROBED_MACS);
         assertNull(step.sparseProbe(new Tensor[] {small}), "small planes at batch 64 are timed in full");
-        Tensor large = Tensor.of(Nd4j.rand(DataType.FLOAT, batch, channels, 16, 16));
+        // 16x16 at batch 32: 32 x 3 x 18 x 32 = 55 K source floats per output row, below the tiling limit, so
+        // only the per-image kernel runs (at batch 64 the batched kernel would tile and be timed in full)
+        Tensor large = Tensor.of(Nd4j.rand(DataType.FLOAT, batch / 2, channels, 16, 16));
         Calibration.Probe probe = step.sparseProbe(new Tensor[] {large});
         assertNotNull(probe, "a 16x16 plane runs the per-image kernel: a slice predicts it");
+        assertNull(step.sparseProbe(new Tensor[] {Tensor.of(Nd4j.rand(DataType.FLOAT, batch, channels, 16, 16))}),
+                "at batch 64 the tiled batched kernel is a candidate: timed in full");
         assertTrue(probe.fraction() <= 0.5, probe.description());
+    }
+
+    @Test
+    void wideSixteenBySixteenLayersTryTheTiledBatchedKernelAndMatchDl4j() {
+        // 48 channels at 16x16 read 48 x 3 x 18 x 32 = 83 K source floats per output row at batch 32: the batched
+        // kernel tiles there, so it is a candidate (timed in full, no slice); at batch 8 (21 K floats) it does not
+        // tile and the plane is above MAX_PLANE, so only the per-image kernel runs
+        ComputationGraph graph = PrunedNetworks.prune(wide(), 0.7, 9);
+        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.SPARSE));
+        for (int batch : new int[] {32, BatchedCandidate.MIN_BATCH}) {
+            for (int call = 0; call < BatchedCandidate.TIMED_RUNS + 2; call++) {
+                INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, 16, 16);
+                INDArray expected = graph.outputSingle(x);
+                double difference = PrunedNetworks.maxAbsDifference(runner.output(x)[0], expected);
+                assertTrue(difference < TOLERANCE, "batch " + batch + " call " + call + ": " + difference);
+            }
+        }
+        List<ConvolutionStep> convolutions = runner.steps().stream().filter(ConvolutionStep.class::isInstance).map(
+                ConvolutionStep.class::cast).toList();
+        assertEquals(3, convolutions.size());
+        // the stem (3 input channels) does not tile; the two 48-channel layers do at batch 32, not at 8
+        assertNull(convolutions.get(0).sparseKernel(32), convolutions.get(0).choices().toString());
+        for (ConvolutionStep step : convolutions.subList(1, 3)) {
+            assertNotNull(step.sparseKernel(32), step.choices().toString());
+            assertNull(step.sparseKernel(BatchedCandidate.MIN_BATCH), step.choices().toString());
+        }
+    }
+
+    /** [n, 3, 16, 16] -> conv (16x16, 48) -> conv (48) -> conv (48) -> average pool -> softmax. */
+    private static ComputationGraph wide() {
+        GraphBuilder builder = PrunedNetworks.base().graphBuilder().addInputs("in").setInputTypes(InputType
+                .convolutional(16, 16, 3));
+        String last = convBn(builder, "w0", "in", 1, true, 48);
+        last = convBn(builder, "w1", last, 1, true, 48);
+        last = convBn(builder, "w2", last, 1, true, 48);
+        var conf = builder.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        return graph;
     }
 
     /** [n, 3, 8, 8] -> conv/2 (4x4, 16) -> basic block (4x4) -> conv/2 (2x2, 16) -> average pool -> softmax. */
@@ -127,7 +173,13 @@ class BatchedKernelRunnerTest {
 
     /** Adds conv 3x3 Same (16 channels) and BN, with a ReLU if asked; @return the last vertex name. */
     private static String convBn(GraphBuilder builder, String name, String input, int stride, boolean relu) {
-        builder.addLayer(name, new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nOut(16).hasBias(false)
+        return convBn(builder, name, input, stride, relu, 16);
+    }
+
+    /** Adds conv 3x3 Same ({@code channels} outputs) and BN, with a ReLU if asked; @return the last vertex name. */
+    private static String convBn(GraphBuilder builder, String name, String input, int stride, boolean relu,
+                                 int channels) {
+        builder.addLayer(name, new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nOut(channels).hasBias(false)
                 .activation(Activation.IDENTITY).build(), input)
                 .addLayer(name + "_bn", new BatchNormalization.Builder().build(), name);
         if (!relu) {
