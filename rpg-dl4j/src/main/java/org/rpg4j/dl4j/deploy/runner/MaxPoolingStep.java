@@ -84,8 +84,13 @@ final class MaxPoolingStep implements Step {
         float[] x = input.floats();
         float[] y = ArrayPool.take(pool, batch * outSize);
         long work = (long) batch * outSize * spec.kernel()[0] * spec.kernel()[1];
-        threading.run(batch, work, image -> poolImage(rows, columns, channels, x, image * inSize, y,
-                image * outSize));
+        if (rows.halves() && columns.halves()) {
+            threading.run(batch, work, image -> halveImage(rows, columns, channels, x, image * inSize, y,
+                    image * outSize));
+        } else {
+            threading.run(batch, work, image -> poolImage(rows, columns, channels, x, image * inSize, y,
+                    image * outSize));
+        }
         return Tensor.of(y, batch, channels, rows.out(), columns.out());
     }
 
@@ -119,6 +124,35 @@ final class MaxPoolingStep implements Step {
 
         int to(int o) {
             return Math.min(o * stride - pad + kernel, in);
+        }
+
+        /** @return true for windows of 2 with stride 2 and no padding, all inside the input (VGG's pools) */
+        boolean halves() {
+            return kernel == 2 && stride == 2 && pad == 0 && 2 * out <= in;
+        }
+    }
+
+    /**
+     * {@link #poolImage} for 2x2 windows with stride 2 that all lie inside the input: no clipping, each output the
+     * largest of two adjacent values in two adjacent rows (the same {@code Math.max} as the general loop; one thread,
+     * [32, 64, 32, 32]: 1.2 instead of 4.7 ms, docs/deployment.md session 9).
+     */
+    private static void halveImage(Window rows, Window columns, int channels, float[] x, int inBase, float[] y,
+                                   int outBase) {
+        int width = columns.in();
+        int plane = rows.in() * width;
+        int outWidth = columns.out();
+        int outPlane = rows.out() * outWidth;
+        for (int c = 0; c < channels; c++) {
+            for (int oy = 0; oy < rows.out(); oy++) {
+                int top = inBase + c * plane + 2 * oy * width;
+                int bottom = top + width;
+                int o = outBase + c * outPlane + oy * outWidth;
+                for (int ox = 0; ox < outWidth; ox++) {
+                    y[o + ox] = Math.max(Math.max(x[top + 2 * ox], x[top + 2 * ox + 1]), Math.max(x[bottom + 2 * ox],
+                            x[bottom + 2 * ox + 1]));
+                }
+            }
         }
     }
 

@@ -49,6 +49,24 @@ class PoolingStepTest {
     }
 
     @Test
+    void twoByTwoStrideTwoWindowsInsideTheInputMatchDl4j() {
+        // VGG's pools take the unclipped 2x2 path: even sizes in both modes, odd sizes in Truncate mode (the last
+        // row and column are dropped); odd sizes in Same mode clip the last windows and take the general loop
+        Random random = new Random(23);
+        int[][] sizes = {{8, 8}, {32, 32}, {6, 10}, {7, 9}, {2, 2}, {5, 4}};
+        for (int[] size : sizes) {
+            for (ConvolutionMode mode : new ConvolutionMode[] {ConvolutionMode.Truncate, ConvolutionMode.Same}) {
+                SubsamplingLayer pool = new SubsamplingLayer.Builder(PoolingType.MAX).name("pool").kernelSize(2, 2)
+                        .stride(2, 2).convolutionMode(mode).build();
+                int channels = 1 + random.nextInt(5);
+                MultiLayerNetwork net = single(pool, InputType.convolutional(size[0], size[1], channels));
+                assertMatches(net, Nd4j.randn(DataType.FLOAT, 1 + random.nextInt(4), channels, size[0], size[1]),
+                        "2x2/2 " + mode + " input " + channels + "x" + size[0] + "x" + size[1]);
+            }
+        }
+    }
+
+    @Test
     void globalPoolingMatchesDl4jForEveryTypeAndRank() {
         Random random = new Random(22);
         for (PoolingType type : new PoolingType[] {PoolingType.AVG, PoolingType.MAX, PoolingType.SUM}) {
