@@ -134,6 +134,9 @@ class BatchedConvolutionTest {
         assertThrows(IllegalArgumentException.class, () -> BatchedConvolution.of(s, w, new float[2], id, t, scalar,
                 ChannelBlocking.AUTO));
         assertThrows(IllegalArgumentException.class, () -> BatchedConvolution.of(s, w, null, id, t, scalar, null));
+        IllegalArgumentException tiling = assertThrows(IllegalArgumentException.class, () -> BatchedConvolution.of(s,
+                w, null, id, t, scalar, ChannelBlocking.AUTO, null));
+        assertTrue(tiling.getMessage().contains("tiling"), tiling.getMessage());
         BatchedConvolution conv = BatchedConvolution.of(s, w, null, id, t, scalar, ChannelBlocking.AUTO);
         float[] in = new float[2 * s.inputSize()];
         float[] out = new float[2 * s.outputSize()];
