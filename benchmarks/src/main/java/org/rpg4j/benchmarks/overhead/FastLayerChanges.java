@@ -53,9 +53,9 @@ import org.rpg4j.tensor.HostAccess;
  *       system property {@value OneDnn#KEEP_INPUT_PROPERTY} {@code false} reorders it again, as before);
  *   <li>the regularization score of every fit as a Java sum over the parameters against one {@code norm2} op per
  *       parameter ({@code score}), with the updater's time per call for scale;
- *   <li>the update of the fast layers' parameters as Java loops ({@code update}: the system property
- *       {@value #UPDATE_PROPERTY} {@code dl4j} runs DL4J's updater and regularization ops, as before): one call
- *       of the network's updater, and one training iteration of two networks.
+ *   <li>the update of the fast layers' parameters as Java loops (the system property {@value #UPDATE_PROPERTY}
+ *       {@code dl4j} runs DL4J's updater and regularization ops, as before): one call of the network's updater
+ *       ({@code update}), and one training iteration of two networks ({@code fitupdate}).
  * </ol>
  *
  * <p>Arguments: {@code [model=RESNET20] [warmup=5] [rounds=10] [changes=batchnorm,relu,add]}.
@@ -120,6 +120,9 @@ public final class FastLayerChanges {
         }
         if (changes.contains("update")) {
             compareUpdate(model, data, warmup, rounds);
+        }
+        if (changes.contains("fitupdate")) {
+            compareFitUpdate(model, data, warmup, rounds);
         }
         if (changes.contains("add")) {
             compareAdd(model, data, warmup, rounds);
@@ -213,7 +216,7 @@ public final class FastLayerChanges {
     /**
      * The fast layers' update: DL4J's updater and regularization ops (before, {@value #UPDATE_PROPERTY}
      * {@code dl4j}) against the Java loops (after): one call of the network's updater on a trained network's
-     * gradient (restored before each call), then whole iterations of two networks.
+     * gradient (restored before each call).
      */
     private static void compareUpdate(ModelShapes model, DataSet data, int warmup, int rounds) {
         ComputationGraph net = network(model);
@@ -225,6 +228,11 @@ public final class FastLayerChanges {
         compare(model + " one update (" + updater.getUpdaterBlocks().size() + " blocks): DL4J's ops (before) / "
                 + "Java loops (after)", 10 * warmup, 10 * rounds, () -> update(updater, gradient, view, saved, "dl4j"),
                 () -> update(updater, gradient, view, saved, "auto"));
+        System.clearProperty(UPDATE_PROPERTY);
+    }
+
+    /** Whole iterations of two networks, one with DL4J's update ops (before), one with the Java loops (after). */
+    private static void compareFitUpdate(ModelShapes model, DataSet data, int warmup, int rounds) {
         ComputationGraph dl4jUpdate = network(model);
         ComputationGraph javaUpdate = network(model);
         compare(model + " iteration, update: DL4J's ops (before) / Java loops (after)", warmup, rounds, () -> {
