@@ -18,9 +18,9 @@ import org.rpg4j.tensor.HostAccess;
 /**
  * The parameter update of the fast layers as Java loops over host memory: DL4J's {@code Sgd}, {@code Nesterovs}
  * and {@code Adam} updaters and its {@code L2Regularization} and {@code WeightDecay}, each one pass over the
- * float32 arrays of an updater block or parameter, instead of one libnd4j op each. libnd4j splits every op of more
- * than 2,048 elements across its threads (1,024 elements per thread, fixed in {@code ThreadsHelper}, not changed by
- * {@code Environment.setElementwiseThreshold}); for ResNet-20's update, about 100 such ops of 2,304-36,864
+ * float32 arrays of an updater block or parameter, instead of one libnd4j op each. libnd4j's updater ops split
+ * arrays of 2,048 elements or more across its threads (1,024 elements per thread, fixed in {@code ThreadsHelper},
+ * not changed by {@code Environment.setElementwiseThreshold}); for ResNet-20's update, about 100 ops of 2,304-36,864
  * elements, the hand-over costs more than the arithmetic (docs/performance.md, "Session 9: the update").
  *
  * <p>The fast layers' configurations return these versions from {@code getUpdaterByParam} and
