@@ -62,8 +62,16 @@ final class UpdaterStateSlices {
                 INDArray flat = s.reshape(s.ordering(), new long[] {s.length()});
                 slices.add(flat.get(NDArrayIndex.interval(start, start + b.length())));
             }
-            b.setStateSlices(slices, !ZERO_PRESERVING.contains(block.getGradientUpdater().getClass()));
+            b.setStateSlices(slices, !zeroPreserving(block.getGradientUpdater()));
         }
+    }
+
+    /**
+     * @return true if the updater is one of {@link #ZERO_PRESERVING} or a subclass of one (the fast layers' Java-loop
+     *     updaters subclass DL4J's and compute the same formula)
+     */
+    static boolean zeroPreserving(Object updater) {
+        return ZERO_PRESERVING.stream().anyMatch(c -> c.isInstance(updater));
     }
 
     @SuppressWarnings("unchecked")

@@ -52,7 +52,10 @@ import org.rpg4j.tensor.HostAccess;
  *   <li>the convolution's backward pass reading the blocked input its training forward kept ({@code keep}: the
  *       system property {@value OneDnn#KEEP_INPUT_PROPERTY} {@code false} reorders it again, as before);
  *   <li>the regularization score of every fit as a Java sum over the parameters against one {@code norm2} op per
- *       parameter ({@code score}), with the updater's time per call for scale.
+ *       parameter ({@code score}), with the updater's time per call for scale;
+ *   <li>the update of the fast layers' parameters as Java loops (the system property {@value #UPDATE_PROPERTY}
+ *       {@code dl4j} runs DL4J's updater and regularization ops, as before): one call of the network's updater
+ *       ({@code update}), and one training iteration of two networks ({@code fitupdate}).
  * </ol>
  *
  * <p>Arguments: {@code [model=RESNET20] [warmup=5] [rounds=10] [changes=batchnorm,relu,add]}.
@@ -60,6 +63,8 @@ import org.rpg4j.tensor.HostAccess;
 public final class FastLayerChanges {
 
     /** Activation shapes of ResNet-20's three stages at batch 128. */
+    /** The fast layers' switch between DL4J's update ops and Java loops ({@code HostUpdates} in rpg-dl4j). */
+    private static final String UPDATE_PROPERTY = "rpg4j.update";
     private static final long[][] STAGE_SHAPES = {{128, 16, 32, 32}, {128, 32, 16, 16}, {128, 64, 8, 8}};
 
     private FastLayerChanges() {
@@ -112,6 +117,12 @@ public final class FastLayerChanges {
             compare(model + " iteration, update: libnd4j's threads (before) / one thread from the gradient to the "
                     + "step's end (after, an experiment: a listener)", warmup, rounds,
                     () -> time(() -> twoThreads.fit(data)), () -> time(() -> oneThread.fit(data)));
+        }
+        if (changes.contains("update")) {
+            compareUpdate(model, data, warmup, rounds);
+        }
+        if (changes.contains("fitupdate")) {
+            compareFitUpdate(model, data, warmup, rounds);
         }
         if (changes.contains("add")) {
             compareAdd(model, data, warmup, rounds);
@@ -200,6 +211,46 @@ public final class FastLayerChanges {
                 + "load %.1f)%n", model, updater.getUpdaterBlocks().size(), net.numParams(), median(times),
                 times.length, java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage());
+    }
+
+    /**
+     * The fast layers' update: DL4J's updater and regularization ops (before, {@value #UPDATE_PROPERTY}
+     * {@code dl4j}) against the Java loops (after): one call of the network's updater on a trained network's
+     * gradient (restored before each call).
+     */
+    private static void compareUpdate(ModelShapes model, DataSet data, int warmup, int rounds) {
+        ComputationGraph net = network(model);
+        net.fit(data);
+        ComputationGraphUpdater updater = net.getUpdater();
+        Gradient gradient = net.gradient();
+        INDArray view = net.getGradientsViewArray();
+        INDArray saved = view.dup();
+        compare(model + " one update (" + updater.getUpdaterBlocks().size() + " blocks): DL4J's ops (before) / "
+                + "Java loops (after)", 10 * warmup, 10 * rounds, () -> update(updater, gradient, view, saved, "dl4j"),
+                () -> update(updater, gradient, view, saved, "auto"));
+        System.clearProperty(UPDATE_PROPERTY);
+    }
+
+    /** Whole iterations of two networks, one with DL4J's update ops (before), one with the Java loops (after). */
+    private static void compareFitUpdate(ModelShapes model, DataSet data, int warmup, int rounds) {
+        ComputationGraph dl4jUpdate = network(model);
+        ComputationGraph javaUpdate = network(model);
+        compare(model + " iteration, update: DL4J's ops (before) / Java loops (after)", warmup, rounds, () -> {
+            System.setProperty(UPDATE_PROPERTY, "dl4j");
+            return time(() -> dl4jUpdate.fit(data));
+        }, () -> {
+            System.setProperty(UPDATE_PROPERTY, "auto");
+            return time(() -> javaUpdate.fit(data));
+        });
+        System.clearProperty(UPDATE_PROPERTY);
+    }
+
+    private static double update(ComputationGraphUpdater updater, Gradient gradient, INDArray view, INDArray saved,
+                                 String mode) {
+        view.assign(saved);
+        System.setProperty(UPDATE_PROPERTY, mode);
+        return time(() -> updater.update(gradient, 0, 0, TrainingIterationBenchmark.BATCH,
+                LayerWorkspaceMgr.noWorkspaces()));
     }
 
     /**

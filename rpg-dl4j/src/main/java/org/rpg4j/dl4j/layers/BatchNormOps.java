@@ -1,11 +1,13 @@
 package org.rpg4j.dl4j.layers;
 
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.tensor.HostAccess;
 
 /**
  * The libnd4j ops batch normalisation is built from, on NCHW {@code [n, c, h, w]} or dense
@@ -73,6 +75,46 @@ final class BatchNormOps {
         INDArray sum = Nd4j.exec(new Sum(a, axes));
         INDArray dot = Nd4j.exec(new Dot(a, b, axes));
         return new double[][] {sum.toDoubleVector(), dot.toDoubleVector()};
+    }
+
+    /**
+     * @param vector a per-channel vector {@code [c]} (any shape of c elements); not modified
+     * @return its values; a float32 'c'-contiguous host array is read directly (no {@code dup} op, which a
+     *     training step would otherwise run about 6 times per batch norm layer)
+     */
+    static double[] values(INDArray vector) {
+        if (!hostFloats(vector)) {
+            return vector.toDoubleVector();
+        }
+        FloatBuffer floats = ChannelKernels.floats(vector);
+        double[] values = new double[(int) vector.length()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = floats.get(i);
+        }
+        return values;
+    }
+
+    /**
+     * {@code view = values}, rounded to the view's data type.
+     *
+     * @param values c values
+     * @param view a per-channel array of c elements; overwritten (a float32 'c'-contiguous host array directly,
+     *     others through a new array and an {@code assign} op)
+     */
+    static void write(double[] values, INDArray view) {
+        if (!hostFloats(view) || view.length() != values.length) {
+            view.assign(vector(values, view.dataType()).reshape(view.shape()));
+            return;
+        }
+        FloatBuffer floats = ChannelKernels.floats(view);
+        for (int i = 0; i < values.length; i++) {
+            floats.put(i, (float) values[i]);
+        }
+    }
+
+    private static boolean hostFloats(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.length() <= Integer.MAX_VALUE
+                && HostAccess.isCContiguous(a.shape(), a.stride()) && HostAccess.hostPointer(a);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.rpg4j.dl4j.layers;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -11,6 +12,8 @@ import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
  * Configuration of a batch normalisation (Ioffe and Szegedy 2015, Algorithm 1) that makes one
@@ -92,6 +95,24 @@ public class FastBatchNormalization extends BatchNormalization {
     public void setNIn(InputType inputType, boolean override) {
         super.setNIn(inputType, override);
         FastConvolutionLayer.requireNchw(getCnn2DFormat(), getLayerName());
+    }
+
+    /**
+     * @return DL4J's updater for the parameter ({@code NoOp} for the running statistics), as its Java-loop version
+     *     for {@code Sgd}, {@code Nesterovs} and {@code Adam} (equal to it; see {@code HostUpdates})
+     */
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        return HostUpdates.forParam(super.getUpdaterByParam(paramName));
+    }
+
+    /**
+     * @return DL4J's regularizations for the parameter, {@code L2Regularization} and {@code WeightDecay} as their
+     *     Java-loop versions (equal to them; see {@code HostUpdates}), in the same order
+     */
+    @Override
+    public List<Regularization> getRegularizationByParam(String paramName) {
+        return HostUpdates.forParam(super.getRegularizationByParam(paramName));
     }
 
     @Override

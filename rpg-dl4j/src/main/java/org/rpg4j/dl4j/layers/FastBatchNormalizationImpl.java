@@ -102,7 +102,7 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
             mean = batchMean;
             variance = batchVariance;
         } else {
-            mean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toDoubleVector();
+            mean = BatchNormOps.values(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
             variance = runningVariance();
         }
         double[] gamma = gammaValues();
@@ -229,7 +229,7 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
             setGradient(g, BatchNormalizationParamInitializer.BETA, dBeta);
         }
         double decay = layerConf().getDecay();
-        double[] runningMean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toDoubleVector();
+        double[] runningMean = BatchNormOps.values(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
         double[] dMean = new double[runningMean.length];
         double[] dVariance = new double[runningMean.length];
         double[] runningVariance = runningVariance();
@@ -250,7 +250,7 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
 
     private void setGradient(Gradient g, String key, double[] values) {
         INDArray view = gradientViews.get(key);
-        view.assign(BatchNormOps.vector(values, dataType).reshape(view.shape()));
+        BatchNormOps.write(values, view);
         g.setGradientFor(key, view);
     }
 
@@ -264,9 +264,9 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
     /** The running variance, from {@code var} or as {@code (10^log10stdev)^2}. */
     private double[] runningVariance() {
         if (!layerConf().isUseLogStd()) {
-            return getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).toDoubleVector();
+            return BatchNormOps.values(getParam(BatchNormalizationParamInitializer.GLOBAL_VAR));
         }
-        double[] log10Std = getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD).toDoubleVector();
+        double[] log10Std = BatchNormOps.values(getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD));
         double[] variance = new double[log10Std.length];
         for (int i = 0; i < variance.length; i++) {
             variance[i] = Math.pow(10.0, 2 * log10Std[i]);
@@ -276,12 +276,12 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
 
     private double[] gammaValues() {
         return layerConf().isLockGammaBeta() ? constant(layerConf().getGamma())
-                : getParam(BatchNormalizationParamInitializer.GAMMA).toDoubleVector();
+                : BatchNormOps.values(getParam(BatchNormalizationParamInitializer.GAMMA));
     }
 
     private double[] betaValues() {
         return layerConf().isLockGammaBeta() ? constant(layerConf().getBeta())
-                : getParam(BatchNormalizationParamInitializer.BETA).toDoubleVector();
+                : BatchNormOps.values(getParam(BatchNormalizationParamInitializer.BETA));
     }
 
     private double[] constant(double value) {

@@ -2,6 +2,7 @@ package org.rpg4j.dl4j.layers;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -14,6 +15,8 @@ import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
  * Configuration of a 2-D convolution that runs libnd4j's {@code conv2d}/{@code conv2d_bp} ops
@@ -93,6 +96,24 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     public void setNIn(InputType inputType, boolean override) {
         super.setNIn(inputType, override);
         requireNchw(getCnn2dDataFormat(), getLayerName());
+    }
+
+    /**
+     * @return DL4J's updater for the parameter, as its Java-loop version for {@code Sgd}, {@code Nesterovs} and
+     *     {@code Adam} (equal to it; see {@code HostUpdates}): the stored configuration is unchanged
+     */
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        return HostUpdates.forParam(super.getUpdaterByParam(paramName));
+    }
+
+    /**
+     * @return DL4J's regularizations for the parameter, {@code L2Regularization} and {@code WeightDecay} as their
+     *     Java-loop versions (equal to them; see {@code HostUpdates}), in the same order
+     */
+    @Override
+    public List<Regularization> getRegularizationByParam(String paramName) {
+        return HostUpdates.forParam(super.getRegularizationByParam(paramName));
     }
 
     @Override

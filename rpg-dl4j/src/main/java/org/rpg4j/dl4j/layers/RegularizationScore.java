@@ -54,13 +54,15 @@ final class RegularizationScore {
      * @return {@code regularization.score(param, iteration, epoch)}, computed in Java where possible
      */
     static double score(Regularization regularization, INDArray param, int iteration, int epoch) {
-        if (regularization.getClass() != L2Regularization.class || param.dataType() != DataType.FLOAT
+        boolean l2 = regularization.getClass() == L2Regularization.class
+                || regularization instanceof HostRegularizations.HostL2;
+        if (!l2 || param.dataType() != DataType.FLOAT
                 || param.length() > Integer.MAX_VALUE || !HostAccess.isCContiguous(param.shape(), param.stride())
                 || !HostAccess.hostPointer(param)) {
             return regularization.score(param, iteration, epoch);
         }
-        double l2 = ((L2Regularization) regularization).getL2().valueAt(iteration, epoch);
-        return l2 * 0.5 * sumOfSquares(ChannelKernels.floats(param), (int) param.length());
+        double coefficient = ((L2Regularization) regularization).getL2().valueAt(iteration, epoch);
+        return coefficient * 0.5 * sumOfSquares(ChannelKernels.floats(param), (int) param.length());
     }
 
     /** {@code sum(x^2)} over the first {@code n} floats, four independent double accumulators. */

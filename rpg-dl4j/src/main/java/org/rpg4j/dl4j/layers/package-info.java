@@ -14,6 +14,12 @@
  * {@link org.rpg4j.dl4j.layers.FastConvolutionLayer} exactly like a {@code ConvolutionLayer}.
  * {@link org.rpg4j.dl4j.layers.FastLayers} swaps them into an existing configuration.
  *
+ * <p>In training the fast layers also update their own parameters in Java loops over host memory: for DL4J's
+ * {@code Sgd}, {@code Nesterovs} and {@code Adam} updaters and its {@code L2Regularization} and
+ * {@code WeightDecay}, the configurations hand DL4J equal subclasses whose steps are one Java pass per updater
+ * block or parameter instead of one small libnd4j op each (system property {@code rpg4j.update}: {@code auto}
+ * or {@code dl4j}); the stored configuration and the updater state layout are DL4J's.
+ *
  * <p>In inference mode the layers cut their fixed cost per call, which dominates small layers (shrunk
  * networks, batch 1): batch norm keeps its per-channel scale and shift between calls (recomputed when a
  * parameter's value changes), a small ReLU runs as a Java loop, and each convolution chooses per input
