@@ -14,7 +14,8 @@ import java.util.concurrent.ForkJoinPool;
  * <p>Order: larger keys first; among equal keys the lower flat index first, the arrays read as one
  * concatenation in order. Several arrays are split into contiguous groups of similar size that run
  * in parallel (common fork-join pool), each with its own histogram; the result does not depend on
- * it. A single array keeps its keys between passes; several are re-keyed chunk by chunk.
+ * it. A single array of at most one chunk keeps its keys between passes; longer or several arrays
+ * are re-keyed chunk by chunk (no full-size key array).
  */
 final class RadixCut {
     private static final int BINS = 1 << 16;
@@ -42,7 +43,10 @@ final class RadixCut {
                 total += length;
             }
         }
-        this.reuse = participating == 1;
+        // a single array up to one chunk keeps its keys; longer ones are re-keyed chunk by chunk like
+        // several arrays, so a selection allocates no full-size key array (a topology update runs
+        // two per tensor: 200 MB of int keys for 25.5 M weights, which kept the collector busy)
+        this.reuse = participating == 1 && length <= CHUNK;
         this.total = total;
         this.fullKeys = reuse ? new int[length] : null;
         int parts = (int) Math.max(1, Math.min(ForkJoinPool.getCommonPoolParallelism() + 1L, total / MIN_GROUP));

@@ -33,6 +33,18 @@ final class MaskSet {
 
     /** Replaces every mask (arrays are copied) and rebuilds the ND4J masks. */
     void replace(boolean[][] newMasks) {
+        replace(newMasks, true);
+    }
+
+    /**
+     * Replaces every mask with arrays nobody else holds (a topology update's fresh result), without
+     * copying them, and rebuilds the ND4J masks.
+     */
+    void replaceWithOwned(boolean[][] freshMasks) {
+        replace(freshMasks, false);
+    }
+
+    private void replace(boolean[][] newMasks, boolean copy) {
         if (newMasks.length != tensors.size()) {
             throw new IllegalArgumentException("masks must hold one mask per tensor (" + tensors.size() + "), got "
                     + newMasks.length);
@@ -46,7 +58,7 @@ final class MaskSet {
         }
         // per tensor in parallel: each writes only its own slots
         ParallelIndices.forEach(newMasks.length, i -> {
-            masks[i] = newMasks[i].clone();
+            masks[i] = copy ? newMasks[i].clone() : newMasks[i];
             arrays[i] = MaskArrays.toMaskArray(masks[i], tensors.get(i).shape(), tensors.get(i).dataType());
             keptCounts[i] = MaskCounts.count(masks[i]);
         });
@@ -55,6 +67,14 @@ final class MaskSet {
 
     boolean[] mask(int index) {
         return masks[index].clone();
+    }
+
+    /**
+     * @return the current masks themselves, not copies: for a topology update, which reads them and
+     *     must not modify them (they are replaced, not changed, afterwards)
+     */
+    boolean[][] current() {
+        return masks.clone();
     }
 
     boolean[][] all() {
