@@ -33,18 +33,21 @@ final class MaskSet {
 
     /** Replaces every mask (arrays are copied) and rebuilds the ND4J masks. */
     void replace(boolean[][] newMasks) {
-        replace(newMasks, true);
+        replace(newMasks, true, null);
     }
 
     /**
      * Replaces every mask with arrays nobody else holds (a topology update's fresh result), without
-     * copying them, and rebuilds the ND4J masks.
+     * copying or counting them, and rebuilds the ND4J masks.
+     *
+     * @param freshMasks the new masks, taken over
+     * @param counts each new mask's true entries (the update counted them)
      */
-    void replaceWithOwned(boolean[][] freshMasks) {
-        replace(freshMasks, false);
+    void replaceWithOwned(boolean[][] freshMasks, long[] counts) {
+        replace(freshMasks, false, counts);
     }
 
-    private void replace(boolean[][] newMasks, boolean copy) {
+    private void replace(boolean[][] newMasks, boolean copy, long[] counts) {
         if (newMasks.length != tensors.size()) {
             throw new IllegalArgumentException("masks must hold one mask per tensor (" + tensors.size() + "), got "
                     + newMasks.length);
@@ -60,7 +63,7 @@ final class MaskSet {
         ParallelIndices.forEach(newMasks.length, i -> {
             masks[i] = copy ? newMasks[i].clone() : newMasks[i];
             arrays[i] = MaskArrays.toMaskArray(masks[i], tensors.get(i).shape(), tensors.get(i).dataType());
-            keptCounts[i] = MaskCounts.count(masks[i]);
+            keptCounts[i] = counts != null ? counts[i] : MaskCounts.count(masks[i]);
         });
         version++;
     }

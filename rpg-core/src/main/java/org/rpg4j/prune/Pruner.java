@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.mask.LayerBudgets;
 import org.rpg4j.mask.ParallelIndices;
 import org.rpg4j.regrow.LayerInput;
+import org.rpg4j.regrow.LayerUpdate;
 import org.rpg4j.regrow.TopologyUpdate;
 import org.rpg4j.regrow.TopologyUpdateResult;
 import org.rpg4j.regrow.UpdateRequest;
@@ -167,7 +168,7 @@ public final class Pruner {
                 : OptionalDouble.of(schedule().densityAtUpdate(r));
         TopologyUpdateResult result = TopologyUpdate.apply(new UpdateRequest(UpdateInputs.withRankScores(inputs, g,
                 rank, buffers), density, dropFraction, config.regrowth().regrowth(), randomFor(r), config.budget()));
-        masks.replaceWithOwned(result.newMasks());
+        masks.replaceWithOwned(result.newMasks(), result.layers().stream().mapToLong(LayerUpdate::kept).toArray());
         boolean[][] keep = result.weightKeepMasks();
         ParallelIndices.forEach(w.length, i -> KeptWeights.applyInPlace(w[i], inputs.get(i).weights(), keep[i]));
         lastUpdate = new UpdateSummary(iteration, r, density.orElse(1.0 - masks.sparsity()),
