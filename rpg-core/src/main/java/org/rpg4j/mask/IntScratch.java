@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * A topology update runs about two selections per tensor, each of which allocated about 1.3 MB of
  * these: 100 MB per update of ResNet-50, enough to start a collection inside most updates. The
  * pool keeps at most {@link #KEPT} arrays of each size (6 MiB in all); an array is lent to one
- * selection at a time, so concurrent selections never share one.
+ * selection at a time, so concurrent selections never share one. Selections over at most one chunk
+ * of positions allocate instead: in the single-shot benchmark of ResNet-20 (tensors of 432 to 36,864
+ * weights) pooled arrays made the call 1.5-2x slower, for a reason not found.
  */
 final class IntScratch {
     /** Arrays kept per size: a few concurrent selections' worth. */
@@ -21,6 +23,12 @@ final class IntScratch {
     private static final ArrayBlockingQueue<int[]> LARGE_POOL = new ArrayBlockingQueue<>(KEPT);
 
     private final ConcurrentLinkedQueue<int[]> lent = new ConcurrentLinkedQueue<>();
+    private final boolean pooled;
+
+    /** @param pooled true to borrow from the pool, false to allocate every array (small selections) */
+    IntScratch(boolean pooled) {
+        this.pooled = pooled;
+    }
 
     /**
      * @param length {@code 2^16} or {@code 2^17}
@@ -29,6 +37,9 @@ final class IntScratch {
      */
     int[] take(int length, boolean zeroed) {
         ArrayBlockingQueue<int[]> pool = pool(length);
+        if (!pooled) {
+            return new int[length];
+        }
         int[] array = pool.poll();
         if (array == null) {
             array = new int[length];

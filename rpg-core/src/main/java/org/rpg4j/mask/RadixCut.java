@@ -15,8 +15,8 @@ import java.util.concurrent.ForkJoinPool;
  * concatenation in order. Several arrays are split into contiguous groups of similar size that run
  * in parallel (common fork-join pool), each with its own histogram; the result does not depend on
  * it. A single array of at most one chunk keeps its keys between passes; longer or several arrays
- * are re-keyed chunk by chunk (no full-size key array). Histograms and chunks are lent by
- * {@link IntScratch} and given back when the selection ends.
+ * are re-keyed chunk by chunk (no full-size key array). Above one chunk of positions, histograms
+ * and chunks are lent by {@link IntScratch} and given back when the selection ends.
  */
 final class RadixCut {
     private static final int BINS = 1 << 16;
@@ -31,7 +31,7 @@ final class RadixCut {
     private final int[] fullKeys;
     private final List<int[]> groups;
     private final long total;
-    private final IntScratch scratch = new IntScratch();
+    private final IntScratch scratch;
 
     private RadixCut(SelectionKeys keys) {
         this.keys = keys;
@@ -50,8 +50,8 @@ final class RadixCut {
         // two per tensor: 200 MB of int keys for 25.5 M weights, which kept the collector busy)
         this.reuse = participating == 1 && length <= CHUNK;
         this.total = total;
-        // a chunk-sized array serves any length up to one chunk (only the first 'length' entries are used)
-        this.fullKeys = reuse ? scratch.take(CHUNK, false) : null;
+        this.scratch = new IntScratch(total > CHUNK);
+        this.fullKeys = reuse ? new int[length] : null;
         int parts = (int) Math.max(1, Math.min(ForkJoinPool.getCommonPoolParallelism() + 1L, total / MIN_GROUP));
         this.groups = reuse ? List.of(new int[] {0, keys.arrays()}) : split(keys, parts, total);
     }
