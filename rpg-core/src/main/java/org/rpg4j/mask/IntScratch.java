@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * these: 100 MB per update of ResNet-50, enough to start a collection inside most updates. The
  * pool keeps at most {@link #KEPT} arrays of each size (6 MiB in all); an array is lent to one
  * selection at a time, so concurrent selections never share one. Selections over at most one chunk
- * of positions allocate instead: in the single-shot benchmark of ResNet-20 (tensors of 432 to 36,864
- * weights) pooled arrays made the call 1.5-2x slower, for a reason not found.
+ * of positions allocate instead, as before the pool: they allocate little, and in one loaded set of
+ * ResNet-20 single-shot runs (tensors of 432 to 36,864 weights) pooling them looked slower.
  */
 final class IntScratch {
     /** Arrays kept per size: a few concurrent selections' worth. */
