@@ -40,11 +40,11 @@ final class CutBinCandidates {
      * @param above how many keys lie above the bin (already marked)
      * @param out the selection; candidates chosen here are set to true
      * @param selected per array, incremented by the candidates chosen here
+     * @param histogram 2^16 zeros to count the candidates' low bits in; overwritten
      * @return the cut: the key of the smallest selected candidate
      */
     static int select(CutBinCandidates[] groups, int highBits, long count, long above, boolean[][] out,
-                      long[] selected) {
-        int[] histogram = new int[BINS];
+                      long[] selected, int[] histogram) {
         for (CutBinCandidates g : groups) {
             for (int i = 0; i < g.size; i++) {
                 histogram[g.lowBits[i]]++;

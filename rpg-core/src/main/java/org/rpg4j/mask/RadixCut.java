@@ -14,7 +14,9 @@ import java.util.concurrent.ForkJoinPool;
  * <p>Order: larger keys first; among equal keys the lower flat index first, the arrays read as one
  * concatenation in order. Several arrays are split into contiguous groups of similar size that run
  * in parallel (common fork-join pool), each with its own histogram; the result does not depend on
- * it. A single array keeps its keys between passes; several are re-keyed chunk by chunk.
+ * it. A single array of at most one chunk keeps its keys between passes; longer or several arrays
+ * are re-keyed chunk by chunk (no full-size key array). Above one chunk of positions, histograms
+ * and chunks are lent by {@link IntScratch} and given back when the selection ends.
  */
 final class RadixCut {
     private static final int BINS = 1 << 16;
@@ -29,6 +31,7 @@ final class RadixCut {
     private final int[] fullKeys;
     private final List<int[]> groups;
     private final long total;
+    private final IntScratch scratch;
 
     private RadixCut(SelectionKeys keys) {
         this.keys = keys;
@@ -42,8 +45,12 @@ final class RadixCut {
                 total += length;
             }
         }
-        this.reuse = participating == 1;
+        // a single array up to one chunk keeps its keys; longer ones are re-keyed chunk by chunk like
+        // several arrays, so a selection allocates no full-size key array (a topology update runs
+        // two per tensor: 200 MB of int keys for 25.5 M weights, which kept the collector busy)
+        this.reuse = participating == 1 && length <= CHUNK;
         this.total = total;
+        this.scratch = new IntScratch(total > CHUNK);
         this.fullKeys = reuse ? new int[length] : null;
         int parts = (int) Math.max(1, Math.min(ForkJoinPool.getCommonPoolParallelism() + 1L, total / MIN_GROUP));
         this.groups = reuse ? List.of(new int[] {0, keys.arrays()}) : split(keys, parts, total);
@@ -62,8 +69,16 @@ final class RadixCut {
      */
     static int select(SelectionKeys keys, long count, String countName, boolean[][] out, long[] perArray) {
         RadixCut scan = new RadixCut(keys);
-        java.util.List<int[]> groupHistograms = scan.histogramHigh();
-        int[] histogram = new int[BINS];
+        try {
+            return scan.select(count, countName, out, perArray);
+        } finally {
+            scan.scratch.release();
+        }
+    }
+
+    private int select(long count, String countName, boolean[][] out, long[] perArray) {
+        java.util.List<int[]> groupHistograms = histogramHigh();
+        int[] histogram = scratch.take(BINS, true);
         groupHistograms.forEach(h -> sum(histogram, h));
         long eligible = 0;
         for (int b = 1; b < BINS; b++) {
@@ -77,8 +92,8 @@ final class RadixCut {
         if (count == 0 || count == eligible) {
             // count == 0: nothing is above MAX_VALUE; count == eligible: every eligible key is above INELIGIBLE
             int cut = count == 0 ? Integer.MAX_VALUE : SelectionKeys.INELIGIBLE;
-            scan.mark(cut, out, selected, new int[keys.arrays()][]);
-            return count == 0 ? SelectionKeys.INELIGIBLE : scan.minimumSelected(out);
+            mark(cut, out, selected, new int[keys.arrays()][]);
+            return count == 0 ? SelectionKeys.INELIGIBLE : minimumSelected(out);
         }
         int high = BINS - 1;
         long above = 0;
@@ -86,12 +101,13 @@ final class RadixCut {
             above += histogram[high--];
         }
         int highBits = (high ^ 0x8000) << 16;
-        if (histogram[high] <= Math.max(CHUNK, scan.total >>> GATHER_SHIFT)) {
+        if (histogram[high] <= Math.max(CHUNK, total >>> GATHER_SHIFT)) {
             // one pass marks every key outside the cut's bin and gathers the bin's keys
-            CutBinCandidates[] candidates = scan.markOutsideBin(highBits, high, groupHistograms, out, selected);
-            return CutBinCandidates.select(candidates, highBits, count, above, out, selected);
+            CutBinCandidates[] candidates = markOutsideBin(highBits, high, groupHistograms, out, selected);
+            return CutBinCandidates.select(candidates, highBits, count, above, out, selected,
+                    scratch.take(BINS, true));
         }
-        int[] lowHistogram = scan.histogramLow(highBits);
+        int[] lowHistogram = histogramLow(highBits);
         int low = BINS - 1;
         while (above + lowHistogram[low] < count) {
             above += lowHistogram[low--];
@@ -99,8 +115,8 @@ final class RadixCut {
         int cut = highBits | low;
         // 'above' keys are strictly greater than the cut; the rest come from its ties, lowest index first
         int[][] tiesPerChunk = new int[keys.arrays()][];
-        scan.mark(cut, out, selected, tiesPerChunk);
-        scan.takeTies(cut, count - above, tiesPerChunk, out, selected);
+        mark(cut, out, selected, tiesPerChunk);
+        takeTies(cut, count - above, tiesPerChunk, out, selected);
         return cut;
     }
 
@@ -136,8 +152,8 @@ final class RadixCut {
     private List<int[]> histogramHigh() {
         return inGroups(g -> {
             // two interleaved halves break the dependency chain of repeated increments of one bin
-            int[] h = new int[2 * BINS];
-            int[] chunk = reuse ? null : new int[CHUNK];
+            int[] h = scratch.take(2 * BINS, true);
+            int[] chunk = reuse ? null : scratch.take(CHUNK, false);
             for (int a = g[0]; a < g[1]; a++) {
                 int n = keys.length(a);
                 for (int from = 0; from < n; from += CHUNK) {
@@ -173,7 +189,7 @@ final class RadixCut {
         int binTop = highBits | 0xffff;
         List<CutBinCandidates> gathered = inGroups(g -> {
             CutBinCandidates candidates = new CutBinCandidates(groupHistograms.get(groups.indexOf(g))[bin]);
-            int[] chunk = reuse ? null : new int[CHUNK];
+            int[] chunk = reuse ? null : scratch.take(CHUNK, false);
             for (int a = g[0]; a < g[1]; a++) {
                 int n = keys.length(a);
                 boolean[] o = n < 0 ? null : out[a];
@@ -204,8 +220,8 @@ final class RadixCut {
     /** Pass 2: histogram of the 16 low bits of the keys whose high bits are {@code highBits}. */
     private int[] histogramLow(int highBits) {
         return inGroups(g -> {
-            int[] h = new int[BINS];
-            int[] chunk = reuse ? null : new int[CHUNK];
+            int[] h = scratch.take(BINS, true);
+            int[] chunk = reuse ? null : scratch.take(CHUNK, false);
             for (int a = g[0]; a < g[1]; a++) {
                 int n = keys.length(a);
                 for (int from = 0; from < n; from += CHUNK) {
@@ -254,7 +270,7 @@ final class RadixCut {
      */
     private void mark(int cut, boolean[][] out, long[] selected, int[][] tiesPerChunk) {
         inGroups(g -> {
-            int[] chunk = reuse ? null : new int[CHUNK];
+            int[] chunk = reuse ? null : scratch.take(CHUNK, false);
             for (int a = g[0]; a < g[1]; a++) {
                 int n = keys.length(a);
                 if (n < 0) {
@@ -288,7 +304,7 @@ final class RadixCut {
 
     /** Pass 4 (short): selects the first {@code needed} keys equal to the cut, scanning only chunks holding some. */
     private void takeTies(int cut, long needed, int[][] tiesPerChunk, boolean[][] out, long[] selected) {
-        int[] chunk = reuse ? null : new int[CHUNK];
+        int[] chunk = reuse ? null : scratch.take(CHUNK, false);
         for (int a = 0; a < out.length && needed > 0; a++) {
             int[] ties = tiesPerChunk[a];
             for (int c = 0; ties != null && c < ties.length && needed > 0; c++) {
@@ -313,7 +329,7 @@ final class RadixCut {
     /** @return the smallest key among the selected positions (only after selecting every eligible one) */
     private int minimumSelected(boolean[][] out) {
         int min = Integer.MAX_VALUE;
-        int[] chunk = reuse ? null : new int[CHUNK];
+        int[] chunk = reuse ? null : scratch.take(CHUNK, false);
         for (int a = 0; a < keys.arrays(); a++) {
             int n = keys.length(a);
             for (int from = 0; from < n; from += CHUNK) {

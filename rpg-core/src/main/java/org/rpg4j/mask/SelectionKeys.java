@@ -129,6 +129,50 @@ abstract class SelectionKeys {
         };
     }
 
+    /**
+     * Magnitude keys of one array with an eligibility filter: the keys {@link #values} gives for the
+     * array of {@code |x|} (0 where {@code nonZero} is false), computed from the signed values, so
+     * no array of magnitudes is needed.
+     *
+     * @param name parameter name for the NaN error
+     * @param values the signed values
+     * @param nonZero null, or where false the magnitude counts as 0
+     * @param filter null, or where {@code filter[i] != keeps} the position is ineligible
+     * @param keeps see {@code filter}
+     */
+    static SelectionKeys magnitudesOf(String name, float[] values, boolean[] nonZero, boolean[] filter,
+                                      boolean keeps) {
+        return new SelectionKeys() {
+            @Override
+            int arrays() {
+                return 1;
+            }
+
+            @Override
+            int length(int a) {
+                return values.length;
+            }
+
+            @Override
+            void fill(int a, int from, int to, int[] out, int offset) {
+                int max = 0;
+                int shift = offset - from;
+                // branch-free (masks are unpredictable): -1 where it holds, 0 where not
+                int flip = keeps ? 0 : -1;
+                for (int i = from; i < to; i++) {
+                    int k = Float.floatToRawIntBits(values[i]) & 0x7fffffff;
+                    max = Math.max(max, k);
+                    int magnitude = nonZero == null ? k : k & -(nonZero[i] ? 1 : 0);
+                    int eligible = filter == null ? -1 : -(filter[i] ? 1 : 0) ^ flip;
+                    out[i + shift] = (magnitude & eligible) | (INELIGIBLE & ~eligible);
+                }
+                if (max > 0x7f800000) {
+                    throw nanError(name, values);
+                }
+            }
+        };
+    }
+
     private static IllegalArgumentException nanError(String name, float[] v) {
         int index = 0;
         while (!Float.isNaN(v[index])) {

@@ -8,8 +8,9 @@ package org.rpg4j.mask;
  * {@code count} positions are selected even when ties straddle the cut. {@code -0.0} and
  * {@code 0.0} are equal; infinities are ordinary values; a NaN anywhere in the scores is rejected.
  *
- * <p>Time O(n): one pass computing int keys, two radix histogram passes, one marking pass (runs
- * in the calling thread); memory an int array of n keys and 768 KiB of histograms.
+ * <p>Time O(n): two radix histogram passes and one marking pass over int keys of the scores (runs
+ * in the calling thread); memory 768 KiB of histograms and, for n up to 65,536, an int array of n
+ * keys (longer arrays are re-keyed in chunks of 65,536).
  */
 public final class TopKSelection {
     private TopKSelection() {
@@ -46,6 +47,49 @@ public final class TopKSelection {
     }
 
     /**
+     * Selects the {@code count} largest magnitudes {@code |values[i]|} among the allowed positions,
+     * a magnitude counting as 0 where {@code nonZero} is false: the same selection as {@link
+     * #selectLargestWithin} on that array of magnitudes, without building it.
+     *
+     * @param values shape [n], signed; not modified
+     * @param nonZero shape [n] or null; where false the magnitude counts as 0; not modified
+     * @param count number of positions to select, in [0, number of allowed positions]
+     * @param allowed shape [n]; only positions where it is true can be selected; not modified
+     * @param selectedOut shape [n]; overwritten: true at exactly {@code count} positions
+     * @throws IllegalArgumentException as {@link #selectLargestWithin}, or if {@code nonZero} has another length
+     */
+    public static void selectLargestMagnitudesWithin(float[] values, boolean[] nonZero, int count, boolean[] allowed,
+                                                     boolean[] selectedOut) {
+        if (allowed == null) {
+            throw new IllegalArgumentException("allowed must not be null");
+        }
+        checkArrays("values", values, allowed, "allowed", selectedOut);
+        if (nonZero != null && nonZero.length != values.length) {
+            throw new IllegalArgumentException("nonZero must have the length of values (" + values.length
+                    + "), got " + nonZero.length);
+        }
+        RadixCut.select(SelectionKeys.magnitudesOf("values", values, nonZero, allowed, true), count, "count",
+                new boolean[][] {selectedOut}, null);
+    }
+
+    /**
+     * Selects the {@code count} largest magnitudes {@code |values[i]|} among the positions not
+     * excluded: the same selection as {@link #selectLargest(float[], int, boolean[], boolean[])} on
+     * the array of magnitudes, without building it.
+     *
+     * @param values shape [n], signed; not modified
+     * @param count number of positions to select, in [0, number of positions not excluded]
+     * @param excluded shape [n] or null; positions where it is true are never selected; not modified
+     * @param selectedOut shape [n]; overwritten: true at exactly {@code count} positions
+     * @throws IllegalArgumentException as {@link #selectLargest(float[], int, boolean[], boolean[])}
+     */
+    public static void selectLargestMagnitudes(float[] values, int count, boolean[] excluded, boolean[] selectedOut) {
+        checkArrays("values", values, excluded, "excluded", selectedOut);
+        RadixCut.select(SelectionKeys.magnitudesOf("values", values, null, excluded, false), count, "count",
+                new boolean[][] {selectedOut}, null);
+    }
+
+    /**
      * Convenience form of {@link #selectLargest(float[], int, boolean[], boolean[])}.
      *
      * @param scores shape [n]; not modified
@@ -63,21 +107,25 @@ public final class TopKSelection {
 
     private static void select(float[] scores, int count, boolean[] filter, boolean filterKeeps, String filterName,
                                boolean[] out) {
+        checkArrays("scores", scores, filter, filterName, out);
+        RadixCut.select(SelectionKeys.values("scores", scores, filter, filterKeeps), count, "count",
+                new boolean[][] {out}, null);
+    }
+
+    private static void checkArrays(String name, float[] scores, boolean[] filter, String filterName, boolean[] out) {
         if (scores == null) {
-            throw new IllegalArgumentException("scores must not be null");
+            throw new IllegalArgumentException(name + " must not be null");
         }
         if (out == null) {
             throw new IllegalArgumentException("selectedOut must not be null");
         }
         if (out.length != scores.length) {
-            throw new IllegalArgumentException("selectedOut must have the length of scores (" + scores.length
+            throw new IllegalArgumentException("selectedOut must have the length of " + name + " (" + scores.length
                     + "), got " + out.length);
         }
         if (filter != null && filter.length != scores.length) {
-            throw new IllegalArgumentException(filterName + " must have the length of scores (" + scores.length
-                    + "), got " + filter.length);
+            throw new IllegalArgumentException(filterName + " must have the length of " + name + " ("
+                    + scores.length + "), got " + filter.length);
         }
-        RadixCut.select(SelectionKeys.values("scores", scores, filter, filterKeeps), count, "count",
-                new boolean[][] {out}, null);
     }
 }

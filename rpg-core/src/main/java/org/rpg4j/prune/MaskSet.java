@@ -33,6 +33,21 @@ final class MaskSet {
 
     /** Replaces every mask (arrays are copied) and rebuilds the ND4J masks. */
     void replace(boolean[][] newMasks) {
+        replace(newMasks, true, null);
+    }
+
+    /**
+     * Replaces every mask with arrays nobody else holds (a topology update's fresh result), without
+     * copying or counting them, and rebuilds the ND4J masks.
+     *
+     * @param freshMasks the new masks, taken over
+     * @param counts each new mask's true entries (the update counted them)
+     */
+    void replaceWithOwned(boolean[][] freshMasks, long[] counts) {
+        replace(freshMasks, false, counts);
+    }
+
+    private void replace(boolean[][] newMasks, boolean copy, long[] counts) {
         if (newMasks.length != tensors.size()) {
             throw new IllegalArgumentException("masks must hold one mask per tensor (" + tensors.size() + "), got "
                     + newMasks.length);
@@ -46,15 +61,23 @@ final class MaskSet {
         }
         // per tensor in parallel: each writes only its own slots
         ParallelIndices.forEach(newMasks.length, i -> {
-            masks[i] = newMasks[i].clone();
+            masks[i] = copy ? newMasks[i].clone() : newMasks[i];
             arrays[i] = MaskArrays.toMaskArray(masks[i], tensors.get(i).shape(), tensors.get(i).dataType());
-            keptCounts[i] = MaskCounts.count(masks[i]);
+            keptCounts[i] = counts != null ? counts[i] : MaskCounts.count(masks[i]);
         });
         version++;
     }
 
     boolean[] mask(int index) {
         return masks[index].clone();
+    }
+
+    /**
+     * @return the current masks themselves, not copies: for a topology update, which reads them and
+     *     must not modify them (they are replaced, not changed, afterwards)
+     */
+    boolean[][] current() {
+        return masks.clone();
     }
 
     boolean[][] all() {

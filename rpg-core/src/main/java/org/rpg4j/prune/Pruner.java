@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.mask.LayerBudgets;
 import org.rpg4j.mask.ParallelIndices;
 import org.rpg4j.regrow.LayerInput;
+import org.rpg4j.regrow.LayerUpdate;
 import org.rpg4j.regrow.TopologyUpdate;
 import org.rpg4j.regrow.TopologyUpdateResult;
 import org.rpg4j.regrow.UpdateRequest;
@@ -35,6 +36,10 @@ import org.rpg4j.tensor.KeptWeights;
  * {@link #initialise(Map)} and {@link #updateTopology}). Everything random derives from the seed
  * and the update index, so {@link #state()} plus the iteration count is all a resumed run needs.
  *
+ * <p>Memory: besides the masks (one boolean and one ND4J array per tensor), a pruner holds one float
+ * copy of the weights and one of the dense gradients, the buffers each topology update reads them
+ * into (so an update does not allocate them: 200 MB for 25.5 M weights).
+ *
  * <p>The configuration holds the derived schedule; {@link TopologyUpdate} does the update on one
  * {@link UpdateRequest}; the adapters from name-keyed maps live in package-private helpers
  * ({@code TensorList}, {@code UpdateInputs}, {@code RankLossLayers}, {@code UpdateLog}).
@@ -45,6 +50,7 @@ public final class Pruner {
     private final RankLossLayers rankLayers;
     private final MaskSet masks;
     private final int[] lastK;
+    private final UpdateBuffers buffers;
     private UpdateSummary lastUpdate;
 
     private Pruner(PruningConfig config, TensorList tensors, MaskSet masks, int[] lastK) {
@@ -53,6 +59,7 @@ public final class Pruner {
         this.rankLayers = new RankLossLayers(config.rankLoss(), tensors);
         this.masks = masks;
         this.lastK = lastK;
+        this.buffers = new UpdateBuffers(tensors);
     }
 
     /**
@@ -153,15 +160,15 @@ public final class Pruner {
         long start = System.nanoTime();
         INDArray[] w = tensors.inOrder("weights", weights);
         INDArray[] g = tensors.inOrder("denseGradients", denseGradients);
-        List<LayerInput> inputs = UpdateInputs.of(tensors, rankLayers, w, g, masks.all());
+        List<LayerInput> inputs = UpdateInputs.of(tensors, rankLayers, w, g, masks.current(), buffers);
         RankStep rank = config.rankLoss().enabled() ? rankStep(w) : null;
         int r = schedule().cadence().updateIndex(iteration);
         double dropFraction = config.dropFraction().at(iteration);
         OptionalDouble density = r > config.firstUpdateAtTarget() ? OptionalDouble.empty()
                 : OptionalDouble.of(schedule().densityAtUpdate(r));
         TopologyUpdateResult result = TopologyUpdate.apply(new UpdateRequest(UpdateInputs.withRankScores(inputs, g,
-                rank), density, dropFraction, config.regrowth().regrowth(), randomFor(r), config.budget()));
-        masks.replace(result.newMasks());
+                rank, buffers), density, dropFraction, config.regrowth().regrowth(), randomFor(r), config.budget()));
+        masks.replaceWithOwned(result.newMasks(), result.layers().stream().mapToLong(LayerUpdate::kept).toArray());
         boolean[][] keep = result.weightKeepMasks();
         ParallelIndices.forEach(w.length, i -> KeptWeights.applyInPlace(w[i], inputs.get(i).weights(), keep[i]));
         lastUpdate = new UpdateSummary(iteration, r, density.orElse(1.0 - masks.sparsity()),

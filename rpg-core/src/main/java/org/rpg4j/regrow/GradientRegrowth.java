@@ -21,6 +21,29 @@ final class GradientRegrowth implements Regrowth {
         return DropAndGrow.union(keep, grow);
     }
 
+    /**
+     * The same mask as {@link #regrow} on {@code magnitudes = |weights|} where {@code current} and
+     * {@code post} hold (else 0), {@code mask = post} and {@code growScores = |scores|}, without
+     * building those three full-size arrays: the selections read the signed weights and scores.
+     *
+     * @param weights the layer's signed weights; not modified
+     * @param current the mask before the update; not modified
+     * @param post the post-threshold mask; not modified
+     * @param scores the signed grow scores, not null; not modified
+     * @param quota how many positions to keep by magnitude and how many to grow
+     * @return a new mask with exactly {@code quota.activeCount()} true entries
+     */
+    static boolean[] regrowFromSigned(float[] weights, boolean[] current, boolean[] post, float[] scores,
+                                      RegrowthQuota quota) {
+        DropAndGrow.check(weights, post, quota);
+        DropAndGrow.checkScores(scores, weights.length);
+        boolean[] keep = new boolean[weights.length];
+        TopKSelection.selectLargestMagnitudesWithin(weights, current, quota.keepCount(), post, keep);
+        boolean[] grow = new boolean[weights.length];
+        TopKSelection.selectLargestMagnitudes(scores, quota.growCount(), keep, grow);
+        return DropAndGrow.union(keep, grow);
+    }
+
     @Override
     public String toString() {
         return "GRADIENT";

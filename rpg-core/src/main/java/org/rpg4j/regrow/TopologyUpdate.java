@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every selection is exact and deterministic: ties go to the lower flat index. Layers are
  * processed in parallel (the common fork-join pool); the result does not depend on it. Time O(N)
- * over all {@code N} weights (about fifteen passes); memory a few arrays of N booleans and, per
- * layer in flight, a few arrays of the layer's size.
+ * over all {@code N} weights (about fifteen passes); memory four arrays of N booleans (the
+ * post-threshold, new and weight-keep masks, and the grow selection of the built-in GRADIENT
+ * criterion, which reads the signed weights and scores directly); other criteria get, per layer in
+ * flight, float arrays of the layer's magnitudes and grow scores as their contract describes.
  */
 public final class TopologyUpdate {
     private static final Logger LOG = LoggerFactory.getLogger(TopologyUpdate.class);
@@ -153,8 +155,11 @@ public final class TopologyUpdate {
             throw new IllegalArgumentException("scores of " + l + " must not be null: regrowth " + regrowth
                     + " needs grow scores and the layer has sparsity " + sparsity);
         }
-        boolean[] newMask = regrowth.regrow(magnitudes(weights, current, post), post.clone(), absolute(scores), quota,
-                random);
+        // the built-in reference criterion reads the signed arrays (no full-size magnitude, score or
+        // mask copies); any other criterion gets the arrays its contract describes
+        boolean[] newMask = regrowth instanceof GradientRegrowth
+                ? GradientRegrowth.regrowFromSigned(weights, current, post, scores, quota)
+                : regrowth.regrow(magnitudes(weights, current, post), post.clone(), absolute(scores), quota, random);
         if (newMask == null || newMask.length != n) {
             throw new IllegalStateException("regrowth " + regrowth + " must return a mask of length " + n
                     + " for layer " + l + ", got " + (newMask == null ? "null" : String.valueOf(newMask.length)));

@@ -31,11 +31,25 @@ public final class MaskArrays {
      * @throws IllegalArgumentException if {@code a} is null or too long
      */
     public static float[] values(INDArray a) {
+        return values(a, null);
+    }
+
+    /**
+     * As {@link #values(INDArray)}, into an array the caller reuses across calls (a pruner's update
+     * buffers), so that repeated reads of the same tensor allocate nothing on the CPU backend.
+     *
+     * @param a any numeric array of at most {@link Integer#MAX_VALUE} elements; not modified
+     * @param into null, or an array to overwrite; used only if its length is {@code a.length()}
+     * @return {@code into} holding the values if it fits, else a new array; C-order logical flattening
+     * @throws IllegalArgumentException if {@code a} is null or too long
+     */
+    public static float[] values(INDArray a, float[] into) {
         int n = length("a", a);
+        float[] target = into != null && into.length == n ? into : null;
         if (n == 0) {
-            return new float[0];
+            return target != null ? target : new float[0];
         }
-        float[] direct = bulkCopy(a, n);
+        float[] direct = bulkCopy(a, n, target);
         if (direct != null) {
             return direct;
         }
@@ -43,16 +57,20 @@ public final class MaskArrays {
         if (copy.dataType() != DataType.FLOAT) {
             copy = copy.castTo(DataType.FLOAT);
         }
-        direct = bulkCopy(copy, n);
+        direct = bulkCopy(copy, n, target);
         if (direct != null) {
             return direct;
         }
         float[] data = copy.data().asFloat();
+        if (target != null) {
+            System.arraycopy(data, 0, target, 0, n);
+            return target;
+        }
         return data.length == n ? data : java.util.Arrays.copyOf(data, n);
     }
 
     /** @return the values of a C-contiguous float array through its host pointer, or null if that route is closed */
-    private static float[] bulkCopy(INDArray a, int n) {
+    private static float[] bulkCopy(INDArray a, int n, float[] into) {
         if (!HostAccess.hostPointer(a) || a.dataType() != DataType.FLOAT) {
             return null;
         }
@@ -60,8 +78,8 @@ public final class MaskArrays {
         if (host == null || !host.cContiguous()) {
             return null;
         }
-        float[] data = new float[n];
-        host.buffer().get(data);
+        float[] data = into != null ? into : new float[n];
+        host.buffer().get(data, 0, n);
         Reference.reachabilityFence(a);
         return data;
     }

@@ -116,6 +116,64 @@ class TopKSelectionTest {
                 && e.getMessage().contains("index 1"), e.getMessage());
     }
 
+    @Test
+    void magnitudeSelectionsEqualTheSelectionsOnMagnitudeArrays() {
+        // the signed-value forms must pick exactly what the plain forms pick on |v| (0 where nonZero is
+        // false), including arrays longer than one 65,536-key chunk, which are re-keyed chunk by chunk
+        SplittableRandom rnd = new SplittableRandom(11);
+        int[] sizes = {1, 2, 17, 300, 3000, 65_536, 65_537, 150_001};
+        for (int trial = 0; trial < 48; trial++) {
+            int n = sizes[trial % sizes.length];
+            float[] v = trial % 2 == 0 ? randomFloats(rnd, n) : BruteForce.tiedValues(rnd, n, 1 + rnd.nextInt(5));
+            for (int i = 0; i < n; i++) {
+                v[i] = rnd.nextBoolean() ? -v[i] : v[i];
+            }
+            boolean[] nonZero = new boolean[n];
+            boolean[] filter = new boolean[n];
+            float[] magnitudes = new float[n];
+            float[] absolute = new float[n];
+            int allowed = 0;
+            for (int i = 0; i < n; i++) {
+                nonZero[i] = rnd.nextInt(4) != 0;
+                filter[i] = rnd.nextInt(3) != 0;
+                allowed += filter[i] ? 1 : 0;
+                absolute[i] = Math.abs(v[i]);
+                magnitudes[i] = nonZero[i] ? absolute[i] : 0f;
+            }
+            int count = allowed == 0 ? 0 : rnd.nextInt(allowed + 1);
+            boolean[] expected = new boolean[n];
+            boolean[] actual = new boolean[n];
+            TopKSelection.selectLargestWithin(magnitudes, count, filter, expected);
+            TopKSelection.selectLargestMagnitudesWithin(v, nonZero, count, filter, actual);
+            assertArrayEquals(expected, actual, "within, n=" + n + ", trial " + trial);
+            assertEquals(count, MaskCounts.count(actual));
+            int notExcluded = n - allowed;
+            count = rnd.nextInt(notExcluded + 1);
+            TopKSelection.selectLargest(absolute, count, filter, expected);
+            TopKSelection.selectLargestMagnitudes(v, count, filter, actual);
+            assertArrayEquals(expected, actual, "excluded, n=" + n + ", trial " + trial);
+            if (n > 65_536 && trial < 16) {
+                assertArrayEquals(BruteForce.largest(absolute, count, not(filter)), actual, "full sort, n=" + n);
+            }
+        }
+        float[] nan = {1f, Float.NaN, 2f};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TopKSelection.selectLargestMagnitudes(nan, 1, null, new boolean[3]));
+        assertTrue(e.getMessage().contains("values must not hold NaN") && e.getMessage().contains("index 1"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TopKSelection.selectLargestMagnitudesWithin(
+                new float[3], new boolean[2], 1, new boolean[3], new boolean[3]));
+        assertTrue(e.getMessage().startsWith("nonZero must have the length of values (3), got 2"), e.getMessage());
+    }
+
+    private static boolean[] not(boolean[] mask) {
+        boolean[] inverse = new boolean[mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            inverse[i] = !mask[i];
+        }
+        return inverse;
+    }
+
     private static float[] randomFloats(SplittableRandom rnd, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {

@@ -73,6 +73,38 @@ class PrunerTest {
     }
 
     @Test
+    void everyUpdateOfALongLivedPrunerEqualsTheSameUpdateOfAFreshlyRestoredOne() {
+        // the pruner reads weights and gradients into buffers it keeps across updates: each update must
+        // see this update's values, whatever earlier updates left there (rank loss on: its scores too)
+        PruningConfig c = config(0.9).build();
+        TrainingSimulation sim = new TrainingSimulation(c, 5);
+        int updates = 0;
+        while (sim.iteration < TOTAL) {
+            if (!sim.pruner.isUpdateIteration(sim.iteration)) {
+                sim.step();
+                continue;
+            }
+            Pruner fresh = Pruner.restore(c, TrainingSimulation.tensors(), sim.pruner.state());
+            Map<String, INDArray> freshWeights = copy(sim.weights);
+            java.util.SplittableRandom random = new java.util.SplittableRandom(sim.iteration);
+            Map<String, INDArray> gradients = new java.util.LinkedHashMap<>();
+            sim.weights.forEach((name, w) -> gradients.put(name, TrainingSimulation.gaussian(random, w.shape(), 1f)));
+            UpdateSummary kept = sim.pruner.updateTopology(sim.iteration, sim.weights, gradients);
+            UpdateSummary restored = fresh.updateTopology(sim.iteration, freshWeights, gradients);
+            assertEquals(restored.grown(), kept.grown(), "grown at update " + updates);
+            assertEquals(restored.sparsity(), kept.sparsity(), 0.0, "sparsity at update " + updates);
+            for (String name : sim.weights.keySet()) {
+                assertArrayEquals(fresh.mask(name), sim.pruner.mask(name), name + " mask at update " + updates);
+                assertArrayEquals(freshWeights.get(name), sim.weights.get(name), name + " weights at update "
+                        + updates);
+            }
+            updates++;
+            sim.iteration++;
+        }
+        assertTrue(updates >= 10, "updates " + updates);
+    }
+
+    @Test
     void rankLossChangesWhichConnectionsGrow() {
         TrainingSimulation plain = new TrainingSimulation(config(0.9).rankLoss(RankLoss.none()).build(), 5);
         TrainingSimulation rank = new TrainingSimulation(config(0.9).rankLoss(RankLoss.lambda(50)).build(), 5);

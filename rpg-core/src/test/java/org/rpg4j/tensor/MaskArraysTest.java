@@ -2,6 +2,8 @@ package org.rpg4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +24,25 @@ class MaskArraysTest {
 
     private static INDArray flatBuffer() {
         return Nd4j.linspace(DataType.FLOAT, 0, 100, 1).reshape(1, 100);
+    }
+
+    @Test
+    void valuesIntoAFittingArrayOverwriteItAndOtherwiseAllocate() {
+        INDArray flat = flatBuffer();
+        INDArray c = paramView(flat, 10, 'c', 4, 6);
+        INDArray f = paramView(flat, 40, 'f', 4, 6);
+        for (INDArray a : new INDArray[] {c, f, c.castTo(DataType.DOUBLE)}) {
+            float[] into = new float[24];
+            java.util.Arrays.fill(into, -7f);
+            float[] v = MaskArrays.values(a, into);
+            assertSame(into, v, "a fitting array is reused");
+            assertArrayEquals(MaskArrays.values(a), v, 0.0f);
+            float[] wrongLength = new float[23];
+            float[] fresh = MaskArrays.values(a, wrongLength);
+            assertNotSame(wrongLength, fresh, "an array of another length is not used");
+            assertArrayEquals(MaskArrays.values(a), fresh, 0.0f);
+            assertEquals(0f, wrongLength[0], 0.0f, "and not written");
+        }
     }
 
     @Test
