@@ -95,7 +95,7 @@ final class ConvolutionStep extends CalibratedStep {
                 spec.kernel()[1]}, 'c');
         this.biasArray = Nd4j.create(bias, new long[] {spec.outChannels()}, 'c');
         this.batched = new BatchedCandidate(name, weights, bias, activation, options.threading());
-        this.direct = new DirectConvolution(spec, weights, bias, activation == FusedActivation.RELU && !residual);
+        this.direct = new DirectConvolution(spec, weights, bias, activation == FusedActivation.RELU, residual);
     }
 
     @Override
@@ -392,21 +392,20 @@ final class ConvolutionStep extends CalibratedStep {
 
     /**
      * {@code out = act(conv(x, w) + b (+ residual))} for output channels {@code [from, to)} ({@code w}, {@code b}
-     * and {@code out} hold just those): oneDNN's primitive of {@code part} when it applies, else libnd4j's op with
-     * the op context of {@code part}.
+     * and {@code out} hold just those): oneDNN's primitive of {@code part} when it applies (residual and ReLU as
+     * its post-ops, no pass after it), else libnd4j's op with the op context of {@code part}, then the residual and
+     * the ReLU as ND4J ops.
      */
     private void convolve(int part, INDArray x, long from, long to, INDArray w, INDArray b, INDArray out,
                           INDArray residual) {
-        boolean reluDone = false;
-        if (direct.forward(part, (int) from, (int) to, x, out)) {
-            reluDone = direct.fusesRelu();
-        } else {
-            convolveLibnd4j(part, x, w, b, out);
+        if (direct.forward(part, (int) from, (int) to, x, residual, out)) {
+            return;
         }
+        convolveLibnd4j(part, x, w, b, out);
         if (residual != null) {
             out.addi(residual);
         }
-        if (activation == FusedActivation.RELU && !reluDone) {
+        if (activation == FusedActivation.RELU) {
             Transforms.relu(out, false);
         }
     }
