@@ -189,7 +189,8 @@ final class ConvolutionStep extends CalibratedStep {
         long[] outShape = {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
         Tensor shortcut = shortcut(inputs, outShape);
         float[] out = ArrayPool.take(pool, batch * shape.outputSize());
-        batched.kernel(shape).forward(inputs[0].floats(), batch, out, shortcut == null ? null : shortcut.floats());
+        batched.kernel(shape).forward(inputs[0].floats(pool), batch, out, shortcut == null ? null : shortcut.floats(
+                pool));
         return Tensor.of(out, outShape);
     }
 
@@ -203,19 +204,21 @@ final class ConvolutionStep extends CalibratedStep {
         SparseConvolution conv = sparse(input.size(2), input.size(3));
         ConvolutionShape shape = conv.shape();
         int batch = (int) input.size(0);
-        PlaneLayout inLayout = conv.inputLayout() != null && conv.inputLayout().equals(input.layout())
-                ? input.layout() : null;
-        float[] in = inLayout != null ? input.padded(inLayout) : input.floats();
+        // an input held only as an ND4J array (a dense step's output) is padded straight from its buffer
+        PlaneLayout inLayout = conv.inputLayout() != null && (conv.inputLayout().equals(input.layout()) || input
+                .onlyArray()) ? conv.inputLayout() : null;
+        float[] in = inLayout != null ? input.padded(inLayout, pool) : input.floats(pool);
         long[] outShape = {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
         PlaneLayout outLayout = Step.wantedBy(readers, outShape);
         Tensor shortcut = shortcut(inputs, outShape);
         if (conv.writesLayout(outLayout)) {
             float[] out = ArrayPool.take(pool, batch * shape.outChannels() * outLayout.planeSize());
-            conv.forward(in, inLayout, batch, out, outLayout, shortcut == null ? null : shortcut.padded(outLayout));
+            conv.forward(in, inLayout, batch, out, outLayout, shortcut == null ? null : shortcut.padded(outLayout,
+                    pool));
             return Tensor.padded(out, outLayout, outShape);
         }
         float[] out = ArrayPool.take(pool, batch * shape.outputSize());
-        conv.forward(in, inLayout, batch, out, null, shortcut == null ? null : shortcut.floats());
+        conv.forward(in, inLayout, batch, out, null, shortcut == null ? null : shortcut.floats(pool));
         return Tensor.of(out, outShape);
     }
 
@@ -253,7 +256,7 @@ final class ConvolutionStep extends CalibratedStep {
         }
         PlaneLayout inLayout = conv.inputLayout() != null && conv.inputLayout().equals(input.layout())
                 ? input.layout() : null;
-        float[] whole = inLayout != null ? input.padded(inLayout) : input.floats();
+        float[] whole = inLayout != null ? input.padded(inLayout, pool) : input.floats(pool);
         // the kernel reads exactly the images it is given
         float[] in = java.util.Arrays.copyOf(whole, whole.length / batch * images);
         return new Calibration.Probe(() -> {

@@ -47,15 +47,73 @@ final class Tensor {
      *     a copy (kept for later readers); do not modify it
      */
     float[] padded(PlaneLayout wanted) {
+        return padded(wanted, null);
+    }
+
+    /**
+     * As {@link #padded(PlaneLayout)}; a copy kept for later readers is taken from {@code pool} (handed back by
+     * {@link #release}), and a value held only as an ND4J array is padded straight from its buffer (one copy, not
+     * a row-major Java copy and then the padded one).
+     *
+     * @param wanted a layout of this value's height and width
+     * @param pool the runner's pool, or null
+     * @return the value stored in {@code wanted}; do not modify it
+     */
+    float[] padded(PlaneLayout wanted, ArrayPool pool) {
         if (wanted.equals(layout)) {
             return padded;
         }
-        float[] copy = wanted.pad(floats(), (int) shape[1]);
-        if (layout == null) {
-            layout = wanted;
-            padded = copy;
+        if (layout != null) {
+            return wanted.pad(floats(), (int) shape[1]);
         }
+        int planes = (int) (shape[0] * shape[1]);
+        float[] copy = ArrayPool.take(pool, planes * wanted.planeSize());
+        if (floats == null && array != null && plainFloat(array)) {
+            FloatBuffer source = array.data().asNioFloat();
+            padInto(wanted, planes, copy, (from, to, at, length) -> source.get(from, to, at, length));
+        } else {
+            float[] flat = floats();
+            padInto(wanted, planes, copy, (from, to, at, length) -> System.arraycopy(flat, from, to, at, length));
+        }
+        layout = wanted;
+        padded = copy;
         return copy;
+    }
+
+    /** Copies {@code length} floats of a plain row-major source from {@code from} into {@code to} at {@code at}. */
+    @FunctionalInterface
+    private interface RowSource {
+        void copy(int from, float[] to, int at, int length);
+    }
+
+    /** Writes every entry of {@code target} (which may hold old values): the image rows and zero borders. */
+    private static void padInto(PlaneLayout layout, int planes, float[] target, RowSource source) {
+        int height = layout.height();
+        int width = layout.width();
+        int rowWidth = layout.rowWidth();
+        int top = layout.padTop() * rowWidth;
+        int right = rowWidth - layout.padLeft() - width;
+        int bottom = (layout.rows() - layout.padTop() - height) * rowWidth;
+        for (int p = 0; p < planes; p++) {
+            int at = p * layout.planeSize();
+            java.util.Arrays.fill(target, at, at + top, 0.0f);
+            at += top;
+            for (int y = 0; y < height; y++) {
+                java.util.Arrays.fill(target, at, at + layout.padLeft(), 0.0f);
+                at += layout.padLeft();
+                source.copy((p * height + y) * width, target, at, width);
+                at += width;
+                java.util.Arrays.fill(target, at, at + right, 0.0f);
+                at += right;
+            }
+            java.util.Arrays.fill(target, at, at + bottom, 0.0f);
+        }
+    }
+
+    /** @return true if the array is float32 row-major with default strides and no offset into its buffer */
+    private static boolean plainFloat(INDArray array) {
+        return array.dataType() == DataType.FLOAT && array.ordering() == 'c' && !array.isView()
+                && Shape.hasDefaultStridesForShape(array) && array.data().length() == array.length();
     }
 
     /**
@@ -71,6 +129,11 @@ final class Tensor {
         floats = null;
         padded = null;
         layout = null;
+    }
+
+    /** @return true if the value is held only as an ND4J array (no Java copy made yet) */
+    boolean onlyArray() {
+        return array != null && floats == null && padded == null;
     }
 
     /** @return the layout the value is already stored in, or null */
@@ -117,7 +180,20 @@ final class Tensor {
         if (array == null) {
             INDArray created = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
             FloatBuffer target = created.data().asNioFloat();
-            target.put(floats());
+            if (floats == null) {
+                // straight from the padded rows (no row-major Java copy in between)
+                int height = layout.height();
+                int width = layout.width();
+                int planes = (int) (shape[0] * shape[1]);
+                for (int p = 0; p < planes; p++) {
+                    int row = p * layout.planeSize() + layout.origin();
+                    for (int y = 0; y < height; y++, row += layout.rowWidth()) {
+                        target.put((p * height + y) * width, padded, row, width);
+                    }
+                }
+            } else {
+                target.put(floats);
+            }
             array = created;
         }
         return array;
@@ -125,8 +201,29 @@ final class Tensor {
 
     /** @return the value as a row-major float32 array; do not modify it */
     float[] floats() {
+        return floats(null);
+    }
+
+    /**
+     * As {@link #floats()}, the copy made from an ND4J array or padded rows taken from {@code pool} (handed back by
+     * {@link #release}).
+     *
+     * @param pool the runner's pool, or null
+     * @return the value as a row-major float32 array; do not modify it
+     */
+    float[] floats(ArrayPool pool) {
         if (floats == null) {
-            floats = array != null ? toFloats(array) : layout.unpad(padded, (int) shape[1]);
+            if (array != null) {
+                if (plainFloat(array)) {
+                    float[] copy = ArrayPool.take(pool, (int) array.length());
+                    array.data().asNioFloat().get(0, copy);
+                    floats = copy;
+                } else {
+                    floats = toFloats(array);
+                }
+            } else {
+                floats = layout.unpad(padded, (int) shape[1]);
+            }
         }
         return floats;
     }

@@ -1,0 +1,78 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.rpg4j.sparse.kernel.PlaneLayout;
+
+/** The conversions between a value's forms: ND4J array, row-major Java array, padded planes. */
+class TensorTest {
+
+    private static final long[] SHAPE = {2, 3, 4, 5};
+    private static final PlaneLayout LAYOUT = new PlaneLayout(4, 5, 1, 2, 9, 7);
+
+    /**
+     * An array-only value padded straight from its buffer into a pooled array that holds old values (NaN): every
+     * border entry zero, every pixel where {@link PlaneLayout#pad} puts it; the copy is kept and goes back to the
+     * pool at release.
+     */
+    @Test
+    void paddedFromAnArrayOverwritesAPooledArray() {
+        INDArray array = Nd4j.rand(DataType.FLOAT, SHAPE);
+        float[] flat = array.data().asFloat();
+        ArrayPool pool = new ArrayPool();
+        int length = (int) (SHAPE[0] * SHAPE[1]) * LAYOUT.planeSize();
+        float[] dirty = pool.take(length);
+        Arrays.fill(dirty, Float.NaN);
+        pool.give(dirty);
+        Tensor tensor = Tensor.of(array);
+        float[] padded = tensor.padded(LAYOUT, pool);
+        assertSame(dirty, padded, "the pooled array is reused");
+        assertArrayEquals(LAYOUT.pad(flat, 3), padded);
+        assertSame(padded, tensor.padded(LAYOUT), "kept for later readers");
+        assertEquals(1, pool.outstanding());
+        tensor.release(pool);
+        assertEquals(0, pool.outstanding());
+    }
+
+    /** A value held as padded rows goes to ND4J (and back to plain floats) without losing or moving a pixel. */
+    @Test
+    void arrayFromPaddedRowsMatchesTheImage() {
+        float[] flat = Nd4j.rand(DataType.FLOAT, SHAPE).data().asFloat();
+        float[] padded = LAYOUT.pad(flat, 3);
+        Tensor tensor = Tensor.padded(padded, LAYOUT, SHAPE);
+        INDArray array = tensor.array();
+        assertArrayEquals(SHAPE, array.shape());
+        assertArrayEquals(flat, array.data().asFloat());
+        assertArrayEquals(flat, Tensor.padded(padded, LAYOUT, SHAPE).floats());
+    }
+
+    /**
+     * Row-major floats from an array: a plain array into a pooled array (handed back at release), a view through
+     * a contiguous copy; both equal the array's values.
+     */
+    @Test
+    void floatsFromArraysPlainAndViewed() {
+        INDArray array = Nd4j.rand(DataType.FLOAT, SHAPE);
+        ArrayPool pool = new ArrayPool();
+        Tensor plain = Tensor.of(array);
+        assertArrayEquals(array.data().asFloat(), plain.floats(pool));
+        assertEquals(1, pool.outstanding());
+        plain.release(pool);
+        assertEquals(0, pool.outstanding());
+        INDArray wide = Nd4j.rand(DataType.FLOAT, 2, 3, 4, 7);
+        INDArray view = wide.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(1,
+                6));
+        Tensor viewed = Tensor.of(view);
+        assertArrayEquals(view.dup('c').data().asFloat(), viewed.floats(pool));
+        float[] padded = Tensor.of(view).padded(LAYOUT, pool);
+        assertArrayEquals(LAYOUT.pad(view.dup('c').data().asFloat(), 3), padded);
+    }
+}
