@@ -18,7 +18,7 @@ import org.rpg4j.dl4j.deploy.runner.SparseRunner;
  * preempted partner). Run the JVM with {@code OMP_NUM_THREADS=1} (ND4J and oneDNN on the calling thread)
  * and {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=0} (the sparse kernels on the
  * calling thread), so the calling thread's CPU time is all the work. Networks as in
- * {@link NetworkInferenceBenchmark}. After 5 warm-up calls of each (the runner's calibration), DL4J and
+ * {@link NetworkInferenceBenchmark}. After 8 warm-up calls of each (the runner's calibration), DL4J and
  * the runner alternate {@code calls} times; printed: the fastest and the median CPU time per call of
  * each and their ratio.
  *
@@ -26,7 +26,7 @@ import org.rpg4j.dl4j.deploy.runner.SparseRunner;
  */
 public final class RunnerCpuTime {
 
-    private static final int WARM_UP = 5;
+    private static final int WARM_UP = 8;
 
     private RunnerCpuTime() {
     }

@@ -27,7 +27,7 @@ import org.rpg4j.dl4j.deploy.runner.StepTime;
  */
 public final class RunnerProfile {
 
-    private static final int WARM_UP = 5;
+    private static final int WARM_UP = 8;
     private static final int CALLS_PER_ROUND = 2;
 
     private RunnerProfile() {
