@@ -144,6 +144,20 @@ abstract class CalibratedStep implements Step {
                 && decisions.getOrDefault(batch, KernelKind.SPARSE) == KernelKind.SPARSE;
     }
 
+    /**
+     * @param batch a batch size
+     * @return true if this step runs its dense kernel at that batch size for good (forced, or calibration done and
+     *     the dense kernel chosen); false while it calibrates
+     */
+    final boolean decidedDense(int batch) {
+        KernelKind forced = forcedKind();
+        if (forced != null) {
+            return forced == KernelKind.DENSE;
+        }
+        Calibration calibration = calibrations.get(batch);
+        return calibration != null && calibration.done() && calibration.kind() == KernelKind.DENSE;
+    }
+
     /** @return the layer name, for error messages */
     final String name() {
         return name;

@@ -11,6 +11,8 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.rpg4j.dl4j.layers.onednn.ActivationLayout;
+import org.rpg4j.dl4j.layers.onednn.OneDnn;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
 import org.rpg4j.sparse.kernel.PlaneLayout;
@@ -280,6 +282,10 @@ final class ConvolutionStep extends CalibratedStep {
      */
     @Override
     Tensor runDense(Tensor[] inputs) {
+        Tensor channelsLast = runDenseChannelsLast(inputs);
+        if (channelsLast != null) {
+            return channelsLast;
+        }
         INDArray x = inputs[0].array();
         if (x.dataType() != DataType.FLOAT || x.ordering() != 'c' || x.isView()
                 || !Shape.hasDefaultStridesForShape(x)) {
@@ -313,6 +319,92 @@ final class ConvolutionStep extends CalibratedStep {
     }
 
     /**
+     * The dense kernel on oneDNN with NHWC arguments where that saves oneDNN's reorders (it computes these shapes in
+     * NHWC on AVX-512): the input when its producer wrote NHWC, the residual likewise, and the output when every
+     * reader runs this same path ({@link #readsChannelsLast}). Only at batch &gt; 1 (the split by images keeps each
+     * part a contiguous block in NHWC too) and when oneDNN applies.
+     *
+     * @return the output, or null if no argument is NHWC or oneDNN did not run (then the NCHW path runs)
+     */
+    private Tensor runDenseChannelsLast(Tensor[] inputs) {
+        Tensor input = inputs[0];
+        long batch = input.size(0);
+        if (batch < 2 || spec.dilated() || !OneDnn.applies()) {
+            return null;
+        }
+        long[] outShape = {batch, spec.outChannels(), spec.outSize(0, input.size(2)), spec.outSize(1, input.size(3))};
+        Tensor shortcut = shortcut(inputs, outShape);
+        INDArray nhwcInput = input.channelsLast();
+        INDArray nhwcResidual = shortcut == null ? null : shortcut.channelsLast();
+        boolean nhwcOutput = !outputLeaves && Step.allReadChannelsLast(readers, outShape);
+        if (nhwcInput == null && nhwcResidual == null && !nhwcOutput) {
+            return null;
+        }
+        INDArray x = nhwcInput != null ? nhwcInput : contiguous(input.array());
+        INDArray residual = shortcut == null ? null : nhwcResidual != null ? nhwcResidual : contiguous(shortcut
+                .array());
+        if (!direct.applies(x)) {
+            return null;
+        }
+        ActivationLayout inLayout = nhwcInput != null ? ActivationLayout.NHWC : ActivationLayout.NCHW;
+        ActivationLayout outLayout = nhwcOutput ? ActivationLayout.NHWC : ActivationLayout.NCHW;
+        ActivationLayout residualLayout = nhwcResidual != null ? ActivationLayout.NHWC : ActivationLayout.NCHW;
+        long[] stored = nhwcOutput ? new long[] {batch, outShape[2], outShape[3], outShape[1]} : outShape;
+        INDArray out = denseOutput(stored);
+        int parts = parts(batch);
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.function.IntConsumer part = p -> {
+            int previous = options.nativeThreading() == NativeThreading.JAVA_THREADS ? OpenMpThreads.limit(1) : 0;
+            try {
+                long from = p * batch / parts;
+                long to = (p + 1) * batch / parts;
+                boolean done = direct.forward(p, 0, spec.outChannels(), images(x, from, to), residual == null ? null
+                        : images(residual, from, to), images(out, from, to), inLayout, outLayout, residualLayout);
+                if (!done) {
+                    ran.set(false);
+                }
+            } finally {
+                OpenMpThreads.restore(previous);
+            }
+        };
+        if (parts == 1) {
+            part.accept(0);
+        } else {
+            long work = batch * spec.outChannels() * outShape[2] * outShape[3] * spec.inChannels() * spec.kernel()[0]
+                    * spec.kernel()[1];
+            options.threading().run(parts, work, part::accept);
+        }
+        if (!ran.get()) {
+            return null;
+        }
+        return nhwcOutput ? Tensor.channelsLast(out, outShape) : Tensor.of(out);
+    }
+
+    /** @return the argument layouts of the oneDNN primitives this step created so far (tests) */
+    java.util.Set<String> directLayouts() {
+        return direct.layoutsUsed();
+    }
+
+    /** @return {@code array} as float32 with default 'c' strides (a copy if it is not) */
+    private static INDArray contiguous(INDArray array) {
+        if (array.dataType() != DataType.FLOAT || array.ordering() != 'c' || array.isView()
+                || !Shape.hasDefaultStridesForShape(array)) {
+            return array.castTo(DataType.FLOAT).dup('c');
+        }
+        return array;
+    }
+
+    /**
+     * Reads its input in NHWC when it runs the dense kernel on oneDNN at this batch size (decided, not while it
+     * calibrates) and the batch is split by images.
+     */
+    @Override
+    public boolean readsChannelsLast(long[] inputShape) {
+        return inputShape.length == 4 && inputShape[0] > 1 && !spec.dilated() && OneDnn.applies()
+                && decidedDense((int) inputShape[0]);
+    }
+
+    /**
      * @return the array the dense kernel writes: the one of the previous call with this batch size when no
      *     value outlives a call's last reader of it (no network output, no DL4J reader, which may keep a view),
      *     else a new one. Without the reuse every call allocated 0.5-2.4 MB of native memory per layer (ResNet-56
@@ -324,10 +416,11 @@ final class ConvolutionStep extends CalibratedStep {
         if (!reusable) {
             return Nd4j.createUninitialized(DataType.FLOAT, shape);
         }
-        INDArray out = denseOutputs.get(shape[0]);
+        long key = shape[0] * 2 + (shape[3] == spec.outChannels() && shape[1] != spec.outChannels() ? 1 : 0);
+        INDArray out = denseOutputs.get(key);
         if (out == null || !java.util.Arrays.equals(out.shape(), shape)) {
             out = Nd4j.createUninitialized(DataType.FLOAT, shape);
-            denseOutputs.put(shape[0], out);
+            denseOutputs.put(key, out);
         }
         return out;
     }

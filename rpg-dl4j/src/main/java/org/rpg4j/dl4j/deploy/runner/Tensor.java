@@ -10,7 +10,8 @@ import org.rpg4j.sparse.kernel.PlaneLayout;
 /**
  * One activation between the runner's steps, held as an ND4J array, as a row-major Java
  * {@code float[]}, as a Java array with zero-bordered planes ({@link PlaneLayout}, what a stride-1
- * sparse convolution reads), or several of these: each form is made on first request by a copy and
+ * sparse convolution reads), as an NHWC ND4J array (what a dense step on oneDNN hands to the next such step,
+ * {@link #channelsLast(INDArray, long...)}), or several of these: each form is made on first request by a copy and
  * then kept, so a chain of sparse kernels never touches ND4J, a chain of DL4J layers never touches Java
  * arrays, and a convolution writing the next one's padded layout saves both the copy into it and the
  * copy out of the padded-width rows.
@@ -18,6 +19,8 @@ import org.rpg4j.sparse.kernel.PlaneLayout;
 final class Tensor {
 
     private final long[] shape;
+    /** The value as {@code [batch, height, width, channels]} (what a dense step on oneDNN wrote), or null. */
+    private INDArray channelsLast;
     private INDArray array;
     private float[] floats;
     private PlaneLayout layout;
@@ -39,6 +42,22 @@ final class Tensor {
         tensor.layout = layout;
         tensor.padded = padded;
         return tensor;
+    }
+
+    /**
+     * @param nhwc {@code [batch, height, width, channels]} float32 row-major, owned by the tensor from now on
+     * @param shape the value's shape {@code [batch, channels, height, width]}
+     * @return the value, held in NHWC until another form is asked for
+     */
+    static Tensor channelsLast(INDArray nhwc, long... shape) {
+        Tensor tensor = new Tensor(shape, null, null);
+        tensor.channelsLast = nhwc;
+        return tensor;
+    }
+
+    /** @return the value as {@code [batch, height, width, channels]} if a producer wrote it so, else null */
+    INDArray channelsLast() {
+        return channelsLast;
     }
 
     /**
@@ -129,6 +148,7 @@ final class Tensor {
         floats = null;
         padded = null;
         layout = null;
+        channelsLast = null;
     }
 
     /** @return true if the value is held only as an ND4J array (no Java copy made yet) */
@@ -177,6 +197,9 @@ final class Tensor {
 
     /** @return the value as an ND4J array (float32 when made from floats); do not modify it */
     INDArray array() {
+        if (array == null && floats == null && padded == null && channelsLast != null) {
+            array = channelsLast.permute(0, 3, 1, 2).dup('c');
+        }
         if (array == null) {
             INDArray created = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
             FloatBuffer target = created.data().asNioFloat();
@@ -212,6 +235,9 @@ final class Tensor {
      * @return the value as a row-major float32 array; do not modify it
      */
     float[] floats(ArrayPool pool) {
+        if (floats == null && array == null && padded == null && channelsLast != null) {
+            array();
+        }
         if (floats == null) {
             if (array != null) {
                 if (plainFloat(array)) {

@@ -15,6 +15,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_sum;
@@ -86,7 +87,7 @@ public final class OneDnnInference {
     private final long weightBytes;
 
     private OneDnnInference(ConvolutionShape shape, int batch, float[] weights, float[] bias, boolean relu,
-                            boolean residual, Resources r, Owned owned) {
+                            boolean residual, ActivationLayout[] layouts, Resources r, Owned owned) {
         this.shape = shape;
         this.batch = batch;
         this.relu = relu;
@@ -94,9 +95,10 @@ public final class OneDnnInference {
         inputDims = new long[] {batch, shape.inChannels(), shape.inHeight(), shape.inWidth()};
         long[] weightDims = {shape.outChannels(), shape.inChannels(), shape.kernelHeight(), shape.kernelWidth()};
         outputDims = new long[] {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
-        dnnl_memory_desc_t srcUser = DnnlShapes.md(r, inputDims, dnnl_nchw);
+        dnnl_memory_desc_t srcUser = DnnlShapes.md(r, inputDims, tag(layouts[0]));
         dnnl_memory_desc_t weightsUser = DnnlShapes.md(r, weightDims, dnnl_oihw);
-        dnnl_memory_desc_t dstUser = DnnlShapes.md(r, outputDims, dnnl_nchw);
+        dnnl_memory_desc_t dstUser = DnnlShapes.md(r, outputDims, tag(layouts[1]));
+        dnnl_memory_desc_t addendUser = DnnlShapes.md(r, outputDims, tag(layouts[2]));
         dnnl_memory_desc_t biasUser = DnnlShapes.md(r, new long[] {shape.outChannels()}, dnnl_x);
         long[] strides = DnnlShapes.strides(shape);
         long[] padBefore = DnnlShapes.padBefore(shape);
@@ -132,14 +134,14 @@ public final class OneDnnInference {
 
         src = r.userMemory(srcUser);
         dst = r.userMemory(dstUser);
-        addend = residual ? r.userMemory(dstUser) : null;
+        addend = residual ? r.userMemory(addendUser) : null;
         forward = new Plan(r);
         Plan.Call conv = forward.call(pd);
         conv.input(DNNL_ARG_SRC, src, srcUser, dnnl_query_src_md);
         conv.direct(DNNL_ARG_WEIGHTS, weightsMemory);
         conv.direct(DNNL_ARG_BIAS, biasMemory);
         if (residual) {
-            conv.accumulate(DNNL_ARG_DST, dst, dstUser, dnnl_query_dst_md, addend);
+            conv.accumulate(DNNL_ARG_DST, dst, dstUser, dnnl_query_dst_md, addend, addendUser);
         } else {
             conv.output(DNNL_ARG_DST, dst, dstUser, dnnl_query_dst_md);
         }
@@ -180,6 +182,36 @@ public final class OneDnnInference {
      */
     public static OneDnnInference create(ConvolutionShape shape, int batch, float[] weights, float[] bias,
                                          boolean relu, boolean residual) {
+        return create(shape, batch, weights, bias, relu, residual, ActivationLayout.NCHW, ActivationLayout.NCHW,
+                ActivationLayout.NCHW);
+    }
+
+    /**
+     * As {@link #create(ConvolutionShape, int, float[], float[], boolean, boolean)}, with the layout of each
+     * activation argument: an argument already in the layout oneDNN computes in (NHWC for small channel counts on
+     * AVX-512) is used without a reorder, so consecutive convolutions can hand NHWC arrays to each other.
+     *
+     * @param shape the convolution geometry; the bottom/right padding is what its output size needs
+     * @param batch minibatch size, &ge; 1
+     * @param weights {@code [outChannels, inChannels, kernelHeight, kernelWidth]} row-major; copied
+     * @param bias {@code [outChannels]}; copied
+     * @param relu true to apply a ReLU to the output (after the residual, fused into the primitive)
+     * @param residual true if every call adds a residual of the output's shape (oneDNN's sum post-op)
+     * @param input the input's layout
+     * @param output the output's layout
+     * @param residualLayout the residual's layout (ignored without a residual)
+     * @return the convolution
+     * @throws IllegalArgumentException if {@code batch < 1}, a layout is null or an array's length does not match
+     *     the shape
+     * @throws IllegalStateException if oneDNN is not {@link OneDnn#available()} or rejects the shape
+     */
+    public static OneDnnInference create(ConvolutionShape shape, int batch, float[] weights, float[] bias,
+                                         boolean relu, boolean residual, ActivationLayout input,
+                                         ActivationLayout output, ActivationLayout residualLayout) {
+        if (input == null || output == null || residualLayout == null) {
+            throw new IllegalArgumentException("input, output and residualLayout must not be null, got " + input
+                    + ", " + output + ", " + residualLayout);
+        }
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -198,8 +230,8 @@ public final class OneDnnInference {
         Resources resources = new Resources();
         Owned owned = new Owned(resources);
         try {
-            OneDnnInference convolution = new OneDnnInference(shape, batch, weights, bias, relu, residual, resources,
-                    owned);
+            OneDnnInference convolution = new OneDnnInference(shape, batch, weights, bias, relu, residual,
+                    new ActivationLayout[] {input, output, residualLayout}, resources, owned);
             CLEANER.register(convolution, owned);
             return convolution;
         } catch (RuntimeException e) {
@@ -273,6 +305,10 @@ public final class OneDnnInference {
     /** @return the number of bytes of the weights in oneDNN's layout (what an instance keeps besides the bias) */
     public long weightBytes() {
         return weightBytes;
+    }
+
+    private static int tag(ActivationLayout layout) {
+        return layout == ActivationLayout.NHWC ? dnnl_nhwc : dnnl_nchw;
     }
 
     private static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, boolean relu, boolean residual) {

@@ -131,19 +131,20 @@ final class Plan {
         }
 
         /**
-         * An argument the primitive adds into (oneDNN's sum post-op): {@code addend}, the caller's array in the
-         * user layout, is reordered into the destination first, and the destination reordered into the caller's
+         * An argument the primitive adds into (oneDNN's sum post-op): {@code addend}, the caller's array in its
+         * layout {@code addendMd}, is reordered into the destination first, and the destination reordered into the caller's
          * {@code user} array after the primitive if the layouts differ.
          */
-        void accumulate(int id, dnnl_memory user, dnnl_memory_desc_t userMd, int query, dnnl_memory addend) {
+        void accumulate(int id, dnnl_memory user, dnnl_memory_desc_t userMd, int query, dnnl_memory addend,
+                        dnnl_memory_desc_t addendMd) {
             dnnl_memory_desc_t have = dnnl_primitive_desc_query_md(pd, query, 0);
             if (dnnl_memory_desc_equal(have, userMd) == 1) {
-                steps.add(reorderStep(userMd, userMd, addend, user));
+                steps.add(reorderStep(addendMd, userMd, addend, user));
                 direct(id, user);
                 return;
             }
             Copy copy = copy(null, have);
-            steps.add(reorderStep(userMd, have, addend, copy.memory()));
+            steps.add(reorderStep(addendMd, have, addend, copy.memory()));
             after.add(reorderStep(have, userMd, copy.memory(), user));
             direct(id, copy.memory());
         }

@@ -163,6 +163,12 @@ class DirectConvolutionTest {
         IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
                 () -> withResidual.forward(0, 0, 3, x, Nd4j.create(DataType.FLOAT, 2, 3, 5, 4), out));
         assertTrue(length.getMessage().startsWith("residual must have 150 elements"), length.getMessage());
+        org.rpg4j.sparse.kernel.ConvolutionShape shape = spec.shape(5, 5);
+        IllegalArgumentException layout = assertThrows(IllegalArgumentException.class,
+                () -> org.rpg4j.dl4j.layers.onednn.OneDnnInference.create(shape, 2, new float[54], new float[3], true,
+                        true, org.rpg4j.dl4j.layers.onednn.ActivationLayout.NHWC, null,
+                        org.rpg4j.dl4j.layers.onednn.ActivationLayout.NCHW));
+        assertTrue(layout.getMessage().contains("must not be null, got NHWC, null, NCHW"), layout.getMessage());
     }
 
     @Test
@@ -235,6 +241,39 @@ class DirectConvolutionTest {
     }
 
     /** conv-BN-ReLU (16 channels, one stride 2), then a basic block with the add and ReLU, at 12x12. */
+    /**
+     * Dense steps hand NHWC to each other (c0 -> c1 -> c2 with c1's output also c2's residual; c2's output goes to
+     * the pooling step in NCHW): at batches 3 and 4, both native threadings, outputs within 1e-4 of DL4J on every
+     * call, and the primitives created are NCHW>NHWC (c0), NHWC>NHWC (c1) and NHWC>NCHW with an NHWC residual
+     * (c2); at batch 1 (split by channels) everything stays NCHW.
+     */
+    @Test
+    void denseStepsHandNhwcToEachOther() {
+        ComputationGraph graph = PrunedNetworks.prune(residualNetwork(), 0.5, 8);
+        for (NativeThreading nativeThreading : NativeThreading.values()) {
+            SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.DENSE)
+                    .withNativeThreading(nativeThreading).withThreading(KernelThreading.COMMON_POOL));
+            for (int batch : new int[] {3, 4}) {
+                for (int call = 0; call < 3; call++) {
+                    INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, 12, 12);
+                    double difference = PrunedNetworks.maxAbsDifference(runner.output(x)[0], graph.outputSingle(x));
+                    assertTrue(difference < TOLERANCE, nativeThreading + " batch " + batch + ": " + difference);
+                }
+            }
+            java.util.List<java.util.Set<String>> layouts = runner.steps().stream().filter(
+                    ConvolutionStep.class::isInstance).map(step -> ((ConvolutionStep) step).directLayouts()).toList();
+            assertEquals(java.util.List.of(java.util.Set.of("NCHW>NHWC"), java.util.Set.of("NHWC>NHWC"),
+                    java.util.Set.of("NHWC>NCHW+NHWC")), layouts, nativeThreading.toString());
+            SparseRunner single = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.DENSE)
+                    .withNativeThreading(nativeThreading).withThreading(KernelThreading.COMMON_POOL));
+            INDArray one = Nd4j.rand(DataType.FLOAT, 1, 3, 12, 12);
+            assertTrue(PrunedNetworks.maxAbsDifference(single.output(one)[0], graph.outputSingle(one)) < TOLERANCE);
+            single.steps().stream().filter(ConvolutionStep.class::isInstance).forEach(step -> assertTrue(
+                    ((ConvolutionStep) step).directLayouts().stream().allMatch(l -> !l.contains("NHWC")),
+                    ((ConvolutionStep) step).directLayouts().toString()));
+        }
+    }
+
     private static ComputationGraph residualNetwork() {
         ComputationGraphConfiguration.GraphBuilder builder = PrunedNetworks.base().graphBuilder().addInputs("in")
                 .setInputTypes(InputType.convolutional(12, 12, 3));

@@ -42,6 +42,26 @@ class TensorTest {
         assertEquals(0, pool.outstanding());
     }
 
+    /** A value held in NHWC (a dense step's output) goes to NCHW, row-major floats and padded rows unchanged. */
+    @Test
+    void channelsLastValueConvertsToEveryOtherForm() {
+        INDArray nchw = Nd4j.rand(DataType.FLOAT, SHAPE);
+        INDArray nhwc = nchw.permute(0, 2, 3, 1).dup('c');
+        float[] flat = nchw.data().asFloat();
+        Tensor tensor = Tensor.channelsLast(nhwc, SHAPE);
+        assertSame(nhwc, tensor.channelsLast());
+        assertArrayEquals(SHAPE, tensor.shape());
+        assertEquals(nchw, tensor.array());
+        assertArrayEquals(flat, Tensor.channelsLast(nhwc, SHAPE).floats());
+        assertArrayEquals(LAYOUT.pad(flat, 3), Tensor.channelsLast(nhwc, SHAPE).padded(LAYOUT, new ArrayPool()));
+        ArrayPool pool = new ArrayPool();
+        Tensor released = Tensor.channelsLast(nhwc, SHAPE);
+        released.floats(pool);
+        released.release(pool);
+        assertEquals(null, released.channelsLast());
+        assertEquals(0, pool.outstanding());
+    }
+
     /** A value held as padded rows goes to ND4J (and back to plain floats) without losing or moving a pixel. */
     @Test
     void arrayFromPaddedRowsMatchesTheImage() {
