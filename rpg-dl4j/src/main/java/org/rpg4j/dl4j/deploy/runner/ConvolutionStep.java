@@ -53,6 +53,8 @@ final class ConvolutionStep extends CalibratedStep {
     private final List<OpContext> contexts = new ArrayList<>();
     /** Per batch size, the dense kernel's output array, reused at every call ({@link #denseOutput}). */
     private final Map<Long, INDArray> denseOutputs = new HashMap<>();
+    /** Per batch size and argument, the array a Java input or residual is copied into for the dense kernel. */
+    private final Map<Long, INDArray> convertedInputs = new HashMap<>();
     private boolean outputLeaves;
     private ArrayPool pool;
     /** The batch-interleaved sparse kernel, tried on small planes at larger batches. */
@@ -286,7 +288,7 @@ final class ConvolutionStep extends CalibratedStep {
         if (channelsLast != null) {
             return channelsLast;
         }
-        INDArray x = inputs[0].array();
+        INDArray x = inputs[0].arrayInto(converted(0, inputs[0].shape()));
         if (x.dataType() != DataType.FLOAT || x.ordering() != 'c' || x.isView()
                 || !Shape.hasDefaultStridesForShape(x)) {
             x = x.castTo(DataType.FLOAT).dup('c');
@@ -295,7 +297,7 @@ final class ConvolutionStep extends CalibratedStep {
         long[] outShape = {batch, spec.outChannels(), spec.outSize(0, x.size(2)), spec.outSize(1, x.size(3))};
         INDArray out = denseOutput(outShape);
         Tensor shortcut = shortcut(inputs, outShape);
-        INDArray residualArray = shortcut == null ? null : shortcut.array();
+        INDArray residualArray = shortcut == null ? null : shortcut.arrayInto(converted(1, outShape));
         if (residualArray != null && (residualArray.isView() || residualArray.ordering() != 'c'
                 || !Shape.hasDefaultStridesForShape(residualArray))) {
             residualArray = residualArray.dup('c');
@@ -340,9 +342,9 @@ final class ConvolutionStep extends CalibratedStep {
         if (nhwcInput == null && nhwcResidual == null && !nhwcOutput) {
             return null;
         }
-        INDArray x = nhwcInput != null ? nhwcInput : contiguous(input.array());
+        INDArray x = nhwcInput != null ? nhwcInput : contiguous(input.arrayInto(converted(0, input.shape())));
         INDArray residual = shortcut == null ? null : nhwcResidual != null ? nhwcResidual : contiguous(shortcut
-                .array());
+                .arrayInto(converted(1, outShape)));
         if (!direct.applies(x)) {
             return null;
         }
@@ -378,6 +380,22 @@ final class ConvolutionStep extends CalibratedStep {
             return null;
         }
         return nhwcOutput ? Tensor.channelsLast(out, outShape) : Tensor.of(out);
+    }
+
+    /**
+     * @param argument 0 for the input, 1 for the residual
+     * @param shape the value's shape
+     * @return this step's array for a Java value of that shape converted to ND4J, reused at every call (the dense
+     *     kernel reads it only during the step)
+     */
+    private INDArray converted(int argument, long[] shape) {
+        long key = shape[0] * 2 + argument;
+        INDArray buffer = convertedInputs.get(key);
+        if (buffer == null || !java.util.Arrays.equals(buffer.shape(), shape)) {
+            buffer = Nd4j.createUninitialized(DataType.FLOAT, shape);
+            convertedInputs.put(key, buffer);
+        }
+        return buffer;
     }
 
     /** @return the argument layouts of the oneDNN primitives this step created so far (tests) */

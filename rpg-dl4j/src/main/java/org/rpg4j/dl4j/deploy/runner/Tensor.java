@@ -202,24 +202,50 @@ final class Tensor {
         }
         if (array == null) {
             INDArray created = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-            FloatBuffer target = created.data().asNioFloat();
-            if (floats == null) {
-                // straight from the padded rows (no row-major Java copy in between)
-                int height = layout.height();
-                int width = layout.width();
-                int planes = (int) (shape[0] * shape[1]);
-                for (int p = 0; p < planes; p++) {
-                    int row = p * layout.planeSize() + layout.origin();
-                    for (int y = 0; y < height; y++, row += layout.rowWidth()) {
-                        target.put((p * height + y) * width, padded, row, width);
-                    }
-                }
-            } else {
-                target.put(floats);
-            }
+            // from the floats, or straight from the padded rows (no row-major Java copy in between)
+            write(created.data().asNioFloat());
             array = created;
         }
         return array;
+    }
+
+    /**
+     * The value as an ND4J array without allocating one: the array it is held as, else its values copied into
+     * {@code target} (not kept by the tensor, so {@code target} may be overwritten after this call's readers ran).
+     * A fresh native array per call cost 0.3-7.5 ms per MB here (page faults of new native memory), against 0.1 ms
+     * for the copy itself.
+     *
+     * @param target float32 'c'-contiguous of the value's shape, or null to allocate (as {@link #array()})
+     * @return the value as an ND4J array; do not modify it
+     * @throws IllegalArgumentException if {@code target}'s shape differs from the value's
+     */
+    INDArray arrayInto(INDArray target) {
+        if (array != null || target == null || floats == null && padded == null) {
+            return array();
+        }
+        if (!java.util.Arrays.equals(target.shape(), shape) || !plainFloat(target)) {
+            throw new IllegalArgumentException("target must be a plain float32 array of shape "
+                    + java.util.Arrays.toString(shape) + ", got " + java.util.Arrays.toString(target.shape()));
+        }
+        write(target.data().asNioFloat());
+        return target;
+    }
+
+    /** Writes the row-major values from {@link #floats} or the padded rows into {@code target}. */
+    private void write(FloatBuffer target) {
+        if (floats != null) {
+            target.put(0, floats);
+            return;
+        }
+        int height = layout.height();
+        int width = layout.width();
+        int planes = (int) (shape[0] * shape[1]);
+        for (int p = 0; p < planes; p++) {
+            int row = p * layout.planeSize() + layout.origin();
+            for (int y = 0; y < height; y++, row += layout.rowWidth()) {
+                target.put((p * height + y) * width, padded, row, width);
+            }
+        }
     }
 
     /** @return the value as a row-major float32 array; do not modify it */

@@ -3,6 +3,7 @@ package org.rpg4j.dl4j.deploy.runner;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,28 @@ class TensorTest {
         released.release(pool);
         assertEquals(null, released.channelsLast());
         assertEquals(0, pool.outstanding());
+    }
+
+    /**
+     * A Java value is copied into the caller's array (from row-major floats and from padded rows) without being
+     * cached; a value held in ND4J returns its own array; a target of another shape is refused.
+     */
+    @Test
+    void arrayIntoCopiesJavaValuesIntoTheTarget() {
+        INDArray nchw = Nd4j.rand(DataType.FLOAT, SHAPE);
+        float[] flat = nchw.data().asFloat();
+        INDArray target = Nd4j.valueArrayOf(SHAPE, Float.NaN, DataType.FLOAT);
+        Tensor fromFloats = Tensor.of(flat.clone(), SHAPE);
+        assertSame(target, fromFloats.arrayInto(target));
+        assertEquals(nchw, target);
+        INDArray second = Nd4j.valueArrayOf(SHAPE, Float.NaN, DataType.FLOAT);
+        assertSame(second, Tensor.padded(LAYOUT.pad(flat, 3), LAYOUT, SHAPE).arrayInto(second));
+        assertEquals(nchw, second);
+        assertSame(nchw, Tensor.of(nchw).arrayInto(target));
+        IllegalArgumentException wrong = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> fromFloats.arrayInto(Nd4j.create(DataType.FLOAT, 2, 3, 5, 4)));
+        assertTrue(wrong.getMessage().startsWith("target must be a plain float32 array of shape [2, 3, 4, 5]"),
+                wrong.getMessage());
     }
 
     /** A value held as padded rows goes to ND4J (and back to plain floats) without losing or moving a pixel. */
