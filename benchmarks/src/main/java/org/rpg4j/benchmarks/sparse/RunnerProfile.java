@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
 import org.rpg4j.dl4j.deploy.runner.StepCoverage;
@@ -22,12 +23,13 @@ import org.rpg4j.dl4j.deploy.runner.StepTime;
  * DL4J and the profiled runner alternate {@code rounds} times (so both see the same load) and the
  * per-step times are the mean over all profiled calls.
  *
- * <p>Usage: {@code RunnerProfile MODEL VARIANT BATCH [rounds] [coverage]}, e.g.
- * {@code RunnerProfile VGG19 RPG95 32 10 KERNELS_AND_POOLING}.
+ * <p>Usage: {@code RunnerProfile MODEL VARIANT BATCH [rounds] [coverage] [policy]}, e.g.
+ * {@code RunnerProfile VGG19 RPG95 32 10 KERNELS_AND_POOLING}; a {@link KernelPolicy} ({@code DENSE}, {@code SPARSE})
+ * fixes every layer's kernel instead of the measured choice, which gives each layer's time under each kernel.
  */
 public final class RunnerProfile {
 
-    private static final int WARM_UP = 5;
+    private static final int WARM_UP = 8;
     private static final int CALLS_PER_ROUND = 2;
 
     private RunnerProfile() {
@@ -35,7 +37,7 @@ public final class RunnerProfile {
 
     /**
      * @param args model, variant (U0, U90, U95, U98, RPG95, RPG98), batch, rounds (default 10), coverage
-     *     (default KERNELS_AND_POOLING)
+     *     (default KERNELS_AND_POOLING), kernel policy (default MEASURED)
      * @throws IOException if the RPG-pruned weights cannot be read or written
      */
     public static void main(String[] args) throws IOException {
@@ -44,12 +46,14 @@ public final class RunnerProfile {
         int batch = Integer.parseInt(args[2]);
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         StepCoverage coverage = args.length > 4 ? StepCoverage.valueOf(args[4]) : StepCoverage.KERNELS_AND_POOLING;
+        KernelPolicy policy = args.length > 5 ? KernelPolicy.valueOf(args[5]) : KernelPolicy.MEASURED;
         double sparsity = Integer.parseInt(variant.replaceAll("[A-Z]", "")) / 100.0;
         ComputationGraph graph = variant.startsWith("RPG") ? RpgPrunedWeights.graph(model, sparsity, true)
                 : PrunedCifarModels.of(model, sparsity);
         Nd4j.getRandom().setSeed(3);
         INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
-        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withCoverage(coverage));
+        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withCoverage(coverage)
+                .withPolicy(policy));
         for (int i = 0; i < WARM_UP; i++) {
             runner.output(input);
             graph.outputSingle(input);

@@ -35,14 +35,14 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * {@code :openmp} (native ops on libnd4j's OpenMP threads, the runner before that option) or {@code :caller}
  * (everything on the calling thread), and optionally a kernel policy ({@code U0:java:dense}: every layer on its dense
  * kernel, no calibration). Every round runs each case {@code calls} times, in an order rotated by
- * one case per round, after 5 warm-up calls of each (the runner's calibration).
+ * one case per round, after 8 warm-up calls of each (the runner's calibration).
  *
  * <p>Usage: {@code RunnerThreads MODEL BATCH ROUNDS CALLS CASE...}, e.g.
  * {@code RunnerThreads RESNET56 32 20 3 DL4J U0:java U0:openmp RPG98:java RPG98:openmp}.
  */
 public final class RunnerThreads {
 
-    private static final int WARM_UP = 5;
+    private static final int WARM_UP = 8;
     private static final long IDLE_MILLIS = 200;
     private static final Path TASKS = Path.of("/proc/self/task");
     private static final String[] GROUPS = {"caller", "fork-join", "jvm", "native"};

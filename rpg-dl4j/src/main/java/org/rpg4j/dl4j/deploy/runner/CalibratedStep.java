@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * cost model, {@link Calibration}: each calibrating call runs each kernel still in the race once and returns the
  * faster one's output; a kernel whose slice of the work ({@link #sparseProbe}) or full run loses by a clear margin
  * stops being timed; the first call is a JIT warm-up and the fastest runs of the next {@code calibrationRuns} calls
- * decide); the other policies force one kernel. The decision and the timings are reported as a {@link LayerChoice}.
+ * decide, or of up to twice as many where the two kernels are within {@link Calibration#CLOSE_MARGIN}); the other
+ * policies force one kernel. The decision and the timings are reported as a {@link LayerChoice}.
  *
  * <p>Deciding over several calls matters: at the first call the JIT may still be compiling the sparse kernel
  * (measured on ResNet-56 at batch 32: the first 14 layers timed up to 1.7x slower than the 15th, which had a higher
@@ -141,6 +142,20 @@ abstract class CalibratedStep implements Step {
     final boolean maySparse(int batch) {
         return sparseSupported && options.policy() != KernelPolicy.DENSE
                 && decisions.getOrDefault(batch, KernelKind.SPARSE) == KernelKind.SPARSE;
+    }
+
+    /**
+     * @param batch a batch size
+     * @return true if this step runs its dense kernel at that batch size for good (forced, or calibration done and
+     *     the dense kernel chosen); false while it calibrates
+     */
+    final boolean decidedDense(int batch) {
+        KernelKind forced = forcedKind();
+        if (forced != null) {
+            return forced == KernelKind.DENSE;
+        }
+        Calibration calibration = calibrations.get(batch);
+        return calibration != null && calibration.done() && calibration.kind() == KernelKind.DENSE;
     }
 
     /** @return the layer name, for error messages */

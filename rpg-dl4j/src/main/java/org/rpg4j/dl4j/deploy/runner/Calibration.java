@@ -30,7 +30,8 @@ import java.util.function.LongSupplier;
  * <li>The first call is a warm-up: its times decide that call only, and a Java kernel's run there is repeated up
  * to twice within 20 ms so that the JIT has compiled it by the counting calls. The fastest full run of each candidate over
  * the next {@code countingCalls} calls decides; calibration ends after them, or as soon as one candidate is
- * left.</li>
+ * left; when the two fastest are within {@link #CLOSE_MARGIN} of each other it goes on for up to
+ * {@code countingCalls} more calls, so that a close choice rests on twice the runs.</li>
  * </ol>
  *
  * <p>With a margin of 2, a calibrating call costs at most about 3 steady calls per step (the winner, a loser at
@@ -46,6 +47,13 @@ final class Calibration {
     static final int JIT_WARM_UP_RUNS = 2;
     /** Time after which no further warm-up run starts (a kernel still interpreted can take 100x its compiled time). */
     static final long JIT_WARM_UP_NANOS = 20_000_000L;
+    /**
+     * Two candidates whose fastest counting runs are within this ratio are a close race: calibration times them over
+     * up to {@code countingCalls} more calls before it decides (the cost of a wrong choice is small there, but one
+     * disturbed call of three decides it: the session-8 profiles chose differently from run to run on ResNet-56's
+     * stage-0 layers, where oneDNN and the sparse kernel are within 1.5x of each other).
+     */
+    static final double CLOSE_MARGIN = 1.25;
     /** Counting calls of evidence a native candidate needs before it is dropped. */
     static final int MIN_OBSERVATIONS = 2;
     private static final double NANOS_PER_MILLI = 1e6;
@@ -145,7 +153,7 @@ final class Calibration {
         }
         dropClearLosers();
         current = bestKind;
-        if (live.size() == 1 || calls > countingCalls) {
+        if (live.size() == 1 || calls > countingCalls && !extendCloseRace()) {
             finish();
         }
         return best;
@@ -264,6 +272,34 @@ final class Calibration {
                         leader, fastest.get(leader) / NANOS_PER_MILLI));
             }
         }
+    }
+
+    /**
+     * @return true if calibration goes on after the counting calls because the two fastest candidates are within
+     *     {@link #CLOSE_MARGIN} of each other, at most {@code countingCalls} calls more (noted once for the report)
+     */
+    private boolean extendCloseRace() {
+        if (calls > 2 * countingCalls) {
+            return false;
+        }
+        long first = Long.MAX_VALUE;
+        long second = Long.MAX_VALUE;
+        for (KernelKind kind : live) {
+            long nanos = fastest.getOrDefault(kind, Long.MAX_VALUE);
+            if (nanos < first) {
+                second = first;
+                first = nanos;
+            } else if (nanos < second) {
+                second = nanos;
+            }
+        }
+        boolean close = second != Long.MAX_VALUE && second < CLOSE_MARGIN * first;
+        if (close && calls == countingCalls + 1) {
+            notes.add(String.format(Locale.ROOT, "close race after call %d (%.3f against %.3f ms, within %.2fx): up to"
+                    + " %d more calls", calls, first / NANOS_PER_MILLI, second / NANOS_PER_MILLI, CLOSE_MARGIN,
+                    countingCalls));
+        }
+        return close;
     }
 
     /** The fastest candidate over the counting calls; the only one left if the others were dropped. */

@@ -11,6 +11,8 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.rpg4j.dl4j.layers.onednn.ActivationLayout;
+import org.rpg4j.dl4j.layers.onednn.OneDnn;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
 import org.rpg4j.sparse.kernel.PlaneLayout;
@@ -51,6 +53,8 @@ final class ConvolutionStep extends CalibratedStep {
     private final List<OpContext> contexts = new ArrayList<>();
     /** Per batch size, the dense kernel's output array, reused at every call ({@link #denseOutput}). */
     private final Map<Long, INDArray> denseOutputs = new HashMap<>();
+    /** Per batch size and argument, the array a Java input or residual is copied into for the dense kernel. */
+    private final Map<Long, INDArray> convertedInputs = new HashMap<>();
     private boolean outputLeaves;
     private ArrayPool pool;
     /** The batch-interleaved sparse kernel, tried on small planes at larger batches. */
@@ -95,7 +99,7 @@ final class ConvolutionStep extends CalibratedStep {
                 spec.kernel()[1]}, 'c');
         this.biasArray = Nd4j.create(bias, new long[] {spec.outChannels()}, 'c');
         this.batched = new BatchedCandidate(name, weights, bias, activation, options.threading());
-        this.direct = new DirectConvolution(spec, weights, bias, activation == FusedActivation.RELU && !residual);
+        this.direct = new DirectConvolution(spec, weights, bias, activation == FusedActivation.RELU, residual);
     }
 
     @Override
@@ -189,7 +193,8 @@ final class ConvolutionStep extends CalibratedStep {
         long[] outShape = {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
         Tensor shortcut = shortcut(inputs, outShape);
         float[] out = ArrayPool.take(pool, batch * shape.outputSize());
-        batched.kernel(shape).forward(inputs[0].floats(), batch, out, shortcut == null ? null : shortcut.floats());
+        batched.kernel(shape).forward(inputs[0].floats(pool), batch, out, shortcut == null ? null : shortcut.floats(
+                pool));
         return Tensor.of(out, outShape);
     }
 
@@ -203,19 +208,21 @@ final class ConvolutionStep extends CalibratedStep {
         SparseConvolution conv = sparse(input.size(2), input.size(3));
         ConvolutionShape shape = conv.shape();
         int batch = (int) input.size(0);
-        PlaneLayout inLayout = conv.inputLayout() != null && conv.inputLayout().equals(input.layout())
-                ? input.layout() : null;
-        float[] in = inLayout != null ? input.padded(inLayout) : input.floats();
+        // an input held only as an ND4J array (a dense step's output) is padded straight from its buffer
+        PlaneLayout inLayout = conv.inputLayout() != null && (conv.inputLayout().equals(input.layout()) || input
+                .onlyArray()) ? conv.inputLayout() : null;
+        float[] in = inLayout != null ? input.padded(inLayout, pool) : input.floats(pool);
         long[] outShape = {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
         PlaneLayout outLayout = Step.wantedBy(readers, outShape);
         Tensor shortcut = shortcut(inputs, outShape);
         if (conv.writesLayout(outLayout)) {
             float[] out = ArrayPool.take(pool, batch * shape.outChannels() * outLayout.planeSize());
-            conv.forward(in, inLayout, batch, out, outLayout, shortcut == null ? null : shortcut.padded(outLayout));
+            conv.forward(in, inLayout, batch, out, outLayout, shortcut == null ? null : shortcut.padded(outLayout,
+                    pool));
             return Tensor.padded(out, outLayout, outShape);
         }
         float[] out = ArrayPool.take(pool, batch * shape.outputSize());
-        conv.forward(in, inLayout, batch, out, null, shortcut == null ? null : shortcut.floats());
+        conv.forward(in, inLayout, batch, out, null, shortcut == null ? null : shortcut.floats(pool));
         return Tensor.of(out, outShape);
     }
 
@@ -253,7 +260,7 @@ final class ConvolutionStep extends CalibratedStep {
         }
         PlaneLayout inLayout = conv.inputLayout() != null && conv.inputLayout().equals(input.layout())
                 ? input.layout() : null;
-        float[] whole = inLayout != null ? input.padded(inLayout) : input.floats();
+        float[] whole = inLayout != null ? input.padded(inLayout, pool) : input.floats(pool);
         // the kernel reads exactly the images it is given
         float[] in = java.util.Arrays.copyOf(whole, whole.length / batch * images);
         return new Calibration.Probe(() -> {
@@ -277,7 +284,11 @@ final class ConvolutionStep extends CalibratedStep {
      */
     @Override
     Tensor runDense(Tensor[] inputs) {
-        INDArray x = inputs[0].array();
+        Tensor channelsLast = runDenseChannelsLast(inputs);
+        if (channelsLast != null) {
+            return channelsLast;
+        }
+        INDArray x = inputs[0].arrayInto(converted(0, inputs[0].shape()));
         if (x.dataType() != DataType.FLOAT || x.ordering() != 'c' || x.isView()
                 || !Shape.hasDefaultStridesForShape(x)) {
             x = x.castTo(DataType.FLOAT).dup('c');
@@ -286,7 +297,7 @@ final class ConvolutionStep extends CalibratedStep {
         long[] outShape = {batch, spec.outChannels(), spec.outSize(0, x.size(2)), spec.outSize(1, x.size(3))};
         INDArray out = denseOutput(outShape);
         Tensor shortcut = shortcut(inputs, outShape);
-        INDArray residualArray = shortcut == null ? null : shortcut.array();
+        INDArray residualArray = shortcut == null ? null : shortcut.arrayInto(converted(1, outShape));
         if (residualArray != null && (residualArray.isView() || residualArray.ordering() != 'c'
                 || !Shape.hasDefaultStridesForShape(residualArray))) {
             residualArray = residualArray.dup('c');
@@ -310,6 +321,108 @@ final class ConvolutionStep extends CalibratedStep {
     }
 
     /**
+     * The dense kernel on oneDNN with NHWC arguments where that saves oneDNN's reorders (it computes these shapes in
+     * NHWC on AVX-512): the input when its producer wrote NHWC, the residual likewise, and the output when every
+     * reader runs this same path ({@link #readsChannelsLast}). Only at batch &gt; 1 (the split by images keeps each
+     * part a contiguous block in NHWC too) and when oneDNN applies.
+     *
+     * @return the output, or null if no argument is NHWC or oneDNN did not run (then the NCHW path runs)
+     */
+    private Tensor runDenseChannelsLast(Tensor[] inputs) {
+        Tensor input = inputs[0];
+        long batch = input.size(0);
+        if (batch < 2 || spec.dilated() || !OneDnn.applies()) {
+            return null;
+        }
+        long[] outShape = {batch, spec.outChannels(), spec.outSize(0, input.size(2)), spec.outSize(1, input.size(3))};
+        Tensor shortcut = shortcut(inputs, outShape);
+        INDArray nhwcInput = input.channelsLast();
+        INDArray nhwcResidual = shortcut == null ? null : shortcut.channelsLast();
+        boolean nhwcOutput = !outputLeaves && Step.allReadChannelsLast(readers, outShape);
+        if (nhwcInput == null && nhwcResidual == null && !nhwcOutput) {
+            return null;
+        }
+        INDArray x = nhwcInput != null ? nhwcInput : contiguous(input.arrayInto(converted(0, input.shape())));
+        INDArray residual = shortcut == null ? null : nhwcResidual != null ? nhwcResidual : contiguous(shortcut
+                .arrayInto(converted(1, outShape)));
+        if (!direct.applies(x)) {
+            return null;
+        }
+        ActivationLayout inLayout = nhwcInput != null ? ActivationLayout.NHWC : ActivationLayout.NCHW;
+        ActivationLayout outLayout = nhwcOutput ? ActivationLayout.NHWC : ActivationLayout.NCHW;
+        ActivationLayout residualLayout = nhwcResidual != null ? ActivationLayout.NHWC : ActivationLayout.NCHW;
+        long[] stored = nhwcOutput ? new long[] {batch, outShape[2], outShape[3], outShape[1]} : outShape;
+        INDArray out = denseOutput(stored);
+        int parts = parts(batch);
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.function.IntConsumer part = p -> {
+            int previous = options.nativeThreading() == NativeThreading.JAVA_THREADS ? OpenMpThreads.limit(1) : 0;
+            try {
+                long from = p * batch / parts;
+                long to = (p + 1) * batch / parts;
+                boolean done = direct.forward(p, 0, spec.outChannels(), images(x, from, to), residual == null ? null
+                        : images(residual, from, to), images(out, from, to), inLayout, outLayout, residualLayout);
+                if (!done) {
+                    ran.set(false);
+                }
+            } finally {
+                OpenMpThreads.restore(previous);
+            }
+        };
+        if (parts == 1) {
+            part.accept(0);
+        } else {
+            long work = batch * spec.outChannels() * outShape[2] * outShape[3] * spec.inChannels() * spec.kernel()[0]
+                    * spec.kernel()[1];
+            options.threading().run(parts, work, part::accept);
+        }
+        if (!ran.get()) {
+            return null;
+        }
+        return nhwcOutput ? Tensor.channelsLast(out, outShape) : Tensor.of(out);
+    }
+
+    /**
+     * @param argument 0 for the input, 1 for the residual
+     * @param shape the value's shape
+     * @return this step's array for a Java value of that shape converted to ND4J, reused at every call (the dense
+     *     kernel reads it only during the step)
+     */
+    private INDArray converted(int argument, long[] shape) {
+        long key = shape[0] * 2 + argument;
+        INDArray buffer = convertedInputs.get(key);
+        if (buffer == null || !java.util.Arrays.equals(buffer.shape(), shape)) {
+            buffer = Nd4j.createUninitialized(DataType.FLOAT, shape);
+            convertedInputs.put(key, buffer);
+        }
+        return buffer;
+    }
+
+    /** @return the argument layouts of the oneDNN primitives this step created so far (tests) */
+    java.util.Set<String> directLayouts() {
+        return direct.layoutsUsed();
+    }
+
+    /** @return {@code array} as float32 with default 'c' strides (a copy if it is not) */
+    private static INDArray contiguous(INDArray array) {
+        if (array.dataType() != DataType.FLOAT || array.ordering() != 'c' || array.isView()
+                || !Shape.hasDefaultStridesForShape(array)) {
+            return array.castTo(DataType.FLOAT).dup('c');
+        }
+        return array;
+    }
+
+    /**
+     * Reads its input in NHWC when it runs the dense kernel on oneDNN at this batch size (decided, not while it
+     * calibrates) and the batch is split by images.
+     */
+    @Override
+    public boolean readsChannelsLast(long[] inputShape) {
+        return inputShape.length == 4 && inputShape[0] > 1 && !spec.dilated() && OneDnn.applies()
+                && decidedDense((int) inputShape[0]);
+    }
+
+    /**
      * @return the array the dense kernel writes: the one of the previous call with this batch size when no
      *     value outlives a call's last reader of it (no network output, no DL4J reader, which may keep a view),
      *     else a new one. Without the reuse every call allocated 0.5-2.4 MB of native memory per layer (ResNet-56
@@ -321,10 +434,11 @@ final class ConvolutionStep extends CalibratedStep {
         if (!reusable) {
             return Nd4j.createUninitialized(DataType.FLOAT, shape);
         }
-        INDArray out = denseOutputs.get(shape[0]);
+        long key = shape[0] * 2 + (shape[3] == spec.outChannels() && shape[1] != spec.outChannels() ? 1 : 0);
+        INDArray out = denseOutputs.get(key);
         if (out == null || !java.util.Arrays.equals(out.shape(), shape)) {
             out = Nd4j.createUninitialized(DataType.FLOAT, shape);
-            denseOutputs.put(shape[0], out);
+            denseOutputs.put(key, out);
         }
         return out;
     }
@@ -392,21 +506,20 @@ final class ConvolutionStep extends CalibratedStep {
 
     /**
      * {@code out = act(conv(x, w) + b (+ residual))} for output channels {@code [from, to)} ({@code w}, {@code b}
-     * and {@code out} hold just those): oneDNN's primitive of {@code part} when it applies, else libnd4j's op with
-     * the op context of {@code part}.
+     * and {@code out} hold just those): oneDNN's primitive of {@code part} when it applies (residual and ReLU as
+     * its post-ops, no pass after it), else libnd4j's op with the op context of {@code part}, then the residual and
+     * the ReLU as ND4J ops.
      */
     private void convolve(int part, INDArray x, long from, long to, INDArray w, INDArray b, INDArray out,
                           INDArray residual) {
-        boolean reluDone = false;
-        if (direct.forward(part, (int) from, (int) to, x, out)) {
-            reluDone = direct.fusesRelu();
-        } else {
-            convolveLibnd4j(part, x, w, b, out);
+        if (direct.forward(part, (int) from, (int) to, x, residual, out)) {
+            return;
         }
+        convolveLibnd4j(part, x, w, b, out);
         if (residual != null) {
             out.addi(residual);
         }
-        if (activation == FusedActivation.RELU && !reluDone) {
+        if (activation == FusedActivation.RELU) {
             Transforms.relu(out, false);
         }
     }

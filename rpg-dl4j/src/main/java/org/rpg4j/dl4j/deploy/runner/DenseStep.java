@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,8 +14,9 @@ import org.rpg4j.sparse.kernel.SparseDense;
 /**
  * A dense (or output) layer {@code y = act(x W + b)} on {@code x [batch, nIn]} (after the layer's
  * input preprocessor, if any): sparse via {@link SparseDense}, dense via ND4J's {@code mmul}. ReLU and
- * identity are fused into the sparse kernel; any other activation (softmax, tanh, ...) runs DL4J's
- * {@link IActivation} on the result of either kernel.
+ * identity are fused into the sparse kernel; softmax on a Java result runs on the Java array (a classifier's output
+ * layer: no copy into ND4J, no {@code dup} and op call for a few hundred values); any other activation (tanh, ...)
+ * runs DL4J's {@link IActivation} on the result of either kernel.
  */
 final class DenseStep extends CalibratedStep {
 
@@ -73,7 +75,36 @@ final class DenseStep extends CalibratedStep {
         int batch = (int) x.size(0);
         float[] out = new float[batch * outputs];
         sparse.forward(x.floats(), batch, out);
+        if (activation instanceof ActivationSoftmax) {
+            softmaxRows(out, outputs);
+            return Tensor.of(out, batch, outputs);
+        }
         return finish(Tensor.of(out, batch, outputs));
+    }
+
+    /**
+     * Softmax of each row of a row-major {@code [rows, columns]} array, in place, as DL4J's {@code softmax} op
+     * computes it: the row's largest value subtracted before {@code exp} (no overflow), sums in double.
+     *
+     * @param values the rows; overwritten with their softmax
+     * @param columns values per row, &ge; 1
+     */
+    static void softmaxRows(float[] values, int columns) {
+        for (int row = 0; row < values.length; row += columns) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = row; c < row + columns; c++) {
+                max = Math.max(max, values[c]);
+            }
+            double sum = 0.0;
+            for (int c = row; c < row + columns; c++) {
+                double e = Math.exp(values[c] - max);
+                values[c] = (float) e;
+                sum += e;
+            }
+            for (int c = row; c < row + columns; c++) {
+                values[c] = (float) (values[c] / sum);
+            }
+        }
     }
 
     @Override

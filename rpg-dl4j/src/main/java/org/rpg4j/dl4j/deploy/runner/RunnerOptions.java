@@ -8,7 +8,8 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * @param policy how each layer's kernel is chosen
  * @param calibrationRuns calls with a new batch size, after a first warm-up call, whose timed runs of each kernel
  *     (one per call) decide under {@link KernelPolicy#MEASURED} (the fastest run counts; a kernel losing by a clear
- *     margin stops being timed earlier), &ge; 1
+ *     margin stops being timed earlier; two kernels within 1.25x of each other are timed over up to as many calls
+ *     more), &ge; 1
  * @param threading how the sparse kernels use threads
  * @param coverage which layers besides convolutions and dense layers run on Java arrays
  * @param nativeThreading which threads run the native (dense) ops

@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * convolutions (with the batch norm after them folded in, and a ReLU after that fused) and dense
  * layers run either rpg4j's sparse kernels or a dense ND4J op; under {@link KernelPolicy#MEASURED}
  * each such layer times both at the first calls with a new batch size (a warm-up call and
- * {@link RunnerOptions#calibrationRuns()} more; a kernel that loses by a clear margin, measured or predicted from a
+ * {@link RunnerOptions#calibrationRuns()} more, up to twice as many where the two kernels are within 1.25x of each
+ * other; a kernel that loses by a clear margin, measured or predicted from a
  * slice of its work, stops being timed, so a calibrating call costs at most about three steady ones) and keeps the
  * faster ({@link #report()} lists the choices, what was timed and what was skipped and why). Residual adds, max pooling and global pooling run on Java
  * arrays ({@link StepCoverage}); all other layers and vertices run DL4J's own inference.
@@ -102,8 +103,8 @@ public final class SparseRunner {
 
     /**
      * Runs inference {@code calls} times and times every step (for profiling; the kernel choices are
-     * made as in {@link #output}, so call {@link #output} {@code calibrationRuns + 1} times first to time the final
-     * choices).
+     * made as in {@link #output}, so call {@link #output} {@code 2 * calibrationRuns + 1} times first to time the
+     * final choices: a warm-up call, the counting calls and as many more where two kernels are close).
      *
      * @param calls number of timed runs, &ge; 1
      * @param inputs as for {@link #output}; not modified

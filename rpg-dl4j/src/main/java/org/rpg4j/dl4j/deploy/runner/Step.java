@@ -24,6 +24,15 @@ interface Step {
     }
 
     /**
+     * @param inputShape the shape of a value the step reads, {@code [batch, channels, height, width]}
+     * @return true if the step reads that value in NHWC ({@code [batch, height, width, channels]}) without a reorder
+     *     (a dense convolution on oneDNN); false by default
+     */
+    default boolean readsChannelsLast(long[] inputShape) {
+        return false;
+    }
+
+    /**
      * Tells the step that {@code reader} reads its output (the compiler calls it once per reader), so
      * that it can write the output in the layout its readers read ({@link #inputLayout}).
      *
@@ -46,6 +55,15 @@ interface Step {
      * @param pool the runner's pool
      */
     default void usePool(ArrayPool pool) {
+    }
+
+    /**
+     * @param readers the steps reading a value
+     * @param shape the value's shape
+     * @return true if there are readers and every one reads the value in NHWC ({@link #readsChannelsLast})
+     */
+    static boolean allReadChannelsLast(List<Step> readers, long[] shape) {
+        return !readers.isEmpty() && readers.stream().allMatch(reader -> reader.readsChannelsLast(shape));
     }
 
     /**

@@ -15,8 +15,10 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_sum;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
@@ -50,8 +52,10 @@ import org.rpg4j.sparse.kernel.ConvolutionShape;
  * oneDNN's inference convolution ({@code forward_inference}, direct algorithm, float32) for one
  * {@link ConvolutionShape} and batch size with constant weights: the weights and bias are copied once, at
  * creation, into the layout oneDNN prefers for the shape, so a call reorders only the input and the output
- * (through the calling thread's scratch buffers, as {@link OneDnnConvolution}). Optionally a ReLU is fused
- * as a post-op. For inference code that owns its weights (the sparse runner's dense convolution steps);
+ * (through the calling thread's scratch buffers, as {@link OneDnnConvolution}). Optionally a residual is added
+ * (oneDNN's sum post-op: the residual is reordered into the destination before the convolution accumulates into
+ * it) and a ReLU is fused after it, so that a ResNet block's last convolution, its add and its ReLU are one
+ * primitive call and no extra pass over the output. For inference code that owns its weights (the sparse runner's dense convolution steps);
  * DL4J layers, whose weights change, use {@link OneDnnConvolution}.
  *
  * <p>Not thread-safe: one instance is called by one thread at a time. Create instances only when
@@ -70,26 +74,31 @@ public final class OneDnnInference {
     private final ConvolutionShape shape;
     private final int batch;
     private final boolean relu;
+    private final boolean residual;
     private final long[] inputDims;
     private final long[] outputDims;
     private final dnnl_memory src;
     private final dnnl_memory dst;
+    /** The residual's user memory (NCHW), or null without a residual. */
+    private final dnnl_memory addend;
     private final Plan forward;
     /** The bias, copied (kept reachable for the primitive). */
     private final FloatPointer biasBuffer;
     private final long weightBytes;
 
     private OneDnnInference(ConvolutionShape shape, int batch, float[] weights, float[] bias, boolean relu,
-                            Resources r, Owned owned) {
+                            boolean residual, ActivationLayout[] layouts, Resources r, Owned owned) {
         this.shape = shape;
         this.batch = batch;
         this.relu = relu;
+        this.residual = residual;
         inputDims = new long[] {batch, shape.inChannels(), shape.inHeight(), shape.inWidth()};
         long[] weightDims = {shape.outChannels(), shape.inChannels(), shape.kernelHeight(), shape.kernelWidth()};
         outputDims = new long[] {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
-        dnnl_memory_desc_t srcUser = DnnlShapes.md(r, inputDims, dnnl_nchw);
+        dnnl_memory_desc_t srcUser = DnnlShapes.md(r, inputDims, tag(layouts[0]));
         dnnl_memory_desc_t weightsUser = DnnlShapes.md(r, weightDims, dnnl_oihw);
-        dnnl_memory_desc_t dstUser = DnnlShapes.md(r, outputDims, dnnl_nchw);
+        dnnl_memory_desc_t dstUser = DnnlShapes.md(r, outputDims, tag(layouts[1]));
+        dnnl_memory_desc_t addendUser = DnnlShapes.md(r, outputDims, tag(layouts[2]));
         dnnl_memory_desc_t biasUser = DnnlShapes.md(r, new long[] {shape.outChannels()}, dnnl_x);
         long[] strides = DnnlShapes.strides(shape);
         long[] padBefore = DnnlShapes.padBefore(shape);
@@ -100,7 +109,7 @@ public final class OneDnnInference {
                 biasUser,
                 DnnlShapes.md(r, outputDims, dnnl_format_tag_any), strides, padBefore, padAfter),
                 "convolution forward desc");
-        dnnl_primitive_desc pd = primitiveDesc(desc, relu);
+        dnnl_primitive_desc pd = primitiveDesc(desc, relu, residual);
         owned.pd = pd;
 
         // the weights reordered (or copied) once into memory oneDNN allocates in the layout it wants
@@ -125,12 +134,17 @@ public final class OneDnnInference {
 
         src = r.userMemory(srcUser);
         dst = r.userMemory(dstUser);
+        addend = residual ? r.userMemory(addendUser) : null;
         forward = new Plan(r);
         Plan.Call conv = forward.call(pd);
         conv.input(DNNL_ARG_SRC, src, srcUser, dnnl_query_src_md);
         conv.direct(DNNL_ARG_WEIGHTS, weightsMemory);
         conv.direct(DNNL_ARG_BIAS, biasMemory);
-        conv.output(DNNL_ARG_DST, dst, dstUser, dnnl_query_dst_md);
+        if (residual) {
+            conv.accumulate(DNNL_ARG_DST, dst, dstUser, dnnl_query_dst_md, addend, addendUser);
+        } else {
+            conv.output(DNNL_ARG_DST, dst, dstUser, dnnl_query_dst_md);
+        }
         forward.finish();
     }
 
@@ -149,6 +163,55 @@ public final class OneDnnInference {
      */
     public static OneDnnInference create(ConvolutionShape shape, int batch, float[] weights, float[] bias,
                                          boolean relu) {
+        return create(shape, batch, weights, bias, relu, false);
+    }
+
+    /**
+     * As {@link #create(ConvolutionShape, int, float[], float[], boolean)}, optionally with a residual input added
+     * before the ReLU ({@link #forward(INDArray, INDArray, INDArray)}).
+     *
+     * @param shape the convolution geometry; the bottom/right padding is what its output size needs
+     * @param batch minibatch size, &ge; 1
+     * @param weights {@code [outChannels, inChannels, kernelHeight, kernelWidth]} row-major; copied
+     * @param bias {@code [outChannels]}; copied
+     * @param relu true to apply a ReLU to the output (after the residual, fused into the primitive)
+     * @param residual true if every call adds a residual of the output's shape (oneDNN's sum post-op)
+     * @return the convolution
+     * @throws IllegalArgumentException if {@code batch < 1} or an array's length does not match the shape
+     * @throws IllegalStateException if oneDNN is not {@link OneDnn#available()} or rejects the shape
+     */
+    public static OneDnnInference create(ConvolutionShape shape, int batch, float[] weights, float[] bias,
+                                         boolean relu, boolean residual) {
+        return create(shape, batch, weights, bias, relu, residual, ActivationLayout.NCHW, ActivationLayout.NCHW,
+                ActivationLayout.NCHW);
+    }
+
+    /**
+     * As {@link #create(ConvolutionShape, int, float[], float[], boolean, boolean)}, with the layout of each
+     * activation argument: an argument already in the layout oneDNN computes in (NHWC for small channel counts on
+     * AVX-512) is used without a reorder, so consecutive convolutions can hand NHWC arrays to each other.
+     *
+     * @param shape the convolution geometry; the bottom/right padding is what its output size needs
+     * @param batch minibatch size, &ge; 1
+     * @param weights {@code [outChannels, inChannels, kernelHeight, kernelWidth]} row-major; copied
+     * @param bias {@code [outChannels]}; copied
+     * @param relu true to apply a ReLU to the output (after the residual, fused into the primitive)
+     * @param residual true if every call adds a residual of the output's shape (oneDNN's sum post-op)
+     * @param input the input's layout
+     * @param output the output's layout
+     * @param residualLayout the residual's layout (ignored without a residual)
+     * @return the convolution
+     * @throws IllegalArgumentException if {@code batch < 1}, a layout is null or an array's length does not match
+     *     the shape
+     * @throws IllegalStateException if oneDNN is not {@link OneDnn#available()} or rejects the shape
+     */
+    public static OneDnnInference create(ConvolutionShape shape, int batch, float[] weights, float[] bias,
+                                         boolean relu, boolean residual, ActivationLayout input,
+                                         ActivationLayout output, ActivationLayout residualLayout) {
+        if (input == null || output == null || residualLayout == null) {
+            throw new IllegalArgumentException("input, output and residualLayout must not be null, got " + input
+                    + ", " + output + ", " + residualLayout);
+        }
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -167,7 +230,8 @@ public final class OneDnnInference {
         Resources resources = new Resources();
         Owned owned = new Owned(resources);
         try {
-            OneDnnInference convolution = new OneDnnInference(shape, batch, weights, bias, relu, resources, owned);
+            OneDnnInference convolution = new OneDnnInference(shape, batch, weights, bias, relu, residual,
+                    new ActivationLayout[] {input, output, residualLayout}, resources, owned);
             CLEANER.register(convolution, owned);
             return convolution;
         } catch (RuntimeException e) {
@@ -190,6 +254,11 @@ public final class OneDnnInference {
         return relu;
     }
 
+    /** @return true if every call adds a residual ({@link #forward(INDArray, INDArray, INDArray)}) */
+    public boolean addsResidual() {
+        return residual;
+    }
+
     /**
      * {@code output = conv(input, weights) + bias}, then the ReLU if {@link #fusesRelu()}.
      *
@@ -198,7 +267,37 @@ public final class OneDnnInference {
      * @throws IllegalArgumentException if an array's length does not match the shape
      */
     public void forward(INDArray input, INDArray output) {
+        if (residual) {
+            throw new IllegalStateException("this convolution adds a residual: call forward(input, residual, output)");
+        }
         DnnlShapes.bind(src, input, inputDims, "input");
+        DnnlShapes.bind(dst, output, outputDims, "output");
+        forward.run();
+    }
+
+    /**
+     * {@code output = conv(input, weights) + bias + residual}, then the ReLU if {@link #fusesRelu()}, in one
+     * primitive call (oneDNN's sum post-op).
+     *
+     * @param input {@code [batch, inChannels, height, width]}, float32, 'c'-contiguous host memory; not modified
+     * @param residual of the output's shape, float32, 'c'-contiguous host memory, not {@code output}'s memory; not
+     *     modified
+     * @param output {@code [batch, outChannels, outHeight, outWidth]}, float32, 'c'-contiguous; overwritten
+     * @throws IllegalArgumentException if an array's length does not match the shape, or the residual is the
+     *     output's memory
+     * @throws IllegalStateException if this instance was created without a residual
+     */
+    public void forward(INDArray input, INDArray residual, INDArray output) {
+        if (!this.residual) {
+            throw new IllegalStateException("this convolution was created without a residual: call forward(input, "
+                    + "output)");
+        }
+        if (residual != null && output != null && residual.data().addressPointer().address() == output.data()
+                .addressPointer().address()) {
+            throw new IllegalArgumentException("residual must not share the output's memory");
+        }
+        DnnlShapes.bind(src, input, inputDims, "input");
+        DnnlShapes.bind(addend, residual, outputDims, "residual");
         DnnlShapes.bind(dst, output, outputDims, "output");
         forward.run();
     }
@@ -208,15 +307,25 @@ public final class OneDnnInference {
         return weightBytes;
     }
 
-    private static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, boolean relu) {
+    private static int tag(ActivationLayout layout) {
+        return layout == ActivationLayout.NHWC ? dnnl_nhwc : dnnl_nchw;
+    }
+
+    private static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, boolean relu, boolean residual) {
         dnnl_primitive_attr attr = new dnnl_primitive_attr();
         dnnl_post_ops postOps = new dnnl_post_ops();
         Resources.check(dnnl_primitive_attr_create(attr), "primitive attr");
+        boolean any = relu || residual;
         try {
-            if (relu) {
+            if (any) {
                 Resources.check(dnnl_post_ops_create(postOps), "post ops");
-                Resources.check(dnnl_post_ops_append_eltwise(postOps, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f),
-                        "relu post op");
+                if (residual) {
+                    Resources.check(dnnl_post_ops_append_sum(postOps, 1.0f), "sum post op");
+                }
+                if (relu) {
+                    Resources.check(dnnl_post_ops_append_eltwise(postOps, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f),
+                            "relu post op");
+                }
                 Resources.check(dnnl_primitive_attr_set_post_ops(attr, postOps), "post ops attr");
             }
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
@@ -224,7 +333,7 @@ public final class OneDnnInference {
                     null), "convolution inference primitive desc");
             return pd;
         } finally {
-            if (relu) {
+            if (any) {
                 dnnl_post_ops_destroy(postOps);
             }
             dnnl_primitive_attr_destroy(attr);

@@ -130,6 +130,25 @@ final class Plan {
             direct(id, copy.memory());
         }
 
+        /**
+         * An argument the primitive adds into (oneDNN's sum post-op): {@code addend}, the caller's array in its
+         * layout {@code addendMd}, is reordered into the destination first, and the destination reordered into the caller's
+         * {@code user} array after the primitive if the layouts differ.
+         */
+        void accumulate(int id, dnnl_memory user, dnnl_memory_desc_t userMd, int query, dnnl_memory addend,
+                        dnnl_memory_desc_t addendMd) {
+            dnnl_memory_desc_t have = dnnl_primitive_desc_query_md(pd, query, 0);
+            if (dnnl_memory_desc_equal(have, userMd) == 1) {
+                steps.add(reorderStep(addendMd, userMd, addend, user));
+                direct(id, user);
+                return;
+            }
+            Copy copy = copy(null, have);
+            steps.add(reorderStep(addendMd, have, addend, copy.memory()));
+            after.add(reorderStep(have, userMd, copy.memory(), user));
+            direct(id, copy.memory());
+        }
+
         private void build() {
             dnnl_exec_arg_t args = resources.own(new dnnl_exec_arg_t(ids.size()));
             for (int i = 0; i < ids.size(); i++) {

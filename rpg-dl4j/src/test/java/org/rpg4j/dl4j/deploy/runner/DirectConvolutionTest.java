@@ -2,6 +2,7 @@ package org.rpg4j.dl4j.deploy.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -91,6 +92,85 @@ class DirectConvolutionTest {
         }
     }
 
+    /**
+     * The residual fused as oneDNN's sum post-op (with and without the ReLU after it): seeded geometries, batches
+     * 1-3, all output channels and the upper half (a batch-1 part), two calls per instance: {@code act(conv + b +
+     * residual)} within 1e-4 of libnd4j's op plus an ND4J add, every output written, the residual not modified.
+     */
+    @Test
+    void fusedResidualMatchesConv2dPlusAdd() {
+        Random random = new Random(9);
+        for (int trial = 0; trial < 10; trial++) {
+            int in = 1 + random.nextInt(9);
+            int out = 2 + random.nextInt(20);
+            int k = 1 + random.nextInt(3);
+            int s = 1 + random.nextInt(2);
+            int h = 3 + random.nextInt(9);
+            int w = 3 + random.nextInt(9);
+            int batch = 1 + random.nextInt(3);
+            boolean relu = trial % 2 == 0;
+            ConvolutionSpec spec = new ConvolutionSpec(in, out, new int[] {k, k}, new int[] {s, s},
+                    new int[] {0, 0}, new int[] {1, 1}, true);
+            float[] weights = gaussian(random, out * in * k * k);
+            float[] bias = gaussian(random, out);
+            DirectConvolution direct = new DirectConvolution(spec, weights, bias, relu, true);
+            String what = "trial " + trial + " " + spec + " " + h + "x" + w + " batch " + batch + " relu " + relu;
+            long[] outShape = {batch, out, spec.outSize(0, h), spec.outSize(1, w)};
+            for (int call = 0; call < 2; call++) {
+                INDArray x = Nd4j.randn(DataType.FLOAT, batch, in, h, w);
+                INDArray residual = Nd4j.randn(DataType.FLOAT, outShape);
+                INDArray residualBefore = residual.dup();
+                INDArray actual = Nd4j.valueArrayOf(outShape, Float.NaN, DataType.FLOAT);
+                assertTrue(direct.forward(0, 0, out, x, residual, actual), what);
+                INDArray expected = libnd4j(spec, x, weights, bias).addi(residual);
+                if (relu) {
+                    Transforms.relu(expected, false);
+                }
+                double difference = actual.sub(expected).amaxNumber().doubleValue();
+                assertTrue(difference < TOLERANCE, what + " call " + call + ": " + difference);
+                assertEquals(residualBefore, residual, what + ": the residual is read only");
+                int from = out / 2;
+                INDArray partResidual = residual.get(NDArrayIndex.all(), NDArrayIndex.interval(from, out)).dup('c');
+                INDArray part = Nd4j.valueArrayOf(new long[] {batch, out - from, outShape[2], outShape[3]}, Float.NaN,
+                        DataType.FLOAT);
+                assertTrue(direct.forward(1, from, out, x, partResidual, part), what);
+                double partDifference = part.sub(expected.get(NDArrayIndex.all(), NDArrayIndex.interval(from, out))
+                        .dup('c')).amaxNumber().doubleValue();
+                assertTrue(partDifference < TOLERANCE, what + " channels " + from + "-" + out + ": " + partDifference);
+            }
+        }
+    }
+
+    /** A missing or unexpected residual, or one in the output's memory, is refused with the parameter named. */
+    @Test
+    void residualArgumentsAreChecked() {
+        ConvolutionSpec spec = new ConvolutionSpec(2, 3, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, true);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 2, 5, 5);
+        INDArray out = Nd4j.create(DataType.FLOAT, 2, 3, 5, 5);
+        DirectConvolution withResidual = new DirectConvolution(spec, new float[54], new float[3], true, true);
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> withResidual.forward(0, 0, 3, x, null, out));
+        assertTrue(missing.getMessage().contains("residual must be given"), missing.getMessage());
+        assertThrows(IllegalStateException.class, () -> withResidual.forward(0, 0, 3, x, out));
+        DirectConvolution without = new DirectConvolution(spec, new float[54], new float[3], true);
+        IllegalArgumentException unexpected = assertThrows(IllegalArgumentException.class,
+                () -> without.forward(0, 0, 3, x, Nd4j.create(DataType.FLOAT, 2, 3, 5, 5), out));
+        assertTrue(unexpected.getMessage().contains("residual must be null"), unexpected.getMessage());
+        IllegalArgumentException shared = assertThrows(IllegalArgumentException.class,
+                () -> withResidual.forward(0, 0, 3, x, out, out));
+        assertTrue(shared.getMessage().contains("residual must not share"), shared.getMessage());
+        IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
+                () -> withResidual.forward(0, 0, 3, x, Nd4j.create(DataType.FLOAT, 2, 3, 5, 4), out));
+        assertTrue(length.getMessage().startsWith("residual must have 150 elements"), length.getMessage());
+        org.rpg4j.sparse.kernel.ConvolutionShape shape = spec.shape(5, 5);
+        IllegalArgumentException layout = assertThrows(IllegalArgumentException.class,
+                () -> org.rpg4j.dl4j.layers.onednn.OneDnnInference.create(shape, 2, new float[54], new float[3], true,
+                        true, org.rpg4j.dl4j.layers.onednn.ActivationLayout.NHWC, null,
+                        org.rpg4j.dl4j.layers.onednn.ActivationLayout.NCHW));
+        assertTrue(layout.getMessage().contains("must not be null, got NHWC, null, NCHW"), layout.getMessage());
+    }
+
     @Test
     void switchOffAndDilationLeaveTheCallToLibnd4j() {
         ConvolutionSpec spec = new ConvolutionSpec(2, 3, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0},
@@ -161,6 +241,39 @@ class DirectConvolutionTest {
     }
 
     /** conv-BN-ReLU (16 channels, one stride 2), then a basic block with the add and ReLU, at 12x12. */
+    /**
+     * Dense steps hand NHWC to each other (c0 -> c1 -> c2 with c1's output also c2's residual; c2's output goes to
+     * the pooling step in NCHW): at batches 3 and 4, both native threadings, outputs within 1e-4 of DL4J on every
+     * call, and the primitives created are NCHW>NHWC (c0), NHWC>NHWC (c1) and NHWC>NCHW with an NHWC residual
+     * (c2); at batch 1 (split by channels) everything stays NCHW.
+     */
+    @Test
+    void denseStepsHandNhwcToEachOther() {
+        ComputationGraph graph = PrunedNetworks.prune(residualNetwork(), 0.5, 8);
+        for (NativeThreading nativeThreading : NativeThreading.values()) {
+            SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.DENSE)
+                    .withNativeThreading(nativeThreading).withThreading(KernelThreading.COMMON_POOL));
+            for (int batch : new int[] {3, 4}) {
+                for (int call = 0; call < 3; call++) {
+                    INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, 12, 12);
+                    double difference = PrunedNetworks.maxAbsDifference(runner.output(x)[0], graph.outputSingle(x));
+                    assertTrue(difference < TOLERANCE, nativeThreading + " batch " + batch + ": " + difference);
+                }
+            }
+            java.util.List<java.util.Set<String>> layouts = runner.steps().stream().filter(
+                    ConvolutionStep.class::isInstance).map(step -> ((ConvolutionStep) step).directLayouts()).toList();
+            assertEquals(java.util.List.of(java.util.Set.of("NCHW>NHWC"), java.util.Set.of("NHWC>NHWC"),
+                    java.util.Set.of("NHWC>NCHW+NHWC")), layouts, nativeThreading.toString());
+            SparseRunner single = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.DENSE)
+                    .withNativeThreading(nativeThreading).withThreading(KernelThreading.COMMON_POOL));
+            INDArray one = Nd4j.rand(DataType.FLOAT, 1, 3, 12, 12);
+            assertTrue(PrunedNetworks.maxAbsDifference(single.output(one)[0], graph.outputSingle(one)) < TOLERANCE);
+            single.steps().stream().filter(ConvolutionStep.class::isInstance).forEach(step -> assertTrue(
+                    ((ConvolutionStep) step).directLayouts().stream().allMatch(l -> !l.contains("NHWC")),
+                    ((ConvolutionStep) step).directLayouts().toString()));
+        }
+    }
+
     private static ComputationGraph residualNetwork() {
         ComputationGraphConfiguration.GraphBuilder builder = PrunedNetworks.base().graphBuilder().addInputs("in")
                 .setInputTypes(InputType.convolutional(12, 12, 3));

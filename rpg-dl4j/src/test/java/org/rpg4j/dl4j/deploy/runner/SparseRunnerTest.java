@@ -200,7 +200,8 @@ class SparseRunnerTest {
         INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3, 32, 32);
         INDArray expected = net.output(x);
         assertNonTrivial(expected);
-        for (int call = 1; call <= 6; call++) {
+        // a warm-up call, 3 counting calls and up to 3 more where a race is close (Calibration.CLOSE_MARGIN)
+        for (int call = 1; call <= 7; call++) {
             double difference = PrunedNetworks.maxAbsDifference(runner.output(x)[0], expected);
             assertTrue(difference < TOLERANCE, "call " + call + ": " + difference);
         }

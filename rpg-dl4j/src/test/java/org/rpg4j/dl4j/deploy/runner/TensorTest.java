@@ -1,0 +1,121 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.rpg4j.sparse.kernel.PlaneLayout;
+
+/** The conversions between a value's forms: ND4J array, row-major Java array, padded planes. */
+class TensorTest {
+
+    private static final long[] SHAPE = {2, 3, 4, 5};
+    private static final PlaneLayout LAYOUT = new PlaneLayout(4, 5, 1, 2, 9, 7);
+
+    /**
+     * An array-only value padded straight from its buffer into a pooled array that holds old values (NaN): every
+     * border entry zero, every pixel where {@link PlaneLayout#pad} puts it; the copy is kept and goes back to the
+     * pool at release.
+     */
+    @Test
+    void paddedFromAnArrayOverwritesAPooledArray() {
+        INDArray array = Nd4j.rand(DataType.FLOAT, SHAPE);
+        float[] flat = array.data().asFloat();
+        ArrayPool pool = new ArrayPool();
+        int length = (int) (SHAPE[0] * SHAPE[1]) * LAYOUT.planeSize();
+        float[] dirty = pool.take(length);
+        Arrays.fill(dirty, Float.NaN);
+        pool.give(dirty);
+        Tensor tensor = Tensor.of(array);
+        float[] padded = tensor.padded(LAYOUT, pool);
+        assertSame(dirty, padded, "the pooled array is reused");
+        assertArrayEquals(LAYOUT.pad(flat, 3), padded);
+        assertSame(padded, tensor.padded(LAYOUT), "kept for later readers");
+        assertEquals(1, pool.outstanding());
+        tensor.release(pool);
+        assertEquals(0, pool.outstanding());
+    }
+
+    /** A value held in NHWC (a dense step's output) goes to NCHW, row-major floats and padded rows unchanged. */
+    @Test
+    void channelsLastValueConvertsToEveryOtherForm() {
+        INDArray nchw = Nd4j.rand(DataType.FLOAT, SHAPE);
+        INDArray nhwc = nchw.permute(0, 2, 3, 1).dup('c');
+        float[] flat = nchw.data().asFloat();
+        Tensor tensor = Tensor.channelsLast(nhwc, SHAPE);
+        assertSame(nhwc, tensor.channelsLast());
+        assertArrayEquals(SHAPE, tensor.shape());
+        assertEquals(nchw, tensor.array());
+        assertArrayEquals(flat, Tensor.channelsLast(nhwc, SHAPE).floats());
+        assertArrayEquals(LAYOUT.pad(flat, 3), Tensor.channelsLast(nhwc, SHAPE).padded(LAYOUT, new ArrayPool()));
+        ArrayPool pool = new ArrayPool();
+        Tensor released = Tensor.channelsLast(nhwc, SHAPE);
+        released.floats(pool);
+        released.release(pool);
+        assertEquals(null, released.channelsLast());
+        assertEquals(0, pool.outstanding());
+    }
+
+    /**
+     * A Java value is copied into the caller's array (from row-major floats and from padded rows) without being
+     * cached; a value held in ND4J returns its own array; a target of another shape is refused.
+     */
+    @Test
+    void arrayIntoCopiesJavaValuesIntoTheTarget() {
+        INDArray nchw = Nd4j.rand(DataType.FLOAT, SHAPE);
+        float[] flat = nchw.data().asFloat();
+        INDArray target = Nd4j.valueArrayOf(SHAPE, Float.NaN, DataType.FLOAT);
+        Tensor fromFloats = Tensor.of(flat.clone(), SHAPE);
+        assertSame(target, fromFloats.arrayInto(target));
+        assertEquals(nchw, target);
+        INDArray second = Nd4j.valueArrayOf(SHAPE, Float.NaN, DataType.FLOAT);
+        assertSame(second, Tensor.padded(LAYOUT.pad(flat, 3), LAYOUT, SHAPE).arrayInto(second));
+        assertEquals(nchw, second);
+        assertSame(nchw, Tensor.of(nchw).arrayInto(target));
+        IllegalArgumentException wrong = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> fromFloats.arrayInto(Nd4j.create(DataType.FLOAT, 2, 3, 5, 4)));
+        assertTrue(wrong.getMessage().startsWith("target must be a plain float32 array of shape [2, 3, 4, 5]"),
+                wrong.getMessage());
+    }
+
+    /** A value held as padded rows goes to ND4J (and back to plain floats) without losing or moving a pixel. */
+    @Test
+    void arrayFromPaddedRowsMatchesTheImage() {
+        float[] flat = Nd4j.rand(DataType.FLOAT, SHAPE).data().asFloat();
+        float[] padded = LAYOUT.pad(flat, 3);
+        Tensor tensor = Tensor.padded(padded, LAYOUT, SHAPE);
+        INDArray array = tensor.array();
+        assertArrayEquals(SHAPE, array.shape());
+        assertArrayEquals(flat, array.data().asFloat());
+        assertArrayEquals(flat, Tensor.padded(padded, LAYOUT, SHAPE).floats());
+    }
+
+    /**
+     * Row-major floats from an array: a plain array into a pooled array (handed back at release), a view through
+     * a contiguous copy; both equal the array's values.
+     */
+    @Test
+    void floatsFromArraysPlainAndViewed() {
+        INDArray array = Nd4j.rand(DataType.FLOAT, SHAPE);
+        ArrayPool pool = new ArrayPool();
+        Tensor plain = Tensor.of(array);
+        assertArrayEquals(array.data().asFloat(), plain.floats(pool));
+        assertEquals(1, pool.outstanding());
+        plain.release(pool);
+        assertEquals(0, pool.outstanding());
+        INDArray wide = Nd4j.rand(DataType.FLOAT, 2, 3, 4, 7);
+        INDArray view = wide.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(1,
+                6));
+        Tensor viewed = Tensor.of(view);
+        assertArrayEquals(view.dup('c').data().asFloat(), viewed.floats(pool));
+        float[] padded = Tensor.of(view).padded(LAYOUT, pool);
+        assertArrayEquals(LAYOUT.pad(view.dup('c').data().asFloat(), 3), padded);
+    }
+}
