@@ -1,16 +1,10 @@
 package org.rpg4j.benchmarks.sparse;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
-import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.sparse.kernel.ChannelBlocking;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
@@ -113,7 +107,7 @@ public final class ChannelBlockingTime {
                     KernelThreading.CALLER_ONLY, instructions, ChannelBlocking.ALWAYS);
             SparseConvolution auto = SparseConvolution.of(shape, weights, null, FusedActivation.IDENTITY,
                     KernelThreading.CALLER_ONLY, instructions, ChannelBlocking.AUTO);
-            Runnable op = conv2d(shape, weights, input);
+            Runnable op = LayerTiming.libnd4jConvolution(shape, weights, input, batch);
             Runnable[] variants = {() -> rows.forward(input, batch, output), () -> blocks.forward(input, batch,
                     output), op};
             double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
@@ -121,7 +115,8 @@ public final class ChannelBlockingTime {
                 for (int v = 0; v < variants.length; v++) {
                     // longer warm-up blocks: until C2 has compiled the Vector API code (on a busy machine it can
                     // take seconds), a call runs boxed vectors and takes 100x longer
-                    double us = block(variants[v], round < 0 ? WARM_UP_NANOS : BLOCK_NANOS);
+                    double us = LayerTiming.cpuNanosPerCall(variants[v], round < 0 ? WARM_UP_NANOS : BLOCK_NANOS, 4)
+                            / 1e3;
                     if (round >= 0) {
                         best[v] = Math.min(best[v], us);
                     }
@@ -154,38 +149,5 @@ public final class ChannelBlockingTime {
             }
             return (double) stored / nonZeros;
         }
-
-        /** libnd4j's conv2d (Same mode, NCHW, weights [out, in, kh, kw]) on a reused op context. */
-        private Runnable conv2d(ConvolutionShape shape, float[] weights, float[] input) {
-            INDArray x = Nd4j.create(input, new long[] {batch, channels, size, size}, 'c');
-            INDArray w = Nd4j.create(weights, new long[] {channels, channels, 3, 3}, 'c');
-            INDArray out = Nd4j.create(DataType.FLOAT, batch, channels, size, size);
-            OpContext context = Nd4j.getExecutioner().buildContext();
-            long[] conv = {3, 3, 1, 1, 0, 0, 1, 1, 1, 0, 1};
-            return () -> {
-                context.purge();
-                context.setIArguments(conv);
-                context.setInputArrays(x, w);
-                context.setOutputArrays(out);
-                Nd4j.exec(new Conv2D(), context);
-            };
-        }
-    }
-
-    /** @return thread CPU microseconds per call over a block of calls lasting about {@code nanos} */
-    private static double block(Runnable call, long nanos) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long start = threads.getCurrentThreadCpuTime();
-        int calls = 0;
-        long elapsed;
-        do {
-            // several calls per clock reading: reading the thread's CPU clock costs about a microsecond
-            for (int i = 0; i < 4; i++) {
-                call.run();
-            }
-            calls += 4;
-            elapsed = threads.getCurrentThreadCpuTime() - start;
-        } while (elapsed < nanos);
-        return elapsed / 1e3 / calls;
     }
 }

@@ -2,7 +2,6 @@ package org.rpg4j.benchmarks.sparse;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -11,8 +10,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.dl4j.layers.onednn.OneDnnInference;
 import org.rpg4j.sparse.kernel.BatchedConvolution;
@@ -122,48 +119,17 @@ public final class RpgLayerTime {
         INDArray y = Nd4j.create(DataType.FLOAT, batch, out, size, size);
         Runnable[] variants = {() -> direct.forward(x, y), () -> perImage.forward(input, batch, output),
                 () -> batched.forward(input, batch, output, null), () -> tiled.forward(input, batch, output, null),
-                conv2d(shape, weights, input, batch)};
+                LayerTiming.libnd4jConvolution(shape, weights, input, batch)};
         double[] bestMs = new double[variants.length];
         Arrays.fill(bestMs, Double.MAX_VALUE);
         for (int round = -2; round < rounds; round++) {
             for (int v = 0; v < variants.length; v++) {
-                double ms = block(variants[v], round < 0 ? WARM_UP_NANOS : BLOCK_NANOS);
+                double ms = LayerTiming.cpuNanosPerCall(variants[v], round < 0 ? WARM_UP_NANOS : BLOCK_NANOS, 1) / 1e6;
                 if (round >= 0) {
                     bestMs[v] = Math.min(bestMs[v], ms);
                 }
             }
         }
         return bestMs;
-    }
-
-    /** libnd4j's conv2d (Same mode, NCHW, weights [out, in, kh, kw]) on a reused op context. */
-    private static Runnable conv2d(ConvolutionShape shape, float[] weights, float[] input, int batch) {
-        INDArray x = Nd4j.create(input, new long[] {batch, shape.inChannels(), shape.inHeight(), shape.inWidth()},
-                'c');
-        INDArray w = Nd4j.create(weights, new long[] {shape.outChannels(), shape.inChannels(), 3, 3}, 'c');
-        INDArray out = Nd4j.create(DataType.FLOAT, batch, shape.outChannels(), shape.outHeight(), shape.outWidth());
-        OpContext context = Nd4j.getExecutioner().buildContext();
-        long[] conv = {3, 3, 1, 1, 0, 0, 1, 1, 1, 0, 1};
-        return () -> {
-            context.purge();
-            context.setIArguments(conv);
-            context.setInputArrays(x, w);
-            context.setOutputArrays(out);
-            Nd4j.exec(new Conv2D(), context);
-        };
-    }
-
-    /** @return thread CPU milliseconds per call over a block of calls lasting about {@code nanos} */
-    private static double block(Runnable call, long nanos) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long start = threads.getCurrentThreadCpuTime();
-        int calls = 0;
-        long elapsed;
-        do {
-            call.run();
-            calls++;
-            elapsed = threads.getCurrentThreadCpuTime() - start;
-        } while (elapsed < nanos);
-        return elapsed / 1e6 / calls;
     }
 }

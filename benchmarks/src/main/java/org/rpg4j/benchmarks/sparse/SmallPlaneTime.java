@@ -1,17 +1,11 @@
 package org.rpg4j.benchmarks.sparse;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
-import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.sparse.kernel.BatchedConvolution;
 import org.rpg4j.sparse.kernel.ChannelBlocking;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
@@ -120,13 +114,15 @@ public final class SmallPlaneTime {
             BatchedConvolution tiled = BatchedConvolution.of(shape, weights, null, id, one, best,
                     ChannelBlocking.NEVER, SourceTiling.ALWAYS);
             Runnable[] variants = {() -> perImage.forward(input, batch, output), () -> rows.forward(input, batch,
-                    output, null), () -> blocks.forward(input, batch, output, null), conv2d(shape, weights, input),
+                    output, null), () -> blocks.forward(input, batch, output, null), LayerTiming.libnd4jConvolution(
+                            shape, weights, input, batch),
                     () -> tiled.forward(input, batch, output, null)};
             double[] bestUs = new double[variants.length];
             Arrays.fill(bestUs, Double.MAX_VALUE);
             for (int round = -2; round < rounds; round++) {
                 for (int v = 0; v < variants.length; v++) {
-                    double us = block(variants[v], round < 0 ? WARM_UP_NANOS : BLOCK_NANOS);
+                    double us = LayerTiming.cpuNanosPerCall(variants[v], round < 0 ? WARM_UP_NANOS : BLOCK_NANOS, 1)
+                            / 1e3;
                     if (round >= 0) {
                         bestUs[v] = Math.min(bestUs[v], us);
                     }
@@ -140,35 +136,5 @@ public final class SmallPlaneTime {
                     bestUs[2], bestUs[3], kmacs / bestUs[0], kmacs / batched, kmacs / bestUs[3], bestUs[0] / batched,
                     bestUs[4], kmacs / bestUs[4], bestUs[3] / bestUs[4]);
         }
-
-        /** libnd4j's conv2d (Same mode, NCHW, weights [out, in, kh, kw]) on a reused op context. */
-        private Runnable conv2d(ConvolutionShape shape, float[] weights, float[] input) {
-            INDArray x = Nd4j.create(input, new long[] {batch, channels, size, size}, 'c');
-            INDArray w = Nd4j.create(weights, new long[] {channels, channels, 3, 3}, 'c');
-            INDArray out = Nd4j.create(DataType.FLOAT, batch, channels, size, size);
-            OpContext context = Nd4j.getExecutioner().buildContext();
-            long[] conv = {3, 3, 1, 1, 0, 0, 1, 1, 1, 0, 1};
-            return () -> {
-                context.purge();
-                context.setIArguments(conv);
-                context.setInputArrays(x, w);
-                context.setOutputArrays(out);
-                Nd4j.exec(new Conv2D(), context);
-            };
-        }
-    }
-
-    /** @return thread CPU microseconds per call over a block of calls lasting about {@code nanos} */
-    private static double block(Runnable call, long nanos) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long start = threads.getCurrentThreadCpuTime();
-        int calls = 0;
-        long elapsed;
-        do {
-            call.run();
-            calls++;
-            elapsed = threads.getCurrentThreadCpuTime() - start;
-        } while (elapsed < nanos);
-        return elapsed / 1e3 / calls;
     }
 }
