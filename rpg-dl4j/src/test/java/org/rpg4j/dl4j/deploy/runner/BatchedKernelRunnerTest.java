@@ -12,16 +12,12 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.rpg4j.sparse.kernel.FusedActivation;
 
 /** The runner's convolutions on small planes with the batched sparse kernel ({@link BatchedCandidate}). */
@@ -142,13 +138,7 @@ class BatchedKernelRunnerTest {
         String last = convBn(builder, "w0", "in", 1, true, 48);
         last = convBn(builder, "w1", last, 1, true, 48);
         last = convBn(builder, "w2", last, 1, true, 48);
-        var conf = builder.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5)
-                        .activation(Activation.SOFTMAX).build(), "pool")
-                .setOutputs("out").build();
-        ComputationGraph graph = new ComputationGraph(conf);
-        graph.init();
-        return graph;
+        return PrunedNetworks.poolAndClassify(builder, last);
     }
 
     /** [n, 3, 8, 8] -> conv/2 (4x4, 16) -> basic block (4x4) -> conv/2 (2x2, 16) -> average pool -> softmax. */
@@ -162,13 +152,7 @@ class BatchedKernelRunnerTest {
                 new ActivationLayer(Activation.RELU), "add");
         String down = convBn(builder, "c2", "r", 2, true);
         String last = convBn(builder, "c3", down, 1, true);
-        var conf = builder.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5)
-                        .activation(Activation.SOFTMAX).build(), "pool")
-                .setOutputs("out").build();
-        ComputationGraph graph = new ComputationGraph(conf);
-        graph.init();
-        return graph;
+        return PrunedNetworks.poolAndClassify(builder, last);
     }
 
     /** Adds conv 3x3 Same (16 channels) and BN, with a ReLU if asked; @return the last vertex name. */

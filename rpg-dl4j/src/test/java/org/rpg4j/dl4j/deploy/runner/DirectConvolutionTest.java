@@ -13,9 +13,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rpg4j.dl4j.layers.onednn.OneDnn;
 import org.rpg4j.sparse.kernel.KernelThreading;
@@ -283,14 +279,8 @@ class DirectConvolutionTest {
         builder.addLayer("r1", new ActivationLayer(Activation.RELU), "c1_bn");
         convBn(builder, "c2", "r1", 1);
         builder.addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "c2_bn", "r1")
-                .addLayer("r2", new ActivationLayer(Activation.RELU), "add")
-                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "r2")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5)
-                        .activation(Activation.SOFTMAX).build(), "pool")
-                .setOutputs("out");
-        ComputationGraph graph = new ComputationGraph(builder.build());
-        graph.init();
-        return graph;
+                .addLayer("r2", new ActivationLayer(Activation.RELU), "add");
+        return PrunedNetworks.poolAndClassify(builder, "r2");
     }
 
     private static void convBn(ComputationGraphConfiguration.GraphBuilder builder, String name, String input,

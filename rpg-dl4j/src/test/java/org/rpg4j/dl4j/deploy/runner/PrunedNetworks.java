@@ -1,6 +1,12 @@
 package org.rpg4j.dl4j.deploy.runner;
 
 import java.util.Map;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.activations.Activation;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -27,6 +33,21 @@ final class PrunedNetworks {
     static NeuralNetConfiguration.Builder base() {
         return new NeuralNetConfiguration.Builder().seed(12).dataType(DataType.FLOAT).weightInit(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Same);
+    }
+
+    /**
+     * Ends a test graph: global average pooling of {@code last}, then a 5-class softmax output "out".
+     *
+     * @return the built and initialised graph
+     */
+    static ComputationGraph poolAndClassify(ComputationGraphConfiguration.GraphBuilder builder, String last) {
+        var conf = builder.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        return graph;
     }
 
     static MultiLayerNetwork prune(MultiLayerNetwork network, double sparsity, long seed) {

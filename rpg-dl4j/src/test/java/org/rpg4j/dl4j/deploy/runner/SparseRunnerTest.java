@@ -342,13 +342,7 @@ class SparseRunnerTest {
                     .addLayer("r" + (block + 1), new ActivationLayer(Activation.RELU), "add" + block);
             previous = "r" + (block + 1);
         }
-        var conf = builder.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), previous)
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5)
-                        .activation(Activation.SOFTMAX).build(), "pool")
-                .setOutputs("out").build();
-        ComputationGraph graph = new ComputationGraph(conf);
-        graph.init();
-        return graph;
+        return PrunedNetworks.poolAndClassify(builder, previous);
     }
 
     /** Adds conv 3x3 (8 channels, no bias) and BN, with a ReLU layer if asked; @return the last vertex name. */
