@@ -62,14 +62,15 @@ final class VectorRows implements RowKernel {
                     s6 = FloatVector.fromArray(SPECIES, source, a + 6 * lanes).fma(w, s6);
                     s7 = FloatVector.fromArray(SPECIES, source, a + 7 * lanes).fma(w, s7);
                 }
-                store(s0, relu, residual, q + i, out, o + i);
-                store(s1, relu, residual, q + i + lanes, out, o + i + lanes);
-                store(s2, relu, residual, q + i + 2 * lanes, out, o + i + 2 * lanes);
-                store(s3, relu, residual, q + i + 3 * lanes, out, o + i + 3 * lanes);
-                store(s4, relu, residual, q + i + 4 * lanes, out, o + i + 4 * lanes);
-                store(s5, relu, residual, q + i + 5 * lanes, out, o + i + 5 * lanes);
-                store(s6, relu, residual, q + i + 6 * lanes, out, o + i + 6 * lanes);
-                store(s7, relu, residual, q + i + 7 * lanes, out, o + i + 7 * lanes);
+                s0.intoArray(out, o + i);
+                s1.intoArray(out, o + i + lanes);
+                s2.intoArray(out, o + i + 2 * lanes);
+                s3.intoArray(out, o + i + 3 * lanes);
+                s4.intoArray(out, o + i + 4 * lanes);
+                s5.intoArray(out, o + i + 5 * lanes);
+                s6.intoArray(out, o + i + 6 * lanes);
+                s7.intoArray(out, o + i + 7 * lanes);
+                finish(relu, residual, q + i, out, o + i, 0, 1, 8 * lanes);
             }
             for (; i + 4 * lanes <= n; i += 4 * lanes) {
                 FloatVector s0 = start;
@@ -84,10 +85,11 @@ final class VectorRows implements RowKernel {
                     s2 = FloatVector.fromArray(SPECIES, source, a + 2 * lanes).fma(w, s2);
                     s3 = FloatVector.fromArray(SPECIES, source, a + 3 * lanes).fma(w, s3);
                 }
-                store(s0, relu, residual, q + i, out, o + i);
-                store(s1, relu, residual, q + i + lanes, out, o + i + lanes);
-                store(s2, relu, residual, q + i + 2 * lanes, out, o + i + 2 * lanes);
-                store(s3, relu, residual, q + i + 3 * lanes, out, o + i + 3 * lanes);
+                s0.intoArray(out, o + i);
+                s1.intoArray(out, o + i + lanes);
+                s2.intoArray(out, o + i + 2 * lanes);
+                s3.intoArray(out, o + i + 3 * lanes);
+                finish(relu, residual, q + i, out, o + i, 0, 1, 4 * lanes);
             }
             tail(values, 1, 0, offsets, from, to, source, sourceBase, bias[r], relu, residual, q, out, o, i, n);
         }
@@ -183,22 +185,23 @@ final class VectorRows implements RowKernel {
             s23 = x.fma(w2, s23);
             s33 = x.fma(w3, s33);
         }
-        store(s00, relu, residual, q, out, o);
-        store(s01, relu, residual, q + lanes, out, o + lanes);
-        store(s02, relu, residual, q + 2 * lanes, out, o + 2 * lanes);
-        store(s03, relu, residual, q + 3 * lanes, out, o + 3 * lanes);
-        store(s10, relu, residual, q + stride, out, o + stride);
-        store(s11, relu, residual, q + stride + lanes, out, o + stride + lanes);
-        store(s12, relu, residual, q + stride + 2 * lanes, out, o + stride + 2 * lanes);
-        store(s13, relu, residual, q + stride + 3 * lanes, out, o + stride + 3 * lanes);
-        store(s20, relu, residual, q + 2 * stride, out, o + 2 * stride);
-        store(s21, relu, residual, q + 2 * stride + lanes, out, o + 2 * stride + lanes);
-        store(s22, relu, residual, q + 2 * stride + 2 * lanes, out, o + 2 * stride + 2 * lanes);
-        store(s23, relu, residual, q + 2 * stride + 3 * lanes, out, o + 2 * stride + 3 * lanes);
-        store(s30, relu, residual, q + 3 * stride, out, o + 3 * stride);
-        store(s31, relu, residual, q + 3 * stride + lanes, out, o + 3 * stride + lanes);
-        store(s32, relu, residual, q + 3 * stride + 2 * lanes, out, o + 3 * stride + 2 * lanes);
-        store(s33, relu, residual, q + 3 * stride + 3 * lanes, out, o + 3 * stride + 3 * lanes);
+        s00.intoArray(out, o);
+        s01.intoArray(out, o + lanes);
+        s02.intoArray(out, o + 2 * lanes);
+        s03.intoArray(out, o + 3 * lanes);
+        s10.intoArray(out, o + stride);
+        s11.intoArray(out, o + stride + lanes);
+        s12.intoArray(out, o + stride + 2 * lanes);
+        s13.intoArray(out, o + stride + 3 * lanes);
+        s20.intoArray(out, o + 2 * stride);
+        s21.intoArray(out, o + 2 * stride + lanes);
+        s22.intoArray(out, o + 2 * stride + 2 * lanes);
+        s23.intoArray(out, o + 2 * stride + 3 * lanes);
+        s30.intoArray(out, o + 3 * stride);
+        s31.intoArray(out, o + 3 * stride + lanes);
+        s32.intoArray(out, o + 3 * stride + 2 * lanes);
+        s33.intoArray(out, o + 3 * stride + 3 * lanes);
+        finish(relu, residual, q, out, o, stride, ROWS, 4 * lanes);
     }
 
     /** Four rows by two vectors of one block. */
@@ -231,14 +234,15 @@ final class VectorRows implements RowKernel {
             s21 = x.fma(w2, s21);
             s31 = x.fma(w3, s31);
         }
-        store(s00, relu, residual, q, out, o);
-        store(s01, relu, residual, q + lanes, out, o + lanes);
-        store(s10, relu, residual, q + stride, out, o + stride);
-        store(s11, relu, residual, q + stride + lanes, out, o + stride + lanes);
-        store(s20, relu, residual, q + 2 * stride, out, o + 2 * stride);
-        store(s21, relu, residual, q + 2 * stride + lanes, out, o + 2 * stride + lanes);
-        store(s30, relu, residual, q + 3 * stride, out, o + 3 * stride);
-        store(s31, relu, residual, q + 3 * stride + lanes, out, o + 3 * stride + lanes);
+        s00.intoArray(out, o);
+        s01.intoArray(out, o + lanes);
+        s10.intoArray(out, o + stride);
+        s11.intoArray(out, o + stride + lanes);
+        s20.intoArray(out, o + 2 * stride);
+        s21.intoArray(out, o + 2 * stride + lanes);
+        s30.intoArray(out, o + 3 * stride);
+        s31.intoArray(out, o + 3 * stride + lanes);
+        finish(relu, residual, q, out, o, stride, ROWS, 2 * lanes);
     }
 
     /** Four rows by one vector of one block. */
@@ -261,16 +265,43 @@ final class VectorRows implements RowKernel {
             s20 = x.fma(w2, s20);
             s30 = x.fma(w3, s30);
         }
-        store(s00, relu, residual, q, out, o);
-        store(s10, relu, residual, q + stride, out, o + stride);
-        store(s20, relu, residual, q + 2 * stride, out, o + 2 * stride);
-        store(s30, relu, residual, q + 3 * stride, out, o + 3 * stride);
+        s00.intoArray(out, o);
+        s10.intoArray(out, o + stride);
+        s20.intoArray(out, o + 2 * stride);
+        s30.intoArray(out, o + 3 * stride);
+        finish(relu, residual, q, out, o, stride, ROWS, SPECIES.length());
     }
 
-    /** {@code out[o..] = act(s + residual[q..])}, one vector. */
-    private static void store(FloatVector s, boolean relu, float[] residual, int q, float[] out, int o) {
-        FloatVector v = residual == null ? s : s.add(FloatVector.fromArray(SPECIES, residual, q));
-        (relu ? v.max(FloatVector.zero(SPECIES)) : v).intoArray(out, o);
+    /**
+     * Adds the residual to {@code rows} rows of {@code width} floats (a multiple of the vector length) that a block
+     * kernel stored at {@code out[o + j * stride ...]} and applies the ReLU, while they are in the L1 cache. The block
+     * kernels store their accumulators plainly and call this once per block instead of applying both per vector: with
+     * both branches inlined into each of the 16 stores of {@link #quad}, C2's compilation of it reached its node limit
+     * ({@code NodeCountInliningCutoff}) and left the later stores as calls that take a boxed vector, one allocation per
+     * store (seen with {@code -XX:+PrintInlining}; docs/deployment.md, "Session 10: ResNet-56 at batch 32"). The
+     * values and the order of the operations are those of the former per-vector store (residual added to the
+     * rounded sum, then the ReLU), so the outputs are unchanged bit for bit. It takes no vector argument: a call that
+     * C2 does not inline costs a call, never a boxed vector.
+     */
+    private static void finish(boolean relu, float[] residual, int q, float[] out, int o, int stride, int rows,
+                               int width) {
+        if (residual == null && !relu) {
+            return;
+        }
+        int lanes = SPECIES.length();
+        for (int j = 0; j < rows; j++) {
+            for (int x = 0; x < width; x += lanes) {
+                int at = o + j * stride + x;
+                FloatVector v = FloatVector.fromArray(SPECIES, out, at);
+                if (residual != null) {
+                    v = v.add(FloatVector.fromArray(SPECIES, residual, q + j * stride + x));
+                }
+                if (relu) {
+                    v = v.max(FloatVector.zero(SPECIES));
+                }
+                v.intoArray(out, at);
+            }
+        }
     }
 
     /**
@@ -290,7 +321,8 @@ final class VectorRows implements RowKernel {
                 s = FloatVector.fromArray(SPECIES, source, sourceBase + offsets[k] + j)
                         .fma(FloatVector.broadcast(SPECIES, values[k * stride + shift]), s);
             }
-            store(s, relu, residual, residualBase + j, out, outBase + j);
+            s.intoArray(out, outBase + j);
+            finish(relu, residual, residualBase + j, out, outBase + j, 0, 1, lanes);
         }
         for (; j < n; j++) {
             float s = bias;
@@ -376,14 +408,15 @@ final class VectorRows implements RowKernel {
                 s6 = FloatVector.fromArray(SPECIES, source, a + 6 * lanes).fma(w, s6);
                 s7 = FloatVector.fromArray(SPECIES, source, a + 7 * lanes).fma(w, s7);
             }
-            store(s0, relu, null, 0, out, p);
-            store(s1, relu, null, 0, out, p + lanes);
-            store(s2, relu, null, 0, out, p + 2 * lanes);
-            store(s3, relu, null, 0, out, p + 3 * lanes);
-            store(s4, relu, null, 0, out, p + 4 * lanes);
-            store(s5, relu, null, 0, out, p + 5 * lanes);
-            store(s6, relu, null, 0, out, p + 6 * lanes);
-            store(s7, relu, null, 0, out, p + 7 * lanes);
+            s0.intoArray(out, p);
+            s1.intoArray(out, p + lanes);
+            s2.intoArray(out, p + 2 * lanes);
+            s3.intoArray(out, p + 3 * lanes);
+            s4.intoArray(out, p + 4 * lanes);
+            s5.intoArray(out, p + 5 * lanes);
+            s6.intoArray(out, p + 6 * lanes);
+            s7.intoArray(out, p + 7 * lanes);
+            finish(relu, null, 0, out, p, 0, 1, 8 * lanes);
         }
         for (; i + lanes <= n; i += lanes) {
             FloatVector s = first ? start : FloatVector.fromArray(SPECIES, out, o + i);
@@ -391,7 +424,8 @@ final class VectorRows implements RowKernel {
                 s = FloatVector.fromArray(SPECIES, source, sourceBase + offsets[k] + i)
                         .fma(FloatVector.broadcast(SPECIES, values[k]), s);
             }
-            store(s, relu, null, 0, out, o + i);
+            s.intoArray(out, o + i);
+            finish(relu, null, 0, out, o + i, 0, 1, lanes);
         }
         for (; i < n; i++) {
             float s = first ? bias : out[o + i];

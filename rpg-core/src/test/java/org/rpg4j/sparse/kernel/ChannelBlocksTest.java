@@ -147,6 +147,38 @@ class ChannelBlocksTest {
         assertTrue(e.getMessage().contains("blocking must not be null"), e.getMessage());
     }
 
+    /**
+     * Every epilogue (ReLU or not, residual or not) on planes whose runs take the block kernel's 4-, 2- and 1-vector
+     * steps and the per-row kernel's 8- and 4-vector blocks and tail (32x32, 16x16, 8x8, 5x5): the block kernels store
+     * their sums and then apply the residual and the ReLU to the stored block, which must give the per-row kernel's
+     * bits and match the dense reference.
+     */
+    @Test
+    void everyEpilogueOnEveryStepMatchesTheReference() {
+        Random random = new Random(34);
+        for (int size : new int[] {32, 16, 8, 5}) {
+            ConvolutionShape s = new ConvolutionShape(3, size, size, 4 + random.nextInt(6), 3, 3, 1, 1, 1, 1, size,
+                    size);
+            for (int epilogue = 0; epilogue < 4; epilogue++) {
+                Case c = new Case(s, 0.7, random, (epilogue & 1) != 0, (epilogue & 2) != 0);
+                SparseConvolution rows = c.convolution(KernelThreading.CALLER_ONLY, KernelInstructions.VECTOR_API,
+                        ChannelBlocking.NEVER);
+                SparseConvolution blocks = c.convolution(KernelThreading.CALLER_ONLY, KernelInstructions.VECTOR_API,
+                        ChannelBlocking.ALWAYS);
+                float[] out = c.run(blocks);
+                assertArrayEquals(c.run(rows), out, c.what());
+                double error = DenseReference.maxError(c.plain(blocks, out), c.expected);
+                assertTrue(error < TOLERANCE, c.what() + ": error " + error);
+                if (c.relu) {
+                    float[] plain = c.plain(blocks, out);
+                    for (float v : plain) {
+                        assertTrue(v >= 0f, c.what() + ": negative output " + v);
+                    }
+                }
+            }
+        }
+    }
+
     /** One random layer with data, a residual or not, an activation, and input/output layouts chosen at random. */
     private static final class Case {
         final ConvolutionShape shape;
@@ -163,14 +195,18 @@ class ChannelBlocksTest {
         final float[] expected;
 
         Case(ConvolutionShape s, double sparsity, Random random) {
+            this(s, sparsity, random, random.nextBoolean(), random.nextBoolean());
+        }
+
+        Case(ConvolutionShape s, double sparsity, Random random, boolean relu, boolean withResidual) {
             this.shape = s;
             this.sparsity = sparsity;
             this.weights = DenseReference.sparseWeights(random, s.outChannels(), s.patchSize(), sparsity);
             this.bias = random.nextBoolean() ? DenseReference.gaussian(random, s.outChannels()) : null;
             this.batch = 1 + random.nextInt(2);
             this.input = DenseReference.gaussian(random, batch * s.inputSize());
-            this.residual = random.nextBoolean() ? DenseReference.gaussian(random, batch * s.outputSize()) : null;
-            this.relu = random.nextBoolean();
+            this.residual = withResidual ? DenseReference.gaussian(random, batch * s.outputSize()) : null;
+            this.relu = relu;
             this.paddedIn = random.nextBoolean();
             this.paddedOut = random.nextBoolean();
             int wp = s.outWidth() + s.kernelWidth() - 1;
