@@ -79,8 +79,27 @@ public record PlaneLayout(int height, int width, int padTop, int padLeft, int ro
      */
     public float[] unpad(float[] padded, int channels) {
         int planes = checkedPlanes(padded.length, channels, planeSize(), "padded");
+        return unpadInto(padded, channels, new float[planes * height * width]);
+    }
+
+    /**
+     * As {@link #unpad}, into an array the caller owns (a runner reuses one per call instead of allocating 0.5-2 MB
+     * of fresh heap, which page-faulted on every call).
+     *
+     * @param padded {@code [batch, channels, rows, rowWidth]}; not modified
+     * @param channels channels per image, &ge; 1
+     * @param flat receives {@code [batch, channels, height, width]}; every entry is written
+     * @return {@code flat}
+     * @throws IllegalArgumentException if {@code padded.length} is not a multiple of {@code channels * planeSize()},
+     *     or {@code flat} is null or not of the plain length
+     */
+    public float[] unpadInto(float[] padded, int channels, float[] flat) {
+        int planes = checkedPlanes(padded.length, channels, planeSize(), "padded");
         int plane = height * width;
-        float[] flat = new float[planes * plane];
+        if (flat == null || flat.length != (long) planes * plane) {
+            throw new IllegalArgumentException("flat must hold " + ((long) planes * plane)
+                    + " floats (planes * height * width), got " + (flat == null ? "null" : flat.length));
+        }
         for (int p = 0; p < planes; p++) {
             for (int y = 0; y < height; y++) {
                 System.arraycopy(padded, p * planeSize() + origin() + y * rowWidth, flat, p * plane + y * width, width);

@@ -274,7 +274,7 @@ final class Tensor {
                     floats = toFloats(array);
                 }
             } else {
-                floats = layout.unpad(padded, (int) shape[1]);
+                floats = layout.unpadInto(padded, (int) shape[1], ArrayPool.take(pool, (int) length()));
             }
         }
         return floats;
