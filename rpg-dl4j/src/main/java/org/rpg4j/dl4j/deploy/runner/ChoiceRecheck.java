@@ -7,12 +7,15 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Keeps measuring a step's kernel choice after its {@link Calibration} has decided, for one batch size: every call
- * times the chosen kernel (one clock reading before and after, no extra run), and at calls {@value #FIRST_RECHECK},
- * {@code 2 *} {@value #FIRST_RECHECK}, ... up to {@value #LAST_RECHECK} after the decision the other kernel runs
- * once more on the same input, timed, its output discarded (or, where it has one, only a slice of its work, the
+ * Keeps measuring a step's kernel choice after its {@link Calibration} has decided, for one batch size: at calls
+ * {@value #FIRST_RECHECK}, {@code 2 *} {@value #FIRST_RECHECK}, ... up to {@value #LAST_RECHECK} after the decision
+ * the chosen kernel is timed and the other kernel runs once more right after it on the same input, timed, its output
+ * discarded (or, where it has one, only a slice of its work, the
  * time scaled to the full work, as in the calibration: so a large layer's slow Java kernel is not run in full). The
- * kernel with the faster fastest run so far is kept.
+ * kernel with the faster fastest recheck run so far is kept. Both kernels are timed at the same calls only, in pairs:
+ * timing the kept kernel at every call gave it hundreds of samples against a handful for the other, so under load
+ * (6-7 on 2 cores) the kept kernel's minimum was an undisturbed run and the other's was not, and a wrong choice
+ * stayed (shrunk VGG-19 at batch 1: 20-channel layers kept oneDNN at 0.15 ms against 0.08 ms for the sparse kernel).
  *
  * <p>Why: the calibration decides within the first few calls, while the JIT may still be compiling the Java
  * kernels. On a ResNet-56 with 70 % of its channels removed, at batch 1 under load 7, the sparse kernel was timed at
@@ -57,7 +60,7 @@ final class ChoiceRecheck {
     }
 
     /**
-     * Runs one call: the kernel kept so far, timed, and at a recheck call the other one too.
+     * Runs one call: the kernel kept so far, and at a recheck call both, timed.
      *
      * @param kernels the kernels on this call's input
      * @return the output of the kernel kept before this call
@@ -65,27 +68,28 @@ final class ChoiceRecheck {
     Tensor call(Calibration.Kernels kernels) {
         calls++;
         KernelKind kept = current;
+        if (!recheckDue(calls)) {
+            return kernels.run(kept);
+        }
         long start = clock.getAsLong();
         Tensor output = kernels.run(kept);
         record(kept, clock.getAsLong() - start);
-        if (recheckDue(calls)) {
-            KernelKind other = candidates.get(0) == kept ? candidates.get(1) : candidates.get(0);
-            Calibration.Probe probe = kernels.probe(other);
-            long otherStart = clock.getAsLong();
-            if (probe != null) {
-                probe.run().run();
-                record(other, Math.round((clock.getAsLong() - otherStart) / probe.fraction()));
-            } else {
-                Tensor discarded = kernels.run(other);
-                record(other, clock.getAsLong() - otherStart);
-                kernels.discard(discarded);
-            }
-            if (fastest.get(other) < fastest.get(kept)) {
-                current = other;
-                switches++;
-                lastSwitch = String.format(Locale.ROOT, "; recheck at call %d switched to %s (%.3f against %.3f ms)",
-                        calls, other, fastest.get(other) / NANOS_PER_MILLI, fastest.get(kept) / NANOS_PER_MILLI);
-            }
+        KernelKind other = candidates.get(0) == kept ? candidates.get(1) : candidates.get(0);
+        Calibration.Probe probe = kernels.probe(other);
+        long otherStart = clock.getAsLong();
+        if (probe != null) {
+            probe.run().run();
+            record(other, Math.round((clock.getAsLong() - otherStart) / probe.fraction()));
+        } else {
+            Tensor discarded = kernels.run(other);
+            record(other, clock.getAsLong() - otherStart);
+            kernels.discard(discarded);
+        }
+        if (fastest.get(other) < fastest.get(kept)) {
+            current = other;
+            switches++;
+            lastSwitch = String.format(Locale.ROOT, "; recheck at call %d switched to %s (%.3f against %.3f ms)",
+                    calls, other, fastest.get(other) / NANOS_PER_MILLI, fastest.get(kept) / NANOS_PER_MILLI);
         }
         return output;
     }
@@ -97,7 +101,7 @@ final class ChoiceRecheck {
 
     /**
      * @param kind a candidate
-     * @return its fastest run since the decision in ms, NaN if it has not run since
+     * @return its fastest recheck run since the decision in ms, NaN before the first recheck
      */
     double millis(KernelKind kind) {
         Long nanos = fastest.get(kind);
