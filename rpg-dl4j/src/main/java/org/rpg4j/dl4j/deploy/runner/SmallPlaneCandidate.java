@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
  */
 final class SmallPlaneCandidate {
 
-    /** Largest output plane (pixels) for which the kernel is a candidate (8x8). */
-    static final int MAX_PLANE = 64;
+    /**
+     * Largest output plane (pixels) for which the kernel is a candidate (4x4). Not 8x8: on ResNet-56's 20-channel 8x8
+     * layers at 70 % removed the per-image kernel ran at 7-8 us and this one at 22 us (two 32-lane vectors for 20
+     * channels), and under load 8.7 its timing picked this one for 2 of 18 layers.
+     */
+    static final int MAX_PLANE = 16;
     /** Smallest weight density for which it is a candidate: it multiplies zero weights too. */
     static final double MIN_DENSITY = 0.5;
     /** Sparse runs per batch size that time both kernels (the first pair warms up). */
