@@ -1,5 +1,6 @@
 package org.rpg4j.benchmarks.structured;
 
+import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +10,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.dl4j.deploy.runner.KernelKind;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
 import org.rpg4j.dl4j.deploy.runner.StepTime;
@@ -19,7 +21,9 @@ import org.rpg4j.dl4j.deploy.runner.StepTime;
  * {@code [out, in, kh, kw]} times the layer's output plane, from one DL4J forward pass; 0 for steps without
  * weights). A step whose time share is far above its MAC share pays a fixed cost per call (thread hand-off, copies,
  * conversions) or runs its kernel at a lower rate. Not JMH: 6 warm-up calls (the calibration), then {@code calls}
- * profiled calls.
+ * profiled calls (mean per step), then {@code calls} single calls of which each step's fastest is kept (the
+ * minimum, steadier under load; run with {@code OMP_NUM_THREADS=1} and a common pool of parallelism 0 for the
+ * single-thread cost).
  *
  * <p>Usage: {@code ShrunkRunnerProfile MODEL REMOVED MULTIPLE BATCH [calls]}, e.g.
  * {@code ShrunkRunnerProfile RESNET56 0.5 1 1 50}.
@@ -48,15 +52,42 @@ public final class ShrunkRunnerProfile {
             runner.output(input);
         }
         List<StepTime> steps = runner.profile(calls, input);
+        double[] fastest = fastest(runner, input, calls);
         double total = steps.stream().mapToDouble(StepTime::millis).sum();
-        System.out.printf(Locale.ROOT, "profile %s removed %.2f multiple %d batch %d: %.3f ms per call, %d MACs%n",
-                model, removed, multiple, batch, total, totalMacs);
-        for (StepTime step : steps) {
+        double totalFastest = java.util.Arrays.stream(fastest).sum();
+        System.out.printf(Locale.ROOT, "profile %s removed %.2f multiple %d batch %d: %.3f ms per call (mean), "
+                + "%.3f ms (sum of per-step minima), %d MACs, load %.1f%n", model, removed, multiple, batch, total,
+                totalFastest, totalMacs, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        for (int s = 0; s < steps.size(); s++) {
+            StepTime step = steps.get(s);
             long stepMacs = macs.getOrDefault(step.name(), 0L);
-            System.out.printf(Locale.ROOT, "  %-18s %-34s %-6s %8.3f ms %5.1f %% time %5.1f %% MACs %6.2f GMAC/s%n",
-                    step.name(), step.operation(), step.kernel(), step.millis(), 100 * step.millis() / total, 100.0
-                            * stepMacs / totalMacs, stepMacs / step.millis() / 1e6);
+            System.out.printf(Locale.ROOT, "  %-18s %-34s %-6s %8.3f ms (min %8.4f) %5.1f %% time %5.1f %% MACs "
+                    + "%6.2f GMAC/s (at min %6.2f)%n", step.name(), step.operation(), step.kernel(), step.millis(),
+                    fastest[s], 100 * fastest[s] / totalFastest, 100.0 * stepMacs / totalMacs, stepMacs / step
+                            .millis() / 1e6, stepMacs / fastest[s] / 1e6);
         }
+        System.out.println("calibration of the steps that chose the dense kernel:");
+        runner.report().stream().filter(c -> c.batch() == batch && c.kernel() == KernelKind.DENSE).forEach(
+                c -> System.out.println("  " + c));
+    }
+
+    /**
+     * @return per step, its fastest time over {@code calls} single profiled calls (ms): under load the minimum
+     *     drops the calls another process interrupted, which the mean keeps
+     */
+    private static double[] fastest(SparseRunner runner, INDArray input, int calls) {
+        double[] best = null;
+        for (int c = 0; c < calls; c++) {
+            List<StepTime> one = runner.profile(1, input);
+            if (best == null) {
+                best = new double[one.size()];
+                java.util.Arrays.fill(best, Double.MAX_VALUE);
+            }
+            for (int s = 0; s < best.length; s++) {
+                best[s] = Math.min(best[s], one.get(s).millis());
+            }
+        }
+        return best;
     }
 
     /** @return per layer with weights of rank 4 (convolutions) or 2 (dense), its multiply-adds for this input */

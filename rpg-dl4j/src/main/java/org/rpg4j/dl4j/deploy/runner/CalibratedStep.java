@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * faster one's output; a kernel whose slice of the work ({@link #sparseProbe}) or full run loses by a clear margin
  * stops being timed; the first call is a JIT warm-up and the fastest runs of the next {@code calibrationRuns} calls
  * decide, or of up to twice as many where the two kernels are within {@link Calibration#CLOSE_MARGIN}); the other
- * policies force one kernel. The decision and the timings are reported as a {@link LayerChoice}.
+ * policies force one kernel. The decision and the timings are reported as a {@link LayerChoice}. After the decision a
+ * {@link ChoiceRecheck} keeps timing the chosen kernel and reruns the other at exponentially spaced calls, and
+ * switches if that one has become faster (reported as a new {@link LayerChoice}).
  *
  * <p>Deciding over several calls matters: at the first call the JIT may still be compiling the sparse kernel
  * (measured on ResNet-56 at batch 32: the first 14 layers timed up to 1.7x slower than the 15th, which had a higher
@@ -40,6 +42,8 @@ abstract class CalibratedStep implements Step {
     private final Map<Integer, KernelKind> decisions = new HashMap<>();
     /** Per batch size under {@link KernelPolicy#MEASURED}: the calibration, kept for the report once done. */
     private final Map<Integer, Calibration> calibrations = new HashMap<>();
+    /** Per batch size, the choice's later measurement once the calibration is done. */
+    private final Map<Integer, ChoiceRecheck> rechecks = new HashMap<>();
     private final List<LayerChoice> choices = new ArrayList<>();
 
     /**
@@ -121,12 +125,30 @@ abstract class CalibratedStep implements Step {
         Calibration calibration = calibrations.computeIfAbsent(batch, b -> new Calibration(List.of(
                 KernelKind.DENSE, KernelKind.SPARSE), options.calibrationRuns(), System::nanoTime));
         if (calibration.done()) {
-            return calibration.kind() == KernelKind.SPARSE ? runSparse(inputs) : runDense(inputs);
+            return recheck(batch, calibration, inputs);
         }
         Tensor output = calibration.call(kernels(inputs));
         decisions.put(batch, calibration.kind());
         report(new LayerChoice(name, operation, density, batch, calibration.millis(KernelKind.SPARSE),
                 calibration.millis(KernelKind.DENSE), calibration.kind(), calibration.note()));
+        return output;
+    }
+
+    /**
+     * A call after the calibration decided: the kernel kept by its {@link ChoiceRecheck}, which switches when the
+     * other kernel, rerun at exponentially spaced calls, has become faster (the calibration's times may be those of
+     * code the JIT had not compiled yet).
+     */
+    private Tensor recheck(int batch, Calibration calibration, Tensor[] inputs) {
+        ChoiceRecheck recheck = rechecks.computeIfAbsent(batch, b -> new ChoiceRecheck(List.of(KernelKind.DENSE,
+                KernelKind.SPARSE), calibration.kind(), System::nanoTime));
+        KernelKind before = recheck.kind();
+        Tensor output = recheck.call(kernels(inputs));
+        if (recheck.kind() != before) {
+            decisions.put(batch, recheck.kind());
+            report(new LayerChoice(name, operation, density, batch, recheck.millis(KernelKind.SPARSE),
+                    recheck.millis(KernelKind.DENSE), recheck.kind(), calibration.note() + recheck.note()));
+        }
         return output;
     }
 
@@ -155,7 +177,7 @@ abstract class CalibratedStep implements Step {
             return forced == KernelKind.DENSE;
         }
         Calibration calibration = calibrations.get(batch);
-        return calibration != null && calibration.done() && calibration.kind() == KernelKind.DENSE;
+        return calibration != null && calibration.done() && decisions.get(batch) == KernelKind.DENSE;
     }
 
     /** @return the layer name, for error messages */

@@ -24,7 +24,9 @@ import org.rpg4j.sparse.kernel.SparseConvolution;
  * ({@link DirectConvolution}) or else libnd4j's
  * {@code conv2d} op (oneDNN with the {@code -onednn} classifier) with the same folded weights. With a
  * residual input (a ResNet block's last convolution and the add after it, compiled as one step) the
- * step's second input is added before the activation.
+ * step's second input is added before the activation. Within the sparse kernel, small planes may run the batched
+ * kernel ({@link BatchedCandidate}, batch 8 and more) or the channel-vector one ({@link SmallPlaneCandidate}, smaller
+ * batches), each where timed faster than the per-image kernel.
  */
 final class ConvolutionStep extends CalibratedStep {
 
@@ -61,6 +63,8 @@ final class ConvolutionStep extends CalibratedStep {
     private final BatchedCandidate batched;
     /** The dense kernel's direct oneDNN path (else libnd4j's {@code conv2d}). */
     private final DirectConvolution direct;
+    /** The channel-vector kernel, tried on small planes at small batches. */
+    private final SmallPlaneCandidate smallPlane;
 
     /**
      * @param name the layer name
@@ -100,6 +104,7 @@ final class ConvolutionStep extends CalibratedStep {
         this.biasArray = Nd4j.create(bias, new long[] {spec.outChannels()}, 'c');
         this.batched = new BatchedCandidate(name, weights, bias, activation, options.threading());
         this.direct = new DirectConvolution(spec, weights, bias, activation == FusedActivation.RELU, residual);
+        this.smallPlane = new SmallPlaneCandidate(name, weights, bias, activation, density(weights));
     }
 
     @Override
@@ -139,7 +144,10 @@ final class ConvolutionStep extends CalibratedStep {
         // the batched kernel reads plain NCHW
         boolean batchedRuns = batched.appliesTo(conv.shape(), (int) inputShape[0]) && batched.choice(
                 (int) inputShape[0]) != KernelKind.SPARSE;
-        return batchedRuns ? null : conv.inputLayout();
+        // so does the small-plane kernel
+        boolean smallPlaneRuns = smallPlane.appliesTo(conv.shape(), (int) inputShape[0]) && smallPlane.choice(
+                (int) inputShape[0]) != KernelKind.SPARSE;
+        return batchedRuns || smallPlaneRuns ? null : conv.inputLayout();
     }
 
     /**
@@ -151,6 +159,9 @@ final class ConvolutionStep extends CalibratedStep {
         Tensor input = inputs[0];
         int batch = (int) input.size(0);
         ConvolutionShape shape = sparse(input.size(2), input.size(3)).shape();
+        if (smallPlane.appliesTo(shape, batch)) {
+            return runSmallPlaneOrPerImage(inputs, shape);
+        }
         if (!batched.appliesTo(shape, batch)) {
             return runPerImage(inputs);
         }
@@ -173,6 +184,35 @@ final class ConvolutionStep extends CalibratedStep {
     }
 
     /**
+     * The small-plane kernel or the per-image one, whichever {@link SmallPlaneCandidate} timed faster (while both
+     * are timed, the small-plane kernel's output is returned).
+     */
+    private Tensor runSmallPlaneOrPerImage(Tensor[] inputs, ConvolutionShape shape) {
+        int batch = (int) inputs[0].size(0);
+        KernelKind choice = smallPlane.choice(batch);
+        if (choice != null) {
+            return choice == KernelKind.SPARSE_SMALL_PLANE ? runSmallPlane(inputs, shape) : runPerImage(inputs);
+        }
+        long start = System.nanoTime();
+        discard(runPerImage(inputs));
+        long middle = System.nanoTime();
+        Tensor out = runSmallPlane(inputs, shape);
+        smallPlane.record(batch, middle - start, System.nanoTime() - middle);
+        return out;
+    }
+
+    /** The small-plane kernel on plain NCHW input and output, the residual added as it stores. */
+    private Tensor runSmallPlane(Tensor[] inputs, ConvolutionShape shape) {
+        int batch = (int) inputs[0].size(0);
+        long[] outShape = {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
+        Tensor shortcut = shortcut(inputs, outShape);
+        float[] out = ArrayPool.take(pool, batch * shape.outputSize());
+        smallPlane.kernel(shape).forward(inputs[0].floats(pool), batch, out, shortcut == null ? null : shortcut
+                .floats(pool));
+        return Tensor.of(out, outShape);
+    }
+
+    /**
      * @param batch a batch size
      * @return the sparse kernel chosen for it: {@link KernelKind#SPARSE_BATCHED} or {@link KernelKind#SPARSE}, or
      *     null while both are timed or before a call
@@ -184,6 +224,9 @@ final class ConvolutionStep extends CalibratedStep {
     /** @return {@link KernelKind#SPARSE_BATCHED} once that kernel was timed faster at this batch size */
     @Override
     KernelKind sparseKind(int batch) {
+        if (smallPlane.choice(batch) == KernelKind.SPARSE_SMALL_PLANE) {
+            return KernelKind.SPARSE_SMALL_PLANE;
+        }
         return batched.choice(batch) == KernelKind.SPARSE_BATCHED ? KernelKind.SPARSE_BATCHED : KernelKind.SPARSE;
     }
 
@@ -254,8 +297,9 @@ final class ConvolutionStep extends CalibratedStep {
         long macs = (long) batch * conv.weights().nonZeros() * shape.outHeight() * shape.outWidth();
         // at least 2 images: one image takes the kernel's other threading path (channel blocks over threads)
         int images = (int) Math.max(2, -Math.floorDiv(-batch * SLICE_MACS, Math.max(1, macs)));
-        // small planes at larger batches may run the batched kernel, which a slice of a few images would not time
-        if (macs < PROBED_MACS || 2 * images > batch || batched.appliesTo(shape, batch)) {
+        // small planes may run the batched or the small-plane kernel, which a slice of a few images would not time
+        if (macs < PROBED_MACS || 2 * images > batch || batched.appliesTo(shape, batch)
+                || smallPlane.appliesTo(shape, batch)) {
             return null;
         }
         PlaneLayout inLayout = conv.inputLayout() != null && conv.inputLayout().equals(input.layout())

@@ -1,5 +1,6 @@
 package org.rpg4j.dl4j.deploy.runner;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -121,8 +122,24 @@ final class DenseStep extends CalibratedStep {
         if (preProcessor == null) {
             return input;
         }
+        if (flattensInPlace(input.shape())) {
+            // NCHW flattened row-major is the same floats: no ND4J array, no preprocessor op (VGG-19's output layer
+            // after the last pooling: 78-160 us per call at batch 1 before, 5-7 % of the shrunk network's time)
+            return Tensor.of(input.floats(), input.size(0), input.length() / input.size(0));
+        }
         return Tensor.of(preProcessor.preProcess(input.array(), (int) input.size(0),
                 LayerWorkspaceMgr.noWorkspaces()));
+    }
+
+    /**
+     * @param shape the step's input shape
+     * @return true if the preprocessor is DL4J's NCHW CNN-to-dense flattening of exactly this input's channels,
+     *     height and width, whose result is the input's row-major values as {@code [batch, c * h * w]}
+     */
+    boolean flattensInPlace(long[] shape) {
+        return preProcessor instanceof CnnToFeedForwardPreProcessor cnn && cnn.getFormat() == CNN2DFormat.NCHW
+                && shape.length == 4 && shape[1] == cnn.getNumChannels() && shape[2] == cnn.getInputHeight()
+                && shape[3] == cnn.getInputWidth();
     }
 
     private Tensor finish(Tensor z) {

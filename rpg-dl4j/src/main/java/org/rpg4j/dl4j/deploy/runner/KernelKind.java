@@ -9,6 +9,12 @@ public enum KernelKind {
      * chooses it within {@link #SPARSE} by timing both sparse kernels ({@code BatchedCandidate}).
      */
     SPARSE_BATCHED,
+    /**
+     * rpg4j's small-plane kernel for dense-ish layers with tiny output planes at small batches
+     * ({@code SmallPlaneConvolution}, output channels as the vector dimension): a convolution step chooses it within
+     * {@link #SPARSE} by timing it against the per-image sparse kernel ({@code SmallPlaneCandidate}).
+     */
+    SPARSE_SMALL_PLANE,
     /** A dense ND4J op ({@code conv2d} with oneDNN when present, or {@code mmul}). */
     DENSE,
     /** rpg4j's Java code on float arrays (element-wise steps such as residual adds). */

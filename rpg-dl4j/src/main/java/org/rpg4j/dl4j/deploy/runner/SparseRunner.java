@@ -15,8 +15,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link RunnerOptions#calibrationRuns()} more, up to twice as many where the two kernels are within 1.25x of each
  * other; a kernel that loses by a clear margin, measured or predicted from a
  * slice of its work, stops being timed, so a calibrating call costs at most about three steady ones) and keeps the
- * faster ({@link #report()} lists the choices, what was timed and what was skipped and why). Residual adds, max pooling and global pooling run on Java
- * arrays ({@link StepCoverage}); all other layers and vertices run DL4J's own inference.
+ * faster ({@link #report()} lists the choices, what was timed and what was skipped and why); after that, at the
+ * 8th, 16th, ..., 4096th call after the decision, both kernels are timed once more and the choice switches if the other
+ * has become faster (the first calls may time Java kernels the JIT has not compiled yet). Residual adds, max pooling
+ * and global pooling run on Java arrays ({@link StepCoverage}); all other layers and vertices run DL4J's own inference.
  * Outputs equal {@code network.output(input)} up to float32 rounding (the tests hold them within 1e-4).
  *
  * <pre>{@code

@@ -1,0 +1,129 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Keeps measuring a step's kernel choice after its {@link Calibration} has decided, for one batch size: at calls
+ * {@value #FIRST_RECHECK}, {@code 2 *} {@value #FIRST_RECHECK}, ... up to {@value #LAST_RECHECK} after the decision
+ * the chosen kernel is timed and the other kernel runs once more right after it on the same input, timed, its output
+ * discarded (or, where it has one, only a slice of its work, the
+ * time scaled to the full work, as in the calibration: so a large layer's slow Java kernel is not run in full). The
+ * kernel with the faster fastest recheck run so far is kept. Both kernels are timed at the same calls only, in pairs:
+ * timing the kept kernel at every call gave it hundreds of samples against a handful for the other, so under load
+ * (6-7 on 2 cores) the kept kernel's minimum was an undisturbed run and the other's was not, and a wrong choice
+ * stayed (shrunk VGG-19 at batch 1: 20-channel layers kept oneDNN at 0.15 ms against 0.08 ms for the sparse kernel).
+ *
+ * <p>Why: the calibration decides within the first few calls, while the JIT may still be compiling the Java
+ * kernels. On a ResNet-56 with 70 % of its channels removed, at batch 1 under load 7, the sparse kernel was timed at
+ * 0.5-11 ms per run of 5-20-channel layers during calibration against 0.2-0.5 ms for oneDNN, so 35 of 55 layers
+ * chose oneDNN; once compiled the sparse kernel took 8-11 us per run of those layers and oneDNN 60-100 us. A
+ * choice made on cold code is corrected at the next recheck after the code is compiled. The extra cost is one run
+ * of the other kernel at exponentially spaced calls (at most {@code 1 / }{@value #FIRST_RECHECK} of a call's worth
+ * of that kernel per call, falling as calls go on), and none after call {@value #LAST_RECHECK}.
+ *
+ * <p>Not thread-safe (a step runs on one thread at a time).
+ */
+final class ChoiceRecheck {
+
+    /** Calls after the decision at which the first recheck runs. */
+    static final int FIRST_RECHECK = 8;
+    /** Calls after the decision after which no recheck runs. */
+    static final int LAST_RECHECK = 4096;
+    private static final double NANOS_PER_MILLI = 1e6;
+
+    private final List<KernelKind> candidates;
+    private final LongSupplier clock;
+    private final Map<KernelKind, Long> fastest = new EnumMap<>(KernelKind.class);
+    private KernelKind current;
+    private long calls;
+    private int switches;
+    private String lastSwitch = "";
+
+    /**
+     * @param candidates the two kernels (the calibration's candidates)
+     * @param chosen the calibration's choice, one of them
+     * @param clock nanosecond clock ({@code System::nanoTime}; tests inject a fake)
+     * @throws IllegalArgumentException if there are not exactly two candidates or {@code chosen} is not one
+     */
+    ChoiceRecheck(List<KernelKind> candidates, KernelKind chosen, LongSupplier clock) {
+        if (candidates == null || candidates.size() != 2 || !candidates.contains(chosen)) {
+            throw new IllegalArgumentException("candidates must be two kernels including chosen " + chosen + ", got "
+                    + candidates);
+        }
+        this.candidates = List.copyOf(candidates);
+        this.current = chosen;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs one call: the kernel kept so far, and at a recheck call both, timed.
+     *
+     * @param kernels the kernels on this call's input
+     * @return the output of the kernel kept before this call
+     */
+    Tensor call(Calibration.Kernels kernels) {
+        calls++;
+        KernelKind kept = current;
+        if (!recheckDue(calls)) {
+            return kernels.run(kept);
+        }
+        long start = clock.getAsLong();
+        Tensor output = kernels.run(kept);
+        record(kept, clock.getAsLong() - start);
+        KernelKind other = candidates.get(0) == kept ? candidates.get(1) : candidates.get(0);
+        Calibration.Probe probe = kernels.probe(other);
+        long otherStart = clock.getAsLong();
+        if (probe != null) {
+            probe.run().run();
+            record(other, Math.round((clock.getAsLong() - otherStart) / probe.fraction()));
+        } else {
+            Tensor discarded = kernels.run(other);
+            record(other, clock.getAsLong() - otherStart);
+            kernels.discard(discarded);
+        }
+        if (fastest.get(other) < fastest.get(kept)) {
+            current = other;
+            switches++;
+            lastSwitch = String.format(Locale.ROOT, "; recheck at call %d switched to %s (%.3f against %.3f ms)",
+                    calls, other, fastest.get(other) / NANOS_PER_MILLI, fastest.get(kept) / NANOS_PER_MILLI);
+        }
+        return output;
+    }
+
+    /** @return the kernel kept now */
+    KernelKind kind() {
+        return current;
+    }
+
+    /**
+     * @param kind a candidate
+     * @return its fastest recheck run since the decision in ms, NaN before the first recheck
+     */
+    double millis(KernelKind kind) {
+        Long nanos = fastest.get(kind);
+        return nanos == null ? Double.NaN : nanos / NANOS_PER_MILLI;
+    }
+
+    /** @return calls since the decision */
+    long calls() {
+        return calls;
+    }
+
+    /** @return what the rechecks did, for the report (empty before the first switch) */
+    String note() {
+        return switches == 0 ? "" : lastSwitch + (switches > 1 ? " (" + switches + " switches)" : "");
+    }
+
+    /** @return true at calls 8, 16, 32, ... up to {@link #LAST_RECHECK} */
+    static boolean recheckDue(long call) {
+        return call >= FIRST_RECHECK && call <= LAST_RECHECK && Long.bitCount(call) == 1;
+    }
+
+    private void record(KernelKind kind, long nanos) {
+        fastest.merge(kind, nanos, Math::min);
+    }
+}

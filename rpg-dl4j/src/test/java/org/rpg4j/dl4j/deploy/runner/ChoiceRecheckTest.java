@@ -1,0 +1,179 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The recheck after a calibration on a fake clock: each fake kernel advances the clock by its time at that call, so
+ * which kernel runs, which output is returned and when the choice switches follow from the injected times alone.
+ */
+class ChoiceRecheckTest {
+
+    private static final List<KernelKind> KINDS = List.of(KernelKind.DENSE, KernelKind.SPARSE);
+
+    /** Fake kernels with a time per kind (ns) that the test may change between calls, and an optional slice. */
+    private static final class FakeKernels implements Calibration.Kernels {
+        final long[] clock = {0};
+        final Map<KernelKind, Long> nanos = new EnumMap<>(KernelKind.class);
+        final List<KernelKind> runs = new ArrayList<>();
+        final List<Tensor> discarded = new ArrayList<>();
+        final Map<KernelKind, Tensor> outputs = new EnumMap<>(KernelKind.class);
+        double sliceFraction = Double.NaN;
+        int slices;
+
+        FakeKernels(long dense, long sparse) {
+            nanos.put(KernelKind.DENSE, dense);
+            nanos.put(KernelKind.SPARSE, sparse);
+        }
+
+        @Override
+        public Tensor run(KernelKind kind) {
+            runs.add(kind);
+            clock[0] += nanos.get(kind);
+            Tensor output = Tensor.of(new float[] {kind.ordinal()}, 1);
+            outputs.put(kind, output);
+            return output;
+        }
+
+        @Override
+        public Calibration.Probe probe(KernelKind kind) {
+            if (kind != KernelKind.SPARSE || Double.isNaN(sliceFraction)) {
+                return null;
+            }
+            return new Calibration.Probe(() -> {
+                slices++;
+                clock[0] += Math.round(nanos.get(kind) * sliceFraction);
+            }, sliceFraction, "a slice");
+        }
+
+        @Override
+        public void discard(Tensor output) {
+            discarded.add(output);
+        }
+    }
+
+    private static ChoiceRecheck recheck(KernelKind chosen, FakeKernels kernels) {
+        return new ChoiceRecheck(KINDS, chosen, () -> kernels.clock[0]);
+    }
+
+    @Test
+    void recheckCallsAreEightSixteenAndSoOnUpToTheLast() {
+        List<Long> due = new ArrayList<>();
+        for (long call = 1; call <= 10_000; call++) {
+            if (ChoiceRecheck.recheckDue(call)) {
+                due.add(call);
+            }
+        }
+        assertEquals(List.of(8L, 16L, 32L, 64L, 128L, 256L, 512L, 1024L, 2048L, 4096L), due);
+    }
+
+    @Test
+    void aChoiceMadeOnColdCodeSwitchesAtTheFirstRecheckAndOnlyThen() {
+        // the calibration chose DENSE (100 us) while the sparse kernel was cold; compiled it takes 10 us
+        FakeKernels kernels = new FakeKernels(100_000, 10_000);
+        ChoiceRecheck recheck = recheck(KernelKind.DENSE, kernels);
+        for (int call = 1; call <= 7; call++) {
+            kernels.outputs.clear();
+            Tensor output = recheck.call(kernels);
+            assertSame(kernels.outputs.get(KernelKind.DENSE), output, "call " + call + " returns the kept kernel's");
+            assertEquals(KernelKind.DENSE, recheck.kind());
+        }
+        assertEquals(List.of(KernelKind.DENSE), kernels.runs.stream().distinct().toList(), "no sparse run before 8");
+        kernels.outputs.clear();
+        Tensor eighth = recheck.call(kernels);
+        assertSame(kernels.outputs.get(KernelKind.DENSE), eighth, "the switching call still returns the kept output");
+        assertEquals(List.of(kernels.outputs.get(KernelKind.SPARSE)), kernels.discarded, "the recheck run discarded");
+        assertEquals(KernelKind.SPARSE, recheck.kind());
+        assertEquals(0.01, recheck.millis(KernelKind.SPARSE), 1e-12);
+        assertEquals(0.1, recheck.millis(KernelKind.DENSE), 1e-12);
+        assertTrue(recheck.note().contains("call 8 switched to SPARSE"), recheck.note());
+        kernels.runs.clear();
+        recheck.call(kernels);
+        assertEquals(List.of(KernelKind.SPARSE), kernels.runs, "call 9 runs the new choice only");
+    }
+
+    @Test
+    void aRightChoiceIsKeptAndTheRecheckCostsOneRunOfTheOtherKernel() {
+        FakeKernels kernels = new FakeKernels(100_000, 10_000);
+        ChoiceRecheck recheck = recheck(KernelKind.SPARSE, kernels);
+        for (int call = 1; call <= 5000; call++) {
+            recheck.call(kernels);
+        }
+        assertEquals(KernelKind.SPARSE, recheck.kind());
+        assertEquals(10, kernels.runs.stream().filter(k -> k == KernelKind.DENSE).count(), "one run per recheck");
+        assertEquals(5000, kernels.runs.stream().filter(k -> k == KernelKind.SPARSE).count());
+        assertEquals("", recheck.note());
+    }
+
+    @Test
+    void theFastestRecheckRunCountsSoOneDisturbedRunDoesNotSwitch() {
+        FakeKernels kernels = new FakeKernels(100_000, 10_000);
+        ChoiceRecheck recheck = recheck(KernelKind.SPARSE, kernels);
+        for (int call = 1; call <= 8; call++) {
+            recheck.call(kernels);
+        }
+        // at the second recheck (call 16) the sparse run is disturbed (500 us): its fastest recheck run is 10 us
+        kernels.nanos.put(KernelKind.SPARSE, 500_000L);
+        for (int call = 9; call <= 16; call++) {
+            recheck.call(kernels);
+        }
+        assertEquals(KernelKind.SPARSE, recheck.kind());
+        // the dense kernel becomes faster for good: switched at the next recheck (call 32), not before
+        kernels.nanos.put(KernelKind.SPARSE, 10_000L);
+        kernels.nanos.put(KernelKind.DENSE, 5_000L);
+        for (int call = 17; call <= 31; call++) {
+            recheck.call(kernels);
+            assertEquals(KernelKind.SPARSE, recheck.kind(), "call " + call);
+        }
+        recheck.call(kernels);
+        assertEquals(KernelKind.DENSE, recheck.kind());
+    }
+
+    @Test
+    void bothKernelsAreTimedAtTheSameCallsOnlySoManyKeptRunsDoNotBiasTheChoice() {
+        // the kept kernel is fast only between rechecks (an idle moment), slow whenever a recheck runs (load): it
+        // must lose to the other kernel, timed at the same calls, and not win on a minimum over all its calls
+        FakeKernels kernels = new FakeKernels(20_000, 50_000);
+        ChoiceRecheck recheck = recheck(KernelKind.SPARSE, kernels);
+        for (int call = 1; call <= 8; call++) {
+            kernels.nanos.put(KernelKind.SPARSE, ChoiceRecheck.recheckDue(call) ? 50_000L : 1_000L);
+            recheck.call(kernels);
+        }
+        assertEquals(KernelKind.DENSE, recheck.kind());
+        assertEquals(0.05, recheck.millis(KernelKind.SPARSE), 1e-12);
+    }
+
+    @Test
+    void aSparseRecheckRunsOnlyItsSliceWhereItHasOne() {
+        FakeKernels kernels = new FakeKernels(100_000, 50_000);
+        kernels.sliceFraction = 0.25;
+        ChoiceRecheck recheck = recheck(KernelKind.DENSE, kernels);
+        for (int call = 1; call <= 8; call++) {
+            recheck.call(kernels);
+        }
+        assertEquals(1, kernels.slices);
+        assertFalse(kernels.runs.contains(KernelKind.SPARSE), "no full sparse run");
+        assertEquals(KernelKind.SPARSE, recheck.kind(), "predicted 50 us from the slice beats 100 us");
+        assertEquals(0.05, recheck.millis(KernelKind.SPARSE), 1e-9);
+    }
+
+    @Test
+    void badArgumentsAreRefused() {
+        FakeKernels kernels = new FakeKernels(1, 1);
+        assertThrows(IllegalArgumentException.class, () -> new ChoiceRecheck(List.of(KernelKind.DENSE),
+                KernelKind.DENSE, () -> kernels.clock[0]));
+        assertThrows(IllegalArgumentException.class, () -> new ChoiceRecheck(KINDS, KernelKind.JAVA,
+                () -> kernels.clock[0]));
+        assertThrows(IllegalArgumentException.class, () -> new ChoiceRecheck(null, KernelKind.DENSE,
+                () -> kernels.clock[0]));
+    }
+}
