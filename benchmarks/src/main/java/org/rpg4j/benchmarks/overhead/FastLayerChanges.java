@@ -55,7 +55,10 @@ import org.rpg4j.tensor.HostAccess;
  *       parameter ({@code score}), with the updater's time per call for scale;
  *   <li>the update of the fast layers' parameters as Java loops (the system property {@value #UPDATE_PROPERTY}
  *       {@code dl4j} runs DL4J's updater and regularization ops, as before): one call of the network's updater
- *       ({@code update}), and one training iteration of two networks ({@code fitupdate}).
+ *       ({@code update}), and one training iteration of two networks ({@code fitupdate});
+ *   <li>the ReLU after a batch norm or an add fused into that layer's training forward pass (the system property
+ *       {@value #FUSE_RELU_PROPERTY} {@code false} runs the ReLU's own pass, as before): one training iteration of two
+ *       networks, wall and process CPU time ({@code fuserelu}).
  * </ol>
  *
  * <p>Arguments: {@code [model=RESNET20] [warmup=5] [rounds=10] [changes=batchnorm,relu,add]}.
@@ -65,6 +68,8 @@ public final class FastLayerChanges {
     /** Activation shapes of ResNet-20's three stages at batch 128. */
     /** The fast layers' switch between DL4J's update ops and Java loops ({@code HostUpdates} in rpg-dl4j). */
     private static final String UPDATE_PROPERTY = "rpg4j.update";
+    /** The fast layers' switch for the ReLU fused into the batch norm or add before it ({@code ReluFusion}). */
+    private static final String FUSE_RELU_PROPERTY = "rpg4j.fuseRelu";
     private static final long[][] STAGE_SHAPES = {{128, 16, 32, 32}, {128, 32, 16, 16}, {128, 64, 8, 8}};
 
     private FastLayerChanges() {
@@ -126,6 +131,9 @@ public final class FastLayerChanges {
         }
         if (changes.contains("add")) {
             compareAdd(model, data, warmup, rounds);
+        }
+        if (changes.contains("fuserelu")) {
+            compareFuseRelu(model, data, warmup, rounds);
         }
         if (changes.contains("relu")) {
             for (long[] shape : STAGE_SHAPES) {
@@ -346,6 +354,47 @@ public final class FastLayerChanges {
             }
         }
         return copy;
+    }
+
+    /**
+     * One training iteration with the ReLUs after batch norms and adds fused into them (the system property
+     * {@value #FUSE_RELU_PROPERTY} {@code true}, the default) against the unfused passes ({@code false}), wall time and
+     * the process's CPU time (every thread) of each fit, medians.
+     */
+    private static void compareFuseRelu(ModelShapes model, DataSet data, int warmup, int rounds) {
+        ComputationGraph unfused = network(model);
+        ComputationGraph fused = network(model);
+        double[][] b = new double[2][rounds];
+        double[][] a = new double[2][rounds];
+        for (int r = -warmup; r < rounds; r++) {
+            boolean beforeFirst = (r & 1) == 0;
+            for (int k = 0; k < 2; k++) {
+                boolean before = beforeFirst == (k == 0);
+                System.setProperty(FUSE_RELU_PROPERTY, before ? "false" : "true");
+                ComputationGraph net = before ? unfused : fused;
+                long cpu = processCpuNanos();
+                long wall = System.nanoTime();
+                net.fit(data);
+                if (r >= 0) {
+                    double[][] into = before ? b : a;
+                    into[0][r] = (System.nanoTime() - wall) / 1e6;
+                    into[1][r] = (processCpuNanos() - cpu) / 1e6;
+                }
+            }
+        }
+        System.clearProperty(FUSE_RELU_PROPERTY);
+        System.out.printf(Locale.ROOT,
+                "%s iteration, ReLU: own pass (before) / fused into the batch norm or add before "
+                        + "it (after): wall %.2f ms / %.2f ms, after/before %.3f; process CPU %.2f ms / %.2f ms, after/before "
+                        + "%.3f (%d rounds, load %.1f)%n", model, median(b[0]), median(a[0]), median(a[0]) / median(
+                                b[0]),
+                median(b[1]), median(a[1]), median(a[1]) / median(b[1]), rounds,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static ComputationGraph network(ModelShapes model) {

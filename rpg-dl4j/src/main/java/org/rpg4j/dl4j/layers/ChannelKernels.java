@@ -142,6 +142,49 @@ final class ChannelKernels {
     }
 
     /**
+     * {@code out = max(scale[ch] * x + shift[ch], 0)} per channel: {@link #affine} followed by a ReLU, one pass.
+     *
+     * @param x {@code [n, c, h, w]} as a buffer; not modified unless it is {@code out}
+     * @param out the same shape, overwritten (may be {@code x})
+     * @param n batch size
+     * @param c channels
+     * @param hw {@code h * w}
+     * @param scale {@code [c]}
+     * @param shift {@code [c]}
+     */
+    static void affineRelu(FloatBuffer x, FloatBuffer out, int n, int c, int hw, float[] scale, float[] shift) {
+        IntStream.range(0, c).parallel().forEach(ch -> {
+            float a = scale[ch];
+            float b = shift[ch];
+            for (int i = 0; i < n; i++) {
+                int base = (i * c + ch) * hw;
+                for (int p = base; p < base + hw; p++) {
+                    out.put(p, Math.max(a * x.get(p) + b, 0.0f));
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code out = max(u + v, 0)}, element by element, in {@code blocks} contiguous ranges run in parallel.
+     *
+     * @param u the first summand; not modified
+     * @param v the second, the same length; not modified
+     * @param out the same length, overwritten (a third buffer)
+     * @param length elements
+     * @param blocks ranges to split the work into, at least 1
+     */
+    static void addRelu(FloatBuffer u, FloatBuffer v, FloatBuffer out, int length, int blocks) {
+        IntStream.range(0, blocks).parallel().forEach(block -> {
+            int from = (int) ((long) length * block / blocks);
+            int to = (int) ((long) length * (block + 1) / blocks);
+            for (int p = from; p < to; p++) {
+                out.put(p, Math.max(u.get(p) + v.get(p), 0.0f));
+            }
+        });
+    }
+
+    /**
      * {@code out = a[ch] * u + b[ch] * v + k[ch]} per channel.
      *
      * @param u {@code [n, c, h, w]} as a buffer; not modified

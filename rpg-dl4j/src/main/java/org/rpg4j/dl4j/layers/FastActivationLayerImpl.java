@@ -33,7 +33,8 @@ public class FastActivationLayerImpl extends ActivationLayer {
     }
 
     /**
-     * @return {@code max(input, 0)} for a plain ReLU, same shape as the input; otherwise DL4J's result
+     * @return {@code max(input, 0)} for a plain ReLU, same shape as the input (in training, the input itself when the
+     *     configuration says {@code inputRectified}: the layer before rectified it); otherwise DL4J's result
      */
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
@@ -41,6 +42,10 @@ public class FastActivationLayerImpl extends ActivationLayer {
             return super.activate(training, workspaceMgr);
         }
         assertInputSet(false);
+        if (layerConf() instanceof FastActivationLayer fast && ReluFusion.applies(fast.isInputRectified(), training)) {
+            // the layer or vertex before wrote max(y, 0) (ReluFusion): its output is this layer's
+            return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, input);
+        }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), 'c');
         if (!training && input.length() < BatchNormInference.SEQUENTIAL_ELEMENTS
                 && ChannelKernels.applicable(input, out)) {

@@ -51,7 +51,10 @@ public final class FastLayers {
     /**
      * @param standard a configuration; not modified
      * @return a deep copy in which every standard convolution, batch norm and activation layer and
-     *     every standard element-wise vertex is fast
+     *     every standard element-wise vertex is fast, and every batch norm or add whose only reader is a
+     *     plain ReLU layer applies that ReLU in its training forward pass ({@link
+     *     FastBatchNormalization#isRectifyOutput}, {@link FastElementWiseVertex#isRectifyOutput}; names and
+     *     parameters unchanged)
      * @throws IllegalArgumentException if a layer to replace is NHWC or has invalid settings
      */
     public static ComputationGraphConfiguration withFastLayers(ComputationGraphConfiguration standard) {
@@ -65,6 +68,7 @@ public final class FastLayers {
                 entry.setValue(FastElementWiseVertex.from((ElementWiseVertex) vertex));
             }
         }
+        ReluFusion.markPairs(copy);
         return copy;
     }
 
