@@ -185,6 +185,41 @@ final class ChannelKernels {
     }
 
     /**
+     * @param arrays arrays to read or write through their host memory
+     * @return true if all are float32, 'c'-contiguous, on ND4J's CPU backend ({@link HostAccess#hostPointer}) and
+     *     small enough for a buffer, whatever their rank
+     */
+    static boolean applicableFlat(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a == null || a.dataType() != DataType.FLOAT || !HostAccess.isCContiguous(a.shape(), a.stride())
+                    || a.length() > Integer.MAX_VALUE || !HostAccess.hostPointer(a)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code dx = y > 0 ? dy : 0}, element by element (a ReLU's backward pass from its input or output {@code y}), in
+     * {@code blocks} contiguous ranges run in parallel.
+     *
+     * @param y the ReLU's input or output; not modified
+     * @param dy the gradient of the ReLU's output, the same length; not modified
+     * @param dx the same length, overwritten (a third buffer)
+     * @param length elements
+     * @param blocks ranges to split the work into, at least 1
+     */
+    static void reluBackward(FloatBuffer y, FloatBuffer dy, FloatBuffer dx, int length, int blocks) {
+        IntStream.range(0, blocks).parallel().forEach(block -> {
+            int from = (int) ((long) length * block / blocks);
+            int to = (int) ((long) length * (block + 1) / blocks);
+            for (int p = from; p < to; p++) {
+                dx.put(p, y.get(p) > 0.0f ? dy.get(p) : 0.0f);
+            }
+        });
+    }
+
+    /**
      * {@code out = a[ch] * u + b[ch] * v + k[ch]} per channel.
      *
      * @param u {@code [n, c, h, w]} as a buffer; not modified
