@@ -63,7 +63,8 @@ import org.rpg4j.tensor.HostAccess;
  *       {@value #FUSE_RELU_PROPERTY} {@code false} runs the ReLU's own pass, as before): one training iteration of two
  *       networks, wall and process CPU time ({@code fuserelu});
  *   <li>the ReLU's backward pass as a Java loop over host memory against libnd4j's {@code relu_bp} op (the system
- *       property {@value #RELU_PROPERTY} {@code libnd4j}): the same ({@code reluloop}).
+ *       property {@value #RELU_PROPERTY} {@code libnd4j}): the same ({@code reluloop}); both together
+ *       ({@code session10}).
  * </ol>
  *
  * <p>Arguments: {@code [model=RESNET20] [warmup=5] [rounds=10] [changes=batchnorm,relu,add]}.
@@ -149,6 +150,11 @@ public final class FastLayerChanges {
             for (long[] shape : STAGE_SHAPES) {
                 compareReluLoop(shape, warmup, rounds);
             }
+        }
+        if (changes.contains("session10")) {
+            compareProperties("ReLU unfused with relu_bp ops (before) / fused forward and Java-loop backward (after, "
+                    + "session 10)", model, data, warmup, rounds, new String[] {FUSE_RELU_PROPERTY, RELU_PROPERTY},
+                    new String[] {"false", "libnd4j"}, new String[] {"true", "auto"});
         }
         if (changes.contains("relu")) {
             for (long[] shape : STAGE_SHAPES) {
@@ -416,6 +422,13 @@ public final class FastLayerChanges {
      */
     private static void compareProperty(String what, ModelShapes model, DataSet data, int warmup, int rounds,
                                         String property, String before, String after) {
+        compareProperties(what, model, data, warmup, rounds, new String[] {property}, new String[] {before},
+                new String[] {after});
+    }
+
+    /** {@link #compareProperty} with several properties switched together. */
+    private static void compareProperties(String what, ModelShapes model, DataSet data, int warmup, int rounds,
+                                          String[] properties, String[] before, String[] after) {
         ComputationGraph first = network(model);
         ComputationGraph second = network(model);
         double[][] b = new double[2][rounds];
@@ -424,7 +437,9 @@ public final class FastLayerChanges {
             boolean beforeFirst = (r & 1) == 0;
             for (int k = 0; k < 2; k++) {
                 boolean isBefore = beforeFirst == (k == 0);
-                System.setProperty(property, isBefore ? before : after);
+                for (int p = 0; p < properties.length; p++) {
+                    System.setProperty(properties[p], isBefore ? before[p] : after[p]);
+                }
                 ComputationGraph net = isBefore ? first : second;
                 long cpu = processCpuNanos();
                 long wall = System.nanoTime();
@@ -436,7 +451,9 @@ public final class FastLayerChanges {
                 }
             }
         }
-        System.clearProperty(property);
+        for (String property : properties) {
+            System.clearProperty(property);
+        }
         System.out.printf(Locale.ROOT,
                 "%s iteration, %s: wall %.2f ms / %.2f ms, after/before %.3f; process CPU %.2f ms "
                         + "/ %.2f ms, after/before %.3f (%d rounds, load %.1f)%n", model, what, median(b[0]), median(

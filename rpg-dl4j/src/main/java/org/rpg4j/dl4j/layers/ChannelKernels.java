@@ -214,7 +214,12 @@ final class ChannelKernels {
             int from = (int) ((long) length * block / blocks);
             int to = (int) ((long) length * (block + 1) / blocks);
             for (int p = from; p < to; p++) {
-                dx.put(p, y.get(p) > 0.0f ? dy.get(p) : 0.0f);
+                // y > 0 without a branch (half the elements are masked, in no pattern a predictor can follow): the
+                // bits of y as an int lie in [1, 0x7f800000] exactly for +denormals, +normals and +infinity;
+                // outside it (zeros, negatives, NaNs) one of the two differences is negative, and the mask is 0
+                int bits = Float.floatToRawIntBits(y.get(p));
+                int keep = ~(((bits - 1) | (0x7f800000 - bits)) >> 31);
+                dx.put(p, Float.intBitsToFloat(Float.floatToRawIntBits(dy.get(p)) & keep));
             }
         });
     }

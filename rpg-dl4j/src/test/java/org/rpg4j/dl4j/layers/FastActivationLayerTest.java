@@ -60,6 +60,12 @@ class FastActivationLayerTest {
         Layer fast = layer(new FastActivationLayer(Activation.RELU), 32, 16);
         INDArray x = gaussian(41, 4, 16, 32, 32);
         x.putScalar(new long[] {1, 2, 3, 4}, 0.0);
+        // the loop's branch-free mask at the edges of "x > 0"
+        float[] special = {-0.0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, Float.NaN, Float.MAX_VALUE, -Float.MAX_VALUE};
+        for (int i = 0; i < special.length; i++) {
+            x.putScalar(new long[] {2, i, 5, 6}, special[i]);
+        }
         INDArray epsilon = gaussian(42, x.shape());
         standard.activate(x.dup(), true, LayerWorkspaceMgr.noWorkspaces());
         INDArray expected = standard.backpropGradient(epsilon.dup(), LayerWorkspaceMgr.noWorkspaces()).getSecond();
