@@ -65,13 +65,26 @@ final class ReluFusion {
      * Marks every fusable producer and ReLU pair of a graph configuration whose layers are already the fast ones:
      * a plain-ReLU {@link FastActivationLayer} without input preprocessor whose one input is a
      * {@link FastBatchNormalization} or a {@link FastElementWiseVertex} that feeds nothing else and is not a
-     * network output.
+     * network output. Marks on other layers and vertices are cleared, so that converting an edited graph again
+     * (a new reader of a marked producer, for instance) leaves only pairs that still hold.
      *
      * @param conf a graph configuration; modified (its layer and vertex objects)
      */
     static void markPairs(ComputationGraphConfiguration conf) {
         Map<String, GraphVertex> vertices = conf.getVertices();
         Map<String, List<String>> inputs = conf.getVertexInputs();
+        // marks from an earlier conversion of an edited graph may no longer hold: decide every pair afresh
+        for (GraphVertex vertex : vertices.values()) {
+            if (vertex instanceof LayerVertex layerVertex) {
+                if (layerVertex.getLayerConf().getLayer() instanceof FastBatchNormalization batchNorm) {
+                    batchNorm.setRectifyOutput(false);
+                } else if (layerVertex.getLayerConf().getLayer() instanceof FastActivationLayer relu) {
+                    relu.setInputRectified(false);
+                }
+            } else if (vertex instanceof FastElementWiseVertex add) {
+                add.setRectifyOutput(false);
+            }
+        }
         for (Map.Entry<String, GraphVertex> entry : vertices.entrySet()) {
             if (!(entry.getValue() instanceof LayerVertex reluVertex)
                     || !(reluVertex.getLayerConf().getLayer() instanceof FastActivationLayer relu)

@@ -66,6 +66,19 @@ class ReluFusionTest {
         assertFalse(((FastElementWiseVertex) tanh.getVertices().get("add")).isRectifyOutput());
     }
 
+    @Test
+    void convertingAnEditedGraphAgainClearsMarksThatNoLongerHold() {
+        ComputationGraphConfiguration conf = FastLayers.withFastLayers(TinyNetworks.residualGraph(
+                WorkspaceMode.ENABLED, DataType.FLOAT, new Nesterovs(0.05, 0.9), Activation.RELU, 4));
+        assertTrue(batchNorm(conf, "b1").isRectifyOutput());
+        // a second reader of b1 (as an edit of the converted graph would add): b1's output must stay unrectified
+        conf.getVertexInputs().put("proj", new java.util.ArrayList<>(java.util.List.of("b1")));
+        ComputationGraphConfiguration again = FastLayers.withFastLayers(conf);
+        assertFalse(batchNorm(again, "b1").isRectifyOutput(), "b1 is read by a1 and proj");
+        assertFalse(relu(again, "a1").isInputRectified());
+        assertTrue(((FastElementWiseVertex) again.getVertices().get("add")).isRectifyOutput(), "still holds");
+    }
+
     @ParameterizedTest
     @EnumSource(value = WorkspaceMode.class, names = {"ENABLED", "NONE"})
     void fusedTrainingEqualsUnfusedBitForBit(WorkspaceMode workspaces) {
