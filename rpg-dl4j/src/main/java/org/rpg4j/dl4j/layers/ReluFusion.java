@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -15,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * A plain ReLU fused into the training forward pass of the layer or vertex before it: a
  * {@link FastBatchNormalization} or a {@link FastElementWiseVertex} {@code Add} whose only reader is a plain-ReLU
  * {@link FastActivationLayer} writes {@code max(y, 0)} in its own pass, and the ReLU layer returns its input
- * (no pass of its own). {@link FastLayers#withFastLayers(ComputationGraphConfiguration)} marks such pairs in the
+ * (no pass of its own). {@code FastLayers.withFastLayers} (graphs and stacks) marks such pairs in the
  * configuration ({@code rectifyOutput} on the producer, {@code inputRectified} on the ReLU); vertex names and
  * parameters are unchanged. The backward passes are unchanged: the ReLU's mask {@code y > 0} is the same whether
  * it reads {@code y} or {@code max(y, 0)}.
@@ -104,6 +106,33 @@ final class ReluFusion {
                 relu.setInputRectified(true);
             } else if (producer instanceof FastElementWiseVertex add && add.getOp() == ElementWiseVertex.Op.Add) {
                 add.setRectifyOutput(true);
+                relu.setInputRectified(true);
+            }
+        }
+    }
+
+    /**
+     * Marks every fusable pair of a layer stack whose layers are already the fast ones: a
+     * {@link FastBatchNormalization} directly followed by a plain-ReLU {@link FastActivationLayer} without input
+     * preprocessor (in a stack the next layer is a layer's only reader). Marks on other layers are cleared.
+     *
+     * @param conf a stack configuration; modified (its layer objects)
+     */
+    static void markPairs(MultiLayerConfiguration conf) {
+        List<NeuralNetConfiguration> layers = conf.getConfs();
+        for (NeuralNetConfiguration layer : layers) {
+            if (layer.getLayer() instanceof FastBatchNormalization batchNorm) {
+                batchNorm.setRectifyOutput(false);
+            } else if (layer.getLayer() instanceof FastActivationLayer relu) {
+                relu.setInputRectified(false);
+            }
+        }
+        for (int i = 0; i + 1 < layers.size(); i++) {
+            if (layers.get(i).getLayer() instanceof FastBatchNormalization batchNorm
+                    && layers.get(i + 1).getLayer() instanceof FastActivationLayer relu
+                    && FastActivationLayerImpl.isPlainRelu(relu.getActivationFn())
+                    && conf.getInputPreProcess(i + 1) == null) {
+                batchNorm.setRectifyOutput(true);
                 relu.setInputRectified(true);
             }
         }

@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,6 +66,34 @@ class ReluFusionTest {
                 WorkspaceMode.ENABLED, DataType.FLOAT, new Nesterovs(0.05, 0.9), Activation.TANH, 4));
         assertFalse(batchNorm(tanh, "b1").isRectifyOutput(), "tanh is not fused");
         assertFalse(((FastElementWiseVertex) tanh.getVertices().get("add")).isRectifyOutput());
+    }
+
+    @Test
+    void stackMarksBatchNormFollowedByReluAndTrainsBitForBitAsUnfused() {
+        MultiLayerConfiguration conf = FastLayers.withFastLayers(TinyNetworks.stack(WorkspaceMode.ENABLED,
+                DataType.FLOAT, new Nesterovs(0.05, 0.9), Activation.RELU, 4));
+        assertTrue(((FastBatchNormalization) conf.getConf(1).getLayer()).isRectifyOutput());
+        assertTrue(((FastActivationLayer) conf.getConf(2).getLayer()).isInputRectified());
+        assertTrue(((FastBatchNormalization) conf.getConf(4).getLayer()).isRectifyOutput());
+        assertTrue(((FastActivationLayer) conf.getConf(5).getLayer()).isInputRectified());
+        MultiLayerNetwork unfused = new MultiLayerNetwork(conf);
+        MultiLayerNetwork fused = new MultiLayerNetwork(conf.clone());
+        unfused.init();
+        fused.init();
+        fused.setParams(unfused.params());
+        DataSet data = TinyNetworks.data(7, 8, DataType.FLOAT);
+        for (int i = 0; i < 3; i++) {
+            System.setProperty(ReluFusion.PROPERTY, "false");
+            unfused.fit(data);
+            System.setProperty(ReluFusion.PROPERTY, "true");
+            fused.fit(data);
+        }
+        assertEquals(unfused.params(), fused.params(), "params after 3 steps, bit for bit");
+        assertEquals(0.0, fused.feedForward(data.getFeatures(), true).get(2).minNumber().doubleValue(), 0.0,
+                "the batch norm's training activation is rectified");
+        MultiLayerConfiguration tanh = FastLayers.withFastLayers(TinyNetworks.stack(WorkspaceMode.ENABLED,
+                DataType.FLOAT, new Nesterovs(0.05, 0.9), Activation.TANH, 4));
+        assertFalse(((FastBatchNormalization) tanh.getConf(1).getLayer()).isRectifyOutput(), "tanh is not fused");
     }
 
     @Test
