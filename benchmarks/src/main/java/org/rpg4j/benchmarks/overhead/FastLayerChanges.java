@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.api.Model;
@@ -23,6 +24,8 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.benchmarks.models.ModelShapes;
+import org.nd4j.linalg.activations.Activation;
+import org.rpg4j.dl4j.layers.FastActivationLayer;
 import org.rpg4j.dl4j.layers.FastElementWiseVertex;
 import org.rpg4j.dl4j.layers.onednn.OneDnn;
 import org.rpg4j.dl4j.layers.onednn.OneDnnConvolution;
@@ -55,7 +58,13 @@ import org.rpg4j.tensor.HostAccess;
  *       parameter ({@code score}), with the updater's time per call for scale;
  *   <li>the update of the fast layers' parameters as Java loops (the system property {@value #UPDATE_PROPERTY}
  *       {@code dl4j} runs DL4J's updater and regularization ops, as before): one call of the network's updater
- *       ({@code update}), and one training iteration of two networks ({@code fitupdate}).
+ *       ({@code update}), and one training iteration of two networks ({@code fitupdate});
+ *   <li>the ReLU after a batch norm or an add fused into that layer's training forward pass (the system property
+ *       {@value #FUSE_RELU_PROPERTY} {@code false} runs the ReLU's own pass, as before): one training iteration of two
+ *       networks, wall and process CPU time ({@code fuserelu});
+ *   <li>the ReLU's backward pass as a Java loop over host memory against libnd4j's {@code relu_bp} op (the system
+ *       property {@value #RELU_PROPERTY} {@code libnd4j}): the same ({@code reluloop}); both together
+ *       ({@code session10}).
  * </ol>
  *
  * <p>Arguments: {@code [model=RESNET20] [warmup=5] [rounds=10] [changes=batchnorm,relu,add]}.
@@ -65,6 +74,10 @@ public final class FastLayerChanges {
     /** Activation shapes of ResNet-20's three stages at batch 128. */
     /** The fast layers' switch between DL4J's update ops and Java loops ({@code HostUpdates} in rpg-dl4j). */
     private static final String UPDATE_PROPERTY = "rpg4j.update";
+    /** The fast layers' switch for the ReLU fused into the batch norm or add before it ({@code ReluFusion}). */
+    private static final String FUSE_RELU_PROPERTY = "rpg4j.fuseRelu";
+    /** The fast ReLU's switch between libnd4j's {@code relu_bp} op and a Java loop in its backward pass. */
+    private static final String RELU_PROPERTY = "rpg4j.relu";
     private static final long[][] STAGE_SHAPES = {{128, 16, 32, 32}, {128, 32, 16, 16}, {128, 64, 8, 8}};
 
     private FastLayerChanges() {
@@ -126,6 +139,22 @@ public final class FastLayerChanges {
         }
         if (changes.contains("add")) {
             compareAdd(model, data, warmup, rounds);
+        }
+        if (changes.contains("fuserelu")) {
+            compareProperty("ReLU: own pass (before) / fused into the batch norm or add before it (after)", model, data,
+                    warmup, rounds, FUSE_RELU_PROPERTY, "false", "true");
+        }
+        if (changes.contains("reluloop")) {
+            compareProperty("ReLU backward: libnd4j relu_bp op (before) / Java loop (after)", model, data, warmup,
+                    rounds, RELU_PROPERTY, "libnd4j", "auto");
+            for (long[] shape : STAGE_SHAPES) {
+                compareReluLoop(shape, warmup, rounds);
+            }
+        }
+        if (changes.contains("session10")) {
+            compareProperties("ReLU unfused with relu_bp ops (before) / fused forward and Java-loop backward (after, "
+                    + "session 10)", model, data, warmup, rounds, new String[] {FUSE_RELU_PROPERTY, RELU_PROPERTY},
+                    new String[] {"false", "libnd4j"}, new String[] {"true", "auto"});
         }
         if (changes.contains("relu")) {
             for (long[] shape : STAGE_SHAPES) {
@@ -301,6 +330,44 @@ public final class FastLayerChanges {
         }
     }
 
+    /**
+     * The fast ReLU layer's backward pass at a stage shape (no workspaces: a fresh gradient array per call in both
+     * variants), libnd4j's {@code relu_bp} op against the Java loop: wall time, then the process's CPU time.
+     */
+    private static void compareReluLoop(long[] shape, int warmup, int rounds) {
+        NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .layer(new FastActivationLayer(Activation.RELU)).build();
+        org.deeplearning4j.nn.api.Layer relu = conf.getLayer().instantiate(conf, List.of(), 0, null, false,
+                DataType.FLOAT);
+        Nd4j.getRandom().setSeed(5);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        relu.setInput(Nd4j.randn(DataType.FLOAT, shape), mgr);
+        INDArray epsilon = Nd4j.randn(DataType.FLOAT, shape);
+        compare("ReLU layer backward " + Arrays.toString(shape) + ", wall: relu_bp (before) / Java loop (after)",
+                10 * warmup, 10 * rounds, () -> {
+                    System.setProperty(RELU_PROPERTY, "libnd4j");
+                    return time(() -> relu.backpropGradient(epsilon, mgr));
+                }, () -> {
+                    System.setProperty(RELU_PROPERTY, "auto");
+                    return time(() -> relu.backpropGradient(epsilon, mgr));
+                });
+        compare("ReLU layer backward " + Arrays.toString(shape) + ", process CPU: relu_bp (before) / Java loop (after)",
+                10 * warmup, 10 * rounds, () -> {
+                    System.setProperty(RELU_PROPERTY, "libnd4j");
+                    return cpuTime(() -> relu.backpropGradient(epsilon, mgr));
+                }, () -> {
+                    System.setProperty(RELU_PROPERTY, "auto");
+                    return cpuTime(() -> relu.backpropGradient(epsilon, mgr));
+                });
+        System.clearProperty(RELU_PROPERTY);
+    }
+
+    private static double cpuTime(Runnable work) {
+        long start = processCpuNanos();
+        work.run();
+        return (processCpuNanos() - start) / 1e6;
+    }
+
     private static void compareReluBackward(long[] shape, int warmup, int rounds) {
         Nd4j.getRandom().setSeed(3);
         INDArray input = Nd4j.randn(DataType.FLOAT, shape);
@@ -346,6 +413,58 @@ public final class FastLayerChanges {
             }
         }
         return copy;
+    }
+
+    /**
+     * One training iteration of two networks of the fast layers, a system property set to {@code before} around each
+     * fit of the first and to {@code after} around each fit of the second (alternating which goes first): wall time
+     * and the process's CPU time (every thread) of each fit, medians.
+     */
+    private static void compareProperty(String what, ModelShapes model, DataSet data, int warmup, int rounds,
+                                        String property, String before, String after) {
+        compareProperties(what, model, data, warmup, rounds, new String[] {property}, new String[] {before},
+                new String[] {after});
+    }
+
+    /** {@link #compareProperty} with several properties switched together. */
+    private static void compareProperties(String what, ModelShapes model, DataSet data, int warmup, int rounds,
+                                          String[] properties, String[] before, String[] after) {
+        ComputationGraph first = network(model);
+        ComputationGraph second = network(model);
+        double[][] b = new double[2][rounds];
+        double[][] a = new double[2][rounds];
+        for (int r = -warmup; r < rounds; r++) {
+            boolean beforeFirst = (r & 1) == 0;
+            for (int k = 0; k < 2; k++) {
+                boolean isBefore = beforeFirst == (k == 0);
+                for (int p = 0; p < properties.length; p++) {
+                    System.setProperty(properties[p], isBefore ? before[p] : after[p]);
+                }
+                ComputationGraph net = isBefore ? first : second;
+                long cpu = processCpuNanos();
+                long wall = System.nanoTime();
+                net.fit(data);
+                if (r >= 0) {
+                    double[][] into = isBefore ? b : a;
+                    into[0][r] = (System.nanoTime() - wall) / 1e6;
+                    into[1][r] = (processCpuNanos() - cpu) / 1e6;
+                }
+            }
+        }
+        for (String property : properties) {
+            System.clearProperty(property);
+        }
+        System.out.printf(Locale.ROOT,
+                "%s iteration, %s: wall %.2f ms / %.2f ms, after/before %.3f; process CPU %.2f ms "
+                        + "/ %.2f ms, after/before %.3f (%d rounds, load %.1f)%n", model, what, median(b[0]), median(
+                                a[0]),
+                median(a[0]) / median(b[0]), median(b[1]), median(a[1]), median(a[1]) / median(b[1]), rounds,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static ComputationGraph network(ModelShapes model) {

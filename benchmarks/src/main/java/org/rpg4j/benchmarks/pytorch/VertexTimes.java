@@ -24,10 +24,26 @@ final class VertexTimes {
 
     /** Milliseconds per kind: {@code [forward, backward]}, summed over the passes run. */
     private final Map<String, double[]> millis = new TreeMap<>();
+    /** Process CPU milliseconds (all threads) per kind: {@code [forward, backward]}, summed over the passes run. */
+    private final Map<String, double[]> cpuMillis = new TreeMap<>();
 
     /** @return milliseconds per kind, {@code [forward, backward]}, summed over all passes so far */
     Map<String, double[]> millis() {
         return millis;
+    }
+
+    /**
+     * @return the process's CPU milliseconds (every thread: the caller, libnd4j's and oneDNN's OpenMP threads, the
+     *     fork-join pool) per kind, {@code [forward, backward]}, summed over all passes so far
+     */
+    Map<String, double[]> cpuMillis() {
+        return cpuMillis;
+    }
+
+    /** @return the process's CPU time so far, nanoseconds */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**
@@ -51,8 +67,9 @@ final class VertexTimes {
                 v.setInput(in.getVertexEdgeNumber(), activations[in.getVertexIndex()], mgr);
             }
             long start = System.nanoTime();
+            long cpu = processCpuNanos();
             activations[i] = v.doForward(true, mgr);
-            add(kind(v), 0, start);
+            add(kind(v), 0, start, cpu);
         }
         INDArray[] epsilons = new INDArray[vertices.length];
         for (int o = order.length - 1; o >= 0; o--) {
@@ -66,8 +83,9 @@ final class VertexTimes {
                 v.setEpsilon(epsilons[order[o]]);
             }
             long start = System.nanoTime();
+            long cpu = processCpuNanos();
             Pair<Gradient, INDArray[]> result = v.doBackward(false, mgr);
-            add(kind(v), 1, start);
+            add(kind(v), 1, start, cpu);
             sumInto(epsilons, v.getInputVertices(), result.getSecond());
         }
         for (GraphVertex v : vertices) {
@@ -85,14 +103,16 @@ final class VertexTimes {
                 epsilons[target] = gradients[k];
             } else {
                 long start = System.nanoTime();
+                long cpu = processCpuNanos();
                 epsilons[target] = epsilons[target].addi(gradients[k]);
-                add("add", 1, start);
+                add("add", 1, start, cpu);
             }
         }
     }
 
-    private void add(String kind, int direction, long startNanos) {
+    private void add(String kind, int direction, long startNanos, long startCpuNanos) {
         millis.computeIfAbsent(kind, key -> new double[2])[direction] += (System.nanoTime() - startNanos) / 1e6;
+        cpuMillis.computeIfAbsent(kind, key -> new double[2])[direction] += (processCpuNanos() - startCpuNanos) / 1e6;
     }
 
     /** The kind of a vertex, in the vocabulary of {@code cifar_speed.py --profile}. */

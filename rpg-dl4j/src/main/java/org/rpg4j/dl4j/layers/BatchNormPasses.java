@@ -64,6 +64,25 @@ final class BatchNormPasses {
     }
 
     /**
+     * {@code out = max(scale * x + shift, 0)} per channel: {@link #affine} and a ReLU in one pass on the Java-loop
+     * route, the affine ops and an in-place {@code relu} op otherwise.
+     *
+     * @param x {@code [n, c, h, w]} or {@code [n, c]}, contiguous; not modified
+     * @param scale {@code [c]}
+     * @param shift {@code [c]}
+     * @param out same shape as {@code x}, contiguous, a second array; overwritten
+     */
+    static void affineRelu(INDArray x, double[] scale, double[] shift, INDArray out) {
+        if (ChannelKernels.applicable(x, out)) {
+            ChannelKernels.affineRelu(ChannelKernels.floats(x), ChannelKernels.floats(out), (int) x.size(0),
+                    scale.length, spatial(x), floats(scale), floats(shift));
+            return;
+        }
+        affine(x, scale, shift, out);
+        ReluFusion.rectifyInPlace(out);
+    }
+
+    /**
      * @param a {@code [n, c, h, w]} or {@code [n, c]}, contiguous; not modified
      * @param b same shape; not modified
      * @return {@code {sum(a), sum(a * b)}} per channel

@@ -142,6 +142,89 @@ final class ChannelKernels {
     }
 
     /**
+     * {@code out = max(scale[ch] * x + shift[ch], 0)} per channel: {@link #affine} followed by a ReLU, one pass.
+     *
+     * @param x {@code [n, c, h, w]} as a buffer; not modified unless it is {@code out}
+     * @param out the same shape, overwritten (may be {@code x})
+     * @param n batch size
+     * @param c channels
+     * @param hw {@code h * w}
+     * @param scale {@code [c]}
+     * @param shift {@code [c]}
+     */
+    static void affineRelu(FloatBuffer x, FloatBuffer out, int n, int c, int hw, float[] scale, float[] shift) {
+        IntStream.range(0, c).parallel().forEach(ch -> {
+            float a = scale[ch];
+            float b = shift[ch];
+            for (int i = 0; i < n; i++) {
+                int base = (i * c + ch) * hw;
+                for (int p = base; p < base + hw; p++) {
+                    out.put(p, Math.max(a * x.get(p) + b, 0.0f));
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code out = max(u + v, 0)}, element by element, in {@code blocks} contiguous ranges run in parallel.
+     *
+     * @param u the first summand; not modified
+     * @param v the second, the same length; not modified
+     * @param out the same length, overwritten (a third buffer)
+     * @param length elements
+     * @param blocks ranges to split the work into, at least 1
+     */
+    static void addRelu(FloatBuffer u, FloatBuffer v, FloatBuffer out, int length, int blocks) {
+        IntStream.range(0, blocks).parallel().forEach(block -> {
+            int from = (int) ((long) length * block / blocks);
+            int to = (int) ((long) length * (block + 1) / blocks);
+            for (int p = from; p < to; p++) {
+                out.put(p, Math.max(u.get(p) + v.get(p), 0.0f));
+            }
+        });
+    }
+
+    /**
+     * @param arrays arrays to read or write through their host memory
+     * @return true if all are float32, 'c'-contiguous, on ND4J's CPU backend ({@link HostAccess#hostPointer}) and
+     *     small enough for a buffer, whatever their rank
+     */
+    static boolean applicableFlat(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a == null || a.dataType() != DataType.FLOAT || !HostAccess.isCContiguous(a.shape(), a.stride())
+                    || a.length() > Integer.MAX_VALUE || !HostAccess.hostPointer(a)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code dx = y > 0 ? dy : 0}, element by element (a ReLU's backward pass from its input or output {@code y}), in
+     * {@code blocks} contiguous ranges run in parallel.
+     *
+     * @param y the ReLU's input or output; not modified
+     * @param dy the gradient of the ReLU's output, the same length; not modified
+     * @param dx the same length, overwritten (a third buffer)
+     * @param length elements
+     * @param blocks ranges to split the work into, at least 1
+     */
+    static void reluBackward(FloatBuffer y, FloatBuffer dy, FloatBuffer dx, int length, int blocks) {
+        IntStream.range(0, blocks).parallel().forEach(block -> {
+            int from = (int) ((long) length * block / blocks);
+            int to = (int) ((long) length * (block + 1) / blocks);
+            for (int p = from; p < to; p++) {
+                // y > 0 without a branch (half the elements are masked, in no pattern a predictor can follow): the
+                // bits of y as an int lie in [1, 0x7f800000] exactly for +denormals, +normals and +infinity;
+                // outside it (zeros, negatives, NaNs) one of the two differences is negative, and the mask is 0
+                int bits = Float.floatToRawIntBits(y.get(p));
+                int keep = ~(((bits - 1) | (0x7f800000 - bits)) >> 31);
+                dx.put(p, Float.intBitsToFloat(Float.floatToRawIntBits(dy.get(p)) & keep));
+            }
+        });
+    }
+
+    /**
      * {@code out = a[ch] * u + b[ch] * v + k[ch]} per channel.
      *
      * @param u {@code [n, c, h, w]} as a buffer; not modified

@@ -29,6 +29,8 @@ public class FastActivationLayer extends ActivationLayer {
 
     private static final long serialVersionUID = 1L;
 
+    private boolean inputRectified;
+
     /** For JSON deserialisation. */
     public FastActivationLayer() {
         super();
@@ -73,19 +75,37 @@ public class FastActivationLayer extends ActivationLayer {
         return layer;
     }
 
+    /**
+     * @return true if the layer before writes {@code max(y, 0)} in training forward passes, so that this plain ReLU
+     *     returns its input there; set by {@code FastLayers.withFastLayers} (see {@link
+     *     FastBatchNormalization#isRectifyOutput})
+     */
+    public boolean isInputRectified() {
+        return inputRectified;
+    }
+
+    /**
+     * @param inputRectified true: training forward passes of a plain ReLU return the input, which the layer or
+     *     vertex before has rectified; only with a producer marked to do so
+     */
+    public void setInputRectified(boolean inputRectified) {
+        this.inputRectified = inputRectified;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o != null && o.getClass() == getClass() && super.equals(o);
+        return o != null && o.getClass() == getClass() && super.equals(o)
+                && ((FastActivationLayer) o).inputRectified == inputRectified;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + getClass().getName().hashCode();
+        return 31 * (31 * super.hashCode() + getClass().getName().hashCode()) + Boolean.hashCode(inputRectified);
     }
 
     @Override
     public String toString() {
-        return "FastActivationLayer(" + super.toString() + ")";
+        return "FastActivationLayer(" + super.toString() + (inputRectified ? ", inputRectified" : "") + ")";
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.rpg4j.dl4j.layers;
 
+import java.util.Locale;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -18,11 +19,20 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The runtime layer of {@link FastActivationLayer}: plain ReLU without copies (output to the
  * {@link ArrayType#ACTIVATIONS} workspace, input gradient to {@link ArrayType#ACTIVATION_GRAD}); any
- * other activation is DL4J's {@code ActivationLayer}. The input is never modified.
+ * other activation is DL4J's {@code ActivationLayer}. The input is never modified. The backward pass of float32
+ * host arrays is a Java loop over their memory (the common fork-join pool and the calling thread), libnd4j's
+ * {@code relu_bp} op otherwise or with the system property {@value #LOOPS_PROPERTY} {@code libnd4j}.
  */
 public class FastActivationLayerImpl extends ActivationLayer {
 
     private static final long serialVersionUID = 1L;
+    /**
+     * System property: {@code libnd4j} runs the ReLU's backward pass as libnd4j's {@code relu_bp} op; {@code auto}
+     * (default) as a Java loop over the host memory of float32 arrays, read at every call.
+     */
+    static final String LOOPS_PROPERTY = "rpg4j.relu";
+    /** Parallel ranges of the Java loops: enough for the common pool's threads to balance. */
+    private static final int LOOP_BLOCKS = 16;
 
     /**
      * @param conf the network's configuration of this layer
@@ -33,7 +43,8 @@ public class FastActivationLayerImpl extends ActivationLayer {
     }
 
     /**
-     * @return {@code max(input, 0)} for a plain ReLU, same shape as the input; otherwise DL4J's result
+     * @return {@code max(input, 0)} for a plain ReLU, same shape as the input (in training, the input itself when the
+     *     configuration says {@code inputRectified}: the layer before rectified it); otherwise DL4J's result
      */
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
@@ -41,6 +52,10 @@ public class FastActivationLayerImpl extends ActivationLayer {
             return super.activate(training, workspaceMgr);
         }
         assertInputSet(false);
+        if (layerConf() instanceof FastActivationLayer fast && ReluFusion.applies(fast.isInputRectified(), training)) {
+            // the layer or vertex before wrote max(y, 0) (ReluFusion): its output is this layer's
+            return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, input);
+        }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), 'c');
         if (!training && input.length() < BatchNormInference.SEQUENTIAL_ELEMENTS
                 && ChannelKernels.applicable(input, out)) {
@@ -68,9 +83,31 @@ public class FastActivationLayerImpl extends ActivationLayer {
         }
         assertInputSet(true);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-        // one pass (libnd4j relu_bp): dx = input > 0 ? epsilon : 0
-        Nd4j.exec(new RectifiedLinearDerivative(input, epsilon.castTo(dx.dataType()), dx));
+        INDArray dy = epsilon.castTo(dx.dataType());
+        if (javaLoops() && input.length() >= BatchNormInference.SEQUENTIAL_ELEMENTS
+                && ChannelKernels.applicableFlat(input, dy, dx)) {
+            // one pass in Java loops over the host memory, dx = input > 0 ? epsilon : 0
+            ChannelKernels.reluBackward(ChannelKernels.floats(input), ChannelKernels.floats(dy),
+                    ChannelKernels.floats(dx), (int) dx.length(), LOOP_BLOCKS);
+        } else {
+            // one pass (libnd4j relu_bp): dx = input > 0 ? epsilon : 0
+            Nd4j.exec(new RectifiedLinearDerivative(input, dy, dx));
+        }
         return new Pair<>(new DefaultGradient(), dx);
+    }
+
+    /**
+     * @return true unless the system property {@value #LOOPS_PROPERTY} is {@code libnd4j}
+     * @throws IllegalArgumentException if the property holds another value than {@code auto} or {@code libnd4j}
+     */
+    static boolean javaLoops() {
+        String value = System.getProperty(LOOPS_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "auto" -> true;
+            case "libnd4j" -> false;
+            default -> throw new IllegalArgumentException("system property " + LOOPS_PROPERTY
+                    + " must be 'auto' or 'libnd4j', got '" + value + "'");
+        };
     }
 
     /** @return true for a ReLU without maximum, threshold or negative slope: the layer's own fast path */

@@ -38,6 +38,8 @@ public class FastBatchNormalization extends BatchNormalization {
 
     private static final long serialVersionUID = 1L;
 
+    private boolean rectifyOutput;
+
     /** For JSON deserialisation; DL4J's defaults (decay 0.9, eps 1e-5, useLogStd). */
     public FastBatchNormalization() {
         super();
@@ -131,20 +133,37 @@ public class FastBatchNormalization extends BatchNormalization {
                 .build();
     }
 
+    /**
+     * @return true if a training forward pass writes {@code max(y, 0)}: set by {@code FastLayers.withFastLayers}
+     *     when the only reader of this layer is a plain ReLU {@link FastActivationLayer}, which then skips its pass
+     */
+    public boolean isRectifyOutput() {
+        return rectifyOutput;
+    }
+
+    /**
+     * @param rectifyOutput true: training forward passes write {@code max(y, 0)}; only for a layer whose one reader
+     *     is a plain ReLU {@link FastActivationLayer} marked {@link FastActivationLayer#setInputRectified}
+     */
+    public void setRectifyOutput(boolean rectifyOutput) {
+        this.rectifyOutput = rectifyOutput;
+    }
+
     @Override
     public boolean equals(Object o) {
         // Lombok's equals in BatchNormalization ignores the subclass; the class is part of the config.
-        return o != null && o.getClass() == getClass() && super.equals(o);
+        return o != null && o.getClass() == getClass() && super.equals(o)
+                && ((FastBatchNormalization) o).rectifyOutput == rectifyOutput;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + getClass().getName().hashCode();
+        return 31 * (31 * super.hashCode() + getClass().getName().hashCode()) + Boolean.hashCode(rectifyOutput);
     }
 
     @Override
     public String toString() {
-        return "FastBatchNormalization(" + super.toString() + ")";
+        return "FastBatchNormalization(" + super.toString() + (rectifyOutput ? ", rectifyOutput" : "") + ")";
     }
 
     @Override

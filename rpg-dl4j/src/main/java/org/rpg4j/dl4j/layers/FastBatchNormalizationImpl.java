@@ -83,7 +83,8 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
     /**
      * @param training true: normalise with the batch statistics; false: with the running ones
      * @param workspaceMgr the network's workspace manager
-     * @return {@code gamma * xhat + beta}, same shape as the input
+     * @return {@code gamma * xhat + beta}, same shape as the input; in training, {@code max(gamma * xhat + beta, 0)}
+     *     when the configuration says {@code rectifyOutput} (and {@code ReluFusion} is on)
      */
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
@@ -116,7 +117,12 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
             shift[ch] = beta[ch] - scale[ch] * mean[ch];
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
-        BatchNormPasses.affine(x, scale, shift, out);
+        if (ReluFusion.applies(layerConf().isRectifyOutput(), training)) {
+            // the ReLU after this layer returns this output as its own (ReluFusion)
+            BatchNormPasses.affineRelu(x, scale, shift, out);
+        } else {
+            BatchNormPasses.affine(x, scale, shift, out);
+        }
         return out;
     }
 

@@ -25,6 +25,8 @@ public class FastElementWiseVertex extends ElementWiseVertex {
 
     private static final long serialVersionUID = 1L;
 
+    private boolean rectifyOutput;
+
     /** @param op the element-wise operation; only {@code Add} takes the fast path */
     public FastElementWiseVertex(@JsonProperty("op") Op op) {
         super(op);
@@ -45,7 +47,26 @@ public class FastElementWiseVertex extends ElementWiseVertex {
 
     @Override
     public FastElementWiseVertex clone() {
-        return new FastElementWiseVertex(op);
+        FastElementWiseVertex copy = new FastElementWiseVertex(op);
+        copy.rectifyOutput = rectifyOutput;
+        return copy;
+    }
+
+    /**
+     * @return true if a training forward pass writes {@code max(sum, 0)}: set by {@code FastLayers.withFastLayers}
+     *     when the only reader of this {@code Add} is a plain ReLU {@link FastActivationLayer}, which then skips its
+     *     pass
+     */
+    public boolean isRectifyOutput() {
+        return rectifyOutput;
+    }
+
+    /**
+     * @param rectifyOutput true: training forward passes write {@code max(sum, 0)}; only for a vertex whose one
+     *     reader is a plain ReLU {@link FastActivationLayer} marked {@link FastActivationLayer#setInputRectified}
+     */
+    public void setRectifyOutput(boolean rectifyOutput) {
+        this.rectifyOutput = rectifyOutput;
     }
 
     @Override
@@ -53,21 +74,23 @@ public class FastElementWiseVertex extends ElementWiseVertex {
                                                                       INDArray paramsView, boolean initializeParams,
                                                                       DataType networkDatatype) {
         return new FastElementWiseVertexImpl(graph, name, idx,
-                org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex.Op.valueOf(op.name()), networkDatatype);
+                org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex.Op.valueOf(op.name()), networkDatatype,
+                rectifyOutput);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o != null && o.getClass() == getClass() && super.equals(o);
+        return o != null && o.getClass() == getClass() && super.equals(o)
+                && ((FastElementWiseVertex) o).rectifyOutput == rectifyOutput;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + getClass().getName().hashCode();
+        return 31 * (31 * super.hashCode() + getClass().getName().hashCode()) + Boolean.hashCode(rectifyOutput);
     }
 
     @Override
     public String toString() {
-        return "FastElementWiseVertex(op=" + op + ")";
+        return "FastElementWiseVertex(op=" + op + (rectifyOutput ? ", rectifyOutput" : "") + ")";
     }
 }

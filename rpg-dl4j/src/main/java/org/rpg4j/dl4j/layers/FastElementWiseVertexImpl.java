@@ -14,6 +14,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -43,8 +44,11 @@ import org.nd4j.linalg.factory.Nd4j;
 public class FastElementWiseVertexImpl extends ElementWiseVertex {
 
     private static final long serialVersionUID = 1L;
+    /** Parallel ranges of the fused add + ReLU loop: enough for the common pool's threads to balance. */
+    private static final int ADD_RELU_BLOCKS = 16;
 
     private final Op op;
+    private final boolean rectifyOutput;
     private boolean fastForward;
     private Boolean shareGradient;
 
@@ -56,22 +60,56 @@ public class FastElementWiseVertexImpl extends ElementWiseVertex {
      * @param dataType the network's data type
      */
     public FastElementWiseVertexImpl(ComputationGraph graph, String name, int vertexIndex, Op op, DataType dataType) {
+        this(graph, name, vertexIndex, op, dataType, false);
+    }
+
+    /**
+     * @param graph the network
+     * @param name the vertex name
+     * @param vertexIndex the vertex index in the network
+     * @param op the element-wise operation
+     * @param dataType the network's data type
+     * @param rectifyOutput true: training forward passes write {@code max(result, 0)} for the plain ReLU that is this
+     *     vertex's only reader ({@link FastElementWiseVertex#isRectifyOutput})
+     */
+    public FastElementWiseVertexImpl(ComputationGraph graph, String name, int vertexIndex, Op op, DataType dataType,
+                                     boolean rectifyOutput) {
         super(graph, name, vertexIndex, op, dataType);
         this.op = op;
+        this.rectifyOutput = rectifyOutput;
     }
 
     /**
      * @return the sum of the two inputs (one pass) for {@code Add} of two same-shape inputs of the
-     *     network's data type; DL4J's result otherwise
+     *     network's data type; DL4J's result otherwise; in training, rectified when the configuration says
+     *     {@code rectifyOutput} (one pass with the sum for float32 host arrays)
      */
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         fastForward = canDoForward() && isPlainAddOfTwo();
+        boolean rectify = ReluFusion.applies(rectifyOutput, training);
         if (!fastForward) {
-            return super.doForward(training, workspaceMgr);
+            INDArray result = super.doForward(training, workspaceMgr);
+            if (!rectify) {
+                return result;
+            }
+            // DL4J's result may be an input itself: rectify into an array of our own
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, result.dataType(), result.shape(),
+                    'c');
+            Nd4j.exec(new RectifiedLinear(result, out, 0.0));
+            return out;
         }
         INDArray sum = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, inputs[0].shape(), 'c');
-        Nd4j.exec(new AddOp(inputs[0], inputs[1], sum));
+        if (rectify && ChannelKernels.applicable(inputs[0], inputs[1], sum)) {
+            // the ReLU after this vertex returns this output as its own (ReluFusion): one pass for both
+            ChannelKernels.addRelu(ChannelKernels.floats(inputs[0]), ChannelKernels.floats(inputs[1]),
+                    ChannelKernels.floats(sum), (int) sum.length(), ADD_RELU_BLOCKS);
+        } else {
+            Nd4j.exec(new AddOp(inputs[0], inputs[1], sum));
+            if (rectify) {
+                ReluFusion.rectifyInPlace(sum);
+            }
+        }
         return sum;
     }
 

@@ -37,7 +37,9 @@ public final class FastLayers {
 
     /**
      * @param standard a configuration; not modified
-     * @return a deep copy in which every standard convolution, batch norm and activation layer is fast
+     * @return a deep copy in which every standard convolution, batch norm and activation layer is fast, and every
+     *     batch norm directly followed by a plain ReLU layer applies that ReLU in its training forward pass
+     *     ({@link FastBatchNormalization#isRectifyOutput})
      * @throws IllegalArgumentException if a layer to replace is NHWC or has invalid settings
      */
     public static MultiLayerConfiguration withFastLayers(MultiLayerConfiguration standard) {
@@ -45,13 +47,17 @@ public final class FastLayers {
         for (NeuralNetConfiguration layerConf : copy.getConfs()) {
             layerConf.setLayer(fastVersion(layerConf.getLayer()));
         }
+        ReluFusion.markPairs(copy);
         return copy;
     }
 
     /**
      * @param standard a configuration; not modified
      * @return a deep copy in which every standard convolution, batch norm and activation layer and
-     *     every standard element-wise vertex is fast
+     *     every standard element-wise vertex is fast, and every batch norm or add whose only reader is a
+     *     plain ReLU layer applies that ReLU in its training forward pass ({@link
+     *     FastBatchNormalization#isRectifyOutput}, {@link FastElementWiseVertex#isRectifyOutput}; names and
+     *     parameters unchanged)
      * @throws IllegalArgumentException if a layer to replace is NHWC or has invalid settings
      */
     public static ComputationGraphConfiguration withFastLayers(ComputationGraphConfiguration standard) {
@@ -65,6 +71,7 @@ public final class FastLayers {
                 entry.setValue(FastElementWiseVertex.from((ElementWiseVertex) vertex));
             }
         }
+        ReluFusion.markPairs(copy);
         return copy;
     }
 

@@ -1,5 +1,6 @@
 package org.rpg4j.dl4j.layers;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,6 +54,42 @@ class FastActivationLayerTest {
     }
 
     @Test
+    void javaLoopBackwardEqualsDl4jAndTheOpRouteOnLargeInputs() {
+        // 4 x 16 x 32 x 32 = 65,536 elements: the size at which the backward pass takes the Java loop
+        Layer standard = layer(new ActivationLayer(Activation.RELU), 32, 16);
+        Layer fast = layer(new FastActivationLayer(Activation.RELU), 32, 16);
+        INDArray x = gaussian(41, 4, 16, 32, 32);
+        x.putScalar(new long[] {1, 2, 3, 4}, 0.0);
+        // the loop's branch-free mask at the edges of "x > 0"
+        float[] special = {-0.0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, Float.NaN, Float.MAX_VALUE, -Float.MAX_VALUE};
+        for (int i = 0; i < special.length; i++) {
+            x.putScalar(new long[] {2, i, 5, 6}, special[i]);
+        }
+        INDArray epsilon = gaussian(42, x.shape());
+        standard.activate(x.dup(), true, LayerWorkspaceMgr.noWorkspaces());
+        INDArray expected = standard.backpropGradient(epsilon.dup(), LayerWorkspaceMgr.noWorkspaces()).getSecond();
+        fast.activate(x, true, LayerWorkspaceMgr.noWorkspaces());
+        INDArray loop = fast.backpropGradient(epsilon, LayerWorkspaceMgr.noWorkspaces()).getSecond().dup();
+        assertClose("Java loop against DL4J", expected, loop, 0.0);
+        try {
+            System.setProperty(FastActivationLayerImpl.LOOPS_PROPERTY, "libnd4j");
+            INDArray op = fast.backpropGradient(epsilon, LayerWorkspaceMgr.noWorkspaces()).getSecond().dup();
+            assertClose("relu_bp op against the Java loop", op, loop, 0.0);
+            System.setProperty(FastActivationLayerImpl.LOOPS_PROPERTY, "fast");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> fast.backpropGradient(epsilon, LayerWorkspaceMgr.noWorkspaces()));
+            assertTrue(e.getMessage().contains(FastActivationLayerImpl.LOOPS_PROPERTY) && e.getMessage().contains(
+                    "fast"),
+                    e.getMessage());
+        } finally {
+            System.clearProperty(FastActivationLayerImpl.LOOPS_PROPERTY);
+        }
+        assertEquals(0.0, loop.getDouble(1, 2, 3, 4), 0.0, "derivative 0 at the kink");
+        assertTrue(loop.eq(0.0).castTo(DataType.INT32).sumNumber().intValue() > 30_000, "about half masked");
+    }
+
+    @Test
     void fromCopiesTheActivationAndRejectsSubclasses() {
         FastActivationLayer fast = FastActivationLayer.from(new ActivationLayer(Activation.RELU));
         assertSame(ActivationReLU.class, fast.getActivationFn().getClass());
@@ -62,8 +99,12 @@ class FastActivationLayerTest {
     }
 
     private static Layer layer(ActivationLayer conf) {
+        return layer(conf, 5, 4);
+    }
+
+    private static Layer layer(ActivationLayer conf, int size, int channels) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
-                .list().layer(conf).setInputType(InputType.convolutional(5, 5, 4)).build());
+                .list().layer(conf).setInputType(InputType.convolutional(size, size, channels)).build());
         net.init();
         return net.getLayer(0);
     }
