@@ -80,7 +80,7 @@ final class GramEigen {
      */
     static GramEigen of(INDArray matrix, Solver solver) {
         boolean leftSide = matrix.rows() <= matrix.columns();
-        INDArray gram = gramOfSmallerSide(matrix);
+        INDArray gram = gramOfSmallerSide(matrix, solver);
         double[] ascending = decompose(gram, solver, true);
         return new GramEigen(leftSide, ascending, gram);
     }
@@ -95,19 +95,28 @@ final class GramEigen {
      * @throws ArithmeticException if the LAPACK routine does not converge
      */
     static double[] energies(INDArray matrix) {
-        return decompose(gramOfSmallerSide(matrix), defaultSolver(), false);
+        Solver solver = defaultSolver();
+        return decompose(gramOfSmallerSide(matrix, solver), solver, false);
     }
 
     /**
      * @return a fresh column-major {@code [n, n]} Gram matrix of the smaller side, {@code n =
      *     min(rows, cols)}: LAPACK reads it from offset 0 and overwrites it with the eigenvectors,
-     *     one per column
+     *     one per column. For {@code dsyevd}, which reads only the upper triangle, only that
+     *     triangle is formed ({@code dsyrk} on the array's host pointers, when {@code matrix} is a
+     *     fresh C-order array); otherwise the whole product.
      */
-    private static INDArray gramOfSmallerSide(INDArray matrix) {
+    private static INDArray gramOfSmallerSide(INDArray matrix, Solver solver) {
         boolean leftSide = matrix.rows() <= matrix.columns();
         int n = Math.min(matrix.rows(), matrix.columns());
         INDArray gram = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'f');
-        Nd4j.gemm(matrix, matrix, gram, !leftSide, leftSide, 1.0, 0.0);
+        boolean freshRowMajor = matrix.ordering() == 'c' && !matrix.isView() && matrix.offset() == 0
+                && HostAccess.isCContiguous(matrix.shape(), matrix.stride());
+        if (solver == Solver.DIVIDE_AND_CONQUER && freshRowMajor) {
+            HostLapack.dsyrkUpper(matrix, leftSide, gram);
+        } else {
+            Nd4j.gemm(matrix, matrix, gram, !leftSide, leftSide, 1.0, 0.0);
+        }
         return gram;
     }
 
