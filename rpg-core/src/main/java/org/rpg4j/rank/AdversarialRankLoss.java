@@ -160,7 +160,7 @@ public final class AdversarialRankLoss {
      * eigenvectors {@code Q} of the smaller side split into the top-{@code k} block {@code Q_k} and
      * the tail block {@code Q_t}, {@code R = Q_t Q_t^T Mhat = Mhat - Q_k Q_k^T Mhat} (left side;
      * {@code Mhat Q Q^T} on the right side). Whichever block is narrower is used: half the flops
-     * at worst, and the tail form has no cancellation.
+     * at worst, and the tail form has no cancellation. Overwrites {@code matrix.normalised()}.
      */
     private static double[] residual(WeightMatrix matrix, GramEigen eigen, int k) {
         double[] mhatValues = matrix.normalisedValues();
@@ -172,7 +172,9 @@ public final class AdversarialRankLoss {
         INDArray mhat = matrix.normalised();
         boolean projectOnTail = tail <= k;
         INDArray basis = projectOnTail ? eigen.eigenvectors(0, tail) : eigen.eigenvectors(tail, n);
-        INDArray projection = Nd4j.createUninitialized(DataType.DOUBLE, mhat.shape(), 'c');
+        // Once the coefficients are formed the native Mhat is no longer read (the loops below use
+        // the Java copy): the projection overwrites it instead of taking another array.
+        INDArray projection = mhat;
         if (eigen.leftSide()) {
             // coefficients Q^T Mhat: [width, rest]; projection Q (Q^T Mhat)
             INDArray coefficients = Nd4j.gemm(basis, mhat, true, false);
