@@ -53,20 +53,49 @@ final class WeightMatrix {
             if (!Double.isFinite(v)) {
                 throw notFinite(shape);
             }
-            maxAbs = Math.max(maxAbs, Math.abs(v));
+            double a = Math.abs(v);
+            maxAbs = a > maxAbs ? a : maxAbs;
         }
         if (maxAbs == 0.0) {
             return new WeightMatrix(rows, cols, 0.0, null, null);
         }
-        for (int i = 0; i < m.length; i++) {
-            m[i] /= maxAbs;
-        }
-        double scaledNorm = Math.sqrt(sumOfSquares(m));
+        double scaledNorm = Math.sqrt(divideAndSumSquares(m, maxAbs));
         for (int i = 0; i < m.length; i++) {
             m[i] /= scaledNorm;
         }
         INDArray normalised = Nd4j.create(m, new long[] {rows, cols}, 'c');
         return new WeightMatrix(rows, cols, maxAbs * scaledNorm, m, normalised);
+    }
+
+    /**
+     * Divides every {@code v_i} by {@code divisor} and returns {@code sum(v_i^2)} of the quotients,
+     * in one pass, summed exactly as {@link #sumOfSquares(double[])} sums.
+     */
+    private static double divideAndSumSquares(double[] v, double divisor) {
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int i = 0;
+        for (; i + 3 < v.length; i += 4) {
+            double a = v[i] / divisor;
+            double b = v[i + 1] / divisor;
+            double c = v[i + 2] / divisor;
+            double d = v[i + 3] / divisor;
+            v[i] = a;
+            v[i + 1] = b;
+            v[i + 2] = c;
+            v[i + 3] = d;
+            s0 += a * a;
+            s1 += b * b;
+            s2 += c * c;
+            s3 += d * d;
+        }
+        for (; i < v.length; i++) {
+            v[i] /= divisor;
+            s0 += v[i] * v[i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /**
