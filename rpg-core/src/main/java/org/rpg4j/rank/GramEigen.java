@@ -13,7 +13,8 @@ import org.rpg4j.tensor.HostAccess;
  * singular values {@code sigma_i^2}.
  *
  * <p>Why not an SVD: LAPACK {@code gesvd} as ND4J exposes it always builds the full {@code U} and
- * {@code V^T} (a 4608 x 4608 {@code V^T} for a 512 x 4608 kernel). The Gram matrix costs one gemm
+ * {@code V^T} (a 4608 x 4608 {@code V^T} for a 512 x 4608 kernel). The Gram matrix costs one
+ * product ({@code dsyrk}, the upper triangle only, on the {@code dsyevd} route; a gemm otherwise)
  * and is at most {@code min(rows, cols)} square; {@code dsyev} then gives all eigenvalues (needed
  * to choose {@code k}) and the eigenvectors. Squaring costs relative accuracy only on singular
  * values below about {@code 1e-7 * sigma_1} (an eigenvalue's absolute error is about {@code 1e-16
