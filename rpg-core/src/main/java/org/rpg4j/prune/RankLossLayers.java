@@ -1,10 +1,14 @@
 package org.rpg4j.prune;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.mask.ParallelIndices;
 import org.rpg4j.rank.AdversarialRankLoss;
 import org.rpg4j.rank.RankLossResult;
 
@@ -14,6 +18,9 @@ import org.rpg4j.rank.RankLossResult;
  * reached {@link RankLoss#minLayerSparsity()}.
  */
 final class RankLossLayers {
+    /** Layers decomposed at a time (measured on 2 cores; see docs/performance.md, session 10). */
+    static final int WORKERS = 2;
+
     private final RankLoss settings;
     private final TensorList tensors;
 
@@ -29,22 +36,68 @@ final class RankLossLayers {
     }
 
     /**
+     * The rank step over the layers that take part, {@value #WORKERS} layers at a time: the layers
+     * are independent, and one layer's decomposition leaves most of a second core idle (its normalisation,
+     * gradient and parts of LAPACK's eigensolver run on one thread). The widest layers start first, each
+     * worker takes the next layer when it is done, and each result goes to its layer's slot, so the
+     * results do not depend on which thread computed what; a failure is reported as a sequential loop
+     * would report it (the first failing layer in tensor order).
+     *
      * @param weights the weights in tensor order; not modified
      * @return per-layer losses and gradients, with the reference aggregation (mean over active layers)
      */
     RankStep compute(INDArray[] weights) {
+        int[] order = largestFirst(weights);
+        RankLossResult[] computed = new RankLossResult[tensors.size()];
+        RuntimeException[] errors = new RuntimeException[tensors.size()];
+        AtomicInteger next = new AtomicInteger();
+        ParallelIndices.forEach(Math.min(WORKERS, order.length), worker -> {
+            for (int j = next.getAndIncrement(); j < order.length; j = next.getAndIncrement()) {
+                int i = order[j];
+                try {
+                    computed[i] = AdversarialRankLoss.compute(
+                            weights[i].permute(tensors.get(i).outputFirstAxes()), settings.partialK());
+                } catch (RuntimeException e) {
+                    errors[i] = e;
+                }
+            }
+        });
         Map<String, RankLossResult> results = new LinkedHashMap<>();
         Map<String, int[]> axes = new HashMap<>();
-        for (int i = 0; i < tensors.size(); i++) {
-            PrunableTensor t = tensors.get(i);
-            if (takesPart(i, weights[i])) {
-                results.put(t.name(), AdversarialRankLoss.compute(weights[i].permute(t.outputFirstAxes()),
-                        settings.partialK()));
+        for (int i = 0; i < computed.length; i++) {
+            if (errors[i] != null) {
+                throw errors[i];
+            }
+            if (computed[i] != null) {
+                PrunableTensor t = tensors.get(i);
+                results.put(t.name(), computed[i]);
                 axes.put(t.name(), t.outputFirstAxes());
             }
         }
         return new RankStep(results, axes,
                 AdversarialRankLoss.aggregate(new ArrayList<>(results.values()), settings.lambda()));
+    }
+
+    /**
+     * @return the indices of the tensors that take part, by decreasing cost of their decomposition
+     *     ({@code rest * out * min(out, rest)}, the Gram product's flops), ties in tensor order
+     */
+    private int[] largestFirst(INDArray[] weights) {
+        List<Integer> taking = new ArrayList<>();
+        for (int i = 0; i < tensors.size(); i++) {
+            if (takesPart(i, weights[i])) {
+                taking.add(i);
+            }
+        }
+        taking.sort(Comparator.comparingDouble((Integer i) -> -cost(weights[i], tensors.get(i)))
+                .thenComparingInt(i -> i));
+        return taking.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static double cost(INDArray weights, PrunableTensor tensor) {
+        double out = weights.size(tensor.outputFirstAxes()[0]);
+        double rest = weights.length() / out;
+        return out * rest * Math.min(out, rest);
     }
 
     private boolean takesPart(int index, INDArray weights) {

@@ -82,10 +82,8 @@ public final class AdversarialRankLoss {
         INDArray mhat = matrix.normalised();
         GramEigen eigen = GramEigen.of(mhat, solver);
         int k = truncationRank(eigen.eigenvalues(), partialK);
-        INDArray residual = residual(mhat, eigen, k);
-        double norm = residual.norm2Number().doubleValue();
-        double tailEnergy = norm * norm;
-        INDArray gradient = gradientInPlace(residual, mhat, tailEnergy, matrix.frobeniusNorm());
+        double[] residual = residual(matrix, eigen, k);
+        double tailEnergy = WeightMatrix.sumOfSquares(residual);
         log.debug(
                 "rank loss: [{} x {}] k = {} of {}, loss = {}",
                 matrix.rows(),
@@ -93,7 +91,7 @@ public final class AdversarialRankLoss {
                 k,
                 eigen.size(),
                 -tailEnergy);
-        return new RankLossResult(0.0 - tailEnergy, k, inWeightsLayout(gradient, weights));
+        return new RankLossResult(0.0 - tailEnergy, k, gradient(residual, matrix, tailEnergy, weights));
     }
 
     /**
@@ -158,48 +156,64 @@ public final class AdversarialRankLoss {
     }
 
     /**
-     * {@code R = Mhat - U_k S_k V_k^T}, as a projection. With the Gram eigenvectors {@code Q} of the
-     * smaller side split into the top-{@code k} block {@code Q_k} and the tail block {@code Q_t},
-     * {@code R = Q_t Q_t^T Mhat = Mhat - Q_k Q_k^T Mhat} (left side; {@code Mhat Q Q^T} on the right
-     * side). Whichever block is narrower is used: half the flops at worst, and the tail form has no
-     * cancellation.
+     * {@code R = Mhat - U_k S_k V_k^T}, as a projection, in row-major order. With the Gram
+     * eigenvectors {@code Q} of the smaller side split into the top-{@code k} block {@code Q_k} and
+     * the tail block {@code Q_t}, {@code R = Q_t Q_t^T Mhat = Mhat - Q_k Q_k^T Mhat} (left side;
+     * {@code Mhat Q Q^T} on the right side). Whichever block is narrower is used: half the flops
+     * at worst, and the tail form has no cancellation. Overwrites {@code matrix.normalised()}.
      */
-    private static INDArray residual(INDArray mhat, GramEigen eigen, int k) {
+    private static double[] residual(WeightMatrix matrix, GramEigen eigen, int k) {
+        double[] mhatValues = matrix.normalisedValues();
         int n = eigen.size();
         int tail = n - k;
         if (k == 0) {
-            return mhat.dup('c');
+            return mhatValues.clone();
         }
+        INDArray mhat = matrix.normalised();
         boolean projectOnTail = tail <= k;
         INDArray basis = projectOnTail ? eigen.eigenvectors(0, tail) : eigen.eigenvectors(tail, n);
-        INDArray r = projectOnTail ? Nd4j.create(DataType.DOUBLE, mhat.shape(), 'c') : mhat.dup('c');
-        double alpha = projectOnTail ? 1.0 : -1.0;
-        double beta = projectOnTail ? 0.0 : 1.0;
+        // Once the coefficients are formed the native Mhat is no longer read (the loops below use
+        // the Java copy): the projection overwrites it instead of taking another array.
+        INDArray projection = mhat;
         if (eigen.leftSide()) {
-            // coefficients Q^T Mhat: [width, rest]; r = alpha * Q (Q^T Mhat) + beta * r
+            // coefficients Q^T Mhat: [width, rest]; projection Q (Q^T Mhat)
             INDArray coefficients = Nd4j.gemm(basis, mhat, true, false);
-            Nd4j.gemm(basis, coefficients, r, false, false, alpha, beta);
+            Nd4j.gemm(basis, coefficients, projection, false, false, 1.0, 0.0);
         } else {
-            // coefficients Mhat Q: [out, width]; r = alpha * (Mhat Q) Q^T + beta * r
+            // coefficients Mhat Q: [out, width]; projection (Mhat Q) Q^T
             INDArray coefficients = Nd4j.gemm(mhat, basis, false, false);
-            Nd4j.gemm(coefficients, basis, r, false, true, alpha, beta);
+            Nd4j.gemm(coefficients, basis, projection, false, true, 1.0, 0.0);
+        }
+        double[] r = projection.data().asDouble();
+        if (!projectOnTail) {
+            for (int i = 0; i < r.length; i++) {
+                r[i] = mhatValues[i] - r[i];
+            }
         }
         return r;
     }
 
     /**
-     * Overwrites {@code residual} with {@code dloss/dM = (2 / s) (-R + e Mhat)}, {@code e =
-     * ||R||_F^2}, and {@code mhat} with {@code (2 e / s) Mhat}.
+     * {@code dloss/dM = (2 / s) (-R + e Mhat)}, {@code e = ||R||_F^2}, as a new C-order array of
+     * the weights' shape and data type ({@code residual} is overwritten).
      */
-    private static INDArray gradientInPlace(
-                                            INDArray residual, INDArray mhat, double tailEnergy, double frobeniusNorm) {
-        double scale = 2.0 / frobeniusNorm;
-        return residual.muli(-scale).addi(mhat.muli(scale * tailEnergy));
-    }
-
-    /** The gradient reshaped to the weights' shape (C order) and converted to their data type. */
-    private static INDArray inWeightsLayout(INDArray gradient, INDArray weights) {
-        INDArray shaped = gradient.reshape('c', weights.shape());
-        return weights.dataType() == DataType.DOUBLE ? shaped : shaped.castTo(weights.dataType());
+    private static INDArray gradient(double[] residual, WeightMatrix matrix, double tailEnergy, INDArray weights) {
+        double scale = 2.0 / matrix.frobeniusNorm();
+        double[] mhat = matrix.normalisedValues();
+        double minusScale = -scale;
+        double energyScale = scale * tailEnergy;
+        long[] shape = weights.shape();
+        if (weights.dataType() == DataType.FLOAT) {
+            float[] g = new float[residual.length];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = (float) (residual[i] * minusScale + mhat[i] * energyScale);
+            }
+            return Nd4j.create(g, shape, 'c');
+        }
+        for (int i = 0; i < residual.length; i++) {
+            residual[i] = residual[i] * minusScale + mhat[i] * energyScale;
+        }
+        INDArray g = Nd4j.create(residual, shape, 'c');
+        return weights.dataType() == DataType.DOUBLE ? g : g.castTo(weights.dataType());
     }
 }

@@ -13,7 +13,8 @@ import org.rpg4j.tensor.HostAccess;
  * singular values {@code sigma_i^2}.
  *
  * <p>Why not an SVD: LAPACK {@code gesvd} as ND4J exposes it always builds the full {@code U} and
- * {@code V^T} (a 4608 x 4608 {@code V^T} for a 512 x 4608 kernel). The Gram matrix costs one gemm
+ * {@code V^T} (a 4608 x 4608 {@code V^T} for a 512 x 4608 kernel). The Gram matrix costs one
+ * product ({@code dsyrk}, the upper triangle only, on the {@code dsyevd} route; a gemm otherwise)
  * and is at most {@code min(rows, cols)} square; {@code dsyev} then gives all eigenvalues (needed
  * to choose {@code k}) and the eigenvectors. Squaring costs relative accuracy only on singular
  * values below about {@code 1e-7 * sigma_1} (an eigenvalue's absolute error is about {@code 1e-16
@@ -80,7 +81,7 @@ final class GramEigen {
      */
     static GramEigen of(INDArray matrix, Solver solver) {
         boolean leftSide = matrix.rows() <= matrix.columns();
-        INDArray gram = gramOfSmallerSide(matrix);
+        INDArray gram = gramOfSmallerSide(matrix, solver);
         double[] ascending = decompose(gram, solver, true);
         return new GramEigen(leftSide, ascending, gram);
     }
@@ -95,19 +96,28 @@ final class GramEigen {
      * @throws ArithmeticException if the LAPACK routine does not converge
      */
     static double[] energies(INDArray matrix) {
-        return decompose(gramOfSmallerSide(matrix), defaultSolver(), false);
+        Solver solver = defaultSolver();
+        return decompose(gramOfSmallerSide(matrix, solver), solver, false);
     }
 
     /**
      * @return a fresh column-major {@code [n, n]} Gram matrix of the smaller side, {@code n =
      *     min(rows, cols)}: LAPACK reads it from offset 0 and overwrites it with the eigenvectors,
-     *     one per column
+     *     one per column. For {@code dsyevd}, which reads only the upper triangle, only that
+     *     triangle is formed ({@code dsyrk} on the array's host pointers, when {@code matrix} is a
+     *     fresh C-order array); otherwise the whole product.
      */
-    private static INDArray gramOfSmallerSide(INDArray matrix) {
+    private static INDArray gramOfSmallerSide(INDArray matrix, Solver solver) {
         boolean leftSide = matrix.rows() <= matrix.columns();
         int n = Math.min(matrix.rows(), matrix.columns());
         INDArray gram = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'f');
-        Nd4j.gemm(matrix, matrix, gram, !leftSide, leftSide, 1.0, 0.0);
+        boolean freshRowMajor = matrix.ordering() == 'c' && !matrix.isView() && matrix.offset() == 0
+                && HostAccess.isCContiguous(matrix.shape(), matrix.stride());
+        if (solver == Solver.DIVIDE_AND_CONQUER && freshRowMajor) {
+            HostLapack.dsyrkUpper(matrix, leftSide, gram);
+        } else {
+            Nd4j.gemm(matrix, matrix, gram, !leftSide, leftSide, 1.0, 0.0);
+        }
         return gram;
     }
 
