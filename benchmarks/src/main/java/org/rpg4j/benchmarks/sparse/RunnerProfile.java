@@ -25,7 +25,8 @@ import org.rpg4j.dl4j.deploy.runner.StepTime;
  *
  * <p>Usage: {@code RunnerProfile MODEL VARIANT BATCH [rounds] [coverage] [policy]}, e.g.
  * {@code RunnerProfile VGG19 RPG95 32 10 KERNELS_AND_POOLING}; a {@link KernelPolicy} ({@code DENSE}, {@code SPARSE})
- * fixes every layer's kernel instead of the measured choice, which gives each layer's time under each kernel.
+ * fixes every layer's kernel instead of the measured choice, which gives each layer's time under each kernel. The
+ * runner's {@link SparseRunner#report()} (each layer's calibration times and choice) is printed last.
  */
 public final class RunnerProfile {
 
@@ -74,6 +75,8 @@ public final class RunnerProfile {
             }
         }
         print(model, variant, batch, coverage, steps, stepMillis, dl4jNanos / 1e6 / (rounds * CALLS_PER_ROUND));
+        System.out.println("  calibration report (kernel chosen, fastest calibration runs):");
+        runner.report().forEach(line -> System.out.println("    " + line));
     }
 
     private static void print(String model, String variant, int batch, StepCoverage coverage, List<StepTime> steps,

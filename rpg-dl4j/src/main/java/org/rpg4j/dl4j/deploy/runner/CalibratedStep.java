@@ -113,14 +113,18 @@ abstract class CalibratedStep implements Step {
         int batch = (int) input.size(0);
         KernelKind forced = forcedKind();
         if (forced != null) {
-            if (decisions.put(batch, forced) == null) {
+            boolean first = decisions.put(batch, forced) == null;
+            Tensor output = forced == KernelKind.SPARSE ? runSparse(inputs) : runDense(inputs);
+            // the sparse kernel a step picks itself (e.g. the batched one) is known only after its first runs
+            if (first || forced == KernelKind.SPARSE && choices.stream().noneMatch(c -> c.batch() == batch && c
+                    .kernel() == sparseKind(batch))) {
                 report(new LayerChoice(name, operation, density, batch, Double.NaN, Double.NaN, forced,
                         forced == KernelKind.SPARSE && sparseSupported && options.policy() == KernelPolicy.MEASURED
                                 ? "not timed: density at most " + ALWAYS_SPARSE_DENSITY : "not timed: policy "
                                         + (sparseSupported ? options.policy()
                                                 : "DENSE (no sparse kernel for this layer)")));
             }
-            return forced == KernelKind.SPARSE ? runSparse(inputs) : runDense(inputs);
+            return output;
         }
         Calibration calibration = calibrations.computeIfAbsent(batch, b -> new Calibration(List.of(
                 KernelKind.DENSE, KernelKind.SPARSE), options.calibrationRuns(), System::nanoTime));

@@ -79,6 +79,33 @@ class BatchedKernelRunnerTest {
     }
 
     @Test
+    void untimedSparseLayersReportTheSparseKernelThatRuns() {
+        // at density <= ALWAYS_SPARSE_DENSITY a layer runs sparse without calibration, but its two sparse kernels
+        // are still timed in its first sparse runs: the report must follow that choice (it said SPARSE for good,
+        // VGG-19 RPG 98 %'s conv3_x/conv4_x, while the batched kernel ran)
+        ComputationGraph graph = PrunedNetworks.prune(smallPlanes(), 0.99, 9);
+        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 16, 3, 8, 8);
+        INDArray expected = graph.outputSingle(x);
+        for (int call = 0; call < BatchedCandidate.TIMED_RUNS + 2; call++) {
+            double difference = PrunedNetworks.maxAbsDifference(runner.output(x)[0], expected);
+            assertTrue(difference < TOLERANCE, "call " + call + ": " + difference);
+        }
+        int untimed = 0;
+        for (Step step : runner.steps()) {
+            if (step instanceof ConvolutionStep conv && conv.choices().get(0)
+                    .density() <= CalibratedStep.ALWAYS_SPARSE_DENSITY) {
+                untimed++;
+                LayerChoice choice = conv.choices().get(0);
+                assertEquals(1, conv.choices().size(), conv.choices().toString());
+                assertNotNull(conv.sparseKernel(16), choice.toString());
+                assertEquals(conv.sparseKernel(16), choice.kernel(), choice.toString());
+            }
+        }
+        assertTrue(untimed >= 2, "layers at density <= " + CalibratedStep.ALWAYS_SPARSE_DENSITY + ": " + untimed);
+    }
+
+    @Test
     void calibrationSlicesTheBatchOnlyWhereTheBatchedKernelCannotRun() {
         // a slice of a few images would time the per-image kernel, while the full batch may run the batched one
         int channels = 32;
