@@ -62,7 +62,7 @@ public final class SparseConvolution {
                 ? ConvolutionLayout.sourceLayout(shape) : null;
         this.blocks = channelBlocks(blocking);
         int sourceSize = layout.sourceSize(shape);
-        int accumulatorSize = layout == ConvolutionLayout.PADDED ? layout.rowRun(shape) * (blocks != null
+        int accumulatorSize = layout.paddedRows() ? layout.rowRun(shape) * (blocks != null
                 ? ChannelBlocks.ROWS : 1) : 0;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[sourceSize], new float[accumulatorSize]));
     }
@@ -266,7 +266,7 @@ public final class SparseConvolution {
     /**
      * @return the image's prepared source: the input itself (POINTWISE, or already in the source layout)
      *     or this thread's scratch buffer, reused across images and calls (PADDED writes the same interior
-     *     positions every time, so the zero border written once stays zero; PATCHES writes every entry)
+     *     positions every time, so the zero border written once stays zero; so does PHASES)
      */
     private float[] preparedSource(float[] input, PlaneLayout inputLayout, int inputBase) {
         if (layout == ConvolutionLayout.POINTWISE || inputLayout != null) {
@@ -307,7 +307,7 @@ public final class SparseConvolution {
                           PlaneLayout outputLayout, int from, int to) {
         int run = layout.rowRun(shape);
         boolean relu = activation == FusedActivation.RELU;
-        if (layout != ConvolutionLayout.PADDED) {
+        if (!layout.paddedRows()) {
             products(source, sourceBase, relu, residual, outputBase, output, outputBase, run, from, to);
         } else if (outputLayout != null) {
             int plane = outputLayout.planeSize();
