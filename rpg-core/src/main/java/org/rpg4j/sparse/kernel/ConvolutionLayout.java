@@ -39,9 +39,21 @@ enum ConvolutionLayout {
         return unitStride ? PADDED : PHASES;
     }
 
-    /** @return true if the output is computed at a padded row width ({@link #rowWidth}) and then compacted */
-    boolean paddedRows() {
-        return this != POINTWISE;
+    /** PHASES runs are rounded up to a multiple of this (an AVX-512 vector of floats), so no scalar tail is left. */
+    static final int RUN_MULTIPLE = 16;
+
+    /**
+     * @param s the convolution
+     * @return true if the computed runs are exactly the output planes (POINTWISE; PHASES without padding
+     *     columns, such as a strided 1x1, on planes of a multiple of {@link #RUN_MULTIPLE} floats), so they may
+     *     be written straight into the output; false if they go through an accumulator and are compacted
+     */
+    boolean plainRows(ConvolutionShape s) {
+        return switch (this) {
+            case POINTWISE -> true;
+            case PADDED -> false;
+            case PHASES -> rowRun(s) == s.outHeight() * s.outWidth();
+        };
     }
 
     /** @return width of one row of the computed output (before dropping the padding columns) */
@@ -53,9 +65,15 @@ enum ConvolutionLayout {
         };
     }
 
-    /** @return length of the run each non-zero weight multiplies */
+    /**
+     * @return length of the run each non-zero weight multiplies: the output rows at {@link #rowWidth}, for
+     *     PHASES rounded up to a multiple of {@link #RUN_MULTIPLE} (the positions after the last row are
+     *     computed and dropped: on ResNet-56's 8x8 stride-2 outputs, a run of 72 left 8 floats per row to the
+     *     scalar tail, which took longer than the 64 vector positions)
+     */
     int rowRun(ConvolutionShape s) {
-        return s.outHeight() * rowWidth(s);
+        int run = s.outHeight() * rowWidth(s);
+        return this == PHASES ? -Math.floorDiv(-run, RUN_MULTIPLE) * RUN_MULTIPLE : run;
     }
 
     /** @return floats of the prepared source per image (0 for POINTWISE: the input is used as is) */
@@ -63,7 +81,8 @@ enum ConvolutionLayout {
         return switch (this) {
             case POINTWISE -> 0;
             case PADDED -> s.inChannels() * paddedPlane(s);
-            case PHASES -> s.inChannels() * s.strideHeight() * s.strideWidth() * phasePlane(s);
+            // the last tap's rounded run may read up to RUN_MULTIPLE - 1 floats past the last plane
+            case PHASES -> s.inChannels() * s.strideHeight() * s.strideWidth() * phasePlane(s) + RUN_MULTIPLE;
         };
     }
 

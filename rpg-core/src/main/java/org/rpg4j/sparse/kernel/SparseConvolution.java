@@ -62,7 +62,7 @@ public final class SparseConvolution {
                 ? ConvolutionLayout.sourceLayout(shape) : null;
         this.blocks = channelBlocks(blocking);
         int sourceSize = layout.sourceSize(shape);
-        int accumulatorSize = layout.paddedRows() ? layout.rowRun(shape) * (blocks != null
+        int accumulatorSize = !layout.plainRows(shape) ? layout.rowRun(shape) * (blocks != null
                 ? ChannelBlocks.ROWS : 1) : 0;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[sourceSize], new float[accumulatorSize]));
     }
@@ -307,7 +307,7 @@ public final class SparseConvolution {
                           PlaneLayout outputLayout, int from, int to) {
         int run = layout.rowRun(shape);
         boolean relu = activation == FusedActivation.RELU;
-        if (!layout.paddedRows()) {
+        if (layout.plainRows(shape)) {
             products(source, sourceBase, relu, residual, outputBase, output, outputBase, run, from, to);
         } else if (outputLayout != null) {
             int plane = outputLayout.planeSize();

@@ -28,6 +28,23 @@ class PhasePlaneConvolutionTest {
     }
 
     @Test
+    void phaseRunsAreWholeVectorsAndOnlyUnpaddedOnesAreWrittenStraightOut() {
+        // 8x8 output of a 3x3 stride-2 layer: rows of 9 (one shift column), 72 floats rounded up to 80
+        ConvolutionShape threeByThree = new ConvolutionShape(10, 16, 16, 20, 3, 3, 2, 2, 1, 1, 8, 8);
+        assertEquals(9, ConvolutionLayout.PHASES.rowWidth(threeByThree));
+        assertEquals(80, ConvolutionLayout.PHASES.rowRun(threeByThree));
+        assertEquals(false, ConvolutionLayout.PHASES.plainRows(threeByThree));
+        // a 1x1 projection has no shift columns: its 64-float planes are the runs
+        ConvolutionShape projection = new ConvolutionShape(10, 16, 16, 20, 1, 1, 2, 2, 0, 0, 8, 8);
+        assertEquals(64, ConvolutionLayout.PHASES.rowRun(projection));
+        assertEquals(true, ConvolutionLayout.PHASES.plainRows(projection));
+        // but a 5x5 plane's run of 25 is rounded to 32 and goes through the accumulator
+        ConvolutionShape odd = new ConvolutionShape(3, 10, 10, 4, 1, 1, 2, 2, 0, 0, 5, 5);
+        assertEquals(32, ConvolutionLayout.PHASES.rowRun(odd));
+        assertEquals(false, ConvolutionLayout.PHASES.plainRows(odd));
+    }
+
+    @Test
     void handComputedStrideTwo() {
         // 1 channel 4x4 input in(r, c) = 4r + c + 1, 3x3 kernel of ones with w(1,1) = 10, stride 2, pad 1 -> 2x2:
         // out(y, x) = sum of the window (zeros outside) + 9 in(2y, 2x) + 0.5 (all 9 taps non-zero, so not the
