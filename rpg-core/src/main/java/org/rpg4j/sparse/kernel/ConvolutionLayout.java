@@ -124,8 +124,21 @@ enum ConvolutionLayout {
         if (this == PADDED) {
             pad(s, input, inputBase, source);
         } else if (this == PHASES) {
-            phases(s, input, inputBase, source);
+            phases(s, input, inputBase, s.inHeight() * s.inWidth(), s.inWidth(), source);
         }
+    }
+
+    /**
+     * Writes one image's PHASES source from an input stored in {@code stored} (zero borders around each plane).
+     *
+     * @param s the convolution
+     * @param input {@code [.., inChannels, rows, rowWidth]} of {@code stored}; not modified
+     * @param inputBase index of the image's first value (its first plane's first stored position)
+     * @param stored the input's layout, of height {@code inHeight} and width {@code inWidth}
+     * @param source output, as for {@link #prepare}
+     */
+    void preparePhases(ConvolutionShape s, float[] input, int inputBase, PlaneLayout stored, float[] source) {
+        phases(s, input, inputBase + stored.origin(), stored.planeSize(), stored.rowWidth(), source);
     }
 
     /**
@@ -185,7 +198,8 @@ enum ConvolutionLayout {
      * Writes the input values of every phase plane that some tap reads (the zero border and the unread
      * planes stay as they are: zero).
      */
-    private static void phases(ConvolutionShape s, float[] input, int inputBase, float[] source) {
+    private static void phases(ConvolutionShape s, float[] input, int inputBase, int channelStride, int rowStride,
+                               float[] source) {
         int sh = s.strideHeight();
         int sw = s.strideWidth();
         int wp = PHASES.rowWidth(s);
@@ -194,7 +208,7 @@ enum ConvolutionLayout {
         int top = border(s.padTop(), sh);
         int left = border(s.padLeft(), sw);
         for (int c = 0; c < s.inChannels(); c++) {
-            int channelBase = inputBase + c * s.inHeight() * s.inWidth();
+            int channelBase = inputBase + c * channelStride;
             for (int py = 0; py < sh; py++) {
                 int rowEnd = Math.min(rows, top + Math.max(0, -Math.floorDiv(py - s.inHeight(), sh)));
                 for (int px = 0; px < sw; px++) {
@@ -204,7 +218,7 @@ enum ConvolutionLayout {
                     int colEnd = Math.min(wp, left + Math.max(0, -Math.floorDiv(px - s.inWidth(), sw)));
                     int planeBase = ((c * sh + py) * sw + px) * plane;
                     for (int r = top; r < rowEnd; r++) {
-                        int from = channelBase + ((r - top) * sh + py) * s.inWidth() + px - left * sw;
+                        int from = channelBase + ((r - top) * sh + py) * rowStride + px - left * sw;
                         int to = planeBase + r * wp;
                         for (int q = left; q < colEnd; q++) {
                             source[to + q] = input[from + q * sw];

@@ -139,6 +139,68 @@ class PhasePlaneConvolutionTest {
     }
 
     @Test
+    void stridedConvolutionsGatherFromAnyStoredLayoutOfTheInput() {
+        // the input stored with random borders and row widths, NaN outside the image (never read), batch 1-3
+        Random random = new Random(141);
+        int checked = 0;
+        for (int trial = 0; trial < 40; trial++) {
+            int k = 1 + random.nextInt(3);
+            int stride = 2 + random.nextInt(2);
+            int pad = random.nextInt(k);
+            int h = k + random.nextInt(20);
+            int w = k + random.nextInt(20);
+            ConvolutionShape s = new ConvolutionShape(1 + random.nextInt(4), h, w, 1 + random.nextInt(12), k, k, stride,
+                    stride, pad, pad, (h + 2 * pad - k) / stride + 1, (w + 2 * pad - k) / stride + 1);
+            float[] weights = DenseReference.gaussian(random, s.outChannels() * s.patchSize());
+            float[] bias = DenseReference.gaussian(random, s.outChannels());
+            int batch = 1 + random.nextInt(3);
+            float[] input = DenseReference.gaussian(random, batch * s.inputSize());
+            int padTop = random.nextInt(3);
+            int padLeft = random.nextInt(3);
+            PlaneLayout stored = new PlaneLayout(h, w, padTop, padLeft, padLeft + w + random.nextInt(3), padTop + h
+                    + random.nextInt(3));
+            float[] storedInput = new float[batch * s.inChannels() * stored.planeSize()];
+            Arrays.fill(storedInput, Float.NaN);
+            for (int plane = 0; plane < batch * s.inChannels(); plane++) {
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(input, (plane * h + y) * w, storedInput, plane * stored.planeSize() + stored
+                            .origin() + y * stored.rowWidth(), w);
+                }
+            }
+            float[] expected = DenseReference.convolution(s, weights, bias, input, batch, true);
+            for (KernelInstructions instructions : KernelInstructions.values()) {
+                SparseConvolution conv = SparseConvolution.of(s, weights, bias, FusedActivation.RELU,
+                        KernelThreading.values()[random.nextInt(2)], instructions);
+                // a layer of a few products takes the shifted-taps path, which reads plain NCHW only
+                boolean shiftedTaps = (long) weights.length * s.outHeight() * s.outWidth() <= s.inputSize();
+                assertEquals(!shiftedTaps, conv.readsLayout(stored), s + " reads " + stored);
+                if (shiftedTaps) {
+                    continue;
+                }
+                float[] out = new float[batch * s.outputSize()];
+                conv.forward(storedInput, stored, batch, out, null);
+                assertTrue(DenseReference.maxError(out, expected) < TOLERANCE, instructions + " " + s + " from "
+                        + stored);
+                checked++;
+            }
+        }
+        assertTrue(checked >= 60, "checked " + checked);
+        // not a layout of another size, nor null; a stride-1 convolution reads only its own padded layout
+        SparseConvolution strided = SparseConvolution.of(new ConvolutionShape(2, 8, 8, 3, 3, 3, 2, 2, 1, 1, 4, 4),
+                DenseReference.gaussian(random, 54), null, FusedActivation.IDENTITY, KernelThreading.CALLER_ONLY);
+        assertEquals(false, strided.readsLayout(new PlaneLayout(8, 7, 1, 1, 10, 10)));
+        assertEquals(false, strided.readsLayout(null));
+        SparseConvolution unit = SparseConvolution.of(new ConvolutionShape(2, 8, 8, 3, 3, 3, 1, 1, 1, 1, 8, 8),
+                DenseReference.gaussian(random, 54), null, FusedActivation.IDENTITY, KernelThreading.CALLER_ONLY);
+        assertEquals(true, unit.readsLayout(unit.inputLayout()));
+        assertEquals(false, unit.readsLayout(new PlaneLayout(8, 8, 2, 2, 12, 12)));
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> strided.forward(
+                new float[2 * 70], new PlaneLayout(8, 7, 0, 0, 7, 10), 1, new float[48], null));
+        assertTrue(wrong.getMessage().startsWith("inputLayout must be null or one readsLayout accepts"), wrong
+                .getMessage());
+    }
+
+    @Test
     void badInputIsRejectedWithTheParameterName() {
         ConvolutionShape s = new ConvolutionShape(2, 8, 8, 3, 3, 3, 2, 2, 1, 1, 4, 4);
         SparseConvolution conv = SparseConvolution.of(s, DenseReference.gaussian(new Random(1), 54), null,
