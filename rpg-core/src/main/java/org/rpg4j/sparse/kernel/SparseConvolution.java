@@ -62,7 +62,7 @@ public final class SparseConvolution {
                 ? ConvolutionLayout.sourceLayout(shape) : null;
         this.blocks = channelBlocks(blocking);
         int sourceSize = layout.sourceSize(shape);
-        int accumulatorSize = layout == ConvolutionLayout.PADDED ? layout.rowRun(shape) * (blocks != null
+        int accumulatorSize = !layout.plainRows(shape) ? layout.rowRun(shape) * (blocks != null
                 ? ChannelBlocks.ROWS : 1) : 0;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[sourceSize], new float[accumulatorSize]));
     }
@@ -250,6 +250,23 @@ public final class SparseConvolution {
     }
 
     /**
+     * @param stored a layout the input could be stored in, or null
+     * @return true if {@link #forward(float[], PlaneLayout, int, float[], PlaneLayout)} accepts the input in
+     *     {@code stored}: {@link #inputLayout()}, or for a strided convolution (whose phase planes are gathered
+     *     from the input) any layout of the input's height and width
+     */
+    public boolean readsLayout(PlaneLayout stored) {
+        if (stored == null) {
+            return false;
+        }
+        if (stored.equals(sourceLayout)) {
+            return true;
+        }
+        return layout == ConvolutionLayout.PHASES && taps == null && values.length > 0 && stored.height() == shape
+                .inHeight() && stored.width() == shape.inWidth();
+    }
+
+    /**
      * @param target a layout the output could be stored in, or null
      * @return true if this convolution writes its output straight into {@code target}: a stride-1
      *     convolution whose padded-width rows have {@code target}'s row width, so the {@code kw - 1}
@@ -266,13 +283,17 @@ public final class SparseConvolution {
     /**
      * @return the image's prepared source: the input itself (POINTWISE, or already in the source layout)
      *     or this thread's scratch buffer, reused across images and calls (PADDED writes the same interior
-     *     positions every time, so the zero border written once stays zero; PATCHES writes every entry)
+     *     positions every time, so the zero border written once stays zero; so does PHASES)
      */
     private float[] preparedSource(float[] input, PlaneLayout inputLayout, int inputBase) {
-        if (layout == ConvolutionLayout.POINTWISE || inputLayout != null) {
+        if (layout == ConvolutionLayout.POINTWISE || inputLayout != null && layout != ConvolutionLayout.PHASES) {
             return input;
         }
         float[] source = scratch.get().source();
+        if (inputLayout != null) {
+            layout.preparePhases(shape, input, inputBase, inputLayout, source);
+            return source;
+        }
         layout.prepare(shape, input, inputBase, source);
         return source;
     }
@@ -307,7 +328,7 @@ public final class SparseConvolution {
                           PlaneLayout outputLayout, int from, int to) {
         int run = layout.rowRun(shape);
         boolean relu = activation == FusedActivation.RELU;
-        if (layout != ConvolutionLayout.PADDED) {
+        if (layout.plainRows(shape)) {
             products(source, sourceBase, relu, residual, outputBase, output, outputBase, run, from, to);
         } else if (outputLayout != null) {
             int plane = outputLayout.planeSize();
@@ -398,9 +419,9 @@ public final class SparseConvolution {
     }
 
     private void checkLayouts(PlaneLayout inputLayout, PlaneLayout outputLayout) {
-        if (inputLayout != null && !inputLayout.equals(sourceLayout)) {
-            throw new IllegalArgumentException("inputLayout must be null or inputLayout() = " + sourceLayout + ", got "
-                    + inputLayout);
+        if (inputLayout != null && !readsLayout(inputLayout)) {
+            throw new IllegalArgumentException("inputLayout must be null or one readsLayout accepts (inputLayout() = "
+                    + sourceLayout + "), got " + inputLayout);
         }
         if (outputLayout != null && !writesLayout(outputLayout)) {
             throw new IllegalArgumentException("outputLayout " + outputLayout + " cannot be written by " + this

@@ -132,7 +132,8 @@ class SparseConvolutionTest {
         assertFalse(conv.writesLayout(new PlaneLayout(6, 6, 2, 1, 8, 8)), "last run would leave the plane");
         assertFalse(conv.writesLayout(null));
         PlaneLayout wrong = new PlaneLayout(6, 6, 2, 1, 8, 9);
-        assertMessage("inputLayout must be null or inputLayout()", () -> conv.forward(new float[2 * 72], wrong, 1,
+        assertMessage("inputLayout must be null or one readsLayout accepts", () -> conv.forward(new float[2 * 72],
+                wrong, 1,
                 new float[108], null));
         PlaneLayout wider = new PlaneLayout(6, 6, 1, 1, 9, 9);
         assertMessage("cannot be written", () -> conv.forward(new float[72], null, 1, new float[3 * 81], wider));

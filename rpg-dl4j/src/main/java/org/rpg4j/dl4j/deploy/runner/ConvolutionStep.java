@@ -147,7 +147,23 @@ final class ConvolutionStep extends CalibratedStep {
         // so does the small-plane kernel
         boolean smallPlaneRuns = smallPlane.appliesTo(conv.shape(), (int) inputShape[0]) && smallPlane.choice(
                 (int) inputShape[0]) != KernelKind.SPARSE;
-        return batchedRuns || smallPlaneRuns ? null : conv.inputLayout();
+        if (batchedRuns || smallPlaneRuns) {
+            return null;
+        }
+        return conv.inputLayout() != null ? conv.inputLayout() : gatheredLayout(conv, inputShape);
+    }
+
+    /**
+     * A strided convolution gathers its phase planes from any stored layout of its input
+     * ({@link SparseConvolution#readsLayout}); it asks for the one a 3x3, pad-1, stride-1 producer writes (ResNet's
+     * stage-edge block, whose other readers are stride-1 layers of that layout), so that the producer keeps writing
+     * padded rows and no row-major copy is made. Null when the convolution reads plain NCHW only.
+     */
+    private static PlaneLayout gatheredLayout(SparseConvolution conv, long[] inputShape) {
+        int height = (int) inputShape[2];
+        int width = (int) inputShape[3];
+        PlaneLayout asked = new PlaneLayout(height, width, 1, 1, width + 2, height + 3);
+        return conv.readsLayout(asked) ? asked : null;
     }
 
     /**
@@ -253,7 +269,7 @@ final class ConvolutionStep extends CalibratedStep {
         int batch = (int) input.size(0);
         // an input held only as an ND4J array (a dense step's output) is padded straight from its buffer
         PlaneLayout inLayout = conv.inputLayout() != null && (conv.inputLayout().equals(input.layout()) || input
-                .onlyArray()) ? conv.inputLayout() : null;
+                .onlyArray()) ? conv.inputLayout() : conv.readsLayout(input.layout()) ? input.layout() : null;
         float[] in = inLayout != null ? input.padded(inLayout, pool) : input.floats(pool);
         long[] outShape = {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
         PlaneLayout outLayout = Step.wantedBy(readers, outShape);
