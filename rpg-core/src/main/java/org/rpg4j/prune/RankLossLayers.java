@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.mask.ParallelIndices;
 import org.rpg4j.rank.AdversarialRankLoss;
+import org.rpg4j.rank.BlasThreads;
 import org.rpg4j.rank.RankLossResult;
 
 /**
@@ -41,7 +42,10 @@ final class RankLossLayers {
      * gradient and parts of LAPACK's eigensolver run on one thread). The widest layers start first, each
      * worker takes the next layer when it is done, and each result goes to its layer's slot, so the
      * results do not depend on which thread computed what; a failure is reported as a sequential loop
-     * would report it (the first failing layer in tensor order).
+     * would report it (the first failing layer in tensor order). Each layer's BLAS and LAPACK calls run
+     * on one BLAS thread ({@link BlasThreads}; the count is restored afterwards): two workers over two
+     * BLAS threads each oversubscribed 2 cores and made VGG-19's step 3x slower, and a fixed count keeps
+     * each layer's rounding the same whatever the number of layers.
      *
      * @param weights the weights in tensor order; not modified
      * @return per-layer losses and gradients, with the reference aggregation (mean over active layers)
@@ -51,17 +55,29 @@ final class RankLossLayers {
         RankLossResult[] computed = new RankLossResult[tensors.size()];
         RuntimeException[] errors = new RuntimeException[tensors.size()];
         AtomicInteger next = new AtomicInteger();
-        ParallelIndices.forEach(Math.min(WORKERS, order.length), worker -> {
-            for (int j = next.getAndIncrement(); j < order.length; j = next.getAndIncrement()) {
-                int i = order[j];
-                try {
-                    computed[i] = AdversarialRankLoss.compute(
-                            weights[i].permute(tensors.get(i).outputFirstAxes()), settings.partialK());
-                } catch (RuntimeException e) {
-                    errors[i] = e;
+        int blasThreads = BlasThreads.current();
+        try {
+            ParallelIndices.forEach(Math.min(WORKERS, order.length), worker -> {
+                // Set on every worker thread (an OpenMP build keeps the count per thread); restored only
+                // after all have joined (a pthreads build keeps one count for the process).
+                if (blasThreads > 1) {
+                    BlasThreads.set(1);
                 }
+                for (int j = next.getAndIncrement(); j < order.length; j = next.getAndIncrement()) {
+                    int i = order[j];
+                    try {
+                        computed[i] = AdversarialRankLoss.compute(
+                                weights[i].permute(tensors.get(i).outputFirstAxes()), settings.partialK());
+                    } catch (RuntimeException e) {
+                        errors[i] = e;
+                    }
+                }
+            });
+        } finally {
+            if (blasThreads > 1) {
+                BlasThreads.set(blasThreads);
             }
-        });
+        }
         Map<String, RankLossResult> results = new LinkedHashMap<>();
         Map<String, int[]> axes = new HashMap<>();
         for (int i = 0; i < computed.length; i++) {

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.rank.AdversarialRankLoss;
+import org.rpg4j.rank.BlasThreads;
 import org.rpg4j.rank.RankLossAggregate;
 import org.rpg4j.rank.RankLossResult;
 
@@ -60,6 +61,17 @@ class RankLossLayersTest {
         return Pruner.create(config, tensors);
     }
 
+    /** A layer's rank loss as the rank step computes it: BLAS on one thread. */
+    private static RankLossResult oneBlasThread(INDArray weight) {
+        int before = BlasThreads.current();
+        BlasThreads.set(1);
+        try {
+            return AdversarialRankLoss.compute(weight, PARTIAL_K);
+        } finally {
+            BlasThreads.set(Math.max(1, before));
+        }
+    }
+
     @Test
     void concurrentStepGivesTheSerialResultsInTensorOrder() {
         List<PrunableTensor> tensors = tensors();
@@ -70,8 +82,7 @@ class RankLossLayersTest {
             List<RankLossResult> serial = new ArrayList<>();
             List<String> names = new ArrayList<>();
             for (PrunableTensor t : tensors) {
-                RankLossResult expected = AdversarialRankLoss.compute(
-                        weights.get(t.name()).permute(t.outputFirstAxes()), PARTIAL_K);
+                RankLossResult expected = oneBlasThread(weights.get(t.name()).permute(t.outputFirstAxes()));
                 serial.add(expected);
                 names.add(t.name());
                 RankLossResult actual = step.results().get(t.name());
@@ -87,6 +98,30 @@ class RankLossLayersTest {
             assertEquals(aggregate, step.aggregate(), "aggregate");
             assertEquals(tensors.size(), step.aggregate().activeLayers());
         }
+    }
+
+    @Test
+    void blasThreadCountIsRestoredAfterAStepAndAfterAFailedStep() {
+        List<PrunableTensor> tensors = tensors();
+        Map<String, INDArray> weights = weights(tensors, 9L);
+        Pruner pruner = pruner(tensors);
+        int before = BlasThreads.current();
+        try {
+            BlasThreads.set(2);
+            pruner.rankStep(weights);
+            assertEquals(2, BlasThreads.current(), "after a step");
+            weights.get("c2").putScalar(3, Float.NaN);
+            assertThrows(IllegalArgumentException.class, () -> pruner.rankStep(weights));
+            assertEquals(2, BlasThreads.current(), "after a failed step");
+        } finally {
+            BlasThreads.set(Math.max(1, before));
+        }
+    }
+
+    @Test
+    void blasThreadsRefusesFewerThanOneThread() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BlasThreads.set(0));
+        assertTrue(e.getMessage().contains("threads must be >= 1, got 0"), e.getMessage());
     }
 
     @Test
@@ -110,7 +145,7 @@ class RankLossLayersTest {
         assertEquals(0, step.results().get("c2").k());
         assertEquals(0.0, step.results().get("c2").gradient().amaxNumber().doubleValue());
         assertEquals(tensors.size() - 1, step.aggregate().activeLayers());
-        RankLossResult c4 = AdversarialRankLoss.compute(weights.get("c4"), PARTIAL_K);
+        RankLossResult c4 = oneBlasThread(weights.get("c4"));
         assertEquals(Double.doubleToLongBits(c4.loss()), Double.doubleToLongBits(step.results().get("c4").loss()));
     }
 }
