@@ -193,7 +193,7 @@ public final class BatchedConvolution {
      * @throws IllegalArgumentException if the batch is below 1 or an array has the wrong length
      */
     public void forward(float[] input, int batch, float[] output, float[] residual) {
-        checkArrays(input, batch, output, residual);
+        shape.checkBatchArrays(input, batch, output, residual);
         Scratch s = scratch.get();
         float[] source = s.source(batch, layout.size(batch));
         float[] interleaved = s.output(ORIGIN + batch * shape.outputSize());
@@ -339,26 +339,6 @@ public final class BatchedConvolution {
                 output = new float[size];
             }
             return output;
-        }
-    }
-
-    private void checkArrays(float[] input, int batch, float[] output, float[] residual) {
-        if (batch < 1) {
-            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        }
-        long inLength = (long) batch * shape.inputSize();
-        long outLength = (long) batch * shape.outputSize();
-        if (input == null || input.length != inLength) {
-            throw new IllegalArgumentException("input must have length batch * inChannels * inHeight * inWidth = "
-                    + inLength + ", got " + (input == null ? "null" : input.length));
-        }
-        if (output == null || output.length != outLength) {
-            throw new IllegalArgumentException("output must have length batch * outChannels * outHeight * outWidth = "
-                    + outLength + ", got " + (output == null ? "null" : output.length));
-        }
-        if (residual != null && residual.length != outLength) {
-            throw new IllegalArgumentException("residual must have the output's length " + outLength + ", got "
-                    + residual.length);
         }
     }
 

@@ -87,4 +87,33 @@ public record ConvolutionShape(int inChannels, int inHeight, int inWidth, int ou
             throw new IllegalArgumentException(name + " must be >= 1, got " + value);
         }
     }
+
+    /**
+     * Checks the arrays of a batch call: plain NCHW input and output of this geometry.
+     *
+     * @param input {@code [batch, inChannels, inHeight, inWidth]} row-major
+     * @param batch images, &ge; 1
+     * @param output {@code [batch, outChannels, outHeight, outWidth]} row-major
+     * @param residual null, or a term of the output's length
+     * @throws IllegalArgumentException if the batch is below 1 or an array is null or has the wrong length
+     */
+    void checkBatchArrays(float[] input, int batch, float[] output, float[] residual) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        long inLength = (long) batch * inputSize();
+        long outLength = (long) batch * outputSize();
+        if (input == null || input.length != inLength) {
+            throw new IllegalArgumentException("input must have length batch * inChannels * inHeight * inWidth = "
+                    + inLength + ", got " + (input == null ? "null" : input.length));
+        }
+        if (output == null || output.length != outLength) {
+            throw new IllegalArgumentException("output must have length batch * outChannels * outHeight * outWidth = "
+                    + outLength + ", got " + (output == null ? "null" : output.length));
+        }
+        if (residual != null && residual.length != outLength) {
+            throw new IllegalArgumentException("residual must have the output's length " + outLength + ", got "
+                    + residual.length);
+        }
+    }
 }
