@@ -1,6 +1,5 @@
 package org.rpg4j.dl4j.layers;
 
-import java.util.Locale;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -101,13 +100,7 @@ public class FastActivationLayerImpl extends ActivationLayer {
      * @throws IllegalArgumentException if the property holds another value than {@code auto} or {@code libnd4j}
      */
     static boolean javaLoops() {
-        String value = System.getProperty(LOOPS_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
-        return switch (value) {
-            case "auto" -> true;
-            case "libnd4j" -> false;
-            default -> throw new IllegalArgumentException("system property " + LOOPS_PROPERTY
-                    + " must be 'auto' or 'libnd4j', got '" + value + "'");
-        };
+        return SwitchProperty.isOn(LOOPS_PROPERTY, "auto", "libnd4j");
     }
 
     /** @return true for a ReLU without maximum, threshold or negative slope: the layer's own fast path */

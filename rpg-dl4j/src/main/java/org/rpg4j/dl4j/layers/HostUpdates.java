@@ -3,7 +3,6 @@ package org.rpg4j.dl4j.layers;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
@@ -87,13 +86,7 @@ final class HostUpdates {
      * @throws IllegalArgumentException if the property holds another value than {@code auto} or {@code dl4j}
      */
     static boolean enabled() {
-        String value = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
-        return switch (value) {
-            case "auto" -> true;
-            case "dl4j" -> false;
-            default -> throw new IllegalArgumentException("system property " + PROPERTY
-                    + " must be 'auto' or 'dl4j', got '" + value + "'");
-        };
+        return SwitchProperty.isOn(PROPERTY, "auto", "dl4j");
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.rpg4j.dl4j.layers;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -40,13 +39,7 @@ final class ReluFusion {
      * @throws IllegalArgumentException if the property holds another value than {@code true} or {@code false}
      */
     static boolean enabled() {
-        String value = System.getProperty(PROPERTY, "true").trim().toLowerCase(Locale.ROOT);
-        return switch (value) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("system property " + PROPERTY
-                    + " must be 'true' or 'false', got '" + value + "'");
-        };
+        return SwitchProperty.isOn(PROPERTY, "true", "false");
     }
 
     /**
