@@ -43,14 +43,12 @@ final class BatchedCandidate {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchedCandidate.class);
 
-    private final String name;
     private final float[] weights;
     private final float[] bias;
     private final FusedActivation activation;
     private final KernelThreading threading;
     private final Map<Long, BatchedConvolution> bySize = new HashMap<>();
-    /** Per batch size: timed runs so far and the fastest per-image and batched run (ns). */
-    private final Map<Integer, long[]> timings = new HashMap<>();
+    private final KernelRace race;
 
     /**
      * @param name the layer name, for the log
@@ -61,7 +59,7 @@ final class BatchedCandidate {
      */
     BatchedCandidate(String name, float[] weights, float[] bias, FusedActivation activation,
                      KernelThreading threading) {
-        this.name = name;
+        this.race = new KernelRace(name, KernelKind.SPARSE_BATCHED, "batched sparse", TIMED_RUNS * PAIRS_PER_RUN, LOG);
         this.weights = weights;
         this.bias = bias;
         this.activation = activation;
@@ -93,11 +91,7 @@ final class BatchedCandidate {
      * @return the sparse kernel chosen for it, or null while both are still being timed
      */
     KernelKind choice(int batch) {
-        long[] t = timings.get(batch);
-        if (t == null || t[0] < TIMED_RUNS * PAIRS_PER_RUN) {
-            return null;
-        }
-        return t[2] < t[1] ? KernelKind.SPARSE_BATCHED : KernelKind.SPARSE;
+        return race.choice(batch);
     }
 
     /**
@@ -111,16 +105,7 @@ final class BatchedCandidate {
      * @param batchedNanos the batched kernel's time
      */
     void record(int batch, long perImageNanos, long batchedNanos) {
-        long[] t = timings.computeIfAbsent(batch, b -> new long[] {0, Long.MAX_VALUE, Long.MAX_VALUE});
-        if (t[0]++ == 0) {
-            return;
-        }
-        t[1] = Math.min(t[1], perImageNanos);
-        t[2] = Math.min(t[2], batchedNanos);
-        if (t[0] == TIMED_RUNS * PAIRS_PER_RUN) {
-            LOG.debug("{} batch {}: per-image sparse {} us, batched sparse {} us -> {}", name, batch, t[1] / 1000,
-                    t[2] / 1000, choice(batch));
-        }
+        race.record(batch, perImageNanos, batchedNanos);
     }
 
     /**

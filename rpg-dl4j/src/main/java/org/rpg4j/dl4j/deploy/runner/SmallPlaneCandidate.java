@@ -34,14 +34,12 @@ final class SmallPlaneCandidate {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmallPlaneCandidate.class);
 
-    private final String name;
     private final float[] weights;
     private final float[] bias;
     private final FusedActivation activation;
     private final double density;
     private final Map<Long, SmallPlaneConvolution> bySize = new HashMap<>();
-    /** Per batch size: timed runs so far and the fastest per-image and small-plane run (ns). */
-    private final Map<Integer, long[]> timings = new HashMap<>();
+    private final KernelRace race;
 
     /**
      * @param name the layer name, for the log
@@ -51,7 +49,7 @@ final class SmallPlaneCandidate {
      * @param density fraction of non-zero weights
      */
     SmallPlaneCandidate(String name, float[] weights, float[] bias, FusedActivation activation, double density) {
-        this.name = name;
+        this.race = new KernelRace(name, KernelKind.SPARSE_SMALL_PLANE, "small-plane", TIMED_RUNS, LOG);
         this.weights = weights;
         this.bias = bias;
         this.activation = activation;
@@ -73,11 +71,7 @@ final class SmallPlaneCandidate {
      * @return the sparse kernel chosen for it, or null while both are still being timed
      */
     KernelKind choice(int batch) {
-        long[] t = timings.get(batch);
-        if (t == null || t[0] < TIMED_RUNS) {
-            return null;
-        }
-        return t[2] < t[1] ? KernelKind.SPARSE_SMALL_PLANE : KernelKind.SPARSE;
+        return race.choice(batch);
     }
 
     /**
@@ -88,16 +82,7 @@ final class SmallPlaneCandidate {
      * @param smallPlaneNanos this kernel's time
      */
     void record(int batch, long perImageNanos, long smallPlaneNanos) {
-        long[] t = timings.computeIfAbsent(batch, b -> new long[] {0, Long.MAX_VALUE, Long.MAX_VALUE});
-        if (t[0]++ == 0) {
-            return;
-        }
-        t[1] = Math.min(t[1], perImageNanos);
-        t[2] = Math.min(t[2], smallPlaneNanos);
-        if (t[0] == TIMED_RUNS) {
-            LOG.debug("{} batch {}: per-image sparse {} us, small-plane {} us -> {}", name, batch, t[1] / 1000,
-                    t[2] / 1000, choice(batch));
-        }
+        race.record(batch, perImageNanos, smallPlaneNanos);
     }
 
     /**
