@@ -62,11 +62,12 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
     }
 
     /**
-     * @return measured choice decided over 3 calls after the warm-up call, all cores, pooling on Java arrays, native ops split over the
-     *     runner's Java threads
+     * @return measured choice decided over 3 calls after the warm-up call, one thread or all cores per step as
+     *     measured ({@link KernelThreading#PER_CALL}), pooling on Java arrays, native ops split over the runner's
+     *     Java threads
      */
     public static RunnerOptions defaults() {
-        return new RunnerOptions(KernelPolicy.MEASURED, 3, KernelThreading.COMMON_POOL,
+        return new RunnerOptions(KernelPolicy.MEASURED, 3, KernelThreading.PER_CALL,
                 StepCoverage.KERNELS_AND_POOLING, NativeThreading.JAVA_THREADS);
     }
 

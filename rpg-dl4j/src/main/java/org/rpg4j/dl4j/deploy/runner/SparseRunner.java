@@ -6,6 +6,7 @@ import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.sparse.kernel.KernelThreading;
 
 /**
  * An inference-only runner compiled from a trained, typically pruned, DL4J network. 2-D
@@ -28,7 +29,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * }</pre>
  *
  * <p>Threads: the sparse kernels and the Java steps spread their work over the calling thread and the common
- * fork-join pool ({@link RunnerOptions#threading()}). By default ({@link NativeThreading#JAVA_THREADS}) the
+ * fork-join pool ({@link RunnerOptions#threading()}). By default ({@link KernelThreading#PER_CALL}) each such step
+ * chooses per batch size between the calling thread alone and the caller with the pool by timing its calls under
+ * both, interleaved, after 8 untimed calls, and rechecks at exponentially spaced calls (the report says which it
+ * chose); the outputs are the same bit for bit under both. By default ({@link NativeThreading#JAVA_THREADS}) the
  * native ops run on one OpenMP thread each, a dense convolution split over those same Java threads, so that
  * libnd4j's OpenMP workers, which keep spinning on a core for a while after each parallel native op, never
  * compete with the Java kernels for the cores; the calling thread's OpenMP thread count is restored when a call
@@ -46,6 +50,8 @@ public final class SparseRunner {
     private final ArrayPool pool = new ArrayPool();
     /** Per slot, the node after which its value is released to the pool. */
     private final int[] lastReaders;
+    /** Per node, its choice of threads ({@link KernelThreading#PER_CALL}), or null. */
+    private final StepThreads[] threads;
 
     private SparseRunner(Plan plan, ComputationGraph graph, RunnerOptions options) {
         this.plan = plan;
@@ -56,6 +62,8 @@ public final class SparseRunner {
         }
         plan.connect(pool);
         this.lastReaders = plan.lastReaders();
+        this.threads = plan.nodes().stream().map(node -> StepThreads.of(node.step(), options.threading()))
+                .toArray(StepThreads[]::new);
     }
 
     /**
@@ -158,7 +166,8 @@ public final class SparseRunner {
                 }
                 long start = nanos == null ? 0 : System.nanoTime();
                 values[node.output()] = ownThreads && node.step() instanceof FallbackStep
-                        ? withOpenMpThreads(node.step(), in, openMpThreads) : node.step().run(in);
+                        ? withOpenMpThreads(node.step(), in, openMpThreads)
+                        : threads[n] != null ? threads[n].run(in) : node.step().run(in);
                 if (nanos != null) {
                     nanos[n] += System.nanoTime() - start;
                 }
@@ -222,13 +231,14 @@ public final class SparseRunner {
     }
 
     /**
-     * @return one line per compiled layer and batch size seen (kernel, density, calibration times) and
-     *     one per DL4J step, in execution order
+     * @return one line per compiled layer and batch size seen (kernel, density, calibration times; under
+     *     {@link KernelThreading#PER_CALL} also the choice of threads) and one per DL4J step, in execution order
      */
     public List<LayerChoice> report() {
         List<LayerChoice> lines = new ArrayList<>();
-        for (Plan.Node node : plan.nodes()) {
-            lines.addAll(node.step().choices());
+        for (int n = 0; n < threads.length; n++) {
+            List<LayerChoice> choices = plan.nodes().get(n).step().choices();
+            lines.addAll(threads[n] == null ? choices : threads[n].report(choices));
         }
         return List.copyOf(lines);
     }

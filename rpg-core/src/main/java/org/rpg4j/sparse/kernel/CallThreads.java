@@ -1,0 +1,18 @@
+package org.rpg4j.sparse.kernel;
+
+/**
+ * Which threads run the tasks of the kernel calls a thread makes under {@link KernelThreading#PER_CALL}, chosen by
+ * the code calling the kernels ({@link KernelThreading#callWith}): the deployment runner times both per step and
+ * keeps the faster. The tasks are independent and their split does not depend on this choice, so outputs are
+ * bit-identical under both.
+ */
+public enum CallThreads {
+    /** Every task on the calling thread: no hand-off. */
+    CALLER,
+    /**
+     * The calling thread and the common fork-join pool's workers claim the tasks one by one from a shared counter,
+     * whatever the call's work; a worker that wakes up after the caller has claimed every task does nothing, so a
+     * late wake-up costs the caller nothing but the fork.
+     */
+    CALLER_AND_POOL
+}

@@ -1,0 +1,127 @@
+package org.rpg4j.sparse.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.junit.jupiter.api.Test;
+
+/** {@link KernelThreading#PER_CALL} under each {@link CallThreads} choice set by {@link KernelThreading#callWith}. */
+class CallThreadsTest {
+
+    private static final int TASKS = 9;
+
+    @Test
+    void theCallerChoiceRunsEveryTaskOnceOnTheCallingThreadWhateverTheWork() {
+        AtomicReferenceArray<Thread> threads = new AtomicReferenceArray<>(TASKS);
+        AtomicIntegerArray runs = new AtomicIntegerArray(TASKS);
+        KernelThreading.callWith(CallThreads.CALLER, () -> {
+            KernelThreading.PER_CALL.run(TASKS, 1_000_000_000L, t -> {
+                runs.incrementAndGet(t);
+                threads.set(t, Thread.currentThread());
+            });
+            return null;
+        });
+        for (int t = 0; t < TASKS; t++) {
+            assertEquals(1, runs.get(t), "task " + t);
+            assertEquals(Thread.currentThread(), threads.get(t), "task " + t);
+        }
+    }
+
+    @Test
+    void thePoolChoiceRunsEveryTaskOnceWhateverTheWork() {
+        for (int tasks : new int[] {1, 2, 3, TASKS, 100}) {
+            AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
+            KernelThreading.callWith(CallThreads.CALLER_AND_POOL, () -> {
+                KernelThreading.PER_CALL.run(tasks, 0, runs::incrementAndGet);
+                return null;
+            });
+            int[] counts = new int[tasks];
+            for (int t = 0; t < tasks; t++) {
+                counts[t] = runs.get(t);
+            }
+            int[] once = new int[tasks];
+            java.util.Arrays.fill(once, 1);
+            assertArrayEquals(once, counts, tasks + " tasks");
+        }
+    }
+
+    @Test
+    void thePoolChoiceHandsTasksToAPoolThreadEvenForLittleWork() throws InterruptedException {
+        assumeTrue(KernelThreading.PER_CALL.threads() >= 2, "needs a pool worker");
+        // task 0 (claimed by the caller first) waits for task 1, which only another thread can run
+        CountDownLatch second = new CountDownLatch(1);
+        AtomicReferenceArray<Thread> threads = new AtomicReferenceArray<>(2);
+        boolean[] waited = new boolean[1];
+        KernelThreading.callWith(CallThreads.CALLER_AND_POOL, () -> {
+            KernelThreading.PER_CALL.run(2, 1, t -> {
+                threads.set(t, Thread.currentThread());
+                if (t == 1) {
+                    second.countDown();
+                } else {
+                    try {
+                        waited[0] = second.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            return null;
+        });
+        assertTrue(waited[0], "task 1 ran while task 0 waited");
+        assertNotEquals(threads.get(0), threads.get(1));
+    }
+
+    @Test
+    void theChoiceIsRestoredAfterTheCallAlsoWhenItThrowsAndOtherThreadingsIgnoreIt() {
+        assertNull(KernelThreading.choice());
+        CallThreads inner = KernelThreading.callWith(CallThreads.CALLER, () -> {
+            CallThreads nested = KernelThreading.callWith(CallThreads.CALLER_AND_POOL, KernelThreading::choice);
+            assertEquals(CallThreads.CALLER, KernelThreading.choice(), "outer choice restored");
+            return nested;
+        });
+        assertEquals(CallThreads.CALLER_AND_POOL, inner);
+        assertNull(KernelThreading.choice());
+        assertThrows(IllegalStateException.class, () -> KernelThreading.callWith(CallThreads.CALLER, () -> {
+            throw new IllegalStateException("fails");
+        }));
+        assertNull(KernelThreading.choice(), "restored after a throw");
+        assertEquals(KernelThreading.COMMON_POOL.threads(), KernelThreading.PER_CALL.threads());
+        // CALLER_ONLY stays on the caller under the pool choice
+        AtomicReferenceArray<Thread> threads = new AtomicReferenceArray<>(TASKS);
+        KernelThreading.callWith(CallThreads.CALLER_AND_POOL, () -> {
+            KernelThreading.CALLER_ONLY.run(TASKS, 1_000_000_000L, t -> threads.set(t, Thread.currentThread()));
+            return null;
+        });
+        for (int t = 0; t < TASKS; t++) {
+            assertEquals(Thread.currentThread(), threads.get(t), "task " + t);
+        }
+    }
+
+    @Test
+    void aTaskFailureReachesTheCallerUnderThePoolChoice() {
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> KernelThreading.callWith(
+                CallThreads.CALLER_AND_POOL, () -> {
+                    KernelThreading.PER_CALL.run(TASKS, 0, t -> {
+                        throw new IllegalStateException("task " + t + " fails");
+                    });
+                    return null;
+                }));
+        assertTrue(thrown.getMessage().contains("fails"), thrown.getMessage());
+    }
+
+    @Test
+    void rejectsNullArguments() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> KernelThreading.callWith(null, () -> 1))
+                .getMessage().contains("choice and call must not be null"));
+        assertThrows(IllegalArgumentException.class, () -> KernelThreading.callWith(CallThreads.CALLER, null));
+    }
+}

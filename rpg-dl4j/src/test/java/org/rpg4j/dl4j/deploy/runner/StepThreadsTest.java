@@ -1,0 +1,102 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.sparse.kernel.KernelThreading;
+
+/** The runner's per-step choice of threads ({@link KernelThreading#PER_CALL}): same outputs, and reported. */
+class StepThreadsTest {
+
+    /** Calls covering the warm-up, the first round (both choices timed), the gap and the second round. */
+    private static final int CALLS = ThreadRace.WARM_UP_CALLS + 2 * ThreadRace.FIRST_PAIRS + ThreadRace.FIRST_GAP
+            + 2 * ThreadRace.RECHECK_PAIRS;
+
+    @Test
+    void outputsAreBitIdenticalWhicheverThreadsACallRunsOn() {
+        ComputationGraph graph = PrunedNetworks.prune(block(), 0.6, 7);
+        for (KernelPolicy policy : new KernelPolicy[] {KernelPolicy.SPARSE, KernelPolicy.DENSE}) {
+            // the fixed threshold's runner splits its work into the same tasks (same thread count)
+            SparseRunner reference = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy)
+                    .withThreading(KernelThreading.COMMON_POOL));
+            SparseRunner chosen = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy));
+            for (int batch : new int[] {1, 4}) {
+                INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, 16, 16);
+                float[] expected = reference.output(x)[0].data().asFloat();
+                assertTrue(expected[0] != expected[1], "a meaningful comparison needs differing outputs");
+                for (int call = 0; call < CALLS; call++) {
+                    assertArrayEquals(expected, chosen.output(x)[0].data().asFloat(), policy + " batch " + batch
+                            + " call " + call);
+                }
+            }
+            assertReportsChoices(chosen.report(), policy);
+        }
+    }
+
+    @Test
+    void onlyPerCallThreadingChoosesAndOnlyStepsThatSplitWork() {
+        ComputationGraph graph = PrunedNetworks.prune(block(), 0.6, 7);
+        for (KernelThreading threading : new KernelThreading[] {KernelThreading.CALLER_ONLY,
+                KernelThreading.COMMON_POOL}) {
+            SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withThreading(threading));
+            INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 16, 16);
+            for (int call = 0; call < CALLS; call++) {
+                runner.output(x);
+            }
+            assertTrue(runner.report().stream().noneMatch(c -> c.calibration().contains("threads:")), threading
+                    + ": " + runner.report());
+        }
+    }
+
+    private static void assertReportsChoices(List<LayerChoice> report, KernelPolicy policy) {
+        for (LayerChoice line : report) {
+            boolean splits = line.name().startsWith("c") || line.name().startsWith("add")
+                    || line.name().equals("max") || line.name().equals("out");
+            String text = policy + ": " + line;
+            if (!splits) {
+                assertTrue(!line.calibration().contains("threads:"), text);
+            } else if (line.batch() > 0) {
+                assertTrue(line.calibration().matches(".*threads: caller (only|and pool) \\(median .*"), text);
+            } else {
+                assertTrue(line.calibration().matches("batch 1 threads: caller .*; batch 4 threads: caller .*"),
+                        text);
+            }
+        }
+        assertEquals(2, report.stream().filter(c -> c.name().equals("c1")).count(), "one line per batch size");
+    }
+
+    /** Stem conv-BN-ReLU, a basic block (3x3 Same, 8 channels, identity shortcut), 2x2 max pooling; [n, 3, 16, 16]. */
+    private static ComputationGraph block() {
+        var builder = PrunedNetworks.base().graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(16, 16, 3));
+        builder.addLayer("c0", conv(), "in").addLayer("c0_bn", new BatchNormalization.Builder().build(), "c0")
+                .addLayer("c0_relu", new ActivationLayer(Activation.RELU), "c0_bn")
+                .addLayer("c1", conv(), "c0_relu").addLayer("c1_bn", new BatchNormalization.Builder().build(), "c1")
+                .addLayer("c1_relu", new ActivationLayer(Activation.RELU), "c1_bn")
+                .addLayer("c2", conv(), "c1_relu").addLayer("c2_bn", new BatchNormalization.Builder().build(), "c2")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "c2_bn", "c0_relu")
+                .addLayer("r", new ActivationLayer(Activation.RELU), "add")
+                .addLayer("max", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(),
+                        "r");
+        return PrunedNetworks.poolAndClassify(builder, "max");
+    }
+
+    private static ConvolutionLayer conv() {
+        return new ConvolutionLayer.Builder(3, 3).nOut(8).hasBias(false).activation(Activation.IDENTITY).build();
+    }
+}

@@ -1,0 +1,131 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.rpg4j.sparse.kernel.CallThreads;
+
+/**
+ * The choice of threads on a fake clock: each fake call advances the clock by the time set for the choice it runs
+ * under, so which choice runs at which call and what is kept follow from the injected times alone.
+ */
+class ThreadRaceTest {
+
+    private static final CallThreads CALLER = CallThreads.CALLER;
+    private static final CallThreads POOL = CallThreads.CALLER_AND_POOL;
+    private static final int FIRST_ROUND_END = ThreadRace.WARM_UP_CALLS + 2 * ThreadRace.FIRST_PAIRS;
+
+    /** A fake step: per choice a time (ns) the test may change between calls; records the choice of every call. */
+    private static final class FakeStep {
+        final long[] clock = {0};
+        final Map<CallThreads, Long> nanos = new EnumMap<>(CallThreads.class);
+        final List<CallThreads> used = new ArrayList<>();
+        final Tensor output = Tensor.of(new float[] {1}, 1);
+        final ThreadRace race = new ThreadRace(ThreadRace.WARM_UP_CALLS, () -> clock[0]);
+
+        FakeStep(long caller, long pool) {
+            nanos.put(CALLER, caller);
+            nanos.put(POOL, pool);
+        }
+
+        void calls(int count) {
+            for (int c = 0; c < count; c++) {
+                assertSame(output, race.call(choice -> {
+                    used.add(choice);
+                    clock[0] += nanos.get(choice);
+                    return output;
+                }));
+            }
+        }
+    }
+
+    @Test
+    void warmsUpOnThePoolThenAlternatesAndKeepsTheFaster() {
+        FakeStep step = new FakeStep(50_000, 100_000);
+        step.calls(FIRST_ROUND_END - 1);
+        assertFalse(step.race.decided());
+        assertTrue(step.race.note().startsWith("threads: not decided yet"), step.race.note());
+        step.calls(1);
+        assertTrue(step.race.decided());
+        assertEquals(CALLER, step.race.choice());
+        List<CallThreads> expected = new ArrayList<>();
+        for (int c = 0; c < ThreadRace.WARM_UP_CALLS; c++) {
+            expected.add(POOL);
+        }
+        for (int p = 0; p < ThreadRace.FIRST_PAIRS; p++) {
+            // the choice not kept runs first in each pair
+            expected.add(CALLER);
+            expected.add(POOL);
+        }
+        assertEquals(expected, step.used);
+        assertEquals(0.05, step.race.millis(CALLER), 1e-12);
+        assertEquals(0.1, step.race.millis(POOL), 1e-12);
+        assertTrue(step.race.note().startsWith("threads: caller only (median 0.050 ms on the caller, 0.100 ms"),
+                step.race.note());
+        // between rounds every call runs the kept choice
+        step.calls(ThreadRace.FIRST_GAP);
+        assertTrue(step.used.subList(FIRST_ROUND_END, step.used.size()).stream().allMatch(c -> c == CALLER));
+    }
+
+    @Test
+    void keepsThePoolWhenItIsFasterAndATieKeepsTheCurrentChoice() {
+        FakeStep faster = new FakeStep(90_000, 60_000);
+        faster.calls(FIRST_ROUND_END);
+        assertEquals(POOL, faster.race.choice());
+        FakeStep tie = new FakeStep(70_000, 70_000);
+        tie.calls(FIRST_ROUND_END);
+        assertEquals(POOL, tie.race.choice());
+    }
+
+    @Test
+    void theMedianDecidesNotOneLuckyOrDisturbedCall() {
+        // the pool's fastest call (10 us) beats the caller's 50 us, its median (100 us) does not; one caller call
+        // disturbed to 10 ms does not move the caller's median either
+        FakeStep step = new FakeStep(50_000, 100_000);
+        step.calls(ThreadRace.WARM_UP_CALLS);
+        step.nanos.put(POOL, 10_000L);
+        step.nanos.put(CALLER, 10_000_000L);
+        step.calls(2);
+        step.nanos.put(POOL, 100_000L);
+        step.nanos.put(CALLER, 50_000L);
+        step.calls(2 * ThreadRace.FIRST_PAIRS - 2);
+        assertEquals(CALLER, step.race.choice());
+        assertEquals(0.05, step.race.millis(CALLER), 1e-12);
+    }
+
+    @Test
+    void aLaterRoundSwitchesWhenTheOtherChoiceHasBecomeFasterAndRoundsSpreadOut() {
+        FakeStep step = new FakeStep(50_000, 100_000);
+        step.calls(FIRST_ROUND_END);
+        assertEquals(CALLER, step.race.choice());
+        step.nanos.put(POOL, 20_000L);
+        step.calls(ThreadRace.FIRST_GAP);
+        assertEquals(CALLER, step.race.choice(), "no round between rounds");
+        step.calls(2 * ThreadRace.RECHECK_PAIRS - 1);
+        assertEquals(CALLER, step.race.choice(), "the round decides at its last call");
+        step.calls(1);
+        assertEquals(POOL, step.race.choice());
+        assertTrue(step.race.note().contains("; round 2 at call 40 switched to caller and pool"), step.race.note());
+        // the third round starts twice the first gap later and runs the caller first
+        int before = step.used.size();
+        step.calls(2 * ThreadRace.FIRST_GAP + 1);
+        assertTrue(step.used.subList(before, before + 2 * ThreadRace.FIRST_GAP).stream().allMatch(c -> c == POOL));
+        assertEquals(CALLER, step.used.get(step.used.size() - 1));
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ThreadRace(-1, System::nanoTime))
+                .getMessage().contains("warmUpCalls must be >= 0"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ThreadRace(0, null)).getMessage()
+                .contains("clock not null"));
+    }
+}
