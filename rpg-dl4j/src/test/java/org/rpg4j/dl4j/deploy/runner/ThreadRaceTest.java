@@ -21,7 +21,7 @@ class ThreadRaceTest {
 
     private static final CallThreads CALLER = CallThreads.CALLER;
     private static final CallThreads POOL = CallThreads.CALLER_AND_POOL;
-    private static final int FIRST_ROUND_END = ThreadRace.WARM_UP_CALLS + 2 * ThreadRace.FIRST_PAIRS;
+    private static final int FIRST_ROUND_END = ThreadRace.WARM_UP_CALLS + 2 * ThreadRace.PAIRS;
 
     /** A fake step: per choice a time (ns) the test may change between calls; records the choice of every call. */
     private static final class FakeStep {
@@ -60,7 +60,7 @@ class ThreadRaceTest {
         for (int c = 0; c < ThreadRace.WARM_UP_CALLS; c++) {
             expected.add(POOL);
         }
-        for (int p = 0; p < ThreadRace.FIRST_PAIRS; p++) {
+        for (int p = 0; p < ThreadRace.PAIRS; p++) {
             // the choice not kept runs first in each pair
             expected.add(CALLER);
             expected.add(POOL);
@@ -68,7 +68,7 @@ class ThreadRaceTest {
         assertEquals(expected, step.used);
         assertEquals(0.05, step.race.millis(CALLER), 1e-12);
         assertEquals(0.1, step.race.millis(POOL), 1e-12);
-        assertTrue(step.race.note().startsWith("threads: caller only (median 0.050 ms on the caller, 0.100 ms"),
+        assertTrue(step.race.note().startsWith("threads: caller only (mean 0.0500 ms on the caller, 0.1000 ms"),
                 step.race.note());
         // between rounds every call runs the kept choice
         step.calls(ThreadRace.FIRST_GAP);
@@ -76,48 +76,53 @@ class ThreadRaceTest {
     }
 
     @Test
-    void keepsThePoolWhenItIsFasterAndATieKeepsTheCurrentChoice() {
+    void thePoolIsKeptOnlyWhenItIsFasterByTheMargin() {
         FakeStep faster = new FakeStep(90_000, 60_000);
         faster.calls(FIRST_ROUND_END);
         assertEquals(POOL, faster.race.choice());
+        // 48 us * 1.1 = 52.8 us: not enough against 50 us on the caller
+        FakeStep within = new FakeStep(50_000, 48_000);
+        within.calls(FIRST_ROUND_END);
+        assertEquals(CALLER, within.race.choice());
         FakeStep tie = new FakeStep(70_000, 70_000);
         tie.calls(FIRST_ROUND_END);
-        assertEquals(POOL, tie.race.choice());
+        assertEquals(CALLER, tie.race.choice());
     }
 
     @Test
-    void theMedianDecidesNotOneLuckyOrDisturbedCall() {
-        // the pool's fastest call (10 us) beats the caller's 50 us, its median (100 us) does not; one caller call
-        // disturbed to 10 ms does not move the caller's median either
-        FakeStep step = new FakeStep(50_000, 100_000);
-        step.calls(ThreadRace.WARM_UP_CALLS);
-        step.nanos.put(POOL, 10_000L);
-        step.nanos.put(CALLER, 10_000_000L);
+    void theMeanCountsARareSlowCallThatAMedianWouldIgnore() {
+        // the pool takes 10 us but one call of 8 waits 1 ms for a descheduled worker: mean 133.75 us > 50 us
+        FakeStep step = new FakeStep(50_000, 10_000);
+        step.calls(ThreadRace.WARM_UP_CALLS + 2);
+        step.nanos.put(POOL, 1_000_000L);
         step.calls(2);
-        step.nanos.put(POOL, 100_000L);
-        step.nanos.put(CALLER, 50_000L);
-        step.calls(2 * ThreadRace.FIRST_PAIRS - 2);
+        step.nanos.put(POOL, 10_000L);
+        step.calls(2 * ThreadRace.PAIRS - 4);
         assertEquals(CALLER, step.race.choice());
-        assertEquals(0.05, step.race.millis(CALLER), 1e-12);
+        assertEquals(0.13375, step.race.millis(POOL), 1e-12);
     }
 
     @Test
-    void aLaterRoundSwitchesWhenTheOtherChoiceHasBecomeFasterAndRoundsSpreadOut() {
+    void laterRoundsSwitchWhenTheOtherChoiceHasBecomeFasterAndSpreadOut() {
         FakeStep step = new FakeStep(50_000, 100_000);
         step.calls(FIRST_ROUND_END);
         assertEquals(CALLER, step.race.choice());
         step.nanos.put(POOL, 20_000L);
-        step.calls(ThreadRace.FIRST_GAP);
-        assertEquals(CALLER, step.race.choice(), "no round between rounds");
-        step.calls(2 * ThreadRace.RECHECK_PAIRS - 1);
+        // round 2 (calls 41-56): the pool's mean over both rounds, round 1 at half weight, is (400 + 160) / 12 us =
+        // 46.7 us, times 1.1 above 50 us
+        step.calls(ThreadRace.FIRST_GAP + 2 * ThreadRace.PAIRS);
+        assertEquals(CALLER, step.race.choice());
+        assertEquals(560.0 / 12 / 1000, step.race.millis(POOL), 1e-12);
+        // round 3 (calls 89-104): (280 + 160) / 14 us = 31.4 us
+        step.calls(2 * ThreadRace.FIRST_GAP + 2 * ThreadRace.PAIRS - 1);
         assertEquals(CALLER, step.race.choice(), "the round decides at its last call");
         step.calls(1);
         assertEquals(POOL, step.race.choice());
-        assertTrue(step.race.note().contains("; round 2 at call 40 switched to caller and pool"), step.race.note());
-        // the third round starts twice the first gap later and runs the caller first
+        assertTrue(step.race.note().contains("; round 3 at call 104 switched to caller and pool"), step.race.note());
+        // the fourth round starts four times the first gap later and runs the caller first
         int before = step.used.size();
-        step.calls(2 * ThreadRace.FIRST_GAP + 1);
-        assertTrue(step.used.subList(before, before + 2 * ThreadRace.FIRST_GAP).stream().allMatch(c -> c == POOL));
+        step.calls(4 * ThreadRace.FIRST_GAP + 1);
+        assertTrue(step.used.subList(before, before + 4 * ThreadRace.FIRST_GAP).stream().allMatch(c -> c == POOL));
         assertEquals(CALLER, step.used.get(step.used.size() - 1));
     }
 
