@@ -24,8 +24,10 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * compiled with {@code pool} ({@link KernelThreading#COMMON_POOL}: caller and pool from 200,000 multiply-adds per
  * call, the runner's default before), {@code caller} ({@link KernelThreading#CALLER_ONLY}) and {@code chosen}
  * ({@link KernelThreading#PER_CALL}: each step times both and keeps the faster, the default now). Every case gets
- * {@value #WARM_UP} warm-up calls (kernel calibration, the first thread round and the first recheck), then every
- * round runs each case {@code calls} times in an order rotated by one case per round.
+ * {@value #WARM_UP} warm-up calls (kernel calibration and the thread rounds ending at calls 24, 56, 104, 184 and
+ * 328; the next starts at call 585, so up to 255 calls per case after the warm-up time the steady choice, as most
+ * of a JMH run's calls do), then every round runs each case {@code calls} times in an order rotated by one case per
+ * round.
  *
  * <p>Networks: {@code S0}, {@code S50}, {@code S70} (ResNet-56 or VGG-19 with that percentage of every prunable
  * channel group removed, {@link ShrunkModels}, kept counts not rounded) or {@code RPG95}, {@code RPG98} (RPG-pruned
@@ -36,7 +38,7 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  */
 public final class ThreadChoiceTime {
 
-    private static final int WARM_UP = 40;
+    private static final int WARM_UP = 330;
 
     private ThreadChoiceTime() {
     }

@@ -80,8 +80,8 @@ class ThreadRaceTest {
         FakeStep faster = new FakeStep(90_000, 60_000);
         faster.calls(FIRST_ROUND_END);
         assertEquals(POOL, faster.race.choice());
-        // 48 us * 1.1 = 52.8 us: not enough against 50 us on the caller
-        FakeStep within = new FakeStep(50_000, 48_000);
+        // 42 us * 1.25 = 52.5 us: not enough against 50 us on the caller
+        FakeStep within = new FakeStep(50_000, 42_000);
         within.calls(FIRST_ROUND_END);
         assertEquals(CALLER, within.race.choice());
         FakeStep tie = new FakeStep(70_000, 70_000);
@@ -90,16 +90,26 @@ class ThreadRaceTest {
     }
 
     @Test
-    void theMeanCountsARareSlowCallThatAMedianWouldIgnore() {
-        // the pool takes 10 us but one call of 8 waits 1 ms for a descheduled worker: mean 133.75 us > 50 us
+    void theMeanCountsRareSlowCallsThatAMedianWouldIgnoreButNotTheSlowestOfARound() {
+        // the pool takes 10 us but two calls of 8 wait 1 ms for a descheduled worker: the slowest is left out, the
+        // other counts: mean (6 * 10 + 1000) / 7 us = 151.4 us > 50 us
         FakeStep step = new FakeStep(50_000, 10_000);
         step.calls(ThreadRace.WARM_UP_CALLS + 2);
         step.nanos.put(POOL, 1_000_000L);
-        step.calls(2);
+        step.calls(4);
         step.nanos.put(POOL, 10_000L);
-        step.calls(2 * ThreadRace.PAIRS - 4);
+        step.calls(2 * ThreadRace.PAIRS - 6);
         assertEquals(CALLER, step.race.choice());
-        assertEquals(0.13375, step.race.millis(POOL), 1e-12);
+        assertEquals(1.060 / 7, step.race.millis(POOL), 1e-12);
+        // one caller call of 2 ms is the round's slowest and left out: 30 us * 1.25 < 50 us
+        FakeStep disturbed = new FakeStep(50_000, 30_000);
+        disturbed.calls(ThreadRace.WARM_UP_CALLS);
+        disturbed.nanos.put(CALLER, 2_000_000L);
+        disturbed.calls(1);
+        disturbed.nanos.put(CALLER, 50_000L);
+        disturbed.calls(2 * ThreadRace.PAIRS - 1);
+        assertEquals(POOL, disturbed.race.choice());
+        assertEquals(0.05, disturbed.race.millis(CALLER), 1e-12);
     }
 
     @Test
@@ -108,12 +118,12 @@ class ThreadRaceTest {
         step.calls(FIRST_ROUND_END);
         assertEquals(CALLER, step.race.choice());
         step.nanos.put(POOL, 20_000L);
-        // round 2 (calls 41-56): the pool's mean over both rounds, round 1 at half weight, is (400 + 160) / 12 us =
-        // 46.7 us, times 1.1 above 50 us
+        // round 2 (calls 41-56): the pool's mean over both rounds (each without its slowest call), round 1 at half
+        // weight, is (350 + 140) / 10.5 us = 46.7 us, times 1.25 above 50 us
         step.calls(ThreadRace.FIRST_GAP + 2 * ThreadRace.PAIRS);
         assertEquals(CALLER, step.race.choice());
         assertEquals(560.0 / 12 / 1000, step.race.millis(POOL), 1e-12);
-        // round 3 (calls 89-104): (280 + 160) / 14 us = 31.4 us
+        // round 3 (calls 89-104): (245 + 140) / 12.25 us = 31.4 us
         step.calls(2 * ThreadRace.FIRST_GAP + 2 * ThreadRace.PAIRS - 1);
         assertEquals(CALLER, step.race.choice(), "the round decides at its last call");
         step.calls(1);
