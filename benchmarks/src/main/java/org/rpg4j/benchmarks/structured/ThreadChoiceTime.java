@@ -26,8 +26,8 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * ({@link KernelThreading#PER_CALL}: each step times both and keeps the faster, the default now). Every case gets
  * {@value #WARM_UP} warm-up calls (kernel calibration and the thread rounds ending at calls 24, 56, 104, 184 and
  * 328; the next starts at call 585, so up to 255 calls per case after the warm-up time the steady choice, as most
- * of a JMH run's calls do), then every round runs each case {@code calls} times in an order rotated by one case per
- * round.
+ * of a JMH run's calls do; {@code -Drpg4j.warmUp=120} for slow networks: the round after call 104 starts at call
+ * 169), then every round runs each case {@code calls} times in an order rotated by one case per round.
  *
  * <p>Networks: {@code S0}, {@code S50}, {@code S70} (ResNet-56 or VGG-19 with that percentage of every prunable
  * channel group removed, {@link ShrunkModels}, kept counts not rounded) or {@code RPG95}, {@code RPG98} (RPG-pruned
@@ -53,6 +53,7 @@ public final class ThreadChoiceTime {
         int rounds = Integer.parseInt(args[2]);
         int calls = Integer.parseInt(args[3]);
         List<String> cases = List.of(Arrays.copyOfRange(args, 4, args.length));
+        int warmUp = Integer.getInteger("rpg4j.warmUp", WARM_UP);
         Nd4j.getRandom().setSeed(3);
         INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
         Map<String, ComputationGraph> graphs = new HashMap<>();
@@ -63,7 +64,7 @@ public final class ThreadChoiceTime {
             runners.put(name, SparseRunner.compile(graph, RunnerOptions.defaults().withThreading(threading(parts[1]))));
         }
         for (SparseRunner runner : runners.values()) {
-            for (int i = 0; i < WARM_UP; i++) {
+            for (int i = 0; i < warmUp; i++) {
                 runner.output(input);
             }
         }

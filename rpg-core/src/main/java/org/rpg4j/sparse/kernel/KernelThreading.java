@@ -94,8 +94,11 @@ public enum KernelThreading {
         }
     }
 
-    /** @return the choice set on this thread by {@link #callWith}, null outside any (tests) */
-    static CallThreads choice() {
+    /**
+     * @return the choice set on this thread by {@link #callWith} for the call running now, or null outside any such
+     *     call
+     */
+    public static CallThreads choice() {
         return CHOICE.get();
     }
 

@@ -33,12 +33,17 @@ final class StepThreads {
     }
 
     /**
-     * Runs the step under the choice of threads its race gives this call.
+     * Runs the step under the choice of threads its race gives this call, or under the choice the code calling the
+     * runner set around the call ({@link KernelThreading#callWith}), untimed.
      *
      * @param inputs the step's inputs, the first with the batch as dimension 0
      * @return the step's output
      */
     Tensor run(Tensor[] inputs) {
+        if (KernelThreading.choice() != null) {
+            // a choice made around the whole runner call ({@link KernelThreading#callWith}) holds for every step
+            return step.run(inputs);
+        }
         int batch = (int) inputs[0].size(0);
         ThreadRace race = races.computeIfAbsent(batch, b -> new ThreadRace(ThreadRace.WARM_UP_CALLS,
                 System::nanoTime));

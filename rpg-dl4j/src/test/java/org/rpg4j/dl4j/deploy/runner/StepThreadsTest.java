@@ -18,6 +18,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.sparse.kernel.CallThreads;
 import org.rpg4j.sparse.kernel.KernelThreading;
 
 /** The runner's per-step choice of threads ({@link KernelThreading#PER_CALL}): same outputs, and reported. */
@@ -61,6 +62,23 @@ class StepThreadsTest {
             assertTrue(runner.report().stream().noneMatch(c -> c.calibration().contains("threads:")), threading
                     + ": " + runner.report());
         }
+    }
+
+    @Test
+    void aChoiceSetAroundTheRunnerCallHoldsForEveryStepAndIsNotTimed() {
+        ComputationGraph graph = PrunedNetworks.prune(block(), 0.6, 7);
+        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.SPARSE));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 16, 16);
+        float[] expected = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.SPARSE)
+                .withThreading(KernelThreading.COMMON_POOL)).output(x)[0].data().asFloat();
+        for (CallThreads choice : CallThreads.values()) {
+            for (int call = 0; call < CALLS; call++) {
+                assertArrayEquals(expected, KernelThreading.callWith(choice, () -> runner.output(x)[0]).data()
+                        .asFloat(), choice + " call " + call);
+            }
+        }
+        assertTrue(runner.report().stream().noneMatch(c -> c.calibration().contains("threads:")), runner.report()
+                .toString());
     }
 
     private static void assertReportsChoices(List<LayerChoice> report, KernelPolicy policy) {
