@@ -16,6 +16,7 @@ import org.rpg4j.benchmarks.sparse.RpgPrunedWeights;
 import org.rpg4j.dl4j.deploy.runner.LayerChoice;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
+import org.rpg4j.sparse.kernel.CallThreads;
 import org.rpg4j.sparse.kernel.KernelThreading;
 
 /**
@@ -23,7 +24,9 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * time of every call (median and quartiles, so one preempted call does not move the result) of the same network
  * compiled with {@code pool} ({@link KernelThreading#COMMON_POOL}: caller and pool from 200,000 multiply-adds per
  * call, the runner's default before), {@code caller} ({@link KernelThreading#CALLER_ONLY}) and {@code chosen}
- * ({@link KernelThreading#PER_CALL}: each step times both and keeps the faster, the default now). Every case gets
+ * ({@link KernelThreading#PER_CALL}: each step times both and keeps the faster, the default now) or {@code
+ * claimed} (every step on the caller and the pool, whatever its work, with the claimed split: {@link
+ * CallThreads#CALLER_AND_POOL} set around each call). Every case gets
  * {@value #WARM_UP} warm-up calls (kernel calibration and the thread rounds ending at calls 24, 56, 104, 184 and
  * 328; the next starts at call 585, so up to 255 calls per case after the warm-up time the steady choice, as most
  * of a JMH run's calls do; {@code -Drpg4j.warmUp=120} for slow networks: the round after call 104 starts at call
@@ -58,14 +61,18 @@ public final class ThreadChoiceTime {
         INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
         Map<String, ComputationGraph> graphs = new HashMap<>();
         Map<String, SparseRunner> runners = new LinkedHashMap<>();
+        Map<String, CallThreads> forced = new HashMap<>();
         for (String name : cases) {
             String[] parts = name.split(":");
             ComputationGraph graph = graphs.computeIfAbsent(parts[0], v -> network(model, v));
             runners.put(name, SparseRunner.compile(graph, RunnerOptions.defaults().withThreading(threading(parts[1]))));
+            if (parts[1].equals("claimed")) {
+                forced.put(name, CallThreads.CALLER_AND_POOL);
+            }
         }
-        for (SparseRunner runner : runners.values()) {
+        for (String name : cases) {
             for (int i = 0; i < warmUp; i++) {
-                runner.output(input);
+                call(runners.get(name), forced.get(name), input);
             }
         }
         Map<String, List<Double>> millis = new HashMap<>();
@@ -74,7 +81,7 @@ public final class ThreadChoiceTime {
                 String name = cases.get((c + r) % cases.size());
                 for (int k = 0; k < calls; k++) {
                     long start = System.nanoTime();
-                    runners.get(name).output(input);
+                    call(runners.get(name), forced.get(name), input);
                     millis.computeIfAbsent(name, n -> new ArrayList<>()).add((System.nanoTime() - start) / 1e6);
                 }
             }
@@ -97,6 +104,14 @@ public final class ThreadChoiceTime {
         }
     }
 
+    private static void call(SparseRunner runner, CallThreads choice, INDArray input) {
+        if (choice == null) {
+            runner.output(input);
+        } else {
+            KernelThreading.callWith(choice, () -> runner.output(input));
+        }
+    }
+
     private static ComputationGraph network(String model, String variant) {
         int percent = Integer.parseInt(variant.replaceAll("[A-Z]", ""));
         try {
@@ -111,8 +126,8 @@ public final class ThreadChoiceTime {
         return switch (name) {
             case "pool" -> KernelThreading.COMMON_POOL;
             case "caller" -> KernelThreading.CALLER_ONLY;
-            case "chosen" -> KernelThreading.PER_CALL;
-            default -> throw new IllegalArgumentException("threading suffix must be pool, caller or chosen, got "
+            case "chosen", "claimed" -> KernelThreading.PER_CALL;
+            default -> throw new IllegalArgumentException("threading suffix must be pool, caller, chosen or claimed, got "
                     + name);
         };
     }

@@ -52,6 +52,8 @@ public final class SparseRunner {
     private final int[] lastReaders;
     /** Per node, its choice of threads ({@link KernelThreading#PER_CALL}), or null. */
     private final StepThreads[] threads;
+    /** Under {@link KernelThreading#PER_CALL}, the whole calls' check of the steps' choices; else null. */
+    private final CallThreadsCheck callCheck;
 
     private SparseRunner(Plan plan, ComputationGraph graph, RunnerOptions options) {
         this.plan = plan;
@@ -64,6 +66,7 @@ public final class SparseRunner {
         this.lastReaders = plan.lastReaders();
         this.threads = plan.nodes().stream().map(node -> StepThreads.of(node.step(), options.threading()))
                 .toArray(StepThreads[]::new);
+        this.callCheck = options.threading() == KernelThreading.PER_CALL ? new CallThreadsCheck() : null;
     }
 
     /**
@@ -147,6 +150,14 @@ public final class SparseRunner {
      */
     private INDArray[] run(INDArray[] inputs, long[] nanos) {
         checkInputs(inputs);
+        if (callCheck != null && KernelThreading.choice() == null) {
+            return callCheck.run((int) inputs[0].size(0), () -> runPlan(inputs, nanos));
+        }
+        return runPlan(inputs, nanos);
+    }
+
+    /** {@link #run} without the whole-call check. */
+    private INDArray[] runPlan(INDArray[] inputs, long[] nanos) {
         if (graph != null) {
             graph.setInputs(inputs);
         }
@@ -238,7 +249,7 @@ public final class SparseRunner {
         List<LayerChoice> lines = new ArrayList<>();
         for (int n = 0; n < threads.length; n++) {
             List<LayerChoice> choices = plan.nodes().get(n).step().choices();
-            lines.addAll(threads[n] == null ? choices : threads[n].report(choices));
+            lines.addAll(threads[n] == null ? choices : callCheck.report(threads[n].report(choices)));
         }
         return List.copyOf(lines);
     }

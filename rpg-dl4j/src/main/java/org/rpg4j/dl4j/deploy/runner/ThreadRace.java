@@ -50,7 +50,6 @@ final class ThreadRace {
     static final int FIRST_GAP = 16;
     private static final double NANOS_PER_MILLI = 1e6;
 
-    private final int warmUpCalls;
     private final LongSupplier clock;
     private CallThreads current = CallThreads.CALLER_AND_POOL;
     private long calls;
@@ -73,7 +72,6 @@ final class ThreadRace {
             throw new IllegalArgumentException("warmUpCalls must be >= 0 and clock not null, got " + warmUpCalls
                     + " and " + clock);
         }
-        this.warmUpCalls = warmUpCalls;
         this.clock = clock;
         this.roundStart = warmUpCalls + 1L;
     }
@@ -81,10 +79,11 @@ final class ThreadRace {
     /**
      * Runs one call under the choice this call gets (timed if it belongs to a round).
      *
-     * @param call the step's call under a given choice of threads
+     * @param call the step's (or the runner's) call under a given choice of threads
+     * @param <T> its result type
      * @return its output
      */
-    Tensor call(Function<CallThreads, Tensor> call) {
+    <T> T call(Function<CallThreads, T> call) {
         calls++;
         long position = calls - roundStart;
         if (position < 0) {
@@ -93,7 +92,7 @@ final class ThreadRace {
         CallThreads other = current == CallThreads.CALLER ? CallThreads.CALLER_AND_POOL : CallThreads.CALLER;
         CallThreads used = position % 2 == 0 ? other : current;
         long start = clock.getAsLong();
-        Tensor output = call.apply(used);
+        T output = call.apply(used);
         long nanos = clock.getAsLong() - start;
         double[] sum = sums.computeIfAbsent(used, u -> new double[3]);
         sum[2] = Math.max(sum[2], nanos);
