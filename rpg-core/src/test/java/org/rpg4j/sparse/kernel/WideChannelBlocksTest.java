@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Blocks of five output channels ({@link ChannelBlocks#WIDE_ROWS}, {@link RowKernel#wideBlocks}) for channel counts
- * that are a multiple of 5 and not of 4 (a shrunk ResNet-56's 5, 10 and 20 channels): the grouping by hand, when
+ * that are a multiple of 5 and not of 4 (a shrunk ResNet-56's 5 and 10 channels), and the 4-row blocks' 5-vector step
+ * (its 20 channels on 8x8 planes): the grouping by hand, when
  * they are chosen, outputs bit-identical to one channel at a time with the Vector API and within the dense
  * reference's tolerance with both instruction sets, on the shrunk network's planes and on tiny ones, every epilogue
  * and layout, zero inputs and zero weight rows, and bad input refused.
@@ -103,6 +104,24 @@ class WideChannelBlocksTest {
                     r.outWidth());
             double sparsity = new double[] {0.0, 0.3, 0.8}[random.nextInt(3)];
             check(new Layer(s, sparsity, random, random.nextBoolean(), random.nextBoolean(), false));
+        }
+    }
+
+    @Test
+    void fourRowBlocksOnRunsOfFiveAndNineVectors() {
+        // 3x3 stride 1 at padded width: 8x8 -> 80 floats (5 vectors of 16), 8x16 -> 144 (9): one 5-vector step
+        // first; 8 and 20 channels (blocks of 4), every epilogue
+        Random random = new Random(44);
+        int[][] planes = {{8, 8}, {8, 16}};
+        for (int[] plane : planes) {
+            for (int channels : new int[] {8, 20}) {
+                ConvolutionShape s = new ConvolutionShape(1 + random.nextInt(12), plane[0], plane[1], channels, 3, 3,
+                        1, 1, 1, 1, plane[0], plane[1]);
+                for (int epilogue = 0; epilogue < 4; epilogue++) {
+                    check(new Layer(s, epilogue == 3 ? 0.5 : 0.0, random, (epilogue & 1) != 0, (epilogue & 2) != 0,
+                            false));
+                }
+            }
         }
     }
 
