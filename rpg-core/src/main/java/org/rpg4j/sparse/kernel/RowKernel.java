@@ -79,6 +79,37 @@ interface RowKernel {
                 int outBase, int outStride, int n);
 
     /**
+     * As {@link #blocks}, for blocks of {@link ChannelBlocks#WIDE_ROWS} = 5 rows ({@code values} is
+     * {@code [taps, 5]}, block {@code b} computes rows {@code 5 * b + j}): the same sums in the same order.
+     *
+     * @param values {@code [taps, 5]}: the rows' weights at each tap, zero where a row has none; not modified
+     * @param offsets source offset of each tap; not modified
+     * @param blockStart the blocks' first taps, {@code [blocks + 1]}; not modified
+     * @param blockFrom first block
+     * @param blockTo end (exclusive) of the blocks
+     * @param source activations; not modified
+     * @param sourceBase added to every offset
+     * @param bias one per row; not modified
+     * @param relu true to store {@code max(0, x)}
+     * @param residual added before the activation, or null; not modified
+     * @param residualBase index of row 0's first residual value
+     * @param out output; the blocks' rows' runs are overwritten, nothing else
+     * @param outBase index of row 0's first output
+     * @param outStride distance between the runs of consecutive rows, &ge; n
+     * @param n length of each run
+     */
+    void wideBlocks(float[] values, int[] offsets, int[] blockStart, int blockFrom, int blockTo, float[] source,
+                    int sourceBase, float[] bias, boolean relu, float[] residual, int residualBase, float[] out,
+                    int outBase, int outStride, int n);
+
+    /**
+     * @return true if {@link #wideBlocks} keeps its sums in registers here (the Vector API kernel with 16 lanes or
+     *     more: 5 x 4 accumulators, 5 weights and a source vector in the 32 AVX-512 registers), so that
+     *     {@link ChannelBlocking#AUTO} may choose wide blocks
+     */
+    boolean hasWideBlocks();
+
+    /**
      * Part of one row's run over part of its non-zeros, the rest of the sum already in {@code out} (a tile of a
      * sum split over input channels): {@code out[o + i] = act(start_i + sum_k values[k] * source[sourceBase +
      * offsets[k] + i])} for {@code k in [from, to)} and {@code i in [0, n)}, where {@code start_i} is

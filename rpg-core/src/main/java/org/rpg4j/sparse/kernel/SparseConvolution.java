@@ -63,17 +63,21 @@ public final class SparseConvolution {
         this.blocks = channelBlocks(blocking);
         int sourceSize = layout.sourceSize(shape);
         int accumulatorSize = !layout.plainRows(shape) ? layout.rowRun(shape) * (blocks != null
-                ? ChannelBlocks.ROWS : 1) : 0;
+                ? blocks.rows() : 1) : 0;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[sourceSize], new float[accumulatorSize]));
     }
 
-    /** @return the channel blocks when {@code blocking} uses them for these weights, else null */
+    /**
+     * @return the channel blocks when {@code blocking} uses them for these weights, else null: of
+     *     {@link ChannelBlocks#WIDE_ROWS} rows where the channel count is a multiple of 5 and not of 4 and the kernel
+     *     has wide blocks ({@link ChannelBlocks#rowsFor}), else of {@link ChannelBlocks#ROWS}
+     */
     private ChannelBlocks channelBlocks(ChannelBlocking blocking) {
-        if (blocking == ChannelBlocking.NEVER || taps != null || values.length == 0
-                || shape.outChannels() < ChannelBlocks.ROWS) {
+        int rows = ChannelBlocks.rowsFor(shape.outChannels(), kernel.hasWideBlocks());
+        if (blocking == ChannelBlocking.NEVER || taps != null || values.length == 0 || shape.outChannels() < rows) {
             return null;
         }
-        ChannelBlocks grouped = ChannelBlocks.of(weights, column -> layout.offset(shape, column));
+        ChannelBlocks grouped = ChannelBlocks.of(weights, column -> layout.offset(shape, column), rows);
         return blocking.uses(grouped.fill(), layout.rowRun(shape)) ? grouped : null;
     }
 
@@ -81,7 +85,7 @@ public final class SparseConvolution {
      * One thread's working memory, allocated on the thread's first call and kept with the convolution.
      *
      * @param source the prepared source of one image ({@link ConvolutionLayout#sourceSize})
-     * @param accumulator one output channel, or one block of {@link ChannelBlocks#ROWS}, at padded width
+     * @param accumulator one output channel, or one block of {@link ChannelBlocks#rows()}, at padded width
      *     ({@link ConvolutionLayout#rowRun} each; PADDED only)
      */
     private record Scratch(float[] source, float[] accumulator) {
@@ -222,7 +226,7 @@ public final class SparseConvolution {
             float[] source = preparedSource(input, inputLayout, 0);
             int sourceBase = 0;
             // tasks of whole channel blocks (of one channel without blocks)
-            int unit = blocks != null ? ChannelBlocks.ROWS : 1;
+            int unit = blocks != null ? blocks.rows() : 1;
             int channels = shape.outChannels();
             int units = (channels + unit - 1) / unit;
             int tasks = Math.min(CHANNEL_BLOCKS, units);
@@ -334,15 +338,13 @@ public final class SparseConvolution {
             int plane = outputLayout.planeSize();
             int origin = outputBase + outputLayout.origin();
             products(source, sourceBase, relu, residual, origin, output, origin, plane, from, to);
-            for (int o = from; o < to; o++) {
-                clearBorder(output, outputBase + o * plane, outputLayout);
-            }
+            clearBorders(output, outputBase, from, to, outputLayout);
         } else {
             // one channel (or block of channels) at a time through an accumulator that stays in the L1 cache
             float[] acc = scratch.get().accumulator();
             int plane = shape.outHeight() * shape.outWidth();
             for (int o = from; o < to;) {
-                int count = blockAt(o, to) ? ChannelBlocks.ROWS : 1;
+                int count = blockAt(o, to) ? blocks.rows() : 1;
                 products(source, sourceBase, relu && residual == null, null, 0, acc, -o * run, run, o, o + count);
                 for (int c = o; c < o + count; c++) {
                     dropPaddingColumns(acc, (c - o) * run, output, outputBase + c * plane);
@@ -358,18 +360,18 @@ public final class SparseConvolution {
 
     /** @return true if a whole channel block starts at channel {@code o} and ends by {@code to} */
     private boolean blockAt(int o, int to) {
-        return blocks != null && o % ChannelBlocks.ROWS == 0 && o + ChannelBlocks.ROWS <= to
-                && o / ChannelBlocks.ROWS < blocks.blocks();
+        return blocks != null && o % blocks.rows() == 0 && o + blocks.rows() <= to
+                && o / blocks.rows() < blocks.blocks();
     }
 
     /**
      * The kernel's rows {@code [from, to)} (as {@link RowKernel#rows}): the whole channel blocks among them
-     * through the block kernel, the other channels one at a time.
+     * through the block kernel (of four or of five rows), the other channels one at a time.
      */
     private void products(float[] source, int sourceBase, boolean relu, float[] residual, int residualBase,
                           float[] out, int outBase, int outStride, int from, int to) {
         int run = layout.rowRun(shape);
-        int rows = ChannelBlocks.ROWS;
+        int rows = blocks == null ? ChannelBlocks.ROWS : blocks.rows();
         int blockFrom = blocks == null ? 0 : (from + rows - 1) / rows;
         int blockTo = blocks == null ? 0 : Math.min(blocks.blocks(), to / rows);
         if (blockFrom >= blockTo) {
@@ -379,8 +381,13 @@ public final class SparseConvolution {
         }
         kernel.rows(values, offsets, rowStart, from, rows * blockFrom, source, sourceBase, bias, relu, residual,
                 residualBase, out, outBase, outStride, run);
-        kernel.blocks(blocks.values(), blocks.offsets(), blocks.blockStart(), blockFrom, blockTo, source, sourceBase,
-                bias, relu, residual, residualBase, out, outBase, outStride, run);
+        if (rows == ChannelBlocks.WIDE_ROWS) {
+            kernel.wideBlocks(blocks.values(), blocks.offsets(), blocks.blockStart(), blockFrom, blockTo, source,
+                    sourceBase, bias, relu, residual, residualBase, out, outBase, outStride, run);
+        } else {
+            kernel.blocks(blocks.values(), blocks.offsets(), blocks.blockStart(), blockFrom, blockTo, source,
+                    sourceBase, bias, relu, residual, residualBase, out, outBase, outStride, run);
+        }
         kernel.rows(values, offsets, rowStart, rows * blockTo, to, source, sourceBase, bias, relu, residual,
                 residualBase, out, outBase, outStride, run);
     }
@@ -390,24 +397,45 @@ public final class SparseConvolution {
         return blocks != null;
     }
 
+    /** @return rows per channel block (4, or 5 for wide blocks), 0 without blocks */
+    int channelBlockRows() {
+        return blocks == null ? 0 : blocks.rows();
+    }
+
     /**
-     * Zeroes what is not the image in one output plane written at padded width into {@code target}: the
-     * rows above, each row's {@code kw - 1} computed extra columns (which fall on the right and the next
-     * row's left border) and everything after the last row.
+     * Zeroes what is not the image in output planes {@code [from, to)} written at padded width into {@code target}:
+     * the rows above the first plane's image, each row's {@code kw - 1} computed extra columns (which fall on the
+     * right and the next row's left border), and from each plane's last row to the next plane's first (one fill:
+     * the plane's rows below and the next plane's rows above; a fill call per border was 2-3 % of a 70 %-shrunk
+     * ResNet-56 call at batch 1, JFR).
      */
-    private void clearBorder(float[] output, int planeBase, PlaneLayout target) {
+    private void clearBorders(float[] output, int outputBase, int from, int to, PlaneLayout target) {
         int wp = target.rowWidth();
-        int start = planeBase + target.origin();
-        Arrays.fill(output, planeBase, start, 0f);
+        int plane = target.planeSize();
+        int first = outputBase + from * plane;
+        Arrays.fill(output, first, first + target.origin(), 0f);
         int extraColumns = wp - shape.outWidth();
-        for (int y = 0; y < shape.outHeight(); y++) {
-            // kw - 1 values per row (2 for 3x3): a plain loop, cheaper than a fill call per row
-            int extra = start + y * wp + shape.outWidth();
-            for (int x = 0; x < extraColumns; x++) {
-                output[extra + x] = 0f;
+        for (int o = from; o < to; o++) {
+            int planeBase = outputBase + o * plane;
+            int start = planeBase + target.origin();
+            int end = start + shape.outHeight() * wp;
+            if (extraColumns == 2) {
+                // a 3x3 layer's two values per row as two stores: the general loop below, with its trip count
+                // unknown to the JIT, took 6-8 % of a 5-20-channel ResNet-56 call at batch 1 (one thread, JFR)
+                for (int extra = start + shape.outWidth(); extra < end; extra += wp) {
+                    output[extra] = 0f;
+                    output[extra + 1] = 0f;
+                }
+            } else {
+                for (int extra = start + shape.outWidth(); extra < end; extra += wp) {
+                    // kw - 1 values per row: a plain loop, cheaper than a fill call per row
+                    for (int x = 0; x < extraColumns; x++) {
+                        output[extra + x] = 0f;
+                    }
+                }
             }
+            Arrays.fill(output, end, o + 1 < to ? planeBase + plane + target.origin() : planeBase + plane, 0f);
         }
-        Arrays.fill(output, start + shape.outHeight() * wp, planeBase + target.planeSize(), 0f);
     }
 
     private void dropPaddingColumns(float[] acc, int accBase, float[] output, int outBase) {
@@ -451,7 +479,7 @@ public final class SparseConvolution {
     @Override
     public String toString() {
         return "SparseConvolution[" + shape + ", " + (taps != null ? "shifted taps" : layout) + ", density=" + weights
-                .density() + (blocks != null ? ", channel blocks of " + ChannelBlocks.ROWS : "") + ", bias="
+                .density() + (blocks != null ? ", channel blocks of " + blocks.rows() : "") + ", bias="
                 + (bias.length <= 4 ? Arrays.toString(bias) : "[" + bias.length + "]") + "]";
     }
 }

@@ -111,6 +111,48 @@ final class SparseRows implements RowKernel {
         }
     }
 
+    /** Pixel by pixel, as {@link #blocks} with five sums. */
+    @Override
+    public void wideBlocks(float[] values, int[] offsets, int[] blockStart, int blockFrom, int blockTo,
+                           float[] source, int sourceBase, float[] bias, boolean relu, float[] residual,
+                           int residualBase, float[] out, int outBase, int outStride, int n) {
+        int rows = ChannelBlocks.WIDE_ROWS;
+        for (int b = blockFrom; b < blockTo; b++) {
+            int from = blockStart[b];
+            int to = blockStart[b + 1];
+            int r = rows * b;
+            int o = outBase + r * outStride;
+            int q = residualBase + r * outStride;
+            for (int i = 0; i < n; i++) {
+                float s0 = bias[r];
+                float s1 = bias[r + 1];
+                float s2 = bias[r + 2];
+                float s3 = bias[r + 3];
+                float s4 = bias[r + 4];
+                for (int k = from; k < to; k++) {
+                    float x = source[sourceBase + offsets[k] + i];
+                    int v = rows * k;
+                    s0 += values[v] * x;
+                    s1 += values[v + 1] * x;
+                    s2 += values[v + 2] * x;
+                    s3 += values[v + 3] * x;
+                    s4 += values[v + 4] * x;
+                }
+                store(s0, relu, residual, q + i, out, o + i);
+                store(s1, relu, residual, q + outStride + i, out, o + outStride + i);
+                store(s2, relu, residual, q + 2 * outStride + i, out, o + 2 * outStride + i);
+                store(s3, relu, residual, q + 3 * outStride + i, out, o + 3 * outStride + i);
+                store(s4, relu, residual, q + 4 * outStride + i, out, o + 4 * outStride + i);
+            }
+        }
+    }
+
+    /** @return true: the scalar wide blocks are correct (AUTO keeps the scalar kernel per row anyway) */
+    @Override
+    public boolean hasWideBlocks() {
+        return true;
+    }
+
     /** {@code out[o] = act(s + residual[q])}, no residual term when it is null. */
     private static void store(float s, boolean relu, float[] residual, int q, float[] out, int o) {
         float v = residual == null ? s : s + residual[q];

@@ -117,6 +117,12 @@ final class VectorRows implements RowKernel {
             int q = residualBase + r * outStride;
             int i = 0;
             if (lanes >= 16) {
+                if (n >= 5 * lanes && n / lanes % 4 == 1) {
+                    // 5, 9, 13, ... whole vectors: one step of five first, so that no 1-vector step is left
+                    fiveVectors(values, offsets, from, to, source, sourceBase, bias, r, relu, residual, q, out, o,
+                            outStride);
+                    i = 5 * lanes;
+                }
                 for (; i + 4 * lanes <= n; i += 4 * lanes) {
                     quad(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,
                             o + i, outStride);
@@ -135,6 +141,159 @@ final class VectorRows implements RowKernel {
                         q + j * outStride, out, o + j * outStride, i, n);
             }
         }
+    }
+
+    /**
+     * Blocks of {@link ChannelBlocks#WIDE_ROWS} = 5 rows: steps of four vectors (with 16 lanes or more: 20
+     * accumulators, 5 broadcast weights and one source vector in the 32 AVX-512 registers), then one, then the last
+     * positions row by row in scalars; per tap and step of four vectors, four loads and twenty fused multiply-adds.
+     * A shrunk network's 5- and 10-channel layers otherwise ran one or two of every five rows through {@link #rows}
+     * at one (unaligned) source load per multiply-add. The same operations per position as {@link #rows}.
+     */
+    @Override
+    public void wideBlocks(float[] values, int[] offsets, int[] blockStart, int blockFrom, int blockTo,
+                           float[] source, int sourceBase, float[] bias, boolean relu, float[] residual,
+                           int residualBase, float[] out, int outBase, int outStride, int n) {
+        int lanes = SPECIES.length();
+        int rows = ChannelBlocks.WIDE_ROWS;
+        for (int b = blockFrom; b < blockTo; b++) {
+            int from = blockStart[b];
+            int to = blockStart[b + 1];
+            int r = rows * b;
+            int o = outBase + r * outStride;
+            int q = residualBase + r * outStride;
+            int i = 0;
+            if (lanes >= 16) {
+                for (; i + 4 * lanes <= n; i += 4 * lanes) {
+                    wideQuad(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,
+                            o + i, outStride);
+                }
+            }
+            for (; i + lanes <= n; i += lanes) {
+                wideSingle(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,
+                        o + i, outStride);
+            }
+            for (int j = 0; i < n && j < rows; j++) {
+                tail(values, rows, j, offsets, from, to, source, sourceBase, bias[r + j], relu, residual,
+                        q + j * outStride, out, o + j * outStride, i, n);
+            }
+        }
+    }
+
+    /** @return true with 16 lanes or more (AVX-512): the wide block's 26 vectors fit the registers */
+    @Override
+    public boolean hasWideBlocks() {
+        return SPECIES.length() >= 16;
+    }
+
+    /** Five rows by four vectors of one wide block, from {@code base} (the source index of the step). */
+    private static void wideQuad(float[] values, int[] offsets, int from, int to, float[] source, int base,
+                                 float[] bias, int r, boolean relu, float[] residual, int q, float[] out, int o,
+                                 int stride) {
+        int lanes = SPECIES.length();
+        int rows = ChannelBlocks.WIDE_ROWS;
+        FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s03 = s00;
+        FloatVector s10 = FloatVector.broadcast(SPECIES, bias[r + 1]);
+        FloatVector s11 = s10;
+        FloatVector s12 = s10;
+        FloatVector s13 = s10;
+        FloatVector s20 = FloatVector.broadcast(SPECIES, bias[r + 2]);
+        FloatVector s21 = s20;
+        FloatVector s22 = s20;
+        FloatVector s23 = s20;
+        FloatVector s30 = FloatVector.broadcast(SPECIES, bias[r + 3]);
+        FloatVector s31 = s30;
+        FloatVector s32 = s30;
+        FloatVector s33 = s30;
+        FloatVector s40 = FloatVector.broadcast(SPECIES, bias[r + 4]);
+        FloatVector s41 = s40;
+        FloatVector s42 = s40;
+        FloatVector s43 = s40;
+        for (int k = from; k < to; k++) {
+            int a = base + offsets[k];
+            int v = rows * k;
+            FloatVector w0 = FloatVector.broadcast(SPECIES, values[v]);
+            FloatVector w1 = FloatVector.broadcast(SPECIES, values[v + 1]);
+            FloatVector w2 = FloatVector.broadcast(SPECIES, values[v + 2]);
+            FloatVector w3 = FloatVector.broadcast(SPECIES, values[v + 3]);
+            FloatVector w4 = FloatVector.broadcast(SPECIES, values[v + 4]);
+            FloatVector x = FloatVector.fromArray(SPECIES, source, a);
+            s00 = x.fma(w0, s00);
+            s10 = x.fma(w1, s10);
+            s20 = x.fma(w2, s20);
+            s30 = x.fma(w3, s30);
+            s40 = x.fma(w4, s40);
+            x = FloatVector.fromArray(SPECIES, source, a + lanes);
+            s01 = x.fma(w0, s01);
+            s11 = x.fma(w1, s11);
+            s21 = x.fma(w2, s21);
+            s31 = x.fma(w3, s31);
+            s41 = x.fma(w4, s41);
+            x = FloatVector.fromArray(SPECIES, source, a + 2 * lanes);
+            s02 = x.fma(w0, s02);
+            s12 = x.fma(w1, s12);
+            s22 = x.fma(w2, s22);
+            s32 = x.fma(w3, s32);
+            s42 = x.fma(w4, s42);
+            x = FloatVector.fromArray(SPECIES, source, a + 3 * lanes);
+            s03 = x.fma(w0, s03);
+            s13 = x.fma(w1, s13);
+            s23 = x.fma(w2, s23);
+            s33 = x.fma(w3, s33);
+            s43 = x.fma(w4, s43);
+        }
+        s00.intoArray(out, o);
+        s01.intoArray(out, o + lanes);
+        s02.intoArray(out, o + 2 * lanes);
+        s03.intoArray(out, o + 3 * lanes);
+        s10.intoArray(out, o + stride);
+        s11.intoArray(out, o + stride + lanes);
+        s12.intoArray(out, o + stride + 2 * lanes);
+        s13.intoArray(out, o + stride + 3 * lanes);
+        s20.intoArray(out, o + 2 * stride);
+        s21.intoArray(out, o + 2 * stride + lanes);
+        s22.intoArray(out, o + 2 * stride + 2 * lanes);
+        s23.intoArray(out, o + 2 * stride + 3 * lanes);
+        s30.intoArray(out, o + 3 * stride);
+        s31.intoArray(out, o + 3 * stride + lanes);
+        s32.intoArray(out, o + 3 * stride + 2 * lanes);
+        s33.intoArray(out, o + 3 * stride + 3 * lanes);
+        s40.intoArray(out, o + 4 * stride);
+        s41.intoArray(out, o + 4 * stride + lanes);
+        s42.intoArray(out, o + 4 * stride + 2 * lanes);
+        s43.intoArray(out, o + 4 * stride + 3 * lanes);
+        finish(relu, residual, q, out, o, stride, rows, 4 * lanes);
+    }
+
+    /** Five rows by one vector of one wide block. */
+    private static void wideSingle(float[] values, int[] offsets, int from, int to, float[] source, int base,
+                                   float[] bias, int r, boolean relu, float[] residual, int q, float[] out, int o,
+                                   int stride) {
+        int rows = ChannelBlocks.WIDE_ROWS;
+        FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
+        FloatVector s10 = FloatVector.broadcast(SPECIES, bias[r + 1]);
+        FloatVector s20 = FloatVector.broadcast(SPECIES, bias[r + 2]);
+        FloatVector s30 = FloatVector.broadcast(SPECIES, bias[r + 3]);
+        FloatVector s40 = FloatVector.broadcast(SPECIES, bias[r + 4]);
+        for (int k = from; k < to; k++) {
+            int a = base + offsets[k];
+            int v = rows * k;
+            FloatVector x = FloatVector.fromArray(SPECIES, source, a);
+            s00 = x.fma(FloatVector.broadcast(SPECIES, values[v]), s00);
+            s10 = x.fma(FloatVector.broadcast(SPECIES, values[v + 1]), s10);
+            s20 = x.fma(FloatVector.broadcast(SPECIES, values[v + 2]), s20);
+            s30 = x.fma(FloatVector.broadcast(SPECIES, values[v + 3]), s30);
+            s40 = x.fma(FloatVector.broadcast(SPECIES, values[v + 4]), s40);
+        }
+        s00.intoArray(out, o);
+        s10.intoArray(out, o + stride);
+        s20.intoArray(out, o + 2 * stride);
+        s30.intoArray(out, o + 3 * stride);
+        s40.intoArray(out, o + 4 * stride);
+        finish(relu, residual, q, out, o, stride, rows, SPECIES.length());
     }
 
     /** Four rows by four vectors of one block, from {@code base} (the source index of the step). */
@@ -202,6 +361,91 @@ final class VectorRows implements RowKernel {
         s32.intoArray(out, o + 3 * stride + 2 * lanes);
         s33.intoArray(out, o + 3 * stride + 3 * lanes);
         finish(relu, residual, q, out, o, stride, ROWS, 4 * lanes);
+    }
+
+    /**
+     * Four rows by five vectors of one block (20 accumulators, 4 weights and a source vector: 25 of the 32 AVX-512
+     * registers), for runs of 5, 9, 13, ... vectors: an 8x8 plane at padded width (80 floats, 5 vectors) ran a
+     * 4-vector step and then a 1-vector step at one load and four broadcasts per four multiply-adds.
+     */
+    private static void fiveVectors(float[] values, int[] offsets, int from, int to, float[] source, int base,
+                                    float[] bias, int r, boolean relu, float[] residual, int q, float[] out, int o,
+                                    int stride) {
+        int lanes = SPECIES.length();
+        FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s03 = s00;
+        FloatVector s04 = s00;
+        FloatVector s10 = FloatVector.broadcast(SPECIES, bias[r + 1]);
+        FloatVector s11 = s10;
+        FloatVector s12 = s10;
+        FloatVector s13 = s10;
+        FloatVector s14 = s10;
+        FloatVector s20 = FloatVector.broadcast(SPECIES, bias[r + 2]);
+        FloatVector s21 = s20;
+        FloatVector s22 = s20;
+        FloatVector s23 = s20;
+        FloatVector s24 = s20;
+        FloatVector s30 = FloatVector.broadcast(SPECIES, bias[r + 3]);
+        FloatVector s31 = s30;
+        FloatVector s32 = s30;
+        FloatVector s33 = s30;
+        FloatVector s34 = s30;
+        for (int k = from; k < to; k++) {
+            int a = base + offsets[k];
+            int v = ROWS * k;
+            FloatVector w0 = FloatVector.broadcast(SPECIES, values[v]);
+            FloatVector w1 = FloatVector.broadcast(SPECIES, values[v + 1]);
+            FloatVector w2 = FloatVector.broadcast(SPECIES, values[v + 2]);
+            FloatVector w3 = FloatVector.broadcast(SPECIES, values[v + 3]);
+            FloatVector x = FloatVector.fromArray(SPECIES, source, a);
+            s00 = x.fma(w0, s00);
+            s10 = x.fma(w1, s10);
+            s20 = x.fma(w2, s20);
+            s30 = x.fma(w3, s30);
+            x = FloatVector.fromArray(SPECIES, source, a + lanes);
+            s01 = x.fma(w0, s01);
+            s11 = x.fma(w1, s11);
+            s21 = x.fma(w2, s21);
+            s31 = x.fma(w3, s31);
+            x = FloatVector.fromArray(SPECIES, source, a + 2 * lanes);
+            s02 = x.fma(w0, s02);
+            s12 = x.fma(w1, s12);
+            s22 = x.fma(w2, s22);
+            s32 = x.fma(w3, s32);
+            x = FloatVector.fromArray(SPECIES, source, a + 3 * lanes);
+            s03 = x.fma(w0, s03);
+            s13 = x.fma(w1, s13);
+            s23 = x.fma(w2, s23);
+            s33 = x.fma(w3, s33);
+            x = FloatVector.fromArray(SPECIES, source, a + 4 * lanes);
+            s04 = x.fma(w0, s04);
+            s14 = x.fma(w1, s14);
+            s24 = x.fma(w2, s24);
+            s34 = x.fma(w3, s34);
+        }
+        s00.intoArray(out, o);
+        s01.intoArray(out, o + lanes);
+        s02.intoArray(out, o + 2 * lanes);
+        s03.intoArray(out, o + 3 * lanes);
+        s04.intoArray(out, o + 4 * lanes);
+        s10.intoArray(out, o + stride);
+        s11.intoArray(out, o + stride + lanes);
+        s12.intoArray(out, o + stride + 2 * lanes);
+        s13.intoArray(out, o + stride + 3 * lanes);
+        s14.intoArray(out, o + stride + 4 * lanes);
+        s20.intoArray(out, o + 2 * stride);
+        s21.intoArray(out, o + 2 * stride + lanes);
+        s22.intoArray(out, o + 2 * stride + 2 * lanes);
+        s23.intoArray(out, o + 2 * stride + 3 * lanes);
+        s24.intoArray(out, o + 2 * stride + 4 * lanes);
+        s30.intoArray(out, o + 3 * stride);
+        s31.intoArray(out, o + 3 * stride + lanes);
+        s32.intoArray(out, o + 3 * stride + 2 * lanes);
+        s33.intoArray(out, o + 3 * stride + 3 * lanes);
+        s34.intoArray(out, o + 3 * stride + 4 * lanes);
+        finish(relu, residual, q, out, o, stride, ROWS, 5 * lanes);
     }
 
     /** Four rows by two vectors of one block. */

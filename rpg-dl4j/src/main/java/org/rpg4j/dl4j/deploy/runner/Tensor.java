@@ -105,27 +105,23 @@ final class Tensor {
         void copy(int from, float[] to, int at, int length);
     }
 
-    /** Writes every entry of {@code target} (which may hold old values): the image rows and zero borders. */
+    /**
+     * Writes every entry of {@code target} (which may hold old values): each plane zeroed by one fill, then its image
+     * rows copied in. (A fill call for each row's left and right border, two per row besides the copy, made the
+     * copies of a 70 %-shrunk ResNet-56's projection output and strided convolution output into the next block's
+     * padded rows cost about 5 us per stage edge at batch 1.)
+     */
     private static void padInto(PlaneLayout layout, int planes, float[] target, RowSource source) {
         int height = layout.height();
         int width = layout.width();
         int rowWidth = layout.rowWidth();
-        int top = layout.padTop() * rowWidth;
-        int right = rowWidth - layout.padLeft() - width;
-        int bottom = (layout.rows() - layout.padTop() - height) * rowWidth;
+        int planeSize = layout.planeSize();
+        java.util.Arrays.fill(target, 0, planes * planeSize, 0.0f);
         for (int p = 0; p < planes; p++) {
-            int at = p * layout.planeSize();
-            java.util.Arrays.fill(target, at, at + top, 0.0f);
-            at += top;
-            for (int y = 0; y < height; y++) {
-                java.util.Arrays.fill(target, at, at + layout.padLeft(), 0.0f);
-                at += layout.padLeft();
+            int at = p * planeSize + layout.origin();
+            for (int y = 0; y < height; y++, at += rowWidth) {
                 source.copy((p * height + y) * width, target, at, width);
-                at += width;
-                java.util.Arrays.fill(target, at, at + right, 0.0f);
-                at += right;
             }
-            java.util.Arrays.fill(target, at, at + bottom, 0.0f);
         }
     }
 
