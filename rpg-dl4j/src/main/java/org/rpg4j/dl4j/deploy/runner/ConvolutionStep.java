@@ -119,8 +119,39 @@ final class ConvolutionStep extends CalibratedStep {
     @Override
     void discard(Tensor output) {
         if (pool != null) {
+            if (output.pooled() != null) {
+                output.pooled().release(pool);
+            }
             output.release(pool);
         }
+    }
+
+    /**
+     * @param outShape the step's output shape
+     * @return the 2x2 max-pooling step that is this step's only reader, when this step pools its output for it (no
+     *     residual, not a network output; {@link MaxPoolingStep#halves}), else null
+     */
+    private MaxPoolingStep fusedPool(long[] outShape) {
+        if (residual || outputLeaves || readers.size() != 1 || !(readers.get(0) instanceof MaxPoolingStep p)
+                || !p.halves(outShape)) {
+            return null;
+        }
+        return p;
+    }
+
+    /**
+     * The step's output as its pooling reader wants it: unchanged without a {@link #fusedPool}, else pooled here
+     * (the output's arrays handed back to the pool) and passed on, so that both kernels' calibration times include
+     * the pooling (the per-image sparse kernel pools inside its output pass, {@link #runPerImage}).
+     */
+    private Tensor pooledForReader(Tensor output) {
+        MaxPoolingStep reader = fusedPool(output.shape());
+        if (reader == null) {
+            return output;
+        }
+        Tensor pooled = reader.pool(output);
+        discard(output);
+        return Tensor.pooledBy(pooled, output.shape());
     }
 
     @Override
@@ -225,7 +256,7 @@ final class ConvolutionStep extends CalibratedStep {
         float[] out = ArrayPool.take(pool, batch * shape.outputSize());
         smallPlane.kernel(shape).forward(inputs[0].floats(pool), batch, out, shortcut == null ? null : shortcut
                 .floats(pool));
-        return Tensor.of(out, outShape);
+        return pooledForReader(Tensor.of(out, outShape));
     }
 
     /**
@@ -254,7 +285,7 @@ final class ConvolutionStep extends CalibratedStep {
         float[] out = ArrayPool.take(pool, batch * shape.outputSize());
         batched.kernel(shape).forward(inputs[0].floats(pool), batch, out, shortcut == null ? null : shortcut.floats(
                 pool));
-        return Tensor.of(out, outShape);
+        return pooledForReader(Tensor.of(out, outShape));
     }
 
     /**
@@ -272,6 +303,16 @@ final class ConvolutionStep extends CalibratedStep {
                 .onlyArray()) ? conv.inputLayout() : conv.readsLayout(input.layout()) ? input.layout() : null;
         float[] in = inLayout != null ? input.padded(inLayout, pool) : input.floats(pool);
         long[] outShape = {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
+        MaxPoolingStep pooling = fusedPool(outShape);
+        if (pooling != null && conv.poolsOutput()) {
+            // the pooling reads each channel's rows while the kernel still has them in its L1 accumulator
+            long[] pooledShape = MaxPoolingStep.halvedShape(outShape);
+            PlaneLayout pooledLayout = pooling.outputLayout(pooledShape);
+            int plane = pooledLayout != null ? pooledLayout.planeSize() : (int) (pooledShape[2] * pooledShape[3]);
+            float[] out = ArrayPool.take(pool, batch * shape.outChannels() * plane);
+            conv.forwardPooled(in, inLayout, batch, out, pooledLayout);
+            return Tensor.pooledBy(MaxPoolingStep.poolInto(out, pooledLayout, outShape), outShape);
+        }
         PlaneLayout outLayout = Step.wantedBy(readers, outShape);
         Tensor shortcut = shortcut(inputs, outShape);
         if (conv.writesLayout(outLayout)) {
@@ -282,7 +323,7 @@ final class ConvolutionStep extends CalibratedStep {
         }
         float[] out = ArrayPool.take(pool, batch * shape.outputSize());
         conv.forward(in, inLayout, batch, out, null, shortcut == null ? null : shortcut.floats(pool));
-        return Tensor.of(out, outShape);
+        return pooledForReader(Tensor.of(out, outShape));
     }
 
     /** @return the residual input (checked against the output shape), or null without one */
@@ -344,6 +385,11 @@ final class ConvolutionStep extends CalibratedStep {
      */
     @Override
     Tensor runDense(Tensor[] inputs) {
+        return pooledForReader(runDenseUnpooled(inputs));
+    }
+
+    /** The dense kernel's output, not pooled. */
+    private Tensor runDenseUnpooled(Tensor[] inputs) {
         Tensor channelsLast = runDenseChannelsLast(inputs);
         if (channelsLast != null) {
             return channelsLast;
