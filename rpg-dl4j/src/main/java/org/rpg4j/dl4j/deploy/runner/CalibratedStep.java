@@ -106,12 +106,21 @@ abstract class CalibratedStep implements Step {
         return KernelKind.SPARSE;
     }
 
+    /**
+     * @param batch a batch size
+     * @return why the sparse kernel runs untimed at that batch size besides a density of at most
+     *     {@link #ALWAYS_SPARSE_DENSITY} (for the report), or null to time it; null by default
+     */
+    String untimedSparse(int batch) {
+        return null;
+    }
+
     @Override
     public final Tensor run(Tensor[] inputs) {
         Tensor input = inputs[0];
         checkInput(input);
         int batch = (int) input.size(0);
-        KernelKind forced = forcedKind();
+        KernelKind forced = forcedKind(batch);
         if (forced != null) {
             boolean first = decisions.put(batch, forced) == null;
             Tensor output = forced == KernelKind.SPARSE ? runSparse(inputs) : runDense(inputs);
@@ -120,9 +129,10 @@ abstract class CalibratedStep implements Step {
                     .kernel() == sparseKind(batch))) {
                 report(new LayerChoice(name, operation, density, batch, Double.NaN, Double.NaN, forced,
                         forced == KernelKind.SPARSE && sparseSupported && options.policy() == KernelPolicy.MEASURED
-                                ? "not timed: density at most " + ALWAYS_SPARSE_DENSITY : "not timed: policy "
-                                        + (sparseSupported ? options.policy()
-                                                : "DENSE (no sparse kernel for this layer)")));
+                                ? "not timed: " + (density <= ALWAYS_SPARSE_DENSITY ? "density at most "
+                                        + ALWAYS_SPARSE_DENSITY : untimedSparse(batch)) : "not timed: policy "
+                                                + (sparseSupported ? options.policy()
+                                                        : "DENSE (no sparse kernel for this layer)")));
             }
             return output;
         }
@@ -176,7 +186,7 @@ abstract class CalibratedStep implements Step {
      *     the dense kernel chosen); false while it calibrates
      */
     final boolean decidedDense(int batch) {
-        KernelKind forced = forcedKind();
+        KernelKind forced = forcedKind(batch);
         if (forced != null) {
             return forced == KernelKind.DENSE;
         }
@@ -189,12 +199,13 @@ abstract class CalibratedStep implements Step {
         return name;
     }
 
-    /** @return the kernel the policy or the density forces, or null if both are timed */
-    private KernelKind forcedKind() {
+    /** @return the kernel the policy, the density or {@link #untimedSparse} forces, or null if both are timed */
+    private KernelKind forcedKind(int batch) {
         if (!sparseSupported || options.policy() == KernelPolicy.DENSE) {
             return KernelKind.DENSE;
         }
-        if (options.policy() == KernelPolicy.SPARSE || density <= ALWAYS_SPARSE_DENSITY) {
+        if (options.policy() == KernelPolicy.SPARSE || density <= ALWAYS_SPARSE_DENSITY || untimedSparse(
+                batch) != null) {
             return KernelKind.SPARSE;
         }
         return null;
