@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,8 @@ abstract class CalibratedStep implements Step {
     /** Per batch size, the choice's later measurement once the calibration is done. */
     private final Map<Integer, ChoiceRecheck> rechecks = new HashMap<>();
     private final List<LayerChoice> choices = new ArrayList<>();
+    /** The clock the races are timed on ({@link CalibrationClock}). */
+    private final LongSupplier clock;
 
     /**
      * @param name layer name
@@ -59,6 +62,12 @@ abstract class CalibratedStep implements Step {
         this.density = density;
         this.options = options;
         this.sparseSupported = sparseSupported;
+        this.clock = CalibrationClock.of(options);
+    }
+
+    /** @return the clock this step's kernel races are timed on ({@link CalibrationClock}), in ns */
+    final long now() {
+        return clock.getAsLong();
     }
 
     /**
@@ -137,7 +146,7 @@ abstract class CalibratedStep implements Step {
             return output;
         }
         Calibration calibration = calibrations.computeIfAbsent(batch, b -> new Calibration(List.of(
-                KernelKind.DENSE, KernelKind.SPARSE), options.calibrationRuns(), System::nanoTime));
+                KernelKind.DENSE, KernelKind.SPARSE), options.calibrationRuns(), clock));
         if (calibration.done()) {
             return recheck(batch, calibration, inputs);
         }
@@ -155,7 +164,7 @@ abstract class CalibratedStep implements Step {
      */
     private Tensor recheck(int batch, Calibration calibration, Tensor[] inputs) {
         ChoiceRecheck recheck = rechecks.computeIfAbsent(batch, b -> new ChoiceRecheck(List.of(KernelKind.DENSE,
-                KernelKind.SPARSE), calibration.kind(), System::nanoTime));
+                KernelKind.SPARSE), calibration.kind(), clock));
         KernelKind before = recheck.kind();
         Tensor output = recheck.call(kernels(inputs));
         if (recheck.kind() != before) {

@@ -218,14 +218,14 @@ final class ConvolutionStep extends CalibratedStep {
         }
         Tensor out = null;
         for (int r = 0; r < BatchedCandidate.PAIRS_PER_RUN; r++) {
-            long start = System.nanoTime();
+            long start = now();
             discard(runPerImage(inputs));
-            long middle = System.nanoTime();
+            long middle = now();
             if (out != null) {
                 discard(out);
             }
             out = runBatched(inputs, shape);
-            batched.record(batch, middle - start, System.nanoTime() - middle);
+            batched.record(batch, middle - start, now() - middle);
         }
         return out;
     }
@@ -240,11 +240,11 @@ final class ConvolutionStep extends CalibratedStep {
         if (choice != null) {
             return choice == KernelKind.SPARSE_SMALL_PLANE ? runSmallPlane(inputs, shape) : runPerImage(inputs);
         }
-        long start = System.nanoTime();
+        long start = now();
         discard(runPerImage(inputs));
-        long middle = System.nanoTime();
+        long middle = now();
         Tensor out = runSmallPlane(inputs, shape);
-        smallPlane.record(batch, middle - start, System.nanoTime() - middle);
+        smallPlane.record(batch, middle - start, now() - middle);
         return out;
     }
 
