@@ -164,7 +164,7 @@ abstract class CalibratedStep implements Step {
      */
     private Tensor recheck(int batch, Calibration calibration, Tensor[] inputs) {
         ChoiceRecheck recheck = rechecks.computeIfAbsent(batch, b -> new ChoiceRecheck(List.of(KernelKind.DENSE,
-                KernelKind.SPARSE), calibration.kind(), clock));
+                KernelKind.SPARSE), calibration.kind(), clock, calibratedNanos(calibration)));
         KernelKind before = recheck.kind();
         Tensor output = recheck.call(kernels(inputs));
         if (recheck.kind() != before) {
@@ -173,6 +173,18 @@ abstract class CalibratedStep implements Step {
                     recheck.millis(KernelKind.DENSE), recheck.kind(), calibration.note() + recheck.note()));
         }
         return output;
+    }
+
+    /** @return the calibration's fastest run per kernel it timed, in ns (the start of its {@link ChoiceRecheck}) */
+    private static Map<KernelKind, Long> calibratedNanos(Calibration calibration) {
+        Map<KernelKind, Long> nanos = new HashMap<>();
+        for (KernelKind kind : List.of(KernelKind.DENSE, KernelKind.SPARSE)) {
+            double millis = calibration.millis(kind);
+            if (Double.isFinite(millis)) {
+                nanos.put(kind, Math.round(millis * 1e6));
+            }
+        }
+        return nanos;
     }
 
     @Override
