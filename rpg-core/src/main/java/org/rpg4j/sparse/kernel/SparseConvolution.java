@@ -245,6 +245,107 @@ public final class SparseConvolution {
     }
 
     /**
+     * @return true if {@link #forwardPooled} applies: the output is computed a channel (or channel block) at a time
+     *     through an accumulator of padded-width rows ({@code PADDED} layout, not the shifted-taps path, some
+     *     non-zeros), which the 2x2 pooling reads while it is still in the L1 cache
+     */
+    public boolean poolsOutput() {
+        return layout == ConvolutionLayout.PADDED && taps == null && values.length > 0 && !layout.plainRows(shape)
+                && shape.outHeight() >= 2 && shape.outWidth() >= 2;
+    }
+
+    /**
+     * Computes the convolution of a batch followed by 2x2 max pooling with stride 2 ({@link MaxPool2x2}: an odd
+     * last output row or column dropped), pooling each channel's accumulator rows as they are computed: the
+     * convolution's full-size output is never stored (VGG's last convolution of each stage and the pooling after
+     * it in one pass).
+     *
+     * @param input as for {@link #forward(float[], PlaneLayout, int, float[], PlaneLayout)}
+     * @param inputLayout null, or {@link #inputLayout()}
+     * @param batch number of images, &ge; 1
+     * @param output {@code [batch, outChannels, outHeight / 2, outWidth / 2]} plain ({@code outputLayout} null) or
+     *     {@code [batch, outChannels, rows, rowWidth]} in {@code outputLayout}; overwritten entirely (borders
+     *     zeroed)
+     * @param outputLayout null, or any layout of height {@code outHeight / 2} and width {@code outWidth / 2}
+     * @throws IllegalStateException if {@link #poolsOutput()} is false
+     * @throws IllegalArgumentException if the batch is below 1, an array has the wrong length, or a layout does not
+     *     fit
+     */
+    public void forwardPooled(float[] input, PlaneLayout inputLayout, int batch, float[] output,
+                              PlaneLayout outputLayout) {
+        if (!poolsOutput()) {
+            throw new IllegalStateException("forwardPooled needs poolsOutput() (a padded-rows kernel with some "
+                    + "non-zeros and an output of at least 2x2): " + this);
+        }
+        int pooledHeight = shape.outHeight() / 2;
+        int pooledWidth = shape.outWidth() / 2;
+        if (outputLayout != null && (outputLayout.height() != pooledHeight || outputLayout.width() != pooledWidth)) {
+            throw new IllegalArgumentException("outputLayout must be of the pooled size " + pooledHeight + "x"
+                    + pooledWidth + ", got " + outputLayout);
+        }
+        checkLayouts(inputLayout, null);
+        int inSize = inputLayout == null ? shape.inputSize() : shape.inChannels() * inputLayout.planeSize();
+        int pooledPlane = outputLayout == null ? pooledHeight * pooledWidth : outputLayout.planeSize();
+        int outSize = shape.outChannels() * pooledPlane;
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        if (input == null || input.length != (long) batch * inSize) {
+            throw new IllegalArgumentException("input must have length " + (long) batch * inSize + ", got "
+                    + (input == null ? "null" : input.length));
+        }
+        if (output == null || output.length != (long) batch * outSize) {
+            throw new IllegalArgumentException("output must have length batch * outChannels * pooled plane = "
+                    + (long) batch * outSize + ", got " + (output == null ? "null" : output.length));
+        }
+        long work = (long) batch * values.length * layout.rowRun(shape);
+        if (batch == 1) {
+            float[] source = preparedSource(input, inputLayout, 0);
+            int sourceBase = 0;
+            int unit = blocks != null ? ChannelBlocks.ROWS : 1;
+            int channels = shape.outChannels();
+            int units = (channels + unit - 1) / unit;
+            int tasks = Math.min(CHANNEL_BLOCKS, units);
+            threading.run(tasks, work, task -> pooledChannels(source, sourceBase, output, 0, outputLayout,
+                    Math.min(channels, task * units / tasks * unit), Math.min(channels, (task + 1) * units / tasks
+                            * unit)));
+        } else {
+            threading.run(batch, work, image -> {
+                int inputBase = image * inSize;
+                float[] source = preparedSource(input, inputLayout, inputBase);
+                int sourceBase = source == input ? inputBase : 0;
+                pooledChannels(source, sourceBase, output, image * outSize, outputLayout, 0, shape.outChannels());
+            });
+        }
+    }
+
+    /** Output channels {@code [from, to)} of one image through the accumulator, each pooled 2x2 into the output. */
+    private void pooledChannels(float[] source, int sourceBase, float[] output, int outputBase,
+                                PlaneLayout outputLayout, int from, int to) {
+        int run = layout.rowRun(shape);
+        int paddedWidth = layout.rowWidth(shape);
+        boolean relu = activation == FusedActivation.RELU;
+        int pooledWidth = shape.outWidth() / 2;
+        int plane = outputLayout == null ? shape.outHeight() / 2 * pooledWidth : outputLayout.planeSize();
+        int origin = outputLayout == null ? 0 : outputLayout.origin();
+        int rowWidth = outputLayout == null ? pooledWidth : outputLayout.rowWidth();
+        float[] acc = scratch.get().accumulator();
+        for (int o = from; o < to;) {
+            int count = blockAt(o, to) ? ChannelBlocks.ROWS : 1;
+            products(source, sourceBase, relu, null, 0, acc, -o * run, run, o, o + count);
+            for (int c = o; c < o + count; c++) {
+                int planeBase = outputBase + c * plane;
+                MaxPool2x2.plane(acc, (c - o) * run, paddedWidth, shape.outHeight(), shape.outWidth(), output,
+                        planeBase + origin, rowWidth);
+                if (outputLayout != null) {
+                    MaxPool2x2.clearBorder(output, planeBase, outputLayout);
+                }
+            }
+            o += count;
+        }
+    }
+
+    /**
      * @return the layout of the padded copy this convolution reads, when its input may be handed over
      *     already in it ({@link #forward(float[], PlaneLayout, int, float[], PlaneLayout)}); null when the
      *     convolution reads plain NCHW (1x1 stride 1, other strides, very few or no non-zeros)

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,8 @@ abstract class CalibratedStep implements Step {
     /** Per batch size, the choice's later measurement once the calibration is done. */
     private final Map<Integer, ChoiceRecheck> rechecks = new HashMap<>();
     private final List<LayerChoice> choices = new ArrayList<>();
+    /** The clock the races are timed on ({@link CalibrationClock}). */
+    private final LongSupplier clock;
 
     /**
      * @param name layer name
@@ -59,6 +62,12 @@ abstract class CalibratedStep implements Step {
         this.density = density;
         this.options = options;
         this.sparseSupported = sparseSupported;
+        this.clock = CalibrationClock.of(options);
+    }
+
+    /** @return the clock this step's kernel races are timed on ({@link CalibrationClock}), in ns */
+    final long now() {
+        return clock.getAsLong();
     }
 
     /**
@@ -106,12 +115,21 @@ abstract class CalibratedStep implements Step {
         return KernelKind.SPARSE;
     }
 
+    /**
+     * @param batch a batch size
+     * @return why the sparse kernel runs untimed at that batch size besides a density of at most
+     *     {@link #ALWAYS_SPARSE_DENSITY} (for the report), or null to time it; null by default
+     */
+    String untimedSparse(int batch) {
+        return null;
+    }
+
     @Override
     public final Tensor run(Tensor[] inputs) {
         Tensor input = inputs[0];
         checkInput(input);
         int batch = (int) input.size(0);
-        KernelKind forced = forcedKind();
+        KernelKind forced = forcedKind(batch);
         if (forced != null) {
             boolean first = decisions.put(batch, forced) == null;
             Tensor output = forced == KernelKind.SPARSE ? runSparse(inputs) : runDense(inputs);
@@ -120,14 +138,15 @@ abstract class CalibratedStep implements Step {
                     .kernel() == sparseKind(batch))) {
                 report(new LayerChoice(name, operation, density, batch, Double.NaN, Double.NaN, forced,
                         forced == KernelKind.SPARSE && sparseSupported && options.policy() == KernelPolicy.MEASURED
-                                ? "not timed: density at most " + ALWAYS_SPARSE_DENSITY : "not timed: policy "
-                                        + (sparseSupported ? options.policy()
-                                                : "DENSE (no sparse kernel for this layer)")));
+                                ? "not timed: " + (density <= ALWAYS_SPARSE_DENSITY ? "density at most "
+                                        + ALWAYS_SPARSE_DENSITY : untimedSparse(batch)) : "not timed: policy "
+                                                + (sparseSupported ? options.policy()
+                                                        : "DENSE (no sparse kernel for this layer)")));
             }
             return output;
         }
         Calibration calibration = calibrations.computeIfAbsent(batch, b -> new Calibration(List.of(
-                KernelKind.DENSE, KernelKind.SPARSE), options.calibrationRuns(), System::nanoTime));
+                KernelKind.DENSE, KernelKind.SPARSE), options.calibrationRuns(), clock));
         if (calibration.done()) {
             return recheck(batch, calibration, inputs);
         }
@@ -145,7 +164,7 @@ abstract class CalibratedStep implements Step {
      */
     private Tensor recheck(int batch, Calibration calibration, Tensor[] inputs) {
         ChoiceRecheck recheck = rechecks.computeIfAbsent(batch, b -> new ChoiceRecheck(List.of(KernelKind.DENSE,
-                KernelKind.SPARSE), calibration.kind(), System::nanoTime));
+                KernelKind.SPARSE), calibration.kind(), clock, calibratedNanos(calibration)));
         KernelKind before = recheck.kind();
         Tensor output = recheck.call(kernels(inputs));
         if (recheck.kind() != before) {
@@ -154,6 +173,18 @@ abstract class CalibratedStep implements Step {
                     recheck.millis(KernelKind.DENSE), recheck.kind(), calibration.note() + recheck.note()));
         }
         return output;
+    }
+
+    /** @return the calibration's fastest run per kernel it timed, in ns (the start of its {@link ChoiceRecheck}) */
+    private static Map<KernelKind, Long> calibratedNanos(Calibration calibration) {
+        Map<KernelKind, Long> nanos = new HashMap<>();
+        for (KernelKind kind : List.of(KernelKind.DENSE, KernelKind.SPARSE)) {
+            double millis = calibration.millis(kind);
+            if (Double.isFinite(millis)) {
+                nanos.put(kind, Math.round(millis * 1e6));
+            }
+        }
+        return nanos;
     }
 
     @Override
@@ -176,7 +207,7 @@ abstract class CalibratedStep implements Step {
      *     the dense kernel chosen); false while it calibrates
      */
     final boolean decidedDense(int batch) {
-        KernelKind forced = forcedKind();
+        KernelKind forced = forcedKind(batch);
         if (forced != null) {
             return forced == KernelKind.DENSE;
         }
@@ -189,12 +220,13 @@ abstract class CalibratedStep implements Step {
         return name;
     }
 
-    /** @return the kernel the policy or the density forces, or null if both are timed */
-    private KernelKind forcedKind() {
+    /** @return the kernel the policy, the density or {@link #untimedSparse} forces, or null if both are timed */
+    private KernelKind forcedKind(int batch) {
         if (!sparseSupported || options.policy() == KernelPolicy.DENSE) {
             return KernelKind.DENSE;
         }
-        if (options.policy() == KernelPolicy.SPARSE || density <= ALWAYS_SPARSE_DENSITY) {
+        if (options.policy() == KernelPolicy.SPARSE || density <= ALWAYS_SPARSE_DENSITY || untimedSparse(
+                batch) != null) {
             return KernelKind.SPARSE;
         }
         return null;

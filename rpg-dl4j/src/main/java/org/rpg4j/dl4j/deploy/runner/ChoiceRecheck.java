@@ -50,13 +50,42 @@ final class ChoiceRecheck {
      * @throws IllegalArgumentException if there are not exactly two candidates or {@code chosen} is not one
      */
     ChoiceRecheck(List<KernelKind> candidates, KernelKind chosen, LongSupplier clock) {
+        this(candidates, chosen, clock, Map.of());
+    }
+
+    /**
+     * A recheck that starts from the calibration's fastest runs: a recheck switches only when the other kernel's
+     * fastest run, calibration included, beats the kept one's, so one disturbed recheck run of the kept kernel
+     * does not undo a decision its calibration runs made (VGG-19 RPG at batch 32, one thread, load 10: the first
+     * recheck timed a kept sparse kernel at 2-3x its calibration runs and switched layers to oneDNN that lose by
+     * 1.5-2x, docs/deployment.md session 11), while a kernel whose calibration runs were cold code still switches
+     * once its recheck run beats the other's calibration time.
+     *
+     * @param candidates the two kernels (the calibration's candidates)
+     * @param chosen the calibration's choice, one of them
+     * @param clock nanosecond clock
+     * @param calibrated the calibration's fastest run per kernel in ns (kernels it did not time left out; values
+     *     below 1 ignored)
+     * @throws IllegalArgumentException if there are not exactly two candidates, {@code chosen} is not one, or
+     *     {@code calibrated} is null
+     */
+    ChoiceRecheck(List<KernelKind> candidates, KernelKind chosen, LongSupplier clock,
+                  Map<KernelKind, Long> calibrated) {
         if (candidates == null || candidates.size() != 2 || !candidates.contains(chosen)) {
             throw new IllegalArgumentException("candidates must be two kernels including chosen " + chosen + ", got "
                     + candidates);
         }
+        if (calibrated == null) {
+            throw new IllegalArgumentException("calibrated must not be null (an empty map for no calibration times)");
+        }
         this.candidates = List.copyOf(candidates);
         this.current = chosen;
         this.clock = clock;
+        calibrated.forEach((kind, nanos) -> {
+            if (candidates.contains(kind) && nanos != null && nanos > 0) {
+                fastest.put(kind, nanos);
+            }
+        });
     }
 
     /**
@@ -101,7 +130,8 @@ final class ChoiceRecheck {
 
     /**
      * @param kind a candidate
-     * @return its fastest recheck run since the decision in ms, NaN before the first recheck
+     * @return its fastest recheck run since the decision (or calibration run given at construction) in ms, NaN
+     *     before the first
      */
     double millis(KernelKind kind) {
         Long nanos = fastest.get(kind);

@@ -123,8 +123,39 @@ final class ConvolutionStep extends CalibratedStep {
     @Override
     void discard(Tensor output) {
         if (pool != null) {
+            if (output.pooled() != null) {
+                output.pooled().release(pool);
+            }
             output.release(pool);
         }
+    }
+
+    /**
+     * @param outShape the step's output shape
+     * @return the 2x2 max-pooling step that is this step's only reader, when this step pools its output for it (no
+     *     residual, not a network output; {@link MaxPoolingStep#halves}), else null
+     */
+    private MaxPoolingStep fusedPool(long[] outShape) {
+        if (residual || outputLeaves || readers.size() != 1 || !(readers.get(0) instanceof MaxPoolingStep p)
+                || !p.halves(outShape)) {
+            return null;
+        }
+        return p;
+    }
+
+    /**
+     * The step's output as its pooling reader wants it: unchanged without a {@link #fusedPool}, else pooled here
+     * (the output's arrays handed back to the pool) and passed on, so that both kernels' calibration times include
+     * the pooling (the per-image sparse kernel pools inside its output pass, {@link #runPerImage}).
+     */
+    private Tensor pooledForReader(Tensor output) {
+        MaxPoolingStep reader = fusedPool(output.shape());
+        if (reader == null) {
+            return output;
+        }
+        Tensor pooled = reader.pool(output);
+        discard(output);
+        return Tensor.pooledBy(pooled, output.shape());
     }
 
     @Override
@@ -191,14 +222,14 @@ final class ConvolutionStep extends CalibratedStep {
         }
         Tensor out = null;
         for (int r = 0; r < BatchedCandidate.PAIRS_PER_RUN; r++) {
-            long start = System.nanoTime();
+            long start = now();
             discard(runPerImage(inputs));
-            long middle = System.nanoTime();
+            long middle = now();
             if (out != null) {
                 discard(out);
             }
             out = runBatched(inputs, shape);
-            batched.record(batch, middle - start, System.nanoTime() - middle);
+            batched.record(batch, middle - start, now() - middle);
         }
         return out;
     }
@@ -213,11 +244,11 @@ final class ConvolutionStep extends CalibratedStep {
         if (choice != null) {
             return choice == KernelKind.SPARSE_SMALL_PLANE ? runSmallPlane(inputs, shape) : runPerImage(inputs);
         }
-        long start = System.nanoTime();
+        long start = now();
         discard(runPerImage(inputs));
-        long middle = System.nanoTime();
+        long middle = now();
         Tensor out = runSmallPlane(inputs, shape);
-        smallPlane.record(batch, middle - start, System.nanoTime() - middle);
+        smallPlane.record(batch, middle - start, now() - middle);
         return out;
     }
 
@@ -229,7 +260,7 @@ final class ConvolutionStep extends CalibratedStep {
         float[] out = ArrayPool.take(pool, batch * shape.outputSize());
         smallPlane.kernel(shape).forward(inputs[0].floats(pool), batch, out, shortcut == null ? null : shortcut
                 .floats(pool));
-        return Tensor.of(out, outShape);
+        return pooledForReader(Tensor.of(out, outShape));
     }
 
     /**
@@ -258,7 +289,7 @@ final class ConvolutionStep extends CalibratedStep {
         float[] out = ArrayPool.take(pool, batch * shape.outputSize());
         batched.kernel(shape).forward(inputs[0].floats(pool), batch, out, shortcut == null ? null : shortcut.floats(
                 pool));
-        return Tensor.of(out, outShape);
+        return pooledForReader(Tensor.of(out, outShape));
     }
 
     /**
@@ -276,6 +307,16 @@ final class ConvolutionStep extends CalibratedStep {
                 .onlyArray()) ? conv.inputLayout() : conv.readsLayout(input.layout()) ? input.layout() : null;
         float[] in = inLayout != null ? input.padded(inLayout, pool) : input.floats(pool);
         long[] outShape = {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
+        MaxPoolingStep pooling = fusedPool(outShape);
+        if (pooling != null && conv.poolsOutput()) {
+            // the pooling reads each channel's rows while the kernel still has them in its L1 accumulator
+            long[] pooledShape = MaxPoolingStep.halvedShape(outShape);
+            PlaneLayout pooledLayout = pooling.outputLayout(pooledShape);
+            int plane = pooledLayout != null ? pooledLayout.planeSize() : (int) (pooledShape[2] * pooledShape[3]);
+            float[] out = ArrayPool.take(pool, batch * shape.outChannels() * plane);
+            conv.forwardPooled(in, inLayout, batch, out, pooledLayout);
+            return Tensor.pooledBy(MaxPoolingStep.poolInto(out, pooledLayout, outShape), outShape);
+        }
         PlaneLayout outLayout = Step.wantedBy(readers, outShape);
         Tensor shortcut = shortcut(inputs, outShape);
         if (conv.writesLayout(outLayout)) {
@@ -286,7 +327,7 @@ final class ConvolutionStep extends CalibratedStep {
         }
         float[] out = ArrayPool.take(pool, batch * shape.outputSize());
         conv.forward(in, inLayout, batch, out, null, shortcut == null ? null : shortcut.floats(pool));
-        return Tensor.of(out, outShape);
+        return pooledForReader(Tensor.of(out, outShape));
     }
 
     /** @return the residual input (checked against the output shape), or null without one */
@@ -362,6 +403,11 @@ final class ConvolutionStep extends CalibratedStep {
      */
     @Override
     Tensor runDense(Tensor[] inputs) {
+        return pooledForReader(runDenseUnpooled(inputs));
+    }
+
+    /** The dense kernel's output, not pooled. */
+    private Tensor runDenseUnpooled(Tensor[] inputs) {
         Tensor channelsLast = runDenseChannelsLast(inputs);
         if (channelsLast != null) {
             return channelsLast;

@@ -55,6 +55,22 @@ final class DenseStep extends CalibratedStep {
                 options.threading());
     }
 
+    /**
+     * Dense multiply-adds per call ({@code batch * nIn * nOut}) up to which the Java kernel runs without timing: there
+     * ND4J's fixed cost per call (a native array for the input, the {@code mmul}, the bias and activation ops) exceeds
+     * the work. VGG-19's output layer at batch 32 (164k multiply-adds): ND4J 1.0-1.2 ms, the Java kernel 0.09-0.11 ms
+     * (one thread, fastest of 10 calls, docs/deployment.md session 11), and the calibration picked ND4J in 2 of 3
+     * runs under load (its first Java runs not yet compiled).
+     */
+    static final long JAVA_MACS = 1L << 18;
+
+    /** A layer of at most {@link #JAVA_MACS} dense multiply-adds per call runs the Java kernel untimed. */
+    @Override
+    String untimedSparse(int batch) {
+        long macs = (long) batch * inputs * outputs;
+        return macs <= JAVA_MACS ? "at most " + JAVA_MACS + " multiply-adds per call (" + macs + ")" : null;
+    }
+
     @Override
     void checkInput(Tensor input) {
         long[] shape = input.shape();

@@ -1,5 +1,6 @@
 package org.rpg4j.dl4j.deploy.runner;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -7,6 +8,8 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.rpg4j.sparse.kernel.KernelThreading;
+import org.rpg4j.sparse.kernel.MaxPool2x2;
+import org.rpg4j.sparse.kernel.PlaneLayout;
 
 /**
  * DL4J's 2-D max pooling ({@code SubsamplingLayer} with {@code PoolingType.MAX}, NCHW, dilation 1,
@@ -14,13 +17,17 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * largest input in its window clipped to the image (padding never wins, as in libnd4j's
  * {@code maxpool2d}). Output sizes and Same-mode padding are computed as libnd4j computes them
  * ({@code out = ceil(in / s)}; in Truncate mode {@code out = (in + 2p - k) / s + 1}). Images are spread
- * over threads like the sparse kernels.
+ * over threads like the sparse kernels. 2x2 windows with stride 2 inside the input (VGG's pools) write the layout
+ * their reader reads ({@link Step#inputLayout}: the next sparse convolution's padded rows, no copy there), and a
+ * convolution whose only reader this step is may pool its own output ({@link #halves}, {@link #poolInto}), which
+ * this step then hands on ({@link Tensor#pooledBy}).
  */
 final class MaxPoolingStep implements Step {
 
     private final String name;
     private final ConvolutionSpec spec;
     private final KernelThreading threading;
+    private final List<Step> readers = new ArrayList<>();
     private ArrayPool pool;
 
     /**
@@ -66,6 +73,58 @@ final class MaxPoolingStep implements Step {
     @Override
     public Tensor run(Tensor[] inputs) {
         Tensor input = inputs[0];
+        // the producer pooled its output for this step already
+        return input.pooled() != null ? input.pooled() : pool(input);
+    }
+
+    /**
+     * @param inputShape the shape of a value this step would read
+     * @return true if the step pools that shape with 2x2 windows of stride 2 inside the input (no clipping, no
+     *     padding), the pooling {@link MaxPool2x2} and {@code SparseConvolution.forwardPooled} compute
+     */
+    boolean halves(long[] inputShape) {
+        if (inputShape.length != 4 || inputShape[2] < 2 || inputShape[3] < 2) {
+            return false;
+        }
+        return Window.of(spec, 0, (int) inputShape[2]).halves() && Window.of(spec, 1, (int) inputShape[3]).halves();
+    }
+
+    /**
+     * @param inputShape a shape {@link #halves} accepts
+     * @return the shape this step outputs for it: {@code [batch, channels, height / 2, width / 2]}
+     */
+    static long[] halvedShape(long[] inputShape) {
+        return new long[] {inputShape[0], inputShape[1], inputShape[2] / 2, inputShape[3] / 2};
+    }
+
+    /**
+     * @param outputShape the shape of this step's output
+     * @return the layout this step's readers read its output in without copying ({@link Step#wantedBy}), or null for
+     *     plain row-major
+     */
+    PlaneLayout outputLayout(long[] outputShape) {
+        return Step.wantedBy(readers, outputShape);
+    }
+
+    /**
+     * A 2x2 pooling of a value {@link #halves} accepts, computed by another step (the producer of that value), in the
+     * layout this step would write.
+     *
+     * @param values the pooled values: plain row-major of {@link #halvedShape}, or in {@code layout}
+     * @param layout null or {@link #outputLayout}
+     * @param inputShape the pooled value's shape
+     * @return this step's output, to hand on through {@link Tensor#pooledBy}
+     */
+    static Tensor poolInto(float[] values, PlaneLayout layout, long[] inputShape) {
+        long[] out = halvedShape(inputShape);
+        return layout == null ? Tensor.of(values, out) : Tensor.padded(values, layout, out);
+    }
+
+    /**
+     * @param input a value of this step's input shape
+     * @return its pooling, in the layout this step's readers read
+     */
+    Tensor pool(Tensor input) {
         long[] in = input.shape();
         if (in.length != 4) {
             throw new IllegalArgumentException("max-pooling layer " + name + " expects input [batch, channels, "
@@ -81,9 +140,25 @@ final class MaxPoolingStep implements Step {
         int channels = (int) in[1];
         int inSize = channels * (int) (in[2] * in[3]);
         int outSize = channels * rows.out() * columns.out();
-        float[] x = input.floats();
-        float[] y = ArrayPool.take(pool, batch * outSize);
+        float[] x = input.floats(pool);
         long work = (long) batch * outSize * spec.kernel()[0] * spec.kernel()[1];
+        long[] outShape = {batch, channels, rows.out(), columns.out()};
+        PlaneLayout layout = rows.halves() && columns.halves() ? outputLayout(outShape) : null;
+        if (layout != null) {
+            int plane = layout.planeSize();
+            float[] padded = ArrayPool.take(pool, batch * channels * plane);
+            int inPlane = rows.in() * columns.in();
+            threading.run(batch, work, image -> {
+                for (int c = 0; c < channels; c++) {
+                    int base = (image * channels + c) * plane;
+                    MaxPool2x2.plane(x, (image * channels + c) * inPlane, columns.in(), rows.in(), columns.in(),
+                            padded, base + layout.origin(), layout.rowWidth());
+                    MaxPool2x2.clearBorder(padded, base, layout);
+                }
+            });
+            return Tensor.padded(padded, layout, outShape);
+        }
+        float[] y = ArrayPool.take(pool, batch * outSize);
         if (rows.halves() && columns.halves()) {
             threading.run(batch, work, image -> halveImage(rows, columns, channels, x, image * inSize, y,
                     image * outSize));
@@ -181,6 +256,11 @@ final class MaxPoolingStep implements Step {
                 }
             }
         }
+    }
+
+    @Override
+    public void addReader(Step reader) {
+        readers.add(reader);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.rpg4j.dl4j.deploy.runner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -111,7 +112,7 @@ public final class SparseRunner {
      *     sizes differ
      */
     public INDArray[] output(INDArray... inputs) {
-        return run(inputs, null);
+        return run(inputs, null, null);
     }
 
     /**
@@ -125,12 +126,30 @@ public final class SparseRunner {
      * @throws IllegalArgumentException if {@code calls < 1} or the inputs are bad (see {@link #output})
      */
     public List<StepTime> profile(int calls, INDArray... inputs) {
+        return profile(calls, System::nanoTime, inputs);
+    }
+
+    /**
+     * As {@link #profile(int, INDArray...)}, each step timed on {@code clock}: e.g. the calling thread's CPU time
+     * ({@code ThreadMXBean::getCurrentThreadCpuTime}), which measures a step's whole work when every kernel runs on
+     * the calling thread (common pool parallelism 0, one OpenMP thread) and is not lengthened by preemption.
+     *
+     * @param calls number of timed runs, &ge; 1
+     * @param clock nanoseconds, read before and after every step
+     * @param inputs as for {@link #output}; not modified
+     * @return one entry per step in execution order: what it ran and its mean time per call on {@code clock}
+     * @throws IllegalArgumentException if {@code calls < 1}, {@code clock} is null or the inputs are bad
+     */
+    public List<StepTime> profile(int calls, LongSupplier clock, INDArray... inputs) {
+        if (clock == null) {
+            throw new IllegalArgumentException("clock must not be null");
+        }
         if (calls < 1) {
             throw new IllegalArgumentException("calls must be >= 1, got " + calls);
         }
         long[] nanos = new long[plan.nodes().size()];
         for (int c = 0; c < calls; c++) {
-            run(inputs, nanos);
+            run(inputs, nanos, clock);
         }
         int batch = (int) inputs[0].size(0);
         List<StepTime> times = new ArrayList<>();
@@ -144,11 +163,11 @@ public final class SparseRunner {
     }
 
     /**
-     * Runs the plan; adds each step's wall time to {@code nanos[step]} unless it is null. Under
+     * Runs the plan; adds each step's time on {@code clock} to {@code nanos[step]} unless it is null. Under
      * {@link NativeThreading#JAVA_THREADS} the calling thread's native ops run on one OpenMP thread (restored
      * at the end), except in DL4J fallback steps.
      */
-    private INDArray[] run(INDArray[] inputs, long[] nanos) {
+    private INDArray[] run(INDArray[] inputs, long[] nanos, LongSupplier clock) {
         checkInputs(inputs);
         if (callCheck != null && KernelThreading.choice() == null) {
             return callCheck.run((int) inputs[0].size(0), () -> runPlan(inputs, nanos));
@@ -175,12 +194,12 @@ public final class SparseRunner {
                 for (int i = 0; i < in.length; i++) {
                     in[i] = values[node.inputs()[i]];
                 }
-                long start = nanos == null ? 0 : System.nanoTime();
+                long start = nanos == null ? 0 : clock.getAsLong();
                 values[node.output()] = ownThreads && node.step() instanceof FallbackStep
                         ? withOpenMpThreads(node.step(), in, openMpThreads)
                         : threads[n] != null ? threads[n].run(in) : node.step().run(in);
                 if (nanos != null) {
-                    nanos[n] += System.nanoTime() - start;
+                    nanos[n] += clock.getAsLong() - start;
                 }
                 release(values, node, n);
             }

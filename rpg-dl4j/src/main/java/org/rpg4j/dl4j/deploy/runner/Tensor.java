@@ -25,6 +25,8 @@ final class Tensor {
     private float[] floats;
     private PlaneLayout layout;
     private float[] padded;
+    /** The value of the 2x2 pooling step reading this one, computed by this value's producer, or null. */
+    private Tensor pooled;
 
     private Tensor(long[] shape, INDArray array, float[] floats) {
         this.shape = shape;
@@ -55,6 +57,33 @@ final class Tensor {
         return tensor;
     }
 
+    /**
+     * A value that is not kept: its producer computed the 2x2 max pooling that is its only reader
+     * ({@link MaxPoolingStep}) and kept only that result. Any other form of it is refused.
+     *
+     * @param pooled the pooling step's output
+     * @param shape the shape of the value that was pooled, {@code [batch, channels, height, width]}
+     * @return the value, holding only {@code pooled}
+     */
+    static Tensor pooledBy(Tensor pooled, long... shape) {
+        Tensor tensor = new Tensor(shape, null, null);
+        tensor.pooled = pooled;
+        return tensor;
+    }
+
+    /** @return the pooling step's output computed by this value's producer ({@link #pooledBy}), or null */
+    Tensor pooled() {
+        return pooled;
+    }
+
+    /** @throws IllegalStateException if the value was not kept ({@link #pooledBy}) */
+    private void checkKept() {
+        if (pooled != null) {
+            throw new IllegalStateException("the value " + java.util.Arrays.toString(shape) + " was pooled by its "
+                    + "producer and not kept: only its pooling step reads it");
+        }
+    }
+
     /** @return the value as {@code [batch, height, width, channels]} if a producer wrote it so, else null */
     INDArray channelsLast() {
         return channelsLast;
@@ -79,6 +108,7 @@ final class Tensor {
      * @return the value stored in {@code wanted}; do not modify it
      */
     float[] padded(PlaneLayout wanted, ArrayPool pool) {
+        checkKept();
         if (wanted.equals(layout)) {
             return padded;
         }
@@ -193,6 +223,7 @@ final class Tensor {
 
     /** @return the value as an ND4J array (float32 when made from floats); do not modify it */
     INDArray array() {
+        checkKept();
         if (array == null && floats == null && padded == null && channelsLast != null) {
             array = channelsLast.permute(0, 3, 1, 2).dup('c');
         }
@@ -257,6 +288,7 @@ final class Tensor {
      * @return the value as a row-major float32 array; do not modify it
      */
     float[] floats(ArrayPool pool) {
+        checkKept();
         if (floats == null && array == null && padded == null && channelsLast != null) {
             array();
         }

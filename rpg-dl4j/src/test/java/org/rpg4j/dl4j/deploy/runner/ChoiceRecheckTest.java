@@ -167,7 +167,38 @@ class ChoiceRecheckTest {
     }
 
     @Test
+    void theCalibrationsFastestRunsCountSoADisturbedFirstRecheckDoesNotUndoTheDecision() {
+        // calibrated: sparse 10 us, dense 20 us; at the first recheck the kept sparse run is disturbed (50 us)
+        FakeKernels kernels = new FakeKernels(20_000, 50_000);
+        ChoiceRecheck recheck = new ChoiceRecheck(KINDS, KernelKind.SPARSE, () -> kernels.clock[0], Map.of(
+                KernelKind.SPARSE, 10_000L, KernelKind.DENSE, 20_000L));
+        for (int call = 1; call <= 8; call++) {
+            recheck.call(kernels);
+        }
+        assertEquals(KernelKind.SPARSE, recheck.kind(), "10 us calibrated beats 20 us");
+        assertEquals(0.01, recheck.millis(KernelKind.SPARSE), 1e-12);
+        assertEquals("", recheck.note());
+        // without the calibration's runs the same recheck switches
+        FakeKernels again = new FakeKernels(20_000, 50_000);
+        ChoiceRecheck alone = recheck(KernelKind.SPARSE, again);
+        for (int call = 1; call <= 8; call++) {
+            alone.call(again);
+        }
+        assertEquals(KernelKind.DENSE, alone.kind());
+        // calibrated on cold code (dense kept at 100 us, sparse 900 us): a compiled sparse run (10 us) still switches
+        FakeKernels cold = new FakeKernels(100_000, 10_000);
+        ChoiceRecheck fromCold = new ChoiceRecheck(KINDS, KernelKind.DENSE, () -> cold.clock[0], Map.of(
+                KernelKind.SPARSE, 900_000L, KernelKind.DENSE, 100_000L));
+        for (int call = 1; call <= 8; call++) {
+            fromCold.call(cold);
+        }
+        assertEquals(KernelKind.SPARSE, fromCold.kind());
+    }
+
+    @Test
     void badArgumentsAreRefused() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ChoiceRecheck(KINDS, KernelKind.DENSE,
+                () -> 0L, null)).getMessage().contains("calibrated must not be null"));
         FakeKernels kernels = new FakeKernels(1, 1);
         assertThrows(IllegalArgumentException.class, () -> new ChoiceRecheck(List.of(KernelKind.DENSE),
                 KernelKind.DENSE, () -> kernels.clock[0]));

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -44,5 +46,25 @@ class SparseRunnerProfileTest {
         }
         assertTrue(assertThrows(IllegalArgumentException.class, () -> runner.profile(0, x)).getMessage().contains(
                 "calls must be >= 1, got 0"));
+    }
+
+    @Test
+    void profileReadsTheGivenClockAroundEveryStep() {
+        MultiLayerNetwork net = new MultiLayerNetwork(PrunedNetworks.base().list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(4).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(6, 6, 2)).build());
+        net.init();
+        SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults().withPolicy(KernelPolicy.SPARSE));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 2, 6, 6);
+        // a clock advancing 1 ms at every reading: each step reads it twice per call, so 1 ms per step and call
+        AtomicLong now = new AtomicLong();
+        List<StepTime> times = runner.profile(4, () -> now.addAndGet(1_000_000L), x);
+        assertEquals(List.of(1.0, 1.0), times.stream().map(StepTime::millis).toList());
+        assertEquals(16_000_000L, now.get());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> runner.profile(1, (LongSupplier) null, x))
+                .getMessage()
+                .contains("clock must not be null"));
     }
 }
