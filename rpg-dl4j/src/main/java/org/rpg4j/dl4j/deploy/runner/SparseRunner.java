@@ -170,13 +170,13 @@ public final class SparseRunner {
     private INDArray[] run(INDArray[] inputs, long[] nanos, LongSupplier clock) {
         checkInputs(inputs);
         if (callCheck != null && KernelThreading.choice() == null) {
-            return callCheck.run((int) inputs[0].size(0), () -> runPlan(inputs, nanos));
+            return callCheck.run((int) inputs[0].size(0), () -> runPlan(inputs, nanos, clock));
         }
-        return runPlan(inputs, nanos);
+        return runPlan(inputs, nanos, clock);
     }
 
     /** {@link #run} without the whole-call check. */
-    private INDArray[] runPlan(INDArray[] inputs, long[] nanos) {
+    private INDArray[] runPlan(INDArray[] inputs, long[] nanos, LongSupplier clock) {
         if (graph != null) {
             graph.setInputs(inputs);
         }
