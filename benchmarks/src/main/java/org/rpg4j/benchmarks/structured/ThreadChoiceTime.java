@@ -27,10 +27,10 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * ({@link KernelThreading#PER_CALL}: each step times both and keeps the faster, the default now) or {@code
  * claimed} (every step on the caller and the pool, whatever its work, with the claimed split: {@link
  * CallThreads#CALLER_AND_POOL} set around each call). Every case gets
- * {@value #WARM_UP} warm-up calls (kernel calibration and the thread rounds ending at calls 24, 56, 104, 184 and
- * 328; the next starts at call 585, so up to 255 calls per case after the warm-up time the steady choice, as most
- * of a JMH run's calls do; {@code -Drpg4j.warmUp=120} for slow networks: the round after call 104 starts at call
- * 169), then every round runs each case {@code calls} times in an order rotated by one case per round.
+ * {@value #WARM_UP} warm-up calls (kernel calibration and the first thread rounds of the steps and of the whole
+ * calls, the last ending at call 344; the next whole-call round starts at call 601, so up to 250 calls per case after
+ * the warm-up time the steady choice, as most of a JMH run's calls do; {@code -Drpg4j.warmUp=120} for slow
+ * networks: the whole-call round after call 120 starts at call 185), then every round runs each case {@code calls} times in an order rotated by one case per round.
  *
  * <p>Networks: {@code S0}, {@code S50}, {@code S70} (ResNet-56 or VGG-19 with that percentage of every prunable
  * channel group removed, {@link ShrunkModels}, kept counts not rounded) or {@code RPG95}, {@code RPG98} (RPG-pruned
@@ -41,7 +41,7 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  */
 public final class ThreadChoiceTime {
 
-    private static final int WARM_UP = 330;
+    private static final int WARM_UP = 350;
 
     private ThreadChoiceTime() {
     }
@@ -127,8 +127,9 @@ public final class ThreadChoiceTime {
             case "pool" -> KernelThreading.COMMON_POOL;
             case "caller" -> KernelThreading.CALLER_ONLY;
             case "chosen", "claimed" -> KernelThreading.PER_CALL;
-            default -> throw new IllegalArgumentException("threading suffix must be pool, caller, chosen or claimed, got "
-                    + name);
+            default -> throw new IllegalArgumentException(
+                    "threading suffix must be pool, caller, chosen or claimed, got "
+                            + name);
         };
     }
 
