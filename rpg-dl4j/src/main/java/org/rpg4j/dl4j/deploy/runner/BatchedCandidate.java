@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * A convolution step's second sparse kernel, {@link BatchedConvolution} (the images of the batch as the vector
  * dimension), for small output planes at batch sizes from {@link #MIN_BATCH}: where it applies, the first
  * {@link #TIMED_RUNS} sparse runs with a batch size run both sparse kernels, timed, NCHW conversions included, and
- * the later ones the faster ({@link KernelKind#SPARSE_BATCHED} or {@link KernelKind#SPARSE}). The step's own
+ * the later ones the faster ({@link KernelKind#SPARSE_BATCHED} or {@link KernelKind#SPARSE}), both timed again at
+ * {@link KernelRace}'s exponentially spaced rechecks. The step's own
  * calibration then times the chosen sparse kernel against the dense op as before: the timed runs fall within its
  * first call, whose times it does not keep. Not thread-safe (a step runs on one thread at a time).
  */
@@ -92,6 +93,17 @@ final class BatchedCandidate {
      */
     KernelKind choice(int batch) {
         return race.choice(batch);
+    }
+
+    /**
+     * Starts one call with this batch size (once per call that runs a sparse kernel on it).
+     *
+     * @param batch the batch size
+     * @return the sparse kernel to run, or null when both are to be run and timed: during the race and at its
+     *     rechecks ({@link KernelRace})
+     */
+    KernelKind next(int batch) {
+        return race.next(batch);
     }
 
     /**

@@ -216,7 +216,7 @@ final class ConvolutionStep extends CalibratedStep {
         if (!batched.appliesTo(shape, batch)) {
             return runPerImage(inputs);
         }
-        KernelKind choice = batched.choice(batch);
+        KernelKind choice = batched.next(batch);
         if (choice != null) {
             return choice == KernelKind.SPARSE_BATCHED ? runBatched(inputs, shape) : runPerImage(inputs);
         }
@@ -240,7 +240,7 @@ final class ConvolutionStep extends CalibratedStep {
      */
     private Tensor runSmallPlaneOrPerImage(Tensor[] inputs, ConvolutionShape shape) {
         int batch = (int) inputs[0].size(0);
-        KernelKind choice = smallPlane.choice(batch);
+        KernelKind choice = smallPlane.next(batch);
         if (choice != null) {
             return choice == KernelKind.SPARSE_SMALL_PLANE ? runSmallPlane(inputs, shape) : runPerImage(inputs);
         }

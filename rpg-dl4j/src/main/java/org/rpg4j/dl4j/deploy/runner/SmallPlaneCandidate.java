@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * 70-90 us per call (shrunk VGG-19 at 70 % removed: 0.85-3.4 M multiply-adds per layer at 9-28 GMAC/s). Where it
  * applies, the first {@link #TIMED_RUNS} sparse runs with a batch size run both this kernel and the per-image sparse
  * kernel, timed, and later ones the faster ({@link KernelKind#SPARSE_SMALL_PLANE} or {@link KernelKind#SPARSE}); the
- * first pair only warms up. The step's calibration and {@link ChoiceRecheck} then time the chosen one against the
+ * first pair only warms up; {@link KernelRace} times both again at exponentially spaced rechecks. The step's calibration and {@link ChoiceRecheck} then time the chosen one against the
  * dense kernel. Not thread-safe (a step runs on one thread at a time).
  */
 final class SmallPlaneCandidate {
@@ -72,6 +72,17 @@ final class SmallPlaneCandidate {
      */
     KernelKind choice(int batch) {
         return race.choice(batch);
+    }
+
+    /**
+     * Starts one call with this batch size (once per call that runs a sparse kernel on it).
+     *
+     * @param batch the batch size
+     * @return the sparse kernel to run, or null when both are to be run and timed: during the race and at its
+     *     rechecks ({@link KernelRace})
+     */
+    KernelKind next(int batch) {
+        return race.next(batch);
     }
 
     /**

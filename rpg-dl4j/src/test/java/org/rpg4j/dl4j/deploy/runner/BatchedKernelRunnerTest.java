@@ -169,7 +169,7 @@ class BatchedKernelRunnerTest {
     }
 
     /** [n, 3, 8, 8] -> conv/2 (4x4, 16) -> basic block (4x4) -> conv/2 (2x2, 16) -> average pool -> softmax. */
-    private static ComputationGraph smallPlanes() {
+    static ComputationGraph smallPlanes() {
         GraphBuilder builder = PrunedNetworks.base().graphBuilder().addInputs("in").setInputTypes(InputType
                 .convolutional(8, 8, 3));
         String stem = convBn(builder, "c0", "in", 2, true);
