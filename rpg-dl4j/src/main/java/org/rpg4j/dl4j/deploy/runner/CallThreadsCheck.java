@@ -32,7 +32,8 @@ final class CallThreadsCheck {
      * @return its result
      */
     <T> T run(int batch, Supplier<T> call) {
-        ThreadRace race = races.computeIfAbsent(batch, b -> new ThreadRace(WARM_UP_CALLS, System::nanoTime));
+        ThreadRace race = races.computeIfAbsent(batch, b -> new ThreadRace(WARM_UP_CALLS, CallThreads.CALLER_AND_POOL,
+                System::nanoTime));
         return race.call(choice -> choice == CallThreads.CALLER ? KernelThreading.callWith(CallThreads.CALLER, call)
                 : call.get());
     }
