@@ -98,7 +98,7 @@ public final class ThreadChoiceTime {
         if (Boolean.getBoolean("rpg4j.threadReport")) {
             runners.forEach((name, runner) -> {
                 System.out.println(name + ":");
-                runner.report().stream().filter(c -> c.calibration().contains("threads:"))
+                runner.report().stream().filter(c -> c.batch() > 0 || c.calibration().contains("threads:"))
                         .forEach(c -> System.out.println("  " + c));
             });
         }
