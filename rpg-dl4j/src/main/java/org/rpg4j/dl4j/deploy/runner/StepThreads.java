@@ -47,7 +47,7 @@ final class StepThreads {
         }
         int batch = (int) inputs[0].size(0);
         ThreadRace race = races.computeIfAbsent(batch, b -> new ThreadRace(ThreadRace.WARM_UP_CALLS,
-                CallThreads.CALLER, System::nanoTime));
+                CallThreads.CALLER, ThreadRace.POOL_MARGIN, System::nanoTime));
         return race.call(choice -> KernelThreading.callWith(choice, () -> step.run(inputs)));
     }
 

@@ -21,7 +21,7 @@ import org.rpg4j.sparse.kernel.CallThreads;
  * recheck ({@link ChoiceRecheck}) keeps the fastest run ever seen, so it does not undo such a choice.</li>
  * <li>The next {@code 2 *} {@value #PAIRS} calls alternate between the two choices, the one not kept first. The
  * caller and pool is kept only if its mean time (each choice's slowest call of the round left out) is below the
- * caller's divided by {@value #POOL_MARGIN}; else the caller alone.</li>
+ * caller's divided by the pool margin ({@value #POOL_MARGIN} for a step); else the caller alone.</li>
  * <li>After a round, the next one starts {@value #FIRST_GAP}, then 2, 4, ... times as many calls later, and may
  * switch the choice (load on the machine changes; the JIT may compile the kernels only after the first round). The
  * means are over all rounds, each earlier round weighing half as much as the one after it. A round costs at most
@@ -47,7 +47,7 @@ final class ThreadRace {
     static final int WARM_UP_CALLS = 8;
     /** Pairs of timed calls in a round. */
     static final int PAIRS = 8;
-    /** The caller and pool must be this many times faster than the caller alone to be kept. */
+    /** A step's caller and pool must be this many times faster than the caller alone to be kept. */
     static final double POOL_MARGIN = 1.25;
     /** Calls between the end of the first round and the start of the second; doubled after every round. */
     static final int FIRST_GAP = 16;
@@ -55,6 +55,7 @@ final class ThreadRace {
 
     private final LongSupplier clock;
     private CallThreads current;
+    private final double poolMargin;
     private long calls;
     /** Call number (1-based) at which the running or next round starts. */
     private long roundStart;
@@ -68,14 +69,17 @@ final class ThreadRace {
     /**
      * @param warmUpCalls untimed calls before the first round, &ge; 0 ({@link #WARM_UP_CALLS} in the runner)
      * @param initial the choice of the warm-up calls, kept until a round decides
+     * @param poolMargin how many times faster the pool must be to be kept, &ge; 1 ({@link #POOL_MARGIN} for a step)
      * @param clock nanosecond clock ({@code System::nanoTime}; tests inject a fake)
-     * @throws IllegalArgumentException if {@code warmUpCalls < 0} or the initial choice or the clock is null
+     * @throws IllegalArgumentException if {@code warmUpCalls < 0}, {@code poolMargin < 1} (or NaN), or the initial
+     *     choice or the clock is null
      */
-    ThreadRace(int warmUpCalls, CallThreads initial, LongSupplier clock) {
-        if (warmUpCalls < 0 || initial == null || clock == null) {
-            throw new IllegalArgumentException("warmUpCalls must be >= 0, initial and clock not null, got "
-                    + warmUpCalls + ", " + initial + " and " + clock);
+    ThreadRace(int warmUpCalls, CallThreads initial, double poolMargin, LongSupplier clock) {
+        if (warmUpCalls < 0 || initial == null || clock == null || !(poolMargin >= 1)) {
+            throw new IllegalArgumentException("warmUpCalls must be >= 0, poolMargin >= 1, initial and clock not "
+                    + "null, got " + warmUpCalls + ", " + poolMargin + ", " + initial + " and " + clock);
         }
+        this.poolMargin = poolMargin;
         this.current = initial;
         this.clock = clock;
         this.roundStart = warmUpCalls + 1L;
@@ -148,7 +152,7 @@ final class ThreadRace {
 
     private void decide(CallThreads other) {
         rounds++;
-        boolean pool = millis(CallThreads.CALLER_AND_POOL) * POOL_MARGIN < millis(CallThreads.CALLER);
+        boolean pool = millis(CallThreads.CALLER_AND_POOL) * poolMargin < millis(CallThreads.CALLER);
         if ((other == CallThreads.CALLER_AND_POOL) == pool) {
             if (rounds > 1) {
                 switches++;

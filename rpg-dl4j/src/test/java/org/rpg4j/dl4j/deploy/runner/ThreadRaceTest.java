@@ -29,7 +29,8 @@ class ThreadRaceTest {
         final Map<CallThreads, Long> nanos = new EnumMap<>(CallThreads.class);
         final List<CallThreads> used = new ArrayList<>();
         final Tensor output = Tensor.of(new float[] {1}, 1);
-        final ThreadRace race = new ThreadRace(ThreadRace.WARM_UP_CALLS, CALLER, () -> clock[0]);
+        final ThreadRace race = new ThreadRace(ThreadRace.WARM_UP_CALLS, CALLER, ThreadRace.POOL_MARGIN,
+                () -> clock[0]);
 
         FakeStep(long caller, long pool) {
             nanos.put(CALLER, caller);
@@ -138,10 +139,13 @@ class ThreadRaceTest {
 
     @Test
     void rejectsBadArguments() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ThreadRace(-1, CALLER, System::nanoTime))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ThreadRace(-1, CALLER, 1, System::nanoTime))
                 .getMessage().contains("warmUpCalls must be >= 0"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ThreadRace(0, CALLER, null))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ThreadRace(0, CALLER, 1, null))
                 .getMessage().contains("initial and clock not null"));
-        assertThrows(IllegalArgumentException.class, () -> new ThreadRace(0, null, System::nanoTime));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ThreadRace(0, CALLER, 0.9,
+                System::nanoTime)).getMessage().contains("poolMargin >= 1"));
+        assertThrows(IllegalArgumentException.class, () -> new ThreadRace(0, CALLER, Double.NaN, System::nanoTime));
+        assertThrows(IllegalArgumentException.class, () -> new ThreadRace(0, null, 1, System::nanoTime));
     }
 }
