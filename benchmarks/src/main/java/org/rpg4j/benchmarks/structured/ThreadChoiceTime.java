@@ -22,15 +22,15 @@ import org.rpg4j.sparse.kernel.KernelThreading;
 /**
  * The runner's threads before and after the per-step choice, in one JVM with many interleaved repetitions: the wall
  * time of every call (median and quartiles, so one preempted call does not move the result) of the same network
- * compiled with {@code pool} ({@link KernelThreading#COMMON_POOL}: caller and pool from 200,000 multiply-adds per
- * call, the runner's default before), {@code caller} ({@link KernelThreading#CALLER_ONLY}) and {@code chosen}
- * ({@link KernelThreading#PER_CALL}: each step times both and keeps the faster, the default now) or {@code
- * claimed} (every step on the caller and the pool, whatever its work, with the claimed split: {@link
- * CallThreads#CALLER_AND_POOL} set around each call). Every case gets
- * {@value #WARM_UP} warm-up calls (kernel calibration and the first thread rounds of the steps and of the whole
- * calls, the last ending at call 344; the next whole-call round starts at call 601, so up to 250 calls per case after
- * the warm-up time the steady choice, as most of a JMH run's calls do; {@code -Drpg4j.warmUp=120} for slow
- * networks: the whole-call round after call 120 starts at call 185), then every round runs each case {@code calls} times in an order rotated by one case per round.
+ * compiled with {@code pool} ({@link KernelThreading#COMMON_POOL}: caller and pool from 200,000 multiply-adds per call,
+ * the runner's default before), {@code caller} ({@link KernelThreading#CALLER_ONLY}) and {@code chosen} ({@link
+ * KernelThreading#PER_CALL}: each step times both and keeps the faster, the default now) or {@code claimed} (every step
+ * on the caller and the pool, whatever its work, with the claimed split: {@link CallThreads#CALLER_AND_POOL} set around
+ * each call). Every case gets {@value #WARM_UP} warm-up calls (kernel calibration and the first thread rounds of the
+ * steps and of the whole calls, the last ending at call 344; the next whole-call round starts at call 601, so up to 250
+ * calls per case after the warm-up time the steady choice, as most of a JMH run's calls do; {@code -Drpg4j.warmUp=120}
+ * for slow networks: the whole-call round after call 120 starts at call 185), then every round runs each case {@code
+ * calls} times in an order rotated by one case per round.
  *
  * <p>Networks: {@code S0}, {@code S50}, {@code S70} (ResNet-56 or VGG-19 with that percentage of every prunable
  * channel group removed, {@link ShrunkModels}, kept counts not rounded) or {@code RPG95}, {@code RPG98} (RPG-pruned
@@ -98,7 +98,7 @@ public final class ThreadChoiceTime {
         if (Boolean.getBoolean("rpg4j.threadReport")) {
             runners.forEach((name, runner) -> {
                 System.out.println(name + ":");
-                runner.report().stream().filter(c -> c.calibration().contains("threads:"))
+                runner.report().stream().filter(c -> c.batch() > 0 || c.calibration().contains("threads:"))
                         .forEach(c -> System.out.println("  " + c));
             });
         }

@@ -10,18 +10,25 @@ import org.rpg4j.sparse.kernel.KernelThreading;
 
 /**
  * Checks the steps' choices of threads ({@link StepThreads}) on whole runner calls, per batch size: a {@link
- * ThreadRace} over calls, starting once the steps' first round has decided, times calls with every step on the
- * calling thread ({@link CallThreads#CALLER} set around the call) against calls with the steps' own choices, and
- * keeps the steps on the caller if that is not clearly slower. Why: handing work to a pool thread costs more than
- * the step's own wall time shows. On 2 cores under load 9-10 the VGG-19 with 70 % of its channels removed, at batch
- * 1, took 10.6 ms per call with 1 of its 22 steps on the pool (per-step means 0.15 against 0.35 ms) against 2.0 ms
- * with every step on the caller: waking a parked worker on a busy machine can cost the caller its core for a
- * scheduler slice, later than the step that woke it. Not thread-safe (a runner runs one call at a time).
+ * ThreadRace} over calls, starting once the steps' first round has decided, times calls with every step on the calling
+ * thread ({@link CallThreads#CALLER} set around the call) against calls with the steps' own choices, and keeps the
+ * steps on the caller unless their choices are {@value #CALL_MARGIN} times faster. Why: handing work to a pool thread
+ * costs more than the step's own wall time shows. On 2 cores under load 9-10 the VGG-19 with 70 % of its channels
+ * removed, at batch 1, took 10.6 ms per call with 1 of its 22 steps on the pool (per-step means 0.15 against 0.35 ms)
+ * against 2.0 ms with every step on the caller: waking a parked worker on a busy machine can cost the caller its core
+ * for a scheduler slice, later than the step that woke it. Not thread-safe (a runner runs one call at a time).
  */
 final class CallThreadsCheck {
 
     /** Untimed calls before the first round: those of the steps' first round, which decide their choices. */
     static final int WARM_UP_CALLS = ThreadRace.WARM_UP_CALLS + 2 * ThreadRace.PAIRS;
+
+    /**
+     * The steps' choices must make whole calls this many times faster than the caller alone to be kept: a whole
+     * call's wall time shows the hand-off's costs that a step's does not, so the margin is smaller than a step's
+     * (under load 5-12, with 1.25, VGG-19 RPG 95 % at batch 32 went to the caller at 731 against 609 ms per call).
+     */
+    static final double CALL_MARGIN = 1.1;
 
     private final Map<Integer, ThreadRace> races = new TreeMap<>();
 
@@ -32,7 +39,8 @@ final class CallThreadsCheck {
      * @return its result
      */
     <T> T run(int batch, Supplier<T> call) {
-        ThreadRace race = races.computeIfAbsent(batch, b -> new ThreadRace(WARM_UP_CALLS, System::nanoTime));
+        ThreadRace race = races.computeIfAbsent(batch, b -> new ThreadRace(WARM_UP_CALLS, CallThreads.CALLER_AND_POOL,
+                CALL_MARGIN, System::nanoTime));
         return race.call(choice -> choice == CallThreads.CALLER ? KernelThreading.callWith(CallThreads.CALLER, call)
                 : call.get());
     }

@@ -31,13 +31,14 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  *
  * <p>Threads: the sparse kernels and the Java steps spread their work over the calling thread and the common
  * fork-join pool ({@link RunnerOptions#threading()}). By default ({@link KernelThreading#PER_CALL}) each such step
- * chooses per batch size between the calling thread alone and the caller with the pool by timing its calls under
- * both, interleaved, after 8 untimed calls, and rechecks at exponentially spaced calls (the report says which it
- * chose); the outputs are the same bit for bit under both. By default ({@link NativeThreading#JAVA_THREADS}) the
- * native ops run on one OpenMP thread each, a dense convolution split over those same Java threads, so that
- * libnd4j's OpenMP workers, which keep spinning on a core for a while after each parallel native op, never
- * compete with the Java kernels for the cores; the calling thread's OpenMP thread count is restored when a call
- * returns.
+ * chooses per batch size between the calling thread alone and the caller with the pool by timing its calls under both,
+ * interleaved, after 8 untimed calls on the caller, and rechecks at exponentially spaced calls; whole calls with every
+ * step on the caller are then timed against the steps' choices, and the caller wins unless the choices are 1.1x faster
+ * (the report says what was chosen); the outputs are the same bit for bit under both. By default ({@link
+ * NativeThreading#JAVA_THREADS}) the native ops run on one OpenMP thread each, a dense convolution split over those
+ * same Java threads, so that libnd4j's OpenMP workers, which keep spinning on a core for a while after each parallel
+ * native op, never compete with the Java kernels for the cores; the calling thread's OpenMP thread count is restored
+ * when a call returns.
  *
  * <p>The weights are copied at compile time: later changes to the network are not seen. The runner
  * reuses the network's layer objects for the DL4J steps, so it is not thread-safe, and the network

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.rpg4j.sparse.kernel.CallThreads;
 import org.rpg4j.sparse.kernel.KernelThreading;
 
 /**
@@ -46,7 +47,7 @@ final class StepThreads {
         }
         int batch = (int) inputs[0].size(0);
         ThreadRace race = races.computeIfAbsent(batch, b -> new ThreadRace(ThreadRace.WARM_UP_CALLS,
-                System::nanoTime));
+                CallThreads.CALLER, ThreadRace.POOL_MARGIN, System::nanoTime));
         return race.call(choice -> KernelThreading.callWith(choice, () -> step.run(inputs)));
     }
 

@@ -13,12 +13,15 @@ import org.rpg4j.sparse.kernel.CallThreads;
  * measurement needs no extra runs: a timed call simply runs under one choice or the other.
  *
  * <ol>
- * <li>The first {@code warmUpCalls} calls run on the caller and the pool (as before this race) untimed: they hold
- * the JIT warm-up and the step's own kernel calibration ({@link Calibration}, up to 7 calls), which runs several
- * kernels per call.</li>
+ * <li>The first {@code warmUpCalls} calls run untimed under the initial choice: they hold the JIT warm-up and the
+ * step's own kernel calibration ({@link Calibration}, up to 7 calls), which runs several kernels per call. A step
+ * starts on the caller alone, so that its kernel is chosen for the threads it will most likely run on: calibrated
+ * on two threads, the 50 %-shrunk VGG-19 at batch 1 chose the Java kernels for 13 of 16 convolutions where one
+ * thread chose oneDNN for 14, then ran them on one thread (7.6 ms per call against 4.8 under load 6); the kernel
+ * recheck ({@link ChoiceRecheck}) keeps the fastest run ever seen, so it does not undo such a choice.</li>
  * <li>The next {@code 2 *} {@value #PAIRS} calls alternate between the two choices, the one not kept first. The
  * caller and pool is kept only if its mean time (each choice's slowest call of the round left out) is below the
- * caller's divided by {@value #POOL_MARGIN}; else the caller alone.</li>
+ * caller's divided by the pool margin ({@value #POOL_MARGIN} for a step); else the caller alone.</li>
  * <li>After a round, the next one starts {@value #FIRST_GAP}, then 2, 4, ... times as many calls later, and may
  * switch the choice (load on the machine changes; the JIT may compile the kernels only after the first round). The
  * means are over all rounds, each earlier round weighing half as much as the one after it. A round costs at most
@@ -44,14 +47,15 @@ final class ThreadRace {
     static final int WARM_UP_CALLS = 8;
     /** Pairs of timed calls in a round. */
     static final int PAIRS = 8;
-    /** The caller and pool must be this many times faster than the caller alone to be kept. */
+    /** A step's caller and pool must be this many times faster than the caller alone to be kept. */
     static final double POOL_MARGIN = 1.25;
     /** Calls between the end of the first round and the start of the second; doubled after every round. */
     static final int FIRST_GAP = 16;
     private static final double NANOS_PER_MILLI = 1e6;
 
     private final LongSupplier clock;
-    private CallThreads current = CallThreads.CALLER_AND_POOL;
+    private CallThreads current;
+    private final double poolMargin;
     private long calls;
     /** Call number (1-based) at which the running or next round starts. */
     private long roundStart;
@@ -64,14 +68,19 @@ final class ThreadRace {
 
     /**
      * @param warmUpCalls untimed calls before the first round, &ge; 0 ({@link #WARM_UP_CALLS} in the runner)
+     * @param initial the choice of the warm-up calls, kept until a round decides
+     * @param poolMargin how many times faster the pool must be to be kept, &ge; 1 ({@link #POOL_MARGIN} for a step)
      * @param clock nanosecond clock ({@code System::nanoTime}; tests inject a fake)
-     * @throws IllegalArgumentException if {@code warmUpCalls < 0} or the clock is null
+     * @throws IllegalArgumentException if {@code warmUpCalls < 0}, {@code poolMargin < 1} (or NaN), or the initial
+     *     choice or the clock is null
      */
-    ThreadRace(int warmUpCalls, LongSupplier clock) {
-        if (warmUpCalls < 0 || clock == null) {
-            throw new IllegalArgumentException("warmUpCalls must be >= 0 and clock not null, got " + warmUpCalls
-                    + " and " + clock);
+    ThreadRace(int warmUpCalls, CallThreads initial, double poolMargin, LongSupplier clock) {
+        if (warmUpCalls < 0 || initial == null || clock == null || !(poolMargin >= 1)) {
+            throw new IllegalArgumentException("warmUpCalls must be >= 0, poolMargin >= 1, initial and clock not "
+                    + "null, got " + warmUpCalls + ", " + poolMargin + ", " + initial + " and " + clock);
         }
+        this.poolMargin = poolMargin;
+        this.current = initial;
         this.clock = clock;
         this.roundStart = warmUpCalls + 1L;
     }
@@ -143,7 +152,7 @@ final class ThreadRace {
 
     private void decide(CallThreads other) {
         rounds++;
-        boolean pool = millis(CallThreads.CALLER_AND_POOL) * POOL_MARGIN < millis(CallThreads.CALLER);
+        boolean pool = millis(CallThreads.CALLER_AND_POOL) * poolMargin < millis(CallThreads.CALLER);
         if ((other == CallThreads.CALLER_AND_POOL) == pool) {
             if (rounds > 1) {
                 switches++;

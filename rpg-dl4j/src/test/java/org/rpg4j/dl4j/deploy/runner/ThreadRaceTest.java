@@ -29,7 +29,8 @@ class ThreadRaceTest {
         final Map<CallThreads, Long> nanos = new EnumMap<>(CallThreads.class);
         final List<CallThreads> used = new ArrayList<>();
         final Tensor output = Tensor.of(new float[] {1}, 1);
-        final ThreadRace race = new ThreadRace(ThreadRace.WARM_UP_CALLS, () -> clock[0]);
+        final ThreadRace race = new ThreadRace(ThreadRace.WARM_UP_CALLS, CALLER, ThreadRace.POOL_MARGIN,
+                () -> clock[0]);
 
         FakeStep(long caller, long pool) {
             nanos.put(CALLER, caller);
@@ -48,7 +49,7 @@ class ThreadRaceTest {
     }
 
     @Test
-    void warmsUpOnThePoolThenAlternatesAndKeepsTheFaster() {
+    void warmsUpOnTheInitialChoiceThenAlternatesAndKeepsTheFaster() {
         FakeStep step = new FakeStep(50_000, 100_000);
         step.calls(FIRST_ROUND_END - 1);
         assertFalse(step.race.decided());
@@ -58,12 +59,12 @@ class ThreadRaceTest {
         assertEquals(CALLER, step.race.choice());
         List<CallThreads> expected = new ArrayList<>();
         for (int c = 0; c < ThreadRace.WARM_UP_CALLS; c++) {
-            expected.add(POOL);
+            expected.add(CALLER);
         }
         for (int p = 0; p < ThreadRace.PAIRS; p++) {
             // the choice not kept runs first in each pair
-            expected.add(CALLER);
             expected.add(POOL);
+            expected.add(CALLER);
         }
         assertEquals(expected, step.used);
         assertEquals(0.05, step.race.millis(CALLER), 1e-12);
@@ -103,11 +104,11 @@ class ThreadRaceTest {
         assertEquals(1.060 / 7, step.race.millis(POOL), 1e-12);
         // one caller call of 2 ms is the round's slowest and left out: 30 us * 1.25 < 50 us
         FakeStep disturbed = new FakeStep(50_000, 30_000);
-        disturbed.calls(ThreadRace.WARM_UP_CALLS);
+        disturbed.calls(ThreadRace.WARM_UP_CALLS + 1);
         disturbed.nanos.put(CALLER, 2_000_000L);
         disturbed.calls(1);
         disturbed.nanos.put(CALLER, 50_000L);
-        disturbed.calls(2 * ThreadRace.PAIRS - 1);
+        disturbed.calls(2 * ThreadRace.PAIRS - 2);
         assertEquals(POOL, disturbed.race.choice());
         assertEquals(0.05, disturbed.race.millis(CALLER), 1e-12);
     }
@@ -138,9 +139,13 @@ class ThreadRaceTest {
 
     @Test
     void rejectsBadArguments() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ThreadRace(-1, System::nanoTime))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ThreadRace(-1, CALLER, 1, System::nanoTime))
                 .getMessage().contains("warmUpCalls must be >= 0"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ThreadRace(0, null)).getMessage()
-                .contains("clock not null"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ThreadRace(0, CALLER, 1, null))
+                .getMessage().contains("initial and clock not null"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ThreadRace(0, CALLER, 0.9,
+                System::nanoTime)).getMessage().contains("poolMargin >= 1"));
+        assertThrows(IllegalArgumentException.class, () -> new ThreadRace(0, CALLER, Double.NaN, System::nanoTime));
+        assertThrows(IllegalArgumentException.class, () -> new ThreadRace(0, null, 1, System::nanoTime));
     }
 }
