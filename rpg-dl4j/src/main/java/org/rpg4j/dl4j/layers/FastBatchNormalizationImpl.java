@@ -45,6 +45,11 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
      * batch-normalisation primitives when the dnnl preset is present, {@code java} always through the Java loops.
      */
     static final String ONEDNN_PROPERTY = "rpg4j.batchNorm";
+    /**
+     * System property: {@code blocked} (the default) runs the oneDNN primitives in the blocked layout nChw16c, with
+     * reorders from and to NCHW; {@code plain} on the NCHW arrays directly (oneDNN's generic implementation).
+     */
+    static final String LAYOUT_PROPERTY = "rpg4j.batchNorm.layout";
 
     private static final long serialVersionUID = 1L;
     private static final double HALF_ON_LN10 = 1.0 / (2 * Math.log(10.0));
@@ -277,8 +282,9 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
     /** @return the oneDNN primitives for {@code x}'s shape and the layer's eps, created at the first such call */
     private OneDnnBatchNorm oneDnn(INDArray x) {
         double eps = layerConf().getEps();
-        if (oneDnn == null || !oneDnn.computes(x.shape(), eps)) {
-            oneDnn = OneDnnBatchNorm.create(x.shape(), eps);
+        boolean blocked = SwitchProperty.isOn(LAYOUT_PROPERTY, "blocked", "plain");
+        if (oneDnn == null || !oneDnn.computes(x.shape(), eps, blocked)) {
+            oneDnn = OneDnnBatchNorm.create(x.shape(), eps, blocked);
         }
         return oneDnn;
     }

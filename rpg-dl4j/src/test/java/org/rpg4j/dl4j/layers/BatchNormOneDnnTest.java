@@ -48,6 +48,7 @@ class BatchNormOneDnnTest {
     void clearProperties() {
         System.clearProperty(FastBatchNormalizationImpl.ONEDNN_PROPERTY);
         System.clearProperty(ReluFusion.PROPERTY);
+        System.clearProperty(FastBatchNormalizationImpl.LAYOUT_PROPERTY);
     }
 
     /** One layer configuration; input {@code [4, CHANNELS, 6, 7]}. */
@@ -97,25 +98,32 @@ class BatchNormOneDnnTest {
         java = copy(java);
         assertEquals(0, f.oneDnnPasses(), "property java: the Java loops");
 
-        System.setProperty(FastBatchNormalizationImpl.ONEDNN_PROPERTY, "onednn");
-        INDArray oneDnnOut = f.activate(x, true, LayerWorkspaceMgr.noWorkspaces()).dup();
-        Pair<Gradient, INDArray> oneDnn = f.backpropGradient(epsilon.dup(), LayerWorkspaceMgr.noWorkspaces());
-        assertEquals(2, f.oneDnnPasses(), "property onednn: forward and backward on oneDNN");
+        int passes = 0;
+        for (String layout : new String[] {"blocked", "plain"}) {
+            System.setProperty(FastBatchNormalizationImpl.ONEDNN_PROPERTY, "onednn");
+            System.setProperty(FastBatchNormalizationImpl.LAYOUT_PROPERTY, layout);
+            INDArray oneDnnOut = f.activate(x, true, LayerWorkspaceMgr.noWorkspaces()).dup();
+            Pair<Gradient, INDArray> oneDnn = f.backpropGradient(epsilon.dup(), LayerWorkspaceMgr.noWorkspaces());
+            passes += 2;
+            assertEquals(passes, f.oneDnnPasses(), layout + ": forward and backward on oneDNN");
 
-        assertClose("output against the Java loops", javaOut, oneDnnOut, FLOAT_TOLERANCE);
-        assertClose("output against DL4J", expectedOut, oneDnnOut, FLOAT_TOLERANCE);
-        if (c.relu()) {
-            assertEquals(0.0, oneDnnOut.minNumber().doubleValue(), 0.0, "rectified");
-        }
-        assertClose("input gradient against the Java loops", java.getSecond(), oneDnn.getSecond(), FLOAT_TOLERANCE);
-        assertClose("input gradient against DL4J", expected.getSecond(), oneDnn.getSecond(), FLOAT_TOLERANCE);
-        assertEquals(f.paramTable().keySet(), oneDnn.getFirst().gradientForVariable().keySet(), "gradient keys");
-        for (String key : oneDnn.getFirst().gradientForVariable().keySet()) {
-            INDArray actual = oneDnn.getFirst().getGradientFor(key);
-            assertClose(key + " gradient against the Java loops", java.getFirst().getGradientFor(key), actual,
+            assertClose(layout + " output against the Java loops", javaOut, oneDnnOut, FLOAT_TOLERANCE);
+            assertClose(layout + " output against DL4J", expectedOut, oneDnnOut, FLOAT_TOLERANCE);
+            if (c.relu()) {
+                assertEquals(0.0, oneDnnOut.minNumber().doubleValue(), 0.0, "rectified");
+            }
+            assertClose(layout + " input gradient against the Java loops", java.getSecond(), oneDnn.getSecond(),
                     FLOAT_TOLERANCE);
-            assertClose(key + " gradient against DL4J", expected.getFirst().getGradientFor(key), actual,
+            assertClose(layout + " input gradient against DL4J", expected.getSecond(), oneDnn.getSecond(),
                     FLOAT_TOLERANCE);
+            assertEquals(f.paramTable().keySet(), oneDnn.getFirst().gradientForVariable().keySet(), "gradient keys");
+            for (String key : oneDnn.getFirst().gradientForVariable().keySet()) {
+                INDArray actual = oneDnn.getFirst().getGradientFor(key);
+                assertClose(layout + " " + key + " gradient against the Java loops",
+                        java.getFirst().getGradientFor(key), actual, FLOAT_TOLERANCE);
+                assertClose(layout + " " + key + " gradient against DL4J", expected.getFirst().getGradientFor(key),
+                        actual, FLOAT_TOLERANCE);
+            }
         }
     }
 
@@ -166,6 +174,14 @@ class BatchNormOneDnnTest {
                 FastBatchNormalizationImpl::oneDnnSwitchedOn);
         assertTrue(e.getMessage().contains(FastBatchNormalizationImpl.ONEDNN_PROPERTY), e.getMessage());
         assertTrue(e.getMessage().contains("'onednn' or 'java', got 'dnnl'"), e.getMessage());
+        System.clearProperty(FastBatchNormalizationImpl.ONEDNN_PROPERTY);
+        System.setProperty(FastBatchNormalizationImpl.LAYOUT_PROPERTY, "nchw");
+        MultiLayerNetwork net = network(new FastBatchNormalization.Builder().build());
+        INDArray x = gaussian(3, 2, CHANNELS, 6, 7);
+        IllegalArgumentException layout = assertThrows(IllegalArgumentException.class,
+                () -> net.getLayer(0).activate(x, true, LayerWorkspaceMgr.noWorkspaces()));
+        assertTrue(layout.getMessage().contains(FastBatchNormalizationImpl.LAYOUT_PROPERTY + " must be 'blocked' or "
+                + "'plain', got 'nchw'"), layout.getMessage());
     }
 
     private static Pair<Gradient, INDArray> copy(Pair<Gradient, INDArray> pair) {

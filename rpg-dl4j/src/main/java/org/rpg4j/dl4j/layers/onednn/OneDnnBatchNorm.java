@@ -17,7 +17,12 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_forward_des
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_fuse_norm_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nChw16c;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_workspace_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scale;
@@ -37,7 +42,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * oneDNN's training-mode batch normalisation of one NCHW float32 shape: forward (batch statistics, scale and shift,
  * optionally the ReLU fused into the output) and backward (input, scale and shift gradients), run on oneDNN's
- * OpenMP threads on the caller's arrays (no copy, no reorder: the primitives read and write plain NCHW). The
+ * OpenMP threads on the caller's arrays: read and written directly in NCHW, or reordered from and to oneDNN's
+ * blocked layout {@code nChw16c}, whose JIT kernels are faster than its generic NCHW ones. The
  * per-channel vectors (scale, shift, mean, variance and their gradients) pass as {@code double[]} through native
  * buffers of this instance. The variance is the biased one ({@code mean((x - mean)^2)}), as the Java loops compute.
  *
@@ -52,6 +58,10 @@ public final class OneDnnBatchNorm {
     private final double eps;
     private final int channels;
     private final Resources resources;
+    private final boolean blocked;
+    /** The callers' arrays' layout, NCHW. */
+    private final dnnl_memory_desc_t user;
+    /** The layout the primitives compute in: {@link #user}, or nChw16c with reorders from and to it. */
     private final dnnl_memory_desc_t data;
     private final int flags;
     private final dnnl_memory src;
@@ -75,12 +85,14 @@ public final class OneDnnBatchNorm {
     /** The forward with the ReLU fused, created at its first use. */
     private Plan forwardRelu;
 
-    private OneDnnBatchNorm(long[] dims, double eps, Resources r) {
+    private OneDnnBatchNorm(long[] dims, double eps, boolean blocked, Resources r) {
         this.dims = dims.clone();
         this.eps = eps;
+        this.blocked = blocked;
         this.resources = r;
         channels = (int) dims[1];
-        data = DnnlShapes.md(r, dims, dnnl_nchw);
+        user = DnnlShapes.md(r, dims, dnnl_nchw);
+        data = blocked ? DnnlShapes.md(r, dims, dnnl_nChw16c) : user;
         dnnl_memory_desc_t vector = DnnlShapes.md(r, new long[] {channels}, dnnl_x);
         flags = dnnl_use_scale | dnnl_use_shift;
 
@@ -93,10 +105,10 @@ public final class OneDnnBatchNorm {
                 (float) eps, flags), "batch normalization backward desc");
         dnnl_primitive_desc backwardPd = r.primitiveDesc(backwardDesc, plainPd);
 
-        src = r.userMemory(data);
-        dst = r.userMemory(data);
-        diffSrc = r.userMemory(data);
-        diffDst = r.userMemory(data);
+        src = r.userMemory(user);
+        dst = r.userMemory(user);
+        diffSrc = r.userMemory(user);
+        diffDst = r.userMemory(user);
         scale = r.own(new FloatPointer(channels));
         shift = r.own(new FloatPointer(channels));
         mean = r.own(new FloatPointer(channels));
@@ -113,10 +125,10 @@ public final class OneDnnBatchNorm {
 
         backward = new Plan(r);
         Plan.Call b = backward.call(backwardPd);
-        b.direct(DNNL_ARG_SRC, src);
+        b.input(DNNL_ARG_SRC, src, user, dnnl_query_src_md);
         b.direct(DNNL_ARG_MEAN, meanMemory);
         b.direct(DNNL_ARG_VARIANCE, varianceMemory);
-        b.direct(DNNL_ARG_DIFF_DST, diffDst);
+        b.input(DNNL_ARG_DIFF_DST, diffDst, user, dnnl_query_diff_dst_md);
         b.direct(DNNL_ARG_SCALE, scaleMemory);
         // oneDNN 2.7 counts the shift among the backward's inputs although its gradients do not read it
         b.direct(DNNL_ARG_SHIFT, shiftMemory);
@@ -129,7 +141,7 @@ public final class OneDnnBatchNorm {
             }
             b.direct(DNNL_ARG_WORKSPACE, plainWorkspace);
         }
-        b.direct(DNNL_ARG_DIFF_SRC, diffSrc);
+        b.output(DNNL_ARG_DIFF_SRC, diffSrc, user, dnnl_query_diff_src_md);
         b.direct(DNNL_ARG_DIFF_SCALE, bound(r, vector, diffScale));
         b.direct(DNNL_ARG_DIFF_SHIFT, bound(r, vector, diffShift));
         backward.finish();
@@ -138,8 +150,8 @@ public final class OneDnnBatchNorm {
     private Plan forwardPlan(dnnl_primitive_desc pd, dnnl_memory ws) {
         Plan plan = new Plan(resources);
         Plan.Call f = plan.call(pd);
-        f.direct(DNNL_ARG_SRC, src);
-        f.direct(DNNL_ARG_DST, dst);
+        f.input(DNNL_ARG_SRC, src, user, dnnl_query_src_md);
+        f.output(DNNL_ARG_DST, dst, user, dnnl_query_dst_md);
         f.direct(DNNL_ARG_SCALE, scaleMemory);
         f.direct(DNNL_ARG_SHIFT, shiftMemory);
         f.direct(DNNL_ARG_MEAN, meanMemory);
@@ -187,11 +199,14 @@ public final class OneDnnBatchNorm {
      *
      * @param dims {@code [batch, channels, height, width]}, each &ge; 1
      * @param eps added to the variance, &gt; 0
+     * @param blocked true: compute in oneDNN's blocked layout nChw16c (its JIT kernels; reorders from and to the
+     *     NCHW arrays, through the thread's scratch buffers), false: on the NCHW arrays directly (its generic
+     *     {@code ncsp} implementation, no reorder)
      * @return the batch normalisation
      * @throws IllegalArgumentException if {@code dims} is not four positive sizes or {@code eps} is not positive
      * @throws IllegalStateException if oneDNN is not {@link OneDnn#available()} or rejects the shape
      */
-    public static OneDnnBatchNorm create(long[] dims, double eps) {
+    public static OneDnnBatchNorm create(long[] dims, double eps, boolean blocked) {
         if (dims == null || dims.length != 4 || dims[0] < 1 || dims[1] < 1 || dims[2] < 1 || dims[3] < 1) {
             throw new IllegalArgumentException("dims must be four sizes >= 1 [batch, channels, height, width], got "
                     + Arrays.toString(dims));
@@ -204,7 +219,7 @@ public final class OneDnnBatchNorm {
         }
         Resources resources = new Resources();
         try {
-            OneDnnBatchNorm norm = new OneDnnBatchNorm(dims, eps, resources);
+            OneDnnBatchNorm norm = new OneDnnBatchNorm(dims, eps, blocked, resources);
             CLEANER.register(norm, resources);
             return norm;
         } catch (RuntimeException e) {
@@ -216,10 +231,11 @@ public final class OneDnnBatchNorm {
     /**
      * @param shape an input shape
      * @param eps the epsilon
+     * @param blocked the layout choice
      * @return true if this instance computes exactly that
      */
-    public boolean computes(long[] shape, double eps) {
-        return Arrays.equals(dims, shape) && this.eps == eps;
+    public boolean computes(long[] shape, double eps, boolean blocked) {
+        return Arrays.equals(dims, shape) && this.eps == eps && this.blocked == blocked;
     }
 
     /**
