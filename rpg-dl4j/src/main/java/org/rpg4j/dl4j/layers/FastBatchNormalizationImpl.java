@@ -34,15 +34,17 @@ import org.rpg4j.dl4j.layers.onednn.OneDnnBatchNorm;
  * batch norm sees after a convolution (DL4J's layer, which centres first, agrees to 1e-4 in tests).
  *
  * <p>Training passes of NCHW float32 inputs run on oneDNN's batch-normalisation primitives (on its OpenMP
- * threads) when the optional dnnl preset is present and the system property {@value #ONEDNN_PROPERTY} is not
- * {@code java}; otherwise every pass runs through {@link BatchNormPasses}: Java loops over the host memory for
+ * threads) when the optional dnnl preset is present and the system property {@value #ONEDNN_PROPERTY} is
+ * {@code onednn}; otherwise every pass runs through {@link BatchNormPasses}: Java loops over the host memory for
  * NCHW float32 on ND4J's CPU backend, libnd4j ops otherwise. Inference always takes the latter route.
  */
 public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization> {
 
     /**
-     * System property: {@code onednn} (the default) runs the training passes of NCHW float32 inputs through oneDNN's
-     * batch-normalisation primitives when the dnnl preset is present, {@code java} always through the Java loops.
+     * System property: {@code onednn} runs the training passes of NCHW float32 inputs through oneDNN's
+     * batch-normalisation primitives when the dnnl preset is present; {@code java} (the default) through the Java
+     * loops. Off by default: measured under load, it doubled a ResNet-20 fit's CPU time (docs/performance.md,
+     * "Session 11b").
      */
     static final String ONEDNN_PROPERTY = "rpg4j.batchNorm";
     /**
@@ -267,11 +269,11 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
     }
 
     /**
-     * @return true if the system property {@value #ONEDNN_PROPERTY} is {@code onednn} or unset
-     * @throws IllegalArgumentException if the property holds another value than {@code onednn} or {@code java}
+     * @return true if the system property {@value #ONEDNN_PROPERTY} is {@code onednn} (false when unset)
+     * @throws IllegalArgumentException if the property holds another value than {@code java} or {@code onednn}
      */
     static boolean oneDnnSwitchedOn() {
-        return SwitchProperty.isOn(ONEDNN_PROPERTY, "onednn", "java");
+        return !SwitchProperty.isOn(ONEDNN_PROPERTY, "java", "onednn");
     }
 
     /** @return true if the training passes of {@code x} run on oneDNN (switch, preset, NCHW float32, eps &gt; 0) */

@@ -173,8 +173,10 @@ class BatchNormOneDnnTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 FastBatchNormalizationImpl::oneDnnSwitchedOn);
         assertTrue(e.getMessage().contains(FastBatchNormalizationImpl.ONEDNN_PROPERTY), e.getMessage());
-        assertTrue(e.getMessage().contains("'onednn' or 'java', got 'dnnl'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'java' or 'onednn', got 'dnnl'"), e.getMessage());
         System.clearProperty(FastBatchNormalizationImpl.ONEDNN_PROPERTY);
+        assertEquals(false, FastBatchNormalizationImpl.oneDnnSwitchedOn(), "the Java loops by default");
+        System.setProperty(FastBatchNormalizationImpl.ONEDNN_PROPERTY, "onednn");
         System.setProperty(FastBatchNormalizationImpl.LAYOUT_PROPERTY, "nchw");
         MultiLayerNetwork net = network(new FastBatchNormalization.Builder().build());
         INDArray x = gaussian(3, 2, CHANNELS, 6, 7);
