@@ -43,8 +43,8 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
     /**
      * System property: {@code onednn} runs the training passes of NCHW float32 inputs through oneDNN's
      * batch-normalisation primitives when the dnnl preset is present; {@code java} (the default) through the Java
-     * loops. Off by default: measured under load, it doubled a ResNet-20 fit's CPU time (docs/performance.md,
-     * "Session 11b").
+     * loops. Off by default until an idle measurement: a ResNet-20 iteration took 0.80x as long at load 2 but 1.1-3x
+     * at load 4-10 (docs/performance.md, "Session 11b").
      */
     static final String ONEDNN_PROPERTY = "rpg4j.batchNorm";
     /**
