@@ -64,7 +64,11 @@ import org.rpg4j.tensor.HostAccess;
  *       networks, wall and process CPU time ({@code fuserelu});
  *   <li>the ReLU's backward pass as a Java loop over host memory against libnd4j's {@code relu_bp} op (the system
  *       property {@value #RELU_PROPERTY} {@code libnd4j}): the same ({@code reluloop}); both together
- *       ({@code session10}).
+ *       ({@code session10});
+ *   <li>the batch norm's training passes as oneDNN primitives on its OpenMP threads against the Java loops (the
+ *       system property {@value #BATCH_NORM_PROPERTY} {@code java}): one training iteration of two networks, wall
+ *       and process CPU time ({@code bnonednn}); its two layouts ({@code bnlayout}: NCHW against nChw16c with
+ *       reorders).
  * </ol>
  *
  * <p>Arguments: {@code [model=RESNET20] [warmup=5] [rounds=10] [changes=batchnorm,relu,add]}.
@@ -78,6 +82,8 @@ public final class FastLayerChanges {
     private static final String FUSE_RELU_PROPERTY = "rpg4j.fuseRelu";
     /** The fast ReLU's switch between libnd4j's {@code relu_bp} op and a Java loop in its backward pass. */
     private static final String RELU_PROPERTY = "rpg4j.relu";
+    /** The fast batch norm's switch between oneDNN's primitives and the Java loops in training. */
+    private static final String BATCH_NORM_PROPERTY = "rpg4j.batchNorm";
     private static final long[][] STAGE_SHAPES = {{128, 16, 32, 32}, {128, 32, 16, 16}, {128, 64, 8, 8}};
 
     private FastLayerChanges() {
@@ -150,6 +156,14 @@ public final class FastLayerChanges {
             for (long[] shape : STAGE_SHAPES) {
                 compareReluLoop(shape, warmup, rounds);
             }
+        }
+        if (changes.contains("bnonednn")) {
+            compareProperty("batch norm training passes: Java loops (before) / oneDNN primitives (after)", model, data,
+                    warmup, rounds, BATCH_NORM_PROPERTY, "java", "onednn");
+        }
+        if (changes.contains("bnlayout")) {
+            compareProperty("batch norm oneDNN primitives: NCHW (before) / nChw16c with reorders (after)", model, data,
+                    warmup, rounds, BATCH_NORM_PROPERTY + ".layout", "plain", "blocked");
         }
         if (changes.contains("session10")) {
             compareProperties("ReLU unfused with relu_bp ops (before) / fused forward and Java-loop backward (after, "

@@ -12,6 +12,8 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
+import org.rpg4j.dl4j.layers.onednn.OneDnn;
+import org.rpg4j.dl4j.layers.onednn.OneDnnBatchNorm;
 
 /**
  * The runtime layer of {@link FastBatchNormalization}.
@@ -31,10 +33,25 @@ import org.nd4j.linalg.api.shape.Shape;
  * {@code |mean| / std} times the rounding error of a centred sum, negligible for the activations
  * batch norm sees after a convolution (DL4J's layer, which centres first, agrees to 1e-4 in tests).
  *
- * <p>Every pass runs through {@link BatchNormPasses}: Java loops over the host memory for NCHW
- * float32 on ND4J's CPU backend, libnd4j ops otherwise.
+ * <p>Training passes of NCHW float32 inputs run on oneDNN's batch-normalisation primitives (on its OpenMP
+ * threads) when the optional dnnl preset is present and the system property {@value #ONEDNN_PROPERTY} is
+ * {@code onednn}; otherwise every pass runs through {@link BatchNormPasses}: Java loops over the host memory for
+ * NCHW float32 on ND4J's CPU backend, libnd4j ops otherwise. Inference always takes the latter route.
  */
 public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization> {
+
+    /**
+     * System property: {@code onednn} runs the training passes of NCHW float32 inputs through oneDNN's
+     * batch-normalisation primitives when the dnnl preset is present; {@code java} (the default) through the Java
+     * loops. Off by default until an idle measurement: a ResNet-20 iteration took 0.80x as long at load 2 but 1.1-3x
+     * at load 4-10 (docs/performance.md, "Session 11b").
+     */
+    static final String ONEDNN_PROPERTY = "rpg4j.batchNorm";
+    /**
+     * System property: {@code blocked} (the default) runs the oneDNN primitives in the blocked layout nChw16c, with
+     * reorders from and to NCHW; {@code plain} on the NCHW arrays directly (oneDNN's generic implementation).
+     */
+    static final String LAYOUT_PROPERTY = "rpg4j.batchNorm.layout";
 
     private static final long serialVersionUID = 1L;
     private static final double HALF_ON_LN10 = 1.0 / (2 * Math.log(10.0));
@@ -43,6 +60,8 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
     private transient double[] batchVariance;
     private transient INDArray statisticsInput;
     private transient BatchNormInference inference;
+    private transient OneDnnBatchNorm oneDnn;
+    private transient int oneDnnPasses;
 
     /**
      * @param conf the network's configuration of this layer
@@ -96,6 +115,19 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
                 return cached;
             }
         }
+        boolean rectify = ReluFusion.applies(layerConf().isRectifyOutput(), training);
+        if (training && usesOneDnn(x)) {
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
+            if (OneDnn.hostFloats(out)) {
+                int c = (int) x.size(1);
+                batchMean = new double[c];
+                batchVariance = new double[c];
+                oneDnn(x).forward(x, gammaValues(), betaValues(), out, batchMean, batchVariance, rectify);
+                statisticsInput = input;
+                oneDnnPasses++;
+                return out;
+            }
+        }
         double[] mean;
         double[] variance;
         if (training) {
@@ -117,7 +149,7 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
             shift[ch] = beta[ch] - scale[ch] * mean[ch];
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
-        if (ReluFusion.applies(layerConf().isRectifyOutput(), training)) {
+        if (rectify) {
             // the ReLU after this layer returns this output as its own (ReluFusion)
             BatchNormPasses.affineRelu(x, scale, shift, out);
         } else {
@@ -203,6 +235,16 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
             dy = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, dy, 'c');
         }
         int c = (int) x.size(1);
+        if (usesOneDnn(x)) {
+            INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+            if (OneDnn.hostFloats(dy, dx)) {
+                double[] dGamma = new double[c];
+                double[] dBeta = new double[c];
+                oneDnn(x).backward(x, batchMean, batchVariance, gammaValues(), dy, dx, dGamma, dBeta);
+                oneDnnPasses++;
+                return new Pair<>(gradient(dGamma, dBeta, batchMean, batchVariance), dx);
+            }
+        }
         double m = (double) x.length() / c;
         double eps = layerConf().getEps();
         double[][] sums = BatchNormPasses.sumAndDot(dy, x);
@@ -224,6 +266,34 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         BatchNormPasses.affine2(dy, x, a, b, constant, dx);
         return new Pair<>(gradient(dGamma, sums[0], batchMean, batchVariance), dx);
+    }
+
+    /**
+     * @return true if the system property {@value #ONEDNN_PROPERTY} is {@code onednn} (false when unset)
+     * @throws IllegalArgumentException if the property holds another value than {@code java} or {@code onednn}
+     */
+    static boolean oneDnnSwitchedOn() {
+        return !SwitchProperty.isOn(ONEDNN_PROPERTY, "java", "onednn");
+    }
+
+    /** @return true if the training passes of {@code x} run on oneDNN (switch, preset, NCHW float32, eps &gt; 0) */
+    private boolean usesOneDnn(INDArray x) {
+        return oneDnnSwitchedOn() && x.rank() == 4 && layerConf().getEps() > 0 && OneDnn.hostFloats(x);
+    }
+
+    /** @return the oneDNN primitives for {@code x}'s shape and the layer's eps, created at the first such call */
+    private OneDnnBatchNorm oneDnn(INDArray x) {
+        double eps = layerConf().getEps();
+        boolean blocked = SwitchProperty.isOn(LAYOUT_PROPERTY, "blocked", "plain");
+        if (oneDnn == null || !oneDnn.computes(x.shape(), eps, blocked)) {
+            oneDnn = OneDnnBatchNorm.create(x.shape(), eps, blocked);
+        }
+        return oneDnn;
+    }
+
+    /** @return how many training passes (forward or backward) ran on oneDNN so far (for tests) */
+    int oneDnnPasses() {
+        return oneDnnPasses;
     }
 
     /** Fills the gradient views: gamma, beta (unless locked), then the running-statistics updates. */

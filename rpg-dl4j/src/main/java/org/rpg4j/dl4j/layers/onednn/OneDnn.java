@@ -81,7 +81,16 @@ public final class OneDnn {
      *     float32 array in host memory with 'c'-contiguous elements
      */
     public static boolean applies(INDArray... arrays) {
-        if (mode() != Mode.AUTO || !Backend.CPU || !available()) {
+        return mode() == Mode.AUTO && hostFloats(arrays);
+    }
+
+    /**
+     * @param arrays arrays a oneDNN call reads or writes; null entries are skipped; not modified
+     * @return true if oneDNN is {@link #available()} (whatever the convolution's {@link Mode}) and every array is a
+     *     float32 array in host memory with 'c'-contiguous elements
+     */
+    public static boolean hostFloats(INDArray... arrays) {
+        if (!Backend.CPU || !available()) {
             return false;
         }
         for (INDArray array : arrays) {

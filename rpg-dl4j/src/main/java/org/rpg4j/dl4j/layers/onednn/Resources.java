@@ -16,6 +16,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
@@ -25,7 +26,7 @@ import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * The native objects of one {@link OneDnnConvolution}: created through here, destroyed together by
+ * The native objects of one {@link OneDnnConvolution} or {@link OneDnnBatchNorm}: created through here, destroyed together by
  * {@link #close()} (which a {@link java.lang.ref.Cleaner} calls once the convolution is unreachable).
  */
 final class Resources implements Runnable {
@@ -55,6 +56,14 @@ final class Resources implements Runnable {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), null, Natives.engine(), hint),
                 "convolution primitive desc");
+        descs.add(pd);
+        return pd;
+    }
+
+    dnnl_primitive_desc primitiveDesc(dnnl_batch_normalization_desc_t desc, dnnl_primitive_desc hint) {
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), null, Natives.engine(), hint),
+                "batch normalization primitive desc");
         descs.add(pd);
         return pd;
     }
