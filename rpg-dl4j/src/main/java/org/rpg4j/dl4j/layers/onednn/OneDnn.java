@@ -131,7 +131,7 @@ public final class OneDnn {
             } catch (LinkageError e) {
                 if (!REPORTED.getAndSet(true)) {
                     LOG.info("oneDNN preset (org.bytedeco:dnnl {} with its linux-x86_64 natives) not usable ({}): "
-                            + "convolutions run libnd4j's conv2d ops", "2.7.1-1.5.8", e.toString());
+                            + "convolutions run libnd4j's conv2d ops", "2.5.2-1.5.7", e.toString());
                 }
                 return false;
             }
