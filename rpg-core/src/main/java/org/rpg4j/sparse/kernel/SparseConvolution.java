@@ -225,14 +225,8 @@ public final class SparseConvolution {
         if (batch == 1) {
             float[] source = preparedSource(input, inputLayout, 0);
             int sourceBase = 0;
-            // tasks of whole channel blocks (of one channel without blocks)
-            int unit = blocks != null ? blocks.rows() : 1;
-            int channels = shape.outChannels();
-            int units = (channels + unit - 1) / unit;
-            int tasks = Math.min(CHANNEL_BLOCKS, units);
-            threading.run(tasks, work, task -> channels(source, sourceBase, residual, output, 0, outputLayout,
-                    Math.min(channels, task * units / tasks * unit), Math.min(channels, (task + 1) * units / tasks
-                            * unit)));
+            forChannelTasks(work, (from, to) -> channels(source, sourceBase, residual, output, 0, outputLayout, from,
+                    to));
         } else {
             threading.run(batch, work, image -> {
                 int inputBase = image * inSize;
@@ -302,13 +296,7 @@ public final class SparseConvolution {
         if (batch == 1) {
             float[] source = preparedSource(input, inputLayout, 0);
             int sourceBase = 0;
-            int unit = blocks != null ? ChannelBlocks.ROWS : 1;
-            int channels = shape.outChannels();
-            int units = (channels + unit - 1) / unit;
-            int tasks = Math.min(CHANNEL_BLOCKS, units);
-            threading.run(tasks, work, task -> pooledChannels(source, sourceBase, output, 0, outputLayout,
-                    Math.min(channels, task * units / tasks * unit), Math.min(channels, (task + 1) * units / tasks
-                            * unit)));
+            forChannelTasks(work, (from, to) -> pooledChannels(source, sourceBase, output, 0, outputLayout, from, to));
         } else {
             threading.run(batch, work, image -> {
                 int inputBase = image * inSize;
@@ -331,7 +319,7 @@ public final class SparseConvolution {
         int rowWidth = outputLayout == null ? pooledWidth : outputLayout.rowWidth();
         float[] acc = scratch.get().accumulator();
         for (int o = from; o < to;) {
-            int count = blockAt(o, to) ? ChannelBlocks.ROWS : 1;
+            int count = blockAt(o, to) ? blocks.rows() : 1;
             products(source, sourceBase, relu, null, 0, acc, -o * run, run, o, o + count);
             for (int c = o; c < o + count; c++) {
                 int planeBase = outputBase + c * plane;
@@ -457,6 +445,27 @@ public final class SparseConvolution {
                 o += count;
             }
         }
+    }
+
+    /** A range {@code [from, to)} of output channels. */
+    private interface ChannelRange {
+        void run(int from, int to);
+    }
+
+    /**
+     * Splits the output channels into at most {@link #CHANNEL_BLOCKS} tasks of whole channel blocks (of one
+     * channel without blocks) and runs them under the threading.
+     *
+     * @param work multiply-adds of the whole call
+     * @param range the work of one task's channels
+     */
+    private void forChannelTasks(long work, ChannelRange range) {
+        int unit = blocks != null ? blocks.rows() : 1;
+        int channels = shape.outChannels();
+        int units = (channels + unit - 1) / unit;
+        int tasks = Math.min(CHANNEL_BLOCKS, units);
+        threading.run(tasks, work, task -> range.run(Math.min(channels, task * units / tasks * unit),
+                Math.min(channels, (task + 1) * units / tasks * unit)));
     }
 
     /** @return true if a whole channel block starts at channel {@code o} and ends by {@code to} */
