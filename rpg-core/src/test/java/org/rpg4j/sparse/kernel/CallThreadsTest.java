@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -34,6 +35,38 @@ class CallThreadsTest {
             assertEquals(1, runs.get(t), "task " + t);
             assertEquals(Thread.currentThread(), threads.get(t), "task " + t);
         }
+    }
+
+    @Test
+    void theThresholdChoiceKeepsLittleWorkOnTheCallerAndHandsLargeWorkToThePool() {
+        AtomicReferenceArray<Thread> threads = new AtomicReferenceArray<>(TASKS);
+        KernelThreading.callWith(CallThreads.POOL_ABOVE_THRESHOLD, () -> {
+            KernelThreading.PER_CALL.run(TASKS, KernelThreading.PARALLEL_WORK - 1, t -> threads.set(t, Thread
+                    .currentThread()));
+            return null;
+        });
+        for (int t = 0; t < TASKS; t++) {
+            assertSame(Thread.currentThread(), threads.get(t), "task " + t + " below the threshold");
+        }
+        assumeTrue(KernelThreading.PER_CALL.threads() >= 2, "needs a pool worker");
+        // task 0 waits for task 1: with the work at the threshold, only another thread can run it
+        CountDownLatch second = new CountDownLatch(1);
+        boolean[] waited = new boolean[1];
+        KernelThreading.callWith(CallThreads.POOL_ABOVE_THRESHOLD, () -> {
+            KernelThreading.PER_CALL.run(2, KernelThreading.PARALLEL_WORK, t -> {
+                if (t == 1) {
+                    second.countDown();
+                } else {
+                    try {
+                        waited[0] = second.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            return null;
+        });
+        assertTrue(waited[0], "task 1 ran on another thread while task 0 waited");
     }
 
     @Test

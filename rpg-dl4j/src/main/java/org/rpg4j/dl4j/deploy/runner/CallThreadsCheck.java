@@ -9,24 +9,25 @@ import org.rpg4j.sparse.kernel.CallThreads;
 import org.rpg4j.sparse.kernel.KernelThreading;
 
 /**
- * Checks the steps' choices of threads ({@link StepThreads}) on whole runner calls, per batch size: a {@link
- * ThreadRace} over calls, starting once the steps' first round has decided, times calls with every step on the calling
- * thread ({@link CallThreads#CALLER} set around the call) against calls with the steps' own choices, and keeps the
- * steps on the caller unless their choices are {@value #CALL_MARGIN} times faster. Why: handing work to a pool thread
- * costs more than the step's own wall time shows. On 2 cores under load 9-10 the VGG-19 with 70 % of its channels
- * removed, at batch 1, took 10.6 ms per call with 1 of its 22 steps on the pool (per-step means 0.15 against 0.35 ms)
- * against 2.0 ms with every step on the caller: waking a parked worker on a busy machine can cost the caller its core
- * for a scheduler slice, later than the step that woke it. Not thread-safe (a runner runs one call at a time).
+ * The runner's choice of threads per batch size: a {@link ThreadRace} over whole calls, after untimed warm-up calls on
+ * the calling thread (during which the kernels are calibrated), times calls with every step on the calling thread
+ * ({@link CallThreads#CALLER}) against calls under the fixed rule ({@link CallThreads#POOL_ABOVE_THRESHOLD}: steps of
+ * at least 200,000 multiply-adds on the caller and the common pool), and keeps the caller unless the pool is {@value
+ * #CALL_MARGIN} times faster. Why whole calls: handing work to a pool thread costs more than the step's own wall time
+ * shows (waking a parked worker can cost the caller its core later than the step that woke it), and in the idle
+ * measurements of session 11 (2 cores) per-step choices that mixed the two were slower than either uniform choice
+ * (batch-32 RPG-pruned ResNet-56: 30.4 ms with per-step choices, 30.0 on the caller, 23.8 under the fixed rule;
+ * batch-1 channel-shrunk VGG-19: 2.79 ms with per-step choices, 1.91 on the caller). Not thread-safe (a runner runs
+ * one call at a time).
  */
 final class CallThreadsCheck {
 
-    /** Untimed calls before the first round: those of the steps' first round, which decide their choices. */
+    /** Untimed calls on the caller before the first round: warm-up and the kernels' calibration. */
     static final int WARM_UP_CALLS = ThreadRace.WARM_UP_CALLS + 2 * ThreadRace.PAIRS;
 
     /**
-     * The steps' choices must make whole calls this many times faster than the caller alone to be kept: a whole
-     * call's wall time shows the hand-off's costs that a step's does not, so the margin is smaller than a step's
-     * (under load 5-12, with 1.25, VGG-19 RPG 95 % at batch 32 went to the caller at 731 against 609 ms per call).
+     * The pool must make whole calls this many times faster than the caller alone to be kept (under load 5-12, with
+     * 1.25, VGG-19 RPG 95 % at batch 32 went to the caller at 731 against 609 ms per call).
      */
     static final double CALL_MARGIN = 1.1;
 
@@ -39,10 +40,10 @@ final class CallThreadsCheck {
      * @return its result
      */
     <T> T run(int batch, Supplier<T> call) {
-        ThreadRace race = races.computeIfAbsent(batch, b -> new ThreadRace(WARM_UP_CALLS, CallThreads.CALLER_AND_POOL,
+        ThreadRace race = races.computeIfAbsent(batch, b -> new ThreadRace(WARM_UP_CALLS, CallThreads.CALLER,
                 CALL_MARGIN, System::nanoTime));
-        return race.call(choice -> choice == CallThreads.CALLER ? KernelThreading.callWith(CallThreads.CALLER, call)
-                : call.get());
+        return race.call(choice -> KernelThreading.callWith(choice == CallThreads.CALLER ? CallThreads.CALLER
+                : CallThreads.POOL_ABOVE_THRESHOLD, call));
     }
 
     /**
@@ -55,11 +56,12 @@ final class CallThreadsCheck {
         for (LayerChoice c : lines) {
             List<String> notes = new ArrayList<>();
             races.forEach((batch, race) -> {
-                if ((c.batch() == 0 || c.batch() == batch) && race.decided() && race.choice() == CallThreads.CALLER) {
+                if ((c.batch() == 0 || c.batch() == batch) && race.decided()) {
                     notes.add((c.batch() == 0 ? "batch " + batch + " " : "") + String.format(java.util.Locale.ROOT,
-                            "whole calls put every step on the caller (mean %.3f ms against %.3f ms as the steps "
-                                    + "chose)", race.millis(CallThreads.CALLER), race.millis(
-                                            CallThreads.CALLER_AND_POOL)));
+                            "whole calls put %s (mean %.3f ms on the caller against %.3f ms with the pool)",
+                            race.choice() == CallThreads.CALLER ? "every step on the caller"
+                                    : "steps of at least 200,000 multiply-adds on the caller and the pool",
+                            race.millis(CallThreads.CALLER), race.millis(CallThreads.CALLER_AND_POOL)));
                 }
             });
             noted.add(notes.isEmpty() ? c : new LayerChoice(c.name(), c.operation(), c.density(), c.batch(),

@@ -30,11 +30,11 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * }</pre>
  *
  * <p>Threads: the sparse kernels and the Java steps spread their work over the calling thread and the common
- * fork-join pool ({@link RunnerOptions#threading()}). By default ({@link KernelThreading#PER_CALL}) each such step
- * chooses per batch size between the calling thread alone and the caller with the pool by timing its calls under both,
- * interleaved, after 8 untimed calls on the caller, and rechecks at exponentially spaced calls; whole calls with every
- * step on the caller are then timed against the steps' choices, and the caller wins unless the choices are 1.1x faster
- * (the report says what was chosen); the outputs are the same bit for bit under both. By default ({@link
+ * fork-join pool ({@link RunnerOptions#threading()}). By default ({@link KernelThreading#PER_CALL}) the runner
+ * chooses per batch size, by timing whole calls interleaved after its warm-up calls on the caller (and rechecking at
+ * exponentially spaced calls), between every step on the calling thread alone and the fixed rule of {@link
+ * KernelThreading#COMMON_POOL} (steps of at least 200,000 multiply-adds on the caller and the pool); the caller wins
+ * unless the pool is 1.1x faster (the report says what was chosen); the outputs are the same bit for bit under both. By default ({@link
  * NativeThreading#JAVA_THREADS}) the native ops run on one OpenMP thread each, a dense convolution split over those
  * same Java threads, so that libnd4j's OpenMP workers, which keep spinning on a core for a while after each parallel
  * native op, never compete with the Java kernels for the cores; the calling thread's OpenMP thread count is restored
@@ -52,9 +52,7 @@ public final class SparseRunner {
     private final ArrayPool pool = new ArrayPool();
     /** Per slot, the node after which its value is released to the pool. */
     private final int[] lastReaders;
-    /** Per node, its choice of threads ({@link KernelThreading#PER_CALL}), or null. */
-    private final StepThreads[] threads;
-    /** Under {@link KernelThreading#PER_CALL}, the whole calls' check of the steps' choices; else null. */
+    /** Under {@link KernelThreading#PER_CALL}, the whole calls' choice of threads; else null. */
     private final CallThreadsCheck callCheck;
 
     private SparseRunner(Plan plan, ComputationGraph graph, RunnerOptions options) {
@@ -66,8 +64,6 @@ public final class SparseRunner {
         }
         plan.connect(pool);
         this.lastReaders = plan.lastReaders();
-        this.threads = plan.nodes().stream().map(node -> StepThreads.of(node.step(), options.threading()))
-                .toArray(StepThreads[]::new);
         this.callCheck = options.threading() == KernelThreading.PER_CALL ? new CallThreadsCheck() : null;
     }
 
@@ -198,7 +194,7 @@ public final class SparseRunner {
                 long start = nanos == null ? 0 : clock.getAsLong();
                 values[node.output()] = ownThreads && node.step() instanceof FallbackStep
                         ? withOpenMpThreads(node.step(), in, openMpThreads)
-                        : threads[n] != null ? threads[n].run(in) : node.step().run(in);
+                        : node.step().run(in);
                 if (nanos != null) {
                     nanos[n] += clock.getAsLong() - start;
                 }
@@ -263,13 +259,14 @@ public final class SparseRunner {
 
     /**
      * @return one line per compiled layer and batch size seen (kernel, density, calibration times; under
-     *     {@link KernelThreading#PER_CALL} also the choice of threads) and one per DL4J step, in execution order
+     *     {@link KernelThreading#PER_CALL} also the whole calls' choice of threads) and one per DL4J step, in
+     *     execution order
      */
     public List<LayerChoice> report() {
         List<LayerChoice> lines = new ArrayList<>();
-        for (int n = 0; n < threads.length; n++) {
-            List<LayerChoice> choices = plan.nodes().get(n).step().choices();
-            lines.addAll(threads[n] == null ? choices : callCheck.report(threads[n].report(choices)));
+        for (Plan.Node node : plan.nodes()) {
+            List<LayerChoice> choices = node.step().choices();
+            lines.addAll(callCheck == null ? choices : callCheck.report(choices));
         }
         return List.copyOf(lines);
     }

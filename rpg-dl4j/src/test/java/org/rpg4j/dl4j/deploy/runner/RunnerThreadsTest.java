@@ -21,11 +21,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.sparse.kernel.CallThreads;
 import org.rpg4j.sparse.kernel.KernelThreading;
 
-/** The runner's per-step choice of threads ({@link KernelThreading#PER_CALL}): same outputs, and reported. */
-class StepThreadsTest {
+/** The runner's whole-call choice of threads ({@link KernelThreading#PER_CALL}): same outputs, and reported. */
+class RunnerThreadsTest {
 
     /** Calls covering the warm-up, the first round (both choices timed), the gap and the second round. */
-    private static final int CALLS = ThreadRace.WARM_UP_CALLS + 2 * ThreadRace.PAIRS + ThreadRace.FIRST_GAP
+    private static final int CALLS = CallThreadsCheck.WARM_UP_CALLS + 2 * ThreadRace.PAIRS + ThreadRace.FIRST_GAP
             + 2 * ThreadRace.PAIRS;
 
     @Test
@@ -50,7 +50,7 @@ class StepThreadsTest {
     }
 
     @Test
-    void onlyPerCallThreadingChoosesAndOnlyStepsThatSplitWork() {
+    void onlyPerCallThreadingChooses() {
         ComputationGraph graph = PrunedNetworks.prune(block(), 0.6, 7);
         for (KernelThreading threading : new KernelThreading[] {KernelThreading.CALLER_ONLY,
                 KernelThreading.COMMON_POOL}) {
@@ -59,7 +59,7 @@ class StepThreadsTest {
             for (int call = 0; call < CALLS; call++) {
                 runner.output(x);
             }
-            assertTrue(runner.report().stream().noneMatch(c -> c.calibration().contains("threads:")), threading
+            assertTrue(runner.report().stream().noneMatch(c -> c.calibration().contains("whole calls")), threading
                     + ": " + runner.report());
         }
     }
@@ -77,21 +77,17 @@ class StepThreadsTest {
                         .asFloat(), choice + " call " + call);
             }
         }
-        assertTrue(runner.report().stream().noneMatch(c -> c.calibration().contains("threads:")), runner.report()
+        assertTrue(runner.report().stream().noneMatch(c -> c.calibration().contains("whole calls")), runner.report()
                 .toString());
     }
 
     private static void assertReportsChoices(List<LayerChoice> report, KernelPolicy policy) {
         for (LayerChoice line : report) {
-            boolean splits = line.name().startsWith("c") || line.name().startsWith("add")
-                    || line.name().equals("max") || line.name().equals("out");
             String text = policy + ": " + line;
-            if (!splits) {
-                assertTrue(!line.calibration().contains("threads:"), text);
-            } else if (line.batch() > 0) {
-                assertTrue(line.calibration().matches(".*threads: caller (only|and pool) \\(mean .*"), text);
+            if (line.batch() > 0) {
+                assertTrue(line.calibration().matches(".*whole calls put (every step|steps of at least).*"), text);
             } else {
-                assertTrue(line.calibration().matches("batch 1 threads: caller .*; batch 4 threads: caller .*"),
+                assertTrue(line.calibration().matches(".*batch 1 whole calls put .*; batch 4 whole calls put .*"),
                         text);
             }
         }
