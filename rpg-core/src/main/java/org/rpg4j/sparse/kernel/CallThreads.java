@@ -2,9 +2,9 @@ package org.rpg4j.sparse.kernel;
 
 /**
  * Which threads run the tasks of the kernel calls a thread makes under {@link KernelThreading#PER_CALL}, chosen by
- * the code calling the kernels ({@link KernelThreading#callWith}): the deployment runner times both per step and
- * keeps the faster. The tasks are independent and their split does not depend on this choice, so outputs are
- * bit-identical under both.
+ * the code calling the kernels ({@link KernelThreading#callWith}): the deployment runner times whole calls under
+ * {@link #CALLER} and {@link #POOL_ABOVE_THRESHOLD} and keeps the faster. The tasks are independent and their split
+ * does not depend on this choice, so outputs are bit-identical under every choice.
  */
 public enum CallThreads {
     /** Every task on the calling thread: no hand-off. */

@@ -21,7 +21,7 @@ public enum KernelThreading {
      * the calling thread and the common pool's workers claiming tasks from a shared counter whatever the work
      * ({@link CallThreads}); as {@link #COMMON_POOL} where no choice is set or the choice is
      * {@link CallThreads#POOL_ABOVE_THRESHOLD}. Meant for code that times both choices,
-     * as the deployment runner does per step: on a 2-core machine the fixed 200,000 threshold was wrong both ways
+     * as the deployment runner does on whole calls: on a 2-core machine the fixed 200,000 threshold was wrong both ways
      * (every step of a batch-1 ResNet-56 and VGG-19 faster on one thread, even 2.4 M multiply-add steps; a
      * batch-32 pruned ResNet-56 twice as fast on two).
      */

@@ -62,7 +62,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
     }
 
     /**
-     * @return measured choice decided over 3 calls after the warm-up call, one thread or all cores per step as
+     * @return measured choice decided over 3 calls after the warm-up call, one thread or all cores per batch size as
      *     measured ({@link KernelThreading#PER_CALL}), pooling on Java arrays, native ops split over the runner's
      *     Java threads
      */
