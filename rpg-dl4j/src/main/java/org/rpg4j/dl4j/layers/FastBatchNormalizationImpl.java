@@ -34,17 +34,17 @@ import org.rpg4j.dl4j.layers.onednn.OneDnnBatchNorm;
  * batch norm sees after a convolution (DL4J's layer, which centres first, agrees to 1e-4 in tests).
  *
  * <p>Training passes of NCHW float32 inputs run on oneDNN's batch-normalisation primitives (on its OpenMP
- * threads) when the optional dnnl preset is present and the system property {@value #ONEDNN_PROPERTY} is
- * {@code onednn}; otherwise every pass runs through {@link BatchNormPasses}: Java loops over the host memory for
+ * threads) when the optional dnnl preset is present, unless the system property {@value #ONEDNN_PROPERTY} is
+ * {@code java}; otherwise every pass runs through {@link BatchNormPasses}: Java loops over the host memory for
  * NCHW float32 on ND4J's CPU backend, libnd4j ops otherwise. Inference always takes the latter route.
  */
 public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization> {
 
     /**
-     * System property: {@code onednn} runs the training passes of NCHW float32 inputs through oneDNN's
-     * batch-normalisation primitives when the dnnl preset is present; {@code java} (the default) through the Java
-     * loops. Off by default until an idle measurement: a ResNet-20 iteration took 0.80x as long at load 2 but 1.1-3x
-     * at load 4-10 (docs/performance.md, "Session 11b").
+     * System property: {@code onednn} (the default) runs the training passes of NCHW float32 inputs through oneDNN's
+     * batch-normalisation primitives when the dnnl preset is present; {@code java} through the Java loops. Idle, a
+     * ResNet-20 iteration took 0.80-0.82x as long on oneDNN; on a loaded machine (load 4-10 on 2 cores) 1.1-3x, where
+     * {@code java} is the better choice (docs/performance.md, "Session 11b").
      */
     static final String ONEDNN_PROPERTY = "rpg4j.batchNorm";
     /**
@@ -269,11 +269,11 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
     }
 
     /**
-     * @return true if the system property {@value #ONEDNN_PROPERTY} is {@code onednn} (false when unset)
-     * @throws IllegalArgumentException if the property holds another value than {@code java} or {@code onednn}
+     * @return true if the system property {@value #ONEDNN_PROPERTY} is {@code onednn} or unset
+     * @throws IllegalArgumentException if the property holds another value than {@code onednn} or {@code java}
      */
     static boolean oneDnnSwitchedOn() {
-        return !SwitchProperty.isOn(ONEDNN_PROPERTY, "java", "onednn");
+        return SwitchProperty.isOn(ONEDNN_PROPERTY, "onednn", "java");
     }
 
     /** @return true if the training passes of {@code x} run on oneDNN (switch, preset, NCHW float32, eps &gt; 0) */

@@ -173,9 +173,9 @@ class BatchNormOneDnnTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 FastBatchNormalizationImpl::oneDnnSwitchedOn);
         assertTrue(e.getMessage().contains(FastBatchNormalizationImpl.ONEDNN_PROPERTY), e.getMessage());
-        assertTrue(e.getMessage().contains("'java' or 'onednn', got 'dnnl'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'onednn' or 'java', got 'dnnl'"), e.getMessage());
         System.clearProperty(FastBatchNormalizationImpl.ONEDNN_PROPERTY);
-        assertEquals(false, FastBatchNormalizationImpl.oneDnnSwitchedOn(), "the Java loops by default");
+        assertEquals(true, FastBatchNormalizationImpl.oneDnnSwitchedOn(), "the oneDNN primitives by default");
         System.setProperty(FastBatchNormalizationImpl.ONEDNN_PROPERTY, "onednn");
         System.setProperty(FastBatchNormalizationImpl.LAYOUT_PROPERTY, "nchw");
         MultiLayerNetwork net = network(new FastBatchNormalization.Builder().build());
