@@ -44,9 +44,7 @@ public final class CalibrationCost {
         int first = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         int steady = args.length > 4 ? Integer.parseInt(args[4]) : 5;
         KernelPolicy policy = args.length > 5 ? KernelPolicy.valueOf(args[5]) : KernelPolicy.MEASURED;
-        double sparsity = Integer.parseInt(variant.replaceAll("[A-Z]", "")) / 100.0;
-        ComputationGraph graph = variant.startsWith("RPG") ? RpgPrunedWeights.graph(model, sparsity, true)
-                : PrunedCifarModels.of(model, sparsity);
+        ComputationGraph graph = PrunedCifarModels.variant(model, variant);
         Nd4j.getRandom().setSeed(3);
         INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
         INDArray expected = graph.outputSingle(input).dup();

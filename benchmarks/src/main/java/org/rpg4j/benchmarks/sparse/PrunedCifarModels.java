@@ -1,5 +1,6 @@
 package org.rpg4j.benchmarks.sparse;
 
+import java.io.IOException;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -22,6 +23,18 @@ import org.rpg4j.benchmarks.training.ResNetCifar;
 final class PrunedCifarModels {
 
     private PrunedCifarModels() {
+    }
+
+    /**
+     * @param model {@code VGG19} or {@code RESNET56}
+     * @param variant {@code U<percent>} (uniform, {@link #of}) or {@code RPG<percent>} (RPG-pruned with the fast
+     *     layers, {@link RpgPrunedWeights#graph}), e.g. {@code U95}, {@code RPG98}
+     * @return the initialised, pruned graph
+     * @throws IOException if the RPG-pruned weights cannot be read or written
+     */
+    static ComputationGraph variant(String model, String variant) throws IOException {
+        double sparsity = Integer.parseInt(variant.replaceAll("[A-Z]", "")) / 100.0;
+        return variant.startsWith("RPG") ? RpgPrunedWeights.graph(model, sparsity, true) : of(model, sparsity);
     }
 
     /**

@@ -48,9 +48,7 @@ public final class RunnerProfile {
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         StepCoverage coverage = args.length > 4 ? StepCoverage.valueOf(args[4]) : StepCoverage.KERNELS_AND_POOLING;
         KernelPolicy policy = args.length > 5 ? KernelPolicy.valueOf(args[5]) : KernelPolicy.MEASURED;
-        double sparsity = Integer.parseInt(variant.replaceAll("[A-Z]", "")) / 100.0;
-        ComputationGraph graph = variant.startsWith("RPG") ? RpgPrunedWeights.graph(model, sparsity, true)
-                : PrunedCifarModels.of(model, sparsity);
+        ComputationGraph graph = PrunedCifarModels.variant(model, variant);
         Nd4j.getRandom().setSeed(3);
         INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
         SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withCoverage(coverage)

@@ -47,9 +47,7 @@ public final class RunnerStepMinima {
         int batch = Integer.parseInt(args[2]);
         int calls = args.length > 3 ? Integer.parseInt(args[3]) : 12;
         KernelPolicy policy = args.length > 4 ? KernelPolicy.valueOf(args[4]) : KernelPolicy.MEASURED;
-        double sparsity = Integer.parseInt(variant.replaceAll("[A-Z]", "")) / 100.0;
-        ComputationGraph graph = variant.startsWith("RPG") ? RpgPrunedWeights.graph(model, sparsity, true)
-                : PrunedCifarModels.of(model, sparsity);
+        ComputationGraph graph = PrunedCifarModels.variant(model, variant);
         Nd4j.getRandom().setSeed(3);
         INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
         SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy));

@@ -150,9 +150,7 @@ public final class RunnerThreads {
         String[] parts = name.split(":");
         String variant = parts[0];
         String threads = parts.length > 1 ? parts[1] : "java";
-        double sparsity = Integer.parseInt(variant.replaceAll("[A-Z]", "")) / 100.0;
-        ComputationGraph graph = variant.startsWith("RPG") ? RpgPrunedWeights.graph(model, sparsity, true)
-                : PrunedCifarModels.of(model, sparsity);
+        ComputationGraph graph = PrunedCifarModels.variant(model, variant);
         RunnerOptions options = switch (threads) {
             case "java" -> RunnerOptions.defaults();
             case "openmp" -> RunnerOptions.defaults().withNativeThreading(NativeThreading.OPENMP);
