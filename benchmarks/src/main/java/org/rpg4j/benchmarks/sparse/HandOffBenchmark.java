@@ -1,5 +1,6 @@
 package org.rpg4j.benchmarks.sparse;
 
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,7 +19,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.rpg4j.sparse.kernel.CallThreads;
 import org.rpg4j.sparse.kernel.KernelThreading;
 
 /**
@@ -26,9 +26,10 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * {@code taskMicros} of arithmetic each, after {@code gapMicros} of arithmetic on the caller alone (a runner step's
  * sequential work between two parallel calls, during which a pool worker goes idle). Splits: {@code CALLER} (both
  * tasks on the caller: the reference), {@code STREAM} (a parallel {@code IntStream}, {@link
- * KernelThreading#COMMON_POOL} above its threshold: the runner's split before session 11), {@code CLAIMED} (the
- * caller and a forked common-pool task claim tasks from a counter, a still-queued helper taken back: {@link
- * KernelThreading#PER_CALL} under {@link CallThreads#CALLER_AND_POOL}), {@code SPIN} (the same claiming with a
+ * KernelThreading#COMMON_POOL} above its threshold: the runner's split before session 11, and its fixed rule now),
+ * {@code CLAIMED} (the caller and a forked common-pool task claim tasks from a counter, a still-queued helper taken
+ * back: the split {@code KernelThreading} offered as {@code CallThreads.CALLER_AND_POOL} in session 11, removed from
+ * the library in session 12 when the runner no longer used it), {@code SPIN} (the same claiming with a
  * persistent worker thread that spins for up to {@value #SPIN_NANOS} ns after its last job before it parks). The
  * timed region holds the gap and the call; the split's cost is its time minus CALLER's.
  */
@@ -87,15 +88,43 @@ public class HandOffBenchmark {
         switch (split) {
             case "CALLER" -> KernelThreading.CALLER_ONLY.run(2, Long.MAX_VALUE, task);
             case "STREAM" -> KernelThreading.COMMON_POOL.run(2, Long.MAX_VALUE, task);
-            case "CLAIMED" -> KernelThreading.callWith(CallThreads.CALLER_AND_POOL, () -> {
-                KernelThreading.PER_CALL.run(2, 0, task);
-                return null;
-            });
+            case "CLAIMED" -> claimed(2, task);
             case "SPIN" -> worker.run(2, task);
             default -> throw new IllegalArgumentException("split must be CALLER, STREAM, CLAIMED or SPIN, got "
                     + split);
         }
         return gap + sink[0] + sink[16];
+    }
+
+    /**
+     * The caller and up to {@code COMMON_POOL.threads() - 1} forked helpers claim tasks from one counter. A helper
+     * still queued when the caller has run out of tasks is taken back ({@code tryUnfork}), so the caller waits only
+     * for tasks a helper has started; a parallel stream instead splits the range into several subtasks up front and
+     * waits for each.
+     */
+    private static void claimed(int tasks, IntConsumer task) {
+        AtomicInteger next = new AtomicInteger();
+        Runnable claim = () -> {
+            for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+                task.accept(t);
+            }
+        };
+        int helpers = Math.min(KernelThreading.COMMON_POOL.threads(), tasks) - 1;
+        ForkJoinTask<?>[] forked = new ForkJoinTask<?>[helpers];
+        for (int h = 0; h < helpers; h++) {
+            forked[h] = ForkJoinTask.adapt(claim).fork();
+        }
+        try {
+            claim.run();
+        } finally {
+            // after a task threw on the caller, no helper starts another one
+            next.set(tasks);
+            for (int h = helpers - 1; h >= 0; h--) {
+                if (!forked[h].tryUnfork()) {
+                    forked[h].join();
+                }
+            }
+        }
     }
 
     private static float spin(float start, int steps) {

@@ -12,9 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
 import org.rpg4j.dl4j.deploy.runner.NativeThreading;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
@@ -55,16 +53,12 @@ public final class RunnerThreads {
      * @throws IOException if the RPG-pruned weights cannot be read or written
      */
     public static void main(String[] args) throws IOException {
-        String model = args[0];
-        int batch = Integer.parseInt(args[1]);
-        int rounds = Integer.parseInt(args[2]);
-        int calls = Integer.parseInt(args[3]);
-        List<String> cases = List.of(Arrays.copyOfRange(args, 4, args.length));
-        Nd4j.getRandom().setSeed(3);
-        INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+        CaseRounds run = CaseRounds.parse("RunnerThreads", args);
+        List<String> cases = run.cases();
+        INDArray input = run.input();
         Map<String, Inference> inferences = new LinkedHashMap<>();
         for (String name : cases) {
-            inferences.put(name, inference(model, name));
+            inferences.put(name, inference(run.model(), name));
         }
         for (Inference inference : inferences.values()) {
             for (int i = 0; i < WARM_UP; i++) {
@@ -75,11 +69,11 @@ public final class RunnerThreads {
         spinAfterCall(inferences, input, caller);
         Map<String, List<Double>> millis = new HashMap<>();
         Map<String, double[]> cpu = new HashMap<>();
-        for (int r = 0; r < rounds; r++) {
+        for (int r = 0; r < run.rounds(); r++) {
             for (int c = 0; c < cases.size(); c++) {
-                String name = cases.get((c + r) % cases.size());
+                String name = run.caseAt(r, c);
                 Map<String, Long> before = threadNanos();
-                for (int k = 0; k < calls; k++) {
+                for (int k = 0; k < run.calls(); k++) {
                     long start = System.nanoTime();
                     inferences.get(name).run(input);
                     millis.computeIfAbsent(name, n -> new ArrayList<>()).add((System.nanoTime() - start) / 1e6);
@@ -93,18 +87,18 @@ public final class RunnerThreads {
             }
         }
         System.out.printf(Locale.ROOT, "%s batch %d, %d rounds x %d calls per case; ms per call (wall: median "
-                + "[quartiles]; CPU: mean per thread group)%n", model, batch, rounds, calls);
+                + "[quartiles]; CPU: mean per thread group)%n", run.model(), run.batch(), run.rounds(), run.calls());
         System.out.printf(Locale.ROOT, "  %-14s %9s %19s %8s %8s %8s %8s %8s %9s%n", "case", "median", "quartiles",
                 GROUPS[0], GROUPS[1], GROUPS[2], GROUPS[3], "cpu sum", "vs DL4J");
-        double dl4j = millis.containsKey("DL4J") ? median(millis.get("DL4J")) : Double.NaN;
+        double dl4j = millis.containsKey("DL4J") ? CaseRounds.median(millis.get("DL4J")) : Double.NaN;
         for (String name : cases) {
             List<Double> times = millis.get(name);
             double[] groups = cpu.get(name);
             int n = times.size();
             double sum = Arrays.stream(groups).sum() / n;
             System.out.printf(Locale.ROOT, "  %-14s %9.2f [%8.2f, %8.2f] %8.2f %8.2f %8.2f %8.2f %8.2f %8.2fx%n", name,
-                    median(times), quantile(times, 0.25), quantile(times, 0.75), groups[0] / n, groups[1] / n,
-                    groups[2] / n, groups[3] / n, sum, dl4j / median(times));
+                    CaseRounds.median(times), CaseRounds.quantile(times, 0.25), CaseRounds.quantile(times, 0.75),
+                    groups[0] / n, groups[1] / n, groups[2] / n, groups[3] / n, sum, dl4j / CaseRounds.median(times));
         }
     }
 
@@ -194,17 +188,5 @@ public final class RunnerThreads {
         }
         // HotSpot names its own native threads; libgomp's and OpenBLAS's workers keep the process name
         return name.equals("java") ? 3 : 2;
-    }
-
-    private static double median(List<Double> values) {
-        return quantile(values, 0.5);
-    }
-
-    private static double quantile(List<Double> values, double q) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double position = q * (sorted.length - 1);
-        int low = (int) Math.floor(position);
-        int high = Math.min(sorted.length - 1, low + 1);
-        return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
     }
 }

@@ -10,12 +10,6 @@ public enum CallThreads {
     /** Every task on the calling thread: no hand-off. */
     CALLER,
     /**
-     * The calling thread and the common fork-join pool's workers claim the tasks one by one from a shared counter,
-     * whatever the call's work; a worker that wakes up after the caller has claimed every task does nothing, so a
-     * late wake-up costs the caller nothing but the fork.
-     */
-    CALLER_AND_POOL,
-    /**
      * As {@link KernelThreading#COMMON_POOL}: a call of at least 200,000 multiply-adds splits its tasks over the
      * calling thread and the common pool (a parallel stream), a smaller one stays on the caller. The deployment
      * runner's whole-call choice against {@link #CALLER}: in the idle measurement of session 11 (2 cores) every step

@@ -1,8 +1,6 @@
 package org.rpg4j.sparse.kernel;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -17,9 +15,8 @@ public enum KernelThreading {
      */
     COMMON_POOL,
     /**
-     * Per call, as the calling code chose for its thread ({@link #callWith}): all tasks on the calling thread, or
-     * the calling thread and the common pool's workers claiming tasks from a shared counter whatever the work
-     * ({@link CallThreads}); as {@link #COMMON_POOL} where no choice is set or the choice is
+     * Per call, as the calling code chose for its thread ({@link #callWith}): all tasks on the calling thread
+     * ({@link CallThreads#CALLER}); as {@link #COMMON_POOL} where no choice is set or the choice is
      * {@link CallThreads#POOL_ABOVE_THRESHOLD}. Meant for code that times both choices,
      * as the deployment runner does on whole calls: on a 2-core machine the fixed 200,000 threshold was wrong both ways
      * (every step of a batch-1 ResNet-56 and VGG-19 faster on one thread, even 2.4 M multiply-add steps; a
@@ -61,11 +58,7 @@ public enum KernelThreading {
             return;
         }
         CallThreads choice = this == PER_CALL ? CHOICE.get() : null;
-        if (choice == CallThreads.CALLER) {
-            onCaller(tasks, task);
-        } else if (choice == CallThreads.CALLER_AND_POOL) {
-            claimed(tasks, task);
-        } else if (work < PARALLEL_WORK) {
+        if (choice == CallThreads.CALLER || work < PARALLEL_WORK) {
             onCaller(tasks, task);
         } else {
             IntStream.range(0, tasks).parallel().forEach(task);
@@ -106,37 +99,6 @@ public enum KernelThreading {
     private static void onCaller(int tasks, IntConsumer task) {
         for (int t = 0; t < tasks; t++) {
             task.accept(t);
-        }
-    }
-
-    /**
-     * The caller and up to {@code threads() - 1} forked helpers claim tasks from one counter. A helper still
-     * queued when the caller has run out of tasks is taken back ({@code tryUnfork}), so the caller waits only
-     * for tasks a helper has started; a parallel stream instead splits the range into several subtasks up front
-     * and waits for each.
-     */
-    private void claimed(int tasks, IntConsumer task) {
-        AtomicInteger next = new AtomicInteger();
-        Runnable claim = () -> {
-            for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
-                task.accept(t);
-            }
-        };
-        int helpers = Math.min(threads(), tasks) - 1;
-        ForkJoinTask<?>[] forked = new ForkJoinTask<?>[helpers];
-        for (int h = 0; h < helpers; h++) {
-            forked[h] = ForkJoinTask.adapt(claim).fork();
-        }
-        try {
-            claim.run();
-        } finally {
-            // after a task threw on the caller, no helper starts another one
-            next.set(tasks);
-            for (int h = helpers - 1; h >= 0; h--) {
-                if (!forked[h].tryUnfork()) {
-                    forked[h].join();
-                }
-            }
         }
     }
 }

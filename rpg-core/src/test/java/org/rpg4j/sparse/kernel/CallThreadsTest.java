@@ -1,8 +1,6 @@
 package org.rpg4j.sparse.kernel;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,67 +68,23 @@ class CallThreadsTest {
     }
 
     @Test
-    void thePoolChoiceRunsEveryTaskOnceWhateverTheWork() {
-        for (int tasks : new int[] {1, 2, 3, TASKS, 100}) {
-            AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
-            KernelThreading.callWith(CallThreads.CALLER_AND_POOL, () -> {
-                KernelThreading.PER_CALL.run(tasks, 0, runs::incrementAndGet);
-                return null;
-            });
-            int[] counts = new int[tasks];
-            for (int t = 0; t < tasks; t++) {
-                counts[t] = runs.get(t);
-            }
-            int[] once = new int[tasks];
-            java.util.Arrays.fill(once, 1);
-            assertArrayEquals(once, counts, tasks + " tasks");
-        }
-    }
-
-    @Test
-    void thePoolChoiceHandsTasksToAPoolThreadEvenForLittleWork() throws InterruptedException {
-        assumeTrue(KernelThreading.PER_CALL.threads() >= 2, "needs a pool worker");
-        // task 0 (claimed by the caller first) waits for task 1, which only another thread can run
-        CountDownLatch second = new CountDownLatch(1);
-        AtomicReferenceArray<Thread> threads = new AtomicReferenceArray<>(2);
-        boolean[] waited = new boolean[1];
-        KernelThreading.callWith(CallThreads.CALLER_AND_POOL, () -> {
-            KernelThreading.PER_CALL.run(2, 1, t -> {
-                threads.set(t, Thread.currentThread());
-                if (t == 1) {
-                    second.countDown();
-                } else {
-                    try {
-                        waited[0] = second.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            });
-            return null;
-        });
-        assertTrue(waited[0], "task 1 ran while task 0 waited");
-        assertNotEquals(threads.get(0), threads.get(1));
-    }
-
-    @Test
     void theChoiceIsRestoredAfterTheCallAlsoWhenItThrowsAndOtherThreadingsIgnoreIt() {
         assertNull(KernelThreading.choice());
         CallThreads inner = KernelThreading.callWith(CallThreads.CALLER, () -> {
-            CallThreads nested = KernelThreading.callWith(CallThreads.CALLER_AND_POOL, KernelThreading::choice);
+            CallThreads nested = KernelThreading.callWith(CallThreads.POOL_ABOVE_THRESHOLD, KernelThreading::choice);
             assertEquals(CallThreads.CALLER, KernelThreading.choice(), "outer choice restored");
             return nested;
         });
-        assertEquals(CallThreads.CALLER_AND_POOL, inner);
+        assertEquals(CallThreads.POOL_ABOVE_THRESHOLD, inner);
         assertNull(KernelThreading.choice());
         assertThrows(IllegalStateException.class, () -> KernelThreading.callWith(CallThreads.CALLER, () -> {
             throw new IllegalStateException("fails");
         }));
         assertNull(KernelThreading.choice(), "restored after a throw");
         assertEquals(KernelThreading.COMMON_POOL.threads(), KernelThreading.PER_CALL.threads());
-        // CALLER_ONLY stays on the caller under the pool choice
+        // CALLER_ONLY stays on the caller under the threshold choice
         AtomicReferenceArray<Thread> threads = new AtomicReferenceArray<>(TASKS);
-        KernelThreading.callWith(CallThreads.CALLER_AND_POOL, () -> {
+        KernelThreading.callWith(CallThreads.POOL_ABOVE_THRESHOLD, () -> {
             KernelThreading.CALLER_ONLY.run(TASKS, 1_000_000_000L, t -> threads.set(t, Thread.currentThread()));
             return null;
         });
@@ -140,10 +94,10 @@ class CallThreadsTest {
     }
 
     @Test
-    void aTaskFailureReachesTheCallerUnderThePoolChoice() {
+    void aTaskFailureReachesTheCallerUnderTheThresholdChoice() {
         IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> KernelThreading.callWith(
-                CallThreads.CALLER_AND_POOL, () -> {
-                    KernelThreading.PER_CALL.run(TASKS, 0, t -> {
+                CallThreads.POOL_ABOVE_THRESHOLD, () -> {
+                    KernelThreading.PER_CALL.run(TASKS, KernelThreading.PARALLEL_WORK, t -> {
                         throw new IllegalStateException("task " + t + " fails");
                     });
                     return null;

@@ -42,8 +42,7 @@ final class CallThreadsCheck {
     <T> T run(int batch, Supplier<T> call) {
         ThreadRace race = races.computeIfAbsent(batch, b -> new ThreadRace(WARM_UP_CALLS, CallThreads.CALLER,
                 CALL_MARGIN, System::nanoTime));
-        return race.call(choice -> KernelThreading.callWith(choice == CallThreads.CALLER ? CallThreads.CALLER
-                : CallThreads.POOL_ABOVE_THRESHOLD, call));
+        return race.call(choice -> KernelThreading.callWith(choice, call));
     }
 
     /**
@@ -61,7 +60,7 @@ final class CallThreadsCheck {
                             "whole calls put %s (mean %.3f ms on the caller against %.3f ms with the pool)",
                             race.choice() == CallThreads.CALLER ? "every step on the caller"
                                     : "steps of at least 200,000 multiply-adds on the caller and the pool",
-                            race.millis(CallThreads.CALLER), race.millis(CallThreads.CALLER_AND_POOL)));
+                            race.millis(CallThreads.CALLER), race.millis(CallThreads.POOL_ABOVE_THRESHOLD)));
                 }
             });
             noted.add(notes.isEmpty() ? c : new LayerChoice(c.name(), c.operation(), c.density(), c.batch(),
