@@ -10,7 +10,6 @@ import static org.rpg4j.dl4j.layers.TestArrays.maxDifference;
 import java.util.List;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -23,7 +22,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The inference pass of {@link FastBatchNormalizationImpl} with its cached scale and shift
@@ -118,30 +116,14 @@ class BatchNormInferenceTest {
     }
 
     private static BatchNormalization.Builder configure(BatchNormalization.Builder builder, Case c) {
-        builder.useLogStd(c.useLogStd()).lockGammaBeta(c.lockGammaBeta());
-        if (c.lockGammaBeta()) {
-            builder.gamma(2.0).beta(0.5);
-        }
-        return builder;
+        return BatchNormNets.configure(builder, c.useLogStd(), c.lockGammaBeta());
     }
 
-    /** Random gamma, beta and running mean and a positive running variance. */
     private static void randomizeParams(MultiLayerNetwork net, Case c, long seed) {
-        net.setParams(gaussian(seed, 1, net.numParams()).muli(0.5));
-        if (!c.useLogStd()) {
-            INDArray variance = net.getLayer(0).getParam("var");
-            variance.assign(Transforms.abs(variance).addi(0.5));
-        }
-        if (!c.lockGammaBeta()) {
-            net.getLayer(0).getParam("gamma").addi(1.0);
-        }
+        BatchNormNets.randomizeParams(net, c.useLogStd(), c.lockGammaBeta(), seed);
     }
 
     private static MultiLayerNetwork network(BatchNormalization layer) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
-                .dataType(DataType.FLOAT).updater(new Sgd(0.1)).list().layer(layer)
-                .setInputType(InputType.convolutional(5, 6, CHANNELS)).build());
-        net.init();
-        return net;
+        return BatchNormNets.network(layer, InputType.convolutional(5, 6, CHANNELS));
     }
 }

@@ -29,7 +29,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rpg4j.dl4j.layers.onednn.OneDnn;
 
@@ -78,7 +77,7 @@ class BatchNormOneDnnTest {
                 .build();
         fastConf.setRectifyOutput(c.relu());
         MultiLayerNetwork fast = network(fastConf);
-        randomizeParams(standard, c);
+        BatchNormNets.randomizeParams(standard, c.useLogStd(), c.lockGammaBeta(), 33);
         fast.setParams(standard.params());
         INDArray x = gaussian(31, 4, CHANNELS, 6, 7).muli(2.0).addi(1.0);
         INDArray epsilon = gaussian(32, x.shape());
@@ -193,30 +192,10 @@ class BatchNormOneDnnTest {
     }
 
     private static BatchNormalization.Builder configure(BatchNormalization.Builder builder, Case c) {
-        builder.useLogStd(c.useLogStd()).lockGammaBeta(c.lockGammaBeta()).decay(c.decay()).eps(c.eps());
-        if (c.lockGammaBeta()) {
-            builder.gamma(2.0).beta(0.5);
-        }
-        return builder;
-    }
-
-    private static void randomizeParams(MultiLayerNetwork net, Case c) {
-        net.setParams(gaussian(33, 1, net.numParams()).muli(0.5));
-        if (!c.useLogStd()) {
-            INDArray variance = net.getLayer(0).getParam("var");
-            variance.assign(Transforms.abs(variance).addi(0.5));
-        }
-        if (!c.lockGammaBeta()) {
-            net.getLayer(0).getParam("gamma").addi(1.0);
-        }
+        return BatchNormNets.configure(builder, c.useLogStd(), c.lockGammaBeta()).decay(c.decay()).eps(c.eps());
     }
 
     private static MultiLayerNetwork network(BatchNormalization layer) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
-                .dataType(DataType.FLOAT).updater(new Sgd(0.1)).list().layer(layer)
-                .setInputType(InputType.convolutional(6, 7, CHANNELS)).build());
-        net.init();
-        net.initGradientsView();
-        return net;
+        return BatchNormNets.network(layer, InputType.convolutional(6, 7, CHANNELS));
     }
 }

@@ -20,10 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.common.primitives.Pair;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** FastBatchNormalization against DL4J's BatchNormalization, one configuration per case. */
 class FastBatchNormalizationTest {
@@ -57,7 +54,7 @@ class FastBatchNormalizationTest {
         MultiLayerNetwork standard = network(configure(new BatchNormalization.Builder(), c).build(), c);
         MultiLayerNetwork fast = network(configure(new FastBatchNormalization.Builder(), c).build(), c);
         assertEquals(standard.paramTable().keySet(), fast.paramTable().keySet(), "parameter keys");
-        randomizeParams(standard, c);
+        BatchNormNets.randomizeParams(standard, c.useLogStd(), c.lockGammaBeta(), 23);
         fast.setParams(standard.params());
         INDArray x = c.dense() ? gaussian(21, 5, CHANNELS) : gaussian(21, 3, CHANNELS, 5, 6);
         x.muli(2.0).addi(1.0);
@@ -112,31 +109,11 @@ class FastBatchNormalizationTest {
     }
 
     private static BatchNormalization.Builder configure(BatchNormalization.Builder builder, Case c) {
-        builder.useLogStd(c.useLogStd()).lockGammaBeta(c.lockGammaBeta()).decay(c.decay()).eps(c.eps());
-        if (c.lockGammaBeta()) {
-            builder.gamma(2.0).beta(0.5);
-        }
-        return builder;
-    }
-
-    /** Random gamma, beta and running mean; a positive running variance; the same in both layers after setParams. */
-    private static void randomizeParams(MultiLayerNetwork net, Case c) {
-        net.setParams(gaussian(23, 1, net.numParams()).muli(0.5));
-        if (!c.useLogStd()) {
-            INDArray variance = net.getLayer(0).getParam("var");
-            variance.assign(Transforms.abs(variance).addi(0.5));
-        }
-        if (!c.lockGammaBeta()) {
-            net.getLayer(0).getParam("gamma").addi(1.0);
-        }
+        return BatchNormNets.configure(builder, c.useLogStd(), c.lockGammaBeta()).decay(c.decay()).eps(c.eps());
     }
 
     private static MultiLayerNetwork network(BatchNormalization layer, Case c) {
-        InputType type = c.dense() ? InputType.feedForward(CHANNELS) : InputType.convolutional(5, 6, CHANNELS);
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
-                .dataType(DataType.FLOAT).updater(new Sgd(0.1)).list().layer(layer).setInputType(type).build());
-        net.init();
-        net.initGradientsView();
-        return net;
+        return BatchNormNets.network(layer, c.dense() ? InputType.feedForward(CHANNELS)
+                : InputType.convolutional(5, 6, CHANNELS));
     }
 }
