@@ -5,9 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.dl4j.deploy.runner.KernelKind;
 import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
 import org.rpg4j.dl4j.deploy.runner.LayerChoice;
@@ -38,15 +36,13 @@ public final class CalibrationCost {
      * @throws IOException if the RPG-pruned weights cannot be read or written
      */
     public static void main(String[] args) throws IOException {
-        String model = args[0];
-        String variant = args[1];
-        int batch = Integer.parseInt(args[2]);
-        int first = args.length > 3 ? Integer.parseInt(args[3]) : 5;
-        int steady = args.length > 4 ? Integer.parseInt(args[4]) : 5;
-        KernelPolicy policy = args.length > 5 ? KernelPolicy.valueOf(args[5]) : KernelPolicy.MEASURED;
-        ComputationGraph graph = PrunedCifarModels.variant(model, variant);
-        Nd4j.getRandom().setSeed(3);
-        INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+        RunnerCase run = RunnerCase.load("CalibrationCost", args, "[first] [steady] [policy]");
+        int first = RunnerCase.count(args, 3, "first", 5);
+        int steady = RunnerCase.count(args, 4, "steady", 5);
+        KernelPolicy policy = RunnerCase.option(args, 5, KernelPolicy.MEASURED);
+        int batch = run.batch();
+        ComputationGraph graph = run.graph();
+        INDArray input = run.input();
         INDArray expected = graph.outputSingle(input).dup();
         graph.outputSingle(input);
         SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy));
@@ -64,8 +60,9 @@ public final class CalibrationCost {
             runner.output(input);
             steadyMillis[c] = (System.nanoTime() - start) / 1e6;
         }
-        print(model + " " + variant + " batch " + batch + " " + policy, firstMillis, steadyMillis, difference, runner
-                .report(),
+        print(run.model() + " " + run.variant() + " batch " + batch + " " + policy, firstMillis, steadyMillis,
+                difference, runner
+                        .report(),
                 batch);
     }
 

@@ -2,9 +2,7 @@ package org.rpg4j.benchmarks.sparse;
 
 import java.util.Arrays;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What the tools that time whole calls of several cases, interleaved in one JVM, share ({@link RunnerThreads},
@@ -43,14 +41,14 @@ public record CaseRounds(String model, int batch, int rounds, int calls, List<St
             throw new IllegalArgumentException("usage: " + tool + " MODEL BATCH ROUNDS CALLS CASE..., got "
                     + Arrays.toString(args));
         }
-        return new CaseRounds(args[0], count("BATCH", args[1]), count("ROUNDS", args[2]), count("CALLS", args[3]),
+        return new CaseRounds(args[0], RunnerCase.count("BATCH", args[1]), RunnerCase.count("ROUNDS", args[2]),
+                RunnerCase.count("CALLS", args[3]),
                 List.of(Arrays.copyOfRange(args, 4, args.length)));
     }
 
     /** @return a {@code [batch, 3, 32, 32]} CIFAR-shaped float input, uniform in [0, 1), after ND4J's seed 3 */
     public INDArray input() {
-        Nd4j.getRandom().setSeed(3);
-        return Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+        return PrunedCifarModels.input(batch);
     }
 
     /**
@@ -81,13 +79,5 @@ public record CaseRounds(String model, int batch, int rounds, int calls, List<St
         int low = (int) Math.floor(position);
         int high = Math.min(sorted.length - 1, low + 1);
         return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
-    }
-
-    private static int count(String name, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got " + value, e);
-        }
     }
 }

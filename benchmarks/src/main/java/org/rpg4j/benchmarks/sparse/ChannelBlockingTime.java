@@ -88,18 +88,9 @@ public final class ChannelBlockingTime {
             Random random = new Random(42);
             ConvolutionShape shape = new ConvolutionShape(channels, size, size, channels, 3, 3, 1, 1, 1, 1, size,
                     size);
-            float[] weights = new float[channels * shape.patchSize()];
-            long nonZeros = 0;
-            for (int i = 0; i < weights.length; i++) {
-                if (random.nextDouble() < density) {
-                    weights[i] = (float) random.nextGaussian();
-                    nonZeros++;
-                }
-            }
-            float[] input = new float[batch * shape.inputSize()];
-            for (int i = 0; i < input.length; i++) {
-                input[i] = (float) random.nextGaussian();
-            }
+            float[] weights = LayerTiming.sparseGaussian(random, channels * shape.patchSize(), density);
+            long nonZeros = LayerTiming.nonZeros(weights);
+            float[] input = LayerTiming.gaussian(random, batch * shape.inputSize());
             float[] output = new float[batch * shape.outputSize()];
             SparseConvolution rows = SparseConvolution.of(shape, weights, null, FusedActivation.IDENTITY,
                     KernelThreading.CALLER_ONLY, instructions, ChannelBlocking.NEVER);

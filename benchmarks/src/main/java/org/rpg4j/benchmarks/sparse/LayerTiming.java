@@ -2,6 +2,7 @@ package org.rpg4j.benchmarks.sparse;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
@@ -9,10 +10,55 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 
-/** What the per-layer CPU-time tools share: libnd4j's dense convolution as a call, and timing a block of calls. */
+/**
+ * What the per-layer CPU-time tools share: seeded weights and inputs, libnd4j's dense convolution as a call, and
+ * timing a block of calls.
+ */
 final class LayerTiming {
 
     private LayerTiming() {
+    }
+
+    /**
+     * @param random the generator, advanced by one {@code nextDouble} per entry and one {@code nextGaussian} per kept
+     *     entry
+     * @param length entries
+     * @param density the probability that an entry is kept, in [0, 1]
+     * @return N(0, 1) values where kept, exactly 0.0 elsewhere
+     */
+    static float[] sparseGaussian(Random random, int length, double density) {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            if (random.nextDouble() < density) {
+                values[i] = (float) random.nextGaussian();
+            }
+        }
+        return values;
+    }
+
+    /**
+     * @param random the generator, advanced by one {@code nextGaussian} per entry
+     * @param length entries
+     * @return N(0, 1) values
+     */
+    static float[] gaussian(Random random, int length) {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
+    }
+
+    /**
+     * @param values weights; not modified
+     * @return how many are not 0.0
+     */
+    static long nonZeros(float[] values) {
+        long count = 0;
+        for (float v : values) {
+            count += v != 0f ? 1 : 0;
+        }
+        return count;
     }
 
     /**

@@ -3,9 +3,7 @@ package org.rpg4j.benchmarks.sparse;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -90,8 +88,7 @@ public class NetworkInferenceBenchmark {
         double sparsity = "DL4J".equals(variant) ? 0.95 : Integer.parseInt(variant.replaceAll("[A-Z]", "")) / 100.0;
         graph = variant.startsWith("RPG") ? RpgPrunedWeights.graph(model, sparsity, true)
                 : PrunedCifarModels.of(model, sparsity);
-        Nd4j.getRandom().setSeed(3);
-        input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+        input = PrunedCifarModels.input(batch);
         if ("DL4J".equals(variant)) {
             return;
         }

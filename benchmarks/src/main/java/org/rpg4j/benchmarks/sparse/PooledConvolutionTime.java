@@ -43,18 +43,12 @@ public final class PooledConvolutionTime {
     private static void run(int channels, int size, double density, int rounds) {
         ConvolutionShape shape = new ConvolutionShape(channels, size, size, channels, 3, 3, 1, 1, 1, 1, size, size);
         Random random = new Random(7);
-        float[] weights = new float[channels * channels * 9];
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = random.nextDouble() < density ? (float) random.nextGaussian() : 0f;
-        }
+        float[] weights = LayerTiming.sparseGaussian(random, channels * channels * 9, density);
         float[] bias = new float[channels];
         SparseConvolution conv = SparseConvolution.of(shape, weights, bias, FusedActivation.RELU,
                 KernelThreading.CALLER_ONLY);
         PlaneLayout in = conv.inputLayout();
-        float[] plain = new float[BATCH * shape.inputSize()];
-        for (int i = 0; i < plain.length; i++) {
-            plain[i] = (float) random.nextGaussian();
-        }
+        float[] plain = LayerTiming.gaussian(random, BATCH * shape.inputSize());
         float[] input = in.pad(plain, channels);
         float[] full = new float[BATCH * shape.outputSize()];
         int half = size / 2;

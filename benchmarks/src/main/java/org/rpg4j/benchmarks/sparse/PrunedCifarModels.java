@@ -38,6 +38,16 @@ final class PrunedCifarModels {
     }
 
     /**
+     * @param batch images, at least 1
+     * @return a {@code [batch, 3, 32, 32]} float input uniform in [0, 1), after ND4J's seed 3 (the same for every tool
+     *     that times these networks)
+     */
+    static INDArray input(int batch) {
+        Nd4j.getRandom().setSeed(3);
+        return Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+    }
+
+    /**
      * @param model {@code VGG19} or {@code RESNET56}
      * @param sparsity pruned fraction of each weight tensor, in [0, 1)
      * @return the initialised, pruned graph

@@ -72,10 +72,7 @@ public final class RpgLayerTime {
             // VGG-19's layer convS_I works at 32 >> S pixels (a max-pool after every stage)
             int size = 32 >> Character.getNumericValue(name.charAt(4));
             double[] ms = measure(w.dup().data().asFloat(), in, out, size, batch, rounds);
-            long nonZeros = 0;
-            for (float v : w.dup().data().asFloat()) {
-                nonZeros += v != 0f ? 1 : 0;
-            }
+            long nonZeros = LayerTiming.nonZeros(w.dup().data().asFloat());
             double gmacs = (double) batch * nonZeros * size * size / 1e6;
             double sparse = Math.min(ms[1], Math.min(ms[2], ms[3]));
             String[] names = {"dense", "per-image", "batched", "tiled"};
@@ -100,10 +97,7 @@ public final class RpgLayerTime {
     private static double[] measure(float[] weights, int in, int out, int size, int batch, int rounds) {
         ConvolutionShape shape = new ConvolutionShape(in, size, size, out, 3, 3, 1, 1, 1, 1, size, size);
         Random random = new Random(42);
-        float[] input = new float[batch * shape.inputSize()];
-        for (int i = 0; i < input.length; i++) {
-            input[i] = (float) random.nextGaussian();
-        }
+        float[] input = LayerTiming.gaussian(random, batch * shape.inputSize());
         float[] output = new float[batch * shape.outputSize()];
         KernelThreading one = KernelThreading.CALLER_ONLY;
         FusedActivation relu = FusedActivation.RELU;

@@ -6,9 +6,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
@@ -40,19 +38,13 @@ public final class RunnerCpuTime {
      * @throws IOException if the RPG-pruned weights cannot be read or written
      */
     public static void main(String[] args) throws IOException {
-        String model = args[0];
-        String variant = args[1];
-        int batch = Integer.parseInt(args[2]);
-        int calls = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-        KernelPolicy policy = args.length > 4 ? KernelPolicy.valueOf(args[4]) : KernelPolicy.MEASURED;
-        ComputationGraph graph = PrunedCifarModels.variant(model, variant);
-        Nd4j.getRandom().setSeed(3);
-        INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+        RunnerCase run = RunnerCase.load("RunnerCpuTime", args, "[calls] [policy]");
+        int calls = RunnerCase.count(args, 3, "calls", 10);
+        KernelPolicy policy = RunnerCase.option(args, 4, KernelPolicy.MEASURED);
+        ComputationGraph graph = run.graph();
+        INDArray input = run.input();
         SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy));
-        for (int i = 0; i < WARM_UP; i++) {
-            runner.output(input);
-            graph.outputSingle(input);
-        }
+        run.warmUp(runner, WARM_UP);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double[] dl4j = new double[calls];
         double[] sparse = new double[calls];
@@ -68,7 +60,8 @@ public final class RunnerCpuTime {
         Arrays.sort(dl4j);
         Arrays.sort(sparse);
         System.out.printf(Locale.ROOT, "cpu time %s %s %s batch %d, %d calls: DL4J min %.1f median %.1f ms, runner min "
-                + "%.1f median %.1f ms; speed-up %.2fx (min) %.2fx (median)%n", model, variant, policy, batch, calls,
+                + "%.1f median %.1f ms; speed-up %.2fx (min) %.2fx (median)%n", run.model(), run.variant(), policy,
+                run.batch(), calls,
                 dl4j[0],
                 dl4j[calls / 2], sparse[0], sparse[calls / 2], dl4j[0] / sparse[0], dl4j[calls / 2] / sparse[calls
                         / 2]);

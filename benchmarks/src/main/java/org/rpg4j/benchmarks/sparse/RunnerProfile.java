@@ -6,9 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
@@ -42,21 +40,15 @@ public final class RunnerProfile {
      * @throws IOException if the RPG-pruned weights cannot be read or written
      */
     public static void main(String[] args) throws IOException {
-        String model = args[0];
-        String variant = args[1];
-        int batch = Integer.parseInt(args[2]);
-        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-        StepCoverage coverage = args.length > 4 ? StepCoverage.valueOf(args[4]) : StepCoverage.KERNELS_AND_POOLING;
-        KernelPolicy policy = args.length > 5 ? KernelPolicy.valueOf(args[5]) : KernelPolicy.MEASURED;
-        ComputationGraph graph = PrunedCifarModels.variant(model, variant);
-        Nd4j.getRandom().setSeed(3);
-        INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+        RunnerCase run = RunnerCase.load("RunnerProfile", args, "[rounds] [coverage] [policy]");
+        int rounds = RunnerCase.count(args, 3, "rounds", 10);
+        StepCoverage coverage = RunnerCase.option(args, 4, StepCoverage.KERNELS_AND_POOLING);
+        KernelPolicy policy = RunnerCase.option(args, 5, KernelPolicy.MEASURED);
+        ComputationGraph graph = run.graph();
+        INDArray input = run.input();
         SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withCoverage(coverage)
                 .withPolicy(policy));
-        for (int i = 0; i < WARM_UP; i++) {
-            runner.output(input);
-            graph.outputSingle(input);
-        }
+        run.warmUp(runner, WARM_UP);
         double[] stepMillis = null;
         List<StepTime> steps = null;
         long dl4jNanos = 0;
@@ -72,7 +64,8 @@ public final class RunnerProfile {
                 stepMillis[s] += steps.get(s).millis() / rounds;
             }
         }
-        print(model, variant, batch, coverage, steps, stepMillis, dl4jNanos / 1e6 / (rounds * CALLS_PER_ROUND));
+        print(run.model(), run.variant(), run.batch(), coverage, steps, stepMillis, dl4jNanos / 1e6 / (rounds
+                * CALLS_PER_ROUND));
         System.out.println("  calibration report (kernel chosen, fastest calibration runs):");
         runner.report().forEach(line -> System.out.println("    " + line));
     }

@@ -9,9 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
@@ -42,19 +40,13 @@ public final class RunnerStepMinima {
      * @throws IOException if the RPG-pruned weights cannot be read or written
      */
     public static void main(String[] args) throws IOException {
-        String model = args[0];
-        String variant = args[1];
-        int batch = Integer.parseInt(args[2]);
-        int calls = args.length > 3 ? Integer.parseInt(args[3]) : 12;
-        KernelPolicy policy = args.length > 4 ? KernelPolicy.valueOf(args[4]) : KernelPolicy.MEASURED;
-        ComputationGraph graph = PrunedCifarModels.variant(model, variant);
-        Nd4j.getRandom().setSeed(3);
-        INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+        RunnerCase run = RunnerCase.load("RunnerStepMinima", args, "[calls] [policy]");
+        int calls = RunnerCase.count(args, 3, "calls", 12);
+        KernelPolicy policy = RunnerCase.option(args, 4, KernelPolicy.MEASURED);
+        ComputationGraph graph = run.graph();
+        INDArray input = run.input();
         SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy));
-        for (int i = 0; i < WARM_UP; i++) {
-            runner.output(input);
-            graph.outputSingle(input);
-        }
+        run.warmUp(runner, WARM_UP);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double[] minima = null;
         List<StepTime> steps = null;
@@ -82,8 +74,8 @@ public final class RunnerStepMinima {
                 minima[s] = Math.min(minima[s], steps.get(s).millis());
             }
         }
-        System.out.printf(Locale.ROOT, "step minima %s %s %s batch %d, %d calls (ms)%n", model, variant, policy, batch,
-                calls);
+        System.out.printf(Locale.ROOT, "step minima %s %s %s batch %d, %d calls (ms)%n", run.model(), run.variant(),
+                policy, run.batch(), calls);
         Map<String, double[]> kinds = new TreeMap<>();
         double sum = 0;
         for (int s = 0; s < steps.size(); s++) {

@@ -1,0 +1,104 @@
+package org.rpg4j.benchmarks.sparse;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Locale;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.dl4j.deploy.runner.SparseRunner;
+
+/**
+ * One network of {@link PrunedCifarModels} and its seeded input, from the arguments {@code MODEL VARIANT BATCH ...}
+ * that the runner tools ({@link RunnerCpuTime}, {@link RunnerStepMinima}, {@link RunnerProfile},
+ * {@link CalibrationCost}) share, with the parsing of their optional arguments.
+ *
+ * @param model {@code VGG19} or {@code RESNET56}
+ * @param variant {@code U<percent>} or {@code RPG<percent>} ({@link PrunedCifarModels#variant})
+ * @param batch images per call, at least 1
+ * @param graph the pruned network
+ * @param input its input {@code [batch, 3, 32, 32]} ({@link PrunedCifarModels#input})
+ */
+record RunnerCase(String model, String variant, int batch, ComputationGraph graph, INDArray input) {
+
+    /**
+     * @param tool the tool's name, for the usage line of an error
+     * @param args {@code MODEL VARIANT BATCH} and the tool's optional arguments
+     * @param optional the optional arguments' usage, e.g. {@code "[calls] [policy]"}
+     * @return the network and its input
+     * @throws IOException if the RPG-pruned weights cannot be read or written
+     * @throws IllegalArgumentException if there are fewer than three arguments or the batch is not a whole number
+     *     of at least 1
+     */
+    static RunnerCase load(String tool, String[] args, String optional) throws IOException {
+        if (args.length < 3) {
+            throw new IllegalArgumentException("usage: " + tool + " MODEL VARIANT BATCH " + optional + ", got "
+                    + Arrays.toString(args));
+        }
+        int batch = count("BATCH", args[2]);
+        if (batch < 1) {
+            throw new IllegalArgumentException("BATCH must be >= 1, got " + batch);
+        }
+        ComputationGraph graph = PrunedCifarModels.variant(args[0], args[1]);
+        return new RunnerCase(args[0], args[1], batch, graph, PrunedCifarModels.input(batch));
+    }
+
+    /**
+     * Calls the runner, then DL4J, {@code calls} times: JIT warm-up, and the runner's kernel calibration.
+     *
+     * @param runner the runner compiled from {@link #graph}
+     * @param calls calls of each
+     */
+    void warmUp(SparseRunner runner, int calls) {
+        for (int i = 0; i < calls; i++) {
+            runner.output(input);
+            graph.outputSingle(input);
+        }
+    }
+
+    /**
+     * @param args the tool's arguments
+     * @param index the optional argument's position
+     * @param name its name, for an error
+     * @param absent its value when {@code args} is shorter
+     * @return the whole number there, or {@code absent}
+     * @throws IllegalArgumentException if it is not a whole number
+     */
+    static int count(String[] args, int index, String name, int absent) {
+        return args.length > index ? count(name, args[index]) : absent;
+    }
+
+    /**
+     * @param name the argument's name, for an error
+     * @param value its text
+     * @return the whole number
+     * @throws IllegalArgumentException if it is not a whole number
+     */
+    static int count(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got " + value, e);
+        }
+    }
+
+    /**
+     * @param args the tool's arguments
+     * @param index the optional argument's position
+     * @param absent its value when {@code args} is shorter
+     * @param <E> the enum
+     * @return the constant named there (any case), or {@code absent}
+     * @throws IllegalArgumentException naming the allowed constants if there is none of that name
+     */
+    static <E extends Enum<E>> E option(String[] args, int index, E absent) {
+        if (args.length <= index) {
+            return absent;
+        }
+        Class<E> type = absent.getDeclaringClass();
+        try {
+            return Enum.valueOf(type, args[index].toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(type.getSimpleName() + " must be one of " + Arrays.toString(type
+                    .getEnumConstants()) + ", got " + args[index], e);
+        }
+    }
+}
