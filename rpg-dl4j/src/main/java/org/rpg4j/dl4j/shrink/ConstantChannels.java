@@ -28,8 +28,12 @@ public final class ConstantChannels {
     /**
      * @param deps the analysis of the network (its parameters are read, not modified)
      * @return the constant channels
+     * @throws IllegalArgumentException if {@code deps} is null
      */
     public static ConstantChannels of(ChannelDependencies deps) {
+        if (deps == null) {
+            throw new IllegalArgumentException("deps must not be null (analyse the network with ChannelDependencies)");
+        }
         ConstantChannels c = new ConstantChannels();
         for (NetworkNode n : deps.graph().nodes()) {
             double[] out;

@@ -20,8 +20,12 @@ public final class DeadChannels {
     /**
      * @param deps the analysis of the network (parameters read, not modified)
      * @return keep masks with the dead channels of every unlocked group removed
+     * @throws IllegalArgumentException if {@code deps} is null
      */
     public static KeepSelection select(ChannelDependencies deps) {
+        if (deps == null) {
+            throw new IllegalArgumentException("deps must not be null (analyse the network with ChannelDependencies)");
+        }
         ConstantChannels constants = ConstantChannels.of(deps);
         boolean[][] alive = new boolean[deps.groups().size()][];
         for (ChannelGroup g : deps.groups()) {

@@ -29,7 +29,8 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
      */
     public RunnerOptions {
         if (policy == null || threading == null || coverage == null || nativeThreading == null) {
-            throw new IllegalArgumentException("policy, threading, coverage and nativeThreading must not be null");
+            throw new IllegalArgumentException("policy, threading, coverage and nativeThreading must not be null, got "
+                    + policy + ", " + threading + ", " + coverage + " and " + nativeThreading);
         }
         if (calibrationRuns < 1) {
             throw new IllegalArgumentException("calibrationRuns must be >= 1, got " + calibrationRuns);
