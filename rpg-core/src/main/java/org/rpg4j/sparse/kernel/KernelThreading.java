@@ -51,8 +51,12 @@ public enum KernelThreading {
      * @param work multiply-adds (or other element operations) of all tasks together: under {@link #COMMON_POOL}
      *     below 200,000 everything stays on the caller
      * @param task the task body; must be safe to run concurrently for different indices
+     * @throws IllegalArgumentException if {@code tasks < 0} or {@code task} is null
      */
     public void run(int tasks, long work, IntConsumer task) {
+        if (tasks < 0 || task == null) {
+            throw new IllegalArgumentException("tasks must be >= 0 and task not null, got " + tasks + " and " + task);
+        }
         if (this == CALLER_ONLY || tasks < 2) {
             onCaller(tasks, task);
             return;

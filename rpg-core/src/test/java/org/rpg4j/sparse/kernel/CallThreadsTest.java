@@ -110,5 +110,8 @@ class CallThreadsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> KernelThreading.callWith(null, () -> 1))
                 .getMessage().contains("choice and call must not be null"));
         assertThrows(IllegalArgumentException.class, () -> KernelThreading.callWith(CallThreads.CALLER, null));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> KernelThreading.PER_CALL.run(-1, 0, t -> {
+        })).getMessage().contains("tasks must be >= 0 and task not null, got -1"));
+        assertThrows(IllegalArgumentException.class, () -> KernelThreading.CALLER_ONLY.run(2, 0, null));
     }
 }

@@ -32,11 +32,23 @@ public final class BatchNormFold {
      * Folds the layer into a convolution's weights and bias in place.
      *
      * @param bn the batch-normalisation layer, {@code nOut} channels
-     * @param weights {@code [nOut, patch]} row-major; modified
+     * @param weights {@code [nOut, patch]} row-major, {@code patch >= 1}; modified
      * @param bias {@code [nOut]}; modified
+     * @throws IllegalArgumentException if {@code bn} is not a batch-normalisation layer, or an array is null or does
+     *     not have the layer's {@code nOut} rows
      */
     public static void foldInto(Layer bn, float[] weights, float[] bias) {
-        BatchNormalization conf = (BatchNormalization) bn.conf().getLayer();
+        if (bn == null || !(bn.conf().getLayer() instanceof BatchNormalization conf)) {
+            throw new IllegalArgumentException("bn must be a batch-normalisation layer, got " + (bn == null ? "null"
+                    : bn.conf().getLayer().getClass().getSimpleName()));
+        }
+        long nOut = bn.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).length();
+        if (weights == null || bias == null || bias.length != nOut || weights.length == 0
+                || weights.length % nOut != 0) {
+            throw new IllegalArgumentException("bias must hold nOut = " + nOut + " values and weights a positive "
+                    + "multiple of " + nOut + " ([nOut, patch]), got " + (bias == null ? "null" : bias.length)
+                    + " and " + (weights == null ? "null" : weights.length));
+        }
         double[] mean = bn.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toDoubleVector();
         double[] gamma = bn.getParam(BatchNormalizationParamInitializer.GAMMA).toDoubleVector();
         double[] beta = bn.getParam(BatchNormalizationParamInitializer.BETA).toDoubleVector();

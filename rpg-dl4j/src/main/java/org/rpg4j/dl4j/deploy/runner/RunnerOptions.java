@@ -75,6 +75,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
     /**
      * @param newPolicy the kernel policy
      * @return a copy with that policy
+     * @throws IllegalArgumentException if it is null
      */
     public RunnerOptions withPolicy(KernelPolicy newPolicy) {
         return new RunnerOptions(newPolicy, calibrationRuns, threading, coverage, nativeThreading);
@@ -83,6 +84,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
     /**
      * @param runs calls after the warm-up call whose timed runs decide, &ge; 1
      * @return a copy with that number of calibration runs
+     * @throws IllegalArgumentException if {@code runs < 1}
      */
     public RunnerOptions withCalibrationRuns(int runs) {
         return new RunnerOptions(policy, runs, threading, coverage, nativeThreading);
@@ -91,6 +93,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
     /**
      * @param newThreading how the sparse kernels use threads
      * @return a copy with that threading
+     * @throws IllegalArgumentException if it is null
      */
     public RunnerOptions withThreading(KernelThreading newThreading) {
         return new RunnerOptions(policy, calibrationRuns, newThreading, coverage, nativeThreading);
@@ -99,6 +102,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
     /**
      * @param newCoverage which layers besides convolutions and dense layers run on Java arrays
      * @return a copy with that coverage
+     * @throws IllegalArgumentException if it is null
      */
     public RunnerOptions withCoverage(StepCoverage newCoverage) {
         return new RunnerOptions(policy, calibrationRuns, threading, newCoverage, nativeThreading);
@@ -107,6 +111,7 @@ public record RunnerOptions(KernelPolicy policy, int calibrationRuns, KernelThre
     /**
      * @param newNativeThreading which threads run the native (dense) ops
      * @return a copy with that native threading
+     * @throws IllegalArgumentException if it is null
      */
     public RunnerOptions withNativeThreading(NativeThreading newNativeThreading) {
         return new RunnerOptions(policy, calibrationRuns, threading, coverage, newNativeThreading);
