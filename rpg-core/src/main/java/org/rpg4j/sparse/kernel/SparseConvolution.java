@@ -62,9 +62,8 @@ public final class SparseConvolution {
                 ? ConvolutionLayout.sourceLayout(shape) : null;
         this.blocks = channelBlocks(blocking);
         int sourceSize = layout.sourceSize(shape);
-        // PHASES always: a strided convolution copies its rows through it into a padded output layout
-        int accumulatorSize = !layout.plainRows(shape) || layout == ConvolutionLayout.PHASES ? layout.rowRun(shape)
-                * (blocks != null ? blocks.rows() : 1) : 0;
+        int accumulatorSize = !layout.plainRows(shape) ? layout.rowRun(shape) * (blocks != null
+                ? blocks.rows() : 1) : 0;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[sourceSize], new float[accumulatorSize]));
     }
 
@@ -364,23 +363,13 @@ public final class SparseConvolution {
      * @param target a layout the output could be stored in, or null
      * @return true if this convolution writes its output straight into {@code target}: a stride-1
      *     convolution whose padded-width rows have {@code target}'s row width, so the {@code kw - 1}
-     *     extra columns of each output row land in the target's border (and are zeroed after), or a strided one
-     *     ({@code PHASES}) into any layout of its output's height and width (each channel's rows copied from its
-     *     accumulator into the target's rows, the border zeroed), so that its stride-1 readers get padded rows
-     *     without a copy of the plain output
+     *     extra columns of each output row land in the target's border (and are zeroed after)
      */
     public boolean writesLayout(PlaneLayout target) {
-        if (target == null || taps != null || values.length == 0 || target.height() != shape.outHeight()
-                || target.width() != shape.outWidth()) {
-            return false;
-        }
-        if (layout == ConvolutionLayout.PHASES) {
-            // copied row by row from the accumulator (stride 2: the stage-edge convolutions of a ResNet, whose
-            // readers are stride-1 layers reading padded rows)
-            return true;
-        }
         int wp = layout.rowWidth(shape);
-        return layout == ConvolutionLayout.PADDED && target.rowWidth() == wp
+        return target != null && layout == ConvolutionLayout.PADDED && taps == null && values.length > 0
+                && target.height() == shape.outHeight() && target.width() == shape.outWidth()
+                && target.rowWidth() == wp
                 && target.origin() + (long) shape.outHeight() * wp <= target.planeSize();
     }
 
@@ -432,10 +421,8 @@ public final class SparseConvolution {
                           PlaneLayout outputLayout, int from, int to) {
         int run = layout.rowRun(shape);
         boolean relu = activation == FusedActivation.RELU;
-        if (layout.plainRows(shape) && outputLayout == null) {
+        if (layout.plainRows(shape)) {
             products(source, sourceBase, relu, residual, outputBase, output, outputBase, run, from, to);
-        } else if (outputLayout != null && layout == ConvolutionLayout.PHASES) {
-            paddedFromAccumulator(source, sourceBase, residual, output, outputBase, outputLayout, from, to);
         } else if (outputLayout != null) {
             int plane = outputLayout.planeSize();
             int origin = outputBase + outputLayout.origin();
@@ -457,43 +444,6 @@ public final class SparseConvolution {
                 }
                 o += count;
             }
-        }
-    }
-
-    /**
-     * Output channels {@code [from, to)} of one image into {@code target} through the accumulator: each channel's
-     * rows (its {@link ConvolutionLayout#rowWidth} wide, as computed) copied into the target's rows, the residual
-     * (in {@code target}, or null) added and the activation applied there, and the plane's border zeroed (the rows
-     * above and below the image and the columns between its rows, as fills between the image rows).
-     */
-    private void paddedFromAccumulator(float[] source, int sourceBase, float[] residual, float[] output,
-                                       int outputBase, PlaneLayout target, int from, int to) {
-        int run = layout.rowRun(shape);
-        int computedWidth = layout.rowWidth(shape);
-        int width = shape.outWidth();
-        int height = shape.outHeight();
-        int plane = target.planeSize();
-        int rowWidth = target.rowWidth();
-        boolean relu = activation == FusedActivation.RELU;
-        float[] acc = scratch.get().accumulator();
-        for (int o = from; o < to;) {
-            int count = blockAt(o, to) ? blocks.rows() : 1;
-            products(source, sourceBase, relu && residual == null, null, 0, acc, -o * run, run, o, o + count);
-            for (int c = o; c < o + count; c++) {
-                int planeBase = outputBase + c * plane;
-                int image = planeBase + target.origin();
-                Arrays.fill(output, planeBase, image, 0f);
-                for (int y = 0; y < height; y++) {
-                    int row = image + y * rowWidth;
-                    System.arraycopy(acc, (c - o) * run + y * computedWidth, output, row, width);
-                    if (residual != null) {
-                        addResidual(residual, output, row, width);
-                        activation.applyInPlace(output, row, width);
-                    }
-                    Arrays.fill(output, row + width, y + 1 < height ? row + rowWidth : planeBase + plane, 0f);
-                }
-            }
-            o += count;
         }
     }
 

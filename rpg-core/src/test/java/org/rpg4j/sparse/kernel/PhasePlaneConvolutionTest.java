@@ -201,63 +201,6 @@ class PhasePlaneConvolutionTest {
     }
 
     @Test
-    void stridedConvolutionsWritePaddedOutputBitForBitAsThePlainOutput() {
-        // stride 2-3, 1x1 to 3x3 (the 1x1 projections' plain runs included), odd and even planes, 1-10 output channels
-        // (blocks of four and five and single channels), batch 1-2, ReLU or not, with and without a residual: the
-        // output written into a random padded layout (NaN before: every position must be written) equals the plain
-        // output padded, bit for bit, and its border is zero
-        Random random = new Random(1412);
-        int checked = 0;
-        for (int trial = 0; trial < 60; trial++) {
-            int k = 1 + random.nextInt(3);
-            int stride = 2 + random.nextInt(2);
-            int pad = random.nextInt(k);
-            int h = k + random.nextInt(20);
-            int w = k + random.nextInt(20);
-            ConvolutionShape s = new ConvolutionShape(1 + random.nextInt(6), h, w, 1 + random.nextInt(10), k, k,
-                    stride, stride, pad, pad, (h + 2 * pad - k) / stride + 1, (w + 2 * pad - k) / stride + 1);
-            float[] weights = DenseReference.gaussian(random, s.outChannels() * s.patchSize());
-            float[] bias = DenseReference.gaussian(random, s.outChannels());
-            int batch = 1 + random.nextInt(2);
-            float[] input = DenseReference.gaussian(random, batch * s.inputSize());
-            float[] residual = random.nextBoolean() ? DenseReference.gaussian(random, batch * s.outputSize()) : null;
-            FusedActivation activation = random.nextBoolean() ? FusedActivation.RELU : FusedActivation.IDENTITY;
-            int padTop = random.nextInt(3);
-            int padLeft = random.nextInt(3);
-            PlaneLayout target = new PlaneLayout(s.outHeight(), s.outWidth(), padTop, padLeft, padLeft + s.outWidth()
-                    + random.nextInt(3), padTop + s.outHeight() + random.nextInt(3));
-            for (KernelInstructions instructions : KernelInstructions.values()) {
-                for (ChannelBlocking blocking : ChannelBlocking.values()) {
-                    SparseConvolution conv = SparseConvolution.of(s, weights, bias, activation,
-                            KernelThreading.values()[random.nextInt(2)], instructions, blocking);
-                    boolean shiftedTaps = (long) weights.length * s.outHeight() * s.outWidth() <= s.inputSize();
-                    assertEquals(!shiftedTaps, conv.writesLayout(target), s + " writes " + target);
-                    if (shiftedTaps) {
-                        continue;
-                    }
-                    float[] plain = new float[batch * s.outputSize()];
-                    conv.forward(input, null, batch, plain, null, residual);
-                    float[] padded = new float[batch * s.outChannels() * target.planeSize()];
-                    Arrays.fill(padded, Float.NaN);
-                    conv.forward(input, null, batch, padded, target, residual == null ? null : target.pad(residual,
-                            s.outChannels()));
-                    String what = instructions + " " + blocking + " " + s + " into " + target + " residual "
-                            + (residual != null) + " " + activation;
-                    assertArrayEquals(target.pad(plain, s.outChannels()), padded, what);
-                    checked++;
-                }
-            }
-        }
-        assertTrue(checked >= 150, "checked " + checked);
-        // not a layout of another size, nor null
-        SparseConvolution strided = SparseConvolution.of(new ConvolutionShape(2, 8, 8, 3, 3, 3, 2, 2, 1, 1, 4, 4),
-                DenseReference.gaussian(random, 54), null, FusedActivation.IDENTITY, KernelThreading.CALLER_ONLY);
-        assertEquals(true, strided.writesLayout(new PlaneLayout(4, 4, 1, 1, 6, 7)));
-        assertEquals(false, strided.writesLayout(new PlaneLayout(4, 5, 1, 1, 7, 7)));
-        assertEquals(false, strided.writesLayout(null));
-    }
-
-    @Test
     void badInputIsRejectedWithTheParameterName() {
         ConvolutionShape s = new ConvolutionShape(2, 8, 8, 3, 3, 3, 2, 2, 1, 1, 4, 4);
         SparseConvolution conv = SparseConvolution.of(s, DenseReference.gaussian(new Random(1), 54), null,
