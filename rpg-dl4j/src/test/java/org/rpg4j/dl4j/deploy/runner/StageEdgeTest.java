@@ -1,7 +1,5 @@
 package org.rpg4j.dl4j.deploy.runner;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,19 +9,19 @@ import org.rpg4j.sparse.kernel.FusedActivation;
 
 /**
  * A ResNet stage edge run step by step (3x3 stride-2 convolution + ReLU and a 1x1 stride-2 projection from one
- * input, then a 3x3 stride-1 convolution adding the projection before its ReLU, then one more 3x3 convolution): the
- * strided convolutions hand their outputs over in the stride-1 reader's padded layout (no padded copy of a plain
- * output for the input or for the residual), and every value equals the same steps on the dense kernels.
+ * input, then a 3x3 stride-1 convolution adding the projection before its ReLU, then one more 3x3 convolution), with
+ * the readers connected as the compiler connects them: every value equals the same steps on the dense kernels, the
+ * 70 %-shrunk ResNet-56's channel counts and odd planes included.
  */
 class StageEdgeTest {
 
     private static final double TOLERANCE = 1e-4;
 
     @Test
-    void stridedConvolutionsHandOverPaddedPlanesAndMatchTheDenseKernels() {
+    void stageEdgesMatchTheDenseKernels() {
         Random random = new Random(14);
         // the 70 %-shrunk ResNet-56's stage edges, and odd planes with 2-10 channels (a 1-channel value fails the dense
-        // path's conversion into ND4J, Tensor.arrayInto: not this change; the kernel test has 1-channel outputs)
+        // path's conversion into ND4J, Tensor.arrayInto rejects a [1, 1, h, w] target; not looked into)
         int[][] cases = {{5, 10, 32}, {10, 20, 16}, {3, 7, 9}, {2, 4, 11}, {6, 2, 7}, {2, 9, 13}, {4, 2, 9}};
         for (int[] c : cases) {
             int in = c[0];
@@ -38,16 +36,6 @@ class StageEdgeTest {
                 Tensor[] sparse = edge(weights, biases, KernelPolicy.SPARSE, in, out, size, image, batch);
                 Tensor[] dense = edge(weights, biases, KernelPolicy.DENSE, in, out, size, image, batch);
                 String what = in + "->" + out + " " + size + "x" + size + " batch " + batch;
-                int half = (size + 1) / 2;
-                if (half * half <= SmallPlaneCandidate.MAX_PLANE) {
-                    // the joining convolution may run the small-plane kernel, which reads plain NCHW
-                    assertNull(sparse[0].layout(), what + ": plain output for a small-plane reader");
-                } else {
-                    assertNotNull(sparse[0].layout(), what + ": the strided convolution writes padded rows");
-                    assertNotNull(sparse[1].layout(), what + ": the projection writes padded rows");
-                    assertEquals(sparse[0].layout(), sparse[1].layout(), what + ": both in the reader's layout");
-                    assertEquals(half, sparse[0].layout().height(), what);
-                }
                 assertNull(dense[0].layout(), what + ": the dense kernels read and write ND4J arrays");
                 for (int v = 0; v < 4; v++) {
                     double difference = PrunedNetworks.maxAbsDifference(sparse[v].array(), dense[v].array());
