@@ -35,6 +35,13 @@ final class KernelRace {
     private final Logger log;
     /** Per batch size: the race and its rechecks. */
     private final Map<Integer, Race> races = new HashMap<>();
+    /**
+     * The batch size of {@link #lastRace}, or 0: the race asked for last, read without the map's boxed key (the
+     * runner asks for it twice per step and call, for the step and for its producer's {@code inputLayout}).
+     */
+    private int lastBatch;
+    /** The race at {@link #lastBatch}, or null. */
+    private Race lastRace;
 
     /** One batch size's race. */
     private static final class Race {
@@ -81,7 +88,7 @@ final class KernelRace {
      *     recheck call)
      */
     KernelKind choice(int batch) {
-        Race race = races.get(batch);
+        Race race = batch == lastBatch ? lastRace : races.get(batch);
         return race == null ? null : race.kept;
     }
 
@@ -149,7 +156,11 @@ final class KernelRace {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
-        return races.computeIfAbsent(batch, b -> new Race());
+        if (batch != lastBatch || lastRace == null) {
+            lastRace = races.computeIfAbsent(batch, b -> new Race());
+            lastBatch = batch;
+        }
+        return lastRace;
     }
 
     /** After a recheck: takes the other kernel if its fastest run is clearly below the kept one's. */

@@ -3,6 +3,7 @@ package org.rpg4j.dl4j.deploy.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +40,27 @@ class ArrayPoolTest {
         pool.give(array);
         assertEquals(1, pool.retained());
         assertNotSame(pool.take(8), pool.take(8));
+    }
+
+    @Test
+    void manyLengthsEachGetTheirOwnArraysBack() {
+        // more lengths than the pool's first table holds (8): each length's arrays come back to takers of that length
+        ArrayPool pool = new ArrayPool();
+        float[][] lent = new float[20][];
+        for (int i = 0; i < lent.length; i++) {
+            lent[i] = pool.take(3 + i % 10 * 7);
+        }
+        for (float[] array : lent) {
+            pool.give(array);
+        }
+        assertEquals(20, pool.retained());
+        for (int i = lent.length - 1; i >= 0; i--) {
+            float[] again = pool.take(3 + i % 10 * 7);
+            assertEquals(3 + i % 10 * 7, again.length);
+            assertTrue(again == lent[i] || again == lent[(i + 10) % 20], "length " + again.length);
+        }
+        assertEquals(0, pool.retained());
+        assertEquals(20, pool.outstanding());
+        assertEquals(41, pool.take(41).length);
     }
 }
