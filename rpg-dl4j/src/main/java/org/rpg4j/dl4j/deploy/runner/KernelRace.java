@@ -96,6 +96,7 @@ final class KernelRace {
     KernelKind next(int batch) {
         Race race = race(batch);
         if (race.kept == null) {
+            TimingWork.note();
             return null;
         }
         if (race.rechecked) {
@@ -105,6 +106,7 @@ final class KernelRace {
         race.calls++;
         if (ChoiceRecheck.recheckDue(race.calls)) {
             race.rechecked = true;
+            TimingWork.note();
             return null;
         }
         return race.kept;
