@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * decide, or of up to twice as many where the two kernels are within {@link Calibration#CLOSE_MARGIN}); the other
  * policies force one kernel. The decision and the timings are reported as a {@link LayerChoice}. After the decision a
  * {@link ChoiceRecheck} keeps timing the chosen kernel and reruns the other at exponentially spaced calls, and
- * switches if that one has become faster (reported as a new {@link LayerChoice}).
+ * switches if that one has become faster (reported as a new {@link LayerChoice}); not where the calibration dropped
+ * the dense kernel for losing by {@link Calibration#CLEAR_MARGIN}, which runs the sparse kernel without rechecks.
  *
  * <p>Deciding over several calls matters: at the first call the JIT may still be compiling the sparse kernel
  * (measured on ResNet-56 at batch 32: the first 14 layers timed up to 1.7x slower than the 15th, which had a higher
@@ -183,6 +184,12 @@ abstract class CalibratedStep implements Step {
      * code the JIT had not compiled yet).
      */
     private Tensor recheck(int batch, Calibration calibration, Tensor[] inputs) {
+        if (calibration.dropped(KernelKind.DENSE)) {
+            // no recheck where oneDNN lost by the clear margin: its two runs per recheck only cost (VGG-19 RPG 95 %
+            // conv3_1 at batch 32: 2 x 23-35 ms per recheck against 1.8-6 ms for the kept sparse kernel), and the
+            // rechecks exist to catch a sparse kernel timed on cold code, which can only have made it look slower
+            return runSparse(inputs);
+        }
         ChoiceRecheck recheck = rechecks.computeIfAbsent(batch, b -> new ChoiceRecheck(List.of(KernelKind.DENSE,
                 KernelKind.SPARSE), calibration.kind(), clock, calibratedNanos(calibration)));
         lastRecheckBatch = batch;

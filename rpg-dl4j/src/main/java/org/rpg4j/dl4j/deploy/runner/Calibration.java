@@ -2,9 +2,11 @@ package org.rpg4j.dl4j.deploy.runner;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -99,6 +101,8 @@ final class Calibration {
     /** Per candidate, the last call at which its slice kept it from the full run. */
     private final Map<KernelKind, String> skipped = new EnumMap<>(KernelKind.class);
     private final List<String> notes = new ArrayList<>();
+    /** Candidates dropped by {@link #dropClearLosers}. */
+    private final Set<KernelKind> dropped = EnumSet.noneOf(KernelKind.class);
     private int calls;
     private KernelKind current;
     private boolean done;
@@ -128,6 +132,7 @@ final class Calibration {
             throw new IllegalStateException("calibration is done after " + calls + " calls: run " + current);
         }
         calls++;
+        TimingWork.note();
         Map<KernelKind, Long> times = new EnumMap<>(KernelKind.class);
         Tensor best = null;
         KernelKind bestKind = null;
@@ -167,6 +172,15 @@ final class Calibration {
     /** @return the kernel chosen so far (final once {@link #done()}) */
     KernelKind kind() {
         return current;
+    }
+
+    /**
+     * @param kind a candidate
+     * @return true if it was dropped from the race because its counting runs lost by more than {@link #CLEAR_MARGIN}
+     *     (only native kernels are dropped)
+     */
+    boolean dropped(KernelKind kind) {
+        return dropped.contains(kind);
     }
 
     /** @return calibrating calls made */
@@ -267,6 +281,7 @@ final class Calibration {
                     && observations.getOrDefault(kind, 0) >= MIN_OBSERVATIONS
                     && evidence > CLEAR_MARGIN * fastest.get(leader)) {
                 live.remove(kind);
+                dropped.add(kind);
                 notes.add(String.format(Locale.ROOT, "%s dropped after call %d: best of %d calls %.3f ms > %.1f x %s"
                         + " %.3f ms", kind, calls, observations.get(kind), evidence / NANOS_PER_MILLI, CLEAR_MARGIN,
                         leader, fastest.get(leader) / NANOS_PER_MILLI));

@@ -102,6 +102,7 @@ final class ChoiceRecheck {
         if (!recheckDue(calls)) {
             return kernels.run(kept);
         }
+        TimingWork.note();
         long start = clock.getAsLong();
         Tensor output = kernels.run(kept);
         record(kept, clock.getAsLong() - start);

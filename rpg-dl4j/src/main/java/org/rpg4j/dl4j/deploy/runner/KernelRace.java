@@ -103,6 +103,7 @@ final class KernelRace {
     KernelKind next(int batch) {
         Race race = race(batch);
         if (race.kept == null) {
+            TimingWork.note();
             return null;
         }
         if (race.rechecked) {
@@ -112,6 +113,7 @@ final class KernelRace {
         race.calls++;
         if (ChoiceRecheck.recheckDue(race.calls)) {
             race.rechecked = true;
+            TimingWork.note();
             return null;
         }
         return race.kept;

@@ -2,6 +2,7 @@ package org.rpg4j.dl4j.deploy.runner;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.rpg4j.sparse.kernel.CallThreads;
@@ -89,6 +90,20 @@ final class ThreadRace {
      * @return its output
      */
     <T> T call(Function<CallThreads, T> call) {
+        return call(call, () -> false);
+    }
+
+    /**
+     * Runs one call as {@link #call(Function)}, but a timed call for which {@code untimed} says true after it ran does
+     * not count: the round's position it took is run again at the next call, under the same choice. For calls that
+     * held work other than the call's own (kernel calibration or rechecks, {@link TimingWork}).
+     *
+     * @param call the step's (or the runner's) call under a given choice of threads
+     * @param untimed read after the call: true if its time is not to count
+     * @param <T> its result type
+     * @return its output
+     */
+    <T> T call(Function<CallThreads, T> call, BooleanSupplier untimed) {
         calls++;
         long position = calls - roundStart;
         if (position < 0) {
@@ -99,6 +114,10 @@ final class ThreadRace {
         long start = clock.getAsLong();
         T output = call.apply(used);
         long nanos = clock.getAsLong() - start;
+        if (untimed.getAsBoolean()) {
+            roundStart++;
+            return output;
+        }
         double[] sum = sums.computeIfAbsent(used, u -> new double[3]);
         sum[2] = Math.max(sum[2], nanos);
         sum[0] += nanos;
