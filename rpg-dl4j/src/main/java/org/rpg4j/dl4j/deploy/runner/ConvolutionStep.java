@@ -8,7 +8,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rpg4j.dl4j.layers.onednn.ActivationLayout;
@@ -414,7 +413,7 @@ final class ConvolutionStep extends CalibratedStep {
         }
         INDArray x = inputs[0].arrayInto(converted(0, inputs[0].shape()));
         if (x.dataType() != DataType.FLOAT || x.ordering() != 'c' || x.isView()
-                || !Shape.hasDefaultStridesForShape(x)) {
+                || !Tensor.defaultStrides(x)) {
             x = x.castTo(DataType.FLOAT).dup('c');
         }
         long batch = x.size(0);
@@ -423,7 +422,7 @@ final class ConvolutionStep extends CalibratedStep {
         Tensor shortcut = shortcut(inputs, outShape);
         INDArray residualArray = shortcut == null ? null : shortcut.arrayInto(converted(1, outShape));
         if (residualArray != null && (residualArray.isView() || residualArray.ordering() != 'c'
-                || !Shape.hasDefaultStridesForShape(residualArray))) {
+                || !Tensor.defaultStrides(residualArray))) {
             residualArray = residualArray.dup('c');
         }
         int parts = parts(batch);
@@ -530,7 +529,7 @@ final class ConvolutionStep extends CalibratedStep {
     /** @return {@code array} as float32 with default 'c' strides (a copy if it is not) */
     private static INDArray contiguous(INDArray array) {
         if (array.dataType() != DataType.FLOAT || array.ordering() != 'c' || array.isView()
-                || !Shape.hasDefaultStridesForShape(array)) {
+                || !Tensor.defaultStrides(array)) {
             return array.castTo(DataType.FLOAT).dup('c');
         }
         return array;

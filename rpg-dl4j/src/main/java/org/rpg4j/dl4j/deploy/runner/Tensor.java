@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.sparse.kernel.PlaneLayout;
+import org.rpg4j.tensor.HostAccess;
 
 /**
  * One activation between the runner's steps, held as an ND4J array, as a row-major Java
@@ -117,7 +118,7 @@ final class Tensor {
         }
         int planes = (int) (shape[0] * shape[1]);
         float[] copy = ArrayPool.take(pool, planes * wanted.planeSize());
-        if (floats == null && array != null && plainFloat(array)) {
+        if (floats == null && array != null && rowMajor(array)) {
             FloatBuffer source = array.data().asNioFloat();
             padInto(wanted, planes, copy, (from, to, at, length) -> source.get(from, to, at, length));
         } else {
@@ -155,10 +156,31 @@ final class Tensor {
         }
     }
 
-    /** @return true if the array is float32 row-major with default strides and no offset into its buffer */
-    private static boolean plainFloat(INDArray array) {
+    /**
+     * Whether the array's buffer holds exactly its values in row-major order, so that it can be read or written as
+     * one flat run. The strides of size-1 dimensions are ignored: ND4J gives such a dimension the stride of the next
+     * one ({@code [20, 20, 4, 1]} for {@code [1, 1, 5, 4]}), which {@link Shape#hasDefaultStridesForShape} refuses (it
+     * wants strictly descending strides), so 1-channel values and 1x1 planes failed it and were copied, or refused as
+     * {@link #arrayInto}'s target.
+     *
+     * @param array any array
+     * @return true if it is float32, 'c' ordered, not a view, its buffer as long as the array, and has
+     *     {@link #defaultStrides}
+     */
+    static boolean rowMajor(INDArray array) {
         return array.dataType() == DataType.FLOAT && array.ordering() == 'c' && !array.isView()
-                && Shape.hasDefaultStridesForShape(array) && array.data().length() == array.length();
+                && array.data().length() == array.length() && defaultStrides(array);
+    }
+
+    /**
+     * {@link Shape#hasDefaultStridesForShape} for 'c' order without its refusal of size-1 dimensions ({@link
+     * #rowMajor}; {@link HostAccess#isCContiguous}): the ordering, type and offset are not checked.
+     *
+     * @param array any array
+     * @return true if every dimension of size above 1 has the stride of a dense row-major array of its shape
+     */
+    static boolean defaultStrides(INDArray array) {
+        return HostAccess.isCContiguous(array.shape(), array.stride());
     }
 
     /**
@@ -250,9 +272,11 @@ final class Tensor {
         if (array != null || target == null || floats == null && padded == null) {
             return array();
         }
-        if (!java.util.Arrays.equals(target.shape(), shape) || !plainFloat(target)) {
+        if (!java.util.Arrays.equals(target.shape(), shape) || !rowMajor(target)) {
             throw new IllegalArgumentException("target must be a plain float32 array of shape "
-                    + java.util.Arrays.toString(shape) + ", got " + java.util.Arrays.toString(target.shape()));
+                    + java.util.Arrays.toString(shape) + ", got " + java.util.Arrays.toString(target.shape())
+                    + " (strides " + java.util.Arrays.toString(target.stride()) + ", order " + target.ordering() + ", "
+                    + target.dataType() + (target.isView() ? ", a view)" : ")"));
         }
         write(target.data().asNioFloat());
         return target;
@@ -294,7 +318,7 @@ final class Tensor {
         }
         if (floats == null) {
             if (array != null) {
-                if (plainFloat(array)) {
+                if (rowMajor(array)) {
                     float[] copy = ArrayPool.take(pool, (int) array.length());
                     array.data().asNioFloat().get(0, copy);
                     floats = copy;
@@ -311,8 +335,7 @@ final class Tensor {
     /** A row-major float copy of any array (views and other types are made contiguous first). */
     static float[] toFloats(INDArray source) {
         INDArray contiguous = source;
-        if (source.dataType() != DataType.FLOAT || source.ordering() != 'c' || source.isView()
-                || !Shape.hasDefaultStridesForShape(source) || source.data().length() != source.length()) {
+        if (!rowMajor(source)) {
             contiguous = source.castTo(DataType.FLOAT).dup('c');
         }
         float[] values = new float[(int) contiguous.length()];

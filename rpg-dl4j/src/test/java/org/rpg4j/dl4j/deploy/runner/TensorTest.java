@@ -140,4 +140,51 @@ class TensorTest {
         float[] padded = Tensor.of(view).padded(LAYOUT, pool);
         assertArrayEquals(LAYOUT.pad(view.dup('c').data().asFloat(), 3), padded);
     }
+
+    /**
+     * Shapes with a size-1 dimension after the first (one channel, 1x1 planes, one-pixel-wide planes): ND4J gives
+     * such a dimension the stride of the next one, which {@code Shape.hasDefaultStridesForShape} rejects (it asks for
+     * strictly descending strides), so a fresh 'c' array of shape [1, 1, h, w] was refused as {@code arrayInto}'s
+     * target and copied by {@code floats} and {@code padded}. Each must now take the plain path: the target is written,
+     * and the Java copies come from the pool.
+     */
+    @Test
+    void sizeOneDimensionsAreContiguous() {
+        long[][] shapes = {{1, 1, 5, 4}, {2, 1, 5, 4}, {3, 1, 4, 5}, {2, 3, 1, 1}, {1, 1, 1, 1}, {1, 1, 4, 1}};
+        for (long[] shape : shapes) {
+            String name = Arrays.toString(shape);
+            INDArray values = Nd4j.rand(DataType.FLOAT, shape);
+            float[] flat = values.data().asFloat();
+            INDArray target = Nd4j.createUninitialized(DataType.FLOAT, shape);
+            assertTrue(Tensor.rowMajor(target), name);
+            assertSame(target, Tensor.of(flat.clone(), shape).arrayInto(target), name);
+            assertEquals(values, target, name);
+            PlaneLayout layout = new PlaneLayout((int) shape[2], (int) shape[3], 1, 1, (int) shape[3] + 3,
+                    (int) shape[2] + 2);
+            INDArray second = Nd4j.valueArrayOf(shape, Float.NaN, DataType.FLOAT);
+            assertSame(second, Tensor.padded(layout.pad(flat, (int) shape[1]), layout, shape).arrayInto(second),
+                    name);
+            assertEquals(values, second, name);
+            ArrayPool pool = new ArrayPool();
+            assertArrayEquals(flat, Tensor.of(values).floats(pool), name);
+            assertEquals(1, pool.outstanding(), name + ": copied from the buffer into a pooled array");
+            assertArrayEquals(layout.pad(flat, (int) shape[1]), Tensor.of(values).padded(layout, pool), name);
+            assertEquals(2, pool.outstanding(), name + ": the padded copy from the pool");
+        }
+    }
+
+    /** The contiguity test: strides of size-1 dimensions ignored; views, 'f' order and other types refused. */
+    @Test
+    void rowMajorIgnoresOnlyTheStridesOfSizeOneDimensions() {
+        assertTrue(Tensor.rowMajor(Nd4j.create(DataType.FLOAT, 2, 3, 4, 5)));
+        assertTrue(Tensor.rowMajor(Nd4j.create(DataType.FLOAT, 1, 1, 4, 5)));
+        assertTrue(Tensor.rowMajor(Nd4j.create(DataType.FLOAT, 3, 1)));
+        assertTrue(Tensor.rowMajor(Nd4j.create(DataType.FLOAT, 1, 1, 1, 1)));
+        assertTrue(!Tensor.rowMajor(Nd4j.create(DataType.DOUBLE, 1, 1, 4, 5)), "double");
+        assertTrue(!Tensor.rowMajor(Nd4j.create(DataType.FLOAT, new long[] {2, 1, 4, 5}, 'f')), "'f' order");
+        INDArray wide = Nd4j.create(DataType.FLOAT, 2, 1, 4, 7);
+        assertTrue(!Tensor.rowMajor(wide.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.interval(1, 6))), "a view of columns");
+        assertTrue(!Tensor.rowMajor(Nd4j.create(DataType.FLOAT, 2, 1, 4, 5).permute(0, 1, 3, 2)), "transposed");
+    }
 }
