@@ -13,8 +13,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rpg4j.dl4j.layers.onednn.ActivationLayout;
 import org.rpg4j.dl4j.layers.onednn.OneDnn;
+import org.rpg4j.sparse.kernel.BatchedConvolution;
+import org.rpg4j.sparse.kernel.CallThreads;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
+import org.rpg4j.sparse.kernel.KernelThreading;
 import org.rpg4j.sparse.kernel.PlaneLayout;
 import org.rpg4j.sparse.kernel.SparseConvolution;
 
@@ -42,6 +45,21 @@ final class ConvolutionStep extends CalibratedStep {
      * 512-channel layers at 2x2-4x4 planes, where a slice of 1/8 of the work cost 3-7x the dense run).
      */
     static final long SLICE_MACS = 2_000_000L;
+    /**
+     * Non-zero multiply-adds per call from which calibration first times the sparse kernel on a slice of the batch
+     * where the batched kernel is a candidate ({@link #batchedProbe}): a full Java run of that much work takes tens
+     * of ms or more (dense VGG-19's 256- and 512-channel layers at batch 64, 2.4 G multiply-adds, 50-80 ms on
+     * oneDNN and several times that on the Java kernels). Below it the full runs are timed as before: the
+     * RPG-pruned networks' layers at batch 32 (VGG-19 at 95 %: at most 60 M) and the dense ResNet-56 at batch 64
+     * (151 M).
+     */
+    static final long BATCHED_PROBED_MACS = 200_000_000L;
+    /**
+     * Images of a slice where the batched kernel is a candidate: {@link BatchedCandidate#MIN_BATCH} twice, one
+     * AVX-512 vector of floats per pixel (fewer images leave its vectors part empty, more would cost more), so
+     * probed from batch 32 (the slice at most half the batch).
+     */
+    static final int BATCHED_SLICE_IMAGES = 2 * BatchedCandidate.MIN_BATCH;
     private final ConvolutionSpec spec;
     private final float[] weights;
     private final float[] bias;
@@ -347,7 +365,9 @@ final class ConvolutionStep extends CalibratedStep {
      * residual, plain output; the images copied outside the timed slice). The same kernel and code path as the full
      * run, so the JIT has compiled the slice when it has compiled the full run (a kernel for a slice of the output
      * channels took a colder path and predicted 10-100x too much at the second call, under load 5). None below
-     * {@link #PROBED_MACS} or when the slice would be more than half the batch (so none below batch 4).
+     * {@link #PROBED_MACS} or when the slice would be more than half the batch (so none below batch 4). Where the
+     * batched kernel is a candidate (small planes), a slice of {@link #BATCHED_SLICE_IMAGES} images from
+     * {@link #BATCHED_PROBED_MACS} ({@link #batchedProbe}), else none.
      */
     @Override
     Calibration.Probe sparseProbe(Tensor[] inputs) {
@@ -356,13 +376,22 @@ final class ConvolutionStep extends CalibratedStep {
         SparseConvolution conv = sparse(input.size(2), input.size(3));
         ConvolutionShape shape = conv.shape();
         long macs = (long) batch * conv.weights().nonZeros() * shape.outHeight() * shape.outWidth();
+        if (batched.appliesTo(shape, batch)) {
+            return macs >= BATCHED_PROBED_MACS && batch >= 2 * BATCHED_SLICE_IMAGES ? batchedProbe(input, conv,
+                    batch) : null;
+        }
         // at least 2 images: one image takes the kernel's other threading path (channel blocks over threads)
         int images = (int) Math.max(2, -Math.floorDiv(-batch * SLICE_MACS, Math.max(1, macs)));
-        // small planes may run the batched or the small-plane kernel, which a slice of a few images would not time
-        if (macs < PROBED_MACS || 2 * images > batch || batched.appliesTo(shape, batch)
-                || smallPlane.appliesTo(shape, batch)) {
+        // small planes may run the small-plane kernel, which a slice of a few images would not time
+        if (macs < PROBED_MACS || 2 * images > batch || smallPlane.appliesTo(shape, batch)) {
             return null;
         }
+        return perImageProbe(input, conv, batch, images);
+    }
+
+    /** The per-image sparse kernel on the first {@code images} images of the batch (see {@link #sparseProbe}). */
+    private Calibration.Probe perImageProbe(Tensor input, SparseConvolution conv, int batch, int images) {
+        ConvolutionShape shape = conv.shape();
         PlaneLayout inLayout = conv.inputLayout() != null && conv.inputLayout().equals(input.layout())
                 ? input.layout() : null;
         float[] whole = inLayout != null ? input.padded(inLayout, pool) : input.floats(pool);
@@ -373,6 +402,30 @@ final class ConvolutionStep extends CalibratedStep {
             conv.forward(in, inLayout, images, out, null);
             discard(Tensor.of(out, images, shape.outChannels(), shape.outHeight(), shape.outWidth()));
         }, (double) images / batch, images + " of " + batch + " images");
+    }
+
+    /**
+     * On a small plane where the batched kernel is a candidate, the sparse kernel the step would run on the first
+     * {@link #BATCHED_SLICE_IMAGES} images: the per-image kernel once {@link BatchedCandidate} chose it, else the
+     * batched one. Without it every calibrating call and every recheck ran the sparse kernels on all the images,
+     * at the first calls both of them twice ({@link BatchedCandidate#PAIRS_PER_RUN}): the dense VGG-19 at batch 64
+     * spent 55 and 40 s in its first two calls (5-8 s per 256- and 512-channel layer, against 50-80 ms on oneDNN
+     * later; under load 7), and a recheck at call 16 3.6 s in one layer.
+     */
+    private Calibration.Probe batchedProbe(Tensor input, SparseConvolution conv, int batch) {
+        int images = BATCHED_SLICE_IMAGES;
+        if (batched.choice(batch) == KernelKind.SPARSE) {
+            return perImageProbe(input, conv, batch, images);
+        }
+        ConvolutionShape shape = conv.shape();
+        BatchedConvolution kernel = batched.kernel(shape);
+        float[] whole = input.floats(pool);
+        float[] in = java.util.Arrays.copyOf(whole, whole.length / batch * images);
+        return new Calibration.Probe(() -> {
+            float[] out = ArrayPool.take(pool, images * shape.outputSize());
+            kernel.forward(in, images, out, null);
+            discard(Tensor.of(out, images, shape.outChannels(), shape.outHeight(), shape.outWidth()));
+        }, (double) images / batch, images + " of " + batch + " images, batched kernel");
     }
 
     /**
@@ -527,6 +580,14 @@ final class ConvolutionStep extends CalibratedStep {
         return direct.layoutsUsed();
     }
 
+    /**
+     * @return the oneDNN primitives this step created so far, as {@code "part:from-to@batch"} (tests: a primitive is
+     *     created once per part, channel range and batch size, whichever threads the calls alternate between)
+     */
+    java.util.Set<String> directParts() {
+        return direct.partsUsed();
+    }
+
     /** @return {@code array} as float32 with default 'c' strides (a copy if it is not) */
     private static INDArray contiguous(INDArray array) {
         if (array.dataType() != DataType.FLOAT || array.ordering() != 'c' || array.isView()
@@ -574,11 +635,17 @@ final class ConvolutionStep extends CalibratedStep {
 
     /**
      * @return into how many single-threaded {@code conv2d} calls a batch is split: 1 under
-     *     {@link NativeThreading#OPENMP} (one call on OpenMP's threads), else the runner's thread count, at most
-     *     the batch (or at batch 1 the output channels)
+     *     {@link NativeThreading#OPENMP} (one call on OpenMP's threads) and for a call made with every step on the
+     *     calling thread ({@link CallThreads#CALLER} under {@link KernelThreading#PER_CALL}: the parts would run one
+     *     after the other, and a batch-1 call split by output channels cost up to 2x one unsplit call, VGG-19 conv2_1
+     *     0.233 against 0.113 ms, docs/structured.md session 11), else the runner's thread count, at most the batch
+     *     (or at batch 1 the output channels)
      */
     private int parts(long batch) {
         if (options.nativeThreading() != NativeThreading.JAVA_THREADS || !OpenMpThreads.available()) {
+            return 1;
+        }
+        if (options.threading() == KernelThreading.PER_CALL && KernelThreading.choice() == CallThreads.CALLER) {
             return 1;
         }
         long units = batch > 1 ? batch : spec.outChannels();

@@ -1,0 +1,63 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.sparse.kernel.FusedActivation;
+
+/**
+ * The calibration's slice of a small-plane layer where the batched sparse kernel is a candidate
+ * ({@link ConvolutionStep#BATCHED_PROBED_MACS}): large dense layers (VGG-19's 256- and 512-channel layers at batch 64)
+ * are first timed on {@value ConvolutionStep#BATCHED_SLICE_IMAGES} images, smaller or sparser ones in full as before.
+ */
+class BatchedProbeTest {
+
+    private static final int CHANNELS = 256;
+
+    @Test
+    void aLargeDenseSmallPlaneLayerIsSlicedFromBatch32() {
+        ConvolutionStep step = step(1.0);
+        // 256 x 256 x 9 non-zeros x 16 pixels x 32 images = 302 M multiply-adds
+        assertTrue(589_824L * 16 * 32 >= ConvolutionStep.BATCHED_PROBED_MACS);
+        for (int batch : new int[] {32, 64}) {
+            Tensor input = Tensor.of(Nd4j.rand(DataType.FLOAT, batch, CHANNELS, 4, 4));
+            Calibration.Probe probe = step.sparseProbe(new Tensor[] {input});
+            assertNotNull(probe, "batch " + batch);
+            assertEquals((double) ConvolutionStep.BATCHED_SLICE_IMAGES / batch, probe.fraction(), 1e-12);
+            assertTrue(probe.description().contains(ConvolutionStep.BATCHED_SLICE_IMAGES + " of " + batch
+                    + " images, batched kernel"), probe.description());
+            // the slice runs the batched kernel on its images (and hands its output back)
+            probe.run().run();
+        }
+        // at batch 16 the slice would be the whole batch
+        assertNull(step.sparseProbe(new Tensor[] {Tensor.of(Nd4j.rand(DataType.FLOAT, 16, CHANNELS, 4, 4))}));
+    }
+
+    @Test
+    void smallerOrSparserSmallPlaneLayersAreTimedInFull() {
+        // 10 % non-zeros: 30 M multiply-adds at batch 32, as an RPG-pruned layer
+        ConvolutionStep sparse = step(0.1);
+        assertNull(sparse.sparseProbe(new Tensor[] {Tensor.of(Nd4j.rand(DataType.FLOAT, 32, CHANNELS, 4, 4))}));
+        // dense at 2x2: 75 M at batch 32
+        ConvolutionStep dense = step(1.0);
+        assertNull(dense.sparseProbe(new Tensor[] {Tensor.of(Nd4j.rand(DataType.FLOAT, 32, CHANNELS, 2, 2))}));
+    }
+
+    /** A 3x3 Same convolution of {@value #CHANNELS} channels with about {@code density} non-zero weights. */
+    private static ConvolutionStep step(double density) {
+        ConvolutionSpec spec = new ConvolutionSpec(CHANNELS, CHANNELS, new int[] {3, 3}, new int[] {1, 1},
+                new int[] {0, 0}, new int[] {1, 1}, true);
+        float[] weights = new float[CHANNELS * CHANNELS * 9];
+        int period = (int) Math.round(1 / density);
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = i % period == 0 ? 0.001f * (1 + i % 7) : 0f;
+        }
+        return new ConvolutionStep("c", spec, weights, new float[CHANNELS], FusedActivation.RELU, "",
+                RunnerOptions.defaults());
+    }
+}
