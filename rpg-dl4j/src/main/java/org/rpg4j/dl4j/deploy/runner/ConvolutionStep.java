@@ -238,6 +238,9 @@ final class ConvolutionStep extends CalibratedStep {
         if (choice != null) {
             return choice == KernelKind.SPARSE_BATCHED ? runBatched(inputs, shape) : runPerImage(inputs);
         }
+        if (slicedRace(input, shape, batch)) {
+            return raceOnSlices(inputs, shape);
+        }
         Tensor out = null;
         for (int r = 0; r < BatchedCandidate.PAIRS_PER_RUN; r++) {
             long start = now();
@@ -250,6 +253,45 @@ final class ConvolutionStep extends CalibratedStep {
             batched.record(batch, middle - start, now() - middle);
         }
         return out;
+    }
+
+    /**
+     * @return true if the per-image and the batched kernel race on slices of the batch ({@link #raceOnSlices}): a
+     *     layer the calibration slices ({@link #BATCHED_PROBED_MACS}, batch of at least twice
+     *     {@link #BATCHED_SLICE_IMAGES})
+     */
+    private boolean slicedRace(Tensor input, ConvolutionShape shape, int batch) {
+        long macs = (long) batch * sparse(input.size(2), input.size(3)).weights().nonZeros() * shape.outHeight()
+                * shape.outWidth();
+        return macs >= BATCHED_PROBED_MACS && batch >= 2 * BATCHED_SLICE_IMAGES;
+    }
+
+    /**
+     * The per-image against the batched kernel ({@link BatchedCandidate}) on slices, each time scaled to the full
+     * batch: the per-image kernel on about {@link #SLICE_MACS} of work (at least 2 images), the batched one on
+     * {@link #BATCHED_SLICE_IMAGES}; then the faster so far (the batched one while undecided) on the whole batch. On
+     * the full batch the race ran both kernels twice per call: the dense VGG-19's 512-channel 4x4 layers at batch 64
+     * took 3-7 s per calibrating call where the call is 50-70 ms on oneDNN (the per-image kernel, 5-40x slower than
+     * the batched one there, and code the JIT had not compiled yet; under load 11-15).
+     */
+    private Tensor raceOnSlices(Tensor[] inputs, ConvolutionShape shape) {
+        Tensor input = inputs[0];
+        int batch = (int) input.size(0);
+        SparseConvolution conv = sparse(input.size(2), input.size(3));
+        long macs = (long) batch * conv.weights().nonZeros() * shape.outHeight() * shape.outWidth();
+        int images = (int) Math.max(2, -Math.floorDiv(-batch * SLICE_MACS, Math.max(1, macs)));
+        Calibration.Probe perImage = perImageProbe(input, conv, batch, images);
+        Calibration.Probe batchedSlice = batchedSlice(input, shape, batch);
+        for (int r = 0; r < BatchedCandidate.PAIRS_PER_RUN; r++) {
+            long start = now();
+            perImage.run().run();
+            long middle = now();
+            batchedSlice.run().run();
+            long end = now();
+            batched.record(batch, Math.round((middle - start) / perImage.fraction()), Math.round((end - middle)
+                    / batchedSlice.fraction()));
+        }
+        return batched.choice(batch) == KernelKind.SPARSE ? runPerImage(inputs) : runBatched(inputs, shape);
     }
 
     /**
@@ -417,7 +459,12 @@ final class ConvolutionStep extends CalibratedStep {
         if (batched.choice(batch) == KernelKind.SPARSE) {
             return perImageProbe(input, conv, batch, images);
         }
-        ConvolutionShape shape = conv.shape();
+        return batchedSlice(input, conv.shape(), batch);
+    }
+
+    /** The batched kernel on the first {@link #BATCHED_SLICE_IMAGES} images of the batch (input copied outside). */
+    private Calibration.Probe batchedSlice(Tensor input, ConvolutionShape shape, int batch) {
+        int images = BATCHED_SLICE_IMAGES;
         BatchedConvolution kernel = batched.kernel(shape);
         float[] whole = input.floats(pool);
         float[] in = java.util.Arrays.copyOf(whole, whole.length / batch * images);

@@ -48,16 +48,42 @@ class BatchedProbeTest {
         assertNull(dense.sparseProbe(new Tensor[] {Tensor.of(Nd4j.rand(DataType.FLOAT, 32, CHANNELS, 2, 2))}));
     }
 
+    @Test
+    void onSuchALayerTheTwoSparseKernelsRaceOnSlicesAndTheFullRunMatchesTheDenseKernel() {
+        float[] weights = weights(1.0);
+        ConvolutionStep sparse = step(weights, RunnerOptions.defaults().withPolicy(KernelPolicy.SPARSE));
+        ConvolutionStep dense = step(weights, RunnerOptions.defaults().withPolicy(KernelPolicy.DENSE));
+        Tensor input = Tensor.of(Nd4j.rand(DataType.FLOAT, 32, CHANNELS, 4, 4));
+        float[] expected = dense.run(new Tensor[] {input}).floats();
+        // two sparse runs of the race's two timed pairs each decide it (BatchedCandidate.TIMED_RUNS)
+        for (int call = 0; call < BatchedCandidate.TIMED_RUNS; call++) {
+            assertNull(sparse.sparseKernel(32), "undecided before run " + call);
+            float[] actual = sparse.run(new Tensor[] {input}).floats();
+            assertEquals(expected.length, actual.length);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-3 * (1 + Math.abs(expected[i])), "run " + call + " at " + i);
+            }
+        }
+        assertNotNull(sparse.sparseKernel(32), "decided on the slices' times");
+    }
+
     /** A 3x3 Same convolution of {@value #CHANNELS} channels with about {@code density} non-zero weights. */
     private static ConvolutionStep step(double density) {
+        return step(weights(density), RunnerOptions.defaults());
+    }
+
+    private static ConvolutionStep step(float[] weights, RunnerOptions options) {
         ConvolutionSpec spec = new ConvolutionSpec(CHANNELS, CHANNELS, new int[] {3, 3}, new int[] {1, 1},
                 new int[] {0, 0}, new int[] {1, 1}, true);
+        return new ConvolutionStep("c", spec, weights, new float[CHANNELS], FusedActivation.RELU, "", options);
+    }
+
+    private static float[] weights(double density) {
         float[] weights = new float[CHANNELS * CHANNELS * 9];
         int period = (int) Math.round(1 / density);
         for (int i = 0; i < weights.length; i++) {
-            weights[i] = i % period == 0 ? 0.001f * (1 + i % 7) : 0f;
+            weights[i] = i % period == 0 ? 0.001f * (1 + i % 7) - 0.0035f : 0f;
         }
-        return new ConvolutionStep("c", spec, weights, new float[CHANNELS], FusedActivation.RELU, "",
-                RunnerOptions.defaults());
+        return weights;
     }
 }
