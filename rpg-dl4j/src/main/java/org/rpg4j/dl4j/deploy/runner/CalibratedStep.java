@@ -215,6 +215,16 @@ abstract class CalibratedStep implements Step {
         return calibration != null && calibration.done() && decisions.get(batch) == KernelKind.DENSE;
     }
 
+    /**
+     * @param batch a batch size
+     * @return true while the measured calibration of that batch size runs (started and not done), false before it,
+     *     after it (when {@link ChoiceRecheck} runs) and where a kernel is forced
+     */
+    final boolean calibrating(int batch) {
+        Calibration calibration = calibrations.get(batch);
+        return forcedKind(batch) == null && calibration != null && !calibration.done();
+    }
+
     /** @return the layer name, for error messages */
     final String name() {
         return name;

@@ -409,7 +409,7 @@ final class ConvolutionStep extends CalibratedStep {
      * channels took a colder path and predicted 10-100x too much at the second call, under load 5). None below
      * {@link #PROBED_MACS} or when the slice would be more than half the batch (so none below batch 4). Where the
      * batched kernel is a candidate (small planes), a slice of {@link #BATCHED_SLICE_IMAGES} images from
-     * {@link #BATCHED_PROBED_MACS} ({@link #batchedProbe}), else none.
+     * {@link #BATCHED_PROBED_MACS} ({@link #batchedProbe}) while the calibration runs, else none.
      */
     @Override
     Calibration.Probe sparseProbe(Tensor[] inputs) {
@@ -419,8 +419,8 @@ final class ConvolutionStep extends CalibratedStep {
         ConvolutionShape shape = conv.shape();
         long macs = (long) batch * conv.weights().nonZeros() * shape.outHeight() * shape.outWidth();
         if (batched.appliesTo(shape, batch)) {
-            return macs >= BATCHED_PROBED_MACS && batch >= 2 * BATCHED_SLICE_IMAGES ? batchedProbe(input, conv,
-                    batch) : null;
+            return macs >= BATCHED_PROBED_MACS && batch >= 2 * BATCHED_SLICE_IMAGES && calibrating(batch)
+                    ? batchedProbe(input, conv, batch) : null;
         }
         // at least 2 images: one image takes the kernel's other threading path (channel blocks over threads)
         int images = (int) Math.max(2, -Math.floorDiv(-batch * SLICE_MACS, Math.max(1, macs)));
@@ -452,7 +452,10 @@ final class ConvolutionStep extends CalibratedStep {
      * batched one. Without it every calibrating call and every recheck ran the sparse kernels on all the images,
      * at the first calls both of them twice ({@link BatchedCandidate#PAIRS_PER_RUN}): the dense VGG-19 at batch 64
      * spent 55 and 40 s in its first two calls (5-8 s per 256- and 512-channel layer, against 50-80 ms on oneDNN
-     * later; under load 7), and a recheck at call 16 3.6 s in one layer.
+     * later; under load 7), and a recheck at call 16 3.6 s in one layer. During the calibration only, where a slice
+     * only keeps the kernel from a full run and the choice rests on full runs: {@link ChoiceRecheck} takes a slice's
+     * scaled time as the kernel's, and this slice predicted 13-35 ms for 512-channel layers whose full batched run
+     * then took 44-150 ms against 22-89 ms on oneDNN, so rechecks switched six of them to it (the network 2x slower).
      */
     private Calibration.Probe batchedProbe(Tensor input, SparseConvolution conv, int batch) {
         int images = BATCHED_SLICE_IMAGES;
