@@ -43,6 +43,8 @@ abstract class CalibratedStep implements Step {
     private final Map<Integer, KernelKind> decisions = new HashMap<>();
     /** Per batch size under {@link KernelPolicy#MEASURED}: the calibration, kept for the report once done. */
     private final Map<Integer, Calibration> calibrations = new HashMap<>();
+    /** Batch sizes whose calibrated choice is kept without rechecks ({@link #unrechecked}). */
+    private final java.util.Set<Integer> unrechecked = new java.util.HashSet<>();
     /** Per batch size, the choice's later measurement once the calibration is done. */
     private final Map<Integer, ChoiceRecheck> rechecks = new HashMap<>();
     private final List<LayerChoice> choices = new ArrayList<>();
@@ -124,6 +126,18 @@ abstract class CalibratedStep implements Step {
         return null;
     }
 
+    /**
+     * @param batch a batch size whose calibration is done
+     * @param chosen the calibration's choice
+     * @param sparseMillis the calibration's fastest full sparse run in ms, NaN if it never ran in full
+     * @param denseMillis the calibration's fastest dense run in ms, NaN if it never ran
+     * @return why the choice is kept without {@link ChoiceRecheck} (for the report), or null to recheck it; null
+     *     by default
+     */
+    String unrechecked(int batch, KernelKind chosen, double sparseMillis, double denseMillis) {
+        return null;
+    }
+
     @Override
     public final Tensor run(Tensor[] inputs) {
         Tensor input = inputs[0];
@@ -163,6 +177,20 @@ abstract class CalibratedStep implements Step {
      * code the JIT had not compiled yet).
      */
     private Tensor recheck(int batch, Calibration calibration, Tensor[] inputs) {
+        if (unrechecked.contains(batch)) {
+            return calibration.kind() == KernelKind.SPARSE ? runSparse(inputs) : runDense(inputs);
+        }
+        if (!rechecks.containsKey(batch)) {
+            String reason = unrechecked(batch, calibration.kind(), calibration.millis(KernelKind.SPARSE),
+                    calibration.millis(KernelKind.DENSE));
+            if (reason != null) {
+                unrechecked.add(batch);
+                report(new LayerChoice(name, operation, density, batch, calibration.millis(KernelKind.SPARSE),
+                        calibration.millis(KernelKind.DENSE), calibration.kind(), calibration.note()
+                                + "; not rechecked: " + reason));
+                return recheck(batch, calibration, inputs);
+            }
+        }
         ChoiceRecheck recheck = rechecks.computeIfAbsent(batch, b -> new ChoiceRecheck(List.of(KernelKind.DENSE,
                 KernelKind.SPARSE), calibration.kind(), clock, calibratedNanos(calibration)));
         KernelKind before = recheck.kind();

@@ -73,6 +73,8 @@ final class ConvolutionStep extends CalibratedStep {
     /** The sparse kernel {@link #sparse} returned last, or null. */
     private SparseConvolution lastSparse;
     private final List<Step> readers = new ArrayList<>();
+    /** Batch sizes at which the calibration sliced this layer for the batched kernel ({@link #batchedProbe}). */
+    private final java.util.Set<Integer> slicedBatches = new java.util.HashSet<>();
     private final boolean residual;
     private final List<OpContext> contexts = new ArrayList<>();
     /** Per batch size, the dense kernel's output array, reused at every call ({@link #denseOutput}). */
@@ -419,8 +421,11 @@ final class ConvolutionStep extends CalibratedStep {
         ConvolutionShape shape = conv.shape();
         long macs = (long) batch * conv.weights().nonZeros() * shape.outHeight() * shape.outWidth();
         if (batched.appliesTo(shape, batch)) {
-            return macs >= BATCHED_PROBED_MACS && batch >= 2 * BATCHED_SLICE_IMAGES && calibrating(batch)
-                    ? batchedProbe(input, conv, batch) : null;
+            if (macs < BATCHED_PROBED_MACS || batch < 2 * BATCHED_SLICE_IMAGES || !calibrating(batch)) {
+                return null;
+            }
+            slicedBatches.add(batch);
+            return batchedProbe(input, conv, batch);
         }
         // at least 2 images: one image takes the kernel's other threading path (channel blocks over threads)
         int images = (int) Math.max(2, -Math.floorDiv(-batch * SLICE_MACS, Math.max(1, macs)));
@@ -429,6 +434,24 @@ final class ConvolutionStep extends CalibratedStep {
             return null;
         }
         return perImageProbe(input, conv, batch, images);
+    }
+
+    /**
+     * No recheck where the calibration sliced the layer for the batched kernel ({@link #batchedProbe}) and chose the
+     * dense kernel with the sparse kernels more than {@link Calibration#CLEAR_MARGIN} times slower (or never run in
+     * full, every slice predicting that): a recheck runs them twice on the whole batch, and there a layer's Java
+     * code has been compiled during the calibration's calls (slices of hundreds of millions of multiply-adds), the
+     * reason rechecks exist (docs/structured.md, session 12: with them the dense VGG-19's calls at batch 64 took
+     * 2.4-3.9 s at calls 12, 20 and 25 against 0.6-1.0 s, 12 of its 16 layers choosing oneDNN by 2-20x).
+     */
+    @Override
+    String unrechecked(int batch, KernelKind chosen, double sparseMillis, double denseMillis) {
+        if (chosen != KernelKind.DENSE || !slicedBatches.contains(batch) || sparseMillis <= Calibration.CLEAR_MARGIN
+                * denseMillis) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "sliced for the batched kernel, the sparse kernels %s %.1f x"
+                + " DENSE", Double.isNaN(sparseMillis) ? "predicted above" : "slower than", Calibration.CLEAR_MARGIN);
     }
 
     /** The per-image sparse kernel on the first {@code images} images of the batch (see {@link #sparseProbe}). */

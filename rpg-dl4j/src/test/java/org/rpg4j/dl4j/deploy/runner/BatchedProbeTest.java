@@ -51,6 +51,22 @@ class BatchedProbeTest {
     }
 
     @Test
+    void aSlicedLayerKeepsADenseChoiceWonByTheClearMarginWithoutRechecks() {
+        ConvolutionStep step = step(1.0);
+        Tensor[] input = {Tensor.of(Nd4j.rand(DataType.FLOAT, 32, CHANNELS, 4, 4))};
+        assertNull(step.unrechecked(32, KernelKind.DENSE, 100.0, 10.0), "not sliced yet");
+        step.run(input);
+        assertNotNull(step.sparseProbe(input));
+        String reason = step.unrechecked(32, KernelKind.DENSE, 100.0, 10.0);
+        assertNotNull(reason);
+        assertTrue(reason.contains("slower than 2.0 x DENSE"), reason);
+        assertTrue(step.unrechecked(32, KernelKind.DENSE, Double.NaN, 10.0).contains("predicted above"));
+        assertNull(step.unrechecked(32, KernelKind.DENSE, 15.0, 10.0), "within the margin: rechecked");
+        assertNull(step.unrechecked(32, KernelKind.SPARSE, 10.0, 100.0), "a sparse choice is rechecked");
+        assertNull(step.unrechecked(64, KernelKind.DENSE, 100.0, 10.0), "another batch size was not sliced");
+    }
+
+    @Test
     void smallerOrSparserSmallPlaneLayersAreTimedInFull() {
         // 10 % non-zeros: 30 M multiply-adds at batch 32, as an RPG-pruned layer
         ConvolutionStep sparse = step(0.1);
