@@ -2,8 +2,10 @@ package org.rpg4j.dl4j.deploy.runner;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,8 @@ abstract class CalibratedStep implements Step {
     private KernelKind lastDecision;
     /** Per batch size under {@link KernelPolicy#MEASURED}: the calibration, kept for the report once done. */
     private final Map<Integer, Calibration> calibrations = new HashMap<>();
+    /** Batch sizes whose calibrated choice is kept without rechecks ({@link #unrechecked}). */
+    private final Set<Integer> unrechecked = new HashSet<>();
     /** Per batch size, the choice's later measurement once the calibration is done. */
     private final Map<Integer, ChoiceRecheck> rechecks = new HashMap<>();
     /** The batch size of {@link #lastRecheck}, or 0. */
@@ -142,6 +146,18 @@ abstract class CalibratedStep implements Step {
         return null;
     }
 
+    /**
+     * @param batch a batch size whose calibration is done
+     * @param chosen the calibration's choice
+     * @param sparseMillis the calibration's fastest full sparse run in ms, NaN if it never ran in full
+     * @param denseMillis the calibration's fastest dense run in ms, NaN if it never ran
+     * @return why the choice is kept without {@link ChoiceRecheck} (for the report), or null to recheck it; null
+     *     by default
+     */
+    String unrechecked(int batch, KernelKind chosen, double sparseMillis, double denseMillis) {
+        return null;
+    }
+
     @Override
     public final Tensor run(Tensor[] inputs) {
         Tensor input = inputs[0];
@@ -189,6 +205,20 @@ abstract class CalibratedStep implements Step {
             // conv3_1 at batch 32: 2 x 23-35 ms per recheck against 1.8-6 ms for the kept sparse kernel), and the
             // rechecks exist to catch a sparse kernel timed on cold code, which can only have made it look slower
             return runSparse(inputs);
+        }
+        if (unrechecked.contains(batch)) {
+            return calibration.kind() == KernelKind.SPARSE ? runSparse(inputs) : runDense(inputs);
+        }
+        if (!rechecks.containsKey(batch)) {
+            String reason = unrechecked(batch, calibration.kind(), calibration.millis(KernelKind.SPARSE),
+                    calibration.millis(KernelKind.DENSE));
+            if (reason != null) {
+                unrechecked.add(batch);
+                report(new LayerChoice(name, operation, density, batch, calibration.millis(KernelKind.SPARSE),
+                        calibration.millis(KernelKind.DENSE), calibration.kind(), calibration.note()
+                                + "; not rechecked: " + reason));
+                return recheck(batch, calibration, inputs);
+            }
         }
         ChoiceRecheck recheck = rechecks.computeIfAbsent(batch, b -> new ChoiceRecheck(List.of(KernelKind.DENSE,
                 KernelKind.SPARSE), calibration.kind(), clock, calibratedNanos(calibration)));
@@ -272,6 +302,16 @@ abstract class CalibratedStep implements Step {
         }
         Calibration calibration = calibrations.get(batch);
         return calibration != null && calibration.done() && decisions.get(batch) == KernelKind.DENSE;
+    }
+
+    /**
+     * @param batch a batch size
+     * @return true while the measured calibration of that batch size runs (started and not done), false before it,
+     *     after it (when {@link ChoiceRecheck} runs) and where a kernel is forced
+     */
+    final boolean calibrating(int batch) {
+        Calibration calibration = calibrations.get(batch);
+        return forcedKind(batch) == null && calibration != null && !calibration.done();
     }
 
     /** @return the layer name, for error messages */

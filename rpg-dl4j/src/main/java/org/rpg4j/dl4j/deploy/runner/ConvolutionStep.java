@@ -12,8 +12,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rpg4j.dl4j.layers.onednn.ActivationLayout;
 import org.rpg4j.dl4j.layers.onednn.OneDnn;
+import org.rpg4j.sparse.kernel.BatchedConvolution;
+import org.rpg4j.sparse.kernel.CallThreads;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
+import org.rpg4j.sparse.kernel.KernelThreading;
 import org.rpg4j.sparse.kernel.PlaneLayout;
 import org.rpg4j.sparse.kernel.SparseConvolution;
 
@@ -41,6 +44,21 @@ final class ConvolutionStep extends CalibratedStep {
      * 512-channel layers at 2x2-4x4 planes, where a slice of 1/8 of the work cost 3-7x the dense run).
      */
     static final long SLICE_MACS = 2_000_000L;
+    /**
+     * Non-zero multiply-adds per call from which calibration first times the sparse kernel on a slice of the batch
+     * where the batched kernel is a candidate ({@link #batchedProbe}): a full Java run of that much work takes tens
+     * of ms or more (dense VGG-19's 256- and 512-channel layers at batch 64, 2.4 G multiply-adds, 50-80 ms on
+     * oneDNN and several times that on the Java kernels). Below it the full runs are timed as before: the
+     * RPG-pruned networks' layers at batch 32 (VGG-19 at 95 %: at most 60 M) and the dense ResNet-56 at batch 64
+     * (151 M).
+     */
+    static final long BATCHED_PROBED_MACS = 200_000_000L;
+    /**
+     * Images of a slice where the batched kernel is a candidate: {@link BatchedCandidate#MIN_BATCH} twice, one
+     * AVX-512 vector of floats per pixel (fewer images leave its vectors part empty, more would cost more), so
+     * probed from batch 32 (the slice at most half the batch).
+     */
+    static final int BATCHED_SLICE_IMAGES = 2 * BatchedCandidate.MIN_BATCH;
     private final ConvolutionSpec spec;
     private final float[] weights;
     private final float[] bias;
@@ -54,6 +72,8 @@ final class ConvolutionStep extends CalibratedStep {
     /** The sparse kernel {@link #sparse} returned last, or null. */
     private SparseConvolution lastSparse;
     private final List<Step> readers = new ArrayList<>();
+    /** Batch sizes at which the calibration sliced this layer for the batched kernel ({@link #batchedProbe}). */
+    private final java.util.Set<Integer> slicedBatches = new java.util.HashSet<>();
     private final boolean residual;
     private final List<OpContext> contexts = new ArrayList<>();
     /** Per batch size, the dense kernel's output array, reused at every call ({@link #denseOutput}). */
@@ -219,6 +239,9 @@ final class ConvolutionStep extends CalibratedStep {
         if (choice != null) {
             return choice == KernelKind.SPARSE_BATCHED ? runBatched(inputs, shape) : runPerImage(inputs);
         }
+        if (slicedRace(input, shape, batch)) {
+            return raceOnSlices(inputs, shape);
+        }
         Tensor out = null;
         for (int r = 0; r < BatchedCandidate.PAIRS_PER_RUN; r++) {
             long start = now();
@@ -231,6 +254,45 @@ final class ConvolutionStep extends CalibratedStep {
             batched.record(batch, middle - start, now() - middle);
         }
         return out;
+    }
+
+    /**
+     * @return true if the per-image and the batched kernel race on slices of the batch ({@link #raceOnSlices}): a
+     *     layer the calibration slices ({@link #BATCHED_PROBED_MACS}, batch of at least twice
+     *     {@link #BATCHED_SLICE_IMAGES})
+     */
+    private boolean slicedRace(Tensor input, ConvolutionShape shape, int batch) {
+        long macs = (long) batch * sparse(input.size(2), input.size(3)).weights().nonZeros() * shape.outHeight()
+                * shape.outWidth();
+        return macs >= BATCHED_PROBED_MACS && batch >= 2 * BATCHED_SLICE_IMAGES;
+    }
+
+    /**
+     * The per-image against the batched kernel ({@link BatchedCandidate}) on slices, each time scaled to the full
+     * batch: the per-image kernel on about {@link #SLICE_MACS} of work (at least 2 images), the batched one on
+     * {@link #BATCHED_SLICE_IMAGES}; then the faster so far (the batched one while undecided) on the whole batch. On
+     * the full batch the race ran both kernels twice per call: the dense VGG-19's 512-channel 4x4 layers at batch 64
+     * took 3-7 s per calibrating call where the call is 50-70 ms on oneDNN (the per-image kernel, 5-40x slower than
+     * the batched one there, and code the JIT had not compiled yet; under load 11-15).
+     */
+    private Tensor raceOnSlices(Tensor[] inputs, ConvolutionShape shape) {
+        Tensor input = inputs[0];
+        int batch = (int) input.size(0);
+        SparseConvolution conv = sparse(input.size(2), input.size(3));
+        long macs = (long) batch * conv.weights().nonZeros() * shape.outHeight() * shape.outWidth();
+        int images = (int) Math.max(2, -Math.floorDiv(-batch * SLICE_MACS, Math.max(1, macs)));
+        Calibration.Probe perImage = perImageProbe(input, conv, batch, images);
+        Calibration.Probe batchedSlice = batchedSlice(input, shape, batch);
+        for (int r = 0; r < BatchedCandidate.PAIRS_PER_RUN; r++) {
+            long start = now();
+            perImage.run().run();
+            long middle = now();
+            batchedSlice.run().run();
+            long end = now();
+            batched.record(batch, Math.round((middle - start) / perImage.fraction()), Math.round((end - middle)
+                    / batchedSlice.fraction()));
+        }
+        return batched.choice(batch) == KernelKind.SPARSE ? runPerImage(inputs) : runBatched(inputs, shape);
     }
 
     /**
@@ -346,7 +408,9 @@ final class ConvolutionStep extends CalibratedStep {
      * residual, plain output; the images copied outside the timed slice). The same kernel and code path as the full
      * run, so the JIT has compiled the slice when it has compiled the full run (a kernel for a slice of the output
      * channels took a colder path and predicted 10-100x too much at the second call, under load 5). None below
-     * {@link #PROBED_MACS} or when the slice would be more than half the batch (so none below batch 4).
+     * {@link #PROBED_MACS} or when the slice would be more than half the batch (so none below batch 4). Where the
+     * batched kernel is a candidate (small planes), a slice of {@link #BATCHED_SLICE_IMAGES} images from
+     * {@link #BATCHED_PROBED_MACS} ({@link #batchedProbe}) while the calibration runs, else none.
      */
     @Override
     Calibration.Probe sparseProbe(Tensor[] inputs) {
@@ -355,13 +419,43 @@ final class ConvolutionStep extends CalibratedStep {
         SparseConvolution conv = sparse(input.size(2), input.size(3));
         ConvolutionShape shape = conv.shape();
         long macs = (long) batch * conv.weights().nonZeros() * shape.outHeight() * shape.outWidth();
+        if (batched.appliesTo(shape, batch)) {
+            if (macs < BATCHED_PROBED_MACS || batch < 2 * BATCHED_SLICE_IMAGES || !calibrating(batch)) {
+                return null;
+            }
+            slicedBatches.add(batch);
+            return batchedProbe(input, conv, batch);
+        }
         // at least 2 images: one image takes the kernel's other threading path (channel blocks over threads)
         int images = (int) Math.max(2, -Math.floorDiv(-batch * SLICE_MACS, Math.max(1, macs)));
-        // small planes may run the batched or the small-plane kernel, which a slice of a few images would not time
-        if (macs < PROBED_MACS || 2 * images > batch || batched.appliesTo(shape, batch)
-                || smallPlane.appliesTo(shape, batch)) {
+        // small planes may run the small-plane kernel, which a slice of a few images would not time
+        if (macs < PROBED_MACS || 2 * images > batch || smallPlane.appliesTo(shape, batch)) {
             return null;
         }
+        return perImageProbe(input, conv, batch, images);
+    }
+
+    /**
+     * No recheck where the calibration sliced the layer for the batched kernel ({@link #batchedProbe}) and chose the
+     * dense kernel with the sparse kernels more than {@link Calibration#CLEAR_MARGIN} times slower (or never run in
+     * full, every slice predicting that): a recheck runs them twice on the whole batch, and there a layer's Java
+     * code has been compiled during the calibration's calls (slices of hundreds of millions of multiply-adds), the
+     * reason rechecks exist (docs/structured.md, session 12: with them the dense VGG-19's calls at batch 64 took
+     * 2.4-3.9 s at calls 12, 20 and 25 against 0.6-1.0 s, 12 of its 16 layers choosing oneDNN by 2-20x).
+     */
+    @Override
+    String unrechecked(int batch, KernelKind chosen, double sparseMillis, double denseMillis) {
+        if (chosen != KernelKind.DENSE || !slicedBatches.contains(batch) || sparseMillis <= Calibration.CLEAR_MARGIN
+                * denseMillis) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "sliced for the batched kernel, the sparse kernels %s %.1f x"
+                + " DENSE", Double.isNaN(sparseMillis) ? "predicted above" : "slower than", Calibration.CLEAR_MARGIN);
+    }
+
+    /** The per-image sparse kernel on the first {@code images} images of the batch (see {@link #sparseProbe}). */
+    private Calibration.Probe perImageProbe(Tensor input, SparseConvolution conv, int batch, int images) {
+        ConvolutionShape shape = conv.shape();
         PlaneLayout inLayout = conv.inputLayout() != null && conv.inputLayout().equals(input.layout())
                 ? input.layout() : null;
         float[] whole = inLayout != null ? input.padded(inLayout, pool) : input.floats(pool);
@@ -372,6 +466,38 @@ final class ConvolutionStep extends CalibratedStep {
             conv.forward(in, inLayout, images, out, null);
             discard(Tensor.of(out, images, shape.outChannels(), shape.outHeight(), shape.outWidth()));
         }, (double) images / batch, images + " of " + batch + " images");
+    }
+
+    /**
+     * On a small plane where the batched kernel is a candidate, the sparse kernel the step would run on the first
+     * {@link #BATCHED_SLICE_IMAGES} images: the per-image kernel once {@link BatchedCandidate} chose it, else the
+     * batched one. Without it every calibrating call and every recheck ran the sparse kernels on all the images,
+     * at the first calls both of them twice ({@link BatchedCandidate#PAIRS_PER_RUN}): the dense VGG-19 at batch 64
+     * spent 55 and 40 s in its first two calls (5-8 s per 256- and 512-channel layer, against 50-80 ms on oneDNN
+     * later; under load 7), and a recheck at call 16 3.6 s in one layer. During the calibration only, where a slice
+     * only keeps the kernel from a full run and the choice rests on full runs: {@link ChoiceRecheck} takes a slice's
+     * scaled time as the kernel's, and this slice predicted 13-35 ms for 512-channel layers whose full batched run
+     * then took 44-150 ms against 22-89 ms on oneDNN, so rechecks switched six of them to it (the network 2x slower).
+     */
+    private Calibration.Probe batchedProbe(Tensor input, SparseConvolution conv, int batch) {
+        int images = BATCHED_SLICE_IMAGES;
+        if (batched.choice(batch) == KernelKind.SPARSE) {
+            return perImageProbe(input, conv, batch, images);
+        }
+        return batchedSlice(input, conv.shape(), batch);
+    }
+
+    /** The batched kernel on the first {@link #BATCHED_SLICE_IMAGES} images of the batch (input copied outside). */
+    private Calibration.Probe batchedSlice(Tensor input, ConvolutionShape shape, int batch) {
+        int images = BATCHED_SLICE_IMAGES;
+        BatchedConvolution kernel = batched.kernel(shape);
+        float[] whole = input.floats(pool);
+        float[] in = java.util.Arrays.copyOf(whole, whole.length / batch * images);
+        return new Calibration.Probe(() -> {
+            float[] out = ArrayPool.take(pool, images * shape.outputSize());
+            kernel.forward(in, images, out, null);
+            discard(Tensor.of(out, images, shape.outChannels(), shape.outHeight(), shape.outWidth()));
+        }, (double) images / batch, images + " of " + batch + " images, batched kernel");
     }
 
     /**
@@ -526,6 +652,14 @@ final class ConvolutionStep extends CalibratedStep {
         return direct.layoutsUsed();
     }
 
+    /**
+     * @return the oneDNN primitives this step created so far, as {@code "part:from-to@batch"} (tests: a primitive is
+     *     created once per part, channel range and batch size, whichever threads the calls alternate between)
+     */
+    java.util.Set<String> directParts() {
+        return direct.partsUsed();
+    }
+
     /** @return {@code array} as float32 with default 'c' strides (a copy if it is not) */
     private static INDArray contiguous(INDArray array) {
         if (array.dataType() != DataType.FLOAT || array.ordering() != 'c' || array.isView()
@@ -573,11 +707,17 @@ final class ConvolutionStep extends CalibratedStep {
 
     /**
      * @return into how many single-threaded {@code conv2d} calls a batch is split: 1 under
-     *     {@link NativeThreading#OPENMP} (one call on OpenMP's threads), else the runner's thread count, at most
-     *     the batch (or at batch 1 the output channels)
+     *     {@link NativeThreading#OPENMP} (one call on OpenMP's threads) and for a call made with every step on the
+     *     calling thread ({@link CallThreads#CALLER} under {@link KernelThreading#PER_CALL}: the parts would run one
+     *     after the other, and a batch-1 call split by output channels cost up to 2x one unsplit call, VGG-19 conv2_1
+     *     0.233 against 0.113 ms, docs/structured.md session 11), else the runner's thread count, at most the batch
+     *     (or at batch 1 the output channels)
      */
     private int parts(long batch) {
         if (options.nativeThreading() != NativeThreading.JAVA_THREADS || !OpenMpThreads.available()) {
+            return 1;
+        }
+        if (options.threading() == KernelThreading.PER_CALL && KernelThreading.choice() == CallThreads.CALLER) {
             return 1;
         }
         long units = batch > 1 ? batch : spec.outChannels();

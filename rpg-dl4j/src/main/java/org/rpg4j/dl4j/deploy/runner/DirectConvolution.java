@@ -78,6 +78,18 @@ final class DirectConvolution {
         return used;
     }
 
+    /**
+     * @return the primitives created so far, each as {@code "part:from-to@batch"} (its part of a split call, output
+     *     channel range and batch size; tests)
+     */
+    java.util.Set<String> partsUsed() {
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        for (Key key : instances.keySet()) {
+            used.add(key.part() + ":" + key.from() + "-" + key.to() + "@" + key.batch());
+        }
+        return used;
+    }
+
     /** @return true if a successful {@link #forward} also applied the ReLU */
     boolean fusesRelu() {
         return relu;

@@ -34,7 +34,9 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * chooses per batch size, by timing whole calls interleaved after its warm-up calls on the caller (and rechecking at
  * exponentially spaced calls), between every step on the calling thread alone and the fixed rule of {@link
  * KernelThreading#COMMON_POOL} (steps of at least 200,000 multiply-adds on the caller and the pool); the caller wins
- * unless the pool is 1.1x faster (the report says what was chosen); the outputs are the same bit for bit under both. By default ({@link
+ * unless the pool is 1.1x faster (the report says what was chosen); the Java kernels' outputs are the same bit for bit
+ * under both, and a dense convolution runs as one oneDNN call on the caller and split over the threads with the pool
+ * (the same bits in the tests, equal within float rounding in general). By default ({@link
  * NativeThreading#JAVA_THREADS}) the native ops run on one OpenMP thread each, a dense convolution split over those
  * same Java threads, so that libnd4j's OpenMP workers, which keep spinning on a core for a while after each parallel
  * native op, never compete with the Java kernels for the cores; the calling thread's OpenMP thread count is restored
