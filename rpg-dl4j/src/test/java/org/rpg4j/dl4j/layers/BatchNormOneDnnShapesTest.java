@@ -20,9 +20,11 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rpg4j.dl4j.layers.onednn.OneDnn;
@@ -133,6 +135,43 @@ class BatchNormOneDnnShapesTest {
                 assertClose(what + " " + key + " gradient against DL4J", expected.getFirst().getGradientFor(key),
                         actual, FLOAT_TOLERANCE);
             }
+        }
+    }
+
+    /**
+     * A {@code [1, 1, h, w]} input and output gradient that are views of channel 1 of {@code [1, 3, h, w]} arrays: their
+     * elements lie in 'c' order at an offset, with strides ND4J does not call default ({@code [3hw, hw, w, 1]}), so
+     * the layer takes them without a copy (the size-1 dimensions' strides do not matter) and oneDNN reads them from
+     * the view's first element.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"blocked", "plain"})
+    void oneChannelViewsAtAnOffsetMatchTheirCopies(String layout) {
+        InputType type = InputType.convolutional(3, 5, 1);
+        MultiLayerNetwork viewed = network(new FastBatchNormalization.Builder().build(), type);
+        MultiLayerNetwork copied = network(new FastBatchNormalization.Builder().build(), type);
+        viewed.setParams(gaussian(44, 1, viewed.numParams()).muli(0.5).addi(1.0));
+        copied.setParams(viewed.params());
+        INDArray x = gaussian(45, 1, 3, 3, 5).get(NDArrayIndex.all(), NDArrayIndex.interval(1, 2), NDArrayIndex.all(),
+                NDArrayIndex.all());
+        INDArray epsilon = gaussian(46, 1, 3, 3, 5).get(NDArrayIndex.all(), NDArrayIndex.interval(1, 2),
+                NDArrayIndex.all(), NDArrayIndex.all());
+        assertEquals(15, x.offset(), "a view at an offset");
+        System.setProperty(FastBatchNormalizationImpl.ONEDNN_PROPERTY, "onednn");
+        System.setProperty(FastBatchNormalizationImpl.LAYOUT_PROPERTY, layout);
+        FastBatchNormalizationImpl v = (FastBatchNormalizationImpl) viewed.getLayer(0);
+        FastBatchNormalizationImpl c = (FastBatchNormalizationImpl) copied.getLayer(0);
+        INDArray viewOut = v.activate(x, true, LayerWorkspaceMgr.noWorkspaces()).dup();
+        Pair<Gradient, INDArray> viewGradients = copy(v.backpropGradient(epsilon, LayerWorkspaceMgr.noWorkspaces()));
+        INDArray copyOut = c.activate(x.dup('c'), true, LayerWorkspaceMgr.noWorkspaces()).dup();
+        Pair<Gradient, INDArray> copyGradients = copy(c.backpropGradient(epsilon.dup('c'),
+                LayerWorkspaceMgr.noWorkspaces()));
+        assertEquals(2, v.oneDnnPasses(), layout + ": the views on oneDNN");
+        assertClose(layout + " output", copyOut, viewOut, 1e-6);
+        assertClose(layout + " input gradient", copyGradients.getSecond(), viewGradients.getSecond(), 1e-6);
+        for (String key : copyGradients.getFirst().gradientForVariable().keySet()) {
+            assertClose(layout + " " + key, copyGradients.getFirst().getGradientFor(key),
+                    viewGradients.getFirst().getGradientFor(key), 1e-6);
         }
     }
 
