@@ -11,9 +11,9 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.rpg4j.dl4j.layers.onednn.OneDnn;
 import org.rpg4j.dl4j.layers.onednn.OneDnnBatchNorm;
+import org.rpg4j.tensor.HostAccess;
 
 /**
  * The runtime layer of {@link FastBatchNormalization}.
@@ -231,7 +231,7 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
             computeBatchStatistics(x);
         }
         INDArray dy = epsilon.castTo(dataType);
-        if (!Shape.hasDefaultStridesForShape(dy)) {
+        if (!HostAccess.isCContiguous(dy.shape(), dy.stride())) {
             dy = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, dy, 'c');
         }
         int c = (int) x.size(1);
@@ -380,6 +380,7 @@ public class FastBatchNormalizationImpl extends BaseLayer<FastBatchNormalization
             throw new IllegalArgumentException("input of layer " + layerId() + " must be [batch, " + channels
                     + ", height, width] or [batch, " + channels + "], got shape " + Arrays.toString(x.shape()));
         }
-        return Shape.hasDefaultStridesForShape(x) ? x : x.dup('c');
+        // not Shape.hasDefaultStridesForShape, which refuses a size-1 dimension after the first ([b, 1, h, w], 1x1)
+        return HostAccess.isCContiguous(x.shape(), x.stride()) ? x : x.dup('c');
     }
 }
