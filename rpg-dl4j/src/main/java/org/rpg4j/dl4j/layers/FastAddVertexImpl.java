@@ -86,13 +86,8 @@ final class FastAddVertexImpl extends ElementWiseVertex {
             return null;
         }
         int length = (int) first.length();
-        float[][] scratch = SCRATCH.get();
-        if (scratch[0].length < length) {
-            scratch[0] = new float[length];
-            scratch[1] = new float[length];
-        }
-        float[] sum = scratch[0];
-        float[] term = scratch[1];
+        float[] sum = InferenceScratch.floats(0, length);
+        float[] term = InferenceScratch.floats(1, length);
         ChannelKernels.floats(first).get(0, sum, 0, length);
         for (int i = 1; i < inputs.length; i++) {
             ChannelKernels.floats(inputs[i]).get(0, term, 0, length);
