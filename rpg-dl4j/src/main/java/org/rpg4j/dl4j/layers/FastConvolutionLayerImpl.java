@@ -116,7 +116,7 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
         if (!training) {
             INDArray out = inferenceOutput(workspaceMgr);
             if (out == null) {
-                out = nativeInference(workspaceMgr);
+                out = nativeInference(workspaceMgr, false);
             }
             if (out != null) {
                 return out;
@@ -160,7 +160,7 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
             inference.runJava(shape, x, weights, bias, relu ? FusedActivation.RELU : FusedActivation.IDENTITY, z);
             return relu ? z : activation.getActivation(z, false);
         }, () -> {
-            INDArray out = nativeInference(workspaceMgr);
+            INDArray out = nativeInference(workspaceMgr, true);
             return out != null ? out : activation.getActivation(preOutput(false, workspaceMgr), false);
         });
     }
@@ -170,9 +170,11 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
      * layout while they do not change, a plain ReLU fused), unless the system property
      * {@value #INFERENCE_PRIMITIVE_PROPERTY} is {@code training}.
      *
+     * @param hostChecked true if {@link ConvolutionInference#applicable} accepted this call's arrays (float32,
+     *     'c'-contiguous host memory): their host pointers are not looked up again (a JNI call each)
      * @return the activation, or null where the direct oneDNN path does not apply (the op path then runs)
      */
-    private INDArray nativeInference(LayerWorkspaceMgr workspaceMgr) {
+    private INDArray nativeInference(LayerWorkspaceMgr workspaceMgr, boolean hostChecked) {
         lastCallInferencePrimitive = false;
         if (!SwitchProperty.isOn(INFERENCE_PRIMITIVE_PROPERTY, "fused", "training")) {
             return null;
@@ -181,7 +183,8 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
         INDArray weights = getParamWithNoise(WEIGHT_KEY, false, workspaceMgr);
         INDArray bias = hasBias() ? getParamWithNoise(BIAS_KEY, false, workspaceMgr) : null;
         ConvolutionGeometry geometry = ConvolutionGeometry.of(layerConf(), x);
-        boolean applies = !geometry.dilated() && OneDnn.applies(x, weights) && (bias == null || OneDnn.applies(bias));
+        boolean applies = !geometry.dilated() && (hostChecked ? OneDnn.mode() == OneDnn.Mode.AUTO && OneDnn.available()
+                : OneDnn.applies(x, weights, bias));
         if (!applies) {
             return null;
         }

@@ -126,6 +126,32 @@ class ConvolutionInferencePrimitiveTest {
     }
 
     @Test
+    void measuredChoiceRunsTheInferencePrimitiveOnItsOpSide() {
+        assumeTrue(OneDnn.available(), "oneDNN is not available");
+        ConvolutionLayer.Builder standardBuilder = new ConvolutionLayer.Builder(3, 3).nOut(OUT_CHANNELS)
+                .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU);
+        MultiLayerNetwork standard = network(standardBuilder.build(), 8, 8);
+        MultiLayerNetwork fast = network(new FastConvolutionLayer.Builder(3, 3).nOut(OUT_CHANNELS)
+                .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(), 8, 8);
+        fast.setParams(standard.params());
+        FastConvolutionLayerImpl layer = (FastConvolutionLayerImpl) fast.getLayer(0);
+        INDArray x = gaussian(44, 1, IN_CHANNELS, 8, 8);
+        INDArray expected = inference(standard.getLayer(0), x);
+        System.setProperty(ConvolutionInference.PROPERTY, "measured");
+        try {
+            // the first calls time both kernels, the op side last: it must be the inference primitive
+            assertClose("measured, calibration call", expected, inference(layer, x), TOLERANCE);
+            assertTrue(layer.usesInferencePrimitive(),
+                    "the op side of the measured choice ran the inference primitive");
+            for (int call = 1; call < 5; call++) {
+                assertClose("measured, call " + call, expected, inference(layer, x), TOLERANCE);
+            }
+        } finally {
+            System.clearProperty(ConvolutionInference.PROPERTY);
+        }
+    }
+
+    @Test
     void trainingForwardDoesNotUseTheInferencePrimitive() {
         assumeTrue(OneDnn.available(), "oneDNN is not available");
         MultiLayerNetwork fast = network(new FastConvolutionLayer.Builder(3, 3).nOut(OUT_CHANNELS)
