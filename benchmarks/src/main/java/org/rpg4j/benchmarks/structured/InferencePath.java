@@ -29,6 +29,13 @@ public enum InferencePath {
      */
     FOLDED_JAVA,
     /**
+     * {@link #AS_IS} with the fast convolutions' inference calls on oneDNN's training primitive and a separate
+     * activation op (rpg4j.convolution.inferencePrimitive=training): the layers' inference path before session 12.
+     */
+    AS_IS_UNFUSED,
+    /** {@link #FOLDED} with the fast convolutions' inference calls as in {@link #AS_IS_UNFUSED}. */
+    FOLDED_UNFUSED,
+    /**
      * The sparse engine of {@code docs/deployment.md} with dense kernels only ({@link KernelPolicy#DENSE}):
      * batch norm folded, ReLU fused, residual adds in Java.
      */
@@ -61,6 +68,11 @@ public enum InferencePath {
                 ComputationGraph folded = InferenceFolding.fold(net).network();
                 yield x -> withChoice("java", () -> folded.outputSingle(false, x));
             }
+            case AS_IS_UNFUSED -> x -> unfused(() -> withChoice("measured", () -> net.outputSingle(false, x)));
+            case FOLDED_UNFUSED -> {
+                ComputationGraph folded = InferenceFolding.fold(net).network();
+                yield x -> unfused(() -> withChoice("measured", () -> folded.outputSingle(false, x)));
+            }
             case RUNNER_DENSE -> {
                 SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults().withPolicy(
                         KernelPolicy.DENSE));
@@ -74,6 +86,16 @@ public enum InferencePath {
     }
 
     private static final String CHOICE_PROPERTY = "rpg4j.convolutionInference";
+    private static final String PRIMITIVE_PROPERTY = "rpg4j.convolution.inferencePrimitive";
+
+    private static INDArray unfused(Supplier<INDArray> call) {
+        System.setProperty(PRIMITIVE_PROPERTY, "training");
+        try {
+            return call.get();
+        } finally {
+            System.clearProperty(PRIMITIVE_PROPERTY);
+        }
+    }
 
     private static INDArray withChoice(String choice, Supplier<INDArray> call) {
         System.setProperty(CHOICE_PROPERTY, choice);

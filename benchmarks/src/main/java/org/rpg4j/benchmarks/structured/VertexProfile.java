@@ -26,20 +26,26 @@ import org.rpg4j.dl4j.shrink.InferenceFolding;
  * (batch norm folded into the convolutions, activation layers fused into them), so the table shows what
  * is left after the deployment transform.
  *
- * <pre>java -cp benchmarks.jar org.rpg4j.benchmarks.structured.VertexProfile RESNET56 64 20 [AS_IS|FOLDED]</pre>
+ * <p>With a fifth argument {@code cpu}, each vertex call is timed by the calling thread's CPU clock and the
+ * table sums, per kind, each vertex's fastest call over the passes: run it with {@code OMP_NUM_THREADS=1} on a
+ * loaded machine (every op then runs on the calling thread; other processes do not advance its clock).
+ *
+ * <pre>java -cp benchmarks.jar org.rpg4j.benchmarks.structured.VertexProfile RESNET56 64 20 [AS_IS|FOLDED] [cpu]</pre>
  */
 public final class VertexProfile {
     private VertexProfile() {}
 
     /**
      * @param args model ({@code RESNET56} or {@code VGG19}), batch, measured passes (after 3 warm-up passes),
-     *     optionally {@code AS_IS} (default) or {@code FOLDED}
+     *     optionally {@code AS_IS} (default) or {@code FOLDED}, optionally {@code cpu} (thread CPU time, fastest
+     *     call per vertex)
      */
     public static void main(String[] args) {
         String model = args.length > 0 ? args[0] : "RESNET56";
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int passes = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         boolean folded = args.length > 3 && InferencePath.valueOf(args[3]) == InferencePath.FOLDED;
+        boolean cpu = args.length > 4 && args[4].equals("cpu");
         String[] variants = {"0/1", "0.5/1", "0.7/1", "0.7/8"};
         Map<String, Map<String, Double>> byVariant = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -53,14 +59,28 @@ public final class VertexProfile {
             Nd4j.getRandom().setSeed(42);
             INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
             Map<String, Double> millis = new LinkedHashMap<>();
+            double[] fastest = new double[net.getVertices().length];
+            java.util.Arrays.fill(fastest, Double.MAX_VALUE);
             for (int pass = 0; pass < 3 + passes; pass++) {
-                profile(net, input, pass < 3 ? new LinkedHashMap<>() : millis, counts);
+                profile(net, input, pass < 3 ? new LinkedHashMap<>() : millis, counts, cpu, pass < 3 ? null
+                        : fastest);
             }
-            millis.replaceAll((k, ms) -> ms / passes);
+            if (cpu) {
+                millis.clear();
+                GraphVertex[] vertices = net.getVertices();
+                for (int i = 0; i < vertices.length; i++) {
+                    if (fastest[i] != Double.MAX_VALUE) {
+                        millis.merge(kind(vertices[i]), fastest[i], Double::sum);
+                    }
+                }
+            } else {
+                millis.replaceAll((k, ms) -> ms / passes);
+            }
             byVariant.put(v, millis);
         }
-        System.out.printf(Locale.ROOT, "%s%s, batch %d, ms per pass (mean of %d), load %.1f%n", model, folded
-                ? " folded" : "", batch, passes,
+        System.out.printf(Locale.ROOT, "%s%s, batch %d, ms per pass (%s of %d), load %.1f%n", model, folded
+                ? " folded" : "", batch, cpu ? "thread CPU time, sum of each vertex's fastest call" : "wall, mean",
+                passes,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println("| vertex kind | count | removed 0 | 0.5 | 0.7 | 0.7, multiple 8 | 0 / 0.7 |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
@@ -79,8 +99,14 @@ public final class VertexProfile {
         }
     }
 
+    private static String kind(GraphVertex v) {
+        return v.hasLayer() ? v.getLayer().conf().getLayer().getClass().getSimpleName()
+                : v.getClass().getSimpleName();
+    }
+
     private static void profile(ComputationGraph net, INDArray input, Map<String, Double> millis,
-                                Map<String, Integer> counts) {
+                                Map<String, Integer> counts, boolean cpu, double[] fastest) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         GraphVertex[] vertices = net.getVertices();
         INDArray[] out = new INDArray[vertices.length];
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
@@ -94,13 +120,16 @@ public final class VertexProfile {
             for (int k = 0; k < inputs.length; k++) {
                 v.setInput(inputs[k].getVertexEdgeNumber(), out[inputs[k].getVertexIndex()], mgr);
             }
-            long start = System.nanoTime();
+            long start = cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
             out[i] = v.doForward(false, mgr);
             // the op is synchronous on the CPU backend; reading one value makes sure it has finished
             out[i].getDouble(0);
-            String kind = v.hasLayer() ? v.getLayer().conf().getLayer().getClass().getSimpleName()
-                    : v.getClass().getSimpleName();
-            millis.merge(kind, (System.nanoTime() - start) / 1e6, Double::sum);
+            String kind = kind(v);
+            double ms = ((cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - start) / 1e6;
+            millis.merge(kind, ms, Double::sum);
+            if (fastest != null) {
+                fastest[i] = Math.min(fastest[i], ms);
+            }
             counts.merge(kind, 1, Integer::sum);
         }
         for (GraphVertex v : vertices) {

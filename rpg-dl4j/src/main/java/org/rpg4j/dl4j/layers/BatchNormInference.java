@@ -132,8 +132,9 @@ final class BatchNormInference {
 
     /** {@code out = scale[ch] * x + shift[ch]} on the calling thread, through one bulk copy in and one out. */
     private void affineOnCaller(FloatBuffer x, FloatBuffer out, int n, int c, int hw) {
-        float[] data = new float[n * c * hw];
-        x.get(0, data);
+        int length = n * c * hw;
+        float[] data = InferenceScratch.floats(0, length);
+        x.get(0, data, 0, length);
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
                 float a = scale[ch];
@@ -144,6 +145,6 @@ final class BatchNormInference {
                 }
             }
         }
-        out.put(0, data);
+        out.put(0, data, 0, length);
     }
 }

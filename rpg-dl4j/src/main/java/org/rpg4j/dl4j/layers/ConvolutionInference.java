@@ -60,6 +60,8 @@ final class ConvolutionInference {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConvolutionInference.class);
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Per thread, the Java kernel's input (slot 0) and output (slot 1) copies by length ({@link #scratch}). */
+    private static final ThreadLocal<Map<Long, float[]>> SCRATCH = ThreadLocal.withInitial(HashMap::new);
 
     /** Which kernel runs an inference-mode convolution. */
     enum Choice {
@@ -171,11 +173,21 @@ final class ConvolutionInference {
             compilations++;
         }
         int batch = (int) x.size(0);
-        float[] input = new float[(int) x.length()];
+        float[] input = scratch(0, (int) x.length());
         ChannelKernels.floats(x).get(0, input);
-        float[] output = new float[batch * shape.outputSize()];
+        float[] output = scratch(1, batch * shape.outputSize());
         kernel.forward(input, batch, output);
         ChannelKernels.floats(out).put(0, output);
+    }
+
+    /**
+     * @param slot 0 for the input, 1 for the output
+     * @param length the exact length the kernel needs
+     * @return the calling thread's array of that slot and length (reused by every layer's calls with that
+     *     length: the Java kernel's input and output copies allocate nothing after the first call of a shape)
+     */
+    private static float[] scratch(int slot, int length) {
+        return SCRATCH.get().computeIfAbsent(((long) slot << 32) | length, k -> new float[length]);
     }
 
     /** @return how many times the Java kernel was compiled (for tests: unchanged weights compile nothing) */

@@ -59,12 +59,13 @@ public class FastActivationLayerImpl extends ActivationLayer {
         if (!training && input.length() < BatchNormInference.SEQUENTIAL_ELEMENTS
                 && ChannelKernels.applicable(input, out)) {
             // a small inference call: a Java loop costs a few us, a native op about 10-30 (docs/structured.md)
-            float[] values = new float[(int) input.length()];
-            ChannelKernels.floats(input).get(0, values);
-            for (int i = 0; i < values.length; i++) {
+            int length = (int) input.length();
+            float[] values = InferenceScratch.floats(0, length);
+            ChannelKernels.floats(input).get(0, values, 0, length);
+            for (int i = 0; i < length; i++) {
                 values[i] = Math.max(values[i], 0.0f);
             }
-            ChannelKernels.floats(out).put(0, values);
+            ChannelKernels.floats(out).put(0, values, 0, length);
         } else {
             Nd4j.exec(new RectifiedLinear(input, out, 0.0));
         }

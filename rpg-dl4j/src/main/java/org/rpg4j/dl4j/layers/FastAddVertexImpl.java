@@ -25,6 +25,13 @@ final class FastAddVertexImpl extends ElementWiseVertex {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The calling thread's two Java arrays for {@link #javaSum} (each grown to the largest input, at most
+     * {@link BatchNormInference#SEQUENTIAL_ELEMENTS} floats): no allocation and zeroing per call.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0],
+            new float[0]});
+
     private final boolean relu;
 
     FastAddVertexImpl(ComputationGraph graph, String name, int vertexIndex, boolean relu, DataType dataType) {
@@ -78,21 +85,28 @@ final class FastAddVertexImpl extends ElementWiseVertex {
         if (!ChannelKernels.applicable(out)) {
             return null;
         }
-        float[] sum = new float[(int) first.length()];
-        float[] term = new float[sum.length];
-        ChannelKernels.floats(first).get(0, sum);
+        int length = (int) first.length();
+        float[] sum = InferenceScratch.floats(0, length);
+        float[] term = InferenceScratch.floats(1, length);
+        ChannelKernels.floats(first).get(0, sum, 0, length);
         for (int i = 1; i < inputs.length; i++) {
-            ChannelKernels.floats(inputs[i]).get(0, term);
-            for (int j = 0; j < sum.length; j++) {
-                sum[j] += term[j];
+            ChannelKernels.floats(inputs[i]).get(0, term, 0, length);
+            if (relu && i == inputs.length - 1) {
+                for (int j = 0; j < length; j++) {
+                    sum[j] = Math.max(sum[j] + term[j], 0.0f);
+                }
+            } else {
+                for (int j = 0; j < length; j++) {
+                    sum[j] += term[j];
+                }
             }
         }
-        if (relu) {
-            for (int j = 0; j < sum.length; j++) {
+        if (relu && inputs.length == 1) {
+            for (int j = 0; j < length; j++) {
                 sum[j] = Math.max(sum[j], 0.0f);
             }
         }
-        ChannelKernels.floats(out).put(0, sum);
+        ChannelKernels.floats(out).put(0, sum, 0, length);
         return out;
     }
 

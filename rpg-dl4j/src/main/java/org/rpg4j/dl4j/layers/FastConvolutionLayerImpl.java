@@ -23,6 +23,7 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rpg4j.dl4j.layers.onednn.OneDnn;
 import org.rpg4j.dl4j.layers.onednn.OneDnnConvolution;
+import org.rpg4j.dl4j.layers.onednn.OneDnnLayerInference;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
 
@@ -38,6 +39,12 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
     private static final long serialVersionUID = 1L;
     private static final String WEIGHT_KEY = ConvolutionParamInitializer.WEIGHT_KEY;
     private static final String BIAS_KEY = ConvolutionParamInitializer.BIAS_KEY;
+    /**
+     * System property: {@code fused} (default) runs inference-mode calls on oneDNN's inference primitive (weights
+     * kept in oneDNN's layout between calls, ReLU fused); {@code training} on the training primitive and a separate
+     * activation op, as before session 12. Read at every call.
+     */
+    static final String INFERENCE_PRIMITIVE_PROPERTY = "rpg4j.convolution.inferencePrimitive";
 
     private transient OpContext forwardContext;
     private transient OpContext backwardContext;
@@ -46,6 +53,8 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
     private transient ConvolutionShape rejectedShape;
     private transient int rejectedBatch;
     private transient ConvolutionInference inference;
+    private transient OneDnnLayerInference inferencePrimitive;
+    private transient boolean lastCallInferencePrimitive;
 
     /**
      * @param conf the network's configuration of this layer
@@ -106,6 +115,9 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
         applyDropOutIfNecessary(training, workspaceMgr);
         if (!training) {
             INDArray out = inferenceOutput(workspaceMgr);
+            if (out == null) {
+                out = nativeInference(workspaceMgr, false);
+            }
             if (out != null) {
                 return out;
             }
@@ -147,7 +159,69 @@ public class FastConvolutionLayerImpl extends BaseLayer<FastConvolutionLayer> {
                     geometry.outputShape(x.size(0), weights.size(0)), 'c');
             inference.runJava(shape, x, weights, bias, relu ? FusedActivation.RELU : FusedActivation.IDENTITY, z);
             return relu ? z : activation.getActivation(z, false);
-        }, () -> activation.getActivation(preOutput(false, workspaceMgr), false));
+        }, () -> {
+            INDArray out = nativeInference(workspaceMgr, true);
+            return out != null ? out : activation.getActivation(preOutput(false, workspaceMgr), false);
+        });
+    }
+
+    /**
+     * An inference call on oneDNN's inference primitive ({@link OneDnnLayerInference}: weights kept in oneDNN's
+     * layout while they do not change, a plain ReLU fused), unless the system property
+     * {@value #INFERENCE_PRIMITIVE_PROPERTY} is {@code training}.
+     *
+     * @param hostChecked true if {@link ConvolutionInference#applicable} accepted this call's arrays (float32,
+     *     'c'-contiguous host memory): their host pointers are not looked up again (a JNI call each)
+     * @return the activation, or null where the direct oneDNN path does not apply (the op path then runs)
+     */
+    private INDArray nativeInference(LayerWorkspaceMgr workspaceMgr, boolean hostChecked) {
+        lastCallInferencePrimitive = false;
+        if (!SwitchProperty.isOn(INFERENCE_PRIMITIVE_PROPERTY, "fused", "training")) {
+            return null;
+        }
+        INDArray x = checkedInput();
+        INDArray weights = getParamWithNoise(WEIGHT_KEY, false, workspaceMgr);
+        INDArray bias = hasBias() ? getParamWithNoise(BIAS_KEY, false, workspaceMgr) : null;
+        ConvolutionGeometry geometry = ConvolutionGeometry.of(layerConf(), x);
+        boolean applies = !geometry.dilated() && (hostChecked ? OneDnn.mode() == OneDnn.Mode.AUTO && OneDnn.available()
+                : OneDnn.applies(x, weights, bias));
+        if (!applies) {
+            return null;
+        }
+        ConvolutionShape shape = kernelShape(geometry, x, weights);
+        int batch = (int) x.size(0);
+        if (shape.equals(rejectedShape) && batch == rejectedBatch) {
+            return null;
+        }
+        IActivation activation = layerConf().getActivationFn();
+        boolean relu = FastActivationLayerImpl.isPlainRelu(activation);
+        if (inferencePrimitive == null || !inferencePrimitive.computes(shape, batch, hasBias(), relu)) {
+            try {
+                inferencePrimitive = OneDnnLayerInference.create(shape, batch, hasBias(), relu);
+            } catch (IllegalStateException e) {
+                // oneDNN rejected this geometry: this call and the next ones of the layer run libnd4j's ops
+                OneDnn.reportRejected(shape + ", batch " + batch + ", bias " + hasBias(), e);
+                rejectedShape = shape;
+                rejectedBatch = batch;
+                inferencePrimitive = null;
+                return null;
+            }
+        }
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, geometry.outputShape(batch,
+                weights.size(0)), 'c');
+        inferencePrimitive.forward(x, weights, bias, z);
+        lastCallInferencePrimitive = true;
+        return relu ? z : activation.getActivation(z, false);
+    }
+
+    /** @return true if the last inference call ran {@link OneDnnLayerInference} (for tests) */
+    boolean usesInferencePrimitive() {
+        return lastCallInferencePrimitive;
+    }
+
+    /** @return the inference primitive of the last such call, or null (for tests) */
+    OneDnnLayerInference inferencePrimitive() {
+        return inferencePrimitive;
     }
 
     /**

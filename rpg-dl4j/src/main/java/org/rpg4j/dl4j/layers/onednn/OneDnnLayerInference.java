@@ -1,0 +1,289 @@
+package org.rpg4j.dl4j.layers.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_post_ops;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.sparse.kernel.ConvolutionShape;
+
+/**
+ * A DL4J layer's inference convolution on oneDNN ({@code forward_inference}, direct algorithm, float32) for one
+ * {@link ConvolutionShape}, batch size, bias choice and activation: the ReLU, if asked for, is fused into the
+ * primitive (no separate activation op), and the weights are kept in the layout oneDNN prefers for the shape
+ * between calls. The layer's weights can change between calls (updater steps, {@code setParams}, in-place
+ * edits), so every call compares their bytes with a plain copy taken at the last reorder (one {@code memcmp})
+ * and reorders them again only if a bit differs. A call then runs the input reorder, the convolution and the
+ * output reorder, against four primitive calls and a separate activation op in {@link OneDnnConvolution}'s
+ * training forward.
+ *
+ * <p>Not thread-safe: one instance serves one layer, called by one thread at a time. Create instances only when
+ * {@link OneDnn#available()}.
+ */
+public final class OneDnnLayerInference {
+
+    private static final Cleaner CLEANER = Cleaner.create();
+    /** oneDNN's preferred alignment for its buffers. */
+    private static final int ALIGNMENT = 64;
+
+    private final ConvolutionShape shape;
+    private final int batch;
+    private final boolean hasBias;
+    private final boolean relu;
+    private final long[] inputDims;
+    private final long[] weightDims;
+    private final long[] outputDims;
+    private final long[] biasDims;
+    private final dnnl_memory src;
+    private final dnnl_memory weights;
+    private final dnnl_memory bias;
+    private final dnnl_memory dst;
+    private final Plan forward;
+    /** The weights in oneDNN's layout, or null when it reads the plain array directly (nothing kept). */
+    private final dnnl_memory blockedWeights;
+    private final dnnl_primitive weightReorder;
+    private final dnnl_exec_arg_t weightReorderArgs;
+    private final Resources resources;
+    /** The plain weights the blocked copy was made from (bytes compared at every call). */
+    private final BytePointer plainCopy;
+    private final long weightBytes;
+    private boolean blockedValid;
+    private long weightReorders;
+
+    private OneDnnLayerInference(ConvolutionShape shape, int batch, boolean hasBias, boolean relu, Resources r,
+                                 Owned owned) {
+        this.shape = shape;
+        this.batch = batch;
+        this.hasBias = hasBias;
+        this.relu = relu;
+        this.resources = r;
+        inputDims = new long[] {batch, shape.inChannels(), shape.inHeight(), shape.inWidth()};
+        weightDims = new long[] {shape.outChannels(), shape.inChannels(), shape.kernelHeight(), shape.kernelWidth()};
+        outputDims = new long[] {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
+        biasDims = new long[] {shape.outChannels()};
+        dnnl_memory_desc_t srcUser = DnnlShapes.md(r, inputDims, dnnl_nchw);
+        dnnl_memory_desc_t weightsUser = DnnlShapes.md(r, weightDims, dnnl_oihw);
+        dnnl_memory_desc_t dstUser = DnnlShapes.md(r, outputDims, dnnl_nchw);
+        dnnl_memory_desc_t biasUser = hasBias ? DnnlShapes.md(r, biasDims, dnnl_x) : null;
+        dnnl_convolution_desc_t desc = r.own(new dnnl_convolution_desc_t());
+        Resources.check(dnnl_convolution_forward_desc_init(desc, dnnl_forward_inference, dnnl_convolution_direct,
+                DnnlShapes.md(r, inputDims, dnnl_format_tag_any), DnnlShapes.md(r, weightDims, dnnl_format_tag_any),
+                biasUser, DnnlShapes.md(r, outputDims, dnnl_format_tag_any), DnnlShapes.strides(shape), DnnlShapes
+                        .padBefore(shape), DnnlShapes.padAfter(shape)), "convolution forward desc");
+        dnnl_primitive_desc pd = primitiveDesc(desc, relu);
+        owned.pd = pd;
+
+        src = r.userMemory(srcUser);
+        weights = r.userMemory(weightsUser);
+        bias = hasBias ? r.userMemory(biasUser) : null;
+        dst = r.userMemory(dstUser);
+        dnnl_memory_desc_t weightsWant = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+        weightBytes = dnnl_memory_desc_get_size(weightsUser);
+        if (dnnl_memory_desc_equal(weightsWant, weightsUser) == 1) {
+            blockedWeights = null;
+            weightReorder = null;
+            weightReorderArgs = null;
+            plainCopy = null;
+        } else {
+            long blockedBytes = dnnl_memory_desc_get_size(weightsWant);
+            BytePointer blockedBuffer = owned.keep(new BytePointer(blockedBytes + ALIGNMENT));
+            blockedWeights = r.userMemory(weightsWant);
+            Resources.setHandle(blockedWeights, aligned(blockedBuffer));
+            weightReorder = r.reorder(weightsUser, weightsWant);
+            weightReorderArgs = r.own(new dnnl_exec_arg_t(2));
+            weightReorderArgs.position(0).arg(DNNL_ARG_FROM).memory(weights);
+            weightReorderArgs.position(1).arg(DNNL_ARG_TO).memory(blockedWeights);
+            weightReorderArgs.position(0);
+            plainCopy = owned.keep(new BytePointer(weightBytes));
+        }
+
+        forward = new Plan(r);
+        Plan.Call conv = forward.call(pd);
+        conv.input(DNNL_ARG_SRC, src, srcUser, dnnl_query_src_md);
+        conv.direct(DNNL_ARG_WEIGHTS, blockedWeights != null ? blockedWeights : weights);
+        if (hasBias) {
+            conv.direct(DNNL_ARG_BIAS, bias);
+        }
+        conv.output(DNNL_ARG_DST, dst, dstUser, dnnl_query_dst_md);
+        forward.finish();
+    }
+
+    /**
+     * Creates the primitives for a shape (a few milliseconds: keep the instance for every call of that shape).
+     *
+     * @param shape the convolution geometry; the bottom/right padding is what its output size needs
+     * @param batch minibatch size, &ge; 1
+     * @param hasBias true if the convolution adds a bias {@code [outChannels]}
+     * @param relu true to apply a ReLU to the output, fused into the primitive
+     * @return the convolution
+     * @throws IllegalArgumentException if {@code batch < 1}
+     * @throws IllegalStateException if oneDNN is not {@link OneDnn#available()} or rejects the shape
+     */
+    public static OneDnnLayerInference create(ConvolutionShape shape, int batch, boolean hasBias, boolean relu) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        if (!OneDnn.available()) {
+            throw new IllegalStateException("oneDNN is not available: check OneDnn.available() first");
+        }
+        Resources resources = new Resources();
+        Owned owned = new Owned(resources);
+        try {
+            OneDnnLayerInference convolution = new OneDnnLayerInference(shape, batch, hasBias, relu, resources,
+                    owned);
+            CLEANER.register(convolution, owned);
+            return convolution;
+        } catch (RuntimeException e) {
+            owned.run();
+            throw e;
+        }
+    }
+
+    /**
+     * @param shape a geometry
+     * @param batch a minibatch size
+     * @param hasBias whether there is a bias
+     * @param relu whether the ReLU is fused
+     * @return true if this instance computes exactly that
+     */
+    public boolean computes(ConvolutionShape shape, int batch, boolean hasBias, boolean relu) {
+        return this.shape.equals(shape) && this.batch == batch && this.hasBias == hasBias && this.relu == relu;
+    }
+
+    /**
+     * {@code output = conv(input, weights) + bias}, then the ReLU if this instance fuses it. The weights are
+     * reordered into oneDNN's layout only if their bytes differ from those of the last reorder.
+     *
+     * @param input {@code [batch, inChannels, height, width]}, float32, 'c'-contiguous host memory; not modified
+     * @param weights {@code [outChannels, inChannels, kernelHeight, kernelWidth]}, float32, 'c'-contiguous (or
+     *     any shape with that many elements in that order); not modified
+     * @param bias {@code outChannels} elements, or null for a shape without bias; not modified
+     * @param output {@code [batch, outChannels, outHeight, outWidth]}, float32, 'c'-contiguous; overwritten
+     * @throws IllegalArgumentException if an array's length does not match the shape
+     */
+    public void forward(INDArray input, INDArray weights, INDArray bias, INDArray output) {
+        DnnlShapes.bind(src, input, inputDims, "input");
+        DnnlShapes.bind(this.weights, weights, weightDims, "weights");
+        if (this.bias != null) {
+            DnnlShapes.bind(this.bias, bias, biasDims, "bias");
+        }
+        DnnlShapes.bind(dst, output, outputDims, "output");
+        if (blockedWeights != null) {
+            Pointer plain = new BytePointer(weights.data().addressPointer()).position(0);
+            if (!blockedValid || Pointer.memcmp(plain, plainCopy, weightBytes) != 0) {
+                Pointer.memcpy(plainCopy, plain, weightBytes);
+                Resources.check(dnnl_primitive_execute(weightReorder, resources.stream(), 2, weightReorderArgs),
+                        "weight reorder");
+                blockedValid = true;
+                weightReorders++;
+            }
+        }
+        forward.run();
+    }
+
+    /** @return how many times the weights were reordered into oneDNN's layout (for tests) */
+    public long weightReorders() {
+        return weightReorders;
+    }
+
+    /** @return true if the weights are kept in oneDNN's layout between calls (false: read where they are) */
+    public boolean keepsWeights() {
+        return blockedWeights != null;
+    }
+
+    private static BytePointer aligned(BytePointer buffer) {
+        long shift = (ALIGNMENT - (buffer.address() & (ALIGNMENT - 1))) & (ALIGNMENT - 1);
+        return new BytePointer(buffer).position(shift);
+    }
+
+    private static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, boolean relu) {
+        dnnl_primitive_attr attr = new dnnl_primitive_attr();
+        dnnl_post_ops postOps = new dnnl_post_ops();
+        Resources.check(dnnl_primitive_attr_create(attr), "primitive attr");
+        try {
+            if (relu) {
+                Resources.check(dnnl_post_ops_create(postOps), "post ops");
+                Resources.check(dnnl_post_ops_append_eltwise(postOps, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f),
+                        "relu post op");
+                Resources.check(dnnl_primitive_attr_set_post_ops(attr, postOps), "post ops attr");
+            }
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            Resources.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), attr, Natives.engine(),
+                    null), "convolution inference primitive desc");
+            return pd;
+        } finally {
+            if (relu) {
+                dnnl_post_ops_destroy(postOps);
+            }
+            dnnl_primitive_attr_destroy(attr);
+        }
+    }
+
+    /** The native objects: the {@link Resources}, the primitive descriptor made outside them, the buffers. */
+    private static final class Owned implements Runnable {
+        private final Resources resources;
+        private final List<BytePointer> buffers = new ArrayList<>();
+        private dnnl_primitive_desc pd;
+
+        Owned(Resources resources) {
+            this.resources = resources;
+        }
+
+        BytePointer keep(BytePointer buffer) {
+            buffers.add(buffer);
+            return buffer;
+        }
+
+        @Override
+        public void run() {
+            resources.run();
+            if (pd != null) {
+                dnnl_primitive_desc_destroy(pd);
+                pd = null;
+            }
+            buffers.forEach(BytePointer::close);
+            buffers.clear();
+        }
+    }
+}
