@@ -48,11 +48,19 @@ final class ConvolutionStep extends CalibratedStep {
      * Non-zero multiply-adds per call from which calibration first times the sparse kernel on a slice of the batch
      * where the batched kernel is a candidate ({@link #batchedProbe}): a full Java run of that much work takes tens
      * of ms or more (dense VGG-19's 256- and 512-channel layers at batch 64, 2.4 G multiply-adds, 50-80 ms on
-     * oneDNN and several times that on the Java kernels). Below it the full runs are timed as before: the
-     * RPG-pruned networks' layers at batch 32 (VGG-19 at 95 %: at most 60 M) and the dense ResNet-56 at batch 64
-     * (151 M).
+     * oneDNN and several times that on the Java kernels). Below it the full runs are timed as before, e.g. the
+     * dense ResNet-56 at batch 64 (151 M). Only for layers at least {@link #BATCHED_PROBED_DENSITY} dense.
      */
     static final long BATCHED_PROBED_MACS = 200_000_000L;
+    /**
+     * Weight density from which a layer of at least {@link #BATCHED_PROBED_MACS} is sliced for the batched kernel:
+     * the dense layers, where the Java kernels lose by 2-20x and a rough prediction decides. The pruned layers race
+     * on full runs: the RPG-pruned VGG-19 at batch 32 has layers of 200-800 M non-zero multiply-adds at density
+     * 0.20-0.73, where the tiled kernel and oneDNN are within 0.5-1.3x of each other, and there the slices of 16
+     * images predicted the batched kernel 2-2.5x slower than oneDNN (conv2_1-conv2_3 at 95 %: 22.5-28.8 ms against
+     * 11.0-11.6 ms; idle, session 12), so those layers ran oneDNN, unrechecked, where the full tiled runs had won.
+     */
+    static final double BATCHED_PROBED_DENSITY = 0.9;
     /**
      * Images of a slice where the batched kernel is a candidate: {@link BatchedCandidate#MIN_BATCH} twice, one
      * AVX-512 vector of floats per pixel (fewer images leave its vectors part empty, more would cost more), so
@@ -258,13 +266,24 @@ final class ConvolutionStep extends CalibratedStep {
 
     /**
      * @return true if the per-image and the batched kernel race on slices of the batch ({@link #raceOnSlices}): a
-     *     layer the calibration slices ({@link #BATCHED_PROBED_MACS}, batch of at least twice
-     *     {@link #BATCHED_SLICE_IMAGES})
+     *     layer the calibration slices ({@link #slicedForBatched})
      */
     private boolean slicedRace(Tensor input, ConvolutionShape shape, int batch) {
-        long macs = (long) batch * sparse(input.size(2), input.size(3)).weights().nonZeros() * shape.outHeight()
-                * shape.outWidth();
-        return macs >= BATCHED_PROBED_MACS && batch >= 2 * BATCHED_SLICE_IMAGES;
+        return slicedForBatched(sparse(input.size(2), input.size(3)), batch);
+    }
+
+    /**
+     * @return true if the calibration slices this layer at this batch size where the batched kernel is a candidate:
+     *     at least {@link #BATCHED_PROBED_MACS} non-zero multiply-adds per call, {@link #BATCHED_PROBED_DENSITY}
+     *     dense, a batch of at least twice {@link #BATCHED_SLICE_IMAGES}
+     */
+    private static boolean slicedForBatched(SparseConvolution conv, int batch) {
+        ConvolutionShape shape = conv.shape();
+        long nonZeros = conv.weights().nonZeros();
+        long macs = (long) batch * nonZeros * shape.outHeight() * shape.outWidth();
+        double density = (double) nonZeros / ((long) shape.outChannels() * shape.patchSize());
+        return macs >= BATCHED_PROBED_MACS && density >= BATCHED_PROBED_DENSITY
+                && batch >= 2 * BATCHED_SLICE_IMAGES;
     }
 
     /**
@@ -420,7 +439,7 @@ final class ConvolutionStep extends CalibratedStep {
         ConvolutionShape shape = conv.shape();
         long macs = (long) batch * conv.weights().nonZeros() * shape.outHeight() * shape.outWidth();
         if (batched.appliesTo(shape, batch)) {
-            if (macs < BATCHED_PROBED_MACS || batch < 2 * BATCHED_SLICE_IMAGES || !calibrating(batch)) {
+            if (!slicedForBatched(conv, batch) || !calibrating(batch)) {
                 return null;
             }
             slicedBatches.add(batch);

@@ -13,7 +13,8 @@ import org.rpg4j.sparse.kernel.FusedActivation;
 /**
  * The calibration's slice of a small-plane layer where the batched sparse kernel is a candidate
  * ({@link ConvolutionStep#BATCHED_PROBED_MACS}): large dense layers (VGG-19's 256- and 512-channel layers at batch 64)
- * are first timed on {@value ConvolutionStep#BATCHED_SLICE_IMAGES} images, smaller or sparser ones in full as before.
+ * are first timed on {@value ConvolutionStep#BATCHED_SLICE_IMAGES} images, smaller or sparser ones (below
+ * {@value ConvolutionStep#BATCHED_PROBED_DENSITY} dense) in full as before.
  */
 class BatchedProbeTest {
 
@@ -80,6 +81,14 @@ class BatchedProbeTest {
         dense.run(twoByTwo);
         assertTrue(dense.calibrating(32));
         assertNull(dense.sparseProbe(twoByTwo));
+        // half dense at 8x8: 604 M at batch 32, above the multiply-adds but below the density (RPG-pruned VGG-19's
+        // conv2_x, where slices predicted the tiled kernel 2x too slow)
+        ConvolutionStep half = step(0.5);
+        Tensor[] eightByEight = {Tensor.of(Nd4j.rand(DataType.FLOAT, 32, CHANNELS, 8, 8))};
+        assertTrue(294_912L * 64 * 32 >= ConvolutionStep.BATCHED_PROBED_MACS);
+        half.run(eightByEight);
+        assertTrue(half.calibrating(32));
+        assertNull(half.sparseProbe(eightByEight), "below " + ConvolutionStep.BATCHED_PROBED_DENSITY + " dense");
     }
 
     @Test
