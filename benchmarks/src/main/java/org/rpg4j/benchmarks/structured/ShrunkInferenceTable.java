@@ -15,8 +15,11 @@ import org.rpg4j.dl4j.structured.StructuredReport;
  * channel multiple, fraction removed and {@link InferencePath}, the MAC ratio (dense / shrunk, recomputed
  * from the same pruning), the measured speed-up (dense time / shrunk time along the same path, both from
  * this run) and whether the speed-up reaches 0.7 x the MAC ratio. The {@code FOLDED} rows are the fair
- * comparison of the inference transform (applied to both networks); their last column also gives the
- * shrunk folded network against the dense network as it is (what a deployment gains in all).
+ * comparison of the inference transform (applied to both networks); the column after it gives the shrunk
+ * network against the dense network as it is (what a deployment gains in all). The last three columns divide by
+ * the fastest dense path of the run instead, and judge the goal on that: a path whose dense network is slow (the
+ * deployment runner's dense networks at batch 64 were 1.3-1.9x slower than the folded DL4J ones in session 12)
+ * would otherwise flatter its own ratio.
  *
  * <pre>java -cp benchmarks.jar org.rpg4j.benchmarks.structured.ShrunkInferenceTable structured.json</pre>
  */
@@ -39,8 +42,9 @@ public final class ShrunkInferenceTable {
         JmhResults results = JmhResults.read(List.of(args).stream().map(File::new).toList());
         System.out.println(
                 "| model | batch | multiple | removed | path | MACs ratio | dense ms | shrunk ms | speed-up | "
-                        + "speed-up / MAC ratio | goal >= 0.7 | shrunk vs dense AS_IS |");
-        System.out.println("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|");
+                        + "speed-up / MAC ratio | goal >= 0.7 | shrunk vs dense AS_IS | fastest dense (path) | "
+                        + "speed-up / MAC ratio against it | goal against it |");
+        System.out.println("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---|---:|---|");
         for (String model : List.of("RESNET56", "VGG19")) {
             for (String batch : List.of("1", "64")) {
                 for (String multiple : List.of("1", "8")) {
@@ -70,9 +74,21 @@ public final class ShrunkInferenceTable {
         double speedUp = dense.get().millis() / shrunk.get().millis();
         String overall = denseAsIs.map(d -> String.format(Locale.ROOT, "%.2fx", d.millis() / shrunk.get().millis()))
                 .orElse("");
-        System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %.2fx | %.2f | %.2f | %.2fx | %.2f | %s | %s |%n",
-                model, batch, multiple, removed, path, macRatio, dense.get().millis(), shrunk.get().millis(), speedUp,
-                speedUp / macRatio, speedUp >= GOAL * macRatio ? "PASS" : "FAIL", overall);
+        InferencePath fastest = InferencePath.AS_IS;
+        double fastestMillis = Double.POSITIVE_INFINITY;
+        for (InferencePath p : InferencePath.values()) {
+            Optional<JmhResults.Result> d = find(results, model, batch, "0", "1", p.name());
+            if (d.isPresent() && d.get().millis() < fastestMillis) {
+                fastest = p;
+                fastestMillis = d.get().millis();
+            }
+        }
+        double againstFastest = fastestMillis / shrunk.get().millis() / macRatio;
+        System.out.printf(Locale.ROOT,
+                "| %s | %s | %s | %s | %s | %.2fx | %.2f | %.2f | %.2fx | %.2f | %s | %s | %.2f (%s)"
+                        + " | %.2f | %s |%n", model, batch, multiple, removed, path, macRatio, dense.get().millis(),
+                shrunk.get().millis(), speedUp, speedUp / macRatio, speedUp >= GOAL * macRatio ? "PASS" : "FAIL",
+                overall, fastestMillis, fastest, againstFastest, againstFastest >= GOAL ? "PASS" : "FAIL");
     }
 
     private static Optional<JmhResults.Result> find(JmhResults results, String model, String batch, String removed,
