@@ -311,7 +311,11 @@ public final class OneDnnInference {
         return layout == ActivationLayout.NHWC ? dnnl_nhwc : dnnl_nchw;
     }
 
-    private static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, boolean relu, boolean residual) {
+    /**
+     * @return the inference primitive descriptor of {@code desc}, with a residual sum and/or a ReLU as post-ops (also
+     *     used by {@link OneDnnLayerInference}); the caller destroys it
+     */
+    static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, boolean relu, boolean residual) {
         dnnl_primitive_attr attr = new dnnl_primitive_attr();
         dnnl_post_ops postOps = new dnnl_post_ops();
         Resources.check(dnnl_primitive_attr_create(attr), "primitive attr");

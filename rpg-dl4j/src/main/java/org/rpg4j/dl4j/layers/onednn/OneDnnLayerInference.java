@@ -8,40 +8,28 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_destroy;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_destroy;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
 
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
-import org.bytedeco.dnnl.dnnl_post_ops;
 import org.bytedeco.dnnl.dnnl_primitive;
-import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
@@ -111,7 +99,7 @@ public final class OneDnnLayerInference {
                 DnnlShapes.md(r, inputDims, dnnl_format_tag_any), DnnlShapes.md(r, weightDims, dnnl_format_tag_any),
                 biasUser, DnnlShapes.md(r, outputDims, dnnl_format_tag_any), DnnlShapes.strides(shape), DnnlShapes
                         .padBefore(shape), DnnlShapes.padAfter(shape)), "convolution forward desc");
-        dnnl_primitive_desc pd = primitiveDesc(desc, relu);
+        dnnl_primitive_desc pd = OneDnnInference.primitiveDesc(desc, relu, false);
         owned.pd = pd;
 
         src = r.userMemory(srcUser);
@@ -235,29 +223,6 @@ public final class OneDnnLayerInference {
     private static BytePointer aligned(BytePointer buffer) {
         long shift = (ALIGNMENT - (buffer.address() & (ALIGNMENT - 1))) & (ALIGNMENT - 1);
         return new BytePointer(buffer).position(shift);
-    }
-
-    private static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, boolean relu) {
-        dnnl_primitive_attr attr = new dnnl_primitive_attr();
-        dnnl_post_ops postOps = new dnnl_post_ops();
-        Resources.check(dnnl_primitive_attr_create(attr), "primitive attr");
-        try {
-            if (relu) {
-                Resources.check(dnnl_post_ops_create(postOps), "post ops");
-                Resources.check(dnnl_post_ops_append_eltwise(postOps, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f),
-                        "relu post op");
-                Resources.check(dnnl_primitive_attr_set_post_ops(attr, postOps), "post ops attr");
-            }
-            dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            Resources.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), attr, Natives.engine(),
-                    null), "convolution inference primitive desc");
-            return pd;
-        } finally {
-            if (relu) {
-                dnnl_post_ops_destroy(postOps);
-            }
-            dnnl_primitive_attr_destroy(attr);
-        }
     }
 
     /** The native objects: the {@link Resources}, the primitive descriptor made outside them, the buffers. */
