@@ -5,8 +5,11 @@ import static org.rpg4j.dl4j.layers.TestArrays.gaussian;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -66,5 +69,15 @@ final class BatchNormNets {
         net.init();
         net.initGradientsView();
         return net;
+    }
+
+    /**
+     * @param pair a layer's gradients and input gradient, which the next pass may overwrite
+     * @return copies of both
+     */
+    static Pair<Gradient, INDArray> copy(Pair<Gradient, INDArray> pair) {
+        Gradient g = new DefaultGradient();
+        pair.getFirst().gradientForVariable().forEach((key, value) -> g.setGradientFor(key, value.dup()));
+        return new Pair<>(g, pair.getSecond().dup());
     }
 }

@@ -9,23 +9,18 @@ import static org.rpg4j.dl4j.layers.TestArrays.gaussian;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.common.primitives.Pair;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rpg4j.dl4j.layers.onednn.OneDnn;
 
@@ -74,17 +69,13 @@ class BatchNormOneDnnShapesTest {
     void oneDnnMatchesTheJavaLoopsAndDl4j(Shape s) {
         assertTrue(OneDnn.available(), "org.bytedeco:dnnl with its linux-x86_64 natives is a test dependency");
         InputType type = InputType.convolutional(s.height(), s.width(), s.channels());
-        MultiLayerNetwork standard = network(new BatchNormalization.Builder().useLogStd(s.useLogStd()).build(), type);
+        MultiLayerNetwork standard = BatchNormNets.network(new BatchNormalization.Builder().useLogStd(s.useLogStd())
+                .build(), type);
         FastBatchNormalization fastConf = (FastBatchNormalization) new FastBatchNormalization.Builder()
                 .useLogStd(s.useLogStd()).build();
         fastConf.setRectifyOutput(s.relu());
-        MultiLayerNetwork fast = network(fastConf, type);
-        standard.setParams(gaussian(41, 1, standard.numParams()).muli(0.5));
-        if (!s.useLogStd()) {
-            INDArray variance = standard.getLayer(0).getParam(BatchNormalizationParamInitializer.GLOBAL_VAR);
-            variance.assign(Transforms.abs(variance).addi(0.5));
-        }
-        standard.getLayer(0).getParam(BatchNormalizationParamInitializer.GAMMA).addi(1.0);
+        MultiLayerNetwork fast = BatchNormNets.network(fastConf, type);
+        BatchNormNets.randomizeParams(standard, s.useLogStd(), false, 41);
         fast.setParams(standard.params());
         INDArray x = gaussian(42, s.batch(), s.channels(), s.height(), s.width()).muli(2.0).addi(1.0);
         INDArray epsilon = gaussian(43, x.shape());
@@ -95,12 +86,13 @@ class BatchNormOneDnnShapesTest {
         if (s.relu()) {
             expectedOut = Transforms.relu(expectedOut, true);
         }
-        Pair<Gradient, INDArray> expected = copy(dl4j.backpropGradient(epsilon.dup(),
+        Pair<Gradient, INDArray> expected = BatchNormNets.copy(dl4j.backpropGradient(epsilon.dup(),
                 LayerWorkspaceMgr.noWorkspaces()));
 
         System.setProperty(FastBatchNormalizationImpl.ONEDNN_PROPERTY, "java");
         INDArray javaOut = f.activate(x, true, LayerWorkspaceMgr.noWorkspaces()).dup();
-        Pair<Gradient, INDArray> java = copy(f.backpropGradient(epsilon.dup(), LayerWorkspaceMgr.noWorkspaces()));
+        Pair<Gradient, INDArray> java = BatchNormNets.copy(f.backpropGradient(epsilon.dup(), LayerWorkspaceMgr
+                .noWorkspaces()));
         assertEquals(0, f.oneDnnPasses(), "property java: the Java loops");
         assertClose(s + " Java loops' output against DL4J", expectedOut, javaOut, FLOAT_TOLERANCE);
 
@@ -148,8 +140,8 @@ class BatchNormOneDnnShapesTest {
     @ValueSource(strings = {"blocked", "plain"})
     void oneChannelViewsAtAnOffsetMatchTheirCopies(String layout) {
         InputType type = InputType.convolutional(3, 5, 1);
-        MultiLayerNetwork viewed = network(new FastBatchNormalization.Builder().build(), type);
-        MultiLayerNetwork copied = network(new FastBatchNormalization.Builder().build(), type);
+        MultiLayerNetwork viewed = BatchNormNets.network(new FastBatchNormalization.Builder().build(), type);
+        MultiLayerNetwork copied = BatchNormNets.network(new FastBatchNormalization.Builder().build(), type);
         viewed.setParams(gaussian(44, 1, viewed.numParams()).muli(0.5).addi(1.0));
         copied.setParams(viewed.params());
         INDArray x = gaussian(45, 1, 3, 3, 5).get(NDArrayIndex.all(), NDArrayIndex.interval(1, 2), NDArrayIndex.all(),
@@ -162,9 +154,10 @@ class BatchNormOneDnnShapesTest {
         FastBatchNormalizationImpl v = (FastBatchNormalizationImpl) viewed.getLayer(0);
         FastBatchNormalizationImpl c = (FastBatchNormalizationImpl) copied.getLayer(0);
         INDArray viewOut = v.activate(x, true, LayerWorkspaceMgr.noWorkspaces()).dup();
-        Pair<Gradient, INDArray> viewGradients = copy(v.backpropGradient(epsilon, LayerWorkspaceMgr.noWorkspaces()));
+        Pair<Gradient, INDArray> viewGradients = BatchNormNets.copy(v.backpropGradient(epsilon, LayerWorkspaceMgr
+                .noWorkspaces()));
         INDArray copyOut = c.activate(x.dup('c'), true, LayerWorkspaceMgr.noWorkspaces()).dup();
-        Pair<Gradient, INDArray> copyGradients = copy(c.backpropGradient(epsilon.dup('c'),
+        Pair<Gradient, INDArray> copyGradients = BatchNormNets.copy(c.backpropGradient(epsilon.dup('c'),
                 LayerWorkspaceMgr.noWorkspaces()));
         assertEquals(2, v.oneDnnPasses(), layout + ": the views on oneDNN");
         assertClose(layout + " output", copyOut, viewOut, 1e-6);
@@ -173,19 +166,5 @@ class BatchNormOneDnnShapesTest {
             assertClose(layout + " " + key, copyGradients.getFirst().getGradientFor(key),
                     viewGradients.getFirst().getGradientFor(key), 1e-6);
         }
-    }
-
-    private static Pair<Gradient, INDArray> copy(Pair<Gradient, INDArray> pair) {
-        Gradient g = new DefaultGradient();
-        pair.getFirst().gradientForVariable().forEach((key, value) -> g.setGradientFor(key, value.dup()));
-        return new Pair<>(g, pair.getSecond().dup());
-    }
-
-    private static MultiLayerNetwork network(BatchNormalization layer, InputType type) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
-                .dataType(DataType.FLOAT).updater(new Sgd(0.1)).list().layer(layer).setInputType(type).build());
-        net.init();
-        net.initGradientsView();
-        return net;
     }
 }

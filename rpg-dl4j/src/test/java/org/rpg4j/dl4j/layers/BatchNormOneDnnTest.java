@@ -94,7 +94,7 @@ class BatchNormOneDnnTest {
         System.setProperty(FastBatchNormalizationImpl.ONEDNN_PROPERTY, "java");
         INDArray javaOut = f.activate(x, true, LayerWorkspaceMgr.noWorkspaces()).dup();
         Pair<Gradient, INDArray> java = f.backpropGradient(epsilon.dup(), LayerWorkspaceMgr.noWorkspaces());
-        java = copy(java);
+        java = BatchNormNets.copy(java);
         assertEquals(0, f.oneDnnPasses(), "property java: the Java loops");
 
         int passes = 0;
@@ -183,12 +183,6 @@ class BatchNormOneDnnTest {
                 () -> net.getLayer(0).activate(x, true, LayerWorkspaceMgr.noWorkspaces()));
         assertTrue(layout.getMessage().contains(FastBatchNormalizationImpl.LAYOUT_PROPERTY + " must be 'blocked' or "
                 + "'plain', got 'nchw'"), layout.getMessage());
-    }
-
-    private static Pair<Gradient, INDArray> copy(Pair<Gradient, INDArray> pair) {
-        Gradient g = new org.deeplearning4j.nn.gradient.DefaultGradient();
-        pair.getFirst().gradientForVariable().forEach((key, value) -> g.setGradientFor(key, value.dup()));
-        return new Pair<>(g, pair.getSecond().dup());
     }
 
     private static BatchNormalization.Builder configure(BatchNormalization.Builder builder, Case c) {
