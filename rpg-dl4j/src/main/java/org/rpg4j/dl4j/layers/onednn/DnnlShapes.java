@@ -30,6 +30,21 @@ final class DnnlShapes {
         return md;
     }
 
+    /** @return the input's dimensions {@code {batch, inChannels, inHeight, inWidth}} */
+    static long[] inputDims(ConvolutionShape shape, int batch) {
+        return new long[] {batch, shape.inChannels(), shape.inHeight(), shape.inWidth()};
+    }
+
+    /** @return the weights' dimensions {@code {outChannels, inChannels, kernelHeight, kernelWidth}} */
+    static long[] weightDims(ConvolutionShape shape) {
+        return new long[] {shape.outChannels(), shape.inChannels(), shape.kernelHeight(), shape.kernelWidth()};
+    }
+
+    /** @return the output's dimensions {@code {batch, outChannels, outHeight, outWidth}} */
+    static long[] outputDims(ConvolutionShape shape, int batch) {
+        return new long[] {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
+    }
+
     /** @return {@code {strideHeight, strideWidth}} */
     static long[] strides(ConvolutionShape shape) {
         return new long[] {shape.strideHeight(), shape.strideWidth()};

@@ -92,9 +92,9 @@ public final class OneDnnInference {
         this.batch = batch;
         this.relu = relu;
         this.residual = residual;
-        inputDims = new long[] {batch, shape.inChannels(), shape.inHeight(), shape.inWidth()};
-        long[] weightDims = {shape.outChannels(), shape.inChannels(), shape.kernelHeight(), shape.kernelWidth()};
-        outputDims = new long[] {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
+        inputDims = DnnlShapes.inputDims(shape, batch);
+        long[] weightDims = DnnlShapes.weightDims(shape);
+        outputDims = DnnlShapes.outputDims(shape, batch);
         dnnl_memory_desc_t srcUser = DnnlShapes.md(r, inputDims, tag(layouts[0]));
         dnnl_memory_desc_t weightsUser = DnnlShapes.md(r, weightDims, dnnl_oihw);
         dnnl_memory_desc_t dstUser = DnnlShapes.md(r, outputDims, tag(layouts[1]));

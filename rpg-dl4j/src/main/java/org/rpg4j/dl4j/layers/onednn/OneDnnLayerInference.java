@@ -86,9 +86,9 @@ public final class OneDnnLayerInference {
         this.hasBias = hasBias;
         this.relu = relu;
         this.resources = r;
-        inputDims = new long[] {batch, shape.inChannels(), shape.inHeight(), shape.inWidth()};
-        weightDims = new long[] {shape.outChannels(), shape.inChannels(), shape.kernelHeight(), shape.kernelWidth()};
-        outputDims = new long[] {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
+        inputDims = DnnlShapes.inputDims(shape, batch);
+        weightDims = DnnlShapes.weightDims(shape);
+        outputDims = DnnlShapes.outputDims(shape, batch);
         biasDims = new long[] {shape.outChannels()};
         dnnl_memory_desc_t srcUser = DnnlShapes.md(r, inputDims, dnnl_nchw);
         dnnl_memory_desc_t weightsUser = DnnlShapes.md(r, weightDims, dnnl_oihw);
