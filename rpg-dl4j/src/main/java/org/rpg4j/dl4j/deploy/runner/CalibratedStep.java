@@ -70,6 +70,8 @@ abstract class CalibratedStep implements Step {
     private final List<LayerChoice> choices = new ArrayList<>();
     /** The clock the races are timed on ({@link CalibrationClock}). */
     private final LongSupplier clock;
+    /** The batch size whose choice settles at its next call ({@link #requestSettle}), or 0. */
+    private int settleBatch;
 
     /**
      * @param name layer name
@@ -158,6 +160,122 @@ abstract class CalibratedStep implements Step {
         return null;
     }
 
+    /**
+     * Asks the step's sparse kernel races ({@link KernelRace}: batched or small-plane against per-image) to settle
+     * at this batch size ({@link KernelRace#settle}); none by default.
+     *
+     * @param batch the batch size
+     */
+    void settleSparseRaces(int batch) {
+    }
+
+    /**
+     * @param batch a batch size
+     * @param kind a sparse kernel kind
+     * @return why the step cannot run that sparse kernel at that batch size, or null if it can; by default only
+     *     {@link KernelKind#SPARSE} exists
+     */
+    String sparseKindProblem(int batch, KernelKind kind) {
+        return kind == KernelKind.SPARSE ? null : "it has the sparse kernel SPARSE only";
+    }
+
+    /**
+     * Takes a sparse kernel for a batch size without timing (a saved plan, checked by {@link #sparseKindProblem});
+     * nothing to do by default.
+     *
+     * @param batch the batch size
+     * @param kind the sparse kernel
+     */
+    void presetSparse(int batch, KernelKind kind) {
+    }
+
+    /** @return what the step computes (as its report lines say) */
+    final String operation() {
+        return operation;
+    }
+
+    /** @return the fraction of non-zero weights */
+    final double density() {
+        return density;
+    }
+
+    /**
+     * Makes the next call with this batch size settle the step's choice of kernel ({@link ChoiceRecheck#settle}):
+     * both kernels timed on warm code, alternating, the lower median kept, and no timing after it. A step whose
+     * calibration has not decided yet, or that keeps its choice without rechecks, is left as it is.
+     *
+     * @param batch the batch size
+     */
+    final void requestSettle(int batch) {
+        settleBatch = batch;
+    }
+
+    /**
+     * @param batch a batch size
+     * @return the kernel this step runs at that batch size now (a sparse kind as {@link #sparseKind}), or null
+     *     before its calibration decided
+     */
+    final KernelKind kernelFor(int batch) {
+        KernelKind kind = forcedKind(batch);
+        if (kind == null) {
+            kind = decisions.get(batch);
+        }
+        return kind == KernelKind.SPARSE ? sparseKind(batch) : kind;
+    }
+
+    /**
+     * Takes a kernel for a batch size without timing, for good (a deployer's saved plan, {@link TuningPlan}).
+     *
+     * @param batch the batch size, &ge; 1
+     * @param kind {@link KernelKind#DENSE} or one of the step's sparse kernels
+     * @throws IllegalArgumentException if the batch is below 1, the kind is not one of this step's kernels, or the
+     *     step's policy or density forces the other kernel
+     */
+    final void preset(int batch, KernelKind kind) {
+        String problem = presetProblem(batch, kind);
+        if (problem != null) {
+            throw new IllegalArgumentException("layer " + name + " cannot run " + kind + " at batch " + batch + ": "
+                    + problem);
+        }
+        boolean sparse = kind != KernelKind.DENSE;
+        KernelKind forced = forcedKind(batch);
+        if (sparse) {
+            presetSparse(batch, kind);
+        }
+        KernelKind base = sparse ? KernelKind.SPARSE : KernelKind.DENSE;
+        if (forced == null) {
+            calibrations.put(batch, new Calibration(List.of(base), 1, clock));
+            unrechecked.add(batch);
+            rechecks.remove(batch);
+            if (batch == lastRecheckBatch) {
+                lastRecheck = null;
+                lastRecheckBatch = 0;
+            }
+        }
+        decide(batch, base);
+        report(new LayerChoice(name, operation, density, batch, Double.NaN, Double.NaN, base, "from a saved plan"));
+    }
+
+    /**
+     * @param batch a batch size
+     * @param kind a kernel kind
+     * @return why {@link #preset} would reject it, or null if it takes it
+     */
+    final String presetProblem(int batch, KernelKind kind) {
+        if (batch < 1) {
+            return "the batch size must be >= 1";
+        }
+        if (kind != KernelKind.DENSE && kind != KernelKind.SPARSE && kind != KernelKind.SPARSE_BATCHED
+                && kind != KernelKind.SPARSE_SMALL_PLANE) {
+            return "the kernel must be DENSE, SPARSE, SPARSE_BATCHED or SPARSE_SMALL_PLANE";
+        }
+        KernelKind forced = forcedKind(batch);
+        if (forced != null && (forced == KernelKind.DENSE) != (kind == KernelKind.DENSE)) {
+            return "its policy, density or layer type make it run " + forced;
+        }
+        return kind == KernelKind.DENSE ? null : sparseKindProblem(batch, kind);
+    }
+
     @Override
     public final Tensor run(Tensor[] inputs) {
         Tensor input = inputs[0];
@@ -231,8 +349,13 @@ abstract class CalibratedStep implements Step {
     /** {@link #recheck(int, Calibration, Tensor[])} with the batch size's recheck found. */
     private Tensor recheck(int batch, Calibration calibration, ChoiceRecheck recheck, Tensor[] inputs) {
         KernelKind before = recheck.kind();
-        Tensor output = recheck.call(kernels(inputs));
-        if (recheck.kind() != before) {
+        boolean settling = settleBatch == batch && !recheck.settled();
+        if (settleBatch == batch) {
+            settleBatch = 0;
+        }
+        boolean wasSettled = recheck.settled();
+        Tensor output = settling ? recheck.settle(kernels(inputs)) : recheck.call(kernels(inputs));
+        if (recheck.kind() != before || recheck.settled() != wasSettled) {
             decide(batch, recheck.kind());
             report(new LayerChoice(name, operation, density, batch, recheck.millis(KernelKind.SPARSE),
                     recheck.millis(KernelKind.DENSE), recheck.kind(), calibration.note() + recheck.note()));

@@ -40,11 +40,52 @@ final class CallThreadsCheck {
      * @return its result
      */
     <T> T run(int batch, Supplier<T> call) {
-        ThreadRace race = races.computeIfAbsent(batch, b -> new ThreadRace(WARM_UP_CALLS, CallThreads.CALLER,
-                CALL_MARGIN, System::nanoTime));
+        ThreadRace race = race(batch);
         // a call in which a step calibrated or rechecked its kernels does not count (TimingWork)
         long timingWork = TimingWork.count();
         return race.call(choice -> KernelThreading.callWith(choice, call), () -> TimingWork.count() != timingWork);
+    }
+
+    private ThreadRace race(int batch) {
+        return races.computeIfAbsent(batch, b -> new ThreadRace(WARM_UP_CALLS, CallThreads.CALLER, CALL_MARGIN,
+                System::nanoTime));
+    }
+
+    /**
+     * Makes the next calls with this batch size one last round of the race ({@link ThreadRace#settleNow()}).
+     *
+     * @param batch the batch size
+     */
+    void settleNow(int batch) {
+        race(batch).settleNow();
+    }
+
+    /**
+     * @param batch the batch size
+     * @return true once calls with it are no longer timed
+     */
+    boolean settled(int batch) {
+        ThreadRace race = races.get(batch);
+        return race != null && race.settled();
+    }
+
+    /**
+     * @param batch the batch size
+     * @return the choice of threads kept for it now ({@link CallThreads#CALLER} before any call)
+     */
+    CallThreads choice(int batch) {
+        ThreadRace race = races.get(batch);
+        return race == null ? CallThreads.CALLER : race.choice();
+    }
+
+    /**
+     * Takes a choice for a batch size without timing ({@link ThreadRace#preset}).
+     *
+     * @param batch the batch size
+     * @param choice the choice of threads
+     */
+    void preset(int batch, CallThreads choice) {
+        race(batch).preset(choice);
     }
 
     /**
@@ -57,6 +98,12 @@ final class CallThreadsCheck {
         for (LayerChoice c : lines) {
             List<String> notes = new ArrayList<>();
             races.forEach((batch, race) -> {
+                if ((c.batch() == 0 || c.batch() == batch) && !race.decided() && race.settled()) {
+                    notes.add((c.batch() == 0 ? "batch " + batch + " " : "") + "whole calls put "
+                            + (race.choice() == CallThreads.CALLER ? "every step on the caller"
+                                    : "steps of at least 200,000 multiply-adds on the caller and the pool")
+                            + " (from a saved plan)");
+                }
                 if ((c.batch() == 0 || c.batch() == batch) && race.decided()) {
                     notes.add((c.batch() == 0 ? "batch " + batch + " " : "") + String.format(java.util.Locale.ROOT,
                             "whole calls put %s (mean %.3f ms on the caller against %.3f ms with the pool)",

@@ -27,6 +27,13 @@ import java.util.function.LongSupplier;
  * of the other kernel at exponentially spaced calls (at most {@code 2 / }{@value #FIRST_RECHECK} of a call's worth
  * of that kernel per call, falling as calls go on), and none after call {@value #LAST_RECHECK}.
  *
+ * <p>The recheck at call {@value #LAST_RECHECK} settles the choice ({@link #settle}): both kernels, warm by then,
+ * run {@value #SETTLE_RUNS} times each, alternating, after an untimed run of the one not kept, and the one with the
+ * lower median keeps running, with no timing after it. Medians of warm alternating runs decide close races the same
+ * way from JVM to JVM, where the fastest single runs depended on which run a disturbance missed (VGG-19 RPG 95 % at
+ * batch 32, session 12: JMH iterations of one JVM 60-89 ms while rechecks ran). {@link SparseRunner#calibrate}
+ * settles at once.
+ *
  * <p>Not thread-safe (a step runs on one thread at a time).
  */
 final class ChoiceRecheck {
@@ -34,7 +41,9 @@ final class ChoiceRecheck {
     /** Calls after the decision at which the first recheck runs. */
     static final int FIRST_RECHECK = 8;
     /** Calls after the decision after which no recheck runs. */
-    static final int LAST_RECHECK = 4096;
+    static final int LAST_RECHECK = 64;
+    /** Timed runs of each kernel when a choice settles. */
+    static final int SETTLE_RUNS = 5;
     private static final double NANOS_PER_MILLI = 1e6;
 
     private final List<KernelKind> candidates;
@@ -44,6 +53,8 @@ final class ChoiceRecheck {
     private long calls;
     private int switches;
     private String lastSwitch = "";
+    private boolean settled;
+    private String settleNote = "";
 
     /**
      * @param candidates the two kernels (the calibration's candidates)
@@ -97,8 +108,14 @@ final class ChoiceRecheck {
      * @return the output of the kernel kept before this call
      */
     Tensor call(Calibration.Kernels kernels) {
+        if (settled) {
+            return kernels.run(current);
+        }
         calls++;
         KernelKind kept = current;
+        if (calls == LAST_RECHECK) {
+            return settle(kernels);
+        }
         if (!recheckDue(calls)) {
             return kernels.run(kept);
         }
@@ -131,6 +148,78 @@ final class ChoiceRecheck {
         return output;
     }
 
+    /**
+     * Settles the choice on this call's input: the kernel not kept runs once untimed (its first run in a while pays
+     * for its cold state), then both run {@value #SETTLE_RUNS} times, alternating which goes first, the one not kept
+     * as a slice of its work where it has one (time scaled to the full work); the lower median wins (the kept kernel
+     * on a tie) and no later call times anything.
+     *
+     * @param kernels the kernels on this call's input
+     * @return the output of the kernel kept before this call
+     */
+    Tensor settle(Calibration.Kernels kernels) {
+        if (settled) {
+            return kernels.run(current);
+        }
+        TimingWork.note();
+        KernelKind kept = current;
+        KernelKind other = candidates.get(0) == kept ? candidates.get(1) : candidates.get(0);
+        Calibration.Probe probe = kernels.probe(other);
+        Runnable otherRun = probe != null ? probe.run() : () -> kernels.discard(kernels.run(other));
+        double scale = probe != null ? 1 / probe.fraction() : 1;
+        otherRun.run();
+        long[] keptNanos = new long[SETTLE_RUNS];
+        long[] otherNanos = new long[SETTLE_RUNS];
+        Tensor output = null;
+        for (int r = 0; r < SETTLE_RUNS; r++) {
+            if (r % 2 == 1) {
+                otherNanos[r] = Math.round(timed(otherRun) * scale);
+            }
+            long start = clock.getAsLong();
+            Tensor out = kernels.run(kept);
+            keptNanos[r] = clock.getAsLong() - start;
+            if (output == null) {
+                output = out;
+            } else {
+                kernels.discard(out);
+            }
+            if (r % 2 == 0) {
+                otherNanos[r] = Math.round(timed(otherRun) * scale);
+            }
+        }
+        long keptMedian = median(keptNanos);
+        long otherMedian = median(otherNanos);
+        if (otherMedian < keptMedian) {
+            current = other;
+            switches++;
+        }
+        fastest.put(kept, keptMedian);
+        fastest.put(other, otherMedian);
+        settled = true;
+        settleNote = String.format(Locale.ROOT, "; settled at call %d on medians of %d warm runs: %s %.3f, %s %.3f ms"
+                + "%s -> %s", calls, SETTLE_RUNS, kept, keptMedian / NANOS_PER_MILLI, other, otherMedian
+                        / NANOS_PER_MILLI, probe != null ? " (" + other + " on " + probe.description() + ")" : "",
+                current);
+        return output;
+    }
+
+    /** @return true once the choice is final and no call is timed any more */
+    boolean settled() {
+        return settled;
+    }
+
+    private long timed(Runnable run) {
+        long start = clock.getAsLong();
+        run.run();
+        return clock.getAsLong() - start;
+    }
+
+    private static long median(long[] nanos) {
+        long[] sorted = nanos.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
     /** @return the kernel kept now */
     KernelKind kind() {
         return current;
@@ -153,10 +242,13 @@ final class ChoiceRecheck {
 
     /** @return what the rechecks did, for the report (empty before the first switch) */
     String note() {
-        return switches == 0 ? "" : lastSwitch + (switches > 1 ? " (" + switches + " switches)" : "");
+        return (switches == 0 ? "" : lastSwitch + (switches > 1 ? " (" + switches + " switches)" : "")) + settleNote;
     }
 
-    /** @return true at calls 8, 16, 32, ... up to {@link #LAST_RECHECK} */
+    /**
+     * @param call calls since the decision
+     * @return true at calls 8, 16, 32, ... up to {@link #LAST_RECHECK} (the last settles)
+     */
     static boolean recheckDue(long call) {
         return call >= FIRST_RECHECK && call <= LAST_RECHECK && Long.bitCount(call) == 1;
     }

@@ -352,6 +352,34 @@ final class ConvolutionStep extends CalibratedStep {
         return batched.choice(batch);
     }
 
+    @Override
+    void settleSparseRaces(int batch) {
+        batched.settle(batch);
+        smallPlane.settle(batch);
+    }
+
+    /**
+     * The per-image kernel ({@link KernelKind#SPARSE}) at any batch size, the batched kernel from batch
+     * {@link BatchedCandidate#MIN_BATCH}, the small-plane kernel below it on layers of at least
+     * {@link SmallPlaneCandidate#MIN_DENSITY} density.
+     */
+    @Override
+    String sparseKindProblem(int batch, KernelKind kind) {
+        boolean batchedFits = kind == KernelKind.SPARSE_BATCHED && batch >= BatchedCandidate.MIN_BATCH;
+        boolean smallPlaneFits = kind == KernelKind.SPARSE_SMALL_PLANE && batch < BatchedCandidate.MIN_BATCH
+                && density() >= SmallPlaneCandidate.MIN_DENSITY;
+        return kind == KernelKind.SPARSE || batchedFits || smallPlaneFits ? null : "SPARSE_BATCHED runs from batch "
+                + BatchedCandidate.MIN_BATCH + ", SPARSE_SMALL_PLANE below it at density >= "
+                + SmallPlaneCandidate.MIN_DENSITY;
+    }
+
+    /** Both sparse races keep the given kernel, the per-image one where it is not theirs. */
+    @Override
+    void presetSparse(int batch, KernelKind kind) {
+        batched.preset(batch, kind == KernelKind.SPARSE_BATCHED ? kind : KernelKind.SPARSE);
+        smallPlane.preset(batch, kind == KernelKind.SPARSE_SMALL_PLANE ? kind : KernelKind.SPARSE);
+    }
+
     /** @return {@link KernelKind#SPARSE_BATCHED} once that kernel was timed faster at this batch size */
     @Override
     KernelKind sparseKind(int batch) {

@@ -18,7 +18,9 @@ import org.slf4j.Logger;
  * may still be compiling one of the kernels; on a ResNet-56 with 70 % of its channels removed at batch 64 (one
  * thread, load 9) six stage-2 layers kept the batched kernel at 0.37-0.47 ms against 0.19-0.25 ms for the per-image
  * kernel (docs/structured.md, session 11). Keeping the race's minima means one disturbed recheck run of the kept
- * kernel does not undo the decision. Not thread-safe (a step runs on one thread at a time).
+ * kernel does not undo the decision. The call after the last recheck settles the race: no call is timed after it
+ * (call {@value ChoiceRecheck#LAST_RECHECK} + 1 after the decision, or two forced rechecks after {@link #settle}); {@link
+ * #preset} takes a kernel without timing. Not thread-safe (a step runs on one thread at a time).
  */
 final class KernelRace {
 
@@ -57,7 +59,16 @@ final class KernelRace {
         /** True from a recheck call until the next call compares the times. */
         private boolean rechecked;
         private int switches;
+        /** Forced recheck calls still to run ({@link #settle}). */
+        private int forced;
+        /** True once {@link #settle} was asked for: the race settles after its forced rechecks. */
+        private boolean settling;
+        /** True once no call is timed any more. */
+        private boolean settled;
     }
+
+    /** Recheck calls that {@link #settle} forces before the race settles. */
+    static final int SETTLE_RECHECKS = 2;
 
     /**
      * @param name the layer name, for the log
@@ -106,11 +117,24 @@ final class KernelRace {
             TimingWork.note();
             return null;
         }
+        if (race.settled) {
+            return race.kept;
+        }
         if (race.rechecked) {
             race.rechecked = false;
             compare(batch, race);
         }
         race.calls++;
+        if (race.forced > 0) {
+            race.forced--;
+            race.rechecked = true;
+            TimingWork.note();
+            return null;
+        }
+        if (race.settling || race.calls > ChoiceRecheck.LAST_RECHECK) {
+            race.settled = true;
+            return race.kept;
+        }
         if (ChoiceRecheck.recheckDue(race.calls)) {
             race.rechecked = true;
             TimingWork.note();
@@ -143,6 +167,49 @@ final class KernelRace {
             log.debug("{} batch {}: per-image sparse {} us, {} {} us -> {}", name, batch, race.perImage / 1000,
                     alternativeLabel, race.alternative / 1000, race.kept);
         }
+    }
+
+    /**
+     * Settles a batch size's race: its next {@value #SETTLE_RECHECKS} calls once it has decided are rechecks (both
+     * kernels timed, on code warm by then), and the call after them compares and ends all timing for it.
+     *
+     * @param batch the batch size
+     * @throws IllegalArgumentException if {@code batch} is below 1
+     */
+    void settle(int batch) {
+        Race race = race(batch);
+        if (!race.settled && !race.settling) {
+            race.settling = true;
+            race.forced = SETTLE_RECHECKS;
+        }
+    }
+
+    /**
+     * Takes a kernel for a batch size without timing, for good (a deployer's saved plan).
+     *
+     * @param batch the batch size
+     * @param kind {@link KernelKind#SPARSE} or this race's alternative
+     * @throws IllegalArgumentException if {@code batch} is below 1 or {@code kind} is neither
+     */
+    void preset(int batch, KernelKind kind) {
+        if (kind != KernelKind.SPARSE && kind != alternative) {
+            throw new IllegalArgumentException("kind must be SPARSE or " + alternative + " for layer " + name
+                    + ", got " + kind);
+        }
+        Race race = race(batch);
+        race.kept = kind;
+        race.settled = true;
+        race.rechecked = false;
+        race.forced = 0;
+    }
+
+    /**
+     * @param batch the batch size
+     * @return true once the race at that batch size times nothing any more
+     */
+    boolean settled(int batch) {
+        Race race = races.get(batch);
+        return race != null && race.settled;
     }
 
     /**

@@ -75,6 +75,25 @@ final class SmallPlaneCandidate {
     }
 
     /**
+     * Settles the race at this batch size ({@link KernelRace#settle}).
+     *
+     * @param batch the batch size
+     */
+    void settle(int batch) {
+        race.settle(batch);
+    }
+
+    /**
+     * Takes a kernel at this batch size without timing ({@link KernelRace#preset}).
+     *
+     * @param batch the batch size
+     * @param kind the per-image kernel or this one
+     */
+    void preset(int batch, KernelKind kind) {
+        race.preset(batch, kind);
+    }
+
+    /**
      * Starts one call with this batch size (once per call that runs a sparse kernel on it).
      *
      * @param batch the batch size

@@ -7,7 +7,10 @@ import java.util.function.LongSupplier;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.sparse.kernel.CallThreads;
 import org.rpg4j.sparse.kernel.KernelThreading;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An inference-only runner compiled from a trained, typically pruned, DL4J network. 2-D
@@ -18,21 +21,26 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * other; a kernel that loses by a clear margin, measured or predicted from a
  * slice of its work, stops being timed, so a calibrating call costs at most about three steady ones) and keeps the
  * faster ({@link #report()} lists the choices, what was timed and what was skipped and why); after that, at the
- * 8th, 16th, ..., 4096th call after the decision, both kernels are timed once more and the choice switches if the other
- * has become faster (the first calls may time Java kernels the JIT has not compiled yet). Residual adds, max pooling
+ * 8th, 16th and 32nd call after the decision, both kernels are timed once more and the choice switches if the other
+ * has become faster (the first calls may time Java kernels the JIT has not compiled yet), and at the 64th the choice
+ * settles on medians of warm alternating runs; no call times anything after about 120 calls per batch size.
+ * {@link #calibrate} settles a batch size at once, {@link #tuningPlan()} saves the choices and {@link #applyPlan}
+ * loads them into a fresh runner, which then times nothing at those batch sizes. Residual adds, max pooling
  * and global pooling run on Java arrays ({@link StepCoverage}); all other layers and vertices run DL4J's own inference.
  * Outputs equal {@code network.output(input)} up to float32 rounding (the tests hold them within 1e-4).
  *
  * <pre>{@code
  * SparseRunner runner = SparseRunner.compile(prunedGraph, RunnerOptions.defaults());
+ * runner.calibrate(sampleImages);                      // every timing decision for that batch size, now
  * INDArray probabilities = runner.output(images)[0];   // images [batch, 3, 32, 32]
+ * String plan = runner.tuningPlan().toJson();          // keep it: SparseRunner.compile(...).applyPlan(...)
  * runner.report().forEach(System.out::println);
  * }</pre>
  *
  * <p>Threads: the sparse kernels and the Java steps spread their work over the calling thread and the common
  * fork-join pool ({@link RunnerOptions#threading()}). By default ({@link KernelThreading#PER_CALL}) the runner
  * chooses per batch size, by timing whole calls interleaved after its warm-up calls on the caller (and rechecking at
- * exponentially spaced calls), between every step on the calling thread alone and the fixed rule of {@link
+ * exponentially spaced calls, three rounds in all), between every step on the calling thread alone and the fixed rule of {@link
  * KernelThreading#COMMON_POOL} (steps of at least 200,000 multiply-adds on the caller and the pool); the caller wins
  * unless the pool is 1.1x faster (the report says what was chosen); the Java kernels' outputs are the same bit for bit
  * under both, and a dense convolution runs as one oneDNN call on the caller and split over the threads with the pool
@@ -47,6 +55,10 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * must not be used at the same time.
  */
 public final class SparseRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SparseRunner.class);
+    /** Calls after which each phase of {@link #calibrate} stops waiting for the kernels' timing to end. */
+    static final int MAX_CALIBRATION_CALLS = 200;
 
     private final Plan plan;
     private final ComputationGraph graph;
@@ -112,6 +124,160 @@ public final class SparseRunner {
      */
     public INDArray[] output(INDArray... inputs) {
         return run(inputs, null, null);
+    }
+
+    /**
+     * Makes every timing decision for the sample's batch size now, as a deployer does before serving: the kernels'
+     * calibration and races run on the calling thread until a call times nothing ({@link Calibration},
+     * {@link KernelRace}), the sparse kernel races then recheck twice on warm code and settle, one call settles each
+     * layer's choice between the dense and the sparse kernel on medians of {@value ChoiceRecheck#SETTLE_RUNS} warm,
+     * alternating runs of each ({@link ChoiceRecheck#settle}), and under {@link KernelThreading#PER_CALL} one round
+     * of whole calls alternating between the caller and the pool decides the threads ({@link ThreadRace#settleNow}).
+     * After it, {@link #output} runs the chosen kernels on the chosen threads at that batch size and times nothing.
+     * Without it the runner settles by itself within about 120 calls per batch size. Calling it again for a settled
+     * batch size costs one call.
+     *
+     * @param sampleInputs inputs of the batch size to settle, as for {@link #output} (their values matter little: the
+     *     kernels' work depends on shapes and weights, not on the values); not modified
+     * @return what was decided and what it cost
+     * @throws IllegalArgumentException if the inputs are bad (see {@link #output})
+     */
+    public CalibrationReport calibrate(INDArray... sampleInputs) {
+        checkInputs(sampleInputs);
+        int batch = (int) sampleInputs[0].size(0);
+        long start = System.nanoTime();
+        List<CalibratedStep> steps = calibratedSteps();
+        int calls = untilQuiet(sampleInputs);
+        steps.forEach(step -> step.settleSparseRaces(batch));
+        calls += untilQuiet(sampleInputs);
+        steps.forEach(step -> step.requestSettle(batch));
+        calls += untilQuiet(sampleInputs);
+        if (callCheck != null) {
+            callCheck.settleNow(batch);
+            while (!callCheck.settled(batch) && calls < MAX_CALIBRATION_CALLS) {
+                run(sampleInputs, null, null);
+                calls++;
+            }
+        }
+        double millis = (System.nanoTime() - start) / 1e6;
+        List<LayerChoice> lines = report().stream().filter(c -> c.batch() == batch || c.batch() == 0).toList();
+        CalibrationReport result = new CalibrationReport(batch, calls, millis, callCheck == null ? null
+                : callCheck.choice(batch), lines);
+        LOG.info("{}", result);
+        return result;
+    }
+
+    /**
+     * Runs calls on the calling thread alone until one times nothing ({@link TimingWork}), at most
+     * {@link #MAX_CALIBRATION_CALLS}.
+     *
+     * @return the calls made
+     */
+    private int untilQuiet(INDArray[] inputs) {
+        for (int calls = 1; calls <= MAX_CALIBRATION_CALLS; calls++) {
+            long before = TimingWork.count();
+            if (callCheck != null) {
+                KernelThreading.callWith(CallThreads.CALLER, () -> runPlan(inputs, null, null));
+            } else {
+                runPlan(inputs, null, null);
+            }
+            if (TimingWork.count() == before) {
+                return calls;
+            }
+        }
+        LOG.warn("calibration still timing kernels after {} calls", MAX_CALIBRATION_CALLS);
+        return MAX_CALIBRATION_CALLS;
+    }
+
+    /**
+     * @return the choices in force now for every batch size at which every layer with a choice of kernels has
+     *     decided: what {@link #applyPlan} loads into a runner compiled from the same network (call {@link
+     *     #calibrate} first, so that they are final)
+     * @throws IllegalStateException if no batch size has been decided yet
+     */
+    public TuningPlan tuningPlan() {
+        List<CalibratedStep> steps = calibratedSteps();
+        java.util.SortedSet<Integer> seen = new java.util.TreeSet<>();
+        steps.forEach(step -> step.choices().forEach(c -> seen.add(c.batch())));
+        List<TuningPlan.Batch> batches = new ArrayList<>();
+        for (int batch : seen) {
+            List<TuningPlan.Layer> layers = new ArrayList<>();
+            for (CalibratedStep step : steps) {
+                KernelKind kind = batch < 1 ? null : step.kernelFor(batch);
+                if (kind == null) {
+                    layers = null;
+                    break;
+                }
+                layers.add(new TuningPlan.Layer(step.name(), step.operation(), kind));
+            }
+            if (layers != null) {
+                batches.add(new TuningPlan.Batch(batch, callCheck == null ? null : callCheck.choice(batch), layers));
+            }
+        }
+        if (batches.isEmpty()) {
+            throw new IllegalStateException("no batch size decided yet: call calibrate(sampleInputs) first");
+        }
+        return new TuningPlan(batches);
+    }
+
+    /**
+     * Loads saved choices ({@link #tuningPlan()} of a runner compiled from the same network with the same options):
+     * at the plan's batch sizes every layer runs the planned kernel and whole calls the planned threads, and nothing
+     * is timed. Other batch sizes calibrate as usual.
+     *
+     * @param tuningPlan the saved choices
+     * @return this runner
+     * @throws IllegalArgumentException if it is null or does not fit this runner: a batch size whose layer list
+     *     differs in length, a layer whose name or operation differs, a kernel the layer cannot run at that batch
+     *     size (e.g. its density or the policy forces the other), or a choice of threads where this runner has none;
+     *     the message names the entry, and nothing is loaded then
+     */
+    public SparseRunner applyPlan(TuningPlan tuningPlan) {
+        if (tuningPlan == null) {
+            throw new IllegalArgumentException("tuningPlan must not be null");
+        }
+        List<CalibratedStep> steps = calibratedSteps();
+        for (TuningPlan.Batch b : tuningPlan.batches()) {
+            String where = "plan entry batch " + b.batch();
+            if (b.layers().size() != steps.size()) {
+                throw new IllegalArgumentException(where + " lists " + b.layers().size() + " layers, the runner has "
+                        + steps.size() + " layers with a choice of kernels " + steps.stream().map(
+                                CalibratedStep::name).toList());
+            }
+            if (b.threads() != null && callCheck == null) {
+                throw new IllegalArgumentException(where + " has threads " + b.threads() + " but this runner's "
+                        + "threading does not choose threads per call (only KernelThreading.PER_CALL does)");
+            }
+            for (int i = 0; i < steps.size(); i++) {
+                TuningPlan.Layer layer = b.layers().get(i);
+                CalibratedStep step = steps.get(i);
+                if (!layer.name().equals(step.name()) || !layer.operation().equals(step.operation())) {
+                    throw new IllegalArgumentException(where + " layer " + i + " is " + layer.name() + " ("
+                            + layer.operation() + "), the runner's is " + step.name() + " (" + step.operation()
+                            + "): was the plan made for another network?");
+                }
+                String problem = step.presetProblem(b.batch(), layer.kernel());
+                if (problem != null) {
+                    throw new IllegalArgumentException(where + " layer " + i + " " + layer.name() + " kernel "
+                            + layer.kernel() + " is not allowed: " + problem);
+                }
+            }
+        }
+        for (TuningPlan.Batch b : tuningPlan.batches()) {
+            for (int i = 0; i < steps.size(); i++) {
+                steps.get(i).preset(b.batch(), b.layers().get(i).kernel());
+            }
+            if (b.threads() != null) {
+                callCheck.preset(b.batch(), b.threads());
+            }
+        }
+        return this;
+    }
+
+    /** @return the steps with a choice of kernels, in execution order */
+    private List<CalibratedStep> calibratedSteps() {
+        return plan.nodes().stream().map(Plan.Node::step).filter(CalibratedStep.class::isInstance).map(
+                CalibratedStep.class::cast).toList();
     }
 
     /**

@@ -28,6 +28,9 @@ import org.rpg4j.sparse.kernel.CallThreads;
  * switch the choice (load on the machine changes; the JIT may compile the kernels only after the first round). The
  * means are over all rounds, each earlier round weighing half as much as the one after it. A round costs at most
  * {@value #PAIRS} calls under the slower choice.</li>
+ * <li>After {@value #MAX_ROUNDS} rounds (calls 25-40, 57-72 and 105-120 in the runner) the choice is final: no call
+ * is timed any more ({@link #settled()}). {@link #settleNow()} runs one round at once and ends there, {@link
+ * #preset} takes a choice without timing (a deployer's saved plan).</li>
  * </ol>
  *
  * <p>Mean, not median or fastest, and the single slowest call per choice and round left out: measured in session
@@ -49,6 +52,12 @@ final class ThreadRace {
     static final int PAIRS = 8;
     /** Calls between the end of the first round and the start of the second; doubled after every round. */
     static final int FIRST_GAP = 16;
+    /**
+     * Rounds after which the choice is final: a settled runner times nothing (session 12: rounds at calls up to 4096
+     * and beyond kept moving JMH iterations of one JVM by up to 30 %); three rounds end at call 120, after the last
+     * kernel recheck ({@link ChoiceRecheck#LAST_RECHECK} calls after the kernels' decisions at call 4-7).
+     */
+    static final int MAX_ROUNDS = 3;
     private static final double NANOS_PER_MILLI = 1e6;
 
     private final LongSupplier clock;
@@ -61,6 +70,8 @@ final class ThreadRace {
     /** Per choice, the weighted sum of its timed calls' nanoseconds and their weighted count. */
     private final Map<CallThreads, double[]> sums = new EnumMap<>(CallThreads.class);
     private int rounds;
+    /** Rounds after which the choice is final. */
+    private int lastRound = MAX_ROUNDS;
 
     /**
      * @param warmUpCalls untimed calls before the first round, &ge; 0 ({@link #WARM_UP_CALLS} in the runner)
@@ -106,9 +117,10 @@ final class ThreadRace {
     <T> T call(Function<CallThreads, T> call, BooleanSupplier untimed) {
         calls++;
         long position = calls - roundStart;
-        if (position < 0) {
+        if (position < 0 || settled()) {
             return call.apply(current);
         }
+        TimingWork.noteTimedCall();
         CallThreads other = current == CallThreads.CALLER ? CallThreads.POOL_ABOVE_THRESHOLD : CallThreads.CALLER;
         CallThreads used = position % 2 == 0 ? other : current;
         long start = clock.getAsLong();
@@ -137,6 +149,40 @@ final class ThreadRace {
     /** @return the choice kept now */
     CallThreads choice() {
         return current;
+    }
+
+    /** @return true once no call is timed any more: after the last round, or after {@link #preset} */
+    boolean settled() {
+        return rounds >= lastRound;
+    }
+
+    /**
+     * Starts a round at the next call (unless one runs now) and makes it the last: the next {@code 2 *}
+     * {@value #PAIRS} calls (plus any that held other timing work) decide, after them no call is timed. A settled
+     * race stays as it is.
+     */
+    void settleNow() {
+        if (settled()) {
+            return;
+        }
+        if (calls < roundStart) {
+            roundStart = calls + 1;
+        }
+        lastRound = rounds + 1;
+    }
+
+    /**
+     * Takes a choice without timing, for good.
+     *
+     * @param choice the choice of threads
+     * @throws IllegalArgumentException if it is null
+     */
+    void preset(CallThreads choice) {
+        if (choice == null) {
+            throw new IllegalArgumentException("choice must not be null");
+        }
+        current = choice;
+        lastRound = rounds;
     }
 
     /** @return true once the first round has decided */

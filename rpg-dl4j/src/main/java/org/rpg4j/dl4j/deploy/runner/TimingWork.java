@@ -10,11 +10,13 @@ package org.rpg4j.dl4j.deploy.runner;
  * kernel's two runs per layer (10-70 ms) to whichever choice those calls ran under (docs/deployment.md, session 12).
  *
  * <p>Steps call {@link #note()} on the thread that runs the step (the runner's calling thread); the count is never
- * reset, readers compare two readings.
+ * reset, readers compare two readings. {@link ThreadRace} counts the whole calls it times apart ({@link
+ * #noteTimedCall()}): a settled runner ({@link SparseRunner#calibrate}) moves neither count.
  */
 final class TimingWork {
 
-    private static final ThreadLocal<long[]> COUNT = ThreadLocal.withInitial(() -> new long[1]);
+    /** Per thread: step calls that timed kernels, and whole calls a thread race timed. */
+    private static final ThreadLocal<long[]> COUNT = ThreadLocal.withInitial(() -> new long[2]);
 
     private TimingWork() {
     }
@@ -27,5 +29,15 @@ final class TimingWork {
     /** @return this thread's count of such step calls so far */
     static long count() {
         return COUNT.get()[0];
+    }
+
+    /** Notes one whole call that a {@link ThreadRace} timed. */
+    static void noteTimedCall() {
+        COUNT.get()[1]++;
+    }
+
+    /** @return this thread's count of whole calls a thread race timed so far */
+    static long timedCalls() {
+        return COUNT.get()[1];
     }
 }

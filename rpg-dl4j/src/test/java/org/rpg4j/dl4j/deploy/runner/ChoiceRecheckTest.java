@@ -73,7 +73,7 @@ class ChoiceRecheckTest {
                 due.add(call);
             }
         }
-        assertEquals(List.of(8L, 16L, 32L, 64L, 128L, 256L, 512L, 1024L, 2048L, 4096L), due);
+        assertEquals(List.of(8L, 16L, 32L, 64L), due, "the last, at call 64, settles");
     }
 
     @Test
@@ -110,9 +110,67 @@ class ChoiceRecheckTest {
             recheck.call(kernels);
         }
         assertEquals(KernelKind.SPARSE, recheck.kind());
-        assertEquals(20, kernels.runs.stream().filter(k -> k == KernelKind.DENSE).count(), "two runs per recheck");
-        assertEquals(5000, kernels.runs.stream().filter(k -> k == KernelKind.SPARSE).count());
-        assertEquals("", recheck.note());
+        assertEquals(3 * 2 + 1 + ChoiceRecheck.SETTLE_RUNS, kernels.runs.stream().filter(k -> k == KernelKind.DENSE)
+                .count(), "two runs per recheck at 8, 16 and 32, then the settling call's untimed and timed runs");
+        assertEquals(5000 - 1 + ChoiceRecheck.SETTLE_RUNS, kernels.runs.stream().filter(k -> k == KernelKind.SPARSE)
+                .count());
+        assertTrue(recheck.settled());
+        assertTrue(recheck.note().startsWith("; settled at call 64 on medians of 5 warm runs: SPARSE 0.010, DENSE"
+                + " 0.100 ms -> SPARSE"), recheck.note());
+    }
+
+    /** Kernels whose successive runs of one kind take the given times in turn (the last repeats). */
+    private static final class SequencedKernels extends FakeKernels {
+        final Map<KernelKind, List<Long>> sequence = new EnumMap<>(KernelKind.class);
+
+        SequencedKernels(List<Long> dense, List<Long> sparse) {
+            super(0, 0);
+            sequence.put(KernelKind.DENSE, new ArrayList<>(dense));
+            sequence.put(KernelKind.SPARSE, new ArrayList<>(sparse));
+        }
+
+        @Override
+        public Tensor run(KernelKind kind) {
+            List<Long> times = sequence.get(kind);
+            nanos.put(kind, times.size() > 1 ? times.remove(0) : times.get(0));
+            return super.run(kind);
+        }
+    }
+
+    @Test
+    void settlingDecidesByMediansOfWarmRunsNotByOneFastRun() {
+        // the other kernel's untimed first run is cold (900 us); one timed run is lucky (10 us), the others 200 us
+        SequencedKernels kernels = new SequencedKernels(List.of(100_000L), List.of(900_000L, 10_000L, 200_000L));
+        ChoiceRecheck recheck = recheck(KernelKind.DENSE, kernels);
+        long work = TimingWork.count();
+        Tensor output = recheck.settle(kernels);
+        assertEquals(work + 1, TimingWork.count(), "the settling call is timing work");
+        assertFalse(kernels.discarded.contains(output), "the kept kernel's first output is returned");
+        assertEquals(2 * ChoiceRecheck.SETTLE_RUNS, kernels.discarded.size(), "its other runs and the other kernel's"
+                + " timed runs are discarded");
+        assertEquals(KernelKind.DENSE, recheck.kind(), "the median, 200 us, loses to 100 us");
+        assertEquals(0.2, recheck.millis(KernelKind.SPARSE), 1e-12);
+        assertEquals(List.of(KernelKind.SPARSE, KernelKind.DENSE, KernelKind.SPARSE, KernelKind.SPARSE,
+                KernelKind.DENSE), kernels.runs.subList(0, 5), "the other kernel warms up, then they alternate");
+        kernels.runs.clear();
+        for (int call = 0; call < 5000; call++) {
+            recheck.call(kernels);
+        }
+        assertEquals(work + 1, TimingWork.count(), "nothing timed after settling");
+        assertEquals(5000, kernels.runs.stream().filter(k -> k == KernelKind.DENSE).count());
+        assertEquals(5000, kernels.runs.size());
+    }
+
+    @Test
+    void settlingSwitchesACloseRaceToTheLowerMedian() {
+        FakeKernels kernels = new FakeKernels(100_000, 90_000);
+        ChoiceRecheck recheck = recheck(KernelKind.DENSE, kernels);
+        recheck.settle(kernels);
+        assertEquals(KernelKind.SPARSE, recheck.kind());
+        assertTrue(recheck.note().contains("DENSE 0.100, SPARSE 0.090 ms -> SPARSE"), recheck.note());
+        kernels.runs.clear();
+        recheck.settle(kernels);
+        assertEquals(List.of(KernelKind.SPARSE), kernels.runs, "settling again runs the choice only");
     }
 
     @Test

@@ -106,8 +106,41 @@ class KernelRaceTest {
                 race.record(16, 200, 300);
             }
         }
-        assertEquals(List.of(8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096), rechecks);
+        assertEquals(List.of(8, 16, 32, 64), rechecks);
         assertEquals(KernelKind.SPARSE, race.choice(16));
+        assertTrue(race.settled(16), "settled after the last recheck");
+    }
+
+    @Test
+    void settleForcesTwoRechecksThenTimesNothing() {
+        KernelRace race = race();
+        decide(race, 16, 300, 200);
+        assertEquals(ALT, race.next(16));
+        race.settle(16);
+        long work = TimingWork.count();
+        assertNull(race.next(16), "first forced recheck");
+        race.record(16, 100, 250);
+        assertNull(race.next(16), "second forced recheck");
+        race.record(16, 100, 250);
+        assertEquals(KernelKind.SPARSE, race.next(16), "the warm per-image runs (100 ns) win by more than 10 %");
+        assertTrue(race.settled(16));
+        for (int call = 0; call < 10 * ChoiceRecheck.LAST_RECHECK; call++) {
+            assertEquals(KernelKind.SPARSE, race.next(16));
+        }
+        assertEquals(work + 2, TimingWork.count());
+    }
+
+    @Test
+    void aPresetKernelIsNeverTimed() {
+        KernelRace race = race();
+        race.preset(32, ALT);
+        long work = TimingWork.count();
+        for (int call = 0; call < 200; call++) {
+            assertEquals(ALT, race.next(32));
+        }
+        assertEquals(work, TimingWork.count());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> race.preset(32,
+                KernelKind.SPARSE_SMALL_PLANE)).getMessage().contains("must be SPARSE or SPARSE_BATCHED"));
     }
 
     @Test

@@ -129,11 +129,40 @@ class ThreadRaceTest {
         assertEquals(CALLER, step.race.choice(), "the round decides at its last call");
         step.calls(1);
         assertEquals(POOL, step.race.choice());
-        // the fourth round starts four times the first gap later and runs the caller first
+        // the third round was the last: no fourth round, every later call under the choice kept, untimed
+        assertTrue(step.race.settled());
         int before = step.used.size();
-        step.calls(4 * ThreadRace.FIRST_GAP + 1);
-        assertTrue(step.used.subList(before, before + 4 * ThreadRace.FIRST_GAP).stream().allMatch(c -> c == POOL));
-        assertEquals(CALLER, step.used.get(step.used.size() - 1));
+        long timed = TimingWork.timedCalls();
+        step.calls(8 * ThreadRace.FIRST_GAP + 2 * ThreadRace.PAIRS);
+        assertTrue(step.used.subList(before, step.used.size()).stream().allMatch(c -> c == POOL));
+        assertEquals(timed, TimingWork.timedCalls());
+    }
+
+    @Test
+    void settleNowRunsOneRoundAtOnceAndThenTimesNothing() {
+        FakeStep step = new FakeStep(100_000, 50_000);
+        step.calls(3);
+        step.race.settleNow();
+        long timed = TimingWork.timedCalls();
+        step.calls(2 * ThreadRace.PAIRS);
+        assertEquals(timed + 2 * ThreadRace.PAIRS, TimingWork.timedCalls(), "one round of timed calls");
+        assertTrue(step.race.settled());
+        assertEquals(POOL, step.race.choice());
+        assertEquals(List.of(POOL, CALLER), step.used.subList(3, 5), "the round starts at once, the other first");
+        step.calls(500);
+        assertEquals(timed + 2 * ThreadRace.PAIRS, TimingWork.timedCalls());
+        assertTrue(step.used.subList(3 + 2 * ThreadRace.PAIRS, step.used.size()).stream().allMatch(c -> c == POOL));
+    }
+
+    @Test
+    void aPresetChoiceIsNeverTimed() {
+        FakeStep step = new FakeStep(50_000, 100_000);
+        step.race.preset(POOL);
+        long timed = TimingWork.timedCalls();
+        step.calls(200);
+        assertEquals(timed, TimingWork.timedCalls());
+        assertTrue(step.used.stream().allMatch(c -> c == POOL), "kept although the caller is faster");
+        assertThrows(IllegalArgumentException.class, () -> step.race.preset(null));
     }
 
     @Test
