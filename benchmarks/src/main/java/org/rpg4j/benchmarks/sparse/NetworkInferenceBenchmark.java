@@ -1,6 +1,7 @@
 package org.rpg4j.benchmarks.sparse;
 
 import java.io.IOException;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,6 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rpg4j.dl4j.deploy.runner.NativeThreading;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
+import org.rpg4j.dl4j.deploy.runner.CalibrationReport;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
 import org.rpg4j.dl4j.deploy.runner.StepCoverage;
 
@@ -26,9 +28,11 @@ import org.rpg4j.dl4j.deploy.runner.StepCoverage;
  * sparsity: dense kernels) against the compiled {@link SparseRunner} (measured per-layer kernel choice)
  * at 90, 95 and 98 % uniform sparsity and on RPG-pruned weights at 95 and 98 % ({@link RpgPrunedWeights}:
  * RPG's non-uniform per-layer sparsities). Timed region: one inference call on a seeded {@code [batch, 3, 32, 32]}
- * input. Setup calls the runner seven times (its calibration: a warm-up call, three that decide and up to three more
- * where two kernels are close), checks that the runner's output is within 1e-4
- * of DL4J's (else it throws) and prints the runner's per-layer report. Images/s = batch / time.
+ * input. Setup settles the runner as a deployer does, {@code SparseRunner.calibrate(input)} (every kernel, race and
+ * thread decision for the batch size; its wall time is printed), so that JMH measures a runner that times nothing;
+ * with {@code calibration=NONE} it only calls the runner seven times as before session 13 (its first calibration),
+ * and the runner settles by itself during the iterations. It then checks that the runner's output is within 1e-4 of
+ * DL4J's (else it throws) and prints the runner's per-layer report. Images/s = batch / time.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -74,6 +78,13 @@ public class NetworkInferenceBenchmark {
     @Param({"JAVA_THREADS"})
     public String withNativeThreading;
 
+    /**
+     * EXPLICIT: {@code SparseRunner.calibrate(input)} in the set-up; NONE: seven plain calls (the runner settles by
+     * itself within about 120 calls). Ignored by variant DL4J.
+     */
+    @Param({"EXPLICIT"})
+    public String calibration;
+
     private ComputationGraph graph;
     private SparseRunner runner;
     private INDArray input;
@@ -94,9 +105,15 @@ public class NetworkInferenceBenchmark {
         }
         runner = SparseRunner.compile(graph, RunnerOptions.defaults().withCoverage(StepCoverage.valueOf(withCoverage))
                 .withNativeThreading(NativeThreading.valueOf(withNativeThreading)));
-        // a warm-up call, three that time the kernels still in the race and up to three more for close races
-        for (int call = 0; call < 6; call++) {
-            runner.output(input);
+        if ("EXPLICIT".equals(calibration)) {
+            CalibrationReport calibrated = runner.calibrate(input);
+            System.out.printf(Locale.ROOT, "runner calibrate %s batch %d %s: %d calls, %.1f ms wall, threads %s%n",
+                    model, batch, variant, calibrated.calls(), calibrated.millis(), calibrated.threads());
+        } else {
+            // a warm-up call, three that time the kernels still in the race and up to three more for close races
+            for (int call = 0; call < 6; call++) {
+                runner.output(input);
+            }
         }
         INDArray actual = runner.output(input)[0];
         INDArray expected = graph.outputSingle(input);

@@ -73,15 +73,22 @@ public enum InferencePath {
                 ComputationGraph folded = InferenceFolding.fold(net).network();
                 yield x -> unfused(() -> withChoice("measured", () -> folded.outputSingle(false, x)));
             }
-            case RUNNER_DENSE -> {
-                SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults().withPolicy(
-                        KernelPolicy.DENSE));
+            case RUNNER_DENSE, RUNNER_MEASURED -> {
+                SparseRunner runner = runner(net);
                 yield x -> runner.output(x)[0];
             }
-            case RUNNER_MEASURED -> {
-                SparseRunner runner = SparseRunner.compile(net, RunnerOptions.defaults());
-                yield x -> runner.output(x)[0];
-            }
+        };
+    }
+
+    /**
+     * @param net an initialised graph with one input and one output; not modified
+     * @return the compiled runner of {@link #RUNNER_DENSE} or {@link #RUNNER_MEASURED}, null for the other paths
+     */
+    public SparseRunner runner(ComputationGraph net) {
+        return switch (this) {
+            case RUNNER_DENSE -> SparseRunner.compile(net, RunnerOptions.defaults().withPolicy(KernelPolicy.DENSE));
+            case RUNNER_MEASURED -> SparseRunner.compile(net, RunnerOptions.defaults());
+            default -> null;
         };
     }
 

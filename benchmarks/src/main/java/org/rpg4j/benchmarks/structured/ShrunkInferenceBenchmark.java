@@ -20,6 +20,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.rpg4j.dl4j.deploy.runner.CalibrationReport;
+import org.rpg4j.dl4j.deploy.runner.SparseRunner;
 import org.rpg4j.dl4j.structured.StructuredReport;
 import org.rpg4j.dl4j.structured.StructuredResult;
 
@@ -67,6 +69,14 @@ public class ShrunkInferenceBenchmark {
     @Param({"AS_IS", "FOLDED", "RUNNER_DENSE", "RUNNER_MEASURED"})
     public String path;
 
+    /**
+     * How the runner paths are settled in the set-up: EXPLICIT calls {@code SparseRunner.calibrate(input)} (what a
+     * deployer does; its wall time is printed), NONE only makes the {@link #WARM_CALLS} calls of the other paths, so
+     * that the runner settles by itself during JMH's iterations (within about 120 calls). Ignored by the other paths.
+     */
+    @Param({"EXPLICIT"})
+    public String calibration;
+
     /** Calls made in the set-up: at least the calibrating calls of the runner (4) and of the layers (3). */
     private static final int WARM_CALLS = 4;
 
@@ -81,9 +91,17 @@ public class ShrunkInferenceBenchmark {
         System.out.printf(Locale.ROOT, "%n%s removed %.2f multiple %d: parameters %d -> %d, MACs/image %d -> %d "
                 + "(ratio %.3f)%n", model, removed, channelMultiple, report.paramsBefore(), report.paramsAfter(),
                 report.macsBefore(), report.macsAfter(), (double) report.macsAfter() / report.macsBefore());
-        forward = InferencePath.valueOf(path).prepare((ComputationGraph) result.network());
         Nd4j.getRandom().setSeed(42);
         input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+        InferencePath inferencePath = InferencePath.valueOf(path);
+        SparseRunner runner = inferencePath.runner((ComputationGraph) result.network());
+        if (runner != null && "EXPLICIT".equals(calibration)) {
+            CalibrationReport calibrated = runner.calibrate(input);
+            System.out.printf(Locale.ROOT, "runner calibrate: %d calls, %.1f ms wall, threads %s%n",
+                    calibrated.calls(), calibrated.millis(), calibrated.threads());
+        }
+        forward = runner != null ? x -> runner.output(x)[0] : inferencePath.prepare((ComputationGraph) result
+                .network());
         // the runner's measured choice and the layers' measured convolution time both kernels at their first calls
         // with a batch size (4 and 3): those calls belong to the set-up, not to JMH's iterations
         for (int call = 0; call < WARM_CALLS; call++) {
