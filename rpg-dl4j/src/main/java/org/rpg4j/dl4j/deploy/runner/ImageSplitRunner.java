@@ -1,6 +1,7 @@
 package org.rpg4j.dl4j.deploy.runner;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,10 +36,17 @@ public final class ImageSplitRunner {
 
     private final SparseRunner[] runners;
     private final int blockImages;
+    /**
+     * Per runner, per network input, the contiguous array its last block was copied into (reused while the block's
+     * shape stays the same): a block handed over as a view of the batch was copied by the runner into a fresh native
+     * array per block, garbage that only the garbage collector frees.
+     */
+    private final INDArray[][] blockInputs;
 
     private ImageSplitRunner(SparseRunner[] runners, int blockImages) {
         this.runners = runners;
         this.blockImages = blockImages;
+        this.blockInputs = new INDArray[runners.length][];
     }
 
     /**
@@ -140,11 +148,19 @@ public final class ImageSplitRunner {
         long from = batch * part / parts;
         long to = batch * (part + 1) / parts;
         List<INDArray[]> outputs = new ArrayList<>();
+        if (blockInputs[part] == null || blockInputs[part].length != inputs.length) {
+            blockInputs[part] = new INDArray[inputs.length];
+        }
+        INDArray[] block = blockInputs[part];
         for (long start = from; start < to; start += blockImages) {
             long end = Math.min(to, start + blockImages);
-            INDArray[] block = new INDArray[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
-                block[i] = images(inputs[i], start, end);
+                INDArray images = images(inputs[i], start, end);
+                if (block[i] == null || block[i].dataType() != images.dataType() || !Arrays.equals(block[i]
+                        .shape(), images.shape())) {
+                    block[i] = Nd4j.create(images.dataType(), images.shape());
+                }
+                block[i].assign(images);
             }
             SparseRunner runner = runners[part];
             outputs.add(KernelThreading.callWith(CallThreads.CALLER, () -> runner.output(block)));
@@ -152,7 +168,7 @@ public final class ImageSplitRunner {
         return outputs;
     }
 
-    /** @return images {@code [from, to)} of {@code input} (a view; the runner copies it) */
+    /** @return images {@code [from, to)} of {@code input} (a view) */
     private static INDArray images(INDArray input, long from, long to) {
         INDArrayIndex[] index = new INDArrayIndex[input.rank()];
         index[0] = NDArrayIndex.interval(from, to);
