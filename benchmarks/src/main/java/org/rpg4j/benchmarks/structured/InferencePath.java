@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.dl4j.deploy.runner.ImageSplitRunner;
 import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
@@ -46,7 +47,17 @@ public enum InferencePath {
      * sparse kernel at density 1: no per-call native set-up). Needs {@code --add-modules jdk.incubator.vector}
      * for the fast Java kernels.
      */
-    RUNNER_MEASURED;
+    RUNNER_MEASURED,
+    /**
+     * {@link #RUNNER_MEASURED} through {@link ImageSplitRunner}: one runner per available processor, each running the
+     * whole network on blocks of {@link #SPLIT_BLOCK} images (system property {@code rpg4j.splitBlock}, default 4) of
+     * its own range of the batch, every step on its thread; a batch of at most that many images is one call of the
+     * first runner, as {@link #RUNNER_MEASURED}.
+     */
+    RUNNER_SPLIT;
+
+    /** Images per runner call of {@link #RUNNER_SPLIT} (system property {@code rpg4j.splitBlock}, default 4). */
+    public static final String SPLIT_BLOCK = "rpg4j.splitBlock";
 
     /**
      * @param net an initialised graph with one input and one output; not modified
@@ -75,6 +86,11 @@ public enum InferencePath {
             }
             case RUNNER_DENSE, RUNNER_MEASURED -> {
                 SparseRunner runner = runner(net);
+                yield x -> runner.output(x)[0];
+            }
+            case RUNNER_SPLIT -> {
+                ImageSplitRunner runner = ImageSplitRunner.compile(net, RunnerOptions.defaults(), Runtime.getRuntime()
+                        .availableProcessors(), Integer.getInteger(SPLIT_BLOCK, 4));
                 yield x -> runner.output(x)[0];
             }
         };

@@ -1,0 +1,118 @@
+package org.rpg4j.dl4j.deploy.runner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rpg4j.sparse.kernel.KernelThreading;
+
+/**
+ * {@link ImageSplitRunner}: a shrunk residual network (dense weights, 1-5 channels, a strided block with a projection)
+ * at batches that split into blocks of every kind (a shorter last block, fewer blocks than threads, one image per
+ * block), every call within 1e-4 of DL4J and the images in their order.
+ */
+class ImageSplitRunnerTest {
+
+    private static final double TOLERANCE = 1e-4;
+
+    @Test
+    void everyBatchSplitMatchesDl4jInImageOrder() {
+        ComputationGraph graph = PrunedNetworks.prune(smallResidual(), 0.0, 7);
+        int[][] splits = {{2, 4}, {2, 1}, {3, 5}, {1, 3}};
+        int[] batches = {1, 3, 4, 5, 11, 13};
+        for (int[] split : splits) {
+            ImageSplitRunner runner = ImageSplitRunner.compile(graph, RunnerOptions.defaults(), split[0], split[1]);
+            assertEquals(split[0], runner.threads());
+            assertEquals(split[1], runner.blockImages());
+            for (int batch : batches) {
+                Nd4j.getRandom().setSeed(batch);
+                INDArray x = Nd4j.rand(DataType.FLOAT, batch, 2, 9, 7);
+                INDArray expected = graph.outputSingle(x);
+                double spread = expected.maxNumber().doubleValue() - expected.minNumber().doubleValue();
+                assertTrue(spread > 0.01, "output too uniform for a meaningful comparison: spread " + spread);
+                // several calls: through each runner's calibration of this block size and its first rechecks
+                for (int call = 0; call < 12; call++) {
+                    INDArray actual = runner.output(x)[0];
+                    assertArrayEquals(expected.shape(), actual.shape());
+                    double difference = PrunedNetworks.maxAbsDifference(actual, expected);
+                    assertTrue(difference < TOLERANCE, "threads " + split[0] + " block " + split[1] + " batch "
+                            + batch + " call " + call + ": " + difference);
+                }
+            }
+            assertTrue(runner.report().size() > 0);
+        }
+    }
+
+    @Test
+    void aSmallBatchIsOneCallOfTheFirstRunner() {
+        ComputationGraph graph = PrunedNetworks.prune(smallResidual(), 0.0, 7);
+        ImageSplitRunner runner = ImageSplitRunner.compile(graph, RunnerOptions.defaults(), 2, 4);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 2, 9, 7);
+        runner.output(x);
+        // one batch size seen: 4 (no block of another size was run)
+        assertTrue(runner.report().stream().filter(c -> c.operation().startsWith("conv")).allMatch(c -> c
+                .batch() == 4), runner.report().toString());
+    }
+
+    @Test
+    void badArgumentsAreRefused() {
+        ComputationGraph graph = PrunedNetworks.prune(smallResidual(), 0.0, 7);
+        RunnerOptions options = RunnerOptions.defaults();
+        assertThrows(IllegalArgumentException.class, () -> ImageSplitRunner.compile(null, options, 2, 4));
+        assertThrows(IllegalArgumentException.class, () -> ImageSplitRunner.compile(graph, null, 2, 4));
+        IllegalArgumentException threads = assertThrows(IllegalArgumentException.class,
+                () -> ImageSplitRunner.compile(graph, options, 0, 4));
+        assertTrue(threads.getMessage().contains("threads"), threads.getMessage());
+        IllegalArgumentException block = assertThrows(IllegalArgumentException.class,
+                () -> ImageSplitRunner.compile(graph, options, 2, 0));
+        assertTrue(block.getMessage().contains("blockImages"), block.getMessage());
+        IllegalArgumentException pool = assertThrows(IllegalArgumentException.class, () -> ImageSplitRunner.compile(
+                graph, options.withThreading(KernelThreading.COMMON_POOL), 2, 4));
+        assertTrue(pool.getMessage().contains("COMMON_POOL"), pool.getMessage());
+        ImageSplitRunner runner = ImageSplitRunner.compile(graph, options, 2, 2);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 5, 2, 9, 7);
+        assertThrows(IllegalArgumentException.class, () -> runner.output(x, x));
+        assertThrows(IllegalArgumentException.class, () -> runner.output((INDArray) null));
+    }
+
+    /** Stem 2->3 channels, a block of 3 with an identity shortcut, a strided block 3->5 with a 1x1 projection. */
+    private static ComputationGraph smallResidual() {
+        ComputationGraphConfiguration.GraphBuilder builder = PrunedNetworks.base().graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(9, 7, 2));
+        conv(builder, "stem", "in", 3, 1, 3, true);
+        conv(builder, "b1a", "stem_out", 3, 1, 3, true);
+        conv(builder, "b1b", "b1a_out", 3, 1, 3, false);
+        builder.addVertex("add1", new ElementWiseVertex(ElementWiseVertex.Op.Add), "b1b_out", "stem_out")
+                .addLayer("r1", new ActivationLayer(Activation.RELU), "add1");
+        conv(builder, "b2a", "r1", 5, 2, 3, true);
+        conv(builder, "b2b", "b2a_out", 5, 1, 3, false);
+        conv(builder, "proj", "r1", 5, 2, 1, false);
+        builder.addVertex("add2", new ElementWiseVertex(ElementWiseVertex.Op.Add), "b2b_out", "proj_out")
+                .addLayer("r2", new ActivationLayer(Activation.RELU), "add2");
+        return PrunedNetworks.poolAndClassify(builder, "r2");
+    }
+
+    /** Adds conv (no bias) and batch norm, and a ReLU layer if asked; the last vertex is {@code name + "_out"}. */
+    private static void conv(ComputationGraphConfiguration.GraphBuilder builder, String name, String input,
+                             int channels, int stride, int kernel, boolean relu) {
+        builder.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).nOut(channels).stride(stride, stride)
+                .hasBias(false).activation(Activation.IDENTITY).build(), input);
+        builder.addLayer(relu ? name + "_bn" : name + "_out", new BatchNormalization.Builder().build(), name);
+        if (relu) {
+            builder.addLayer(name + "_out", new ActivationLayer(Activation.RELU), name + "_bn");
+        }
+    }
+}
