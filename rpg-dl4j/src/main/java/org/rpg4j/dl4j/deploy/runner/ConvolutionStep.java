@@ -67,6 +67,14 @@ final class ConvolutionStep extends CalibratedStep {
      * probed from batch 32 (the slice at most half the batch).
      */
     static final int BATCHED_SLICE_IMAGES = 2 * BatchedCandidate.MIN_BATCH;
+    /**
+     * Batch size from which a dense convolution made with every step on the calling thread runs its one oneDNN call
+     * on the runner's thread count of OpenMP threads ({@link #unsplitThreads}); below it on one (at batch 1 the
+     * whole calls on one thread were the fastest, docs/structured.md session 11).
+     */
+    static final int OPENMP_BATCH = 8;
+    /** Dense multiply-adds per call from which {@link #unsplitThreads} gives oneDNN more than one thread. */
+    static final long OPENMP_MACS = 8_000_000L;
     private final ConvolutionSpec spec;
     private final float[] weights;
     private final float[] bias;
@@ -600,7 +608,8 @@ final class ConvolutionStep extends CalibratedStep {
         }
         int parts = parts(batch);
         if (parts == 1) {
-            int previous = options.nativeThreading() == NativeThreading.JAVA_THREADS ? OpenMpThreads.limit(1) : 0;
+            int previous = options.nativeThreading() == NativeThreading.JAVA_THREADS ? OpenMpThreads.limit(
+                    unsplitThreads(batch, outShape)) : 0;
             try {
                 convolve(0, x, 0, spec.outChannels(), weightArray, biasArray, out, residualArray);
             } finally {
@@ -650,9 +659,11 @@ final class ConvolutionStep extends CalibratedStep {
         long[] stored = nhwcOutput ? new long[] {batch, outShape[2], outShape[3], outShape[1]} : outShape;
         INDArray out = denseOutput(stored);
         int parts = parts(batch);
+        int threads = parts == 1 ? unsplitThreads(batch, outShape) : 1;
         java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.function.IntConsumer part = p -> {
-            int previous = options.nativeThreading() == NativeThreading.JAVA_THREADS ? OpenMpThreads.limit(1) : 0;
+            int previous = options.nativeThreading() == NativeThreading.JAVA_THREADS ? OpenMpThreads.limit(threads)
+                    : 0;
             try {
                 long from = p * batch / parts;
                 long to = (p + 1) * batch / parts;
@@ -769,6 +780,27 @@ final class ConvolutionStep extends CalibratedStep {
         }
         long units = batch > 1 ? batch : spec.outChannels();
         return (int) Math.min(options.threading().threads(), units);
+    }
+
+    /**
+     * @param batch the call's batch size
+     * @param outShape the output shape {@code [batch, out, outH, outW]}
+     * @return the OpenMP threads of an unsplit oneDNN call under {@link NativeThreading#JAVA_THREADS}: the runner's
+     *     thread count ({@link KernelThreading#threads()}) for a call made with every step on the calling thread
+     *     ({@link CallThreads#CALLER} under {@link KernelThreading#PER_CALL}) of at least {@link #OPENMP_BATCH} images
+     *     and {@link #OPENMP_MACS} multiply-adds, else 1. Such a call leaves the pool's threads idle, so oneDNN may
+     *     use the second core for the step without competing with the Java kernels (which run on the caller
+     *     alone); on one OpenMP thread the dense ResNet-56 at batch 64 took 128.7 ms per call, with OpenMP's two
+     *     threads 72.4 ms and split over two Java threads 89.1 ms (docs/structured.md, session 13).
+     */
+    private int unsplitThreads(long batch, long[] outShape) {
+        if (batch < OPENMP_BATCH || options.threading() != KernelThreading.PER_CALL
+                || KernelThreading.choice() != CallThreads.CALLER) {
+            return 1;
+        }
+        long macs = batch * outShape[1] * outShape[2] * outShape[3] * spec.inChannels() * spec.kernel()[0]
+                * spec.kernel()[1];
+        return macs >= OPENMP_MACS ? Math.max(1, options.threading().threads()) : 1;
     }
 
     /** One part of a split call, on the calling thread with one OpenMP thread. */

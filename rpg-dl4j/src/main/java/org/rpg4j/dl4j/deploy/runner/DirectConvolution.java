@@ -28,9 +28,13 @@ final class DirectConvolution {
     private final Map<Key, OneDnnInference> instances = new ConcurrentHashMap<>();
     private volatile boolean rejected;
 
-    /** One instance's part of a call, output channel range and input geometry. */
+    /**
+     * One instance's part of a call, output channel range, input geometry and the calling thread's OpenMP thread
+     * count (oneDNN blocks a primitive's work for the count at its creation: a primitive made on one thread is not
+     * used for a call on two).
+     */
     private record Key(int part, int from, int to, long batch, long height, long width, ActivationLayout input,
-                       ActivationLayout output, ActivationLayout residual) {
+                       ActivationLayout output, ActivationLayout residual, int threads) {
     }
 
     /**
@@ -80,12 +84,13 @@ final class DirectConvolution {
 
     /**
      * @return the primitives created so far, each as {@code "part:from-to@batch"} (its part of a split call, output
-     *     channel range and batch size; tests)
+     *     channel range and batch size; tests), followed by {@code "xN"} for one created on N &gt; 1 OpenMP threads
      */
     java.util.Set<String> partsUsed() {
         java.util.Set<String> used = new java.util.TreeSet<>();
         for (Key key : instances.keySet()) {
-            used.add(key.part() + ":" + key.from() + "-" + key.to() + "@" + key.batch());
+            used.add(key.part() + ":" + key.from() + "-" + key.to() + "@" + key.batch() + (key.threads() > 1 ? "x"
+                    + key.threads() : ""));
         }
         return used;
     }
@@ -166,7 +171,8 @@ final class DirectConvolution {
         boolean channelsLast = inputLayout == ActivationLayout.NHWC;
         long height = channelsLast ? x.size(1) : x.size(2);
         long width = channelsLast ? x.size(2) : x.size(3);
-        Key key = new Key(part, from, to, x.size(0), height, width, inputLayout, outputLayout, residualLayout);
+        Key key = new Key(part, from, to, x.size(0), height, width, inputLayout, outputLayout, residualLayout,
+                OpenMpThreads.current());
         OneDnnInference instance = instances.get(key);
         if (instance == null) {
             ConvolutionShape full = spec.shape(height, width);

@@ -1,5 +1,6 @@
 package org.rpg4j.dl4j.deploy.runner;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -17,6 +18,8 @@ final class GlobalPoolingStep implements Step {
     private final PoolingType type;
     private final boolean collapse;
     private final int[] dimensions;
+    /** The runner's pool a Java copy of the input is taken from (handed back with the input), or null. */
+    private ArrayPool pool;
 
     private GlobalPoolingStep(String name, PoolingType type, boolean collapse, int[] dimensions) {
         this.name = name;
@@ -70,10 +73,21 @@ final class GlobalPoolingStep implements Step {
         }
         int maps = (int) (in[0] * in[1]);
         int plane = maps == 0 ? 0 : (int) (inputs[0].length() / maps);
-        float[] x = inputs[0].floats();
         float[] y = new float[maps];
-        for (int m = 0; m < maps; m++) {
-            y[m] = reduce(x, m * plane, plane);
+        if (inputs[0].onlyArray() && Tensor.rowMajor(inputs[0].array())) {
+            // straight from the native buffer, one plane at a time: a Java copy of the whole value (1 MB for the
+            // dense ResNet-56 at batch 64, a new array per call) cost 4 ms of a 72-ms call (session 13)
+            FloatBuffer source = inputs[0].array().data().asNioFloat();
+            float[] values = new float[plane];
+            for (int m = 0; m < maps; m++) {
+                source.get(m * plane, values, 0, plane);
+                y[m] = reduce(values, 0, plane);
+            }
+        } else {
+            float[] x = inputs[0].floats(pool);
+            for (int m = 0; m < maps; m++) {
+                y[m] = reduce(x, m * plane, plane);
+            }
         }
         long[] out = collapse ? new long[] {in[0], in[1]} : new long[in.length];
         if (!collapse) {
@@ -97,6 +111,11 @@ final class GlobalPoolingStep implements Step {
             sum += x[i];
         }
         return (float) (type == PoolingType.AVG ? sum / length : sum);
+    }
+
+    @Override
+    public void usePool(ArrayPool runnerPool) {
+        this.pool = runnerPool;
     }
 
     @Override

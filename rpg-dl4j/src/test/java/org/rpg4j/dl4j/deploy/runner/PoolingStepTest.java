@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The Java pooling steps against DL4J's own layers, on random geometries including odd sizes. */
 class PoolingStepTest {
@@ -83,6 +84,22 @@ class PoolingStepTest {
                 assertMatches(rnn, Nd4j.randn(DataType.FLOAT, 3, 4, 5), type + " sequence collapse " + collapse);
             }
         }
+    }
+
+    @Test
+    void globalPoolingReadsPlainArraysViewsAndJavaValues() {
+        MultiLayerNetwork net = single(new GlobalPoolingLayer.Builder(PoolingType.AVG).name("pool").build(),
+                InputType.convolutional(4, 5, 3));
+        INDArray plain = Nd4j.randn(DataType.FLOAT, 2, 3, 4, 5);
+        // a view with a row stride of 10: read through a copy, not the buffer
+        INDArray view = Nd4j.randn(DataType.FLOAT, 2, 3, 4, 10).get(NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.all(), NDArrayIndex.interval(0, 5));
+        assertMatches(net, plain, "plain row-major input");
+        assertMatches(net, view, "view input");
+        // hand-computed: the average of 1..20 is 10.5 in every map
+        INDArray ramp = Nd4j.linspace(DataType.FLOAT, 1, 20, 1).reshape(1, 1, 4, 5).repeat(1, 3).reshape(1, 3, 4, 5);
+        assertArrayEquals(new float[] {10.5f, 10.5f, 10.5f}, SparseRunner.compile(net, RunnerOptions.defaults())
+                .output(ramp)[0].data().asFloat());
     }
 
     @Test
