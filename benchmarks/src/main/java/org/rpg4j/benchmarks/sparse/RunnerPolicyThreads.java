@@ -15,8 +15,8 @@ import org.rpg4j.sparse.kernel.CallThreads;
 import org.rpg4j.sparse.kernel.KernelThreading;
 
 /**
- * Whole calls of one network under several kernel policies and both thread choices in one JVM, beside DL4J with one
- * and two OpenMP threads: which kernels are fastest on the threads the call runs on. One runner per
+ * Whole calls of one network under several kernel policies and both thread choices in one JVM, beside DL4J after
+ * libnd4j's {@code setOmpNumThreads(1)} and {@code (2)} (both on two cores, {@code benchmarks/src/threads/OmpCheck.java}): which kernels are fastest on the threads the call runs on. One runner per
  * {@link KernelPolicy} (default options otherwise; each calibrated and thread-raced over {@code warm-up} calls), then
  * {@code rounds} rounds, each calling every runner once with every step on the caller ({@link CallThreads#CALLER}),
  * once under the two-thread rule ({@link CallThreads#POOL_ABOVE_THRESHOLD}) and once as it chose itself, and DL4J once
@@ -70,7 +70,7 @@ public final class RunnerPolicyThreads {
         for (int i = 0; i < 10; i++) {
             graph.outputSingle(input);
         }
-        // cases: per runner caller, pool, own choice; then DL4J with 1 and 2 OpenMP threads
+        // cases: per runner caller, pool, own choice; then DL4J after setOmpNumThreads(1) and (2)
         int cases = 3 * runners.length + 2;
         double[][] millis = new double[cases][rounds];
         for (int r = 0; r < rounds; r++) {
@@ -112,7 +112,7 @@ public final class RunnerPolicyThreads {
         String[] how = {"1 thread", "2 threads", "own choice"};
         for (int c = 0; c < cases; c++) {
             String name = c < 3 * runners.length ? policies[c / 3] + " " + how[c % 3] : "DL4J " + (c - 3
-                    * runners.length + 1) + " OpenMP thread(s)";
+                    * runners.length + 1) + " after setOmpNumThreads";
             System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", name, millis[c][0], millis[c][rounds / 2],
                     dl4j / millis[c][rounds / 2]);
         }

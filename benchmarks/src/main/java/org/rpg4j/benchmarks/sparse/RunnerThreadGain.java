@@ -26,8 +26,9 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * every step on the calling thread ({@link CallThreads#CALLER}) and under the runner's two-thread rule
  * ({@link CallThreads#POOL_ABOVE_THRESHOLD}: the Java kernels on the caller and the common pool, a oneDNN step split
  * by images over the same two Java threads), in alternating order, each on three clocks: wall time, the CPU time of
- * the caller and the pool's workers together, and the caller's CPU time; and time DL4J's whole call with one and with
- * two OpenMP threads on the calling thread. Printed: each step's fastest time per clock and choice, the wall-time
+ * the caller and the pool's workers together, and the caller's CPU time; and time DL4J's whole call after libnd4j's
+ * {@code setOmpNumThreads(1)} and {@code (2)} on the calling thread (both run on two cores: the oneDNN of rpg4j's fast
+ * layers does not follow that count, {@code benchmarks/src/threads/OmpCheck.java}). Printed: each step's fastest time per clock and choice, the wall-time
  * speed-up and the CPU time the two threads spend together against one thread's (above 1: work that splitting adds,
  * or a slower core under the other's memory traffic); the sums, the whole calls' fastest and median wall times, and
  * the runner's report (its last notes say which thread choice the runner kept). Under load the wall times of two
@@ -137,7 +138,7 @@ public final class RunnerThreadGain {
         }
         System.out.printf(Locale.ROOT,
                 "whole profiled call, fastest (median) ms: runner 1 thread %.2f (%.2f), 2 threads"
-                        + " %.2f (%.2f), speed-up %.2fx (%.2fx); DL4J 1 OpenMP thread %.2f (%.2f), 2 threads %.2f (%.2f),"
+                        + " %.2f (%.2f), speed-up %.2fx (%.2fx); DL4J setOmpNumThreads(1) %.2f (%.2f), (2) %.2f (%.2f),"
                         + " speed-up %.2fx (%.2fx); DL4J 2 threads / runner 2 threads %.2fx (%.2fx); load %.2f at end%n",
                 whole[0][0], median(whole[0]), whole[1][0], median(whole[1]), whole[0][0] / whole[1][0], median(
                         whole[0]) / median(whole[1]), dl4j[0][0], median(dl4j[0]), dl4j[1][0], median(dl4j[1]),
