@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rpg4j.dl4j.deploy.runner.NativeThreading;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
@@ -125,6 +126,23 @@ public class NetworkInferenceBenchmark {
                 + withNativeThreading + " (max |diff| "
                 + difference + "):");
         runner.report().stream().filter(c -> c.batch() > 0).forEach(c -> System.out.println("  " + c));
+    }
+
+    /**
+     * Prints the runner's whole-call choice of threads as it stands after the measurement (the report printed at
+     * setup comes before the first thread race): one thread or two decides a batch-32 call's time by up to 1.6x.
+     */
+    @TearDown
+    public void tearDown() {
+        if (runner == null) {
+            return;
+        }
+        runner.report().stream().filter(c -> c.batch() == batch).findFirst().ifPresent(c -> {
+            String note = c.calibration();
+            int at = note.indexOf("whole calls");
+            System.out.println("runner threads " + model + " batch " + batch + " " + variant + ": " + (at < 0
+                    ? "no whole-call thread choice yet" : note.substring(at)));
+        });
     }
 
     /** @return the network output */
