@@ -129,7 +129,20 @@ public final class ImageSplitRunner {
             others.add(CompletableFuture.supplyAsync(() -> range(part, parts, inputs, values), ForkJoinPool
                     .commonPool()));
         }
-        List<INDArray[]> results = new ArrayList<>(range(0, parts, inputs, values));
+        List<INDArray[]> results;
+        try {
+            results = new ArrayList<>(range(0, parts, inputs, values));
+        } catch (RuntimeException e) {
+            // the other runners finish before the caller's failure is thrown, so no call overlaps the next one
+            for (CompletableFuture<List<INDArray[]>> other : others) {
+                try {
+                    other.join();
+                } catch (CompletionException failed) {
+                    e.addSuppressed(failed.getCause());
+                }
+            }
+            throw e;
+        }
         for (CompletableFuture<List<INDArray[]>> other : others) {
             results.addAll(join(other));
         }
