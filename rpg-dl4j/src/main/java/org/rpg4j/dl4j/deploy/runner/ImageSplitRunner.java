@@ -1,5 +1,6 @@
 package org.rpg4j.dl4j.deploy.runner;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -7,10 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ForkJoinPool;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rpg4j.sparse.kernel.CallThreads;
 import org.rpg4j.sparse.kernel.KernelThreading;
 
@@ -29,13 +29,16 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * the first calls of a batch size calibrate once per thread and per block size (the last block of a range may be
  * shorter). Outputs equal {@link SparseRunner#output} up to float32 rounding (the Java kernels compute each image
  * alone, so they are bit-identical where both runners chose the same kernels). The runners after the first are
- * compiled from clones of the graph, so DL4J fallback steps of different threads never share a layer. Not
- * thread-safe (as {@link SparseRunner}).
+ * compiled from clones of the graph, so DL4J fallback steps of different threads never share a layer. The blocks'
+ * images and outputs are copied by Java code (float32), not by native ops, which outside the runners' calls would run
+ * with the threads' own OpenMP thread counts. Not thread-safe (as {@link SparseRunner}).
  */
 public final class ImageSplitRunner {
 
     private final SparseRunner[] runners;
     private final int blockImages;
+    /** The network's number of inputs. */
+    private final int networkInputs;
     /**
      * Per runner, per network input, the contiguous array its last block was copied into (reused while the block's
      * shape stays the same): a block handed over as a view of the batch was copied by the runner into a fresh native
@@ -43,9 +46,10 @@ public final class ImageSplitRunner {
      */
     private final INDArray[][] blockInputs;
 
-    private ImageSplitRunner(SparseRunner[] runners, int blockImages) {
+    private ImageSplitRunner(SparseRunner[] runners, int blockImages, int networkInputs) {
         this.runners = runners;
         this.blockImages = blockImages;
+        this.networkInputs = networkInputs;
         this.blockInputs = new INDArray[runners.length][];
     }
 
@@ -78,7 +82,7 @@ public final class ImageSplitRunner {
         for (int t = 1; t < threads; t++) {
             runners[t] = SparseRunner.compile(graph.clone(), options);
         }
-        return new ImageSplitRunner(runners, blockImages);
+        return new ImageSplitRunner(runners, blockImages, graph.getConfiguration().getNetworkInputs().size());
     }
 
     /** @return runners, one per thread */
@@ -100,7 +104,7 @@ public final class ImageSplitRunner {
      *     checks them)
      */
     public INDArray[] output(INDArray... inputs) {
-        if (inputs == null || inputs.length == 0 || inputs[0] == null || inputs[0].rank() == 0) {
+        if (inputs == null || inputs.length != networkInputs || inputs[0] == null || inputs[0].rank() == 0) {
             return runners[0].output(inputs);
         }
         long batch = inputs[0].size(0);
@@ -114,23 +118,54 @@ public final class ImageSplitRunner {
         }
         int blocks = (int) ((batch + blockImages - 1) / blockImages);
         int parts = Math.min(runners.length, blocks);
+        FloatBuffer[] values = new FloatBuffer[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            values[i] = Tensor.rowMajor(inputs[i]) ? inputs[i].data().asNioFloat() : FloatBuffer.wrap(Tensor.toFloats(
+                    inputs[i]));
+        }
         List<CompletableFuture<List<INDArray[]>>> others = new ArrayList<>();
         for (int t = 1; t < parts; t++) {
             int part = t;
-            others.add(CompletableFuture.supplyAsync(() -> range(part, parts, batch, inputs), ForkJoinPool
+            others.add(CompletableFuture.supplyAsync(() -> range(part, parts, inputs, values), ForkJoinPool
                     .commonPool()));
         }
-        List<INDArray[]> results = new ArrayList<>(range(0, parts, batch, inputs));
+        List<INDArray[]> results;
+        try {
+            results = new ArrayList<>(range(0, parts, inputs, values));
+        } catch (RuntimeException e) {
+            // the other runners finish before the caller's failure is thrown, so no call overlaps the next one
+            for (CompletableFuture<List<INDArray[]>> other : others) {
+                try {
+                    other.join();
+                } catch (CompletionException failed) {
+                    e.addSuppressed(failed.getCause());
+                }
+            }
+            throw e;
+        }
         for (CompletableFuture<List<INDArray[]>> other : others) {
             results.addAll(join(other));
         }
+        return gathered(results, batch);
+    }
+
+    /** @return per network output, the blocks' outputs one after the other in one new float array */
+    private static INDArray[] gathered(List<INDArray[]> results, long batch) {
         INDArray[] outputs = new INDArray[results.get(0).length];
         for (int o = 0; o < outputs.length; o++) {
-            INDArray[] pieces = new INDArray[results.size()];
-            for (int r = 0; r < pieces.length; r++) {
-                pieces[r] = results.get(r)[o];
+            long[] shape = results.get(0)[o].shape().clone();
+            shape[0] = batch;
+            outputs[o] = Nd4j.create(DataType.FLOAT, shape);
+            FloatBuffer target = outputs[o].data().asNioFloat();
+            int offset = 0;
+            for (INDArray[] result : results) {
+                INDArray piece = result[o];
+                FloatBuffer source = Tensor.rowMajor(piece) ? piece.data().asNioFloat() : FloatBuffer.wrap(Tensor
+                        .toFloats(piece));
+                int length = (int) piece.length();
+                target.put(offset, source, 0, length);
+                offset += length;
             }
-            outputs[o] = pieces.length == 1 ? pieces[0] : Nd4j.concat(0, pieces);
         }
         return outputs;
     }
@@ -143,8 +178,14 @@ public final class ImageSplitRunner {
         return runners[0].report();
     }
 
-    /** Part {@code part} of {@code parts} of the batch, in blocks, on the calling thread with runner {@code part}. */
-    private List<INDArray[]> range(int part, int parts, long batch, INDArray[] inputs) {
+    /**
+     * Part {@code part} of {@code parts} of the batch, in blocks, on the calling thread with runner {@code part}: each
+     * block's images copied from {@code values} (the inputs' row-major values) into the runner's block array by Java
+     * code, so that no native op runs outside the runner's calls (outside them a thread's native ops may start OpenMP
+     * workers that spin on the cores the other runner needs).
+     */
+    private List<INDArray[]> range(int part, int parts, INDArray[] inputs, FloatBuffer[] values) {
+        long batch = inputs[0].size(0);
         long from = batch * part / parts;
         long to = batch * (part + 1) / parts;
         List<INDArray[]> outputs = new ArrayList<>();
@@ -155,27 +196,18 @@ public final class ImageSplitRunner {
         for (long start = from; start < to; start += blockImages) {
             long end = Math.min(to, start + blockImages);
             for (int i = 0; i < inputs.length; i++) {
-                INDArray images = images(inputs[i], start, end);
-                if (block[i] == null || block[i].dataType() != images.dataType() || !Arrays.equals(block[i]
-                        .shape(), images.shape())) {
-                    block[i] = Nd4j.create(images.dataType(), images.shape());
+                long[] shape = inputs[i].shape().clone();
+                shape[0] = end - start;
+                if (block[i] == null || !Arrays.equals(block[i].shape(), shape)) {
+                    block[i] = Nd4j.create(DataType.FLOAT, shape);
                 }
-                block[i].assign(images);
+                int image = (int) (inputs[i].length() / batch);
+                block[i].data().asNioFloat().put(0, values[i], (int) start * image, (int) (end - start) * image);
             }
             SparseRunner runner = runners[part];
             outputs.add(KernelThreading.callWith(CallThreads.CALLER, () -> runner.output(block)));
         }
         return outputs;
-    }
-
-    /** @return images {@code [from, to)} of {@code input} (a view) */
-    private static INDArray images(INDArray input, long from, long to) {
-        INDArrayIndex[] index = new INDArrayIndex[input.rank()];
-        index[0] = NDArrayIndex.interval(from, to);
-        for (int d = 1; d < index.length; d++) {
-            index[d] = NDArrayIndex.all();
-        }
-        return input.get(index);
     }
 
     private static <T> T join(CompletableFuture<T> future) {

@@ -68,6 +68,21 @@ class ImageSplitRunnerTest {
     }
 
     @Test
+    void aFailedSplitCallLeavesTheRunnersUsable() {
+        ComputationGraph graph = PrunedNetworks.prune(smallResidual(), 0.0, 7);
+        ImageSplitRunner runner = ImageSplitRunner.compile(graph, RunnerOptions.defaults(), 2, 2);
+        // three channels where the network takes two: every block's runner call fails
+        INDArray wrong = Nd4j.rand(DataType.FLOAT, 6, 3, 9, 7);
+        assertThrows(RuntimeException.class, () -> runner.output(wrong));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 6, 2, 9, 7);
+        INDArray expected = graph.outputSingle(x);
+        for (int call = 0; call < 8; call++) {
+            double difference = PrunedNetworks.maxAbsDifference(runner.output(x)[0], expected);
+            assertTrue(difference < TOLERANCE, "call " + call + " after the failed one: " + difference);
+        }
+    }
+
+    @Test
     void badArgumentsAreRefused() {
         ComputationGraph graph = PrunedNetworks.prune(smallResidual(), 0.0, 7);
         RunnerOptions options = RunnerOptions.defaults();
