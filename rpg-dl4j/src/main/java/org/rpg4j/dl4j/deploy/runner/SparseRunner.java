@@ -129,7 +129,8 @@ public final class SparseRunner {
     /**
      * Makes every timing decision for the sample's batch size now, as a deployer does before serving: the kernels'
      * calibration and races run on the calling thread until a call times nothing ({@link Calibration},
-     * {@link KernelRace}); under {@link KernelThreading#PER_CALL} a round of whole calls alternating between the
+     * {@link KernelRace}); under {@link KernelThreading#PER_CALL}, after as many calls on the caller as the thread
+     * race's warm-up ({@value CallThreadsCheck#WARM_UP_CALLS} in all), a round of whole calls alternating between the
      * caller and the pool ({@link ThreadRace}) picks the threads; on those threads the sparse kernel races recheck
      * twice on warm code and settle, and one call settles each layer's choice between the dense and the sparse kernel
      * on medians of {@value ChoiceRecheck#SETTLE_RUNS} warm, alternating runs of each ({@link ChoiceRecheck#settle});
@@ -150,6 +151,11 @@ public final class SparseRunner {
         List<CalibratedStep> steps = calibratedSteps();
         int calls = untilQuiet(sampleInputs, CallThreads.CALLER);
         if (callCheck != null && !callCheck.settled(batch)) {
+            // as many untimed calls on the caller as the thread race's own warm-up: in a fresh JVM the JIT's
+            // compiler threads still take the second core for a while, which makes the pool look slow (session 13)
+            for (; calls < CallThreadsCheck.WARM_UP_CALLS; calls++) {
+                KernelThreading.callWith(CallThreads.CALLER, () -> runPlan(sampleInputs, null, null));
+            }
             // a first round of the thread race, so that the kernels settle on the threads they will run on
             int rounds = callCheck.rounds(batch);
             callCheck.roundNow(batch);
