@@ -81,7 +81,7 @@ public class NetworkInferenceBenchmark {
 
     /**
      * EXPLICIT: {@code SparseRunner.calibrate(input)} in the set-up; NONE: seven plain calls (the runner settles by
-     * itself within about 120 calls). Ignored by variant DL4J.
+     * itself within about 135 calls). Ignored by variant DL4J.
      */
     @Param({"EXPLICIT"})
     public String calibration;

@@ -355,6 +355,11 @@ abstract class CalibratedStep implements Step {
         }
         boolean wasSettled = recheck.settled();
         Tensor output = settling ? recheck.settle(kernels(inputs)) : recheck.call(kernels(inputs));
+        if (recheck.settled() && !wasSettled) {
+            // the sparse races count only calls that run a sparse kernel: one that ran only at rechecks, or not at
+            // all, would reach its own last recheck much later, so it settles now (two rechecks on warm code)
+            settleSparseRaces(batch);
+        }
         if (recheck.kind() != before || recheck.settled() != wasSettled) {
             decide(batch, recheck.kind());
             report(new LayerChoice(name, operation, density, batch, recheck.millis(KernelKind.SPARSE),

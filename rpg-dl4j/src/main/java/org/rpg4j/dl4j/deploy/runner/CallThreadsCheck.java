@@ -61,6 +61,25 @@ final class CallThreadsCheck {
     }
 
     /**
+     * Makes the next calls with this batch size a round of the race that is not the last ({@link
+     * ThreadRace#roundNow()}).
+     *
+     * @param batch the batch size
+     */
+    void roundNow(int batch) {
+        race(batch).roundNow();
+    }
+
+    /**
+     * @param batch the batch size
+     * @return rounds of its race decided so far
+     */
+    int rounds(int batch) {
+        ThreadRace race = races.get(batch);
+        return race == null ? 0 : race.rounds();
+    }
+
+    /**
      * @param batch the batch size
      * @return true once calls with it are no longer timed
      */

@@ -29,7 +29,11 @@ import java.util.function.LongSupplier;
  *
  * <p>The recheck at call {@value #LAST_RECHECK} settles the choice ({@link #settle}): both kernels, warm by then,
  * run {@value #SETTLE_RUNS} times each, alternating, after an untimed run of the one not kept, and the one with the
- * lower median keeps running, with no timing after it. Medians of warm alternating runs decide close races the same
+ * lower median keeps running, with no timing after it. Call {@value #LAST_RECHECK}, not 64: the runner's whole-call
+ * thread race ends its third and last round at about call 120-125 ({@link ThreadRace#MAX_ROUNDS}), and a settling
+ * call inside a round runs on whichever threads that call tries (session 13: settled at runner call 71 on the
+ * caller alone, three VGG-19 RPG 95 % layers went back to oneDNN, and the calls on the pool went from 48-52 to 62-85
+ * ms, under load 2-3). Medians of warm alternating runs decide close races the same
  * way from JVM to JVM, where the fastest single runs depended on which run a disturbance missed (VGG-19 RPG 95 % at
  * batch 32, session 12: JMH iterations of one JVM 60-89 ms while rechecks ran). {@link SparseRunner#calibrate}
  * settles at once.
@@ -41,7 +45,7 @@ final class ChoiceRecheck {
     /** Calls after the decision at which the first recheck runs. */
     static final int FIRST_RECHECK = 8;
     /** Calls after the decision after which no recheck runs. */
-    static final int LAST_RECHECK = 64;
+    static final int LAST_RECHECK = 128;
     /** Timed runs of each kernel when a choice settles. */
     static final int SETTLE_RUNS = 5;
     private static final double NANOS_PER_MILLI = 1e6;

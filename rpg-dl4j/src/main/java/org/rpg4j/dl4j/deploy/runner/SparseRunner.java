@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * other; a kernel that loses by a clear margin, measured or predicted from a
  * slice of its work, stops being timed, so a calibrating call costs at most about three steady ones) and keeps the
  * faster ({@link #report()} lists the choices, what was timed and what was skipped and why); after that, at the
- * 8th, 16th and 32nd call after the decision, both kernels are timed once more and the choice switches if the other
- * has become faster (the first calls may time Java kernels the JIT has not compiled yet), and at the 64th the choice
- * settles on medians of warm alternating runs; no call times anything after about 120 calls per batch size.
+ * 8th, 16th, 32nd and 64th call after the decision, both kernels are timed once more and the choice switches if the
+ * other has become faster (the first calls may time Java kernels the JIT has not compiled yet), and at the 128th the
+ * choice settles on medians of warm alternating runs; no call times anything after about 135 calls per batch size.
  * {@link #calibrate} settles a batch size at once, {@link #tuningPlan()} saves the choices and {@link #applyPlan}
  * loads them into a fresh runner, which then times nothing at those batch sizes. Residual adds, max pooling
  * and global pooling run on Java arrays ({@link StepCoverage}); all other layers and vertices run DL4J's own inference.
@@ -129,12 +129,14 @@ public final class SparseRunner {
     /**
      * Makes every timing decision for the sample's batch size now, as a deployer does before serving: the kernels'
      * calibration and races run on the calling thread until a call times nothing ({@link Calibration},
-     * {@link KernelRace}), the sparse kernel races then recheck twice on warm code and settle, one call settles each
-     * layer's choice between the dense and the sparse kernel on medians of {@value ChoiceRecheck#SETTLE_RUNS} warm,
-     * alternating runs of each ({@link ChoiceRecheck#settle}), and under {@link KernelThreading#PER_CALL} one round
-     * of whole calls alternating between the caller and the pool decides the threads ({@link ThreadRace#settleNow}).
+     * {@link KernelRace}); under {@link KernelThreading#PER_CALL}, after as many calls on the caller as the thread
+     * race's warm-up ({@value CallThreadsCheck#WARM_UP_CALLS} in all), a round of whole calls alternating between the
+     * caller and the pool ({@link ThreadRace}) picks the threads; on those threads the sparse kernel races recheck
+     * twice on warm code and settle, and one call settles each layer's choice between the dense and the sparse kernel
+     * on medians of {@value ChoiceRecheck#SETTLE_RUNS} warm, alternating runs of each ({@link ChoiceRecheck#settle});
+     * a last round of whole calls on the settled kernels decides the threads for good ({@link ThreadRace#settleNow}).
      * After it, {@link #output} runs the chosen kernels on the chosen threads at that batch size and times nothing.
-     * Without it the runner settles by itself within about 120 calls per batch size. Calling it again for a settled
+     * Without it the runner settles by itself within about 135 calls per batch size. Calling it again for a settled
      * batch size costs one call.
      *
      * @param sampleInputs inputs of the batch size to settle, as for {@link #output} (their values matter little: the
@@ -147,12 +149,28 @@ public final class SparseRunner {
         int batch = (int) sampleInputs[0].size(0);
         long start = System.nanoTime();
         List<CalibratedStep> steps = calibratedSteps();
-        int calls = untilQuiet(sampleInputs);
+        int calls = untilQuiet(sampleInputs, CallThreads.CALLER);
+        if (callCheck != null && !callCheck.settled(batch)) {
+            // as many untimed calls on the caller as the thread race's own warm-up: in a fresh JVM the JIT's
+            // compiler threads still take the second core for a while, which makes the pool look slow (session 13)
+            for (; calls < CallThreadsCheck.WARM_UP_CALLS; calls++) {
+                KernelThreading.callWith(CallThreads.CALLER, () -> runPlan(sampleInputs, null, null));
+            }
+            // a first round of the thread race, so that the kernels settle on the threads they will run on
+            int rounds = callCheck.rounds(batch);
+            callCheck.roundNow(batch);
+            while (callCheck.rounds(batch) == rounds && calls < MAX_CALIBRATION_CALLS) {
+                run(sampleInputs, null, null);
+                calls++;
+            }
+        }
+        CallThreads threads = callCheck == null ? null : callCheck.choice(batch);
         steps.forEach(step -> step.settleSparseRaces(batch));
-        calls += untilQuiet(sampleInputs);
+        calls += untilQuiet(sampleInputs, threads);
         steps.forEach(step -> step.requestSettle(batch));
-        calls += untilQuiet(sampleInputs);
+        calls += untilQuiet(sampleInputs, threads);
         if (callCheck != null) {
+            // the last round, on the settled kernels
             callCheck.settleNow(batch);
             while (!callCheck.settled(batch) && calls < MAX_CALIBRATION_CALLS) {
                 run(sampleInputs, null, null);
@@ -168,16 +186,17 @@ public final class SparseRunner {
     }
 
     /**
-     * Runs calls on the calling thread alone until one times nothing ({@link TimingWork}), at most
-     * {@link #MAX_CALIBRATION_CALLS}.
+     * Runs calls until one times nothing ({@link TimingWork}), at most {@link #MAX_CALIBRATION_CALLS}.
      *
+     * @param threads the choice of threads the calls run under, or null for the runner's threading (where it does
+     *     not choose per call)
      * @return the calls made
      */
-    private int untilQuiet(INDArray[] inputs) {
+    private int untilQuiet(INDArray[] inputs, CallThreads threads) {
         for (int calls = 1; calls <= MAX_CALIBRATION_CALLS; calls++) {
             long before = TimingWork.count();
-            if (callCheck != null) {
-                KernelThreading.callWith(CallThreads.CALLER, () -> runPlan(inputs, null, null));
+            if (callCheck != null && threads != null) {
+                KernelThreading.callWith(threads, () -> runPlan(inputs, null, null));
             } else {
                 runPlan(inputs, null, null);
             }

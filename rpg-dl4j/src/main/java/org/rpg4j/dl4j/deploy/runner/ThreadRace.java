@@ -54,8 +54,9 @@ final class ThreadRace {
     static final int FIRST_GAP = 16;
     /**
      * Rounds after which the choice is final: a settled runner times nothing (session 12: rounds at calls up to 4096
-     * and beyond kept moving JMH iterations of one JVM by up to 30 %); three rounds end at call 120, after the last
-     * kernel recheck ({@link ChoiceRecheck#LAST_RECHECK} calls after the kernels' decisions at call 4-7).
+     * and beyond kept moving JMH iterations of one JVM by up to 30 %); three rounds end at about call 120-125, before
+     * the kernels' choices settle ({@link ChoiceRecheck#LAST_RECHECK} calls after their decisions at call 3-7), so
+     * that they settle on the threads kept for good.
      */
     static final int MAX_ROUNDS = 3;
     private static final double NANOS_PER_MILLI = 1e6;
@@ -165,10 +166,27 @@ final class ThreadRace {
         if (settled()) {
             return;
         }
+        roundNow();
+        lastRound = rounds + 1;
+    }
+
+    /**
+     * Starts a round at the next call unless one runs now or the race is settled; later rounds follow as usual
+     * (up to {@link #MAX_ROUNDS} in all, at least this one).
+     */
+    void roundNow() {
+        if (settled()) {
+            return;
+        }
         if (calls < roundStart) {
             roundStart = calls + 1;
         }
-        lastRound = rounds + 1;
+        lastRound = Math.max(lastRound, rounds + 1);
+    }
+
+    /** @return rounds decided so far */
+    int rounds() {
+        return rounds;
     }
 
     /**

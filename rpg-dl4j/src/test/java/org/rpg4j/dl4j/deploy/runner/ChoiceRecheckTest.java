@@ -73,7 +73,7 @@ class ChoiceRecheckTest {
                 due.add(call);
             }
         }
-        assertEquals(List.of(8L, 16L, 32L, 64L), due, "the last, at call 64, settles");
+        assertEquals(List.of(8L, 16L, 32L, 64L, 128L), due, "the last, at call 128, settles");
     }
 
     @Test
@@ -110,12 +110,12 @@ class ChoiceRecheckTest {
             recheck.call(kernels);
         }
         assertEquals(KernelKind.SPARSE, recheck.kind());
-        assertEquals(3 * 2 + 1 + ChoiceRecheck.SETTLE_RUNS, kernels.runs.stream().filter(k -> k == KernelKind.DENSE)
-                .count(), "two runs per recheck at 8, 16 and 32, then the settling call's untimed and timed runs");
+        assertEquals(4 * 2 + 1 + ChoiceRecheck.SETTLE_RUNS, kernels.runs.stream().filter(k -> k == KernelKind.DENSE)
+                .count(), "two runs per recheck at 8, 16, 32 and 64, then the settling call's untimed and timed runs");
         assertEquals(5000 - 1 + ChoiceRecheck.SETTLE_RUNS, kernels.runs.stream().filter(k -> k == KernelKind.SPARSE)
                 .count());
         assertTrue(recheck.settled());
-        assertTrue(recheck.note().startsWith("; settled at call 64 on medians of 5 warm runs: SPARSE 0.010, DENSE"
+        assertTrue(recheck.note().startsWith("; settled at call 128 on medians of 5 warm runs: SPARSE 0.010, DENSE"
                 + " 0.100 ms -> SPARSE"), recheck.note());
     }
 

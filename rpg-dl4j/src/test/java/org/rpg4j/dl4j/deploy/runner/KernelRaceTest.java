@@ -106,7 +106,7 @@ class KernelRaceTest {
                 race.record(16, 200, 300);
             }
         }
-        assertEquals(List.of(8, 16, 32, 64), rechecks);
+        assertEquals(List.of(8, 16, 32, 64, 128), rechecks);
         assertEquals(KernelKind.SPARSE, race.choice(16));
         assertTrue(race.settled(16), "settled after the last recheck");
     }

@@ -155,6 +155,23 @@ class ThreadRaceTest {
     }
 
     @Test
+    void roundNowRunsARoundAtOnceThatIsNotTheLast() {
+        FakeStep step = new FakeStep(100_000, 50_000);
+        step.calls(3);
+        step.race.roundNow();
+        step.calls(2 * ThreadRace.PAIRS);
+        assertEquals(1, step.race.rounds());
+        assertFalse(step.race.settled());
+        assertEquals(POOL, step.race.choice());
+        step.race.settleNow();
+        long timed = TimingWork.timedCalls();
+        step.calls(2 * ThreadRace.PAIRS + 100);
+        assertEquals(2, step.race.rounds());
+        assertTrue(step.race.settled());
+        assertEquals(timed + 2 * ThreadRace.PAIRS, TimingWork.timedCalls());
+    }
+
+    @Test
     void aPresetChoiceIsNeverTimed() {
         FakeStep step = new FakeStep(50_000, 100_000);
         step.race.preset(POOL);
