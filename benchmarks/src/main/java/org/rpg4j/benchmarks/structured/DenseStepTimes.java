@@ -39,7 +39,9 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  *
  * <p>Cases {@code POLICY:THREADS:NATIVE}: policy {@code dense} ({@link KernelPolicy#DENSE}: oneDNN everywhere) or
  * {@code measured}; threads {@code caller} ({@link CallThreads#CALLER}), {@code pool} ({@link
- * CallThreads#POOL_ABOVE_THRESHOLD}) or {@code chosen} (no choice set: the runner's own race); native {@code java}
+ * CallThreads#POOL_ABOVE_THRESHOLD}), {@code chosen} (no choice set: the runner's own race) or {@code callerOnly}
+ * ({@link KernelThreading#CALLER_ONLY}: every step on the caller, a dense convolution on one OpenMP thread whatever the
+ * batch, as under {@code caller} before session 13); native {@code java}
  * ({@link NativeThreading#JAVA_THREADS}) or {@code omp} ({@link NativeThreading#OPENMP}).
  *
  * <p>Usage: {@code DenseStepTimes MODEL REMOVED BATCH ROUNDS WARMUP CASE...}, e.g. {@code DenseStepTimes RESNET56 0
@@ -125,7 +127,7 @@ public final class DenseStepTimes {
             default -> throw new IllegalArgumentException("policy must be dense or measured, got " + parts[0]);
         };
         CallThreads threads = switch (parts[1]) {
-            case "caller" -> CallThreads.CALLER;
+            case "caller", "callerOnly" -> CallThreads.CALLER;
             case "pool" -> CallThreads.POOL_ABOVE_THRESHOLD;
             case "chosen" -> null;
             default -> throw new IllegalArgumentException("threads must be caller, pool or chosen, got " + parts[1]);
@@ -135,8 +137,9 @@ public final class DenseStepTimes {
             case "omp" -> NativeThreading.OPENMP;
             default -> throw new IllegalArgumentException("native must be java or omp, got " + parts[2]);
         };
-        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy)
-                .withNativeThreading(nativeThreading));
+        RunnerOptions options = RunnerOptions.defaults().withPolicy(policy).withNativeThreading(nativeThreading);
+        SparseRunner runner = SparseRunner.compile(graph, parts[1].equals("callerOnly") ? options.withThreading(
+                KernelThreading.CALLER_ONLY) : options);
         return new Case(name, runner, threads, new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
     }
 

@@ -3,6 +3,7 @@ package org.rpg4j.dl4j.layers.onednn;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
@@ -24,13 +25,16 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_scratchpad_mode;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_scratchpad_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_scratchpad_mode_user;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
 
@@ -85,6 +89,8 @@ public final class OneDnnInference {
     /** The bias, copied (kept reachable for the primitive). */
     private final FloatPointer biasBuffer;
     private final long weightBytes;
+    /** The bytes of the primitive's own scratchpad (0 if it needs none). */
+    private final long scratchpadBytes;
 
     private OneDnnInference(ConvolutionShape shape, int batch, float[] weights, float[] bias, boolean relu,
                             boolean residual, ActivationLayout[] layouts, Resources r, Owned owned) {
@@ -109,8 +115,19 @@ public final class OneDnnInference {
                 biasUser,
                 DnnlShapes.md(r, outputDims, dnnl_format_tag_any), strides, padBefore, padAfter),
                 "convolution forward desc");
-        dnnl_primitive_desc pd = primitiveDesc(desc, relu, residual);
+        dnnl_primitive_desc pd = primitiveDesc(desc, relu, residual, true);
         owned.pd = pd;
+        // the primitive's scratchpad, allocated once for this instance (user mode): in oneDNN's default mode each
+        // call allocates it and frees it at the end (a thread's global scratchpad lives while a primitive runs), and
+        // on a Java pool thread those were fresh pages at every call (session 13)
+        dnnl_memory_desc_t scratchpadMd = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+        dnnl_memory scratchpad = null;
+        if (scratchpadMd != null && dnnl_memory_desc_get_size(scratchpadMd) > 0) {
+            scratchpad = new dnnl_memory();
+            Resources.check(dnnl_memory_create(scratchpad, scratchpadMd, Natives.engine(), ALLOCATE), "memory");
+            owned.scratchpad = scratchpad;
+        }
+        scratchpadBytes = scratchpad == null ? 0 : dnnl_memory_desc_get_size(scratchpadMd);
 
         // the weights reordered (or copied) once into memory oneDNN allocates in the layout it wants
         dnnl_memory_desc_t weightsWant = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
@@ -140,6 +157,9 @@ public final class OneDnnInference {
         conv.input(DNNL_ARG_SRC, src, srcUser, dnnl_query_src_md);
         conv.direct(DNNL_ARG_WEIGHTS, weightsMemory);
         conv.direct(DNNL_ARG_BIAS, biasMemory);
+        if (scratchpad != null) {
+            conv.direct(DNNL_ARG_SCRATCHPAD, scratchpad);
+        }
         if (residual) {
             conv.accumulate(DNNL_ARG_DST, dst, dstUser, dnnl_query_dst_md, addend, addendUser);
         } else {
@@ -307,6 +327,11 @@ public final class OneDnnInference {
         return weightBytes;
     }
 
+    /** @return the number of bytes of the scratchpad this instance keeps for its calls (0 if the primitive needs none) */
+    public long scratchpadBytes() {
+        return scratchpadBytes;
+    }
+
     private static int tag(ActivationLayout layout) {
         return layout == ActivationLayout.NHWC ? dnnl_nhwc : dnnl_nchw;
     }
@@ -316,9 +341,23 @@ public final class OneDnnInference {
      *     used by {@link OneDnnLayerInference}); the caller destroys it
      */
     static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, boolean relu, boolean residual) {
+        return primitiveDesc(desc, relu, residual, false);
+    }
+
+    /**
+     * @param userScratchpad true if every call passes the primitive's scratchpad ({@code DNNL_ARG_SCRATCHPAD}, of
+     *     {@code dnnl_query_scratchpad_md}'s size when above 0) instead of oneDNN allocating one per call
+     * @return as {@link #primitiveDesc(dnnl_convolution_desc_t, boolean, boolean)}
+     */
+    static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, boolean relu, boolean residual,
+                                             boolean userScratchpad) {
         dnnl_primitive_attr attr = new dnnl_primitive_attr();
         dnnl_post_ops postOps = new dnnl_post_ops();
         Resources.check(dnnl_primitive_attr_create(attr), "primitive attr");
+        if (userScratchpad) {
+            Resources.check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user),
+                    "scratchpad mode");
+        }
         boolean any = relu || residual;
         try {
             if (any) {
@@ -349,6 +388,7 @@ public final class OneDnnInference {
         private final Resources resources;
         private dnnl_primitive_desc pd;
         private dnnl_memory weights;
+        private dnnl_memory scratchpad;
 
         Owned(Resources resources) {
             this.resources = resources;
@@ -360,6 +400,10 @@ public final class OneDnnInference {
             if (weights != null) {
                 dnnl_memory_destroy(weights);
                 weights = null;
+            }
+            if (scratchpad != null) {
+                dnnl_memory_destroy(scratchpad);
+                scratchpad = null;
             }
             if (pd != null) {
                 dnnl_primitive_desc_destroy(pd);

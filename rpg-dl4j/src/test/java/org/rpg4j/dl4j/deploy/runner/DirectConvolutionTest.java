@@ -24,6 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.rpg4j.dl4j.layers.onednn.OneDnn;
+import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.KernelThreading;
 
 /** The runner's dense convolution steps on oneDNN's inference primitive, against libnd4j and DL4J. */
@@ -86,6 +87,50 @@ class DirectConvolutionTest {
                 assertTrue(partDifference < TOLERANCE, what + " channels " + from + "-" + out + ": " + partDifference);
             }
         }
+    }
+
+    /**
+     * Each oneDNN instance keeps its primitive's scratchpad (user mode) for every call: on geometries of which some need
+     * one (1x1 and 3x3, odd and blocked channel counts, stride 1 and 2, batch 1-16), repeated calls of one instance,
+     * alternating with another instance of the same geometry, give the same bits as that instance's first call and
+     * stay within 1e-4 of libnd4j's op.
+     */
+    @Test
+    void keptScratchpadGivesTheSameOutputAtEveryCall() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(OneDnn.applies(), "needs oneDNN called directly");
+        int[][] geometries = {{3, 5, 3, 1, 4}, {16, 16, 3, 1, 16}, {7, 13, 1, 2, 2}, {32, 64, 3, 2, 8}, {5, 9, 3, 1,
+                1}};
+        Random random = new Random(31);
+        long scratchpads = 0;
+        for (int[] g : geometries) {
+            ConvolutionSpec spec = new ConvolutionSpec(g[0], g[1], new int[] {g[2], g[2]}, new int[] {g[3], g[3]},
+                    new int[] {g[2] / 2, g[2] / 2}, new int[] {1, 1}, false);
+            float[] weights = gaussian(random, g[1] * g[0] * g[2] * g[2]);
+            float[] bias = gaussian(random, g[1]);
+            int size = 12;
+            INDArray x = Nd4j.randn(DataType.FLOAT, g[4], g[0], size, size);
+            long[] outShape = {g[4], g[1], spec.outSize(0, size), spec.outSize(1, size)};
+            ConvolutionShape shape = spec.shape(size, size);
+            org.rpg4j.dl4j.layers.onednn.OneDnnInference first = org.rpg4j.dl4j.layers.onednn.OneDnnInference.create(
+                    shape, g[4], weights, bias, true);
+            org.rpg4j.dl4j.layers.onednn.OneDnnInference second = org.rpg4j.dl4j.layers.onednn.OneDnnInference.create(
+                    shape, g[4], weights, bias, true);
+            scratchpads += first.scratchpadBytes();
+            INDArray reference = Nd4j.create(DataType.FLOAT, outShape);
+            first.forward(x, reference);
+            INDArray expected = Transforms.relu(libnd4j(spec, x, weights, bias), false);
+            double difference = reference.sub(expected).amaxNumber().doubleValue();
+            assertTrue(difference < TOLERANCE, java.util.Arrays.toString(g) + ": " + difference);
+            for (int call = 0; call < 4; call++) {
+                INDArray other = Nd4j.valueArrayOf(outShape, Float.NaN, DataType.FLOAT);
+                second.forward(x, other);
+                INDArray again = Nd4j.valueArrayOf(outShape, Float.NaN, DataType.FLOAT);
+                first.forward(x, again);
+                assertEquals(reference, again, java.util.Arrays.toString(g) + " call " + call);
+                assertEquals(reference, other, java.util.Arrays.toString(g) + " other instance, call " + call);
+            }
+        }
+        assertTrue(scratchpads > 0, "some geometry needs a scratchpad, which the instance keeps: " + scratchpads);
     }
 
     /**
