@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 import java.util.TreeSet;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -37,7 +32,7 @@ class CallerOpenMpCallTest {
         int threads = KernelThreading.PER_CALL.threads();
         Assumptions.assumeTrue(OneDnn.applies() && OpenMpThreads.available() && threads >= 2,
                 "needs oneDNN called directly, OpenMP thread control and two threads");
-        ComputationGraph graph = PrunedNetworks.prune(stack(), 0.0, 3);
+        ComputationGraph graph = PrunedNetworks.prune(PrunedNetworks.twoConvBnRelu(24), 0.0, 3);
         SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.DENSE));
         // c0: 16 * 16 * 24 * 24 * 3 * 9 = 4.0 M multiply-adds per call at batch 16, below OPENMP_MACS;
         // c1: 16 * 16 * 24 * 24 * 16 * 9 = 21.2 M, above
@@ -81,20 +76,5 @@ class CallerOpenMpCallTest {
             }
         }
         return all;
-    }
-
-    /** Two conv-BN-ReLU layers of 16 channels (3x3 Same) on [n, 3, 24, 24], then the classifier. */
-    private static ComputationGraph stack() {
-        var builder = PrunedNetworks.base().graphBuilder().addInputs("in")
-                .setInputTypes(InputType.convolutional(24, 24, 3));
-        builder.addLayer("c0", conv(), "in").addLayer("c0_bn", new BatchNormalization.Builder().build(), "c0")
-                .addLayer("c0_relu", new ActivationLayer(Activation.RELU), "c0_bn")
-                .addLayer("c1", conv(), "c0_relu").addLayer("c1_bn", new BatchNormalization.Builder().build(), "c1")
-                .addLayer("c1_relu", new ActivationLayer(Activation.RELU), "c1_bn");
-        return PrunedNetworks.poolAndClassify(builder, "c1_relu");
-    }
-
-    private static ConvolutionLayer conv() {
-        return new ConvolutionLayer.Builder(3, 3).nOut(16).hasBias(false).activation(Activation.IDENTITY).build();
     }
 }

@@ -10,7 +10,10 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
@@ -48,6 +51,24 @@ final class PrunedNetworks {
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         return graph;
+    }
+
+    /**
+     * @param size input height and width
+     * @return two conv-BN-ReLU layers "c0" and "c1" of 16 channels (3x3 Same, no bias) on [n, 3, size, size], then
+     *     the classifier
+     */
+    static ComputationGraph twoConvBnRelu(int size) {
+        var builder = base().graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(size, size, 3));
+        builder.addLayer("c0", conv16(), "in").addLayer("c0_bn", new BatchNormalization.Builder().build(), "c0")
+                .addLayer("c0_relu", new ActivationLayer(Activation.RELU), "c0_bn")
+                .addLayer("c1", conv16(), "c0_relu").addLayer("c1_bn", new BatchNormalization.Builder().build(), "c1")
+                .addLayer("c1_relu", new ActivationLayer(Activation.RELU), "c1_bn");
+        return poolAndClassify(builder, "c1_relu");
+    }
+
+    private static ConvolutionLayer conv16() {
+        return new ConvolutionLayer.Builder(3, 3).nOut(16).hasBias(false).activation(Activation.IDENTITY).build();
     }
 
     static MultiLayerNetwork prune(MultiLayerNetwork network, double sparsity, long seed) {
