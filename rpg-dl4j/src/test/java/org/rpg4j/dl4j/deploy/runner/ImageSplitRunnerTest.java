@@ -5,15 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -30,7 +23,7 @@ class ImageSplitRunnerTest {
 
     @Test
     void everyBatchSplitMatchesDl4jInImageOrder() {
-        ComputationGraph graph = PrunedNetworks.prune(smallResidual(), 0.0, 7);
+        ComputationGraph graph = PrunedNetworks.prune(PrunedNetworks.smallResidual(), 0.0, 7);
         int[][] splits = {{2, 4}, {2, 1}, {3, 5}, {1, 3}};
         int[] batches = {1, 3, 4, 5, 11, 13};
         for (int[] split : splits) {
@@ -58,7 +51,7 @@ class ImageSplitRunnerTest {
 
     @Test
     void aSmallBatchIsOneCallOfTheFirstRunner() {
-        ComputationGraph graph = PrunedNetworks.prune(smallResidual(), 0.0, 7);
+        ComputationGraph graph = PrunedNetworks.prune(PrunedNetworks.smallResidual(), 0.0, 7);
         ImageSplitRunner runner = ImageSplitRunner.compile(graph, RunnerOptions.defaults(), 2, 4);
         INDArray x = Nd4j.rand(DataType.FLOAT, 4, 2, 9, 7);
         runner.output(x);
@@ -69,7 +62,7 @@ class ImageSplitRunnerTest {
 
     @Test
     void aFailedSplitCallLeavesTheRunnersUsable() {
-        ComputationGraph graph = PrunedNetworks.prune(smallResidual(), 0.0, 7);
+        ComputationGraph graph = PrunedNetworks.prune(PrunedNetworks.smallResidual(), 0.0, 7);
         ImageSplitRunner runner = ImageSplitRunner.compile(graph, RunnerOptions.defaults(), 2, 2);
         // three channels where the network takes two: every block's runner call fails
         INDArray wrong = Nd4j.rand(DataType.FLOAT, 6, 3, 9, 7);
@@ -84,7 +77,7 @@ class ImageSplitRunnerTest {
 
     @Test
     void badArgumentsAreRefused() {
-        ComputationGraph graph = PrunedNetworks.prune(smallResidual(), 0.0, 7);
+        ComputationGraph graph = PrunedNetworks.prune(PrunedNetworks.smallResidual(), 0.0, 7);
         RunnerOptions options = RunnerOptions.defaults();
         assertThrows(IllegalArgumentException.class, () -> ImageSplitRunner.compile(null, options, 2, 4));
         assertThrows(IllegalArgumentException.class, () -> ImageSplitRunner.compile(graph, null, 2, 4));
@@ -101,33 +94,5 @@ class ImageSplitRunnerTest {
         INDArray x = Nd4j.rand(DataType.FLOAT, 5, 2, 9, 7);
         assertThrows(IllegalArgumentException.class, () -> runner.output(x, x));
         assertThrows(IllegalArgumentException.class, () -> runner.output((INDArray) null));
-    }
-
-    /** Stem 2->3 channels, a block of 3 with an identity shortcut, a strided block 3->5 with a 1x1 projection. */
-    private static ComputationGraph smallResidual() {
-        ComputationGraphConfiguration.GraphBuilder builder = PrunedNetworks.base().graphBuilder().addInputs("in")
-                .setInputTypes(InputType.convolutional(9, 7, 2));
-        conv(builder, "stem", "in", 3, 1, 3, true);
-        conv(builder, "b1a", "stem_out", 3, 1, 3, true);
-        conv(builder, "b1b", "b1a_out", 3, 1, 3, false);
-        builder.addVertex("add1", new ElementWiseVertex(ElementWiseVertex.Op.Add), "b1b_out", "stem_out")
-                .addLayer("r1", new ActivationLayer(Activation.RELU), "add1");
-        conv(builder, "b2a", "r1", 5, 2, 3, true);
-        conv(builder, "b2b", "b2a_out", 5, 1, 3, false);
-        conv(builder, "proj", "r1", 5, 2, 1, false);
-        builder.addVertex("add2", new ElementWiseVertex(ElementWiseVertex.Op.Add), "b2b_out", "proj_out")
-                .addLayer("r2", new ActivationLayer(Activation.RELU), "add2");
-        return PrunedNetworks.poolAndClassify(builder, "r2");
-    }
-
-    /** Adds conv (no bias) and batch norm, and a ReLU layer if asked; the last vertex is {@code name + "_out"}. */
-    private static void conv(ComputationGraphConfiguration.GraphBuilder builder, String name, String input,
-                             int channels, int stride, int kernel, boolean relu) {
-        builder.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).nOut(channels).stride(stride, stride)
-                .hasBias(false).activation(Activation.IDENTITY).build(), input);
-        builder.addLayer(relu ? name + "_bn" : name + "_out", new BatchNormalization.Builder().build(), name);
-        if (relu) {
-            builder.addLayer(name + "_out", new ActivationLayer(Activation.RELU), name + "_bn");
-        }
     }
 }

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -69,6 +70,34 @@ final class PrunedNetworks {
 
     private static ConvolutionLayer conv16() {
         return new ConvolutionLayer.Builder(3, 3).nOut(16).hasBias(false).activation(Activation.IDENTITY).build();
+    }
+
+    /** Stem 2->3 channels, a block of 3 with an identity shortcut, a strided block 3->5 with a 1x1 projection. */
+    static ComputationGraph smallResidual() {
+        ComputationGraphConfiguration.GraphBuilder builder = PrunedNetworks.base().graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(9, 7, 2));
+        conv(builder, "stem", "in", 3, 1, 3, true);
+        conv(builder, "b1a", "stem_out", 3, 1, 3, true);
+        conv(builder, "b1b", "b1a_out", 3, 1, 3, false);
+        builder.addVertex("add1", new ElementWiseVertex(ElementWiseVertex.Op.Add), "b1b_out", "stem_out")
+                .addLayer("r1", new ActivationLayer(Activation.RELU), "add1");
+        conv(builder, "b2a", "r1", 5, 2, 3, true);
+        conv(builder, "b2b", "b2a_out", 5, 1, 3, false);
+        conv(builder, "proj", "r1", 5, 2, 1, false);
+        builder.addVertex("add2", new ElementWiseVertex(ElementWiseVertex.Op.Add), "b2b_out", "proj_out")
+                .addLayer("r2", new ActivationLayer(Activation.RELU), "add2");
+        return PrunedNetworks.poolAndClassify(builder, "r2");
+    }
+
+    /** Adds conv (no bias) and batch norm, and a ReLU layer if asked; the last vertex is {@code name + "_out"}. */
+    private static void conv(ComputationGraphConfiguration.GraphBuilder builder, String name, String input,
+                             int channels, int stride, int kernel, boolean relu) {
+        builder.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).nOut(channels).stride(stride, stride)
+                .hasBias(false).activation(Activation.IDENTITY).build(), input);
+        builder.addLayer(relu ? name + "_bn" : name + "_out", new BatchNormalization.Builder().build(), name);
+        if (relu) {
+            builder.addLayer(name + "_out", new ActivationLayer(Activation.RELU), name + "_bn");
+        }
     }
 
     static MultiLayerNetwork prune(MultiLayerNetwork network, double sparsity, long seed) {
