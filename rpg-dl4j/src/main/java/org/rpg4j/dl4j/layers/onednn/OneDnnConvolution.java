@@ -8,11 +8,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_data_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
@@ -28,7 +23,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
 
 import java.lang.ref.Cleaner;
-import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
@@ -100,25 +94,11 @@ public final class OneDnnConvolution {
         dnnl_memory_desc_t dstUser = DnnlShapes.md(r, outputDims, dnnl_nchw);
         dnnl_memory_desc_t biasUser = hasBias ? DnnlShapes.md(r, biasDims, dnnl_x) : null;
         boolean blocked = layout == Layout.BLOCKED;
-        dnnl_memory_desc_t srcAny = blocked ? DnnlShapes.md(r, inputDims, dnnl_format_tag_any) : srcUser;
-        dnnl_memory_desc_t weightsAny = blocked ? DnnlShapes.md(r, weightDims, dnnl_format_tag_any) : weightsUser;
-        dnnl_memory_desc_t dstAny = blocked ? DnnlShapes.md(r, outputDims, dnnl_format_tag_any) : dstUser;
-        long[] strides = DnnlShapes.strides(shape);
-        long[] padBefore = DnnlShapes.padBefore(shape);
-        long[] padAfter = DnnlShapes.padAfter(shape);
-
-        dnnl_convolution_desc_t forwardDesc = r.own(new dnnl_convolution_desc_t());
-        Resources.check(dnnl_convolution_forward_desc_init(forwardDesc, dnnl_forward_training, dnnl_convolution_direct,
-                srcAny, weightsAny, biasUser, dstAny, strides, padBefore, padAfter), "convolution forward desc");
-        dnnl_primitive_desc forwardPd = r.primitiveDesc(forwardDesc, null);
-        dnnl_convolution_desc_t dataDesc = r.own(new dnnl_convolution_desc_t());
-        Resources.check(dnnl_convolution_backward_data_desc_init(dataDesc, dnnl_convolution_direct, srcAny,
-                weightsAny, dstAny, strides, padBefore, padAfter), "convolution backward data desc");
-        dnnl_primitive_desc dataPd = r.primitiveDesc(dataDesc, forwardPd);
-        dnnl_convolution_desc_t weightsDesc = r.own(new dnnl_convolution_desc_t());
-        Resources.check(dnnl_convolution_backward_weights_desc_init(weightsDesc, dnnl_convolution_direct, srcAny,
-                weightsAny, biasUser, dstAny, strides, padBefore, padAfter), "convolution backward weights desc");
-        dnnl_primitive_desc weightsPd = r.primitiveDesc(weightsDesc, forwardPd);
+        dnnl_primitive_desc forwardPd = r.primitiveDesc(DnnlShapes.forwardDesc(r, shape, batch, dnnl_forward_training,
+                blocked, biasUser), null);
+        dnnl_primitive_desc dataPd = r.primitiveDesc(DnnlShapes.backwardDataDesc(r, shape, batch, blocked), forwardPd);
+        dnnl_primitive_desc weightsPd = r.primitiveDesc(DnnlShapes.backwardWeightsDesc(r, shape, batch, blocked,
+                biasUser), forwardPd);
 
         src = r.userMemory(srcUser);
         weights = r.userMemory(weightsUser);

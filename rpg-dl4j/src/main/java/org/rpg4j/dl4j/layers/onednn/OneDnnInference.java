@@ -7,10 +7,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
@@ -106,15 +103,7 @@ public final class OneDnnInference {
         dnnl_memory_desc_t dstUser = DnnlShapes.md(r, outputDims, tag(layouts[1]));
         dnnl_memory_desc_t addendUser = DnnlShapes.md(r, outputDims, tag(layouts[2]));
         dnnl_memory_desc_t biasUser = DnnlShapes.md(r, new long[] {shape.outChannels()}, dnnl_x);
-        long[] strides = DnnlShapes.strides(shape);
-        long[] padBefore = DnnlShapes.padBefore(shape);
-        long[] padAfter = DnnlShapes.padAfter(shape);
-        dnnl_convolution_desc_t desc = r.own(new dnnl_convolution_desc_t());
-        Resources.check(dnnl_convolution_forward_desc_init(desc, dnnl_forward_inference, dnnl_convolution_direct,
-                DnnlShapes.md(r, inputDims, dnnl_format_tag_any), DnnlShapes.md(r, weightDims, dnnl_format_tag_any),
-                biasUser,
-                DnnlShapes.md(r, outputDims, dnnl_format_tag_any), strides, padBefore, padAfter),
-                "convolution forward desc");
+        dnnl_convolution_desc_t desc = DnnlShapes.forwardDesc(r, shape, batch, dnnl_forward_inference, true, biasUser);
         dnnl_primitive_desc pd = primitiveDesc(desc, relu, residual, true);
         owned.pd = pd;
         // the primitive's scratchpad, allocated once for this instance (user mode): in oneDNN's default mode each

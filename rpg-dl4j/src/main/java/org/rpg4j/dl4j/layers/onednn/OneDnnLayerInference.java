@@ -6,9 +6,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
@@ -94,11 +91,7 @@ public final class OneDnnLayerInference {
         dnnl_memory_desc_t weightsUser = DnnlShapes.md(r, weightDims, dnnl_oihw);
         dnnl_memory_desc_t dstUser = DnnlShapes.md(r, outputDims, dnnl_nchw);
         dnnl_memory_desc_t biasUser = hasBias ? DnnlShapes.md(r, biasDims, dnnl_x) : null;
-        dnnl_convolution_desc_t desc = r.own(new dnnl_convolution_desc_t());
-        Resources.check(dnnl_convolution_forward_desc_init(desc, dnnl_forward_inference, dnnl_convolution_direct,
-                DnnlShapes.md(r, inputDims, dnnl_format_tag_any), DnnlShapes.md(r, weightDims, dnnl_format_tag_any),
-                biasUser, DnnlShapes.md(r, outputDims, dnnl_format_tag_any), DnnlShapes.strides(shape), DnnlShapes
-                        .padBefore(shape), DnnlShapes.padAfter(shape)), "convolution forward desc");
+        dnnl_convolution_desc_t desc = DnnlShapes.forwardDesc(r, shape, batch, dnnl_forward_inference, true, biasUser);
         dnnl_primitive_desc pd = OneDnnInference.primitiveDesc(desc, relu, false);
         owned.pd = pd;
 
