@@ -1,7 +1,9 @@
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Locale;
+import java.util.concurrent.CyclicBarrier;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,6 +13,15 @@ import jdk.incubator.vector.VectorSpecies;
  * run it with the source launcher, one thread:
  *
  * <pre>java --add-modules jdk.incubator.vector benchmarks/src/fma/FmaPeak.java [blocks]</pre>
+ *
+ * <p>With {@code cores} first ({@code FmaPeak.java cores [blocks]}, until session 14 the separate
+ * {@code FmaCores.java}; issue 15, docs/deployment.md "Session 13: VGG-19 at batch 32 on two threads"): whether
+ * this machine's two processors give two cores' multiply-adds. The {@code independent} loop is timed on one thread,
+ * then on two threads at once (started together at a barrier), and one thread's loop beside a second thread running
+ * scalar integer work (no vector units). Each block is about 40 ms; for every case the fastest block is printed, as
+ * GMAC/s per thread in wall time and in that thread's CPU time. Two separate cores: two threads each at about the
+ * one-thread rate. Two hardware threads of one core (SMT siblings, which a virtual machine may present as two
+ * cores): two threads at about half the rate each, and the scalar neighbour costing little.
  *
  * <p>Each loop is timed in blocks of about 40 ms on the thread's CPU time (so preemption by other processes does not
  * count); the fastest block is printed as GMAC/s (multiply-adds per second, 16 per 512-bit FMA). Loops:
@@ -34,12 +45,19 @@ public final class FmaPeak {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final int SOURCE = 1024;
     private static final int WEIGHTS = 256;
-    private static float sink;
+    /** Multiply-adds of one rep of {@link #independent}: 12 chains of 64 FMAs of 16 lanes. */
+    private static final long INDEPENDENT_MACS = 12L * 16 * 64;
+    private static volatile float sink;
+    private static volatile long intSink;
 
     private FmaPeak() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("cores")) {
+            cores(args.length > 1 ? Integer.parseInt(args[1]) : 15);
+            return;
+        }
         int blocks = args.length > 0 ? Integer.parseInt(args[0]) : 25;
         float[] source = new float[SOURCE + 64];
         float[] weights = new float[WEIGHTS];
@@ -57,7 +75,7 @@ public final class FmaPeak {
         System.out.printf(Locale.ROOT, "FmaPeak: %d lanes per vector, blocks of ~40 ms thread CPU time, best of %d%n",
                 S.length(), blocks);
         for (int round = 0; round < 2; round++) {
-            report("independent", blocks, reps -> independent(reps), 12L * 16 * 64);
+            report("independent", blocks, reps -> independent(reps), INDEPENDENT_MACS);
             report("broadcast+load aligned", blocks, reps -> broadcastLoad(source, weights, aligned, reps),
                     8L * 16 * WEIGHTS);
             report("broadcast+load unaligned", blocks, reps -> broadcastLoad(source, weights, shifted, reps),
@@ -68,6 +86,89 @@ public final class FmaPeak {
                     8L * 16 * WEIGHTS);
         }
         System.out.println("(sink " + sink + ")");
+    }
+
+    /** The {@code cores} mode: the {@code independent} loop on one thread, two threads, and beside scalar work. */
+    private static void cores(int blocks) throws Exception {
+        // compiled before the blocks are sized: the first calls run interpreted
+        for (int w = 0; w < 200; w++) {
+            sink = independent(500);
+            intSink = scalar(100_000);
+        }
+        int reps = 1;
+        for (long nanos = 0; nanos < 40_000_000L; reps *= 2) {
+            long start = System.nanoTime();
+            sink = independent(reps);
+            nanos = System.nanoTime() - start;
+        }
+        int r = reps;
+        System.out.printf(Locale.ROOT, "FmaPeak cores: %d processors, blocks of %d reps (~40 ms), best of %d, load "
+                + "%.2f%n",
+                Runtime.getRuntime().availableProcessors(), reps, blocks, ManagementFactory
+                        .getOperatingSystemMXBean().getSystemLoadAverage());
+        for (int round = 0; round < 3; round++) {
+            double[] one = run(1, blocks, r, false);
+            double[] two = run(2, blocks, r, false);
+            double[] scalar = run(2, blocks, r, true);
+            System.out.printf(Locale.ROOT, "  round %d: one thread %.1f GMAC/s wall (%.1f CPU); two threads %.1f + "
+                    + "%.1f wall (%.1f + %.1f CPU), together %.2fx one; one beside scalar work %.1f wall (%.1f CPU)%n",
+                    round, one[0], one[2], two[0], two[1], two[2], two[3], (two[0] + two[1]) / one[0], scalar[0],
+                    scalar[2]);
+        }
+        System.out.printf(Locale.ROOT, "load %.2f at end (sinks %s %d)%n", ManagementFactory
+                .getOperatingSystemMXBean().getSystemLoadAverage(), sink, intSink);
+    }
+
+    /**
+     * @return best GMAC/s of thread 0 and 1 in wall time, then in CPU time (thread 1's are 0 when it is absent or runs
+     *     scalar work)
+     */
+    private static double[] run(int threads, int blocks, int reps, boolean secondScalar) throws Exception {
+        double[] best = new double[4];
+        for (int b = 0; b < blocks; b++) {
+            CyclicBarrier start = new CyclicBarrier(threads);
+            double[][] rates = new double[threads][2];
+            Thread[] workers = new Thread[threads];
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                workers[t] = new Thread(() -> {
+                    try {
+                        start.await();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    long wall = System.nanoTime();
+                    long cpu = THREADS.getCurrentThreadCpuTime();
+                    if (id == 1 && secondScalar) {
+                        intSink = scalar(reps * 4L * 64 * 12);
+                        return;
+                    }
+                    sink = independent(reps);
+                    rates[id][0] = (double) INDEPENDENT_MACS * reps / (System.nanoTime() - wall);
+                    rates[id][1] = (double) INDEPENDENT_MACS * reps / (THREADS.getCurrentThreadCpuTime() - cpu);
+                });
+                workers[t].start();
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+            for (int t = 0; t < threads; t++) {
+                best[t] = Math.max(best[t], rates[t][0]);
+                best[2 + t] = Math.max(best[2 + t], rates[t][1]);
+            }
+        }
+        return best;
+    }
+
+    /** Integer multiply-xor chain: keeps a core's scalar units busy, no vector instructions. */
+    private static long scalar(long steps) {
+        long x = 1;
+        long y = 2;
+        for (long i = 0; i < steps; i++) {
+            x = x * 6364136223846793005L + 1442695040888963407L;
+            y ^= x >>> 13;
+        }
+        return x + y;
     }
 
     private interface Loop {
@@ -124,7 +225,7 @@ public final class FmaPeak {
             }
         }
         return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
-                .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                .reduceLanes(VectorOperators.ADD);
     }
 
     /** Per weight k and accumulator j: broadcast weights[(k + j) % WEIGHTS], load source at offsets[k] + 16 j. */
@@ -151,7 +252,7 @@ public final class FmaPeak {
             }
         }
         return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).reduceLanes(
-                jdk.incubator.vector.VectorOperators.ADD);
+                VectorOperators.ADD);
     }
 
     /** Per weight k: two broadcast weights, each applied to 4 source vectors (8 FMAs, 8 loads, 2 broadcasts). */
@@ -181,7 +282,7 @@ public final class FmaPeak {
             }
         }
         return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).reduceLanes(
-                jdk.incubator.vector.VectorOperators.ADD);
+                VectorOperators.ADD);
     }
 
     /** Per weight k: two source vectors loaded, each used by 4 broadcast weights (8 FMAs, 2 loads). */
@@ -214,6 +315,6 @@ public final class FmaPeak {
             }
         }
         return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).reduceLanes(
-                jdk.incubator.vector.VectorOperators.ADD);
+                VectorOperators.ADD);
     }
 }
