@@ -4,6 +4,7 @@ import java.util.Map;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.activations.Activation;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -61,15 +62,39 @@ final class PrunedNetworks {
      */
     static ComputationGraph twoConvBnRelu(int size) {
         var builder = base().graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(size, size, 3));
-        builder.addLayer("c0", conv16(), "in").addLayer("c0_bn", new BatchNormalization.Builder().build(), "c0")
+        builder.addLayer("c0", conv3x3(16), "in").addLayer("c0_bn", new BatchNormalization.Builder().build(), "c0")
                 .addLayer("c0_relu", new ActivationLayer(Activation.RELU), "c0_bn")
-                .addLayer("c1", conv16(), "c0_relu").addLayer("c1_bn", new BatchNormalization.Builder().build(), "c1")
+                .addLayer("c1", conv3x3(16), "c0_relu").addLayer("c1_bn", new BatchNormalization.Builder().build(),
+                        "c1")
                 .addLayer("c1_relu", new ActivationLayer(Activation.RELU), "c1_bn");
         return poolAndClassify(builder, "c1_relu");
     }
 
-    private static ConvolutionLayer conv16() {
-        return new ConvolutionLayer.Builder(3, 3).nOut(16).hasBias(false).activation(Activation.IDENTITY).build();
+    /**
+     * @param size input height and width
+     * @param maxPool true to end the block with 2x2 max pooling "max" (stride 2) before the classifier
+     * @return a stem conv-BN-ReLU "c0", a basic block "c1"/"c2" (3x3 Same, 8 channels, no bias, identity shortcut
+     *     added at "add", ReLU "r"), [optionally "max"], then the classifier; input [n, 3, size, size]
+     */
+    static ComputationGraph basicBlock(int size, boolean maxPool) {
+        var builder = base().graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(size, size, 3));
+        builder.addLayer("c0", conv3x3(8), "in").addLayer("c0_bn", new BatchNormalization.Builder().build(), "c0")
+                .addLayer("c0_relu", new ActivationLayer(Activation.RELU), "c0_bn")
+                .addLayer("c1", conv3x3(8), "c0_relu").addLayer("c1_bn", new BatchNormalization.Builder().build(), "c1")
+                .addLayer("c1_relu", new ActivationLayer(Activation.RELU), "c1_bn")
+                .addLayer("c2", conv3x3(8), "c1_relu").addLayer("c2_bn", new BatchNormalization.Builder().build(), "c2")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "c2_bn", "c0_relu")
+                .addLayer("r", new ActivationLayer(Activation.RELU), "add");
+        if (maxPool) {
+            builder.addLayer("max", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(),
+                    "r");
+        }
+        return poolAndClassify(builder, maxPool ? "max" : "r");
+    }
+
+    /** A 3x3 convolution of {@code channels} outputs, no bias, identity activation. */
+    private static ConvolutionLayer conv3x3(int channels) {
+        return new ConvolutionLayer.Builder(3, 3).nOut(channels).hasBias(false).activation(Activation.IDENTITY).build();
     }
 
     /** Stem 2->3 channels, a block of 3 with an identity shortcut, a strided block 3->5 with a 1x1 projection. */

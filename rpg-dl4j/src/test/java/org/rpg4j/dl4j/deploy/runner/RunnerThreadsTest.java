@@ -5,16 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -30,7 +22,7 @@ class RunnerThreadsTest {
 
     @Test
     void outputsAreBitIdenticalWhicheverThreadsACallRunsOn() {
-        ComputationGraph graph = PrunedNetworks.prune(block(), 0.6, 7);
+        ComputationGraph graph = PrunedNetworks.prune(PrunedNetworks.basicBlock(16, true), 0.6, 7);
         for (KernelPolicy policy : new KernelPolicy[] {KernelPolicy.SPARSE, KernelPolicy.DENSE}) {
             // the fixed threshold's runner splits its work into the same tasks (same thread count)
             SparseRunner reference = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy)
@@ -51,7 +43,7 @@ class RunnerThreadsTest {
 
     @Test
     void onlyPerCallThreadingChooses() {
-        ComputationGraph graph = PrunedNetworks.prune(block(), 0.6, 7);
+        ComputationGraph graph = PrunedNetworks.prune(PrunedNetworks.basicBlock(16, true), 0.6, 7);
         for (KernelThreading threading : new KernelThreading[] {KernelThreading.CALLER_ONLY,
                 KernelThreading.COMMON_POOL}) {
             SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withThreading(threading));
@@ -66,7 +58,7 @@ class RunnerThreadsTest {
 
     @Test
     void aChoiceSetAroundTheRunnerCallHoldsForEveryStepAndIsNotTimed() {
-        ComputationGraph graph = PrunedNetworks.prune(block(), 0.6, 7);
+        ComputationGraph graph = PrunedNetworks.prune(PrunedNetworks.basicBlock(16, true), 0.6, 7);
         SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.SPARSE));
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 16, 16);
         float[] expected = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.SPARSE)
@@ -92,25 +84,5 @@ class RunnerThreadsTest {
             }
         }
         assertEquals(2, report.stream().filter(c -> c.name().equals("c1")).count(), "one line per batch size");
-    }
-
-    /** Stem conv-BN-ReLU, a basic block (3x3 Same, 8 channels, identity shortcut), 2x2 max pooling; [n, 3, 16, 16]. */
-    private static ComputationGraph block() {
-        var builder = PrunedNetworks.base().graphBuilder().addInputs("in")
-                .setInputTypes(InputType.convolutional(16, 16, 3));
-        builder.addLayer("c0", conv(), "in").addLayer("c0_bn", new BatchNormalization.Builder().build(), "c0")
-                .addLayer("c0_relu", new ActivationLayer(Activation.RELU), "c0_bn")
-                .addLayer("c1", conv(), "c0_relu").addLayer("c1_bn", new BatchNormalization.Builder().build(), "c1")
-                .addLayer("c1_relu", new ActivationLayer(Activation.RELU), "c1_bn")
-                .addLayer("c2", conv(), "c1_relu").addLayer("c2_bn", new BatchNormalization.Builder().build(), "c2")
-                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "c2_bn", "c0_relu")
-                .addLayer("r", new ActivationLayer(Activation.RELU), "add")
-                .addLayer("max", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(),
-                        "r");
-        return PrunedNetworks.poolAndClassify(builder, "max");
-    }
-
-    private static ConvolutionLayer conv() {
-        return new ConvolutionLayer.Builder(3, 3).nOut(8).hasBias(false).activation(Activation.IDENTITY).build();
     }
 }

@@ -10,14 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -35,7 +29,7 @@ class SettlingRunnerTest {
     /** Calls after which a runner without {@link SparseRunner#calibrate} must have settled a batch size. */
     private static final int SETTLED_BY = 150;
 
-    private static final ComputationGraph GRAPH = PrunedNetworks.prune(block(), 0.4, 7);
+    private static final ComputationGraph GRAPH = PrunedNetworks.prune(PrunedNetworks.basicBlock(4, false), 0.4, 7);
 
     /** Input planes 4x4: batch 8 races the batched kernel, batch 1 the small-plane one (density 0.6). */
     private static INDArray input(int batch) {
@@ -207,22 +201,5 @@ class SettlingRunnerTest {
         long work = TimingWork.count();
         runner.output(input(8));
         assertNotEquals(work, TimingWork.count(), "nothing loaded: the first call calibrates");
-    }
-
-    private static ComputationGraph block() {
-        var builder = PrunedNetworks.base().graphBuilder().addInputs("in")
-                .setInputTypes(InputType.convolutional(4, 4, 3));
-        builder.addLayer("c0", conv(), "in").addLayer("c0_bn", new BatchNormalization.Builder().build(), "c0")
-                .addLayer("c0_relu", new ActivationLayer(Activation.RELU), "c0_bn")
-                .addLayer("c1", conv(), "c0_relu").addLayer("c1_bn", new BatchNormalization.Builder().build(), "c1")
-                .addLayer("c1_relu", new ActivationLayer(Activation.RELU), "c1_bn")
-                .addLayer("c2", conv(), "c1_relu").addLayer("c2_bn", new BatchNormalization.Builder().build(), "c2")
-                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "c2_bn", "c0_relu")
-                .addLayer("r", new ActivationLayer(Activation.RELU), "add");
-        return PrunedNetworks.poolAndClassify(builder, "r");
-    }
-
-    private static ConvolutionLayer conv() {
-        return new ConvolutionLayer.Builder(3, 3).nOut(8).hasBias(false).activation(Activation.IDENTITY).build();
     }
 }
