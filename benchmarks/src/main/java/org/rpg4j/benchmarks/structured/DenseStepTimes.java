@@ -1,17 +1,12 @@
 package org.rpg4j.benchmarks.structured;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.deeplearning4j.nn.graph.vertex.VertexIndices;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -144,7 +139,7 @@ public final class DenseStepTimes {
     }
 
     private static void runCase(Case c, INDArray input, boolean timed) throws IOException {
-        long faults = minorFaults();
+        long faults = PageFaults.minor();
         long start = System.nanoTime();
         List<StepTime> steps = c.threads() == null ? c.runner().profile(1, DenseStepTimes::clock, input)
                 : KernelThreading.callWith(c.threads(), () -> c.runner().profile(1, DenseStepTimes::clock, input));
@@ -153,7 +148,7 @@ public final class DenseStepTimes {
             return;
         }
         c.calls().add(millis);
-        c.faults().add(minorFaults() - faults);
+        c.faults().add(PageFaults.minor() - faults);
         for (int s = 0; s < steps.size(); s++) {
             StepTime step = steps.get(s);
             c.steps().computeIfAbsent(s + " " + step.name() + " " + step.kernel(), k -> new ArrayList<>()).add(step
@@ -203,27 +198,8 @@ public final class DenseStepTimes {
     private static Map<String, Double> vertexPass(ComputationGraph net, INDArray input) {
         Map<String, Double> millis = new LinkedHashMap<>();
         withChoice(() -> {
-            GraphVertex[] vertices = net.getVertices();
-            INDArray[] out = new INDArray[vertices.length];
-            LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-            for (int i : net.topologicalSortOrder()) {
-                GraphVertex v = vertices[i];
-                if (v.isInputVertex()) {
-                    out[i] = input;
-                    continue;
-                }
-                VertexIndices[] inputs = v.getInputVertices();
-                for (int k = 0; k < inputs.length; k++) {
-                    v.setInput(inputs[k].getVertexEdgeNumber(), out[inputs[k].getVertexIndex()], mgr);
-                }
-                long start = clock();
-                out[i] = v.doForward(false, mgr);
-                out[i].getDouble(0);
-                millis.put(v.getVertexName(), (clock() - start) / 1e6);
-            }
-            for (GraphVertex v : vertices) {
-                v.clear();
-            }
+            VertexPass.run(net, input, DenseStepTimes::clock, (i, v, nanos) -> millis.put(v.getVertexName(), nanos
+                    / 1e6));
             return null;
         });
         return millis;
@@ -247,16 +223,5 @@ public final class DenseStepTimes {
         List<Long> sorted = new ArrayList<>(values);
         sorted.sort(null);
         return sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2);
-    }
-
-    /** @return the process's minor page faults so far (field 10 of {@code /proc/self/stat}), or -1 */
-    private static long minorFaults() throws IOException {
-        Path stat = Path.of("/proc/self/stat");
-        if (!Files.exists(stat)) {
-            return -1;
-        }
-        String text = Files.readString(stat);
-        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[7]);
     }
 }

@@ -1,8 +1,6 @@
 package org.rpg4j.benchmarks.structured;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,11 +52,11 @@ public final class RunnerCallTimes {
         long[] faults = new long[calls];
         List<List<StepTime>> steps = new ArrayList<>();
         for (int c = 0; c < calls; c++) {
-            long before = minorFaults();
+            long before = PageFaults.minor();
             long start = System.nanoTime();
             steps.add(runner.profile(1, input));
             runnerMillis[c] = (System.nanoTime() - start) / 1e6;
-            faults[c] = minorFaults() - before;
+            faults[c] = PageFaults.minor() - before;
             start = System.nanoTime();
             folded.apply(input);
             foldedMillis[c] = (System.nanoTime() - start) / 1e6;
@@ -105,17 +103,6 @@ public final class RunnerCallTimes {
         times.stream().sorted((a, b) -> Double.compare(b.millis(), a.millis())).limit(3).forEach(t -> text.append(
                 String.format(Locale.ROOT, " %s %.1f", t.name(), t.millis())));
         return text.toString();
-    }
-
-    /** @return the process's minor page faults so far (field 10 of {@code /proc/self/stat}), or -1 */
-    private static long minorFaults() throws IOException {
-        Path stat = Path.of("/proc/self/stat");
-        if (!Files.exists(stat)) {
-            return -1;
-        }
-        String text = Files.readString(stat);
-        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[7]);
     }
 
     private static double median(double[] values) {

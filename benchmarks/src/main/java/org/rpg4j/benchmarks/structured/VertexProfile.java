@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.deeplearning4j.nn.graph.vertex.VertexIndices;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -107,33 +105,14 @@ public final class VertexProfile {
     private static void profile(ComputationGraph net, INDArray input, Map<String, Double> millis,
                                 Map<String, Integer> counts, boolean cpu, double[] fastest) {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        GraphVertex[] vertices = net.getVertices();
-        INDArray[] out = new INDArray[vertices.length];
-        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        for (int i : net.topologicalSortOrder()) {
-            GraphVertex v = vertices[i];
-            if (v.isInputVertex()) {
-                out[i] = input;
-                continue;
-            }
-            VertexIndices[] inputs = v.getInputVertices();
-            for (int k = 0; k < inputs.length; k++) {
-                v.setInput(inputs[k].getVertexEdgeNumber(), out[inputs[k].getVertexIndex()], mgr);
-            }
-            long start = cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
-            out[i] = v.doForward(false, mgr);
-            // the op is synchronous on the CPU backend; reading one value makes sure it has finished
-            out[i].getDouble(0);
+        VertexPass.run(net, input, cpu ? threads::getCurrentThreadCpuTime : System::nanoTime, (i, v, nanos) -> {
             String kind = kind(v);
-            double ms = ((cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - start) / 1e6;
+            double ms = nanos / 1e6;
             millis.merge(kind, ms, Double::sum);
             if (fastest != null) {
                 fastest[i] = Math.min(fastest[i], ms);
             }
             counts.merge(kind, 1, Integer::sum);
-        }
-        for (GraphVertex v : vertices) {
-            v.clear();
-        }
+        });
     }
 }
