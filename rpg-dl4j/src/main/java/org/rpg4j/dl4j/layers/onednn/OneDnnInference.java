@@ -57,7 +57,8 @@ import org.rpg4j.sparse.kernel.ConvolutionShape;
  * (oneDNN's sum post-op: the residual is reordered into the destination before the convolution accumulates into
  * it) and a ReLU is fused after it, so that a ResNet block's last convolution, its add and its ReLU are one
  * primitive call and no extra pass over the output. For inference code that owns its weights (the sparse runner's dense convolution steps);
- * DL4J layers, whose weights change, use {@link OneDnnConvolution}.
+ * DL4J layers, whose weights change, use {@link OneDnnConvolution} for training and {@link OneDnnLayerInference} for
+ * inference.
  *
  * <p>Not thread-safe: one instance is called by one thread at a time. Create instances only when
  * {@link OneDnn#available()}.

@@ -11,7 +11,11 @@
  *
  * <p>{@link org.rpg4j.dl4j.layers.onednn.OneDnnInference} is the inference-only counterpart for constant
  * weights (a {@code forward_inference} primitive, weights reordered once, ReLU as a post-op), used by the
- * deployment runner's dense convolution steps (docs/deployment.md, "Session 8: dense steps on direct oneDNN").
+ * deployment runner's dense convolution steps (docs/deployment.md, "Session 8: dense steps on direct oneDNN");
+ * {@link org.rpg4j.dl4j.layers.onednn.OneDnnLayerInference} is the fast layer's inference forward (weights that may
+ * change between calls, kept in oneDNN's layout and reordered again only when their bytes differ). All three build
+ * their operation descriptors through one package-private helper (the shapes, strides and padding of a {@code
+ * ConvolutionShape}).
  *
  * <p>The JavaCPP {@code org.bytedeco:dnnl} preset is an optional dependency: {@link
  * org.rpg4j.dl4j.layers.onednn.OneDnn#available()} says whether its classes and native libraries load,
