@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.rpg4j.dl4j.layers.ConvolutionNets.configure;
+import static org.rpg4j.dl4j.layers.ConvolutionNets.network;
 import static org.rpg4j.dl4j.layers.TestArrays.assertClose;
 import static org.rpg4j.dl4j.layers.TestArrays.gaussian;
 import static org.rpg4j.dl4j.layers.TestArrays.inference;
@@ -13,9 +15,7 @@ import static org.rpg4j.dl4j.layers.TestArrays.maxDifference;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -42,8 +42,8 @@ class ConvolutionInferencePrimitiveTest {
 
     /** Against DL4J's layer: float32 sums in different orders, 1e-5 of the largest output. */
     private static final double TOLERANCE = 1e-5;
-    private static final int IN_CHANNELS = 3;
-    private static final int OUT_CHANNELS = 4;
+    private static final int IN_CHANNELS = ConvolutionNets.IN_CHANNELS;
+    private static final int OUT_CHANNELS = ConvolutionNets.OUT_CHANNELS;
     private static final String PROPERTY = FastConvolutionLayerImpl.INFERENCE_PRIMITIVE_PROPERTY;
 
     @AfterEach
@@ -181,25 +181,6 @@ class ConvolutionInferencePrimitiveTest {
     }
 
     private static INDArray inferenceWith(Layer layer, INDArray x, String value) {
-        System.setProperty(PROPERTY, value);
-        try {
-            return inference(layer, x);
-        } finally {
-            System.clearProperty(PROPERTY);
-        }
-    }
-
-    private static <T extends ConvolutionLayer.BaseConvBuilder<T>> T configure(T builder,
-                                                                               FastConvolutionLayerTest.Case c) {
-        return builder.kernelSize(c.kernel()).stride(c.stride()).padding(c.padding()).dilation(c.dilation())
-                .convolutionMode(c.mode()).hasBias(c.bias()).nOut(OUT_CHANNELS).activation(c.activation());
-    }
-
-    private static MultiLayerNetwork network(org.deeplearning4j.nn.conf.layers.Layer layer, int height, int width) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
-                .dataType(DataType.FLOAT).updater(new Sgd(0.1)).list().layer(layer)
-                .setInputType(InputType.convolutional(height, width, IN_CHANNELS)).build());
-        net.init();
-        return net;
+        return ConvolutionNets.inferenceWith(PROPERTY, layer, x, value);
     }
 }

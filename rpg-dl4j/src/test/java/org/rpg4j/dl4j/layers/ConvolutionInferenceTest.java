@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rpg4j.dl4j.layers.ConvolutionNets.configure;
+import static org.rpg4j.dl4j.layers.ConvolutionNets.network;
 import static org.rpg4j.dl4j.layers.TestArrays.assertClose;
 import static org.rpg4j.dl4j.layers.TestArrays.gaussian;
 import static org.rpg4j.dl4j.layers.TestArrays.inference;
@@ -40,8 +42,8 @@ class ConvolutionInferenceTest {
      * few 1e-7 relative; 1e-5 of the largest output.
      */
     private static final double TOLERANCE = 1e-5;
-    private static final int IN_CHANNELS = 3;
-    private static final int OUT_CHANNELS = 4;
+    private static final int IN_CHANNELS = ConvolutionNets.IN_CHANNELS;
+    private static final int OUT_CHANNELS = ConvolutionNets.OUT_CHANNELS;
 
     @AfterEach
     void clearProperty() {
@@ -176,25 +178,6 @@ class ConvolutionInferenceTest {
     }
 
     private static INDArray inferenceWith(Layer layer, INDArray x, String choice) {
-        System.setProperty(ConvolutionInference.PROPERTY, choice);
-        try {
-            return inference(layer, x);
-        } finally {
-            System.clearProperty(ConvolutionInference.PROPERTY);
-        }
-    }
-
-    private static <T extends ConvolutionLayer.BaseConvBuilder<T>> T configure(T builder,
-                                                                               FastConvolutionLayerTest.Case c) {
-        return builder.kernelSize(c.kernel()).stride(c.stride()).padding(c.padding()).dilation(c.dilation())
-                .convolutionMode(c.mode()).hasBias(c.bias()).nOut(OUT_CHANNELS).activation(c.activation());
-    }
-
-    private static MultiLayerNetwork network(org.deeplearning4j.nn.conf.layers.Layer layer, int height, int width) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
-                .dataType(DataType.FLOAT).updater(new Sgd(0.1)).list().layer(layer)
-                .setInputType(InputType.convolutional(height, width, IN_CHANNELS)).build());
-        net.init();
-        return net;
+        return ConvolutionNets.inferenceWith(ConvolutionInference.PROPERTY, layer, x, choice);
     }
 }

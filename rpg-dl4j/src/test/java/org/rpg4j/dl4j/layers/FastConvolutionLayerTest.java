@@ -3,6 +3,7 @@ package org.rpg4j.dl4j.layers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rpg4j.dl4j.layers.ConvolutionNets.configure;
 import static org.rpg4j.dl4j.layers.TestArrays.FLOAT_TOLERANCE;
 import static org.rpg4j.dl4j.layers.TestArrays.assertClose;
 import static org.rpg4j.dl4j.layers.TestArrays.gaussian;
@@ -33,8 +34,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 class FastConvolutionLayerTest {
 
     private static final int BATCH = 2;
-    private static final int IN_CHANNELS = 3;
-    private static final int OUT_CHANNELS = 4;
+    private static final int IN_CHANNELS = ConvolutionNets.IN_CHANNELS;
+    private static final int OUT_CHANNELS = ConvolutionNets.OUT_CHANNELS;
 
     /** One layer configuration, on an input of {@code [BATCH, IN_CHANNELS, height, width]}. */
     record Case(String name, int[] kernel, int[] stride, int[] padding, int[] dilation,
@@ -216,16 +217,8 @@ class FastConvolutionLayerTest {
         assertTrue(e.getMessage().contains("[2, 4, 7, 6]"), e.getMessage());
     }
 
-    private static <T extends ConvolutionLayer.BaseConvBuilder<T>> T configure(T builder, Case c) {
-        return builder.kernelSize(c.kernel()).stride(c.stride()).padding(c.padding()).dilation(c.dilation())
-                .convolutionMode(c.mode()).hasBias(c.bias()).nOut(OUT_CHANNELS).activation(c.activation());
-    }
-
     private static MultiLayerNetwork network(org.deeplearning4j.nn.conf.layers.Layer layer, Case c) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
-                .dataType(DataType.FLOAT).updater(new Sgd(0.1)).list().layer(layer)
-                .setInputType(InputType.convolutional(c.height(), c.width(), IN_CHANNELS)).build());
-        net.init();
+        MultiLayerNetwork net = ConvolutionNets.network(layer, c.height(), c.width());
         net.initGradientsView();
         return net;
     }
