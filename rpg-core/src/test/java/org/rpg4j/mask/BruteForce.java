@@ -4,13 +4,20 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** Slow, obviously correct oracles (full sorts) for the selection tests. */
-final class BruteForce {
+/** Slow, obviously correct oracles (full sorts) for the selection tests (and the regrowth tests' oracle). */
+public final class BruteForce {
     private BruteForce() {
     }
 
-    /** Top count by (value desc, index asc) among eligible positions; -0.0 equals 0.0. */
-    static boolean[] largest(float[] values, int count, boolean[] eligible) {
+    /**
+     * Top count by (value desc, index asc) among eligible positions; -0.0 equals 0.0.
+     *
+     * @param values the values
+     * @param count how many to select
+     * @param eligible the positions that may be selected, or null for all
+     * @return the selected positions
+     */
+    public static boolean[] largest(float[] values, int count, boolean[] eligible) {
         List<Integer> idx = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
             if (eligible == null || eligible[i]) {

@@ -2,29 +2,16 @@ package org.rpg4j.regrow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import org.rpg4j.mask.BruteForce;
 
 /** Sort-based oracles for the regrowth tests. */
 final class Oracle {
     private Oracle() {
     }
 
-    /** Top count by (value desc, index asc) among allowed positions (all if null). */
+    /** Top count by (value desc, index asc) among allowed positions (all if null): {@link BruteForce#largest}. */
     static boolean[] largest(float[] values, int count, boolean[] allowed) {
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < values.length; i++) {
-            if (allowed == null || allowed[i]) {
-                idx.add(i);
-            }
-        }
-        idx.sort(Comparator.<Integer>comparingDouble(i -> -(values[i] + 0.0f)).thenComparingInt(i -> i));
-        boolean[] out = new boolean[values.length];
-        for (int j = 0; j < count; j++) {
-            out[idx.get(j)] = true;
-        }
-        return out;
+        return BruteForce.largest(values, count, allowed);
     }
 
     static float[] activeMagnitudes(float[] w, boolean[] current, boolean[] post) {
