@@ -2,8 +2,8 @@
 # Builds the benchmarks module (target/benchmarks.jar, JMH's Main) and runs a profile.
 #
 #   benchmarks/run.sh            # quick: the benchmarks behind the issue-6 targets, then one line per
-#                                #   target (measured, target, PASS/FAIL); a few minutes on 2 idle cores;
-#                                #   then, if python3 imports torch, the pytorch lines with few blocks
+#                                #   target (measured, target, PASS/FAIL); then, if python3 imports torch, the
+#                                #   pytorch lines with few blocks; 8-10 min on 2 idle cores (PARTS splits it)
 #   benchmarks/run.sh pytorch    # rpg4j's training images/s against PyTorch's (benchmarks/pytorch/cifar_speed.py),
 #                                #   ResNet-20, ResNet-32x2 and VGG-19 at batch 128, interleaved blocks in one
 #                                #   run: one line per model with the ratio and the goal of issue 13 (about 10 min)
@@ -44,6 +44,12 @@
 # Options (environment): SKIP_BUILD=1 reuses the jar; JMH_EXTRA="-prof jfr" adds JMH options;
 # SINGLE_THREAD=1 (sparse profile) runs ND4J and the sparse kernels on one thread each;
 # PYTHON=/path/python3 (pytorch lines) the interpreter that imports torch (default /usr/bin/python3).
+# PARTS="rank topology ..." (quick and full) runs only those parts of the targets, and RESULTS=DIR writes into
+# (and reports from) an existing results directory, so that the profile can run as several shorter runs (e.g.
+# under a lock shared with other users of the machine) and still end with one target table: the parts are rank,
+# topology, pruner, mask, iteration, iteration-rpg, paired, iteration-standard, pytorch and report (the
+# table), e.g. `PARTS="rank topology pruner mask" benchmarks/run.sh`, then `RESULTS=benchmarks/target/results/...
+# PARTS="iteration report" SKIP_BUILD=1 benchmarks/run.sh`.
 # DNNL_MAX_CPU_ISA: unset by default for every model: the fast convolution layer calls oneDNN directly (the
 # dnnl preset is in the benchmarks jar) with the direct algorithm, so libnd4j's AVX-512 Winograd backward
 # kernels no longer run, and the AVX2 limit made VGG-19's iteration about 2x slower with the direct path
@@ -71,9 +77,13 @@ if [[ -z ${SKIP_BUILD:-} ]] && stale; then
     mvn -B -q -o -pl benchmarks -am package -DskipTests \
         || mvn -B -q -pl benchmarks -am package -DskipTests
 fi
-out=benchmarks/target/results/$(date -u +%Y%m%dT%H%M%SZ)-$profile
+out=${RESULTS:-benchmarks/target/results/$(date -u +%Y%m%dT%H%M%SZ)-$profile}
 mkdir -p "$out"
-exec > >(tee "$out/console.log") 2>&1
+exec > >(tee -a "$out/console.log") 2>&1
+
+part() { # part <name>: true if PARTS is unset or names it
+    [[ -z ${PARTS:-} ]] || [[ " $PARTS " == *" $1 "* ]]
+}
 
 machine() {
     echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores," \
@@ -112,31 +122,35 @@ jmh() { # jmh <name> <JMH arguments...>: one JMH run writing $out/<name>.json
 targets() { # the benchmarks behind the targets; $1 = measurement scale; $2 = models with standard layers
     local s=$1 standard=$2
     # numerators: rank-loss gradient of every model, topology update (core and Pruner), mask enforcement
-    jmh rank 'rank.ModelRankGradientBenchmark' -f 1 -wi 1 -w 1 -i $((2 * s)) -r 2
-    jmh topology 'prune.TopologyUpdateBenchmark' -f 1 -wi 2 -w 1 -i $((3 * s)) -r 1
+    part rank && jmh rank 'rank.ModelRankGradientBenchmark' -f 1 -wi 1 -w 1 -i $((2 * s)) -r 2
+    part topology && jmh topology 'prune.TopologyUpdateBenchmark' -f 1 -wi 2 -w 1 -i $((3 * s)) -r 1
     # single-shot (each call needs fresh weights): 10 warm-up calls so that the JIT has compiled the path
-    jmh pruner 'prune.PrunerUpdateBenchmark' -f 1 -wi 10 -i $((5 * s))
-    if java -cp "$jar" org.openjdk.jmh.Main -l | grep -q 'overhead.MaskEnforcementBenchmark'; then
+    part pruner && jmh pruner 'prune.PrunerUpdateBenchmark' -f 1 -wi 10 -i $((5 * s))
+    if part mask && java -cp "$jar" org.openjdk.jmh.Main -l | grep -q 'overhead.MaskEnforcementBenchmark'; then
         jmh mask 'overhead.MaskEnforcementBenchmark' -f 1 -wi 2 -w 1 -i $((3 * s)) -r 1
     fi
     # denominators: one training iteration at batch 128. Single-shot, so every variant gets the same
     # 3 set-up fits and 10 warm-up calls (a JVM keeps getting faster over its first ~10 fits)
-    jmh iteration 'overhead.TrainingIterationBenchmark' -f 1 -wi 10 -i $((3 * s)) \
+    part iteration && jmh iteration 'overhead.TrainingIterationBenchmark' -f 1 -wi 10 -i $((3 * s)) \
         -p layers=FAST -p model=RESNET20,RESNET32X2,VGG19 -p pruning=NONE
     # cross-check: the same ResNet-20 iteration with an rpg4j run attached (hot path only), same warm-up
-    jmh iteration-rpg 'overhead.TrainingIterationBenchmark' -f 1 -wi 10 -i $((3 * s)) \
+    part iteration-rpg && jmh iteration-rpg 'overhead.TrainingIterationBenchmark' -f 1 -wi 10 -i $((3 * s)) \
         -p layers=FAST -p model=RESNET20 -p pruning=RPG
     # and paired: both variants in one JVM, interleaved fit by fit
-    echo "=== paired: java -cp $jar org.rpg4j.benchmarks.overhead.PairedIterations RESNET20 10 $((10 * s))"
-    java -cp "$jar" org.rpg4j.benchmarks.overhead.PairedIterations RESNET20 10 $((10 * s)) 2>&1 | quiet \
-        | tee "$out/paired.txt"
+    if part paired; then
+        echo "=== paired: java -cp $jar org.rpg4j.benchmarks.overhead.PairedIterations RESNET20 10 $((10 * s))"
+        java -cp "$jar" org.rpg4j.benchmarks.overhead.PairedIterations RESNET20 10 $((10 * s)) 2>&1 | quiet \
+            | tee "$out/paired.txt"
+    fi
     # DL4J's standard layers (12 s an iteration): ResNet-20 in the quick profile, all models in full;
     # 10 warm-up calls like the fast layers' denominators
-    jmh iteration-standard 'overhead.TrainingIterationBenchmark' -f 1 -wi 10 -i $((1 * s)) \
+    part iteration-standard && jmh iteration-standard 'overhead.TrainingIterationBenchmark' -f 1 -wi 10 -i $((1 * s)) \
         -p layers=STANDARD -p model=$standard
-    echo
-    echo "=== targets (issue 6), from this run only:"
-    java -cp "$jar" org.rpg4j.benchmarks.report.Targets "$out"/*.json || true
+    if part report; then
+        echo
+        echo "=== targets (issue 6), from the results in $out only:"
+        java -cp "$jar" org.rpg4j.benchmarks.report.Targets "$out"/*.json || true
+    fi
 }
 
 svd() {
@@ -314,7 +328,7 @@ pytorch_profile() {
 
 machine
 case $profile in
-    quick) targets 1 RESNET20; against_pytorch RESNET20:10:3:5 RESNET32X2:4:3:2 VGG19:3:3:2 ;;
+    quick) targets 1 RESNET20; if part pytorch; then against_pytorch RESNET20:10:3:5 RESNET32X2:4:3:2 VGG19:3:3:2; fi ;;
     pytorch) against_pytorch RESNET20:10:5:10 RESNET32X2:6:5:3 VGG19:5:5:3 ;;
     pytorch-profile) pytorch_profile ;;
     fast-layers)
