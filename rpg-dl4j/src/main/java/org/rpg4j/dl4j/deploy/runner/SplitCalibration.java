@@ -36,11 +36,16 @@ final class SplitCalibration {
     /** Untimed warm-up calls before the rounds, per candidate. */
     static final int WARM_CALLS = 3;
     /** The warm-up stops after this many calls without a call 5 % faster than the fastest so far... */
-    static final int WARM_PATIENCE_CALLS = 40;
+    static final int WARM_PATIENCE_CALLS = 30;
     /** ... and at least this long without one (ms): a large method's compilation takes a while under load. */
-    static final long WARM_PATIENCE_MILLIS = 300;
-    /** The warm-up stops after this many calls in any case. */
-    static final int WARM_MAX_CALLS = 600;
+    static final long WARM_PATIENCE_MILLIS = 200;
+    /**
+     * The warm-up stops after this many calls or this long (ms) in any case: 200 calls compiled the cold kernel above,
+     * 50 did not; under load 4-6 an unbounded warm-up (up to 600 calls) made the calibration of the 50 % network at
+     * batch 64 take 36 s.
+     */
+    static final int WARM_MAX_CALLS = 200;
+    static final long WARM_MAX_MILLIS = 3000;
 
     private static final Logger LOG = LoggerFactory.getLogger(SplitCalibration.class);
 
@@ -55,15 +60,21 @@ final class SplitCalibration {
      */
     static int calibrate(ImageSplitRunner split, INDArray[] sample, int batch) {
         List<Integer> candidates = candidates(split.fixedBlock(), batch, split.threads());
+        long warming = 0;
+        long start = System.nanoTime();
         for (int block : candidates) {
             for (int images : blockSizes(batch, block)) {
                 INDArray[] blockInputs = firstImages(sample, images);
+                long warmStart = System.nanoTime();
                 warm(split, blockInputs);
+                warming += System.nanoTime() - warmStart;
                 for (SparseRunner runner : split.runners()) {
                     runner.calibrate(blockInputs);
                 }
             }
         }
+        LOG.info("split runner batch {}: block sizes {} warmed in {} ms, settled in {} ms", batch, candidates,
+                warming / 1_000_000, (System.nanoTime() - start - warming) / 1_000_000);
         if (candidates.size() == 1) {
             return candidates.get(0);
         }
@@ -122,8 +133,9 @@ final class SplitCalibration {
         SparseRunner warm = SparseRunner.compile(split.graph(), split.options().withPolicy(KernelPolicy.SPARSE));
         long fastest = Long.MAX_VALUE;
         int callsSince = 0;
-        long since = System.nanoTime();
-        for (int call = 0; call < WARM_MAX_CALLS; call++) {
+        long first = System.nanoTime();
+        long since = first;
+        for (int call = 0; call < WARM_MAX_CALLS && System.nanoTime() - first < WARM_MAX_MILLIS * 1_000_000L; call++) {
             long start = System.nanoTime();
             KernelThreading.callWith(CallThreads.CALLER, () -> warm.output(blockInputs));
             long end = System.nanoTime();
