@@ -91,7 +91,10 @@ public final class ImageSplitRunner {
 
     /**
      * As {@link #compile(ComputationGraph, RunnerOptions, int, int)}, the block size chosen per batch size by {@link
-     * #calibrate} among {@link SplitCalibration#CANDIDATE_BLOCKS} ({@value #DEFAULT_BLOCK} images until then).
+     * #calibrate} among {@link SplitCalibration#CANDIDATE_BLOCKS} ({@value #DEFAULT_BLOCK} images until then). Not yet
+     * robust: on the 70 %-shrunk ResNet-56 at batch 64 one JMH run (under load) chose blocks of 16 and then took 39 ms
+     * per call where blocks of 4 took 8.5 ms (docs/structured.md, session 14); a fixed block of 4 is the safer choice
+     * there.
      *
      * @param graph an initialised graph with NCHW convolutions; not modified
      * @param options kernel policy; the threading must be {@link KernelThreading#PER_CALL} or
