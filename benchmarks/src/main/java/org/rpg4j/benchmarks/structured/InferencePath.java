@@ -50,9 +50,9 @@ public enum InferencePath {
     RUNNER_MEASURED,
     /**
      * {@link #RUNNER_MEASURED} through {@link ImageSplitRunner}: one runner per available processor, each running the
-     * whole network on blocks of {@link #SPLIT_BLOCK} images (system property {@code rpg4j.splitBlock}, default 4; {@code
-     * measured}: chosen by {@link ImageSplitRunner#calibrate}) taken in turn from the batch, every step on its thread; a batch of at most
-     * that many images is one call of the first runner, as {@link #RUNNER_MEASURED}.
+     * whole network on blocks of {@link #SPLIT_BLOCK} images (system property {@code rpg4j.splitBlock}, default 4;
+     * {@code measured}: chosen by {@link ImageSplitRunner#calibrate}) taken in turn from the batch, every step on its
+     * thread; a batch of at most that many images is one call of the first runner, as {@link #RUNNER_MEASURED}.
      */
     RUNNER_SPLIT;
 

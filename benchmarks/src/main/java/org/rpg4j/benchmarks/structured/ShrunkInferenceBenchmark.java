@@ -72,8 +72,9 @@ public class ShrunkInferenceBenchmark {
 
     /**
      * How the runner paths are settled in the set-up: EXPLICIT calls {@code SparseRunner.calibrate(input)} (what a
-     * deployer does; its wall time is printed; {@code ImageSplitRunner.calibrate(input)} for the split path), NONE only makes the {@link #WARM_CALLS} calls of the other paths, so
-     * that the runner settles by itself during JMH's iterations (within about 135 calls). Ignored by the other paths.
+     * deployer does; its wall time is printed; {@code ImageSplitRunner.calibrate(input)} for the split path), NONE only
+     * makes the {@link #WARM_CALLS} calls of the other paths, so that the runner settles by itself during JMH's
+     * iterations (within about 135 calls). Ignored by the other paths.
      */
     @Param({"EXPLICIT"})
     public String calibration;

@@ -21,23 +21,24 @@ import org.rpg4j.sparse.kernel.KernelThreading;
 /**
  * Runs a large batch through {@link SparseRunner}s as blocks of a few images, each thread with its own runner running
  * every step on that thread ({@link CallThreads#CALLER}), the threads taking the batch's blocks one after the other
- * from a shared counter (so a thread that starts late or is slowed down takes fewer blocks). Made for networks with few channels per layer at large batches (a channel-shrunk
- * ResNet-56 at batch 64): there one {@link SparseRunner} call runs each step over all images before the next step, so
- * each step streams the whole batch's activations through the caches (5-32 channels of 32x32 planes are 1-8 MB per
- * step at 64 images), and splitting each step's images over the threads gained 4 % over the caller alone (the
- * runner's whole-call choice, batch 64, 2 cores, under load). Running the whole network on a block of a few images
- * keeps its activations in the core's own cache, and the threads share nothing but the input and the outputs.
+ * from a shared counter (so a thread that starts late or is slowed down takes fewer blocks). Made for networks with few
+ * channels per layer at large batches (a channel-shrunk ResNet-56 at batch 64): there one {@link SparseRunner} call
+ * runs each step over all images before the next step, so each step streams the whole batch's activations through the
+ * caches (5-32 channels of 32x32 planes are 1-8 MB per step at 64 images), and splitting each step's images over the
+ * threads gained 4 % over the caller alone (the runner's whole-call choice, batch 64, 2 cores, under load). Running the
+ * whole network on a block of a few images keeps its activations in the core's own cache, and the threads share nothing
+ * but the input and the outputs.
  *
- * <p>A batch of at most one block is one call of the first runner, with its own choice of threads
- * (as {@link SparseRunner#output}). Each runner chooses its kernels per block size as {@link SparseRunner} does, so
- * the first calls of a batch size calibrate once per thread and per block size (the last block may be shorter);
- * {@link #calibrate} settles them at once and, for a runner compiled without a block size, chooses the block size
- * per batch size by timing whole calls. A thread of the pool that has not started when the caller has run every
- * block is not waited for (its task finds no block left). Outputs equal {@link SparseRunner#output} up to float32 rounding (the Java kernels compute each image
- * alone, so they are bit-identical where both runners chose the same kernels). The runners after the first are
- * compiled from clones of the graph, so DL4J fallback steps of different threads never share a layer. The blocks'
- * images and outputs are copied by Java code (float32), not by native ops, which outside the runners' calls would run
- * with the threads' own OpenMP thread counts. Not thread-safe (as {@link SparseRunner}).
+ * <p>A batch of at most one block is one call of the first runner, with its own choice of threads (as {@link
+ * SparseRunner#output}). Each runner chooses its kernels per block size as {@link SparseRunner} does, so the first
+ * calls of a batch size calibrate once per thread and per block size (the last block may be shorter); {@link
+ * #calibrate} settles them at once and, for a runner compiled without a block size, chooses the block size per batch
+ * size by timing whole calls. A thread of the pool that has not started when the caller has run every block is not
+ * waited for (its task finds no block left). Outputs equal {@link SparseRunner#output} up to float32 rounding (the Java
+ * kernels compute each image alone, so they are bit-identical where both runners chose the same kernels). The runners
+ * after the first are compiled from clones of the graph, so DL4J fallback steps of different threads never share a
+ * layer. The blocks' images and outputs are copied by Java code (float32), not by native ops, which outside the
+ * runners' calls would run with the threads' own OpenMP thread counts. Not thread-safe (as {@link SparseRunner}).
  */
 public final class ImageSplitRunner {
 
@@ -92,9 +93,9 @@ public final class ImageSplitRunner {
     /**
      * As {@link #compile(ComputationGraph, RunnerOptions, int, int)}, the block size chosen per batch size by {@link
      * #calibrate} among {@link SplitCalibration#CANDIDATE_BLOCKS} ({@value #DEFAULT_BLOCK} images until then). Not yet
-     * robust: on the 70 %-shrunk ResNet-56 at batch 64 one JMH run (under load) chose blocks of 16 and then took 39 ms
-     * per call where blocks of 4 took 8.5 ms (docs/structured.md, session 14); a fixed block of 4 is the safer choice
-     * there.
+     * trusted: on the 70 %-shrunk ResNet-56 at batch 64 one JMH run (under load) chose blocks of 16 and then took 39 ms
+     * per call where blocks of 4 took 8.5 ms in other JVMs, although blocks of 16 took 9.6 ms against 9.2 in another
+     * JVM (docs/structured.md, session 14); the benchmarks keep a fixed block of 4.
      *
      * @param graph an initialised graph with NCHW convolutions; not modified
      * @param options kernel policy; the threading must be {@link KernelThreading#PER_CALL} or

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ImageSplitRunner#calibrate}: per block size tried, warms the sparse kernels at the blocks' sizes, settles every
- * runner there, and (for a runner compiled without a block size) times whole split calls to choose the block size.
+ * {@link ImageSplitRunner#calibrate}: per block size tried, warms the sparse kernels at the blocks' sizes, settles
+ * every runner there, and (for a runner compiled without a block size) times whole split calls to choose the block
+ * size.
  *
  * <p>Why the warm-up: a runner times a layer's kernels at its first calls with a batch size, and rechecks them a few
  * times; a Java kernel whose code path no other layer has run yet is timed before the JIT compiles it, and the
