@@ -50,13 +50,17 @@ public enum InferencePath {
     RUNNER_MEASURED,
     /**
      * {@link #RUNNER_MEASURED} through {@link ImageSplitRunner}: one runner per available processor, each running the
-     * whole network on blocks of {@link #SPLIT_BLOCK} images (system property {@code rpg4j.splitBlock}, default 4) of
-     * its own range of the batch, every step on its thread; a batch of at most that many images is one call of the
-     * first runner, as {@link #RUNNER_MEASURED}.
+     * whole network on blocks of {@link #SPLIT_BLOCK} images (system property {@code rpg4j.splitBlock}, default 4;
+     * {@code measured}: chosen by {@link ImageSplitRunner#calibrate}) taken in turn from the batch, every step on its
+     * thread; a batch of at most that many images is one call of the first runner, as {@link #RUNNER_MEASURED}.
      */
     RUNNER_SPLIT;
 
-    /** Images per runner call of {@link #RUNNER_SPLIT} (system property {@code rpg4j.splitBlock}, default 4). */
+    /**
+     * Images per runner call of {@link #RUNNER_SPLIT} (system property {@code rpg4j.splitBlock}, default 4; {@code
+     * measured}: chosen by {@link ImageSplitRunner#calibrate}, which picked blocks of 16 for the 70 % ResNet-56 at
+     * batch 64 in one JMH run that then took 39 ms per call against 8.5 ms at blocks of 4, session 14, under load).
+     */
     public static final String SPLIT_BLOCK = "rpg4j.splitBlock";
 
     /**
@@ -89,11 +93,26 @@ public enum InferencePath {
                 yield x -> runner.output(x)[0];
             }
             case RUNNER_SPLIT -> {
-                ImageSplitRunner runner = ImageSplitRunner.compile(net, RunnerOptions.defaults(), Runtime.getRuntime()
-                        .availableProcessors(), Integer.getInteger(SPLIT_BLOCK, 4));
+                ImageSplitRunner runner = split(net);
                 yield x -> runner.output(x)[0];
             }
         };
+    }
+
+    /**
+     * @param net an initialised graph with one input and one output; not modified
+     * @return the compiled split runner of {@link #RUNNER_SPLIT}: one runner per available processor, blocks of
+     *     {@link #SPLIT_BLOCK} images (default 4; {@code measured}: chosen per batch size by {@link
+     *     ImageSplitRunner#calibrate}); null for the other paths
+     */
+    public ImageSplitRunner split(ComputationGraph net) {
+        if (this != RUNNER_SPLIT) {
+            return null;
+        }
+        int threads = Runtime.getRuntime().availableProcessors();
+        String block = System.getProperty(SPLIT_BLOCK, "4");
+        return "measured".equals(block) ? ImageSplitRunner.compile(net, RunnerOptions.defaults(), threads)
+                : ImageSplitRunner.compile(net, RunnerOptions.defaults(), threads, Integer.parseInt(block));
     }
 
     /**

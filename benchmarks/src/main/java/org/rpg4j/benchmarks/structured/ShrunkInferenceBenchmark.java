@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.rpg4j.dl4j.deploy.runner.CalibrationReport;
+import org.rpg4j.dl4j.deploy.runner.ImageSplitRunner;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
 import org.rpg4j.dl4j.structured.StructuredReport;
 import org.rpg4j.dl4j.structured.StructuredResult;
@@ -71,8 +72,9 @@ public class ShrunkInferenceBenchmark {
 
     /**
      * How the runner paths are settled in the set-up: EXPLICIT calls {@code SparseRunner.calibrate(input)} (what a
-     * deployer does; its wall time is printed), NONE only makes the {@link #WARM_CALLS} calls of the other paths, so
-     * that the runner settles by itself during JMH's iterations (within about 135 calls). Ignored by the other paths.
+     * deployer does; its wall time is printed; {@code ImageSplitRunner.calibrate(input)} for the split path), NONE only
+     * makes the {@link #WARM_CALLS} calls of the other paths, so that the runner settles by itself during JMH's
+     * iterations (within about 135 calls). Ignored by the other paths.
      */
     @Param({"EXPLICIT"})
     public String calibration;
@@ -100,8 +102,15 @@ public class ShrunkInferenceBenchmark {
             System.out.printf(Locale.ROOT, "runner calibrate: %d calls, %.1f ms wall, threads %s%n",
                     calibrated.calls(), calibrated.millis(), calibrated.threads());
         }
-        forward = runner != null ? x -> runner.output(x)[0] : inferencePath.prepare((ComputationGraph) result
-                .network());
+        ImageSplitRunner split = inferencePath.split((ComputationGraph) result.network());
+        if (split != null && "EXPLICIT".equals(calibration)) {
+            long start = System.nanoTime();
+            int block = split.calibrate(input);
+            System.out.printf(Locale.ROOT, "split runner calibrate: blocks of %d images, %.1f ms wall%n", block,
+                    (System.nanoTime() - start) / 1e6);
+        }
+        forward = runner != null ? x -> runner.output(x)[0] : split != null ? x -> split.output(x)[0]
+                : inferencePath.prepare((ComputationGraph) result.network());
         // the runner's measured choice and the layers' measured convolution time both kernels at their first calls
         // with a batch size (4 and 3): those calls belong to the set-up, not to JMH's iterations
         for (int call = 0; call < WARM_CALLS; call++) {

@@ -17,7 +17,9 @@ import org.rpg4j.dl4j.deploy.runner.SparseRunner;
  * median and quartiles per case, and the first split runner's report lines of the block size.
  *
  * <p>Usage: {@code SplitRunnerTime MODEL REMOVED BATCH WARM_UP ROUNDS THREADS:BLOCK...} ({@code 0:0} is the plain
- * runner), e.g. {@code SplitRunnerTime RESNET56 0.7 64 60 40 0:0 2:4 2:1 1:4}.
+ * runner, {@code 2:m} a split runner choosing its block size by {@link ImageSplitRunner#calibrate}), e.g. {@code
+ * SplitRunnerTime RESNET56 0.7 64 60 40 0:0 2:4 2:1 1:4 2:m}. With {@code -Dsplit.calibrate=true} every runner is
+ * calibrated ({@code calibrate(input)}) before its warm-up calls.
  */
 public final class SplitRunnerTime {
 
@@ -36,20 +38,34 @@ public final class SplitRunnerTime {
         Nd4j.getRandom().setSeed(42);
         INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
         INDArray expected = graph.outputSingle(input);
+        boolean calibrate = Boolean.getBoolean("split.calibrate");
         java.util.List<java.util.function.UnaryOperator<INDArray>> runs = new java.util.ArrayList<>();
         java.util.List<ImageSplitRunner> splits = new java.util.ArrayList<>();
         for (String c : cases) {
             String[] parts = c.split(":");
             int threads = Integer.parseInt(parts[0]);
-            int block = Integer.parseInt(parts[1]);
+            boolean measured = "m".equals(parts[1]);
+            long start = System.nanoTime();
             if (threads == 0) {
                 SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults());
+                if (calibrate) {
+                    runner.calibrate(input);
+                }
                 runs.add(x -> runner.output(x)[0]);
                 splits.add(null);
             } else {
-                ImageSplitRunner runner = ImageSplitRunner.compile(graph, RunnerOptions.defaults(), threads, block);
+                ImageSplitRunner runner = measured ? ImageSplitRunner.compile(graph, RunnerOptions.defaults(), threads)
+                        : ImageSplitRunner.compile(graph, RunnerOptions.defaults(), threads, Integer.parseInt(
+                                parts[1]));
+                if (calibrate || measured) {
+                    runner.calibrate(input);
+                }
                 runs.add(x -> runner.output(x)[0]);
                 splits.add(runner);
+            }
+            if (calibrate || measured) {
+                System.out.printf(Locale.ROOT, "%s calibrated in %.0f ms%s%n", c, (System.nanoTime() - start) / 1e6,
+                        threads == 0 ? "" : ", blocks of " + splits.get(splits.size() - 1).blockImages(batch));
             }
         }
         for (int k = 0; k < cases.length; k++) {

@@ -3,10 +3,14 @@ package org.rpg4j.dl4j.deploy.runner;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,28 +19,40 @@ import org.rpg4j.sparse.kernel.CallThreads;
 import org.rpg4j.sparse.kernel.KernelThreading;
 
 /**
- * Runs a large batch through {@link SparseRunner}s as blocks of a few images, the batch's images split into one
- * contiguous range per thread, each thread with its own runner running every step on that thread
- * ({@link CallThreads#CALLER}). Made for networks with few channels per layer at large batches (a channel-shrunk
- * ResNet-56 at batch 64): there one {@link SparseRunner} call runs each step over all images before the next step, so
- * each step streams the whole batch's activations through the caches (5-32 channels of 32x32 planes are 1-8 MB per
- * step at 64 images), and splitting each step's images over the threads gained 4 % over the caller alone (the
- * runner's whole-call choice, batch 64, 2 cores, under load). Running the whole network on a block of a few images
- * keeps its activations in the core's own cache, and the threads share nothing but the input and the outputs.
+ * Runs a large batch through {@link SparseRunner}s as blocks of a few images, each thread with its own runner running
+ * every step on that thread ({@link CallThreads#CALLER}), the threads taking the batch's blocks one after the other
+ * from a shared counter (so a thread that starts late or is slowed down takes fewer blocks). Made for networks with few
+ * channels per layer at large batches (a channel-shrunk ResNet-56 at batch 64): there one {@link SparseRunner} call
+ * runs each step over all images before the next step, so each step streams the whole batch's activations through the
+ * caches (5-32 channels of 32x32 planes are 1-8 MB per step at 64 images), and splitting each step's images over the
+ * threads gained 4 % over the caller alone (the runner's whole-call choice, batch 64, 2 cores, under load). Running the
+ * whole network on a block of a few images keeps its activations in the core's own cache, and the threads share nothing
+ * but the input and the outputs.
  *
- * <p>A batch of at most {@code blockImages} images is one call of the first runner, with its own choice of threads
- * (as {@link SparseRunner#output}). Each runner chooses its kernels per block size as {@link SparseRunner} does, so
- * the first calls of a batch size calibrate once per thread and per block size (the last block of a range may be
- * shorter). Outputs equal {@link SparseRunner#output} up to float32 rounding (the Java kernels compute each image
- * alone, so they are bit-identical where both runners chose the same kernels). The runners after the first are
- * compiled from clones of the graph, so DL4J fallback steps of different threads never share a layer. The blocks'
- * images and outputs are copied by Java code (float32), not by native ops, which outside the runners' calls would run
- * with the threads' own OpenMP thread counts. Not thread-safe (as {@link SparseRunner}).
+ * <p>A batch of at most one block is one call of the first runner, with its own choice of threads (as {@link
+ * SparseRunner#output}). Each runner chooses its kernels per block size as {@link SparseRunner} does, so the first
+ * calls of a batch size calibrate once per thread and per block size (the last block may be shorter); {@link
+ * #calibrate} settles them at once and, for a runner compiled without a block size, chooses the block size per batch
+ * size by timing whole calls. A thread of the pool that has not started when the caller has run every block is not
+ * waited for (its task finds no block left). Outputs equal {@link SparseRunner#output} up to float32 rounding (the Java
+ * kernels compute each image alone, so they are bit-identical where both runners chose the same kernels). The runners
+ * after the first are compiled from clones of the graph, so DL4J fallback steps of different threads never share a
+ * layer. The blocks' images and outputs are copied by Java code (float32), not by native ops, which outside the
+ * runners' calls would run with the threads' own OpenMP thread counts. Not thread-safe (as {@link SparseRunner}).
  */
 public final class ImageSplitRunner {
 
+    /** Images per block of a runner compiled without a block size, until {@link #calibrate} chooses. */
+    static final int DEFAULT_BLOCK = 4;
+
     private final SparseRunner[] runners;
-    private final int blockImages;
+    /** The block size asked for at compile time, or 0: chosen per batch size by {@link #calibrate}. */
+    private final int fixedBlock;
+    /** The graph and options the runners were compiled from ({@link SplitCalibration} compiles warm-up runners). */
+    private final ComputationGraph graph;
+    private final RunnerOptions options;
+    /** Per batch size, the block size {@link #calibrate} chose (measured runners only). */
+    private final Map<Integer, Integer> chosenBlocks = new HashMap<>();
     /** The network's number of inputs. */
     private final int networkInputs;
     /**
@@ -44,13 +60,17 @@ public final class ImageSplitRunner {
      * shape stays the same): a block handed over as a view of the batch was copied by the runner into a fresh native
      * array per block, garbage that only the garbage collector frees.
      */
-    private final INDArray[][] blockInputs;
+    private final List<Map<Integer, INDArray[]>> blockInputs = new ArrayList<>();
 
-    private ImageSplitRunner(SparseRunner[] runners, int blockImages, int networkInputs) {
+    private ImageSplitRunner(SparseRunner[] runners, int fixedBlock, ComputationGraph graph, RunnerOptions options) {
         this.runners = runners;
-        this.blockImages = blockImages;
-        this.networkInputs = networkInputs;
-        this.blockInputs = new INDArray[runners.length][];
+        this.fixedBlock = fixedBlock;
+        this.graph = graph;
+        this.options = options;
+        this.networkInputs = graph.getConfiguration().getNetworkInputs().size();
+        for (int t = 0; t < runners.length; t++) {
+            blockInputs.add(new HashMap<>());
+        }
     }
 
     /**
@@ -64,6 +84,32 @@ public final class ImageSplitRunner {
      */
     public static ImageSplitRunner compile(ComputationGraph graph, RunnerOptions options, int threads,
                                            int blockImages) {
+        if (blockImages < 1) {
+            throw new IllegalArgumentException("blockImages must be >= 1, got " + blockImages);
+        }
+        return compileRunners(graph, options, threads, blockImages);
+    }
+
+    /**
+     * As {@link #compile(ComputationGraph, RunnerOptions, int, int)}, the block size chosen per batch size by {@link
+     * #calibrate} among {@link SplitCalibration#CANDIDATE_BLOCKS} ({@value #DEFAULT_BLOCK} images until then). Not yet
+     * trusted: on the 70 %-shrunk ResNet-56 at batch 64 one JMH run (under load) chose blocks of 16 and then took 39 ms
+     * per call where blocks of 4 took 8.5 ms in other JVMs, although blocks of 16 took 9.6 ms against 9.2 in another
+     * JVM (docs/structured.md, session 14); the benchmarks keep a fixed block of 4.
+     *
+     * @param graph an initialised graph with NCHW convolutions; not modified
+     * @param options kernel policy; the threading must be {@link KernelThreading#PER_CALL} or
+     *     {@link KernelThreading#CALLER_ONLY}
+     * @param threads runners, one per thread, &ge; 1
+     * @return the runner
+     * @throws IllegalArgumentException if an argument is null or out of range, or the graph is not initialised
+     */
+    public static ImageSplitRunner compile(ComputationGraph graph, RunnerOptions options, int threads) {
+        return compileRunners(graph, options, threads, 0);
+    }
+
+    private static ImageSplitRunner compileRunners(ComputationGraph graph, RunnerOptions options, int threads,
+                                                   int fixedBlock) {
         if (graph == null || options == null) {
             throw new IllegalArgumentException("graph and options must not be null");
         }
@@ -74,15 +120,12 @@ public final class ImageSplitRunner {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        if (blockImages < 1) {
-            throw new IllegalArgumentException("blockImages must be >= 1, got " + blockImages);
-        }
         SparseRunner[] runners = new SparseRunner[threads];
         runners[0] = SparseRunner.compile(graph, options);
         for (int t = 1; t < threads; t++) {
             runners[t] = SparseRunner.compile(graph.clone(), options);
         }
-        return new ImageSplitRunner(runners, blockImages, graph.getConfiguration().getNetworkInputs().size());
+        return new ImageSplitRunner(runners, fixedBlock, graph, options);
     }
 
     /** @return runners, one per thread */
@@ -90,9 +133,78 @@ public final class ImageSplitRunner {
         return runners.length;
     }
 
-    /** @return images per runner call */
+    /**
+     * @return images per runner call asked for at compile time, or for a runner compiled without a block size
+     *     {@value #DEFAULT_BLOCK} (the block of batch sizes {@link #calibrate} has not seen)
+     */
     public int blockImages() {
-        return blockImages;
+        return fixedBlock > 0 ? fixedBlock : DEFAULT_BLOCK;
+    }
+
+    /**
+     * @param batch a batch size, &ge; 1
+     * @return images per runner call at that batch size: the compile-time block size, else the one {@link
+     *     #calibrate} chose, else {@value #DEFAULT_BLOCK}
+     */
+    public int blockImages(int batch) {
+        return fixedBlock > 0 ? fixedBlock : chosenBlocks.getOrDefault(batch, DEFAULT_BLOCK);
+    }
+
+    /**
+     * Settles the sample's batch size at once, as a deployer does before serving: for each block size tried (the
+     * compile-time one, else every one of {@link SplitCalibration#CANDIDATE_BLOCKS} that gives each thread at least
+     * one block), the sparse kernels are first run untimed until their calls stop getting faster (so that no kernel
+     * is timed before the JIT has compiled it), then every runner settles its kernels at the blocks' sizes ({@link
+     * SparseRunner#calibrate}); a runner compiled without a block size then times whole calls of each candidate in
+     * interleaved rounds and keeps the block size of the smallest median. After it {@link #output} times nothing at
+     * that batch size.
+     *
+     * @param sampleInputs inputs of the batch size to settle, as for {@link #output}; not modified
+     * @return the block size used at that batch size from now on
+     * @throws IllegalArgumentException if the inputs are bad (see {@link SparseRunner#output})
+     */
+    public int calibrate(INDArray... sampleInputs) {
+        int batch = checkedBatch(sampleInputs);
+        int block = SplitCalibration.calibrate(this, sampleInputs, batch);
+        if (fixedBlock == 0) {
+            chosenBlocks.put(batch, block);
+        }
+        return block;
+    }
+
+    /** @return the batch size of the inputs, checked as {@link SparseRunner#output} checks them */
+    private int checkedBatch(INDArray[] inputs) {
+        if (inputs == null || inputs.length != networkInputs) {
+            throw new IllegalArgumentException("sampleInputs must hold " + networkInputs + " array(s), one per "
+                    + "network input, got " + (inputs == null ? "null" : inputs.length));
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null || inputs[i].rank() == 0 || inputs[i].size(0) != inputs[0].size(0)) {
+                throw new IllegalArgumentException("sampleInputs[" + i + "] must be an array with the batch as "
+                        + "dimension 0, the same for every input, got " + (inputs[i] == null ? "null"
+                                : Arrays.toString(inputs[i].shape())));
+            }
+        }
+        return (int) inputs[0].size(0);
+    }
+
+    /** @return the block size fixed at compile time, 0 if chosen per batch size */
+    int fixedBlock() {
+        return fixedBlock;
+    }
+
+    /** @return the runners, one per thread (the first runs on the caller) */
+    SparseRunner[] runners() {
+        return runners;
+    }
+
+    /** @return the graph the first runner was compiled from, and the options */
+    ComputationGraph graph() {
+        return graph;
+    }
+
+    RunnerOptions options() {
+        return options;
     }
 
     /**
@@ -113,40 +225,82 @@ public final class ImageSplitRunner {
                 return runners[0].output(inputs);
             }
         }
-        if (batch <= blockImages) {
+        return run(inputs, blockImages((int) batch));
+    }
+
+    /**
+     * {@link #output} of checked inputs with {@code block} images per block: the first runner's plain call for a
+     * batch of at most one block, else the blocks taken from a shared counter by the caller and {@code threads - 1}
+     * tasks of the common pool (a task that has not started when the caller has run every block is not waited for).
+     */
+    INDArray[] run(INDArray[] inputs, int block) {
+        long batch = inputs[0].size(0);
+        if (batch <= block) {
             return runners[0].output(inputs);
         }
-        int blocks = (int) ((batch + blockImages - 1) / blockImages);
+        int blocks = (int) ((batch + block - 1) / block);
         int parts = Math.min(runners.length, blocks);
         FloatBuffer[] values = new FloatBuffer[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             values[i] = Tensor.rowMajor(inputs[i]) ? inputs[i].data().asNioFloat() : FloatBuffer.wrap(Tensor.toFloats(
                     inputs[i]));
         }
-        List<CompletableFuture<List<INDArray[]>>> others = new ArrayList<>();
+        Blocks work = new Blocks(inputs, values, block, blocks);
+        List<AtomicBoolean> claims = new ArrayList<>();
+        List<CompletableFuture<Void>> others = new ArrayList<>();
         for (int t = 1; t < parts; t++) {
             int part = t;
-            others.add(CompletableFuture.supplyAsync(() -> range(part, parts, inputs, values), ForkJoinPool
-                    .commonPool()));
+            AtomicBoolean claim = new AtomicBoolean();
+            claims.add(claim);
+            others.add(CompletableFuture.runAsync(() -> {
+                if (claim.compareAndSet(false, true)) {
+                    runBlocks(part, work);
+                }
+            }, ForkJoinPool.commonPool()));
         }
-        List<INDArray[]> results;
+        RuntimeException failure = null;
         try {
-            results = new ArrayList<>(range(0, parts, inputs, values));
+            runBlocks(0, work);
         } catch (RuntimeException e) {
-            // the other runners finish before the caller's failure is thrown, so no call overlaps the next one
-            for (CompletableFuture<List<INDArray[]>> other : others) {
+            failure = e;
+        }
+        // every started runner finishes before this call returns or throws, so no call overlaps the next one; a task
+        // not started yet finds its claim taken and returns at once: the caller does not wait for it
+        for (int t = 0; t < others.size(); t++) {
+            if (!claims.get(t).compareAndSet(false, true)) {
                 try {
-                    other.join();
-                } catch (CompletionException failed) {
-                    e.addSuppressed(failed.getCause());
+                    join(others.get(t));
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
                 }
             }
-            throw e;
         }
-        for (CompletableFuture<List<INDArray[]>> other : others) {
-            results.addAll(join(other));
+        if (failure != null) {
+            throw failure;
         }
-        return gathered(results, batch);
+        return gathered(Arrays.asList(work.outputs), batch);
+    }
+
+    /** One split call's blocks: the inputs, the next block to take, and each block's outputs. */
+    private static final class Blocks {
+        private final INDArray[] inputs;
+        private final FloatBuffer[] values;
+        private final int block;
+        private final int count;
+        private final AtomicInteger next = new AtomicInteger();
+        private final INDArray[][] outputs;
+
+        private Blocks(INDArray[] inputs, FloatBuffer[] values, int block, int count) {
+            this.inputs = inputs;
+            this.values = values;
+            this.block = block;
+            this.count = count;
+            this.outputs = new INDArray[count][];
+        }
     }
 
     /** @return per network output, the blocks' outputs one after the other in one new float array */
@@ -179,35 +333,30 @@ public final class ImageSplitRunner {
     }
 
     /**
-     * Part {@code part} of {@code parts} of the batch, in blocks, on the calling thread with runner {@code part}: each
-     * block's images copied from {@code values} (the inputs' row-major values) into the runner's block array by Java
-     * code, so that no native op runs outside the runner's calls (outside them a thread's native ops may start OpenMP
-     * workers that spin on the cores the other runner needs).
+     * Runs blocks on the calling thread with runner {@code part} until none is left: each block's images copied from
+     * the inputs' row-major values into the runner's block array by Java code, so that no native op runs outside the
+     * runner's calls (outside them a thread's native ops may start OpenMP workers that spin on the cores the other
+     * runner needs).
      */
-    private List<INDArray[]> range(int part, int parts, INDArray[] inputs, FloatBuffer[] values) {
-        long batch = inputs[0].size(0);
-        long from = batch * part / parts;
-        long to = batch * (part + 1) / parts;
-        List<INDArray[]> outputs = new ArrayList<>();
-        if (blockInputs[part] == null || blockInputs[part].length != inputs.length) {
-            blockInputs[part] = new INDArray[inputs.length];
-        }
-        INDArray[] block = blockInputs[part];
-        for (long start = from; start < to; start += blockImages) {
-            long end = Math.min(to, start + blockImages);
-            for (int i = 0; i < inputs.length; i++) {
-                long[] shape = inputs[i].shape().clone();
+    private void runBlocks(int part, Blocks work) {
+        long batch = work.inputs[0].size(0);
+        SparseRunner runner = runners[part];
+        for (int k = work.next.getAndIncrement(); k < work.count; k = work.next.getAndIncrement()) {
+            long start = (long) k * work.block;
+            long end = Math.min(batch, start + work.block);
+            INDArray[] block = blockInputs.get(part).computeIfAbsent((int) (end - start),
+                    images -> new INDArray[work.inputs.length]);
+            for (int i = 0; i < block.length; i++) {
+                long[] shape = work.inputs[i].shape().clone();
                 shape[0] = end - start;
                 if (block[i] == null || !Arrays.equals(block[i].shape(), shape)) {
                     block[i] = Nd4j.create(DataType.FLOAT, shape);
                 }
-                int image = (int) (inputs[i].length() / batch);
-                block[i].data().asNioFloat().put(0, values[i], (int) start * image, (int) (end - start) * image);
+                int image = (int) (work.inputs[i].length() / batch);
+                block[i].data().asNioFloat().put(0, work.values[i], (int) start * image, (int) (end - start) * image);
             }
-            SparseRunner runner = runners[part];
-            outputs.add(KernelThreading.callWith(CallThreads.CALLER, () -> runner.output(block)));
+            work.outputs[k] = KernelThreading.callWith(CallThreads.CALLER, () -> runner.output(block));
         }
-        return outputs;
     }
 
     private static <T> T join(CompletableFuture<T> future) {
