@@ -32,6 +32,8 @@ final class CallThreadsCheck {
     static final double CALL_MARGIN = 1.1;
 
     private final Map<Integer, ThreadRace> races = new TreeMap<>();
+    /** Per batch size decided by {@link PlanRace}, the report's note on the decision. */
+    private final Map<Integer, String> planNotes = new TreeMap<>();
 
     /**
      * @param batch the call's batch size
@@ -108,6 +110,18 @@ final class CallThreadsCheck {
     }
 
     /**
+     * Takes the choice of a race between complete plans ({@link PlanRace}) for good, with the note the report gives.
+     *
+     * @param batch the batch size
+     * @param choice the choice of threads
+     * @param note what decided it (e.g. the two plans' median call times)
+     */
+    void decideByPlans(int batch, CallThreads choice, String note) {
+        race(batch).preset(choice);
+        planNotes.put(batch, note);
+    }
+
+    /**
      * @param lines report lines of a step with a choice of threads
      * @return the lines, with a note where whole calls at their batch size (at any batch size seen, for lines of
      *     batch size 0) run every step on the caller
@@ -117,6 +131,13 @@ final class CallThreadsCheck {
         for (LayerChoice c : lines) {
             List<String> notes = new ArrayList<>();
             races.forEach((batch, race) -> {
+                if ((c.batch() == 0 || c.batch() == batch) && planNotes.containsKey(batch)) {
+                    notes.add((c.batch() == 0 ? "batch " + batch + " " : "") + "whole calls put "
+                            + (race.choice() == CallThreads.CALLER ? "every step on the caller"
+                                    : "steps of at least 200,000 multiply-adds on the caller and the pool")
+                            + " (" + planNotes.get(batch) + ")");
+                    return;
+                }
                 if ((c.batch() == 0 || c.batch() == batch) && !race.decided() && race.settled()) {
                     notes.add((c.batch() == 0 ? "batch " + batch + " " : "") + "whole calls put "
                             + (race.choice() == CallThreads.CALLER ? "every step on the caller"

@@ -366,6 +366,17 @@ final class ConvolutionStep extends CalibratedStep {
         smallPlane.settle(batch);
     }
 
+    @Override
+    void reopenSparseRaces(int batch) {
+        batched.reopen(batch);
+        smallPlane.reopen(batch);
+    }
+
+    @Override
+    boolean sparseRacesQuiet(int batch) {
+        return batched.quiet(batch) && smallPlane.quiet(batch);
+    }
+
     /**
      * The per-image kernel ({@link KernelKind#SPARSE}) at any batch size, the batched kernel from batch
      * {@link BatchedCandidate#MIN_BATCH}, the small-plane kernel below it on layers of at least

@@ -68,6 +68,8 @@ public final class SparseRunner {
     private final int[] lastReaders;
     /** Under {@link KernelThreading#PER_CALL}, the whole calls' choice of threads; else null. */
     private final CallThreadsCheck callCheck;
+    /** Under {@link KernelThreading#PER_CALL}, the race between the two complete plans; else null. */
+    private final PlanRace plans;
 
     private SparseRunner(Plan plan, ComputationGraph graph, RunnerOptions options) {
         this.plan = plan;
@@ -79,6 +81,8 @@ public final class SparseRunner {
         plan.connect(pool);
         this.lastReaders = plan.lastReaders();
         this.callCheck = options.threading() == KernelThreading.PER_CALL ? new CallThreadsCheck() : null;
+        this.plans = callCheck == null ? null : new PlanRace(calibratedSteps(), System::nanoTime,
+                callCheck::decideByPlans);
     }
 
     /**
@@ -150,32 +154,22 @@ public final class SparseRunner {
         long start = System.nanoTime();
         List<CalibratedStep> steps = calibratedSteps();
         int calls = untilQuiet(sampleInputs, CallThreads.CALLER);
-        if (callCheck != null && !callCheck.settled(batch)) {
+        if (callCheck != null && !plans.done(batch)) {
             // as many untimed calls on the caller as the thread race's own warm-up: in a fresh JVM the JIT's
             // compiler threads still take the second core for a while, which makes the pool look slow (session 13)
             for (; calls < CallThreadsCheck.WARM_UP_CALLS; calls++) {
                 KernelThreading.callWith(CallThreads.CALLER, () -> runPlan(sampleInputs, null, null));
             }
-            // a first round of the thread race, so that the kernels settle on the threads they will run on
-            int rounds = callCheck.rounds(batch);
-            callCheck.roundNow(batch);
-            while (callCheck.rounds(batch) == rounds && calls < MAX_CALIBRATION_CALLS) {
+            // the caller's plan settles on the caller; the pool's plan settles on the pool, and the faster complete
+            // plan is kept (PlanRace)
+            calls += settle(sampleInputs, steps, batch, CallThreads.CALLER);
+            plans.start(batch, CallThreads.CALLER);
+            for (int guard = 0; !plans.done(batch) && guard < 4 * MAX_CALIBRATION_CALLS; guard++) {
                 run(sampleInputs, null, null);
                 calls++;
             }
-        }
-        CallThreads threads = callCheck == null ? null : callCheck.choice(batch);
-        steps.forEach(step -> step.settleSparseRaces(batch));
-        calls += untilQuiet(sampleInputs, threads);
-        steps.forEach(step -> step.requestSettle(batch));
-        calls += untilQuiet(sampleInputs, threads);
-        if (callCheck != null) {
-            // the last round, on the settled kernels
-            callCheck.settleNow(batch);
-            while (!callCheck.settled(batch) && calls < MAX_CALIBRATION_CALLS) {
-                run(sampleInputs, null, null);
-                calls++;
-            }
+        } else {
+            calls += settle(sampleInputs, steps, batch, callCheck == null ? null : callCheck.choice(batch));
         }
         double millis = (System.nanoTime() - start) / 1e6;
         List<LayerChoice> lines = report().stream().filter(c -> c.batch() == batch || c.batch() == 0).toList();
@@ -183,6 +177,19 @@ public final class SparseRunner {
                 : callCheck.choice(batch), lines);
         LOG.info("{}", result);
         return result;
+    }
+
+    /**
+     * Settles the steps' sparse kernel races, then their choices between the dense and the sparse kernel, on the
+     * given threads.
+     *
+     * @return the calls made
+     */
+    private int settle(INDArray[] inputs, List<CalibratedStep> steps, int batch, CallThreads threads) {
+        steps.forEach(step -> step.settleSparseRaces(batch));
+        int calls = untilQuiet(inputs, threads);
+        steps.forEach(step -> step.requestSettle(batch));
+        return calls + untilQuiet(inputs, threads);
     }
 
     /**
@@ -289,6 +296,9 @@ public final class SparseRunner {
             if (b.threads() != null) {
                 callCheck.preset(b.batch(), b.threads());
             }
+            if (plans != null) {
+                plans.skip(b.batch());
+            }
         }
         return this;
     }
@@ -354,9 +364,28 @@ public final class SparseRunner {
     private INDArray[] run(INDArray[] inputs, long[] nanos, LongSupplier clock) {
         checkInputs(inputs);
         if (callCheck != null && KernelThreading.choice() == null) {
-            return callCheck.run((int) inputs[0].size(0), () -> runPlan(inputs, nanos, clock));
+            int batch = (int) inputs[0].size(0);
+            if (!plans.done(batch) && (plans.running(batch) || startPlans(batch))) {
+                return plans.call(batch, choice -> KernelThreading.callWith(choice, () -> runPlan(inputs, nanos,
+                        clock)));
+            }
+            return callCheck.run(batch, () -> runPlan(inputs, nanos, clock));
         }
         return runPlan(inputs, nanos, clock);
+    }
+
+    /**
+     * Starts the race between complete plans ({@link PlanRace}) once the whole-call thread race has settled and every
+     * step has settled its kernels on the threads it kept (without {@link #calibrate}: at about call 135).
+     *
+     * @return true if it started
+     */
+    private boolean startPlans(int batch) {
+        if (!callCheck.settled(batch) || !calibratedSteps().stream().allMatch(step -> step.settled(batch))) {
+            return false;
+        }
+        plans.start(batch, callCheck.choice(batch));
+        return true;
     }
 
     /** {@link #run} without the whole-call check. */
