@@ -18,7 +18,8 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * measurements of session 11 (2 cores) per-step choices that mixed the two were slower than either uniform choice
  * (batch-32 RPG-pruned ResNet-56: 30.4 ms with per-step choices, 30.0 on the caller, 23.8 under the fixed rule;
  * batch-1 channel-shrunk VGG-19: 2.79 ms with per-step choices, 1.91 on the caller). Not thread-safe (a runner runs
- * one call at a time).
+ * one call at a time). Once the kernels have settled on the threads it kept, a race between the two complete plans
+ * decides for good ({@link PlanRace}, {@link #decideByPlans}).
  */
 final class CallThreadsCheck {
 

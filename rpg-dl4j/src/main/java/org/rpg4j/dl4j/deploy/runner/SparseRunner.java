@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * faster ({@link #report()} lists the choices, what was timed and what was skipped and why); after that, at the
  * 8th, 16th, 32nd and 64th call after the decision, both kernels are timed once more and the choice switches if the
  * other has become faster (the first calls may time Java kernels the JIT has not compiled yet), and at the 128th the
- * choice settles on medians of warm alternating runs; no call times anything after about 135 calls per batch size.
+ * choice settles on medians of warm alternating runs; under {@link KernelThreading#PER_CALL} a race between the two
+ * complete plans follows ({@link PlanRace}); no call times anything after about 170 calls per batch size.
  * {@link #calibrate} settles a batch size at once, {@link #tuningPlan()} saves the choices and {@link #applyPlan}
  * loads them into a fresh runner, which then times nothing at those batch sizes. Residual adds, max pooling
  * and global pooling run on Java arrays ({@link StepCoverage}); all other layers and vertices run DL4J's own inference.
@@ -42,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * chooses per batch size, by timing whole calls interleaved after its warm-up calls on the caller (and rechecking at
  * exponentially spaced calls, three rounds in all), between every step on the calling thread alone and the fixed rule of {@link
  * KernelThreading#COMMON_POOL} (steps of at least 200,000 multiply-adds on the caller and the pool); the caller wins
- * unless the pool is 1.1x faster (the report says what was chosen); the Java kernels' outputs are the same bit for bit
+ * unless the pool is 1.1x faster; once the kernels have settled on the threads kept, the kernels of the other choice
+ * settle again on its threads and warm whole calls of the two complete plans, alternating, keep the one with the
+ * lower median call time, with its kernels ({@link PlanRace}; the pool only if 1.05x faster; the report says what
+ * was chosen); the Java kernels' outputs are the same bit for bit
  * under both, and a dense convolution runs as one oneDNN call on the caller and split over the threads with the pool
  * (the same bits in the tests, equal within float rounding in general). By default ({@link
  * NativeThreading#JAVA_THREADS}) the native ops run on one OpenMP thread each, a dense convolution split over those
@@ -133,15 +137,16 @@ public final class SparseRunner {
     /**
      * Makes every timing decision for the sample's batch size now, as a deployer does before serving: the kernels'
      * calibration and races run on the calling thread until a call times nothing ({@link Calibration},
-     * {@link KernelRace}); under {@link KernelThreading#PER_CALL}, after as many calls on the caller as the thread
-     * race's warm-up ({@value CallThreadsCheck#WARM_UP_CALLS} in all), a round of whole calls alternating between the
-     * caller and the pool ({@link ThreadRace}) picks the threads; on those threads the sparse kernel races recheck
-     * twice on warm code and settle, and one call settles each layer's choice between the dense and the sparse kernel
-     * on medians of {@value ChoiceRecheck#SETTLE_RUNS} warm, alternating runs of each ({@link ChoiceRecheck#settle});
-     * a last round of whole calls on the settled kernels decides the threads for good ({@link ThreadRace#settleNow}).
-     * After it, {@link #output} runs the chosen kernels on the chosen threads at that batch size and times nothing.
-     * Without it the runner settles by itself within about 135 calls per batch size. Calling it again for a settled
-     * batch size costs one call.
+     * {@link KernelRace}); the sparse kernel races recheck twice on warm code and settle, and one call settles each
+     * layer's choice between the dense and the sparse kernel on medians of {@value ChoiceRecheck#SETTLE_RUNS} warm,
+     * alternating runs of each ({@link ChoiceRecheck#settle}). Under {@link KernelThreading#PER_CALL} this happens on
+     * the caller after as many calls on it as the thread race's warm-up ({@value CallThreadsCheck#WARM_UP_CALLS} in
+     * all), then the same settling runs again with the pool ({@link CallThreads#POOL_ABOVE_THRESHOLD}), so that each
+     * whole-call choice of threads has its own complete plan with its kernels chosen on its threads, and {@value
+     * PlanRace#PAIRS} alternating pairs of warm whole calls keep the plan with the lower median ({@link PlanRace}: the
+     * pool only if {@value PlanRace#TIE_MARGIN}x faster), its threads and its kernels. After it, {@link #output} runs
+     * the chosen kernels on the chosen threads at that batch size and times nothing. Without it the runner settles by
+     * itself within about 170 calls per batch size. Calling it again for a settled batch size costs one call.
      *
      * @param sampleInputs inputs of the batch size to settle, as for {@link #output} (their values matter little: the
      *     kernels' work depends on shapes and weights, not on the values); not modified
