@@ -23,9 +23,9 @@ import org.rpg4j.sparse.kernel.CallThreads;
  * each step's choice between the dense and the sparse kernel settles again on medians of warm alternating runs
  * ({@link CalibratedStep#requestResettle}): so every kernel choice of the other plan is made on the threads that run
  * it;</li>
- * <li>{@value #PAIRS} timed pairs of whole calls (after one untimed pair), alternating which plan goes first, each
- * call with its plan's kernels ({@link CalibratedStep#adopt}) on its plan's threads; a call that held other timing
- * work ({@link TimingWork}) is run again;</li>
+ * <li>{@value #PAIRS} pairs of turns, alternating which plan goes first, a turn being {@value #TURN_CALLS} whole
+ * calls with its plan's kernels ({@link CalibratedStep#adopt}) on its plan's threads of which the last is timed; a
+ * timed call that held other timing work ({@link TimingWork}) is run again;</li>
  * <li>the plan with the lower median call time is kept, with its kernels and its threads, for good: the pool only if
  * its median times {@value #TIE_MARGIN} is below the caller's (a tie keeps the caller, whose calls hand nothing to
  * another thread).</li>
@@ -44,8 +44,14 @@ final class PlanRace {
 
     /** Untimed calls on the other choice of threads before its kernels settle. */
     static final int WARM_UP_CALLS = 2;
-    /** Timed pairs of whole calls, one per plan, after one untimed pair. */
+    /** Timed pairs of turns, one turn per plan. */
     static final int PAIRS = 12;
+    /**
+     * Calls of one plan in a row, the last of them timed: a call right after the other plan's measured 1.5-1.8x
+     * slower with the pool under load (VGG-19 RPG 98 % at batch 32, session 14), where the caller's plan runs oneDNN
+     * on OpenMP's two threads, whose workers spin for a while after it.
+     */
+    static final int TURN_CALLS = 2;
     /** The pool's plan is kept only if its median times this is below the caller's (a tie keeps the caller). */
     static final double TIE_MARGIN = 1.05;
     /** Calls of one settling phase after which the race goes on even if a step still times its kernels. */
@@ -215,26 +221,35 @@ final class PlanRace {
         }
     }
 
-    /** A call of the race proper: position 2p and 2p+1 are pair p, pair 0 untimed, the first plan alternating. */
+    /**
+     * A call of the race proper. Pair p is positions 4p to 4p+3: a turn of {@value #TURN_CALLS} calls of one plan,
+     * then a turn of the other, the plan that goes first alternating from pair to pair; the last call of a turn is
+     * timed, the ones before it absorb the switch (the other plan's OpenMP workers still spinning after its oneDNN
+     * calls, the pool's parked workers, kernels and layouts not run for a call).
+     */
     private <T> T race(int batch, State state, Function<CallThreads, T> call) {
-        int pair = state.position / 2;
+        int pair = state.position / (2 * TURN_CALLS);
+        int inPair = state.position % (2 * TURN_CALLS);
         boolean keptFirst = pair % 2 == 0;
-        CallThreads used = keptFirst == (state.position % 2 == 0) ? state.kept : state.other;
-        adopt(batch, state, used);
+        CallThreads used = keptFirst == (inPair < TURN_CALLS) ? state.kept : state.other;
+        boolean timed = inPair % TURN_CALLS == TURN_CALLS - 1;
+        if (inPair % TURN_CALLS == 0) {
+            adopt(batch, state, used);
+        }
         long timing = TimingWork.count();
         long start = clock.getAsLong();
         T output = call.apply(used);
         long nanos = clock.getAsLong() - start;
-        if (TimingWork.count() != timing && state.repeated < 2 * PAIRS) {
+        if (timed && TimingWork.count() != timing && state.repeated < 2 * PAIRS) {
             // the call held other timing work: its time does not count, the position runs again
             state.repeated++;
             return output;
         }
-        if (pair > 0) {
+        if (timed) {
             state.nanos.computeIfAbsent(used, u -> new ArrayList<>()).add(nanos);
         }
         state.position++;
-        if (state.position == 2 * (PAIRS + 1)) {
+        if (state.position == 2 * TURN_CALLS * PAIRS) {
             decide(batch, state);
         }
         return output;
