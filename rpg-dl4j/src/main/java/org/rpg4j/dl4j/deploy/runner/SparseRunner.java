@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * 8th, 16th, 32nd and 64th call after the decision, both kernels are timed once more and the choice switches if the
  * other has become faster (the first calls may time Java kernels the JIT has not compiled yet), and at the 128th the
  * choice settles on medians of warm alternating runs; under {@link KernelThreading#PER_CALL} a race between the two
- * complete plans follows ({@link PlanRace}); no call times anything after about 170 calls per batch size.
+ * complete plans follows ({@link PlanRace}); no call times anything after about 190 calls per batch size.
  * {@link #calibrate} settles a batch size at once, {@link #tuningPlan()} saves the choices and {@link #applyPlan}
  * loads them into a fresh runner, which then times nothing at those batch sizes. Residual adds, max pooling
  * and global pooling run on Java arrays ({@link StepCoverage}); all other layers and vertices run DL4J's own inference.
@@ -143,10 +143,10 @@ public final class SparseRunner {
      * the caller after as many calls on it as the thread race's warm-up ({@value CallThreadsCheck#WARM_UP_CALLS} in
      * all), then the same settling runs again with the pool ({@link CallThreads#POOL_ABOVE_THRESHOLD}), so that each
      * whole-call choice of threads has its own complete plan with its kernels chosen on its threads, and {@value
-     * PlanRace#PAIRS} alternating pairs of warm whole calls keep the plan with the lower median ({@link PlanRace}: the
-     * pool only if {@value PlanRace#TIE_MARGIN}x faster), its threads and its kernels. After it, {@link #output} runs
+     * PlanRace#PAIRS} pairs of turns of warm whole calls, alternating, keep the plan with the lower median ({@link
+     * PlanRace}: the pool only if {@value PlanRace#TIE_MARGIN}x faster), its threads and its kernels. After it, {@link #output} runs
      * the chosen kernels on the chosen threads at that batch size and times nothing. Without it the runner settles by
-     * itself within about 170 calls per batch size. Calling it again for a settled batch size costs one call.
+     * itself within about 190 calls per batch size. Calling it again for a settled batch size costs one call.
      *
      * @param sampleInputs inputs of the batch size to settle, as for {@link #output} (their values matter little: the
      *     kernels' work depends on shapes and weights, not on the values); not modified
