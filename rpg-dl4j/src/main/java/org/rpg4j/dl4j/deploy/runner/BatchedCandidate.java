@@ -105,6 +105,23 @@ final class BatchedCandidate {
     }
 
     /**
+     * Reopens the settled race at this batch size ({@link KernelRace#reopen}).
+     *
+     * @param batch the batch size
+     */
+    void reopen(int batch) {
+        race.reopen(batch);
+    }
+
+    /**
+     * @param batch the batch size
+     * @return true if the race at that batch size times nothing any more or never ran ({@link KernelRace#quiet})
+     */
+    boolean quiet(int batch) {
+        return race.quiet(batch);
+    }
+
+    /**
      * Takes a kernel at this batch size without timing ({@link KernelRace#preset}).
      *
      * @param batch the batch size

@@ -81,12 +81,27 @@ abstract class CalibratedStep implements Step {
      * @param sparseSupported false if only the dense kernel can compute this layer (e.g. dilation)
      */
     CalibratedStep(String name, String operation, double density, RunnerOptions options, boolean sparseSupported) {
+        this(name, operation, density, options, sparseSupported, CalibrationClock.of(options));
+    }
+
+    /**
+     * As {@link #CalibratedStep(String, String, double, RunnerOptions, boolean)}, timed on a given clock (tests).
+     *
+     * @param name layer name
+     * @param operation what the step computes
+     * @param density fraction of non-zero weights
+     * @param options the policy and the calibration runs
+     * @param sparseSupported false if only the dense kernel can compute this layer
+     * @param clock nanosecond clock the kernel races are timed on
+     */
+    CalibratedStep(String name, String operation, double density, RunnerOptions options, boolean sparseSupported,
+                   LongSupplier clock) {
         this.name = name;
         this.operation = operation;
         this.density = density;
         this.options = options;
         this.sparseSupported = sparseSupported;
-        this.clock = CalibrationClock.of(options);
+        this.clock = clock;
     }
 
     /** @return the clock this step's kernel races are timed on ({@link CalibrationClock}), in ns */
@@ -170,6 +185,24 @@ abstract class CalibratedStep implements Step {
     }
 
     /**
+     * Reopens the step's settled sparse kernel races at this batch size ({@link KernelRace#reopen}), so that they
+     * settle again on the threads of the next calls; none by default.
+     *
+     * @param batch the batch size
+     */
+    void reopenSparseRaces(int batch) {
+    }
+
+    /**
+     * @param batch the batch size
+     * @return true if the step's sparse kernel races time nothing any more at that batch size (or never ran); true
+     *     by default
+     */
+    boolean sparseRacesQuiet(int batch) {
+        return true;
+    }
+
+    /**
      * @param batch a batch size
      * @param kind a sparse kernel kind
      * @return why the step cannot run that sparse kernel at that batch size, or null if it can; by default only
@@ -208,6 +241,78 @@ abstract class CalibratedStep implements Step {
      */
     final void requestSettle(int batch) {
         settleBatch = batch;
+    }
+
+    /**
+     * Makes the next call with this batch size settle the step's choice of kernel again ({@link ChoiceRecheck#reopen},
+     * then as {@link #requestSettle}), on the threads that call runs on: {@link PlanRace} settles the plan of the
+     * other whole-call choice of threads so. A step without a recheck (a forced kernel, a dense kernel dropped for
+     * losing by {@link Calibration#CLEAR_MARGIN}) keeps its choice.
+     *
+     * @param batch the batch size
+     */
+    final void requestResettle(int batch) {
+        ChoiceRecheck recheck = rechecks.get(batch);
+        if (recheck != null) {
+            recheck.reopen();
+        }
+        requestSettle(batch);
+    }
+
+    /**
+     * @param batch a batch size
+     * @return true if the step times nothing any more at that batch size: its choice is forced, kept without
+     *     rechecks or settled, and the sparse races of a step that runs a sparse kernel have settled
+     */
+    final boolean settled(int batch) {
+        if (forcedKind(batch) == null) {
+            Calibration calibration = calibrations.get(batch);
+            if (calibration == null || !calibration.done()) {
+                return false;
+            }
+            ChoiceRecheck recheck = rechecks.get(batch);
+            boolean rechecked = !calibration.dropped(KernelKind.DENSE) && !unrechecked.contains(batch);
+            if (rechecked && (recheck == null || !recheck.settled())) {
+                return false;
+            }
+        }
+        return kernelFor(batch) == KernelKind.DENSE || sparseRacesQuiet(batch);
+    }
+
+    /**
+     * A settled choice of one step at one batch size, to be taken again later ({@link #adopt}).
+     *
+     * @param kernel the kernel it runs ({@link #kernelFor})
+     * @param line its report line at that batch size, or null
+     */
+    record Settled(KernelKind kernel, LayerChoice line) {
+    }
+
+    /**
+     * @param batch a batch size the step has decided
+     * @return its choice there now and its report line
+     */
+    final Settled settledChoice(int batch) {
+        LayerChoice line = choices.stream().filter(c -> c.batch() == batch).findFirst().orElse(null);
+        return new Settled(kernelFor(batch), line);
+    }
+
+    /**
+     * Takes a settled choice for good, as {@link #preset} does (nothing timed after it), reporting the line it was
+     * settled with and a note.
+     *
+     * @param batch the batch size
+     * @param settled the choice ({@link #settledChoice})
+     * @param note appended to the line
+     * @throws IllegalArgumentException as {@link #preset}
+     */
+    final void adopt(int batch, Settled settled, String note) {
+        preset(batch, settled.kernel());
+        LayerChoice line = settled.line();
+        if (line != null) {
+            report(new LayerChoice(line.name(), line.operation(), line.density(), line.batch(), line.sparseMillis(),
+                    line.denseMillis(), line.kernel(), line.calibration() + note));
+        }
     }
 
     /**

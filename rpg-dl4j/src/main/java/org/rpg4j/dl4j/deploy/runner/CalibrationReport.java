@@ -7,8 +7,8 @@ import org.rpg4j.sparse.kernel.CallThreads;
  * What {@link SparseRunner#calibrate} did for one batch size: after it the runner times nothing at that batch size.
  *
  * @param batch the batch size
- * @param calls runner calls it made on the sample input (the kernels' calibration and races, the settling call,
- *     the thread race's round)
+ * @param calls runner calls it made on the sample input (the kernels' calibration and races, the settling calls on
+ *     each choice of threads, the race between the two plans)
  * @param millis its wall time in milliseconds
  * @param threads the whole calls' choice of threads, or null where the runner does not choose them
  * @param choices the report lines of that batch size ({@link SparseRunner#report()}), in execution order

@@ -18,7 +18,8 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * measurements of session 11 (2 cores) per-step choices that mixed the two were slower than either uniform choice
  * (batch-32 RPG-pruned ResNet-56: 30.4 ms with per-step choices, 30.0 on the caller, 23.8 under the fixed rule;
  * batch-1 channel-shrunk VGG-19: 2.79 ms with per-step choices, 1.91 on the caller). Not thread-safe (a runner runs
- * one call at a time).
+ * one call at a time). Once the kernels have settled on the threads it kept, a race between the two complete plans
+ * decides for good ({@link PlanRace}, {@link #decideByPlans}).
  */
 final class CallThreadsCheck {
 
@@ -32,6 +33,8 @@ final class CallThreadsCheck {
     static final double CALL_MARGIN = 1.1;
 
     private final Map<Integer, ThreadRace> races = new TreeMap<>();
+    /** Per batch size decided by {@link PlanRace}, the report's note on the decision. */
+    private final Map<Integer, String> planNotes = new TreeMap<>();
 
     /**
      * @param batch the call's batch size
@@ -108,6 +111,18 @@ final class CallThreadsCheck {
     }
 
     /**
+     * Takes the choice of a race between complete plans ({@link PlanRace}) for good, with the note the report gives.
+     *
+     * @param batch the batch size
+     * @param choice the choice of threads
+     * @param note what decided it (e.g. the two plans' median call times)
+     */
+    void decideByPlans(int batch, CallThreads choice, String note) {
+        race(batch).preset(choice);
+        planNotes.put(batch, note);
+    }
+
+    /**
      * @param lines report lines of a step with a choice of threads
      * @return the lines, with a note where whole calls at their batch size (at any batch size seen, for lines of
      *     batch size 0) run every step on the caller
@@ -117,6 +132,13 @@ final class CallThreadsCheck {
         for (LayerChoice c : lines) {
             List<String> notes = new ArrayList<>();
             races.forEach((batch, race) -> {
+                if ((c.batch() == 0 || c.batch() == batch) && planNotes.containsKey(batch)) {
+                    notes.add((c.batch() == 0 ? "batch " + batch + " " : "") + "whole calls put "
+                            + (race.choice() == CallThreads.CALLER ? "every step on the caller"
+                                    : "steps of at least 200,000 multiply-adds on the caller and the pool")
+                            + " (" + planNotes.get(batch) + ")");
+                    return;
+                }
                 if ((c.batch() == 0 || c.batch() == batch) && !race.decided() && race.settled()) {
                     notes.add((c.batch() == 0 ? "batch " + batch + " " : "") + "whole calls put "
                             + (race.choice() == CallThreads.CALLER ? "every step on the caller"

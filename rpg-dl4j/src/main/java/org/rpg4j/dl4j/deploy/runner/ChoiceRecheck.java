@@ -207,6 +207,14 @@ final class ChoiceRecheck {
         return output;
     }
 
+    /**
+     * Lets {@link #settle} run once more (on the threads of the call that runs it: {@link PlanRace} settles the plan
+     * of the other whole-call choice of threads); nothing is timed until it runs.
+     */
+    void reopen() {
+        settled = false;
+    }
+
     /** @return true once the choice is final and no call is timed any more */
     boolean settled() {
         return settled;

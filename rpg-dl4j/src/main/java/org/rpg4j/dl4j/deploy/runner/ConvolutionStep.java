@@ -366,6 +366,17 @@ final class ConvolutionStep extends CalibratedStep {
         smallPlane.settle(batch);
     }
 
+    @Override
+    void reopenSparseRaces(int batch) {
+        batched.reopen(batch);
+        smallPlane.reopen(batch);
+    }
+
+    @Override
+    boolean sparseRacesQuiet(int batch) {
+        return batched.quiet(batch) && smallPlane.quiet(batch);
+    }
+
     /**
      * The per-image kernel ({@link KernelKind#SPARSE}) at any batch size, the batched kernel from batch
      * {@link BatchedCandidate#MIN_BATCH}, the small-plane kernel below it on layers of at least
@@ -606,7 +617,7 @@ final class ConvolutionStep extends CalibratedStep {
                 || !Tensor.defaultStrides(residualArray))) {
             residualArray = residualArray.dup('c');
         }
-        int parts = parts(batch);
+        int parts = parts(batch, outShape);
         if (parts == 1) {
             int previous = options.nativeThreading() == NativeThreading.JAVA_THREADS ? OpenMpThreads.limit(
                     unsplitThreads(batch, outShape)) : 0;
@@ -658,7 +669,7 @@ final class ConvolutionStep extends CalibratedStep {
         ActivationLayout residualLayout = nhwcResidual != null ? ActivationLayout.NHWC : ActivationLayout.NCHW;
         long[] stored = nhwcOutput ? new long[] {batch, outShape[2], outShape[3], outShape[1]} : outShape;
         INDArray out = denseOutput(stored);
-        int parts = parts(batch);
+        int parts = parts(batch, outShape);
         int threads = parts == 1 ? unsplitThreads(batch, outShape) : 1;
         java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.function.IntConsumer part = p -> {
@@ -764,18 +775,24 @@ final class ConvolutionStep extends CalibratedStep {
     }
 
     /**
+     * @param batch the call's batch size
+     * @param outShape the output shape {@code [batch, out, outH, outW]}
      * @return into how many single-threaded {@code conv2d} calls a batch is split: 1 under
-     *     {@link NativeThreading#OPENMP} (one call on OpenMP's threads) and for a call made with every step on the
+     *     {@link NativeThreading#OPENMP} (one call on OpenMP's threads), for a call made with every step on the
      *     calling thread ({@link CallThreads#CALLER} under {@link KernelThreading#PER_CALL}: the parts would run one
      *     after the other, and a batch-1 call split by output channels cost up to 2x one unsplit call, VGG-19 conv2_1
-     *     0.233 against 0.113 ms, docs/structured.md session 11), else the runner's thread count, at most the batch
+     *     0.233 against 0.113 ms, docs/structured.md session 11) and for a call that {@link #unsplitThreads} gives
+     *     OpenMP's threads under either whole-call choice (split over the runner's Java threads, oneDNN gained
+     *     0.56-1.09x from the second core on VGG-19's RPG-pruned layers at batch 32 where one call on OpenMP's two
+     *     threads gained 1.7-1.9x, docs/deployment.md session 13), else the runner's thread count, at most the batch
      *     (or at batch 1 the output channels)
      */
-    private int parts(long batch) {
+    private int parts(long batch, long[] outShape) {
         if (options.nativeThreading() != NativeThreading.JAVA_THREADS || !OpenMpThreads.available()) {
             return 1;
         }
-        if (options.threading() == KernelThreading.PER_CALL && KernelThreading.choice() == CallThreads.CALLER) {
+        if (options.threading() == KernelThreading.PER_CALL && (KernelThreading.choice() == CallThreads.CALLER
+                || unsplitThreads(batch, outShape) > 1)) {
             return 1;
         }
         long units = batch > 1 ? batch : spec.outChannels();
@@ -786,16 +803,15 @@ final class ConvolutionStep extends CalibratedStep {
      * @param batch the call's batch size
      * @param outShape the output shape {@code [batch, out, outH, outW]}
      * @return the OpenMP threads of an unsplit oneDNN call under {@link NativeThreading#JAVA_THREADS}: the runner's
-     *     thread count ({@link KernelThreading#threads()}) for a call made with every step on the calling thread
-     *     ({@link CallThreads#CALLER} under {@link KernelThreading#PER_CALL}) of at least {@link #OPENMP_BATCH} images
-     *     and {@link #OPENMP_MACS} multiply-adds, else 1. Such a call leaves the pool's threads idle, so oneDNN may
-     *     use the second core for the step without competing with the Java kernels (which run on the caller
-     *     alone); on one OpenMP thread the dense ResNet-56 at batch 64 took 128.7 ms per call, with OpenMP's two
-     *     threads 72.4 ms and split over two Java threads 89.1 ms (docs/structured.md, session 13).
+     *     thread count ({@link KernelThreading#threads()}) for a call under {@link KernelThreading#PER_CALL} (either
+     *     whole-call choice) of at least {@link #OPENMP_BATCH} images and {@link #OPENMP_MACS} multiply-adds, else 1.
+     *     The step runs on the calling thread while the pool's Java threads wait, so oneDNN may use the second core
+     *     without competing with the Java kernels; on one OpenMP thread the dense ResNet-56 at batch 64 took 128.7 ms
+     *     per call, with OpenMP's two threads 72.4 ms and split over two Java threads 89.1 ms (docs/structured.md,
+     *     session 13).
      */
     private int unsplitThreads(long batch, long[] outShape) {
-        if (batch < OPENMP_BATCH || options.threading() != KernelThreading.PER_CALL
-                || KernelThreading.choice() != CallThreads.CALLER) {
+        if (batch < OPENMP_BATCH || options.threading() != KernelThreading.PER_CALL) {
             return 1;
         }
         long macs = batch * outShape[1] * outShape[2] * outShape[3] * spec.inChannels() * spec.kernel()[0]

@@ -185,6 +185,41 @@ final class KernelRace {
     }
 
     /**
+     * Reopens a settled race at this batch size so that it settles again on the threads its next calls run on
+     * ({@link PlanRace}: the plan of the other whole-call choice of threads): its fastest runs so far are forgotten,
+     * its next {@value #SETTLE_RECHECKS} calls that run a sparse kernel are rechecks, and the call after them settles
+     * it on those rechecks' runs alone. A race not settled, or never run, is left as it is.
+     *
+     * @param batch the batch size
+     * @throws IllegalArgumentException if {@code batch} is below 1
+     */
+    void reopen(int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+        }
+        Race race = races.get(batch);
+        if (race == null || !race.settled || race.kept == null) {
+            return;
+        }
+        race.settled = false;
+        race.settling = true;
+        race.forced = SETTLE_RECHECKS;
+        race.rechecked = false;
+        race.perImage = Long.MAX_VALUE;
+        race.alternative = Long.MAX_VALUE;
+    }
+
+    /**
+     * @param batch the batch size
+     * @return true if the race at that batch size times nothing any more or never ran (a race {@link #settle} asked
+     *     for where the step never runs that kernel, e.g. the batched kernel below its batch size)
+     */
+    boolean quiet(int batch) {
+        Race race = races.get(batch);
+        return race == null || race.settled || race.kept == null && race.timed == 0;
+    }
+
+    /**
      * Takes a kernel for a batch size without timing, for good (a deployer's saved plan).
      *
      * @param batch the batch size

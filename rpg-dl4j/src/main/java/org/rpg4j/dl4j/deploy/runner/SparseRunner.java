@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * faster ({@link #report()} lists the choices, what was timed and what was skipped and why); after that, at the
  * 8th, 16th, 32nd and 64th call after the decision, both kernels are timed once more and the choice switches if the
  * other has become faster (the first calls may time Java kernels the JIT has not compiled yet), and at the 128th the
- * choice settles on medians of warm alternating runs; no call times anything after about 135 calls per batch size.
+ * choice settles on medians of warm alternating runs; under {@link KernelThreading#PER_CALL} a race between the two
+ * complete plans follows ({@link PlanRace}); no call times anything after about 190 calls per batch size.
  * {@link #calibrate} settles a batch size at once, {@link #tuningPlan()} saves the choices and {@link #applyPlan}
  * loads them into a fresh runner, which then times nothing at those batch sizes. Residual adds, max pooling
  * and global pooling run on Java arrays ({@link StepCoverage}); all other layers and vertices run DL4J's own inference.
@@ -42,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * chooses per batch size, by timing whole calls interleaved after its warm-up calls on the caller (and rechecking at
  * exponentially spaced calls, three rounds in all), between every step on the calling thread alone and the fixed rule of {@link
  * KernelThreading#COMMON_POOL} (steps of at least 200,000 multiply-adds on the caller and the pool); the caller wins
- * unless the pool is 1.1x faster (the report says what was chosen); the Java kernels' outputs are the same bit for bit
+ * unless the pool is 1.1x faster; once the kernels have settled on the threads kept, the kernels of the other choice
+ * settle again on its threads and warm whole calls of the two complete plans, alternating, keep the one with the
+ * lower median call time, with its kernels ({@link PlanRace}; the pool only if 1.05x faster; the report says what
+ * was chosen); the Java kernels' outputs are the same bit for bit
  * under both, and a dense convolution runs as one oneDNN call on the caller and split over the threads with the pool
  * (the same bits in the tests, equal within float rounding in general). By default ({@link
  * NativeThreading#JAVA_THREADS}) the native ops run on one OpenMP thread each, a dense convolution split over those
@@ -68,6 +72,8 @@ public final class SparseRunner {
     private final int[] lastReaders;
     /** Under {@link KernelThreading#PER_CALL}, the whole calls' choice of threads; else null. */
     private final CallThreadsCheck callCheck;
+    /** Under {@link KernelThreading#PER_CALL}, the race between the two complete plans; else null. */
+    private final PlanRace plans;
 
     private SparseRunner(Plan plan, ComputationGraph graph, RunnerOptions options) {
         this.plan = plan;
@@ -79,6 +85,8 @@ public final class SparseRunner {
         plan.connect(pool);
         this.lastReaders = plan.lastReaders();
         this.callCheck = options.threading() == KernelThreading.PER_CALL ? new CallThreadsCheck() : null;
+        this.plans = callCheck == null ? null : new PlanRace(calibratedSteps(), System::nanoTime,
+                callCheck::decideByPlans);
     }
 
     /**
@@ -129,15 +137,16 @@ public final class SparseRunner {
     /**
      * Makes every timing decision for the sample's batch size now, as a deployer does before serving: the kernels'
      * calibration and races run on the calling thread until a call times nothing ({@link Calibration},
-     * {@link KernelRace}); under {@link KernelThreading#PER_CALL}, after as many calls on the caller as the thread
-     * race's warm-up ({@value CallThreadsCheck#WARM_UP_CALLS} in all), a round of whole calls alternating between the
-     * caller and the pool ({@link ThreadRace}) picks the threads; on those threads the sparse kernel races recheck
-     * twice on warm code and settle, and one call settles each layer's choice between the dense and the sparse kernel
-     * on medians of {@value ChoiceRecheck#SETTLE_RUNS} warm, alternating runs of each ({@link ChoiceRecheck#settle});
-     * a last round of whole calls on the settled kernels decides the threads for good ({@link ThreadRace#settleNow}).
-     * After it, {@link #output} runs the chosen kernels on the chosen threads at that batch size and times nothing.
-     * Without it the runner settles by itself within about 135 calls per batch size. Calling it again for a settled
-     * batch size costs one call.
+     * {@link KernelRace}); the sparse kernel races recheck twice on warm code and settle, and one call settles each
+     * layer's choice between the dense and the sparse kernel on medians of {@value ChoiceRecheck#SETTLE_RUNS} warm,
+     * alternating runs of each ({@link ChoiceRecheck#settle}). Under {@link KernelThreading#PER_CALL} this happens on
+     * the caller after as many calls on it as the thread race's warm-up ({@value CallThreadsCheck#WARM_UP_CALLS} in
+     * all), then the same settling runs again with the pool ({@link CallThreads#POOL_ABOVE_THRESHOLD}), so that each
+     * whole-call choice of threads has its own complete plan with its kernels chosen on its threads, and {@value
+     * PlanRace#PAIRS} pairs of turns of warm whole calls, alternating, keep the plan with the lower median ({@link
+     * PlanRace}: the pool only if {@value PlanRace#TIE_MARGIN}x faster), its threads and its kernels. After it, {@link #output} runs
+     * the chosen kernels on the chosen threads at that batch size and times nothing. Without it the runner settles by
+     * itself within about 190 calls per batch size. Calling it again for a settled batch size costs one call.
      *
      * @param sampleInputs inputs of the batch size to settle, as for {@link #output} (their values matter little: the
      *     kernels' work depends on shapes and weights, not on the values); not modified
@@ -150,32 +159,22 @@ public final class SparseRunner {
         long start = System.nanoTime();
         List<CalibratedStep> steps = calibratedSteps();
         int calls = untilQuiet(sampleInputs, CallThreads.CALLER);
-        if (callCheck != null && !callCheck.settled(batch)) {
+        if (callCheck != null && !plans.done(batch)) {
             // as many untimed calls on the caller as the thread race's own warm-up: in a fresh JVM the JIT's
             // compiler threads still take the second core for a while, which makes the pool look slow (session 13)
             for (; calls < CallThreadsCheck.WARM_UP_CALLS; calls++) {
                 KernelThreading.callWith(CallThreads.CALLER, () -> runPlan(sampleInputs, null, null));
             }
-            // a first round of the thread race, so that the kernels settle on the threads they will run on
-            int rounds = callCheck.rounds(batch);
-            callCheck.roundNow(batch);
-            while (callCheck.rounds(batch) == rounds && calls < MAX_CALIBRATION_CALLS) {
+            // the caller's plan settles on the caller; the pool's plan settles on the pool, and the faster complete
+            // plan is kept (PlanRace)
+            calls += settle(sampleInputs, steps, batch, CallThreads.CALLER);
+            plans.start(batch, CallThreads.CALLER);
+            for (int guard = 0; !plans.done(batch) && guard < 4 * MAX_CALIBRATION_CALLS; guard++) {
                 run(sampleInputs, null, null);
                 calls++;
             }
-        }
-        CallThreads threads = callCheck == null ? null : callCheck.choice(batch);
-        steps.forEach(step -> step.settleSparseRaces(batch));
-        calls += untilQuiet(sampleInputs, threads);
-        steps.forEach(step -> step.requestSettle(batch));
-        calls += untilQuiet(sampleInputs, threads);
-        if (callCheck != null) {
-            // the last round, on the settled kernels
-            callCheck.settleNow(batch);
-            while (!callCheck.settled(batch) && calls < MAX_CALIBRATION_CALLS) {
-                run(sampleInputs, null, null);
-                calls++;
-            }
+        } else {
+            calls += settle(sampleInputs, steps, batch, callCheck == null ? null : callCheck.choice(batch));
         }
         double millis = (System.nanoTime() - start) / 1e6;
         List<LayerChoice> lines = report().stream().filter(c -> c.batch() == batch || c.batch() == 0).toList();
@@ -183,6 +182,19 @@ public final class SparseRunner {
                 : callCheck.choice(batch), lines);
         LOG.info("{}", result);
         return result;
+    }
+
+    /**
+     * Settles the steps' sparse kernel races, then their choices between the dense and the sparse kernel, on the
+     * given threads.
+     *
+     * @return the calls made
+     */
+    private int settle(INDArray[] inputs, List<CalibratedStep> steps, int batch, CallThreads threads) {
+        steps.forEach(step -> step.settleSparseRaces(batch));
+        int calls = untilQuiet(inputs, threads);
+        steps.forEach(step -> step.requestSettle(batch));
+        return calls + untilQuiet(inputs, threads);
     }
 
     /**
@@ -289,6 +301,9 @@ public final class SparseRunner {
             if (b.threads() != null) {
                 callCheck.preset(b.batch(), b.threads());
             }
+            if (plans != null) {
+                plans.skip(b.batch());
+            }
         }
         return this;
     }
@@ -354,9 +369,28 @@ public final class SparseRunner {
     private INDArray[] run(INDArray[] inputs, long[] nanos, LongSupplier clock) {
         checkInputs(inputs);
         if (callCheck != null && KernelThreading.choice() == null) {
-            return callCheck.run((int) inputs[0].size(0), () -> runPlan(inputs, nanos, clock));
+            int batch = (int) inputs[0].size(0);
+            if (!plans.done(batch) && (plans.running(batch) || startPlans(batch))) {
+                return plans.call(batch, choice -> KernelThreading.callWith(choice, () -> runPlan(inputs, nanos,
+                        clock)));
+            }
+            return callCheck.run(batch, () -> runPlan(inputs, nanos, clock));
         }
         return runPlan(inputs, nanos, clock);
+    }
+
+    /**
+     * Starts the race between complete plans ({@link PlanRace}) once the whole-call thread race has settled and every
+     * step has settled its kernels on the threads it kept (without {@link #calibrate}: at about call 135).
+     *
+     * @return true if it started
+     */
+    private boolean startPlans(int batch) {
+        if (!callCheck.settled(batch) || !calibratedSteps().stream().allMatch(step -> step.settled(batch))) {
+            return false;
+        }
+        plans.start(batch, callCheck.choice(batch));
+        return true;
     }
 
     /** {@link #run} without the whole-call check. */

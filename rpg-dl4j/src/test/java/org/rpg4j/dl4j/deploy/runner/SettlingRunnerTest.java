@@ -26,8 +26,11 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  */
 class SettlingRunnerTest {
 
-    /** Calls after which a runner without {@link SparseRunner#calibrate} must have settled a batch size. */
-    private static final int SETTLED_BY = 150;
+    /**
+     * Calls after which a runner without {@link SparseRunner#calibrate} must have settled a batch size: the kernels'
+     * settling at about call 135, then the race between the two plans ({@link PlanRace}, about 55 calls).
+     */
+    private static final int SETTLED_BY = 220;
 
     private static final ComputationGraph GRAPH = PrunedNetworks.prune(PrunedNetworks.basicBlock(4, false), 0.4, 7);
 
@@ -48,8 +51,11 @@ class SettlingRunnerTest {
         INDArray expected = GRAPH.outputSingle(x);
         CalibrationReport report = runner.calibrate(x);
         assertEquals(8, report.batch());
-        assertTrue(report.calls() >= 2 + 4 * ThreadRace.PAIRS, "kernel calls and two thread rounds: " + report);
+        assertTrue(report.calls() >= CallThreadsCheck.WARM_UP_CALLS + 2 * PlanRace.TURN_CALLS * PlanRace.PAIRS,
+                "the warm-up and the plan race: " + report);
         assertNotNull(report.threads());
+        assertTrue(report.choices().stream().allMatch(c -> c.calibration().contains("plans raced over")), report
+                .choices().toString());
         assertTrue(report.millis() > 0);
         assertTrue(report.choices().stream().allMatch(c -> c.batch() == 8 || c.batch() == 0), report.choices()
                 .toString());
@@ -68,9 +74,12 @@ class SettlingRunnerTest {
         SparseRunner runner = SparseRunner.compile(GRAPH, RunnerOptions.defaults());
         for (int batch : new int[] {8, 1}) {
             INDArray x = input(batch);
+            INDArray expected = GRAPH.outputSingle(x);
             long[] start = timingCounts();
             for (int call = 0; call < SETTLED_BY; call++) {
-                runner.output(x);
+                // the calls of the plan race switch kernels and threads from call to call
+                assertTrue(PrunedNetworks.maxAbsDifference(expected, runner.output(x)[0]) < 1e-4, "batch " + batch
+                        + " call " + call);
             }
             long[] settled = timingCounts();
             assertTrue(settled[0] > start[0] && settled[1] > start[1], "batch " + batch + " timed at first");
@@ -82,6 +91,12 @@ class SettlingRunnerTest {
         }
         assertTrue(runner.report().stream().anyMatch(c -> c.calibration().contains("settled at call 128")), runner
                 .report().toString());
+        // both batch sizes kept the faster of the two complete plans (PlanRace)
+        assertTrue(runner.report().stream().allMatch(c -> c.calibration().contains("plans raced over")), runner
+                .report().toString());
+        assertTrue(runner.report().stream().anyMatch(c -> c.batch() == 0 && c.calibration().matches(
+                ".*batch 1 whole calls put .*plans raced over.*batch 8 whole calls put .*plans raced over.*")), runner
+                        .report().toString());
     }
 
     @Test
