@@ -2,8 +2,11 @@ package org.rpg4j.dl4j.deploy.runner;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -74,9 +77,15 @@ public final class SparseRunner {
     private final CallThreadsCheck callCheck;
     /** Under {@link KernelThreading#PER_CALL}, the race between the two complete plans; else null. */
     private final PlanRace plans;
+    /** Under {@link KernelPolicy#MEASURED}, compiles a runner of the same network under {@link KernelPolicy#SPARSE}
+     * for {@link KernelWarmUp}; else null. */
+    private final Supplier<SparseRunner> sparseTwin;
+    /** Batch sizes at which {@link #calibrate} has warmed the sparse kernels. */
+    private final Set<Integer> warmedBatches = new HashSet<>();
 
-    private SparseRunner(Plan plan, ComputationGraph graph, RunnerOptions options) {
+    private SparseRunner(Plan plan, ComputationGraph graph, RunnerOptions options, Supplier<SparseRunner> sparseTwin) {
         this.plan = plan;
+        this.sparseTwin = options.policy() == KernelPolicy.MEASURED ? sparseTwin : null;
         this.graph = graph;
         this.nativeThreading = options.nativeThreading();
         if (nativeThreading == NativeThreading.OPENMP) {
@@ -102,7 +111,8 @@ public final class SparseRunner {
         if (network.getLayers() == null) {
             throw new IllegalArgumentException("network must be initialised (call init()) before compile");
         }
-        return new SparseRunner(LayerListCompiler.compile(network, options), null, options);
+        return new SparseRunner(LayerListCompiler.compile(network, options), null, options, () -> compile(network,
+                options.withPolicy(KernelPolicy.SPARSE)));
     }
 
     /**
@@ -118,7 +128,8 @@ public final class SparseRunner {
         if (graph.getVertices() == null) {
             throw new IllegalArgumentException("graph must be initialised (call init()) before compile");
         }
-        return new SparseRunner(GraphCompiler.compile(graph, options), graph, options);
+        return new SparseRunner(GraphCompiler.compile(graph, options), graph, options, () -> compile(graph, options
+                .withPolicy(KernelPolicy.SPARSE)));
     }
 
     /**
@@ -135,7 +146,11 @@ public final class SparseRunner {
     }
 
     /**
-     * Makes every timing decision for the sample's batch size now, as a deployer does before serving: the kernels'
+     * Makes every timing decision for the sample's batch size now, as a deployer does before serving. Under {@link
+     * KernelPolicy#MEASURED} a throw-away runner of the same network under {@link KernelPolicy#SPARSE} first runs
+     * untimed calls until they stop getting faster (at most {@value KernelWarmUp#MAX_CALLS} calls or {@value
+     * KernelWarmUp#MAX_MILLIS} ms, {@link KernelWarmUp}), so that no Java kernel is timed before the JIT compiles it.
+     * Then the kernels'
      * calibration and races run on the calling thread until a call times nothing ({@link Calibration},
      * {@link KernelRace}); the sparse kernel races recheck twice on warm code and settle, and one call settles each
      * layer's choice between the dense and the sparse kernel on medians of {@value ChoiceRecheck#SETTLE_RUNS} warm,
@@ -154,9 +169,32 @@ public final class SparseRunner {
      * @throws IllegalArgumentException if the inputs are bad (see {@link #output})
      */
     public CalibrationReport calibrate(INDArray... sampleInputs) {
+        return calibrate(sampleInputs, true);
+    }
+
+    /**
+     * @param batch a batch size
+     * @return whether {@link #calibrate} warmed the sparse kernels at it ({@link KernelWarmUp})
+     */
+    boolean warmed(int batch) {
+        return warmedBatches.contains(batch);
+    }
+
+    /**
+     * {@link #calibrate(INDArray...)}, with or without the kernels' warm-up.
+     *
+     * @param warmKernels whether a runner under {@link KernelPolicy#MEASURED} first warms the sparse kernels at this
+     *     batch size ({@link KernelWarmUp}); false where another runner of the same network has just done it
+     */
+    CalibrationReport calibrate(INDArray[] sampleInputs, boolean warmKernels) {
         checkInputs(sampleInputs);
         int batch = (int) sampleInputs[0].size(0);
         long start = System.nanoTime();
+        if (warmKernels && sparseTwin != null && (plans == null || !plans.done(batch)) && warmedBatches.add(batch)) {
+            int warmCalls = KernelWarmUp.warm(sparseTwin.get(), sampleInputs);
+            LOG.info("batch {}: sparse kernels warmed by {} untimed calls in {} ms before timing", batch, warmCalls,
+                    (System.nanoTime() - start) / 1_000_000);
+        }
         List<CalibratedStep> steps = calibratedSteps();
         int calls = untilQuiet(sampleInputs, CallThreads.CALLER);
         if (callCheck != null && !plans.done(batch)) {

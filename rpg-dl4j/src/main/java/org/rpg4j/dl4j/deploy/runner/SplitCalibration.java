@@ -9,24 +9,13 @@ import java.util.TreeSet;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.rpg4j.sparse.kernel.CallThreads;
-import org.rpg4j.sparse.kernel.KernelThreading;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ImageSplitRunner#calibrate}: per block size tried, warms the sparse kernels at the blocks' sizes, settles
- * every runner there, and (for a runner compiled without a block size) times whole split calls to choose the block
- * size.
- *
- * <p>Why the warm-up: a runner times a layer's kernels at its first calls with a batch size, and rechecks them a few
- * times; a Java kernel whose code path no other layer has run yet is timed before the JIT compiles it, and the
- * Vector API runs 100-1000x slower uncompiled. On a ResNet-56 with 70 % of its channels removed, at blocks of 4
- * images, the 1x1 stride-2 projection 10->20 (the only layer with an 8x8 output plane from a strided 1x1 kernel)
- * timed its sparse kernel at 5.8-6.3 ms against oneDNN's 0.03-0.27 ms, kept oneDNN even after settling on medians of
- * warm runs (the sparse kernel, no longer run, never got compiled), and ran it at 0.04-0.17 ms per block where the
- * compiled sparse kernel takes 0.005-0.010 ms (docs/structured.md, session 14). A runner under {@link
- * KernelPolicy#SPARSE} run at the block size first compiles every sparse path the runners will time.
+ * {@link ImageSplitRunner#calibrate}: per block size tried, settles every runner at the blocks' sizes (the first
+ * runner warming the sparse kernels there first, {@link KernelWarmUp}), and (for a runner compiled without a block
+ * size) times whole split calls to choose the block size.
  */
 final class SplitCalibration {
 
@@ -36,18 +25,6 @@ final class SplitCalibration {
     static final int ROUNDS = 9;
     /** Untimed warm-up calls before the rounds, per candidate. */
     static final int WARM_CALLS = 3;
-    /** The warm-up stops after this many calls without a call 5 % faster than the fastest so far... */
-    static final int WARM_PATIENCE_CALLS = 30;
-    /** ... and at least this long without one (ms): a large method's compilation takes a while under load. */
-    static final long WARM_PATIENCE_MILLIS = 200;
-    /**
-     * The warm-up stops after this many calls or this long (ms) in any case: 200 calls compiled the cold kernel above,
-     * 50 did not; under load 4-6 an unbounded warm-up (up to 600 calls) made the calibration of the 50 % network at
-     * batch 64 take 36 s.
-     */
-    static final int WARM_MAX_CALLS = 200;
-    static final long WARM_MAX_MILLIS = 3000;
-
     private static final Logger LOG = LoggerFactory.getLogger(SplitCalibration.class);
 
     private SplitCalibration() {
@@ -61,21 +38,20 @@ final class SplitCalibration {
      */
     static int calibrate(ImageSplitRunner split, INDArray[] sample, int batch) {
         List<Integer> candidates = candidates(split.fixedBlock(), batch, split.threads());
-        long warming = 0;
         long start = System.nanoTime();
         for (int block : candidates) {
             for (int images : blockSizes(batch, block)) {
                 INDArray[] blockInputs = firstImages(sample, images);
-                long warmStart = System.nanoTime();
-                warm(split, blockInputs);
-                warming += System.nanoTime() - warmStart;
+                boolean first = true;
                 for (SparseRunner runner : split.runners()) {
-                    runner.calibrate(blockInputs);
+                    // the runners share the JIT's code: the first one's warm-up serves them all (KernelWarmUp)
+                    runner.calibrate(blockInputs, first);
+                    first = false;
                 }
             }
         }
-        LOG.info("split runner batch {}: block sizes {} warmed in {} ms, settled in {} ms", batch, candidates,
-                warming / 1_000_000, (System.nanoTime() - start - warming) / 1_000_000);
+        LOG.info("split runner batch {}: block sizes {} warmed and settled in {} ms", batch, candidates,
+                (System.nanoTime() - start) / 1_000_000);
         if (candidates.size() == 1) {
             return candidates.get(0);
         }
@@ -124,30 +100,6 @@ final class SplitCalibration {
             }
         }
         return sizes;
-    }
-
-    /**
-     * Runs the blocks under {@link KernelPolicy#SPARSE} on the caller until the calls stop getting faster, so that the
-     * runners' timing sees compiled kernels.
-     */
-    private static void warm(ImageSplitRunner split, INDArray[] blockInputs) {
-        SparseRunner warm = SparseRunner.compile(split.graph(), split.options().withPolicy(KernelPolicy.SPARSE));
-        long fastest = Long.MAX_VALUE;
-        int callsSince = 0;
-        long first = System.nanoTime();
-        long since = first;
-        for (int call = 0; call < WARM_MAX_CALLS && System.nanoTime() - first < WARM_MAX_MILLIS * 1_000_000L; call++) {
-            long start = System.nanoTime();
-            KernelThreading.callWith(CallThreads.CALLER, () -> warm.output(blockInputs));
-            long end = System.nanoTime();
-            if (end - start < fastest * 0.95) {
-                fastest = end - start;
-                callsSince = 0;
-                since = end;
-            } else if (++callsSince >= WARM_PATIENCE_CALLS && end - since >= WARM_PATIENCE_MILLIS * 1_000_000L) {
-                return;
-            }
-        }
     }
 
     /** @return per candidate, the median time (ms) of its whole calls, timed in interleaved rounds */
