@@ -352,7 +352,7 @@ public final class SparseConvolution {
         if (stored == null) {
             return false;
         }
-        if (stored.equals(sourceLayout)) {
+        if (stored == sourceLayout || stored.equals(sourceLayout)) {
             return true;
         }
         return layout == ConvolutionLayout.PHASES && taps == null && values.length > 0 && stored.height() == shape

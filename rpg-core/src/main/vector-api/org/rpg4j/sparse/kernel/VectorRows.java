@@ -168,6 +168,17 @@ final class VectorRows implements RowKernel {
                     wideQuad(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,
                             o + i, outStride);
                 }
+                if (i > 0 && i < n && n % lanes == 0) {
+                    // the last 1-3 vectors as one more step of four ending at n, overlapping the previous one: its
+                    // positions get the same values again (the same operations), and no small method runs. Two
+                    // wideSingle calls (a 10-channel 16x16 layer's 18 vectors) ran at 7-9 us instead of 3.3 in the
+                    // JVMs where C2 compiled wideBlocks before wideSingle (three of five, -XX:+PrintCompilation:
+                    // wideSingle then never got its own C2 compile; docs/structured.md session 14)
+                    i = n - 4 * lanes;
+                    wideQuad(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,
+                            o + i, outStride);
+                    i = n;
+                }
             }
             for (; i + lanes <= n; i += lanes) {
                 wideSingle(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,

@@ -1,12 +1,6 @@
 package org.rpg4j.dl4j.deploy.runner;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Float arrays that a runner's steps write their outputs into, handed back once the last step reading
@@ -23,14 +17,22 @@ import java.util.Set;
 final class ArrayPool {
 
     /**
-     * The lengths with a queue of free arrays, in the order first handed back; a linear search of a few lengths
+     * The lengths with a stack of free arrays, in the order first handed back; a linear search of a few lengths
      * (a network's calls use a few to a few tens) instead of a map with a boxed key (the map's lookups were about
      * 1 % of a 70 %-shrunk ResNet-56 call at batch 1, JFR).
      */
     private int[] lengths = new int[8];
-    /** The free arrays of {@code lengths[i]} at {@code free.get(i)}. */
-    private final List<ArrayDeque<float[]>> free = new ArrayList<>();
-    private final Set<float[]> lent = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The free arrays of {@code lengths[i]}: {@code free[i][0, freeCount[i])}. */
+    private float[][][] free = new float[8][][];
+    private int[] freeCount = new int[8];
+    private int lengthCount;
+    /**
+     * The arrays lent and not handed back, {@code lent[0, lentCount)} in no order: a linear search by identity over
+     * the few a call has out at once (an identity hash set's and the free queues' calls were about 1 % of the same
+     * call, JFR, session 14).
+     */
+    private float[][] lent = new float[8][];
+    private int lentCount;
 
     /**
      * @param length the length wanted
@@ -38,11 +40,17 @@ final class ArrayPool {
      */
     float[] take(int length) {
         int at = indexOf(length);
-        float[] array = at < 0 ? null : free.get(at).poll();
-        if (array == null) {
+        float[] array;
+        if (at >= 0 && freeCount[at] > 0) {
+            array = free[at][--freeCount[at]];
+            free[at][freeCount[at]] = null;
+        } else {
             array = new float[length];
         }
-        lent.add(array);
+        if (lentCount == lent.length) {
+            lent = Arrays.copyOf(lent, 2 * lentCount);
+        }
+        lent[lentCount++] = array;
         return array;
     }
 
@@ -51,23 +59,42 @@ final class ArrayPool {
      *     it has not come back yet, otherwise ignored
      */
     void give(float[] array) {
-        if (array != null && lent.remove(array)) {
-            int at = indexOf(array.length);
-            if (at < 0) {
-                at = free.size();
-                if (at == lengths.length) {
-                    lengths = Arrays.copyOf(lengths, 2 * at);
-                }
-                lengths[at] = array.length;
-                free.add(new ArrayDeque<>());
-            }
-            free.get(at).push(array);
+        if (array == null || !removeLent(array)) {
+            return;
         }
+        int at = indexOf(array.length);
+        if (at < 0) {
+            at = lengthCount++;
+            if (at == lengths.length) {
+                lengths = Arrays.copyOf(lengths, 2 * at);
+                free = Arrays.copyOf(free, 2 * at);
+                freeCount = Arrays.copyOf(freeCount, 2 * at);
+            }
+            lengths[at] = array.length;
+            free[at] = new float[4][];
+        }
+        if (freeCount[at] == free[at].length) {
+            free[at] = Arrays.copyOf(free[at], 2 * freeCount[at]);
+        }
+        free[at][freeCount[at]++] = array;
+    }
+
+    /** @return true if {@code array} was lent and not handed back yet; it is no longer counted as lent */
+    private boolean removeLent(float[] array) {
+        // the most recently lent first: a value's array usually comes back soon after it was taken
+        for (int i = lentCount - 1; i >= 0; i--) {
+            if (lent[i] == array) {
+                lent[i] = lent[--lentCount];
+                lent[lentCount] = null;
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return the index of {@code length} in {@link #lengths}, or -1 */
     private int indexOf(int length) {
-        for (int i = 0; i < free.size(); i++) {
+        for (int i = 0; i < lengthCount; i++) {
             if (lengths[i] == length) {
                 return i;
             }
@@ -78,15 +105,15 @@ final class ArrayPool {
     /** @return the number of arrays waiting to be taken again */
     int retained() {
         int count = 0;
-        for (ArrayDeque<float[]> arrays : free) {
-            count += arrays.size();
+        for (int i = 0; i < lengthCount; i++) {
+            count += freeCount[i];
         }
         return count;
     }
 
     /** @return the number of arrays lent and not handed back */
     int outstanding() {
-        return lent.size();
+        return lentCount;
     }
 
     /**

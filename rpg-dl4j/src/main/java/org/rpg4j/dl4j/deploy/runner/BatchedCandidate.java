@@ -129,6 +129,7 @@ final class BatchedCandidate {
      */
     void preset(int batch, KernelKind kind) {
         race.preset(batch, kind);
+        DecisionVersion.bump();
     }
 
     /**
@@ -139,7 +140,13 @@ final class BatchedCandidate {
      *     rechecks ({@link KernelRace})
      */
     KernelKind next(int batch) {
-        return race.next(batch);
+        KernelKind before = race.choice(batch);
+        KernelKind next = race.next(batch);
+        if (race.choice(batch) != before) {
+            // a recheck switched the kernel, which changes the layout the step reads ({@link DecisionVersion})
+            DecisionVersion.bump();
+        }
+        return next;
     }
 
     /**
@@ -154,6 +161,7 @@ final class BatchedCandidate {
      */
     void record(int batch, long perImageNanos, long batchedNanos) {
         race.record(batch, perImageNanos, batchedNanos);
+        DecisionVersion.bump();
     }
 
     /**

@@ -520,7 +520,11 @@ abstract class CalibratedStep implements Step {
     private KernelKind decide(int batch, KernelKind kind) {
         lastDecisionBatch = batch;
         lastDecision = kind;
-        return decisions.put(batch, kind);
+        KernelKind before = decisions.put(batch, kind);
+        if (before != kind) {
+            DecisionVersion.bump();
+        }
+        return before;
     }
 
     /**

@@ -87,6 +87,8 @@ final class ConvolutionStep extends CalibratedStep {
     private long lastSparseKey;
     /** The sparse kernel {@link #sparse} returned last, or null. */
     private SparseConvolution lastSparse;
+    /** The plan of {@link #runPerImage}'s last call ({@link #perImagePlan}), or null. */
+    private PerImagePlan lastPlan;
     private final List<Step> readers = new ArrayList<>();
     /** Batch sizes at which the calibration sliced this layer for the batched kernel ({@link #batchedProbe}). */
     private final java.util.Set<Integer> slicedBatches = new java.util.HashSet<>();
@@ -148,10 +150,10 @@ final class ConvolutionStep extends CalibratedStep {
 
     @Override
     void checkInput(Tensor input) {
-        long[] shape = input.shape();
-        if (shape.length != 4 || shape[1] != spec.inChannels()) {
+        // the sizes read in place: Tensor.shape() copies its array, at every step of every call
+        if (input.rank() != 4 || input.size(1) != spec.inChannels()) {
             throw new IllegalArgumentException("layer " + name() + " expects input [batch, " + spec.inChannels()
-                    + ", height, width], got " + java.util.Arrays.toString(shape));
+                    + ", height, width], got " + java.util.Arrays.toString(input.shape()));
         }
     }
 
@@ -426,35 +428,85 @@ final class ConvolutionStep extends CalibratedStep {
      */
     private Tensor runPerImage(Tensor[] inputs) {
         Tensor input = inputs[0];
-        SparseConvolution conv = sparse(input.size(2), input.size(3));
-        ConvolutionShape shape = conv.shape();
-        int batch = (int) input.size(0);
+        PerImagePlan plan = perImagePlan((int) input.size(0), input.size(2), input.size(3));
+        SparseConvolution conv = plan.conv();
+        int batch = plan.batch();
         // an input held only as an ND4J array (a dense step's output) is padded straight from its buffer
-        PlaneLayout inLayout = conv.inputLayout() != null && (conv.inputLayout().equals(input.layout()) || input
-                .onlyArray()) ? conv.inputLayout() : conv.readsLayout(input.layout()) ? input.layout() : null;
+        PlaneLayout sourceLayout = conv.inputLayout();
+        PlaneLayout stored = input.layout();
+        PlaneLayout inLayout = sourceLayout != null && (sourceLayout == stored || sourceLayout.equals(stored) || input
+                .onlyArray()) ? sourceLayout : conv.readsLayout(stored) ? stored : null;
         float[] in = inLayout != null ? input.padded(inLayout, pool) : input.floats(pool);
-        long[] outShape = {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
-        MaxPoolingStep pooling = fusedPool(outShape);
-        if (pooling != null && conv.poolsOutput()) {
+        long[] outShape = plan.outShape();
+        if (plan.pooling() != null) {
             // the pooling reads each channel's rows while the kernel still has them in its L1 accumulator
+            PlaneLayout pooledLayout = plan.pooledLayout();
             long[] pooledShape = MaxPoolingStep.halvedShape(outShape);
-            PlaneLayout pooledLayout = pooling.outputLayout(pooledShape);
             int plane = pooledLayout != null ? pooledLayout.planeSize() : (int) (pooledShape[2] * pooledShape[3]);
-            float[] out = ArrayPool.take(pool, batch * shape.outChannels() * plane);
+            float[] out = ArrayPool.take(pool, batch * conv.shape().outChannels() * plane);
             conv.forwardPooled(in, inLayout, batch, out, pooledLayout);
             return Tensor.pooledBy(MaxPoolingStep.poolInto(out, pooledLayout, outShape), outShape);
         }
-        PlaneLayout outLayout = Step.wantedBy(readers, outShape);
+        PlaneLayout outLayout = plan.outLayout();
         Tensor shortcut = shortcut(inputs, outShape);
-        if (conv.writesLayout(outLayout)) {
-            float[] out = ArrayPool.take(pool, batch * shape.outChannels() * outLayout.planeSize());
+        if (outLayout != null) {
+            float[] out = ArrayPool.take(pool, plan.outLength());
             conv.forward(in, inLayout, batch, out, outLayout, shortcut == null ? null : shortcut.padded(outLayout,
                     pool));
             return Tensor.padded(out, outLayout, outShape);
         }
-        float[] out = ArrayPool.take(pool, batch * shape.outputSize());
+        float[] out = ArrayPool.take(pool, plan.outLength());
         conv.forward(in, inLayout, batch, out, null, shortcut == null ? null : shortcut.floats(pool));
         return pooledForReader(Tensor.of(out, outShape));
+    }
+
+    /**
+     * What {@link #runPerImage} derives from the input's size and from its readers' decisions, kept for the next
+     * calls of that batch and input size until a decision changes anywhere ({@link DecisionVersion}).
+     *
+     * @param batch the batch size
+     * @param height the input height
+     * @param width the input width
+     * @param version the {@link DecisionVersion} it was derived at
+     * @param conv the sparse kernel for this input size
+     * @param outShape the output shape (shared by the calls' output values, which never modify it)
+     * @param pooling the pooling reader whose work the kernel does ({@link SparseConvolution#forwardPooled}), or null
+     * @param pooledLayout the layout the pooling step's readers read, with {@code pooling}
+     * @param outLayout the padded layout the kernel writes for the readers ({@link Step#wantedBy}), or null for
+     *     plain NCHW
+     * @param outLength the length of the output array
+     */
+    record PerImagePlan(int batch, long height, long width, int version, SparseConvolution conv, long[] outShape,
+                        MaxPoolingStep pooling, PlaneLayout pooledLayout, PlaneLayout outLayout, int outLength) {
+    }
+
+    /**
+     * @return the plan of {@link #runPerImage} for this batch and input size: the last one when it was derived for
+     *     them at the current {@link DecisionVersion}, else derived again (the readers' layouts asked anew)
+     */
+    PerImagePlan perImagePlan(int batch, long height, long width) {
+        PerImagePlan plan = lastPlan;
+        int version = DecisionVersion.current();
+        if (plan != null && plan.version() == version && plan.batch() == batch && plan.height() == height && plan
+                .width() == width) {
+            return plan;
+        }
+        SparseConvolution conv = sparse(height, width);
+        ConvolutionShape shape = conv.shape();
+        long[] outShape = {batch, shape.outChannels(), shape.outHeight(), shape.outWidth()};
+        MaxPoolingStep pooling = fusedPool(outShape);
+        if (pooling != null && conv.poolsOutput()) {
+            plan = new PerImagePlan(batch, height, width, version, conv, outShape, pooling, pooling.outputLayout(
+                    MaxPoolingStep.halvedShape(outShape)), null, 0);
+        } else {
+            PlaneLayout wanted = Step.wantedBy(readers, outShape);
+            PlaneLayout outLayout = conv.writesLayout(wanted) ? wanted : null;
+            int outLength = outLayout != null ? batch * shape.outChannels() * outLayout.planeSize() : batch * shape
+                    .outputSize();
+            plan = new PerImagePlan(batch, height, width, version, conv, outShape, null, null, outLayout, outLength);
+        }
+        lastPlan = plan;
+        return plan;
     }
 
     /** @return the residual input (checked against the output shape), or null without one */
@@ -462,7 +514,7 @@ final class ConvolutionStep extends CalibratedStep {
         if (!residual) {
             return null;
         }
-        if (!java.util.Arrays.equals(inputs[1].shape(), outShape)) {
+        if (!inputs[1].hasShape(outShape)) {
             throw new IllegalArgumentException("layer " + name() + ": the residual input must have the output's shape "
                     + java.util.Arrays.toString(outShape) + ", got " + java.util.Arrays.toString(inputs[1].shape()));
         }

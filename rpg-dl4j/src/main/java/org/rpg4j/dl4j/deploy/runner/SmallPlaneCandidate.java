@@ -108,6 +108,7 @@ final class SmallPlaneCandidate {
      */
     void preset(int batch, KernelKind kind) {
         race.preset(batch, kind);
+        DecisionVersion.bump();
     }
 
     /**
@@ -118,7 +119,13 @@ final class SmallPlaneCandidate {
      *     rechecks ({@link KernelRace})
      */
     KernelKind next(int batch) {
-        return race.next(batch);
+        KernelKind before = race.choice(batch);
+        KernelKind next = race.next(batch);
+        if (race.choice(batch) != before) {
+            // a recheck switched the kernel, which changes the layout the step reads ({@link DecisionVersion})
+            DecisionVersion.bump();
+        }
+        return next;
     }
 
     /**
@@ -130,6 +137,7 @@ final class SmallPlaneCandidate {
      */
     void record(int batch, long perImageNanos, long smallPlaneNanos) {
         race.record(batch, perImageNanos, smallPlaneNanos);
+        DecisionVersion.bump();
     }
 
     /**

@@ -110,7 +110,9 @@ final class Tensor {
      */
     float[] padded(PlaneLayout wanted, ArrayPool pool) {
         checkKept();
-        if (wanted.equals(layout)) {
+        // the identity first: a record's equals goes through ObjectMethods, and the layouts a runner's steps hand
+        // over are the same objects at every call
+        if (wanted == layout || wanted.equals(layout)) {
             return padded;
         }
         if (layout != null) {
@@ -224,6 +226,14 @@ final class Tensor {
 
     long[] shape() {
         return shape.clone();
+    }
+
+    /**
+     * @param wanted a shape
+     * @return true if the value has exactly that shape (compared in place, no copy of the shape)
+     */
+    boolean hasShape(long[] wanted) {
+        return java.util.Arrays.equals(shape, wanted);
     }
 
     long size(int dimension) {

@@ -63,4 +63,31 @@ class ArrayPoolTest {
         assertEquals(20, pool.outstanding());
         assertEquals(41, pool.take(41).length);
     }
+
+    @Test
+    void manyArraysOfOneLengthOutAtOnceComeBackDistinct() {
+        // more arrays lent at once and more free of one length than the pool's first tables hold (8 and 4), handed
+        // back in another order, some twice: each is kept once and lent to one taker
+        ArrayPool pool = new ArrayPool();
+        float[][] lent = new float[30][];
+        for (int i = 0; i < lent.length; i++) {
+            lent[i] = pool.take(16);
+        }
+        assertEquals(30, pool.outstanding());
+        for (int i = 0; i < lent.length; i++) {
+            pool.give(lent[i * 7 % 30]);
+            pool.give(lent[i * 7 % 30]);
+        }
+        assertEquals(0, pool.outstanding());
+        assertEquals(30, pool.retained());
+        java.util.Set<float[]> again = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < lent.length; i++) {
+            again.add(pool.take(16));
+        }
+        assertEquals(30, again.size());
+        for (float[] array : lent) {
+            assertTrue(again.contains(array));
+        }
+        assertEquals(0, pool.retained());
+    }
 }
