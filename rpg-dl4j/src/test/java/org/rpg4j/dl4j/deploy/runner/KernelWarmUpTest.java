@@ -20,21 +20,19 @@ class KernelWarmUpTest {
 
     @Test
     void aMeasuredRunnerWarmsOncePerBatchSizeBeforeTiming() {
-        ComputationGraph graph = PrunedNetworks.prune(PrunedNetworks.smallResidual(), 0.7, 3);
+        ComputationGraph graph = network();
         SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults());
         INDArray x = Nd4j.rand(DataType.FLOAT, 3, 2, 9, 7);
         assertFalse(runner.warmed(3));
         runner.calibrate(x);
         assertTrue(runner.warmed(3));
         assertFalse(runner.warmed(5), "only the calibrated batch size is warmed");
-        double difference = PrunedNetworks.maxAbsDifference(runner.output(x)[0], graph.outputSingle(x));
-        assertTrue(difference < TOLERANCE, "after calibrate: " + difference);
+        assertMatchesDl4j(runner.output(x)[0], graph, x);
     }
 
     @Test
     void aRunnerThatTimesNothingDoesNotWarm() {
-        ComputationGraph graph = PrunedNetworks.prune(PrunedNetworks.smallResidual(), 0.7, 3);
-        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.SPARSE));
+        SparseRunner runner = SparseRunner.compile(network(), RunnerOptions.defaults().withPolicy(KernelPolicy.SPARSE));
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 2, 9, 7);
         runner.calibrate(x);
         assertFalse(runner.warmed(2));
@@ -42,21 +40,19 @@ class KernelWarmUpTest {
 
     @Test
     void theSplitRunnersFirstRunnerWarmsForAll() {
-        ComputationGraph graph = PrunedNetworks.prune(PrunedNetworks.smallResidual(), 0.7, 3);
+        ComputationGraph graph = network();
         ImageSplitRunner split = ImageSplitRunner.compile(graph, RunnerOptions.defaults(), 2, 2);
         INDArray x = Nd4j.rand(DataType.FLOAT, 4, 2, 9, 7);
         split.calibrate(x);
         SparseRunner[] runners = split.runners();
         assertTrue(runners[0].warmed(2));
         assertFalse(runners[1].warmed(2), "the second runner shares the first one's compiled kernels");
-        double difference = PrunedNetworks.maxAbsDifference(split.output(x)[0], graph.outputSingle(x));
-        assertTrue(difference < TOLERANCE, "after calibrate: " + difference);
+        assertMatchesDl4j(split.output(x)[0], graph, x);
     }
 
     @Test
     void theWarmUpKeepsToItsBounds() {
-        ComputationGraph graph = PrunedNetworks.prune(PrunedNetworks.smallResidual(), 0.7, 3);
-        SparseRunner sparse = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.SPARSE));
+        SparseRunner sparse = SparseRunner.compile(network(), RunnerOptions.defaults().withPolicy(KernelPolicy.SPARSE));
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 2, 9, 7);
         long start = System.nanoTime();
         int calls = KernelWarmUp.warm(sparse, new INDArray[] {x});
@@ -64,5 +60,15 @@ class KernelWarmUpTest {
         assertTrue(calls >= 1 && calls <= KernelWarmUp.MAX_CALLS, "calls " + calls);
         // a call of this network takes well under a second, so the time bound can overrun by one call at most
         assertTrue(millis < KernelWarmUp.MAX_MILLIS + 1000, "warm-up took " + millis + " ms");
+    }
+
+    /** @return the small residual network at 70 % sparsity */
+    private static ComputationGraph network() {
+        return PrunedNetworks.prune(PrunedNetworks.smallResidual(), 0.7, 3);
+    }
+
+    private static void assertMatchesDl4j(INDArray actual, ComputationGraph graph, INDArray x) {
+        double difference = PrunedNetworks.maxAbsDifference(actual, graph.outputSingle(x));
+        assertTrue(difference < TOLERANCE, "after calibrate: " + difference);
     }
 }
