@@ -77,6 +77,8 @@ public final class SparseRunner {
     private final CallThreadsCheck callCheck;
     /** Under {@link KernelThreading#PER_CALL}, the race between the two complete plans; else null. */
     private final PlanRace plans;
+    /** The steps with a choice of kernels, in execution order (the plan's steps never change). */
+    private final List<CalibratedStep> calibratedSteps;
     /** Under {@link KernelPolicy#MEASURED}, compiles a runner of the same network under {@link KernelPolicy#SPARSE}
      * for {@link KernelWarmUp}; else null. */
     private final Supplier<SparseRunner> sparseTwin;
@@ -93,8 +95,10 @@ public final class SparseRunner {
         }
         plan.connect(pool);
         this.lastReaders = plan.lastReaders();
+        this.calibratedSteps = plan.nodes().stream().map(Plan.Node::step).filter(CalibratedStep.class::isInstance)
+                .map(CalibratedStep.class::cast).toList();
         this.callCheck = options.threading() == KernelThreading.PER_CALL ? new CallThreadsCheck() : null;
-        this.plans = callCheck == null ? null : new PlanRace(calibratedSteps(), System::nanoTime,
+        this.plans = callCheck == null ? null : new PlanRace(calibratedSteps, System::nanoTime,
                 callCheck::decideByPlans);
     }
 
@@ -195,7 +199,7 @@ public final class SparseRunner {
             LOG.info("batch {}: sparse kernels warmed by {} untimed calls in {} ms before timing", batch, warmCalls,
                     (System.nanoTime() - start) / 1_000_000);
         }
-        List<CalibratedStep> steps = calibratedSteps();
+        List<CalibratedStep> steps = calibratedSteps;
         int calls = untilQuiet(sampleInputs, CallThreads.CALLER);
         if (callCheck != null && !plans.done(batch)) {
             // as many untimed calls on the caller as the thread race's own warm-up: in a fresh JVM the JIT's
@@ -265,7 +269,7 @@ public final class SparseRunner {
      * @throws IllegalStateException if no batch size has been decided yet
      */
     public TuningPlan tuningPlan() {
-        List<CalibratedStep> steps = calibratedSteps();
+        List<CalibratedStep> steps = calibratedSteps;
         java.util.SortedSet<Integer> seen = new java.util.TreeSet<>();
         steps.forEach(step -> step.choices().forEach(c -> seen.add(c.batch())));
         List<TuningPlan.Batch> batches = new ArrayList<>();
@@ -305,7 +309,7 @@ public final class SparseRunner {
         if (tuningPlan == null) {
             throw new IllegalArgumentException("tuningPlan must not be null");
         }
-        List<CalibratedStep> steps = calibratedSteps();
+        List<CalibratedStep> steps = calibratedSteps;
         for (TuningPlan.Batch b : tuningPlan.batches()) {
             String where = "plan entry batch " + b.batch();
             if (b.layers().size() != steps.size()) {
@@ -344,12 +348,6 @@ public final class SparseRunner {
             }
         }
         return this;
-    }
-
-    /** @return the steps with a choice of kernels, in execution order */
-    private List<CalibratedStep> calibratedSteps() {
-        return plan.nodes().stream().map(Plan.Node::step).filter(CalibratedStep.class::isInstance).map(
-                CalibratedStep.class::cast).toList();
     }
 
     /**
@@ -424,7 +422,7 @@ public final class SparseRunner {
      * @return true if it started
      */
     private boolean startPlans(int batch) {
-        if (!callCheck.settled(batch) || !calibratedSteps().stream().allMatch(step -> step.settled(batch))) {
+        if (!callCheck.settled(batch) || !calibratedSteps.stream().allMatch(step -> step.settled(batch))) {
             return false;
         }
         plans.start(batch, callCheck.choice(batch));
