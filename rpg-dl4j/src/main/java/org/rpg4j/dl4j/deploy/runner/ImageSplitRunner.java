@@ -242,8 +242,7 @@ public final class ImageSplitRunner {
         int parts = Math.min(runners.length, blocks);
         FloatBuffer[] values = new FloatBuffer[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
-            values[i] = Tensor.rowMajor(inputs[i]) ? inputs[i].data().asNioFloat() : FloatBuffer.wrap(Tensor.toFloats(
-                    inputs[i]));
+            values[i] = Tensor.rowMajorValues(inputs[i]);
         }
         Blocks work = new Blocks(inputs, values, block, blocks);
         List<AtomicBoolean> claims = new ArrayList<>();
@@ -314,8 +313,7 @@ public final class ImageSplitRunner {
             int offset = 0;
             for (INDArray[] result : results) {
                 INDArray piece = result[o];
-                FloatBuffer source = Tensor.rowMajor(piece) ? piece.data().asNioFloat() : FloatBuffer.wrap(Tensor
-                        .toFloats(piece));
+                FloatBuffer source = Tensor.rowMajorValues(piece);
                 int length = (int) piece.length();
                 target.put(offset, source, 0, length);
                 offset += length;
@@ -353,7 +351,7 @@ public final class ImageSplitRunner {
                     block[i] = Nd4j.create(DataType.FLOAT, shape);
                 }
                 int image = (int) (work.inputs[i].length() / batch);
-                block[i].data().asNioFloat().put(0, work.values[i], (int) start * image, (int) (end - start) * image);
+                Tensor.copyImages(work.values[i], image, start, end - start, block[i]);
             }
             work.outputs[k] = KernelThreading.callWith(CallThreads.CALLER, () -> runner.output(block));
         }

@@ -1,6 +1,5 @@
 package org.rpg4j.dl4j.deploy.runner;
 
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -134,9 +133,7 @@ final class SplitCalibration {
             int image = (int) (inputs[i].length() / shape[0]);
             shape[0] = images;
             firsts[i] = Nd4j.create(DataType.FLOAT, shape);
-            FloatBuffer values = Tensor.rowMajor(inputs[i]) ? inputs[i].data().asNioFloat() : FloatBuffer.wrap(
-                    Tensor.toFloats(inputs[i]));
-            firsts[i].data().asNioFloat().put(0, values, 0, images * image);
+            Tensor.copyImages(Tensor.rowMajorValues(inputs[i]), image, 0, images, firsts[i]);
         }
         return firsts;
     }

@@ -342,6 +342,28 @@ final class Tensor {
         return floats;
     }
 
+    /**
+     * @param source any array
+     * @return its values in row-major order: the array's own buffer where it is {@link #rowMajor}, else a copy
+     */
+    static FloatBuffer rowMajorValues(INDArray source) {
+        return rowMajor(source) ? source.data().asNioFloat() : FloatBuffer.wrap(toFloats(source));
+    }
+
+    /**
+     * Copies images {@code [start, start + count)} of a batch into the first {@code count} images of a row-major
+     * float32 array.
+     *
+     * @param values the batch's values in row-major order ({@link #rowMajorValues})
+     * @param imageSize floats per image
+     * @param start the first image copied
+     * @param count images copied
+     * @param target a row-major float32 array of at least {@code count} images
+     */
+    static void copyImages(FloatBuffer values, int imageSize, long start, long count, INDArray target) {
+        target.data().asNioFloat().put(0, values, (int) start * imageSize, (int) count * imageSize);
+    }
+
     /** A row-major float copy of any array (views and other types are made contiguous first). */
     static float[] toFloats(INDArray source) {
         INDArray contiguous = source;
