@@ -68,6 +68,19 @@ record RunnerCase(String model, String variant, int batch, ComputationGraph grap
     }
 
     /**
+     * {@link #count(String[], int, String, int)} for an argument that must be at least 1.
+     *
+     * @throws IllegalArgumentException if it is not a whole number or is below 1
+     */
+    static int positiveCount(String[] args, int index, String name, int absent) {
+        int value = count(args, index, name, absent);
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+        }
+        return value;
+    }
+
+    /**
      * @param name the argument's name, for an error
      * @param value its text
      * @return the whole number

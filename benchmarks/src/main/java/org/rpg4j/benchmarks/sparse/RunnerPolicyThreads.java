@@ -41,10 +41,7 @@ public final class RunnerPolicyThreads {
     public static void main(String[] args) throws IOException {
         RunnerCase run = RunnerCase.load("RunnerPolicyThreads", args, "[warm-up] [rounds] [pre-warm] [policy...]");
         int warmUp = RunnerCase.count(args, 3, "warm-up", 40);
-        int rounds = RunnerCase.count(args, 4, "rounds", 10);
-        if (rounds < 1) {
-            throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
-        }
+        int rounds = RunnerCase.positiveCount(args, 4, "rounds", 10);
         int preWarm = RunnerCase.count(args, 5, "pre-warm", 0);
         KernelPolicy[] policies = args.length > 6 ? new KernelPolicy[args.length - 6]
                 : new KernelPolicy[] {KernelPolicy.MEASURED, KernelPolicy.SPARSE};

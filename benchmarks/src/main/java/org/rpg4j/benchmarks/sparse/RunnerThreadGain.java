@@ -52,10 +52,7 @@ public final class RunnerThreadGain {
     public static void main(String[] args) throws IOException {
         RunnerCase run = RunnerCase.load("RunnerThreadGain", args, "[warm-up] [rounds] [policy]");
         int warmUp = RunnerCase.count(args, 3, "warm-up", 80);
-        int rounds = RunnerCase.count(args, 4, "rounds", 12);
-        if (rounds < 1) {
-            throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
-        }
+        int rounds = RunnerCase.positiveCount(args, 4, "rounds", 12);
         ComputationGraph graph = run.graph();
         INDArray input = run.input();
         double loadStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
