@@ -129,7 +129,6 @@ final class BatchedCandidate {
      */
     void preset(int batch, KernelKind kind) {
         race.preset(batch, kind);
-        DecisionVersion.bump();
     }
 
     /**
@@ -140,13 +139,7 @@ final class BatchedCandidate {
      *     rechecks ({@link KernelRace})
      */
     KernelKind next(int batch) {
-        KernelKind before = race.choice(batch);
-        KernelKind next = race.next(batch);
-        if (race.choice(batch) != before) {
-            // a recheck switched the kernel, which changes the layout the step reads ({@link DecisionVersion})
-            DecisionVersion.bump();
-        }
-        return next;
+        return race.next(batch);
     }
 
     /**
@@ -161,7 +154,6 @@ final class BatchedCandidate {
      */
     void record(int batch, long perImageNanos, long batchedNanos) {
         race.record(batch, perImageNanos, batchedNanos);
-        DecisionVersion.bump();
     }
 
     /**

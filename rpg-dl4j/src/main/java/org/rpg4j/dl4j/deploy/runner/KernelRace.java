@@ -122,7 +122,12 @@ final class KernelRace {
         }
         if (race.rechecked) {
             race.rechecked = false;
+            KernelKind before = race.kept;
             compare(batch, race);
+            if (race.kept != before) {
+                // a recheck switched the kernel, which changes the layout the step reads
+                DecisionVersion.bump();
+            }
         }
         race.calls++;
         if (race.forced > 0) {
@@ -156,6 +161,7 @@ final class KernelRace {
             throw new IllegalArgumentException("times must be at least 0 ns, got perImageNanos " + perImageNanos
                     + " and alternativeNanos " + alternativeNanos);
         }
+        DecisionVersion.bump();
         Race race = race(batch);
         if (race.kept == null && race.timed++ == 0) {
             return;
@@ -236,6 +242,7 @@ final class KernelRace {
         race.settled = true;
         race.rechecked = false;
         race.forced = 0;
+        DecisionVersion.bump();
     }
 
     /**

@@ -108,7 +108,6 @@ final class SmallPlaneCandidate {
      */
     void preset(int batch, KernelKind kind) {
         race.preset(batch, kind);
-        DecisionVersion.bump();
     }
 
     /**
@@ -119,13 +118,7 @@ final class SmallPlaneCandidate {
      *     rechecks ({@link KernelRace})
      */
     KernelKind next(int batch) {
-        KernelKind before = race.choice(batch);
-        KernelKind next = race.next(batch);
-        if (race.choice(batch) != before) {
-            // a recheck switched the kernel, which changes the layout the step reads ({@link DecisionVersion})
-            DecisionVersion.bump();
-        }
-        return next;
+        return race.next(batch);
     }
 
     /**
@@ -137,7 +130,6 @@ final class SmallPlaneCandidate {
      */
     void record(int batch, long perImageNanos, long smallPlaneNanos) {
         race.record(batch, perImageNanos, smallPlaneNanos);
-        DecisionVersion.bump();
     }
 
     /**
