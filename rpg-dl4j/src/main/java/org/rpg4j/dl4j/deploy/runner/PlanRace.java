@@ -278,7 +278,7 @@ final class PlanRace {
     /** Gives every step the kernel of the plan of {@code threads}. */
     private void adopt(int batch, State state, CallThreads threads) {
         List<CalibratedStep.Settled> plan = state.plans.get(threads);
-        String note = state.phase == Phase.DONE || state.winner != null ? "; kernel settled on the threads kept ("
+        String note = state.winner != null ? "; kernel settled on the threads kept ("
                 + (threads == CallThreads.CALLER ? "caller" : "caller and pool") + ", plan race)" : "";
         for (int i = 0; i < steps.size(); i++) {
             if (plan.get(i).kernel() != null) {
