@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * policies force one kernel. The decision and the timings are reported as a {@link LayerChoice}. After the decision a
  * {@link ChoiceRecheck} keeps timing the chosen kernel and reruns the other at exponentially spaced calls, and
  * switches if that one has become faster (reported as a new {@link LayerChoice}); not where the calibration dropped
- * the dense kernel for losing by {@link Calibration#CLEAR_MARGIN}, which runs the sparse kernel without rechecks.
+ * the dense kernel for losing by {@link Calibration#CLEAR_MARGIN}, which runs the sparse kernel without periodic
+ * rechecks but still settles on warm medians of both kernels when a settle is asked for ({@link #requestSettle},
+ * {@link #requestResettle}): oneDNN's first runs can be those of OpenMP threads short of a core.
  *
  * <p>Deciding over several calls matters: at the first call the JIT may still be compiling the sparse kernel
  * (measured on ResNet-56 at batch 32: the first 14 layers timed up to 1.7x slower than the 15th, which had a higher
@@ -234,8 +236,10 @@ abstract class CalibratedStep implements Step {
 
     /**
      * Makes the next call with this batch size settle the step's choice of kernel ({@link ChoiceRecheck#settle}):
-     * both kernels timed on warm code, alternating, the lower median kept, and no timing after it. A step whose
-     * calibration has not decided yet, or that keeps its choice without rechecks, is left as it is.
+     * both kernels timed on warm code, alternating, the lower median kept, and no timing after it; also where the
+     * calibration dropped the dense kernel (its times may be those of a cold start). A step whose calibration has not
+     * decided yet settles at its first call after deciding; one that keeps its choice without rechecks is left as
+     * it is.
      *
      * @param batch the batch size
      */
@@ -246,8 +250,9 @@ abstract class CalibratedStep implements Step {
     /**
      * Makes the next call with this batch size settle the step's choice of kernel again ({@link ChoiceRecheck#reopen},
      * then as {@link #requestSettle}), on the threads that call runs on: {@link PlanRace} settles the plan of the
-     * other whole-call choice of threads so. A step without a recheck (a forced kernel, a dense kernel dropped for
-     * losing by {@link Calibration#CLEAR_MARGIN}) keeps its choice.
+     * other whole-call choice of threads so. A step kept without rechecks (a forced kernel, {@link #unrechecked})
+     * keeps its choice; one whose calibration dropped the dense kernel for losing by {@link Calibration#CLEAR_MARGIN}
+     * settles too (its first settle if it had none).
      *
      * @param batch the batch size
      */
@@ -271,7 +276,8 @@ abstract class CalibratedStep implements Step {
                 return false;
             }
             ChoiceRecheck recheck = rechecks.get(batch);
-            boolean rechecked = !calibration.dropped(KernelKind.DENSE) && !unrechecked.contains(batch);
+            boolean rechecked = (!calibration.dropped(KernelKind.DENSE) || rechecks.containsKey(batch)
+                    || settleBatch == batch) && !unrechecked.contains(batch);
             if (rechecked && (recheck == null || !recheck.settled())) {
                 return false;
             }
@@ -423,10 +429,13 @@ abstract class CalibratedStep implements Step {
      * code the JIT had not compiled yet).
      */
     private Tensor recheck(int batch, Calibration calibration, Tensor[] inputs) {
-        if (calibration.dropped(KernelKind.DENSE)) {
-            // no recheck where oneDNN lost by the clear margin: its two runs per recheck only cost (VGG-19 RPG 95 %
-            // conv3_1 at batch 32: 2 x 23-35 ms per recheck against 1.8-6 ms for the kept sparse kernel), and the
-            // rechecks exist to catch a sparse kernel timed on cold code, which can only have made it look slower
+        if (calibration.dropped(KernelKind.DENSE) && settleBatch != batch && !rechecks.containsKey(batch)) {
+            // no periodic recheck where oneDNN lost by the clear margin: its two runs per recheck only cost (VGG-19
+            // RPG 95 % conv3_1 at batch 32: 2 x 23-35 ms per recheck against 1.8-6 ms for the kept sparse kernel).
+            // But a settle asked for (calibrate, the plan race) still times both kernels on warm medians: oneDNN's
+            // first calls can be 5-50x its later ones, two OpenMP threads on a core the JIT compiler or another
+            // process holds (VGG-19 RPG 98 % at batch 32, session 15: 24-43 ms at calls 2-3 against 0.5-9 ms
+            // later, dropped on 7 of 8 layers, 84 ms per call on the caller against 45-54 ms)
             return runSparse(inputs);
         }
         if (unrechecked.contains(batch)) {

@@ -1,6 +1,7 @@
 package org.rpg4j.dl4j.deploy.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,8 @@ import org.rpg4j.sparse.kernel.KernelThreading;
 
 /**
  * Calls that hold kernel timing work ({@link TimingWork}: calibration, rechecks, kernel races) stay out of the
- * whole-call thread race, and a step whose calibration dropped oneDNN runs no rechecks.
+ * whole-call thread race, and a step whose calibration dropped oneDNN runs no periodic rechecks but settles when
+ * asked.
  */
 class TimingWorkTest {
 
@@ -137,6 +139,72 @@ class TimingWorkTest {
         assertEquals(calibrationRuns, denseRuns[0], "oneDNN ran again after " + calls + " calibrating calls");
         assertEquals(timingWork, TimingWork.count());
         assertEquals(KernelKind.SPARSE, step.choices().get(0).kernel());
+    }
+
+    @Test
+    void aStepWhoseCalibrationDroppedOneDnnStillSettlesWhenAskedAndThenTimesNothing() {
+        // fake clock: oneDNN takes 20 ms at its first three runs (OpenMP threads short of a core) and 1 ms after,
+        // the sparse kernel 3 ms; so the calibration drops oneDNN (20 > 2 x 3 over two counting calls)
+        long[] clock = {0};
+        int[] denseRuns = {0};
+        long[] denseNanos = {1_000_000};
+        Tensor output = Tensor.of(new float[] {1}, 1);
+        CalibratedStep step = new CalibratedStep("c", "conv", 0.5, RunnerOptions.defaults(), true, () -> clock[0]) {
+            @Override
+            void checkInput(Tensor input) {
+            }
+
+            @Override
+            Tensor runSparse(Tensor[] inputs) {
+                clock[0] += 3_000_000;
+                return output;
+            }
+
+            @Override
+            Tensor runDense(Tensor[] inputs) {
+                clock[0] += ++denseRuns[0] <= 3 ? 20_000_000 : denseNanos[0];
+                return output;
+            }
+        };
+        Tensor[] inputs = {Tensor.of(new float[] {1}, 1)};
+        do {
+            step.run(inputs);
+        } while (!step.settled(1));
+        assertTrue(step.choices().get(0).calibration().contains("DENSE dropped"), step.choices().toString());
+        assertEquals(KernelKind.SPARSE, step.kernelFor(1));
+        int calibrationRuns = denseRuns[0];
+        for (int call = 0; call < 2 * ChoiceRecheck.FIRST_RECHECK; call++) {
+            step.run(inputs);
+        }
+        assertEquals(calibrationRuns, denseRuns[0], "no periodic recheck of a dropped oneDNN");
+
+        step.requestSettle(1);
+        assertFalse(step.settled(1), "a settle asked for and not run yet");
+        long timingWork = TimingWork.count();
+        step.run(inputs);
+        // one untimed oneDNN run, then 5 timed runs of each kernel: medians 1 ms against 3 ms (the settle counts
+        // calls from its own start: call 0)
+        assertEquals(calibrationRuns + 1 + ChoiceRecheck.SETTLE_RUNS, denseRuns[0]);
+        assertEquals(timingWork + 1, TimingWork.count());
+        assertTrue(step.settled(1));
+        assertEquals(KernelKind.DENSE, step.kernelFor(1), step.choices().toString());
+        LayerChoice line = step.choices().get(step.choices().size() - 1);
+        assertTrue(line.calibration().contains("DENSE dropped") && line.calibration().contains(
+                "settled at call 0 on medians of 5 warm runs: SPARSE 3.000, DENSE 1.000 ms -> DENSE"), line.toString());
+
+        // the plan race asks again on other threads, where oneDNN now takes 10 ms: the sparse kernel comes back
+        denseNanos[0] = 10_000_000;
+        step.requestResettle(1);
+        assertFalse(step.settled(1));
+        step.run(inputs);
+        assertEquals(KernelKind.SPARSE, step.kernelFor(1), step.choices().toString());
+        timingWork = TimingWork.count();
+        int settledRuns = denseRuns[0];
+        for (int call = 0; call < 4 * ChoiceRecheck.FIRST_RECHECK; call++) {
+            assertSame(output, step.run(inputs));
+        }
+        assertEquals(timingWork, TimingWork.count(), "nothing timed after the settle");
+        assertEquals(settledRuns, denseRuns[0]);
     }
 
     private static void spin(long nanos) {
