@@ -2,6 +2,7 @@ package org.rpg4j.benchmarks.sparse;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -101,18 +102,8 @@ public final class ChannelBlockingTime {
             Runnable op = LayerTiming.libnd4jConvolution(shape, weights, input, batch);
             Runnable[] variants = {() -> rows.forward(input, batch, output), () -> blocks.forward(input, batch,
                     output), op};
-            double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
-            for (int round = -2; round < rounds; round++) {
-                for (int v = 0; v < variants.length; v++) {
-                    // longer warm-up blocks: until C2 has compiled the Vector API code (on a busy machine it can
-                    // take seconds), a call runs boxed vectors and takes 100x longer
-                    double us = LayerTiming.cpuNanosPerCall(variants[v], round < 0 ? WARM_UP_NANOS : BLOCK_NANOS, 4)
-                            / 1e3;
-                    if (round >= 0) {
-                        best[v] = Math.min(best[v], us);
-                    }
-                }
-            }
+            double[] best = Arrays.stream(LayerTiming.bestCpuNanosPerCall(variants, rounds, WARM_UP_NANOS,
+                    BLOCK_NANOS, 4)).map(nanos -> nanos / 1e3).toArray();
             double sparseMacs = (double) batch * nonZeros * size * size / 1e6;
             double denseMacs = (double) batch * shape.denseMultiplyAdds() / 1e6;
             String fill = blocks.toString().contains("channel blocks") ? String.format(Locale.ROOT, "%.2f",

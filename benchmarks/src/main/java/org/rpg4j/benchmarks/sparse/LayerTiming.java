@@ -2,6 +2,7 @@ package org.rpg4j.benchmarks.sparse;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -82,6 +83,34 @@ final class LayerTiming {
             context.setOutputArrays(out);
             Nd4j.exec(new Conv2D(), context);
         };
+    }
+
+    /**
+     * Times the variants interleaved, block by block: 2 warm-up rounds of {@code warmUpNanos} blocks (longer than the
+     * timed ones: until C2 has compiled the Vector API code, on a busy machine it can take seconds, a call runs boxed
+     * vectors and takes 100x longer), then {@code rounds} rounds of {@code blockNanos} blocks.
+     *
+     * @param variants the calls to compare
+     * @param rounds timed rounds, each one block of every variant
+     * @param warmUpNanos thread CPU time of a warm-up block
+     * @param blockNanos thread CPU time of a timed block
+     * @param callsPerReading as {@link #cpuNanosPerCall}
+     * @return per variant, the fastest timed block's thread CPU nanoseconds per call ({@code Double.MAX_VALUE} if
+     *     {@code rounds} is 0)
+     */
+    static double[] bestCpuNanosPerCall(Runnable[] variants, int rounds, long warmUpNanos, long blockNanos,
+                                        int callsPerReading) {
+        double[] best = new double[variants.length];
+        Arrays.fill(best, Double.MAX_VALUE);
+        for (int round = -2; round < rounds; round++) {
+            for (int v = 0; v < variants.length; v++) {
+                double nanos = cpuNanosPerCall(variants[v], round < 0 ? warmUpNanos : blockNanos, callsPerReading);
+                if (round >= 0) {
+                    best[v] = Math.min(best[v], nanos);
+                }
+            }
+        }
+        return best;
     }
 
     /**

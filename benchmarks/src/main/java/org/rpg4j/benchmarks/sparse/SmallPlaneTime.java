@@ -108,17 +108,8 @@ public final class SmallPlaneTime {
                     output, null), () -> blocks.forward(input, batch, output, null), LayerTiming.libnd4jConvolution(
                             shape, weights, input, batch),
                     () -> tiled.forward(input, batch, output, null)};
-            double[] bestUs = new double[variants.length];
-            Arrays.fill(bestUs, Double.MAX_VALUE);
-            for (int round = -2; round < rounds; round++) {
-                for (int v = 0; v < variants.length; v++) {
-                    double us = LayerTiming.cpuNanosPerCall(variants[v], round < 0 ? WARM_UP_NANOS : BLOCK_NANOS, 1)
-                            / 1e3;
-                    if (round >= 0) {
-                        bestUs[v] = Math.min(bestUs[v], us);
-                    }
-                }
-            }
+            double[] bestUs = Arrays.stream(LayerTiming.bestCpuNanosPerCall(variants, rounds, WARM_UP_NANOS,
+                    BLOCK_NANOS, 1)).map(nanos -> nanos / 1e3).toArray();
             // non-zero multiply-adds per microsecond / 1000 = GMAC/s
             double kmacs = (double) batch * nonZeros * size * size / 1e3;
             double batched = Math.min(bestUs[1], bestUs[2]);
