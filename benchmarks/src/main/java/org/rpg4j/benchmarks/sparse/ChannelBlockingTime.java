@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import org.rpg4j.sparse.kernel.ChannelBlocking;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
@@ -86,13 +85,12 @@ public final class ChannelBlockingTime {
         }
 
         void measure(int rounds) {
-            Random random = new Random(42);
-            ConvolutionShape shape = new ConvolutionShape(channels, size, size, channels, 3, 3, 1, 1, 1, 1, size,
-                    size);
-            float[] weights = LayerTiming.sparseGaussian(random, channels * shape.patchSize(), density);
-            long nonZeros = LayerTiming.nonZeros(weights);
-            float[] input = LayerTiming.gaussian(random, batch * shape.inputSize());
-            float[] output = new float[batch * shape.outputSize()];
+            LayerTiming.SquareLayer layer = LayerTiming.SquareLayer.of(channels, size, density, batch);
+            ConvolutionShape shape = layer.shape();
+            float[] weights = layer.weights();
+            long nonZeros = layer.nonZeros();
+            float[] input = layer.input();
+            float[] output = layer.output();
             SparseConvolution rows = SparseConvolution.of(shape, weights, null, FusedActivation.IDENTITY,
                     KernelThreading.CALLER_ONLY, instructions, ChannelBlocking.NEVER);
             SparseConvolution blocks = SparseConvolution.of(shape, weights, null, FusedActivation.IDENTITY,

@@ -86,6 +86,36 @@ final class LayerTiming {
     }
 
     /**
+     * A seeded 3x3, stride-1, same-padding convolution of {@code channels} to {@code channels} channels on a square
+     * plane, with its weights and one batch of input.
+     *
+     * @param shape the geometry
+     * @param weights {@code [channels, channels, 3, 3]}, Gaussian at the given density
+     * @param nonZeros the non-zero weights
+     * @param input {@code [batch, channels, size, size]}, Gaussian
+     * @param output an array for {@code [batch, channels, size, size]}
+     */
+    record SquareLayer(ConvolutionShape shape, float[] weights, long nonZeros, float[] input, float[] output) {
+
+        /**
+         * @param channels input and output channels
+         * @param size plane height and width
+         * @param density fraction of non-zero weights
+         * @param batch images
+         * @return the layer, drawn from {@code new Random(42)} (weights first, then the input)
+         */
+        static SquareLayer of(int channels, int size, double density, int batch) {
+            Random random = new Random(42);
+            ConvolutionShape shape = new ConvolutionShape(channels, size, size, channels, 3, 3, 1, 1, 1, 1, size,
+                    size);
+            float[] weights = sparseGaussian(random, channels * shape.patchSize(), density);
+            float[] input = gaussian(random, batch * shape.inputSize());
+            return new SquareLayer(shape, weights, LayerTiming.nonZeros(weights), input, new float[batch * shape
+                    .outputSize()]);
+        }
+    }
+
+    /**
      * Times the variants interleaved, block by block: 2 warm-up rounds of {@code warmUpNanos} blocks (longer than the
      * timed ones: until C2 has compiled the Vector API code, on a busy machine it can take seconds, a call runs boxed
      * vectors and takes 100x longer), then {@code rounds} rounds of {@code blockNanos} blocks.
