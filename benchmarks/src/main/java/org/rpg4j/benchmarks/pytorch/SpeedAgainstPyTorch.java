@@ -20,7 +20,10 @@ import org.rpg4j.benchmarks.overhead.SyntheticCifar;
  * <p>Arguments: {@code python script MODEL:warmup:blocks:k [MODEL:warmup:blocks:k ...]}, e.g.
  * {@code /usr/bin/python3 benchmarks/pytorch/cifar_speed.py RESNET20:10:3:5 VGG19:4:3:2}. Warm-up:
  * 3 fits plus {@code warmup} fits in the JVM (as the JMH iteration benchmark's set-up), {@code warmup}
- * steps in Python.
+ * steps in Python, then one untimed interleaved block of {@code k} steps on each side, printed as
+ * {@code warm-up block (not counted)}: the first block after the JVM has waited for the Python process
+ * to start and warm up ran at a tenth of the later ones' speed in both session-14 runs of ResNet-20
+ * (docs/performance.md), so no counted block is the first one after that wait.
  */
 public final class SpeedAgainstPyTorch {
 
@@ -63,6 +66,11 @@ public final class SpeedAgainstPyTorch {
         double[] javaSeconds = new double[blocks];
         double[] torchSeconds = new double[blocks];
         try (PyTorchWorker torch = PyTorchWorker.serve(python, script, comparison.pythonName(), warmup)) {
+            double javaWarmUp = fits(net, data, k);
+            double torchWarmUp = torch.run(k);
+            System.out.printf(Locale.ROOT,
+                    "%s warm-up block (not counted): rpg4j %.1f images/s, PyTorch %.1f images/s%n",
+                    comparison.label(), imagesPerSecond(k, javaWarmUp), imagesPerSecond(k, torchWarmUp));
             for (int b = 0; b < blocks; b++) {
                 if (b % 2 == 0) {
                     javaSeconds[b] = fits(net, data, k);
@@ -71,9 +79,9 @@ public final class SpeedAgainstPyTorch {
                     torchSeconds[b] = torch.run(k);
                     javaSeconds[b] = fits(net, data, k);
                 }
-                System.out.printf(Locale.ROOT, "%s block %d: rpg4j %.1f images/s, PyTorch %.1f images/s%n",
+                System.out.printf(Locale.ROOT, "%s block %d: rpg4j %.1f images/s, PyTorch %.1f images/s (load %.1f)%n",
                         comparison.label(), b, imagesPerSecond(k, javaSeconds[b]),
-                        imagesPerSecond(k, torchSeconds[b]));
+                        imagesPerSecond(k, torchSeconds[b]), load());
             }
         }
         double java = imagesPerSecond(k, median(javaSeconds));
@@ -81,8 +89,11 @@ public final class SpeedAgainstPyTorch {
         double ratio = java / torch;
         return String.format(Locale.ROOT, "%s: rpg4j %.1f images/s, PyTorch %.1f images/s, ratio %.3f, %s "
                 + "(%d blocks of %d steps, load %.1f)", comparison.label(), java, torch, ratio,
-                comparison.verdict(ratio), blocks, k, ManagementFactory.getOperatingSystemMXBean()
-                        .getSystemLoadAverage());
+                comparison.verdict(ratio), blocks, k, load());
+    }
+
+    private static double load() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static double fits(ComputationGraph net, DataSet data, int k) {

@@ -2,9 +2,9 @@ package org.rpg4j.benchmarks.sparse;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import org.rpg4j.sparse.kernel.ChannelBlocking;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
@@ -85,13 +85,12 @@ public final class ChannelBlockingTime {
         }
 
         void measure(int rounds) {
-            Random random = new Random(42);
-            ConvolutionShape shape = new ConvolutionShape(channels, size, size, channels, 3, 3, 1, 1, 1, 1, size,
-                    size);
-            float[] weights = LayerTiming.sparseGaussian(random, channels * shape.patchSize(), density);
-            long nonZeros = LayerTiming.nonZeros(weights);
-            float[] input = LayerTiming.gaussian(random, batch * shape.inputSize());
-            float[] output = new float[batch * shape.outputSize()];
+            LayerTiming.SquareLayer layer = LayerTiming.SquareLayer.of(channels, size, density, batch);
+            ConvolutionShape shape = layer.shape();
+            float[] weights = layer.weights();
+            long nonZeros = layer.nonZeros();
+            float[] input = layer.input();
+            float[] output = layer.output();
             SparseConvolution rows = SparseConvolution.of(shape, weights, null, FusedActivation.IDENTITY,
                     KernelThreading.CALLER_ONLY, instructions, ChannelBlocking.NEVER);
             SparseConvolution blocks = SparseConvolution.of(shape, weights, null, FusedActivation.IDENTITY,
@@ -101,18 +100,8 @@ public final class ChannelBlockingTime {
             Runnable op = LayerTiming.libnd4jConvolution(shape, weights, input, batch);
             Runnable[] variants = {() -> rows.forward(input, batch, output), () -> blocks.forward(input, batch,
                     output), op};
-            double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
-            for (int round = -2; round < rounds; round++) {
-                for (int v = 0; v < variants.length; v++) {
-                    // longer warm-up blocks: until C2 has compiled the Vector API code (on a busy machine it can
-                    // take seconds), a call runs boxed vectors and takes 100x longer
-                    double us = LayerTiming.cpuNanosPerCall(variants[v], round < 0 ? WARM_UP_NANOS : BLOCK_NANOS, 4)
-                            / 1e3;
-                    if (round >= 0) {
-                        best[v] = Math.min(best[v], us);
-                    }
-                }
-            }
+            double[] best = Arrays.stream(LayerTiming.bestCpuNanosPerCall(variants, rounds, WARM_UP_NANOS,
+                    BLOCK_NANOS, 4)).map(nanos -> nanos / 1e3).toArray();
             double sparseMacs = (double) batch * nonZeros * size * size / 1e6;
             double denseMacs = (double) batch * shape.denseMultiplyAdds() / 1e6;
             String fill = blocks.toString().contains("channel blocks") ? String.format(Locale.ROOT, "%.2f",

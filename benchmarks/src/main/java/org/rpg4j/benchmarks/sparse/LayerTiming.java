@@ -2,6 +2,7 @@ package org.rpg4j.benchmarks.sparse;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -82,6 +83,64 @@ final class LayerTiming {
             context.setOutputArrays(out);
             Nd4j.exec(new Conv2D(), context);
         };
+    }
+
+    /**
+     * A seeded 3x3, stride-1, same-padding convolution of {@code channels} to {@code channels} channels on a square
+     * plane, with its weights and one batch of input.
+     *
+     * @param shape the geometry
+     * @param weights {@code [channels, channels, 3, 3]}, Gaussian at the given density
+     * @param nonZeros the non-zero weights
+     * @param input {@code [batch, channels, size, size]}, Gaussian
+     * @param output an array for {@code [batch, channels, size, size]}
+     */
+    record SquareLayer(ConvolutionShape shape, float[] weights, long nonZeros, float[] input, float[] output) {
+
+        /**
+         * @param channels input and output channels
+         * @param size plane height and width
+         * @param density fraction of non-zero weights
+         * @param batch images
+         * @return the layer, drawn from {@code new Random(42)} (weights first, then the input)
+         */
+        static SquareLayer of(int channels, int size, double density, int batch) {
+            Random random = new Random(42);
+            ConvolutionShape shape = new ConvolutionShape(channels, size, size, channels, 3, 3, 1, 1, 1, 1, size,
+                    size);
+            float[] weights = sparseGaussian(random, channels * shape.patchSize(), density);
+            float[] input = gaussian(random, batch * shape.inputSize());
+            return new SquareLayer(shape, weights, LayerTiming.nonZeros(weights), input, new float[batch * shape
+                    .outputSize()]);
+        }
+    }
+
+    /**
+     * Times the variants interleaved, block by block: 2 warm-up rounds of {@code warmUpNanos} blocks (longer than the
+     * timed ones: until C2 has compiled the Vector API code, on a busy machine it can take seconds, a call runs boxed
+     * vectors and takes 100x longer), then {@code rounds} rounds of {@code blockNanos} blocks.
+     *
+     * @param variants the calls to compare
+     * @param rounds timed rounds, each one block of every variant
+     * @param warmUpNanos thread CPU time of a warm-up block
+     * @param blockNanos thread CPU time of a timed block
+     * @param callsPerReading as {@link #cpuNanosPerCall}
+     * @return per variant, the fastest timed block's thread CPU nanoseconds per call ({@code Double.MAX_VALUE} if
+     *     {@code rounds} is 0)
+     */
+    static double[] bestCpuNanosPerCall(Runnable[] variants, int rounds, long warmUpNanos, long blockNanos,
+                                        int callsPerReading) {
+        double[] best = new double[variants.length];
+        Arrays.fill(best, Double.MAX_VALUE);
+        for (int round = -2; round < rounds; round++) {
+            for (int v = 0; v < variants.length; v++) {
+                double nanos = cpuNanosPerCall(variants[v], round < 0 ? warmUpNanos : blockNanos, callsPerReading);
+                if (round >= 0) {
+                    best[v] = Math.min(best[v], nanos);
+                }
+            }
+        }
+        return best;
     }
 
     /**

@@ -114,16 +114,7 @@ public final class RpgLayerTime {
         Runnable[] variants = {() -> direct.forward(x, y), () -> perImage.forward(input, batch, output),
                 () -> batched.forward(input, batch, output, null), () -> tiled.forward(input, batch, output, null),
                 LayerTiming.libnd4jConvolution(shape, weights, input, batch)};
-        double[] bestMs = new double[variants.length];
-        Arrays.fill(bestMs, Double.MAX_VALUE);
-        for (int round = -2; round < rounds; round++) {
-            for (int v = 0; v < variants.length; v++) {
-                double ms = LayerTiming.cpuNanosPerCall(variants[v], round < 0 ? WARM_UP_NANOS : BLOCK_NANOS, 1) / 1e6;
-                if (round >= 0) {
-                    bestMs[v] = Math.min(bestMs[v], ms);
-                }
-            }
-        }
-        return bestMs;
+        return Arrays.stream(LayerTiming.bestCpuNanosPerCall(variants, rounds, WARM_UP_NANOS, BLOCK_NANOS, 1)).map(
+                nanos -> nanos / 1e6).toArray();
     }
 }

@@ -1,10 +1,14 @@
 package org.rpg4j.benchmarks.sparse;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
+import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
 
 /**
@@ -53,6 +57,36 @@ record RunnerCase(String model, String variant, int batch, ComputationGraph grap
             runner.output(input);
             graph.outputSingle(input);
         }
+    }
+
+    /**
+     * Compiles the runner of {@link #graph} with {@code policy} and warms it up ({@link #warmUp}).
+     *
+     * @param policy the runner's kernel policy
+     * @param calls warm-up calls of each
+     * @return the warm runner
+     */
+    SparseRunner warmRunner(KernelPolicy policy, int calls) {
+        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy));
+        warmUp(runner, calls);
+        return runner;
+    }
+
+    /**
+     * One DL4J call and then one runner call on {@link #input}, each timed in the calling thread's CPU time (all
+     * the work when the JVM runs with {@code OMP_NUM_THREADS=1} and the common pool's parallelism 0).
+     *
+     * @param runner the runner compiled from {@link #graph}
+     * @return {@code {DL4J ms, runner ms}}
+     */
+    double[] cpuMillisOfOneCallEach(SparseRunner runner) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long start = threads.getCurrentThreadCpuTime();
+        graph.outputSingle(input);
+        long middle = threads.getCurrentThreadCpuTime();
+        runner.output(input);
+        long end = threads.getCurrentThreadCpuTime();
+        return new double[] {(middle - start) / 1e6, (end - middle) / 1e6};
     }
 
     /**

@@ -1,14 +1,9 @@
 package org.rpg4j.benchmarks.sparse;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
-import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
 
 /**
@@ -41,21 +36,13 @@ public final class RunnerCpuTime {
         RunnerCase run = RunnerCase.load("RunnerCpuTime", args, "[calls] [policy]");
         int calls = RunnerCase.count(args, 3, "calls", 10);
         KernelPolicy policy = RunnerCase.option(args, 4, KernelPolicy.MEASURED);
-        ComputationGraph graph = run.graph();
-        INDArray input = run.input();
-        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy));
-        run.warmUp(runner, WARM_UP);
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        SparseRunner runner = run.warmRunner(policy, WARM_UP);
         double[] dl4j = new double[calls];
         double[] sparse = new double[calls];
         for (int c = 0; c < calls; c++) {
-            long start = threads.getCurrentThreadCpuTime();
-            graph.outputSingle(input);
-            long middle = threads.getCurrentThreadCpuTime();
-            runner.output(input);
-            long end = threads.getCurrentThreadCpuTime();
-            dl4j[c] = (middle - start) / 1e6;
-            sparse[c] = (end - middle) / 1e6;
+            double[] millis = run.cpuMillisOfOneCallEach(runner);
+            dl4j[c] = millis[0];
+            sparse[c] = millis[1];
         }
         Arrays.sort(dl4j);
         Arrays.sort(sparse);

@@ -8,10 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
-import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
 import org.rpg4j.dl4j.deploy.runner.StepTime;
 
@@ -43,10 +41,8 @@ public final class RunnerStepMinima {
         RunnerCase run = RunnerCase.load("RunnerStepMinima", args, "[calls] [policy]");
         int calls = RunnerCase.count(args, 3, "calls", 12);
         KernelPolicy policy = RunnerCase.option(args, 4, KernelPolicy.MEASURED);
-        ComputationGraph graph = run.graph();
         INDArray input = run.input();
-        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(policy));
-        run.warmUp(runner, WARM_UP);
+        SparseRunner runner = run.warmRunner(policy, WARM_UP);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double[] minima = null;
         List<StepTime> steps = null;
@@ -54,13 +50,9 @@ public final class RunnerStepMinima {
         double whole = Double.MAX_VALUE;
         double between = Double.MAX_VALUE;
         for (int c = 0; c < calls; c++) {
-            long start = threads.getCurrentThreadCpuTime();
-            graph.outputSingle(input);
-            long middle = threads.getCurrentThreadCpuTime();
-            runner.output(input);
-            long end = threads.getCurrentThreadCpuTime();
-            dl4j = Math.min(dl4j, (middle - start) / 1e6);
-            whole = Math.min(whole, (end - middle) / 1e6);
+            double[] millis = run.cpuMillisOfOneCallEach(runner);
+            dl4j = Math.min(dl4j, millis[0]);
+            whole = Math.min(whole, millis[1]);
             long profileStart = threads.getCurrentThreadCpuTime();
             steps = runner.profile(1, threads::getCurrentThreadCpuTime, input);
             double profiled = (threads.getCurrentThreadCpuTime() - profileStart) / 1e6;

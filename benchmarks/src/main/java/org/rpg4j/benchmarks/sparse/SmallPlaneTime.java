@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import org.rpg4j.sparse.kernel.BatchedConvolution;
 import org.rpg4j.sparse.kernel.ChannelBlocking;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
@@ -86,13 +85,12 @@ public final class SmallPlaneTime {
         }
 
         void measure(int rounds) {
-            Random random = new Random(42);
-            ConvolutionShape shape = new ConvolutionShape(channels, size, size, channels, 3, 3, 1, 1, 1, 1, size,
-                    size);
-            float[] weights = LayerTiming.sparseGaussian(random, channels * shape.patchSize(), density);
-            long nonZeros = LayerTiming.nonZeros(weights);
-            float[] input = LayerTiming.gaussian(random, batch * shape.inputSize());
-            float[] output = new float[batch * shape.outputSize()];
+            LayerTiming.SquareLayer layer = LayerTiming.SquareLayer.of(channels, size, density, batch);
+            ConvolutionShape shape = layer.shape();
+            float[] weights = layer.weights();
+            long nonZeros = layer.nonZeros();
+            float[] input = layer.input();
+            float[] output = layer.output();
             KernelThreading one = KernelThreading.CALLER_ONLY;
             FusedActivation id = FusedActivation.IDENTITY;
             KernelInstructions best = KernelInstructions.best();
@@ -108,17 +106,8 @@ public final class SmallPlaneTime {
                     output, null), () -> blocks.forward(input, batch, output, null), LayerTiming.libnd4jConvolution(
                             shape, weights, input, batch),
                     () -> tiled.forward(input, batch, output, null)};
-            double[] bestUs = new double[variants.length];
-            Arrays.fill(bestUs, Double.MAX_VALUE);
-            for (int round = -2; round < rounds; round++) {
-                for (int v = 0; v < variants.length; v++) {
-                    double us = LayerTiming.cpuNanosPerCall(variants[v], round < 0 ? WARM_UP_NANOS : BLOCK_NANOS, 1)
-                            / 1e3;
-                    if (round >= 0) {
-                        bestUs[v] = Math.min(bestUs[v], us);
-                    }
-                }
-            }
+            double[] bestUs = Arrays.stream(LayerTiming.bestCpuNanosPerCall(variants, rounds, WARM_UP_NANOS,
+                    BLOCK_NANOS, 1)).map(nanos -> nanos / 1e3).toArray();
             // non-zero multiply-adds per microsecond / 1000 = GMAC/s
             double kmacs = (double) batch * nonZeros * size * size / 1e3;
             double batched = Math.min(bestUs[1], bestUs[2]);

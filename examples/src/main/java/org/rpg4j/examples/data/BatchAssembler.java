@@ -47,6 +47,28 @@ public final class BatchAssembler {
     }
 
     /**
+     * An epoch's order of the images: a Fisher-Yates shuffle of {@code 0 .. n-1}, for the {@code indices} of
+     * {@link #batch}.
+     *
+     * @param n number of images, at least 0
+     * @param random the shuffle's source (advanced by {@code n - 1} draws)
+     * @return a permutation of {@code 0 .. n-1}
+     */
+    public static int[] shuffledIndices(int n, SplittableRandom random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /**
      * Assembles one batch.
      *
      * @param indices image indices into the set; positions {@code [from, to)} are used

@@ -145,7 +145,7 @@ public final class Sensitivity implements Callable<Integer> {
         SplittableRandom random = new SplittableRandom(seed);
         int n = data.train().size();
         for (int epoch = 0; epoch < epochs; epoch++) {
-            int[] order = shuffled(n, random);
+            int[] order = BatchAssembler.shuffledIndices(n, random);
             for (int from = 0; from + batchSize <= n; from += batchSize) {
                 net.fit(batches.batch(order, from, from + batchSize, random));
             }
@@ -153,20 +153,6 @@ public final class Sensitivity implements Callable<Integer> {
         }
         ModelSerializer.writeModel(net, out.resolve("model.zip").toFile(), true);
         return net;
-    }
-
-    private static int[] shuffled(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 
     private static DataSet all(BatchAssembler test) {

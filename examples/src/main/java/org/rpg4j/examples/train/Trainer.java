@@ -215,7 +215,7 @@ public final class Trainer {
 
     /** Trains the epoch's batches from {@code firstBatch} on, adding to the epoch's and window's sums. */
     private void trainEpoch(int epoch, int firstBatch) {
-        int[] order = permutation(train.images().size(), new SplittableRandom(shuffleSeed(epoch)));
+        int[] order = BatchAssembler.shuffledIndices(train.images().size(), new SplittableRandom(shuffleSeed(epoch)));
         SplittableRandom augmentation = new SplittableRandom(augmentationSeed(epoch));
         train.advance(augmentation, (long) firstBatch * plan.batchSize());
         for (int b = firstBatch; b < plan.iterationsPerEpoch() && iteration < plan.totalIterations(); b++) {
@@ -301,18 +301,4 @@ public final class Trainer {
         return total == 0 ? 0 : 1.0 - (double) nonZeros / total;
     }
 
-    /** Fisher-Yates shuffle of {@code 0 .. n-1}. */
-    static int[] permutation(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
 }

@@ -3,8 +3,11 @@ package org.rpg4j.examples.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -59,7 +62,7 @@ class BatchAssemblerTest {
                     }
                 }
             }
-            assertEquals(true, matchesSome, java.util.Arrays.toString(out));
+            assertEquals(true, matchesSome, Arrays.toString(out));
         }
     }
 
@@ -75,6 +78,25 @@ class BatchAssemblerTest {
             }
         }
         return true;
+    }
+
+    @Test
+    void shuffledIndicesArePermutationsAndSeeded() {
+        for (int n = 0; n < 40; n++) {
+            int[] order = BatchAssembler.shuffledIndices(n, new SplittableRandom(n));
+            int[] sorted = order.clone();
+            Arrays.sort(sorted);
+            assertArrayEquals(IntStream.range(0, n).toArray(), sorted, "a permutation of 0.." + n);
+            assertArrayEquals(order, BatchAssembler.shuffledIndices(n, new SplittableRandom(n)),
+                    "same seed, same order");
+        }
+        // 3 images: 6 orders, so within 10 seeds one is not the identity
+        boolean moved = false;
+        for (long seed = 0; seed < 10 && !moved; seed++) {
+            moved = !Arrays.equals(new int[] {0, 1, 2}, BatchAssembler.shuffledIndices(3, new SplittableRandom(
+                    seed)));
+        }
+        assertTrue(moved, "some seed moves an index");
     }
 
     @Test

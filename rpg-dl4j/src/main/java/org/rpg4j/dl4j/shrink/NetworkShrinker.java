@@ -180,21 +180,23 @@ public final class NetworkShrinker {
         // C order: element (o, i, r) sits at (o * n + i) * inner + r; copy the kept runs of `inner` values
         INDArray c = a.dup('c');
         if (a.dataType() == DataType.DOUBLE) {
-            double[] src = c.data().asDouble();
             double[] dst = new double[(int) (outer * count * inner)];
-            int at = 0;
-            for (long o = 0; o < outer; o++) {
-                for (int i = 0; i < kept.length; i++) {
-                    if (kept[i]) {
-                        System.arraycopy(src, (int) ((o * kept.length + i) * inner), dst, at, inner);
-                        at += inner;
-                    }
-                }
-            }
+            copyKeptRuns(c.data().asDouble(), dst, outer, kept, inner);
             return Nd4j.create(dst, newShape, 'c');
         }
-        float[] src = c.castTo(DataType.FLOAT).data().asFloat();
         float[] dst = new float[(int) (outer * count * inner)];
+        copyKeptRuns(c.castTo(DataType.FLOAT).data().asFloat(), dst, outer, kept, inner);
+        return Nd4j.create(dst, newShape, 'c').castTo(a.dataType());
+    }
+
+    /**
+     * Copies the kept runs of a C-order array {@code [outer, kept.length, inner]} one after the other into
+     * {@code dst}.
+     *
+     * @param src the source, a {@code double[]} or {@code float[]} of {@code outer * kept.length * inner} values
+     * @param dst the destination, the same array type with {@code outer * (kept count) * inner} values (written)
+     */
+    private static void copyKeptRuns(Object src, Object dst, long outer, boolean[] kept, int inner) {
         int at = 0;
         for (long o = 0; o < outer; o++) {
             for (int i = 0; i < kept.length; i++) {
@@ -204,6 +206,5 @@ public final class NetworkShrinker {
                 }
             }
         }
-        return Nd4j.create(dst, newShape, 'c').castTo(a.dataType());
     }
 }

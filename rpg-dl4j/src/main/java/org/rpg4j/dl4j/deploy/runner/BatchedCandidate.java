@@ -1,7 +1,5 @@
 package org.rpg4j.dl4j.deploy.runner;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.rpg4j.sparse.kernel.BatchedConvolution;
 import org.rpg4j.sparse.kernel.ChannelBlocking;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
@@ -18,9 +16,12 @@ import org.slf4j.LoggerFactory;
  * the later ones the faster ({@link KernelKind#SPARSE_BATCHED} or {@link KernelKind#SPARSE}), both timed again at
  * {@link KernelRace}'s exponentially spaced rechecks. The step's own
  * calibration then times the chosen sparse kernel against the dense op as before: the timed runs fall within its
- * first call, whose times it does not keep. Not thread-safe (a step runs on one thread at a time).
+ * first call, whose times it does not keep. The first timed pair of a batch size only warms up: the batched
+ * kernel's conversion loops may still be interpreted then (the row kernels it shares with the per-image kernel are
+ * usually compiled already), which would favour the per-image kernel. Not thread-safe (a step runs on one thread at
+ * a time).
  */
-final class BatchedCandidate {
+final class BatchedCandidate extends SparseCandidate<BatchedConvolution> {
 
     /** Smallest batch for which the batched kernel is a candidate (below, its vectors are mostly tail). */
     static final int MIN_BATCH = 8;
@@ -48,8 +49,6 @@ final class BatchedCandidate {
     private final float[] bias;
     private final FusedActivation activation;
     private final KernelThreading threading;
-    private final Map<Long, BatchedConvolution> bySize = new HashMap<>();
-    private final KernelRace race;
 
     /**
      * @param name the layer name, for the log
@@ -60,7 +59,7 @@ final class BatchedCandidate {
      */
     BatchedCandidate(String name, float[] weights, float[] bias, FusedActivation activation,
                      KernelThreading threading) {
-        this.race = new KernelRace(name, KernelKind.SPARSE_BATCHED, "batched sparse", TIMED_RUNS * PAIRS_PER_RUN, LOG);
+        super(new KernelRace(name, KernelKind.SPARSE_BATCHED, "batched sparse", TIMED_RUNS * PAIRS_PER_RUN, LOG));
         this.weights = weights;
         this.bias = bias;
         this.activation = activation;
@@ -87,81 +86,9 @@ final class BatchedCandidate {
                 && kernel(shape).tiled(batch);
     }
 
-    /**
-     * @param batch the batch size
-     * @return the sparse kernel chosen for it, or null while both are still being timed
-     */
-    KernelKind choice(int batch) {
-        return race.choice(batch);
-    }
-
-    /**
-     * Settles the race at this batch size ({@link KernelRace#settle}).
-     *
-     * @param batch the batch size
-     */
-    void settle(int batch) {
-        race.settle(batch);
-    }
-
-    /**
-     * Reopens the settled race at this batch size ({@link KernelRace#reopen}).
-     *
-     * @param batch the batch size
-     */
-    void reopen(int batch) {
-        race.reopen(batch);
-    }
-
-    /**
-     * @param batch the batch size
-     * @return true if the race at that batch size times nothing any more or never ran ({@link KernelRace#quiet})
-     */
-    boolean quiet(int batch) {
-        return race.quiet(batch);
-    }
-
-    /**
-     * Takes a kernel at this batch size without timing ({@link KernelRace#preset}).
-     *
-     * @param batch the batch size
-     * @param kind the per-image kernel or this one
-     */
-    void preset(int batch, KernelKind kind) {
-        race.preset(batch, kind);
-    }
-
-    /**
-     * Starts one call with this batch size (once per call that runs a sparse kernel on it).
-     *
-     * @param batch the batch size
-     * @return the sparse kernel to run, or null when both are to be run and timed: during the race and at its
-     *     rechecks ({@link KernelRace})
-     */
-    KernelKind next(int batch) {
-        return race.next(batch);
-    }
-
-    /**
-     * Records one timed run of both kernels ({@link #TIMED_RUNS} times {@link #PAIRS_PER_RUN} per batch size). The
-     * first pair of a batch size only warms up: the batched kernel's conversion loops may still be interpreted
-     * then (the row kernels it shares with the per-image kernel are usually compiled already), which would
-     * favour the per-image kernel.
-     *
-     * @param batch the batch size
-     * @param perImageNanos the per-image kernel's time
-     * @param batchedNanos the batched kernel's time
-     */
-    void record(int batch, long perImageNanos, long batchedNanos) {
-        race.record(batch, perImageNanos, batchedNanos);
-    }
-
-    /**
-     * @param shape the convolution at this input size
-     * @return the batched kernel for it (compiled once per input size)
-     */
-    BatchedConvolution kernel(ConvolutionShape shape) {
-        return bySize.computeIfAbsent((long) shape.inHeight() << 32 | shape.inWidth(), key -> BatchedConvolution.of(
-                shape, weights, bias, activation, threading, KernelInstructions.best(), ChannelBlocking.AUTO));
+    @Override
+    BatchedConvolution build(ConvolutionShape shape) {
+        return BatchedConvolution.of(shape, weights, bias, activation, threading, KernelInstructions.best(),
+                ChannelBlocking.AUTO);
     }
 }

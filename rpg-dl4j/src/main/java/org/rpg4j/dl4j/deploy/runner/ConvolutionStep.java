@@ -669,10 +669,11 @@ final class ConvolutionStep extends CalibratedStep {
                 || !Tensor.defaultStrides(residualArray))) {
             residualArray = residualArray.dup('c');
         }
-        int parts = parts(batch, outShape);
+        int unsplitThreads = unsplitThreads(batch, outShape);
+        int parts = parts(batch, unsplitThreads);
         if (parts == 1) {
             int previous = options.nativeThreading() == NativeThreading.JAVA_THREADS ? OpenMpThreads.limit(
-                    unsplitThreads(batch, outShape)) : 0;
+                    unsplitThreads) : 0;
             try {
                 convolve(0, x, 0, spec.outChannels(), weightArray, biasArray, out, residualArray);
             } finally {
@@ -721,8 +722,9 @@ final class ConvolutionStep extends CalibratedStep {
         ActivationLayout residualLayout = nhwcResidual != null ? ActivationLayout.NHWC : ActivationLayout.NCHW;
         long[] stored = nhwcOutput ? new long[] {batch, outShape[2], outShape[3], outShape[1]} : outShape;
         INDArray out = denseOutput(stored);
-        int parts = parts(batch, outShape);
-        int threads = parts == 1 ? unsplitThreads(batch, outShape) : 1;
+        int unsplitThreads = unsplitThreads(batch, outShape);
+        int parts = parts(batch, unsplitThreads);
+        int threads = parts == 1 ? unsplitThreads : 1;
         java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.function.IntConsumer part = p -> {
             int previous = options.nativeThreading() == NativeThreading.JAVA_THREADS ? OpenMpThreads.limit(threads)
@@ -828,7 +830,7 @@ final class ConvolutionStep extends CalibratedStep {
 
     /**
      * @param batch the call's batch size
-     * @param outShape the output shape {@code [batch, out, outH, outW]}
+     * @param unsplitThreads {@link #unsplitThreads} of the call
      * @return into how many single-threaded {@code conv2d} calls a batch is split: 1 under
      *     {@link NativeThreading#OPENMP} (one call on OpenMP's threads), for a call made with every step on the
      *     calling thread ({@link CallThreads#CALLER} under {@link KernelThreading#PER_CALL}: the parts would run one
@@ -839,12 +841,12 @@ final class ConvolutionStep extends CalibratedStep {
      *     threads gained 1.7-1.9x, docs/deployment.md session 13), else the runner's thread count, at most the batch
      *     (or at batch 1 the output channels)
      */
-    private int parts(long batch, long[] outShape) {
+    private int parts(long batch, int unsplitThreads) {
         if (options.nativeThreading() != NativeThreading.JAVA_THREADS || !OpenMpThreads.available()) {
             return 1;
         }
         if (options.threading() == KernelThreading.PER_CALL && (KernelThreading.choice() == CallThreads.CALLER
-                || unsplitThreads(batch, outShape) > 1)) {
+                || unsplitThreads > 1)) {
             return 1;
         }
         long units = batch > 1 ? batch : spec.outChannels();

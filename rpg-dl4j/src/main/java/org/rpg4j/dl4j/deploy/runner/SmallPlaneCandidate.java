@@ -1,7 +1,5 @@
 package org.rpg4j.dl4j.deploy.runner;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.rpg4j.sparse.kernel.ConvolutionShape;
 import org.rpg4j.sparse.kernel.FusedActivation;
 import org.rpg4j.sparse.kernel.SmallPlaneConvolution;
@@ -19,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * first pair only warms up; {@link KernelRace} times both again at exponentially spaced rechecks. The step's calibration and {@link ChoiceRecheck} then time the chosen one against the
  * dense kernel. Not thread-safe (a step runs on one thread at a time).
  */
-final class SmallPlaneCandidate {
+final class SmallPlaneCandidate extends SparseCandidate<SmallPlaneConvolution> {
 
     /**
      * Largest output plane (pixels) for which the kernel is a candidate (4x4). Not 8x8: on ResNet-56's 20-channel 8x8
@@ -38,8 +36,6 @@ final class SmallPlaneCandidate {
     private final float[] bias;
     private final FusedActivation activation;
     private final double density;
-    private final Map<Long, SmallPlaneConvolution> bySize = new HashMap<>();
-    private final KernelRace race;
 
     /**
      * @param name the layer name, for the log
@@ -49,7 +45,7 @@ final class SmallPlaneCandidate {
      * @param density fraction of non-zero weights
      */
     SmallPlaneCandidate(String name, float[] weights, float[] bias, FusedActivation activation, double density) {
-        this.race = new KernelRace(name, KernelKind.SPARSE_SMALL_PLANE, "small-plane", TIMED_RUNS, LOG);
+        super(new KernelRace(name, KernelKind.SPARSE_SMALL_PLANE, "small-plane", TIMED_RUNS, LOG));
         this.weights = weights;
         this.bias = bias;
         this.activation = activation;
@@ -66,78 +62,8 @@ final class SmallPlaneCandidate {
                 && shape.outHeight() * shape.outWidth() <= MAX_PLANE;
     }
 
-    /**
-     * @param batch the batch size
-     * @return the sparse kernel chosen for it, or null while both are still being timed
-     */
-    KernelKind choice(int batch) {
-        return race.choice(batch);
-    }
-
-    /**
-     * Settles the race at this batch size ({@link KernelRace#settle}).
-     *
-     * @param batch the batch size
-     */
-    void settle(int batch) {
-        race.settle(batch);
-    }
-
-    /**
-     * Reopens the settled race at this batch size ({@link KernelRace#reopen}).
-     *
-     * @param batch the batch size
-     */
-    void reopen(int batch) {
-        race.reopen(batch);
-    }
-
-    /**
-     * @param batch the batch size
-     * @return true if the race at that batch size times nothing any more or never ran ({@link KernelRace#quiet})
-     */
-    boolean quiet(int batch) {
-        return race.quiet(batch);
-    }
-
-    /**
-     * Takes a kernel at this batch size without timing ({@link KernelRace#preset}).
-     *
-     * @param batch the batch size
-     * @param kind the per-image kernel or this one
-     */
-    void preset(int batch, KernelKind kind) {
-        race.preset(batch, kind);
-    }
-
-    /**
-     * Starts one call with this batch size (once per call that runs a sparse kernel on it).
-     *
-     * @param batch the batch size
-     * @return the sparse kernel to run, or null when both are to be run and timed: during the race and at its
-     *     rechecks ({@link KernelRace})
-     */
-    KernelKind next(int batch) {
-        return race.next(batch);
-    }
-
-    /**
-     * Records one timed run of both kernels; the first of a batch size only warms up.
-     *
-     * @param batch the batch size
-     * @param perImageNanos the per-image sparse kernel's time
-     * @param smallPlaneNanos this kernel's time
-     */
-    void record(int batch, long perImageNanos, long smallPlaneNanos) {
-        race.record(batch, perImageNanos, smallPlaneNanos);
-    }
-
-    /**
-     * @param shape the convolution at this input size
-     * @return the kernel for it (built once per input size)
-     */
-    SmallPlaneConvolution kernel(ConvolutionShape shape) {
-        return bySize.computeIfAbsent((long) shape.inHeight() << 32 | shape.inWidth(), key -> SmallPlaneConvolution.of(
-                shape, weights, bias, activation));
+    @Override
+    SmallPlaneConvolution build(ConvolutionShape shape) {
+        return SmallPlaneConvolution.of(shape, weights, bias, activation);
     }
 }

@@ -12,15 +12,12 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_weights_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
 
 import java.lang.ref.Cleaner;
 import org.bytedeco.dnnl.dnnl_memory;
@@ -58,14 +55,7 @@ public final class OneDnnConvolution {
     private final ConvolutionShape shape;
     private final int batch;
     private final boolean hasBias;
-    private final long[] inputDims;
-    private final long[] weightDims;
-    private final long[] outputDims;
-    private final long[] biasDims;
-    private final dnnl_memory src;
-    private final dnnl_memory weights;
-    private final dnnl_memory bias;
-    private final dnnl_memory dst;
+    private final PlainArguments plain;
     private final dnnl_memory diffSrc;
     private final dnnl_memory diffWeights;
     private final dnnl_memory diffBias;
@@ -85,14 +75,11 @@ public final class OneDnnConvolution {
         this.shape = shape;
         this.batch = batch;
         this.hasBias = hasBias;
-        inputDims = DnnlShapes.inputDims(shape, batch);
-        weightDims = DnnlShapes.weightDims(shape);
-        outputDims = DnnlShapes.outputDims(shape, batch);
-        biasDims = new long[] {shape.outChannels()};
-        dnnl_memory_desc_t srcUser = DnnlShapes.md(r, inputDims, dnnl_nchw);
-        dnnl_memory_desc_t weightsUser = DnnlShapes.md(r, weightDims, dnnl_oihw);
-        dnnl_memory_desc_t dstUser = DnnlShapes.md(r, outputDims, dnnl_nchw);
-        dnnl_memory_desc_t biasUser = hasBias ? DnnlShapes.md(r, biasDims, dnnl_x) : null;
+        plain = new PlainArguments(r, shape, batch, hasBias);
+        dnnl_memory_desc_t srcUser = plain.srcDesc;
+        dnnl_memory_desc_t weightsUser = plain.weightsDesc;
+        dnnl_memory_desc_t dstUser = plain.dstDesc;
+        dnnl_memory_desc_t biasUser = plain.biasDesc;
         boolean blocked = layout == Layout.BLOCKED;
         dnnl_primitive_desc forwardPd = r.primitiveDesc(DnnlShapes.forwardDesc(r, shape, batch, dnnl_forward_training,
                 blocked, biasUser), null);
@@ -100,10 +87,10 @@ public final class OneDnnConvolution {
         dnnl_primitive_desc weightsPd = r.primitiveDesc(DnnlShapes.backwardWeightsDesc(r, shape, batch, blocked,
                 biasUser), forwardPd);
 
-        src = r.userMemory(srcUser);
-        weights = r.userMemory(weightsUser);
-        bias = hasBias ? r.userMemory(biasUser) : null;
-        dst = r.userMemory(dstUser);
+        dnnl_memory src = plain.src;
+        dnnl_memory weights = plain.weights;
+        dnnl_memory bias = plain.bias;
+        dnnl_memory dst = plain.dst;
         diffSrc = r.userMemory(srcUser);
         diffWeights = r.userMemory(weightsUser);
         diffBias = hasBias ? r.userMemory(biasUser) : null;
@@ -219,12 +206,7 @@ public final class OneDnnConvolution {
      * @throws IllegalArgumentException if an array's length does not match the shape
      */
     public void forward(INDArray input, INDArray weights, INDArray bias, INDArray output) {
-        DnnlShapes.bind(src, input, inputDims, "input");
-        DnnlShapes.bind(this.weights, weights, weightDims, "weights");
-        if (this.bias != null) {
-            DnnlShapes.bind(this.bias, bias, biasDims, "bias");
-        }
-        DnnlShapes.bind(dst, output, outputDims, "output");
+        plain.bind(input, weights, bias, output);
         keptValid = false;
         forward.run();
     }
@@ -247,12 +229,7 @@ public final class OneDnnConvolution {
             forward(input, weights, bias, output);
             return;
         }
-        DnnlShapes.bind(src, input, inputDims, "input");
-        DnnlShapes.bind(this.weights, weights, weightDims, "weights");
-        if (this.bias != null) {
-            DnnlShapes.bind(this.bias, bias, biasDims, "bias");
-        }
-        DnnlShapes.bind(dst, output, outputDims, "output");
+        plain.bind(input, weights, bias, output);
         if (keptBuffer == null) {
             keptBuffer = new BytePointer(srcKeptBytes + KEPT_ALIGNMENT);
             long shift = (KEPT_ALIGNMENT - (keptBuffer.address() & (KEPT_ALIGNMENT - 1))) & (KEPT_ALIGNMENT - 1);
@@ -290,13 +267,13 @@ public final class OneDnnConvolution {
      */
     public void backward(INDArray input, INDArray weights, INDArray outputGradient, INDArray inputGradient,
                          INDArray weightGradient, INDArray biasGradient) {
-        DnnlShapes.bind(src, input, inputDims, "input");
-        DnnlShapes.bind(this.weights, weights, weightDims, "weights");
-        DnnlShapes.bind(diffDst, outputGradient, outputDims, "outputGradient");
-        DnnlShapes.bind(diffSrc, inputGradient, inputDims, "inputGradient");
-        DnnlShapes.bind(diffWeights, weightGradient, weightDims, "weightGradient");
+        DnnlShapes.bind(plain.src, input, plain.inputDims, "input");
+        DnnlShapes.bind(plain.weights, weights, plain.weightDims, "weights");
+        DnnlShapes.bind(diffDst, outputGradient, plain.outputDims, "outputGradient");
+        DnnlShapes.bind(diffSrc, inputGradient, plain.inputDims, "inputGradient");
+        DnnlShapes.bind(diffWeights, weightGradient, plain.weightDims, "weightGradient");
         if (diffBias != null) {
-            DnnlShapes.bind(diffBias, biasGradient, biasDims, "biasGradient");
+            DnnlShapes.bind(diffBias, biasGradient, plain.biasDims, "biasGradient");
         }
         if (keptValid && input.data().addressPointer().address() == keptAddress) {
             backwardKept.run();

@@ -9,15 +9,12 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
 
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
@@ -56,14 +53,7 @@ public final class OneDnnLayerInference {
     private final int batch;
     private final boolean hasBias;
     private final boolean relu;
-    private final long[] inputDims;
-    private final long[] weightDims;
-    private final long[] outputDims;
-    private final long[] biasDims;
-    private final dnnl_memory src;
-    private final dnnl_memory weights;
-    private final dnnl_memory bias;
-    private final dnnl_memory dst;
+    private final PlainArguments plain;
     private final Plan forward;
     /** The weights in oneDNN's layout, or null when it reads the plain array directly (nothing kept). */
     private final dnnl_memory blockedWeights;
@@ -83,22 +73,16 @@ public final class OneDnnLayerInference {
         this.hasBias = hasBias;
         this.relu = relu;
         this.resources = r;
-        inputDims = DnnlShapes.inputDims(shape, batch);
-        weightDims = DnnlShapes.weightDims(shape);
-        outputDims = DnnlShapes.outputDims(shape, batch);
-        biasDims = new long[] {shape.outChannels()};
-        dnnl_memory_desc_t srcUser = DnnlShapes.md(r, inputDims, dnnl_nchw);
-        dnnl_memory_desc_t weightsUser = DnnlShapes.md(r, weightDims, dnnl_oihw);
-        dnnl_memory_desc_t dstUser = DnnlShapes.md(r, outputDims, dnnl_nchw);
-        dnnl_memory_desc_t biasUser = hasBias ? DnnlShapes.md(r, biasDims, dnnl_x) : null;
+        plain = new PlainArguments(r, shape, batch, hasBias);
+        dnnl_memory_desc_t srcUser = plain.srcDesc;
+        dnnl_memory_desc_t weightsUser = plain.weightsDesc;
+        dnnl_memory_desc_t dstUser = plain.dstDesc;
+        dnnl_memory_desc_t biasUser = plain.biasDesc;
         dnnl_convolution_desc_t desc = DnnlShapes.forwardDesc(r, shape, batch, dnnl_forward_inference, true, biasUser);
         dnnl_primitive_desc pd = OneDnnInference.primitiveDesc(desc, relu, false);
         owned.pd = pd;
 
-        src = r.userMemory(srcUser);
-        weights = r.userMemory(weightsUser);
-        bias = hasBias ? r.userMemory(biasUser) : null;
-        dst = r.userMemory(dstUser);
+        dnnl_memory weights = plain.weights;
         dnnl_memory_desc_t weightsWant = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
         weightBytes = dnnl_memory_desc_get_size(weightsUser);
         if (dnnl_memory_desc_equal(weightsWant, weightsUser) == 1) {
@@ -121,12 +105,12 @@ public final class OneDnnLayerInference {
 
         forward = new Plan(r);
         Plan.Call conv = forward.call(pd);
-        conv.input(DNNL_ARG_SRC, src, srcUser, dnnl_query_src_md);
+        conv.input(DNNL_ARG_SRC, plain.src, srcUser, dnnl_query_src_md);
         conv.direct(DNNL_ARG_WEIGHTS, blockedWeights != null ? blockedWeights : weights);
         if (hasBias) {
-            conv.direct(DNNL_ARG_BIAS, bias);
+            conv.direct(DNNL_ARG_BIAS, plain.bias);
         }
-        conv.output(DNNL_ARG_DST, dst, dstUser, dnnl_query_dst_md);
+        conv.output(DNNL_ARG_DST, plain.dst, dstUser, dnnl_query_dst_md);
         forward.finish();
     }
 
@@ -184,16 +168,11 @@ public final class OneDnnLayerInference {
      * @throws IllegalArgumentException if an array's length does not match the shape
      */
     public void forward(INDArray input, INDArray weights, INDArray bias, INDArray output) {
-        DnnlShapes.bind(src, input, inputDims, "input");
-        DnnlShapes.bind(this.weights, weights, weightDims, "weights");
-        if (this.bias != null) {
-            DnnlShapes.bind(this.bias, bias, biasDims, "bias");
-        }
-        DnnlShapes.bind(dst, output, outputDims, "output");
+        plain.bind(input, weights, bias, output);
         if (blockedWeights != null) {
-            Pointer plain = new BytePointer(weights.data().addressPointer()).position(0);
-            if (!blockedValid || Pointer.memcmp(plain, plainCopy, weightBytes) != 0) {
-                Pointer.memcpy(plainCopy, plain, weightBytes);
+            Pointer plainWeights = new BytePointer(weights.data().addressPointer()).position(0);
+            if (!blockedValid || Pointer.memcmp(plainWeights, plainCopy, weightBytes) != 0) {
+                Pointer.memcpy(plainCopy, plainWeights, weightBytes);
                 Resources.check(dnnl_primitive_execute(weightReorder, resources.stream(), 2, weightReorderArgs),
                         "weight reorder");
                 blockedValid = true;

@@ -34,11 +34,11 @@ class PlanRaceTest {
         /** Kernel runs after {@link #log} was set: kernel and threads. */
         private List<String> log;
 
-        FakeStep(String name, AtomicLong clock, long callerDense, long callerSparse, long poolDense, long poolSparse) {
+        FakeStep(String name, AtomicLong clock, Times times) {
             super(name, "fake " + name, 0.5, RunnerOptions.defaults(), true, clock::get);
             this.clock = clock;
-            nanos.put(CALLER, new long[] {callerDense * MS, callerSparse * MS});
-            nanos.put(POOL, new long[] {poolDense * MS, poolSparse * MS});
+            nanos.put(CALLER, new long[] {times.callerDense() * MS, times.callerSparse() * MS});
+            nanos.put(POOL, new long[] {times.poolDense() * MS, times.poolSparse() * MS});
         }
 
         @Override
@@ -65,19 +65,26 @@ class PlanRaceTest {
         }
     }
 
+    /** A fake step's kernel times in ms: dense and sparse on the caller, dense and sparse on the pool. */
+    private record Times(long callerDense, long callerSparse, long poolDense, long poolSparse) {
+    }
+
     /** Outcome of a race on two fake steps. */
     private record Outcome(CallThreads winner, String note, FakeStep a, FakeStep b, List<String> logA) {
     }
 
     /**
-     * Settles both steps on the caller (as {@link SparseRunner#calibrate} does), then runs the plan race to its end.
+     * Makes steps "a" and "b" on one fake clock, settles both on the caller (as {@link SparseRunner#calibrate} does),
+     * then runs the plan race to its end.
      *
-     * @param a first step
-     * @param b second step
-     * @param clock the fake clock
+     * @param timesA first step's kernel times
+     * @param timesB second step's kernel times
      * @param slowPoolCall every how many pool calls one is 100 ms slower (0: none)
      */
-    private static Outcome race(FakeStep a, FakeStep b, AtomicLong clock, int slowPoolCall) {
+    private static Outcome race(Times timesA, Times timesB, int slowPoolCall) {
+        AtomicLong clock = new AtomicLong();
+        FakeStep a = new FakeStep("a", clock, timesA);
+        FakeStep b = new FakeStep("b", clock, timesB);
         Tensor[] in = {Tensor.of(new float[] {1}, BATCH)};
         int[] poolCalls = {0};
         Function<CallThreads, Tensor> call = threads -> KernelThreading.callWith(threads, () -> {
@@ -133,16 +140,18 @@ class PlanRaceTest {
         throw new AssertionError("still timing after 100 calls");
     }
 
+    private static void assertNote(Outcome outcome, String part) {
+        assertTrue(outcome.note().contains(part), outcome.note());
+    }
+
     private static String line(FakeStep step) {
         return step.choices().stream().filter(c -> c.batch() == BATCH).findFirst().orElseThrow().calibration();
     }
 
     @Test
     void thePoolsPlanIsSettledOnThePoolAndKeptWhenFaster() {
-        AtomicLong clock = new AtomicLong();
         // a: oneDNN-like on the caller (10 against 12 ms), the sparse kernel gains on two threads (6 ms)
-        Outcome outcome = race(new FakeStep("a", clock, 10, 12, 10, 6), new FakeStep("b", clock, 5, 9, 5, 9),
-                clock, 0);
+        Outcome outcome = race(new Times(10, 12, 10, 6), new Times(5, 9, 5, 9), 0);
         assertEquals(POOL, outcome.winner());
         assertEquals(KernelKind.SPARSE, outcome.a().kernelFor(BATCH), "the pool's plan runs a's sparse kernel");
         assertEquals(KernelKind.DENSE, outcome.b().kernelFor(BATCH));
@@ -153,41 +162,33 @@ class PlanRaceTest {
         // and no kernel was timed on the caller
         assertTrue(outcome.logA().contains("SPARSE@" + POOL), outcome.logA().toString());
         assertFalse(outcome.logA().contains("SPARSE@" + CALLER), outcome.logA().toString());
-        assertTrue(outcome.note().contains("median 15.000 ms on the caller against 11.000 ms with the pool, 1 of 2"),
-                outcome.note());
+        assertNote(outcome, "median 15.000 ms on the caller against 11.000 ms with the pool, 1 of 2");
     }
 
     @Test
     void theCallersPlanAndItsKernelsStayWhenThePoolsPlanIsSlower() {
-        AtomicLong clock = new AtomicLong();
         // on the pool a gains (6 ms) but b loses more (dense 14, sparse 13): 19 against 15 ms per call
-        Outcome outcome = race(new FakeStep("a", clock, 10, 12, 10, 6), new FakeStep("b", clock, 5, 9, 14, 13),
-                clock, 0);
+        Outcome outcome = race(new Times(10, 12, 10, 6), new Times(5, 9, 14, 13), 0);
         assertEquals(CALLER, outcome.winner());
         assertEquals(KernelKind.DENSE, outcome.a().kernelFor(BATCH), "the caller's plan: a on its dense kernel");
         assertEquals(KernelKind.DENSE, outcome.b().kernelFor(BATCH));
-        assertTrue(outcome.note().contains("median 15.000 ms on the caller against 19.000 ms with the pool"),
-                outcome.note());
+        assertNote(outcome, "median 15.000 ms on the caller against 19.000 ms with the pool");
     }
 
     @Test
     void aTieKeepsTheCaller() {
-        AtomicLong clock = new AtomicLong();
         // pool's plan 146 ms (a sparse 96 + b 50) against 150: within the tie margin
-        Outcome outcome = race(new FakeStep("a", clock, 100, 120, 100, 96), new FakeStep("b", clock, 50, 90, 50, 90),
-                clock, 0);
+        Outcome outcome = race(new Times(100, 120, 100, 96), new Times(50, 90, 50, 90), 0);
         assertTrue(146 * PlanRace.TIE_MARGIN > 150, "the case is a tie");
-        assertTrue(outcome.note().contains("median 150.000 ms on the caller against 146.000 ms"), outcome.note());
+        assertNote(outcome, "median 150.000 ms on the caller against 146.000 ms");
         assertEquals(CALLER, outcome.winner());
     }
 
     @Test
     void slowOutlierCallsDoNotDecide() {
-        AtomicLong clock = new AtomicLong();
         // every third pool call 100 ms slower (a third of the timed ones): a mean would keep the caller, the median
         // keeps the pool
-        Outcome outcome = race(new FakeStep("a", clock, 10, 12, 10, 6), new FakeStep("b", clock, 5, 9, 5, 9),
-                clock, 3);
+        Outcome outcome = race(new Times(10, 12, 10, 6), new Times(5, 9, 5, 9), 3);
         assertEquals(POOL, outcome.winner());
     }
 

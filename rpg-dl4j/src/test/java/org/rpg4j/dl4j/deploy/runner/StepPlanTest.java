@@ -23,53 +23,72 @@ class StepPlanTest {
 
     private static final double TOLERANCE = 1e-4;
 
+    /**
+     * Two pruned convolutions at batch 1, both preset to the per-image sparse kernel (measured policy).
+     *
+     * @param graph the DL4J network
+     * @param runner its runner
+     * @param producer the first convolution, whose output layout follows the reader
+     * @param reader the second convolution
+     * @param x one input image, {@code [1, 3, size, size]}
+     */
+    private record BothSparse(ComputationGraph graph, SparseRunner runner, ConvolutionStep producer,
+                              ConvolutionStep reader, INDArray x) {
+
+        static BothSparse of(int size) {
+            ComputationGraph graph = PrunedNetworks.twoConvBnRelu(size);
+            SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(
+                    KernelPolicy.MEASURED));
+            List<ConvolutionStep> steps = convolutions(runner);
+            steps.get(0).preset(1, KernelKind.SPARSE);
+            steps.get(1).preset(1, KernelKind.SPARSE);
+            return new BothSparse(graph, runner, steps.get(0), steps.get(1), input(size, 1));
+        }
+
+        /** The producer's plan at batch 1 on the input's plane. */
+        ConvolutionStep.PerImagePlan plan() {
+            int size = (int) x.size(2);
+            return producer.perImagePlan(1, size, size);
+        }
+
+        void check(String what) {
+            StepPlanTest.check(runner, graph, x, what);
+        }
+    }
+
     @Test
     void thePlanIsKeptUntilTheReaderTurnsDense() {
-        ComputationGraph graph = PrunedNetworks.twoConvBnRelu(6);
-        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.MEASURED));
-        List<ConvolutionStep> steps = convolutions(runner);
-        ConvolutionStep producer = steps.get(0);
-        ConvolutionStep reader = steps.get(1);
-        producer.preset(1, KernelKind.SPARSE);
-        reader.preset(1, KernelKind.SPARSE);
-        INDArray x = input(6, 1);
-        check(runner, graph, x, "both sparse");
-        ConvolutionStep.PerImagePlan padded = producer.perImagePlan(1, 6, 6);
+        BothSparse net = BothSparse.of(6);
+        net.check("both sparse");
+        ConvolutionStep.PerImagePlan padded = net.plan();
         assertNotNull(padded.outLayout(), "the sparse reader reads padded rows");
-        assertSame(padded, producer.perImagePlan(1, 6, 6), "kept while no decision changes");
-        check(runner, graph, x, "both sparse, again");
-        assertSame(padded, producer.perImagePlan(1, 6, 6), "kept across calls");
+        assertSame(padded, net.plan(), "kept while no decision changes");
+        net.check("both sparse, again");
+        assertSame(padded, net.plan(), "kept across calls");
 
-        reader.preset(1, KernelKind.DENSE);
-        assertNull(producer.perImagePlan(1, 6, 6).outLayout(), "a dense reader reads plain NCHW");
-        check(runner, graph, x, "reader dense");
+        net.reader().preset(1, KernelKind.DENSE);
+        assertNull(net.plan().outLayout(), "a dense reader reads plain NCHW");
+        net.check("reader dense");
 
-        reader.preset(1, KernelKind.SPARSE);
-        assertEquals(padded.outLayout(), producer.perImagePlan(1, 6, 6).outLayout(), "sparse again: padded again");
-        check(runner, graph, x, "reader sparse again");
+        net.reader().preset(1, KernelKind.SPARSE);
+        assertEquals(padded.outLayout(), net.plan().outLayout(), "sparse again: padded again");
+        net.check("reader sparse again");
     }
 
     @Test
     void thePlanFollowsTheReadersSparseKernel() {
         // a 4x4 plane at batch 1: the reader may run the small-plane kernel, which reads plain NCHW
-        ComputationGraph graph = PrunedNetworks.twoConvBnRelu(4);
-        SparseRunner runner = SparseRunner.compile(graph, RunnerOptions.defaults().withPolicy(KernelPolicy.MEASURED));
-        List<ConvolutionStep> steps = convolutions(runner);
-        ConvolutionStep producer = steps.get(0);
-        ConvolutionStep reader = steps.get(1);
-        producer.preset(1, KernelKind.SPARSE);
-        reader.preset(1, KernelKind.SPARSE);
-        INDArray x = input(4, 1);
-        check(runner, graph, x, "per-image reader");
-        assertNotNull(producer.perImagePlan(1, 4, 4).outLayout(), "the per-image reader reads padded rows");
+        BothSparse net = BothSparse.of(4);
+        net.check("per-image reader");
+        assertNotNull(net.plan().outLayout(), "the per-image reader reads padded rows");
 
-        reader.preset(1, KernelKind.SPARSE_SMALL_PLANE);
-        assertNull(producer.perImagePlan(1, 4, 4).outLayout(), "the small-plane reader reads plain NCHW");
-        check(runner, graph, x, "small-plane reader");
+        net.reader().preset(1, KernelKind.SPARSE_SMALL_PLANE);
+        assertNull(net.plan().outLayout(), "the small-plane reader reads plain NCHW");
+        net.check("small-plane reader");
 
-        reader.preset(1, KernelKind.SPARSE);
-        assertNotNull(producer.perImagePlan(1, 4, 4).outLayout(), "per-image again: padded again");
-        check(runner, graph, x, "per-image reader again");
+        net.reader().preset(1, KernelKind.SPARSE);
+        assertNotNull(net.plan().outLayout(), "per-image again: padded again");
+        net.check("per-image reader again");
     }
 
     @Test
