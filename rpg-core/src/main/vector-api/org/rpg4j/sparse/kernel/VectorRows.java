@@ -21,8 +21,6 @@ final class VectorRows implements RowKernel {
     private static final int ROWS = ChannelBlocks.ROWS;
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int BLOCKS = 4;
-    /** The padded row width of a 3x3 layer whose image row is one vector ({@link #planeBlocks}). */
-    private static final int ROW_WIDTH = SPECIES.length() + 2;
 
     /**
      * Row by row; each row's run is cut into blocks of eight vectors (64 floats with AVX2), then one of
@@ -127,7 +125,7 @@ final class VectorRows implements RowKernel {
                 }
                 for (; i + 4 * lanes <= n; i += 4 * lanes) {
                     quad(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,
-                            o + i, outStride);
+                            o + i, outStride, lanes, 2 * lanes, 3 * lanes);
                 }
             }
             for (; i + 2 * lanes <= n; i += 2 * lanes) {
@@ -168,7 +166,7 @@ final class VectorRows implements RowKernel {
             if (lanes >= 16) {
                 for (; i + 4 * lanes <= n; i += 4 * lanes) {
                     wideQuad(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,
-                            o + i, outStride);
+                            o + i, outStride, lanes, 2 * lanes, 3 * lanes);
                 }
                 if (i > 0 && i < n && n % lanes == 0) {
                     // the last 1-3 vectors as one more step of four ending at n, overlapping the previous one: its
@@ -178,7 +176,7 @@ final class VectorRows implements RowKernel {
                     // wideSingle then never got its own C2 compile; docs/structured.md session 14)
                     i = n - 4 * lanes;
                     wideQuad(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,
-                            o + i, outStride);
+                            o + i, outStride, lanes, 2 * lanes, 3 * lanes);
                     i = n;
                 }
             }
@@ -194,47 +192,57 @@ final class VectorRows implements RowKernel {
     }
 
     /**
-     * Where a plane row is one vector and a 3x3 layer's padded row two floats more ({@code width} = the lanes, 16 or
-     * more, {@code rowWidth = width + 2}: a 16x16 plane at AVX-512): steps of four image rows of one vector each, so
-     * that the two padding columns of each row are not computed (16 vectors per channel instead of the padded run's
-     * 18, computed as 20 in five steps of four). The steps' offsets are constants: passed as arguments, they made the
-     * same loops 20-30 % slower. (Rows of two vectors, 32x32, by steps of two rows in methods of their own, saved 2 %
-     * of a 5-channel layer and left {@link #wideQuad}, then used only by the strided layers, to C1 for the whole run
-     * of some JVMs: not kept; docs/structured.md, session 15.) A plane of a number of rows that is not a multiple of
+     * Where a plane row is whole vectors ({@code width} a multiple of the lanes, 16 or more lanes): steps of four
+     * vectors over the rows' image positions only, each vector {@code y * rowWidth + x} ({@code x} a multiple of the
+     * lanes) read from the same position of the source runs, so that the {@code kw - 1} padding columns of each row
+     * are not computed (at 16 lanes a 16x16 plane takes 16 vectors instead of the padded run's 18, computed as 20 in
+     * five steps of four; a 32x32 plane 64 instead of 68). A plane of a number of vectors that is not a multiple of
      * four ends with a step overlapping the previous one, as {@link #wideBlocks} does. Each position gets the
-     * operations of {@link #rows} in its order, so the image positions equal the per-row kernel's bit for bit where it
-     * uses vectors (its last {@code run % lanes} positions are scalars); the padding columns are left as they were.
-     * Other planes go to {@link #blocks} or {@link #wideBlocks} over the whole run.
+     * operations of {@link #rows} in its order, so the image positions equal the per-row kernel's bit for bit; the
+     * padding columns are left as they were. Other planes go to {@link #blocks} or {@link #wideBlocks} over the
+     * whole run.
      */
     @Override
     public void planeBlocks(int rowsPerBlock, float[] values, int[] offsets, int[] blockStart, int blockFrom,
                             int blockTo, float[] source, int sourceBase, float[] bias, boolean relu,
                             float[] residual, int residualBase, float[] out, int outBase, int outStride, int height,
                             int width, int rowWidth) {
-        if (SPECIES.length() < 16 || width != SPECIES.length() || rowWidth != ROW_WIDTH || height < 4) {
+        int lanes = SPECIES.length();
+        int perRow = width / lanes;
+        int vectors = height * perRow;
+        boolean wide = rowsPerBlock == ChannelBlocks.WIDE_ROWS;
+        if (lanes < 16 || width % lanes != 0 || vectors < 4 || rowWidth == width) {
             RowKernel.super.planeBlocks(rowsPerBlock, values, offsets, blockStart, blockFrom, blockTo, source,
                     sourceBase, bias, relu, residual, residualBase, out, outBase, outStride, height, width,
                     rowWidth);
             return;
         }
-        boolean wide = rowsPerBlock == ChannelBlocks.WIDE_ROWS;
         for (int b = blockFrom; b < blockTo; b++) {
             int from = blockStart[b];
             int to = blockStart[b + 1];
             int r = rowsPerBlock * b;
             int o = outBase + r * outStride;
             int q = residualBase + r * outStride;
-            for (int y = 0; y < height; y += 4) {
-                int p = Math.min(y, height - 4) * ROW_WIDTH;
+            for (int j = 0; j < vectors; j += 4) {
+                int at = Math.min(j, vectors - 4);
+                int p = position(at, perRow, lanes, rowWidth);
+                int d1 = position(at + 1, perRow, lanes, rowWidth) - p;
+                int d2 = position(at + 2, perRow, lanes, rowWidth) - p;
+                int d3 = position(at + 3, perRow, lanes, rowWidth) - p;
                 if (wide) {
-                    wideRowQuad(values, offsets, from, to, source, sourceBase + p, bias, r, relu, residual, q + p,
-                            out, o + p, outStride);
+                    wideQuad(values, offsets, from, to, source, sourceBase + p, bias, r, relu, residual, q + p, out,
+                            o + p, outStride, d1, d2, d3);
                 } else {
-                    rowQuad(values, offsets, from, to, source, sourceBase + p, bias, r, relu, residual, q + p, out,
-                            o + p, outStride);
+                    quad(values, offsets, from, to, source, sourceBase + p, bias, r, relu, residual, q + p, out,
+                            o + p, outStride, d1, d2, d3);
                 }
             }
         }
+    }
+
+    /** @return the run position of image vector {@code j}: row {@code j / perRow}, column {@code j % perRow} */
+    private static int position(int j, int perRow, int lanes, int rowWidth) {
+        return j / perRow * rowWidth + j % perRow * lanes;
     }
 
     /** @return true with 16 lanes or more (AVX-512): the wide block's 26 vectors fit the registers */
@@ -246,8 +254,7 @@ final class VectorRows implements RowKernel {
     /** Five rows by four vectors of one wide block, from {@code base} (the source index of the step). */
     private static void wideQuad(float[] values, int[] offsets, int from, int to, float[] source, int base,
                                  float[] bias, int r, boolean relu, float[] residual, int q, float[] out, int o,
-                                 int stride) {
-        int lanes = SPECIES.length();
+                                 int stride, int d1, int d2, int d3) {
         int rows = ChannelBlocks.WIDE_ROWS;
         FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
         FloatVector s01 = s00;
@@ -283,19 +290,19 @@ final class VectorRows implements RowKernel {
             s20 = x.fma(w2, s20);
             s30 = x.fma(w3, s30);
             s40 = x.fma(w4, s40);
-            x = FloatVector.fromArray(SPECIES, source, a + lanes);
+            x = FloatVector.fromArray(SPECIES, source, a + d1);
             s01 = x.fma(w0, s01);
             s11 = x.fma(w1, s11);
             s21 = x.fma(w2, s21);
             s31 = x.fma(w3, s31);
             s41 = x.fma(w4, s41);
-            x = FloatVector.fromArray(SPECIES, source, a + 2 * lanes);
+            x = FloatVector.fromArray(SPECIES, source, a + d2);
             s02 = x.fma(w0, s02);
             s12 = x.fma(w1, s12);
             s22 = x.fma(w2, s22);
             s32 = x.fma(w3, s32);
             s42 = x.fma(w4, s42);
-            x = FloatVector.fromArray(SPECIES, source, a + 3 * lanes);
+            x = FloatVector.fromArray(SPECIES, source, a + d3);
             s03 = x.fma(w0, s03);
             s13 = x.fma(w1, s13);
             s23 = x.fma(w2, s23);
@@ -303,188 +310,26 @@ final class VectorRows implements RowKernel {
             s43 = x.fma(w4, s43);
         }
         s00.intoArray(out, o);
-        s01.intoArray(out, o + lanes);
-        s02.intoArray(out, o + 2 * lanes);
-        s03.intoArray(out, o + 3 * lanes);
+        s01.intoArray(out, o + d1);
+        s02.intoArray(out, o + d2);
+        s03.intoArray(out, o + d3);
         s10.intoArray(out, o + stride);
-        s11.intoArray(out, o + stride + lanes);
-        s12.intoArray(out, o + stride + 2 * lanes);
-        s13.intoArray(out, o + stride + 3 * lanes);
+        s11.intoArray(out, o + stride + d1);
+        s12.intoArray(out, o + stride + d2);
+        s13.intoArray(out, o + stride + d3);
         s20.intoArray(out, o + 2 * stride);
-        s21.intoArray(out, o + 2 * stride + lanes);
-        s22.intoArray(out, o + 2 * stride + 2 * lanes);
-        s23.intoArray(out, o + 2 * stride + 3 * lanes);
+        s21.intoArray(out, o + 2 * stride + d1);
+        s22.intoArray(out, o + 2 * stride + d2);
+        s23.intoArray(out, o + 2 * stride + d3);
         s30.intoArray(out, o + 3 * stride);
-        s31.intoArray(out, o + 3 * stride + lanes);
-        s32.intoArray(out, o + 3 * stride + 2 * lanes);
-        s33.intoArray(out, o + 3 * stride + 3 * lanes);
+        s31.intoArray(out, o + 3 * stride + d1);
+        s32.intoArray(out, o + 3 * stride + d2);
+        s33.intoArray(out, o + 3 * stride + d3);
         s40.intoArray(out, o + 4 * stride);
-        s41.intoArray(out, o + 4 * stride + lanes);
-        s42.intoArray(out, o + 4 * stride + 2 * lanes);
-        s43.intoArray(out, o + 4 * stride + 3 * lanes);
-        finish(relu, residual, q, out, o, stride, rows, 4 * lanes);
-    }
-
-    /** Five rows by four image rows of one vector each ({@link #ROW_WIDTH} apart) of one wide block. */
-    private static void wideRowQuad(float[] values, int[] offsets, int from, int to, float[] source, int base,
-                                 float[] bias, int r, boolean relu, float[] residual, int q, float[] out, int o,
-                                 int stride) {
-        // a constant (C2 folds it into the addresses): offsets passed as arguments made the same loop 20-30 %
-        // slower (docs/structured.md, session 15)
-        int row = ROW_WIDTH;
-        int rows = ChannelBlocks.WIDE_ROWS;
-        FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
-        FloatVector s01 = s00;
-        FloatVector s02 = s00;
-        FloatVector s03 = s00;
-        FloatVector s10 = FloatVector.broadcast(SPECIES, bias[r + 1]);
-        FloatVector s11 = s10;
-        FloatVector s12 = s10;
-        FloatVector s13 = s10;
-        FloatVector s20 = FloatVector.broadcast(SPECIES, bias[r + 2]);
-        FloatVector s21 = s20;
-        FloatVector s22 = s20;
-        FloatVector s23 = s20;
-        FloatVector s30 = FloatVector.broadcast(SPECIES, bias[r + 3]);
-        FloatVector s31 = s30;
-        FloatVector s32 = s30;
-        FloatVector s33 = s30;
-        FloatVector s40 = FloatVector.broadcast(SPECIES, bias[r + 4]);
-        FloatVector s41 = s40;
-        FloatVector s42 = s40;
-        FloatVector s43 = s40;
-        for (int k = from; k < to; k++) {
-            int a = base + offsets[k];
-            int v = rows * k;
-            FloatVector w0 = FloatVector.broadcast(SPECIES, values[v]);
-            FloatVector w1 = FloatVector.broadcast(SPECIES, values[v + 1]);
-            FloatVector w2 = FloatVector.broadcast(SPECIES, values[v + 2]);
-            FloatVector w3 = FloatVector.broadcast(SPECIES, values[v + 3]);
-            FloatVector w4 = FloatVector.broadcast(SPECIES, values[v + 4]);
-            FloatVector x = FloatVector.fromArray(SPECIES, source, a);
-            s00 = x.fma(w0, s00);
-            s10 = x.fma(w1, s10);
-            s20 = x.fma(w2, s20);
-            s30 = x.fma(w3, s30);
-            s40 = x.fma(w4, s40);
-            x = FloatVector.fromArray(SPECIES, source, a + row);
-            s01 = x.fma(w0, s01);
-            s11 = x.fma(w1, s11);
-            s21 = x.fma(w2, s21);
-            s31 = x.fma(w3, s31);
-            s41 = x.fma(w4, s41);
-            x = FloatVector.fromArray(SPECIES, source, a + 2 * row);
-            s02 = x.fma(w0, s02);
-            s12 = x.fma(w1, s12);
-            s22 = x.fma(w2, s22);
-            s32 = x.fma(w3, s32);
-            s42 = x.fma(w4, s42);
-            x = FloatVector.fromArray(SPECIES, source, a + 3 * row);
-            s03 = x.fma(w0, s03);
-            s13 = x.fma(w1, s13);
-            s23 = x.fma(w2, s23);
-            s33 = x.fma(w3, s33);
-            s43 = x.fma(w4, s43);
-        }
-        s00.intoArray(out, o);
-        s01.intoArray(out, o + row);
-        s02.intoArray(out, o + 2 * row);
-        s03.intoArray(out, o + 3 * row);
-        s10.intoArray(out, o + stride);
-        s11.intoArray(out, o + stride + row);
-        s12.intoArray(out, o + stride + 2 * row);
-        s13.intoArray(out, o + stride + 3 * row);
-        s20.intoArray(out, o + 2 * stride);
-        s21.intoArray(out, o + 2 * stride + row);
-        s22.intoArray(out, o + 2 * stride + 2 * row);
-        s23.intoArray(out, o + 2 * stride + 3 * row);
-        s30.intoArray(out, o + 3 * stride);
-        s31.intoArray(out, o + 3 * stride + row);
-        s32.intoArray(out, o + 3 * stride + 2 * row);
-        s33.intoArray(out, o + 3 * stride + 3 * row);
-        s40.intoArray(out, o + 4 * stride);
-        s41.intoArray(out, o + 4 * stride + row);
-        s42.intoArray(out, o + 4 * stride + 2 * row);
-        s43.intoArray(out, o + 4 * stride + 3 * row);
-        finishRows(relu, residual, q, out, o, stride, rows);
-    }
-
-    /** Four rows by four image rows of one vector each ({@link #ROW_WIDTH} apart) of one block. */
-    private static void rowQuad(float[] values, int[] offsets, int from, int to, float[] source, int base, float[] bias,
-                     int r, boolean relu, float[] residual, int q, float[] out, int o, int stride) {
-        // a constant (C2 folds it into the addresses): offsets passed as arguments made the same loop 20-30 %
-        // slower (docs/structured.md, session 15)
-        int row = ROW_WIDTH;
-        FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
-        FloatVector s01 = s00;
-        FloatVector s02 = s00;
-        FloatVector s03 = s00;
-        FloatVector s10 = FloatVector.broadcast(SPECIES, bias[r + 1]);
-        FloatVector s11 = s10;
-        FloatVector s12 = s10;
-        FloatVector s13 = s10;
-        FloatVector s20 = FloatVector.broadcast(SPECIES, bias[r + 2]);
-        FloatVector s21 = s20;
-        FloatVector s22 = s20;
-        FloatVector s23 = s20;
-        FloatVector s30 = FloatVector.broadcast(SPECIES, bias[r + 3]);
-        FloatVector s31 = s30;
-        FloatVector s32 = s30;
-        FloatVector s33 = s30;
-        for (int k = from; k < to; k++) {
-            int a = base + offsets[k];
-            int v = ROWS * k;
-            FloatVector w0 = FloatVector.broadcast(SPECIES, values[v]);
-            FloatVector w1 = FloatVector.broadcast(SPECIES, values[v + 1]);
-            FloatVector w2 = FloatVector.broadcast(SPECIES, values[v + 2]);
-            FloatVector w3 = FloatVector.broadcast(SPECIES, values[v + 3]);
-            FloatVector x = FloatVector.fromArray(SPECIES, source, a);
-            s00 = x.fma(w0, s00);
-            s10 = x.fma(w1, s10);
-            s20 = x.fma(w2, s20);
-            s30 = x.fma(w3, s30);
-            x = FloatVector.fromArray(SPECIES, source, a + row);
-            s01 = x.fma(w0, s01);
-            s11 = x.fma(w1, s11);
-            s21 = x.fma(w2, s21);
-            s31 = x.fma(w3, s31);
-            x = FloatVector.fromArray(SPECIES, source, a + 2 * row);
-            s02 = x.fma(w0, s02);
-            s12 = x.fma(w1, s12);
-            s22 = x.fma(w2, s22);
-            s32 = x.fma(w3, s32);
-            x = FloatVector.fromArray(SPECIES, source, a + 3 * row);
-            s03 = x.fma(w0, s03);
-            s13 = x.fma(w1, s13);
-            s23 = x.fma(w2, s23);
-            s33 = x.fma(w3, s33);
-        }
-        s00.intoArray(out, o);
-        s01.intoArray(out, o + row);
-        s02.intoArray(out, o + 2 * row);
-        s03.intoArray(out, o + 3 * row);
-        s10.intoArray(out, o + stride);
-        s11.intoArray(out, o + stride + row);
-        s12.intoArray(out, o + stride + 2 * row);
-        s13.intoArray(out, o + stride + 3 * row);
-        s20.intoArray(out, o + 2 * stride);
-        s21.intoArray(out, o + 2 * stride + row);
-        s22.intoArray(out, o + 2 * stride + 2 * row);
-        s23.intoArray(out, o + 2 * stride + 3 * row);
-        s30.intoArray(out, o + 3 * stride);
-        s31.intoArray(out, o + 3 * stride + row);
-        s32.intoArray(out, o + 3 * stride + 2 * row);
-        s33.intoArray(out, o + 3 * stride + 3 * row);
-        finishRows(relu, residual, q, out, o, stride, ROWS);
-    }
-
-    /** {@link #finish} of a row step: four image rows of one vector, {@link #ROW_WIDTH} apart, of {@code rows} rows. */
-    private static void finishRows(boolean relu, float[] residual, int q, float[] out, int o, int stride, int rows) {
-        int lanes = SPECIES.length();
-        finish(relu, residual, q, out, o, stride, rows, lanes);
-        finish(relu, residual, q + ROW_WIDTH, out, o + ROW_WIDTH, stride, rows, lanes);
-        finish(relu, residual, q + 2 * ROW_WIDTH, out, o + 2 * ROW_WIDTH, stride, rows, lanes);
-        finish(relu, residual, q + 3 * ROW_WIDTH, out, o + 3 * ROW_WIDTH, stride, rows, lanes);
+        s41.intoArray(out, o + 4 * stride + d1);
+        s42.intoArray(out, o + 4 * stride + d2);
+        s43.intoArray(out, o + 4 * stride + d3);
+        finishSteps(relu, residual, q, out, o, stride, rows, d1, d2, d3);
     }
 
     /** Five rows by one vector of one wide block. */
@@ -517,8 +362,8 @@ final class VectorRows implements RowKernel {
 
     /** Four rows by four vectors of one block, from {@code base} (the source index of the step). */
     private static void quad(float[] values, int[] offsets, int from, int to, float[] source, int base, float[] bias,
-                     int r, boolean relu, float[] residual, int q, float[] out, int o, int stride) {
-        int lanes = SPECIES.length();
+                     int r, boolean relu, float[] residual, int q, float[] out, int o, int stride, int d1, int d2,
+                     int d3) {
         FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
         FloatVector s01 = s00;
         FloatVector s02 = s00;
@@ -547,39 +392,39 @@ final class VectorRows implements RowKernel {
             s10 = x.fma(w1, s10);
             s20 = x.fma(w2, s20);
             s30 = x.fma(w3, s30);
-            x = FloatVector.fromArray(SPECIES, source, a + lanes);
+            x = FloatVector.fromArray(SPECIES, source, a + d1);
             s01 = x.fma(w0, s01);
             s11 = x.fma(w1, s11);
             s21 = x.fma(w2, s21);
             s31 = x.fma(w3, s31);
-            x = FloatVector.fromArray(SPECIES, source, a + 2 * lanes);
+            x = FloatVector.fromArray(SPECIES, source, a + d2);
             s02 = x.fma(w0, s02);
             s12 = x.fma(w1, s12);
             s22 = x.fma(w2, s22);
             s32 = x.fma(w3, s32);
-            x = FloatVector.fromArray(SPECIES, source, a + 3 * lanes);
+            x = FloatVector.fromArray(SPECIES, source, a + d3);
             s03 = x.fma(w0, s03);
             s13 = x.fma(w1, s13);
             s23 = x.fma(w2, s23);
             s33 = x.fma(w3, s33);
         }
         s00.intoArray(out, o);
-        s01.intoArray(out, o + lanes);
-        s02.intoArray(out, o + 2 * lanes);
-        s03.intoArray(out, o + 3 * lanes);
+        s01.intoArray(out, o + d1);
+        s02.intoArray(out, o + d2);
+        s03.intoArray(out, o + d3);
         s10.intoArray(out, o + stride);
-        s11.intoArray(out, o + stride + lanes);
-        s12.intoArray(out, o + stride + 2 * lanes);
-        s13.intoArray(out, o + stride + 3 * lanes);
+        s11.intoArray(out, o + stride + d1);
+        s12.intoArray(out, o + stride + d2);
+        s13.intoArray(out, o + stride + d3);
         s20.intoArray(out, o + 2 * stride);
-        s21.intoArray(out, o + 2 * stride + lanes);
-        s22.intoArray(out, o + 2 * stride + 2 * lanes);
-        s23.intoArray(out, o + 2 * stride + 3 * lanes);
+        s21.intoArray(out, o + 2 * stride + d1);
+        s22.intoArray(out, o + 2 * stride + d2);
+        s23.intoArray(out, o + 2 * stride + d3);
         s30.intoArray(out, o + 3 * stride);
-        s31.intoArray(out, o + 3 * stride + lanes);
-        s32.intoArray(out, o + 3 * stride + 2 * lanes);
-        s33.intoArray(out, o + 3 * stride + 3 * lanes);
-        finish(relu, residual, q, out, o, stride, ROWS, 4 * lanes);
+        s31.intoArray(out, o + 3 * stride + d1);
+        s32.intoArray(out, o + 3 * stride + d2);
+        s33.intoArray(out, o + 3 * stride + d3);
+        finishSteps(relu, residual, q, out, o, stride, ROWS, d1, d2, d3);
     }
 
     /**
@@ -765,6 +610,36 @@ final class VectorRows implements RowKernel {
                 v.intoArray(out, at);
             }
         }
+    }
+
+    /**
+     * As {@link #finish} for a step of four vectors at {@code o}, {@code o + d1}, {@code o + d2} and {@code o + d3}
+     * of each of {@code rows} rows (the residual at the same offsets from {@code q}).
+     */
+    private static void finishSteps(boolean relu, float[] residual, int q, float[] out, int o, int stride, int rows,
+                                    int d1, int d2, int d3) {
+        if (residual == null && !relu) {
+            return;
+        }
+        for (int j = 0; j < rows; j++) {
+            int row = j * stride;
+            finishVector(relu, residual, q + row, out, o + row);
+            finishVector(relu, residual, q + row + d1, out, o + row + d1);
+            finishVector(relu, residual, q + row + d2, out, o + row + d2);
+            finishVector(relu, residual, q + row + d3, out, o + row + d3);
+        }
+    }
+
+    /** One vector of {@link #finishSteps}: the residual added, then the ReLU. */
+    private static void finishVector(boolean relu, float[] residual, int q, float[] out, int at) {
+        FloatVector v = FloatVector.fromArray(SPECIES, out, at);
+        if (residual != null) {
+            v = v.add(FloatVector.fromArray(SPECIES, residual, q));
+        }
+        if (relu) {
+            v = v.max(FloatVector.zero(SPECIES));
+        }
+        v.intoArray(out, at);
     }
 
     /**
