@@ -103,46 +103,6 @@ interface RowKernel {
                     int outBase, int outStride, int n);
 
     /**
-     * {@link #blocks} (or {@link #wideBlocks} for blocks of {@link ChannelBlocks#WIDE_ROWS}) over a plane computed at
-     * padded width: each run is {@code height} rows of {@code rowWidth} positions of which the first {@code width}
-     * are the image ({@code n = height * rowWidth}). Only the image positions must be written; the others (the
-     * {@code rowWidth - width} padding columns of each row) may be written or left as they were, so the caller
-     * zeroes or drops them. This default computes the whole run.
-     *
-     * @param rowsPerBlock {@link ChannelBlocks#ROWS} or {@link ChannelBlocks#WIDE_ROWS}
-     * @param values {@code [taps, rowsPerBlock]}: the rows' weights at each tap; not modified
-     * @param offsets source offset of each tap; not modified
-     * @param blockStart the blocks' first taps, {@code [blocks + 1]}; not modified
-     * @param blockFrom first block
-     * @param blockTo end (exclusive) of the blocks
-     * @param source activations; not modified
-     * @param sourceBase added to every offset
-     * @param bias one per row; not modified
-     * @param relu true to store {@code max(0, x)}
-     * @param residual added before the activation, or null; not modified
-     * @param residualBase index of row 0's first residual value
-     * @param out output; the blocks' rows' image positions are overwritten, nothing outside their runs
-     * @param outBase index of row 0's first output
-     * @param outStride distance between the runs of consecutive rows, &ge; {@code height * rowWidth}
-     * @param height rows of the plane, &ge; 1
-     * @param width image positions per row, &ge; 1
-     * @param rowWidth positions per row, &ge; {@code width}
-     */
-    default void planeBlocks(int rowsPerBlock, float[] values, int[] offsets, int[] blockStart, int blockFrom,
-                             int blockTo, float[] source, int sourceBase, float[] bias, boolean relu,
-                             float[] residual, int residualBase, float[] out, int outBase, int outStride, int height,
-                             int width, int rowWidth) {
-        int n = height * rowWidth;
-        if (rowsPerBlock == ChannelBlocks.WIDE_ROWS) {
-            wideBlocks(values, offsets, blockStart, blockFrom, blockTo, source, sourceBase, bias, relu, residual,
-                    residualBase, out, outBase, outStride, n);
-        } else {
-            blocks(values, offsets, blockStart, blockFrom, blockTo, source, sourceBase, bias, relu, residual,
-                    residualBase, out, outBase, outStride, n);
-        }
-    }
-
-    /**
      * @return true if {@link #wideBlocks} keeps its sums in registers here (the Vector API kernel with 16 lanes or
      *     more: 5 x 4 accumulators, 5 weights and a source vector in the 32 AVX-512 registers), so that
      *     {@link ChannelBlocking#AUTO} may choose wide blocks

@@ -491,12 +491,7 @@ public final class SparseConvolution {
         }
         kernel.rows(values, offsets, rowStart, from, rows * blockFrom, source, sourceBase, bias, relu, residual,
                 residualBase, out, outBase, outStride, run);
-        if (layout == ConvolutionLayout.PADDED) {
-            // the image positions only: the callers zero (clearBorders) or drop the padding columns
-            kernel.planeBlocks(rows, blocks.values(), blocks.offsets(), blocks.blockStart(), blockFrom, blockTo,
-                    source, sourceBase, bias, relu, residual, residualBase, out, outBase, outStride, shape
-                            .outHeight(), shape.outWidth(), layout.rowWidth(shape));
-        } else if (rows == ChannelBlocks.WIDE_ROWS) {
+        if (rows == ChannelBlocks.WIDE_ROWS) {
             kernel.wideBlocks(blocks.values(), blocks.offsets(), blocks.blockStart(), blockFrom, blockTo, source,
                     sourceBase, bias, relu, residual, residualBase, out, outBase, outStride, run);
         } else {

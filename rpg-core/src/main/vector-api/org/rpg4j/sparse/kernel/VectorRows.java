@@ -125,7 +125,7 @@ final class VectorRows implements RowKernel {
                 }
                 for (; i + 4 * lanes <= n; i += 4 * lanes) {
                     quad(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,
-                            o + i, outStride, lanes, 2 * lanes, 3 * lanes);
+                            o + i, outStride);
                 }
             }
             for (; i + 2 * lanes <= n; i += 2 * lanes) {
@@ -166,7 +166,7 @@ final class VectorRows implements RowKernel {
             if (lanes >= 16) {
                 for (; i + 4 * lanes <= n; i += 4 * lanes) {
                     wideQuad(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,
-                            o + i, outStride, lanes, 2 * lanes, 3 * lanes);
+                            o + i, outStride);
                 }
                 if (i > 0 && i < n && n % lanes == 0) {
                     // the last 1-3 vectors as one more step of four ending at n, overlapping the previous one: its
@@ -176,7 +176,7 @@ final class VectorRows implements RowKernel {
                     // wideSingle then never got its own C2 compile; docs/structured.md session 14)
                     i = n - 4 * lanes;
                     wideQuad(values, offsets, from, to, source, sourceBase + i, bias, r, relu, residual, q + i, out,
-                            o + i, outStride, lanes, 2 * lanes, 3 * lanes);
+                            o + i, outStride);
                     i = n;
                 }
             }
@@ -191,60 +191,6 @@ final class VectorRows implements RowKernel {
         }
     }
 
-    /**
-     * Where a plane row is whole vectors ({@code width} a multiple of the lanes, 16 or more lanes): steps of four
-     * vectors over the rows' image positions only, each vector {@code y * rowWidth + x} ({@code x} a multiple of the
-     * lanes) read from the same position of the source runs, so that the {@code kw - 1} padding columns of each row
-     * are not computed (at 16 lanes a 16x16 plane takes 16 vectors instead of the padded run's 18, computed as 20 in
-     * five steps of four; a 32x32 plane 64 instead of 68). A plane of a number of vectors that is not a multiple of
-     * four ends with a step overlapping the previous one, as {@link #wideBlocks} does. Each position gets the
-     * operations of {@link #rows} in its order, so the image positions equal the per-row kernel's bit for bit; the
-     * padding columns are left as they were. Other planes go to {@link #blocks} or {@link #wideBlocks} over the
-     * whole run.
-     */
-    @Override
-    public void planeBlocks(int rowsPerBlock, float[] values, int[] offsets, int[] blockStart, int blockFrom,
-                            int blockTo, float[] source, int sourceBase, float[] bias, boolean relu,
-                            float[] residual, int residualBase, float[] out, int outBase, int outStride, int height,
-                            int width, int rowWidth) {
-        int lanes = SPECIES.length();
-        int perRow = width / lanes;
-        int vectors = height * perRow;
-        boolean wide = rowsPerBlock == ChannelBlocks.WIDE_ROWS;
-        if (lanes < 16 || width % lanes != 0 || vectors < 4 || rowWidth == width) {
-            RowKernel.super.planeBlocks(rowsPerBlock, values, offsets, blockStart, blockFrom, blockTo, source,
-                    sourceBase, bias, relu, residual, residualBase, out, outBase, outStride, height, width,
-                    rowWidth);
-            return;
-        }
-        for (int b = blockFrom; b < blockTo; b++) {
-            int from = blockStart[b];
-            int to = blockStart[b + 1];
-            int r = rowsPerBlock * b;
-            int o = outBase + r * outStride;
-            int q = residualBase + r * outStride;
-            for (int j = 0; j < vectors; j += 4) {
-                int at = Math.min(j, vectors - 4);
-                int p = position(at, perRow, lanes, rowWidth);
-                int d1 = position(at + 1, perRow, lanes, rowWidth) - p;
-                int d2 = position(at + 2, perRow, lanes, rowWidth) - p;
-                int d3 = position(at + 3, perRow, lanes, rowWidth) - p;
-                if (wide) {
-                    wideQuad(values, offsets, from, to, source, sourceBase + p, bias, r, relu, residual, q + p, out,
-                            o + p, outStride, d1, d2, d3);
-                } else {
-                    quad(values, offsets, from, to, source, sourceBase + p, bias, r, relu, residual, q + p, out,
-                            o + p, outStride, d1, d2, d3);
-                }
-            }
-        }
-    }
-
-    /** @return the run position of image vector {@code j}: row {@code j / perRow}, column {@code j % perRow} */
-    private static int position(int j, int perRow, int lanes, int rowWidth) {
-        return j / perRow * rowWidth + j % perRow * lanes;
-    }
-
     /** @return true with 16 lanes or more (AVX-512): the wide block's 26 vectors fit the registers */
     @Override
     public boolean hasWideBlocks() {
@@ -254,7 +200,8 @@ final class VectorRows implements RowKernel {
     /** Five rows by four vectors of one wide block, from {@code base} (the source index of the step). */
     private static void wideQuad(float[] values, int[] offsets, int from, int to, float[] source, int base,
                                  float[] bias, int r, boolean relu, float[] residual, int q, float[] out, int o,
-                                 int stride, int d1, int d2, int d3) {
+                                 int stride) {
+        int lanes = SPECIES.length();
         int rows = ChannelBlocks.WIDE_ROWS;
         FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
         FloatVector s01 = s00;
@@ -290,19 +237,19 @@ final class VectorRows implements RowKernel {
             s20 = x.fma(w2, s20);
             s30 = x.fma(w3, s30);
             s40 = x.fma(w4, s40);
-            x = FloatVector.fromArray(SPECIES, source, a + d1);
+            x = FloatVector.fromArray(SPECIES, source, a + lanes);
             s01 = x.fma(w0, s01);
             s11 = x.fma(w1, s11);
             s21 = x.fma(w2, s21);
             s31 = x.fma(w3, s31);
             s41 = x.fma(w4, s41);
-            x = FloatVector.fromArray(SPECIES, source, a + d2);
+            x = FloatVector.fromArray(SPECIES, source, a + 2 * lanes);
             s02 = x.fma(w0, s02);
             s12 = x.fma(w1, s12);
             s22 = x.fma(w2, s22);
             s32 = x.fma(w3, s32);
             s42 = x.fma(w4, s42);
-            x = FloatVector.fromArray(SPECIES, source, a + d3);
+            x = FloatVector.fromArray(SPECIES, source, a + 3 * lanes);
             s03 = x.fma(w0, s03);
             s13 = x.fma(w1, s13);
             s23 = x.fma(w2, s23);
@@ -310,26 +257,26 @@ final class VectorRows implements RowKernel {
             s43 = x.fma(w4, s43);
         }
         s00.intoArray(out, o);
-        s01.intoArray(out, o + d1);
-        s02.intoArray(out, o + d2);
-        s03.intoArray(out, o + d3);
+        s01.intoArray(out, o + lanes);
+        s02.intoArray(out, o + 2 * lanes);
+        s03.intoArray(out, o + 3 * lanes);
         s10.intoArray(out, o + stride);
-        s11.intoArray(out, o + stride + d1);
-        s12.intoArray(out, o + stride + d2);
-        s13.intoArray(out, o + stride + d3);
+        s11.intoArray(out, o + stride + lanes);
+        s12.intoArray(out, o + stride + 2 * lanes);
+        s13.intoArray(out, o + stride + 3 * lanes);
         s20.intoArray(out, o + 2 * stride);
-        s21.intoArray(out, o + 2 * stride + d1);
-        s22.intoArray(out, o + 2 * stride + d2);
-        s23.intoArray(out, o + 2 * stride + d3);
+        s21.intoArray(out, o + 2 * stride + lanes);
+        s22.intoArray(out, o + 2 * stride + 2 * lanes);
+        s23.intoArray(out, o + 2 * stride + 3 * lanes);
         s30.intoArray(out, o + 3 * stride);
-        s31.intoArray(out, o + 3 * stride + d1);
-        s32.intoArray(out, o + 3 * stride + d2);
-        s33.intoArray(out, o + 3 * stride + d3);
+        s31.intoArray(out, o + 3 * stride + lanes);
+        s32.intoArray(out, o + 3 * stride + 2 * lanes);
+        s33.intoArray(out, o + 3 * stride + 3 * lanes);
         s40.intoArray(out, o + 4 * stride);
-        s41.intoArray(out, o + 4 * stride + d1);
-        s42.intoArray(out, o + 4 * stride + d2);
-        s43.intoArray(out, o + 4 * stride + d3);
-        finishSteps(relu, residual, q, out, o, stride, rows, d1, d2, d3);
+        s41.intoArray(out, o + 4 * stride + lanes);
+        s42.intoArray(out, o + 4 * stride + 2 * lanes);
+        s43.intoArray(out, o + 4 * stride + 3 * lanes);
+        finish(relu, residual, q, out, o, stride, rows, 4 * lanes);
     }
 
     /** Five rows by one vector of one wide block. */
@@ -362,8 +309,8 @@ final class VectorRows implements RowKernel {
 
     /** Four rows by four vectors of one block, from {@code base} (the source index of the step). */
     private static void quad(float[] values, int[] offsets, int from, int to, float[] source, int base, float[] bias,
-                     int r, boolean relu, float[] residual, int q, float[] out, int o, int stride, int d1, int d2,
-                     int d3) {
+                     int r, boolean relu, float[] residual, int q, float[] out, int o, int stride) {
+        int lanes = SPECIES.length();
         FloatVector s00 = FloatVector.broadcast(SPECIES, bias[r]);
         FloatVector s01 = s00;
         FloatVector s02 = s00;
@@ -392,39 +339,39 @@ final class VectorRows implements RowKernel {
             s10 = x.fma(w1, s10);
             s20 = x.fma(w2, s20);
             s30 = x.fma(w3, s30);
-            x = FloatVector.fromArray(SPECIES, source, a + d1);
+            x = FloatVector.fromArray(SPECIES, source, a + lanes);
             s01 = x.fma(w0, s01);
             s11 = x.fma(w1, s11);
             s21 = x.fma(w2, s21);
             s31 = x.fma(w3, s31);
-            x = FloatVector.fromArray(SPECIES, source, a + d2);
+            x = FloatVector.fromArray(SPECIES, source, a + 2 * lanes);
             s02 = x.fma(w0, s02);
             s12 = x.fma(w1, s12);
             s22 = x.fma(w2, s22);
             s32 = x.fma(w3, s32);
-            x = FloatVector.fromArray(SPECIES, source, a + d3);
+            x = FloatVector.fromArray(SPECIES, source, a + 3 * lanes);
             s03 = x.fma(w0, s03);
             s13 = x.fma(w1, s13);
             s23 = x.fma(w2, s23);
             s33 = x.fma(w3, s33);
         }
         s00.intoArray(out, o);
-        s01.intoArray(out, o + d1);
-        s02.intoArray(out, o + d2);
-        s03.intoArray(out, o + d3);
+        s01.intoArray(out, o + lanes);
+        s02.intoArray(out, o + 2 * lanes);
+        s03.intoArray(out, o + 3 * lanes);
         s10.intoArray(out, o + stride);
-        s11.intoArray(out, o + stride + d1);
-        s12.intoArray(out, o + stride + d2);
-        s13.intoArray(out, o + stride + d3);
+        s11.intoArray(out, o + stride + lanes);
+        s12.intoArray(out, o + stride + 2 * lanes);
+        s13.intoArray(out, o + stride + 3 * lanes);
         s20.intoArray(out, o + 2 * stride);
-        s21.intoArray(out, o + 2 * stride + d1);
-        s22.intoArray(out, o + 2 * stride + d2);
-        s23.intoArray(out, o + 2 * stride + d3);
+        s21.intoArray(out, o + 2 * stride + lanes);
+        s22.intoArray(out, o + 2 * stride + 2 * lanes);
+        s23.intoArray(out, o + 2 * stride + 3 * lanes);
         s30.intoArray(out, o + 3 * stride);
-        s31.intoArray(out, o + 3 * stride + d1);
-        s32.intoArray(out, o + 3 * stride + d2);
-        s33.intoArray(out, o + 3 * stride + d3);
-        finishSteps(relu, residual, q, out, o, stride, ROWS, d1, d2, d3);
+        s31.intoArray(out, o + 3 * stride + lanes);
+        s32.intoArray(out, o + 3 * stride + 2 * lanes);
+        s33.intoArray(out, o + 3 * stride + 3 * lanes);
+        finish(relu, residual, q, out, o, stride, ROWS, 4 * lanes);
     }
 
     /**
@@ -610,36 +557,6 @@ final class VectorRows implements RowKernel {
                 v.intoArray(out, at);
             }
         }
-    }
-
-    /**
-     * As {@link #finish} for a step of four vectors at {@code o}, {@code o + d1}, {@code o + d2} and {@code o + d3}
-     * of each of {@code rows} rows (the residual at the same offsets from {@code q}).
-     */
-    private static void finishSteps(boolean relu, float[] residual, int q, float[] out, int o, int stride, int rows,
-                                    int d1, int d2, int d3) {
-        if (residual == null && !relu) {
-            return;
-        }
-        for (int j = 0; j < rows; j++) {
-            int row = j * stride;
-            finishVector(relu, residual, q + row, out, o + row);
-            finishVector(relu, residual, q + row + d1, out, o + row + d1);
-            finishVector(relu, residual, q + row + d2, out, o + row + d2);
-            finishVector(relu, residual, q + row + d3, out, o + row + d3);
-        }
-    }
-
-    /** One vector of {@link #finishSteps}: the residual added, then the ReLU. */
-    private static void finishVector(boolean relu, float[] residual, int q, float[] out, int at) {
-        FloatVector v = FloatVector.fromArray(SPECIES, out, at);
-        if (residual != null) {
-            v = v.add(FloatVector.fromArray(SPECIES, residual, q));
-        }
-        if (relu) {
-            v = v.max(FloatVector.zero(SPECIES));
-        }
-        v.intoArray(out, at);
     }
 
     /**

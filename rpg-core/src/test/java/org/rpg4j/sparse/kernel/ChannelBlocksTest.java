@@ -54,8 +54,7 @@ class ChannelBlocksTest {
 
     @Test
     void blocksGiveTheSameBitsAsOneChannelAtATime() {
-        // Vector API: the same fused multiply-adds per lane in the same order, a stored zero adds nothing (where the
-        // per-row kernel's run ends in scalars, the plane blocks use vectors: DenseReference.TAIL_ROUNDING).
+        // Vector API: the same fused multiply-adds per lane in the same order, a stored zero adds nothing.
         Random random = new Random(31);
         int blocked = 0;
         for (int trial = 0; trial < 50; trial++) {
@@ -69,8 +68,7 @@ class ChannelBlocksTest {
                         ChannelBlocking.ALWAYS);
                 assertFalse(rows.usesChannelBlocks());
                 blocked += blocks.usesChannelBlocks() ? 1 : 0;
-                // bit for bit, except the per-row kernel's scalar tail where plane blocks use vectors
-                assertTrue(DenseReference.sameUpToTailRounding(c.run(rows), c.run(blocks)), c.what());
+                assertArrayEquals(c.run(rows), c.run(blocks), c.what());
             }
         }
         assertTrue(blocked >= 100, "blocks used in only " + blocked + " of 300 layers");

@@ -72,33 +72,6 @@ final class DenseReference {
         return v;
     }
 
-    /**
-     * Largest relative difference (as {@link #maxError}) allowed between a channel-block kernel and the per-row
-     * kernel at the positions where they round differently: the per-row kernel computes the last {@code run % lanes}
-     * positions of each run in scalars ({@code s += w * x}, two roundings), the plane blocks
-     * ({@link RowKernel#planeBlocks}) compute every image position with vector fused multiply-adds (one rounding).
-     * Sums of up to 12 x 5 x 5 N(0, 1) products in float32 differ there by a few units in the last place.
-     */
-    static final double TAIL_ROUNDING = 1e-5;
-
-    /**
-     * @param rows the per-row kernel's output
-     * @param blocked a channel-block kernel's output of the same layer
-     * @return true if every value is the same float or within {@link #TAIL_ROUNDING} (scalar tails only)
-     */
-    static boolean sameUpToTailRounding(float[] rows, float[] blocked) {
-        if (rows.length != blocked.length) {
-            return false;
-        }
-        for (int i = 0; i < rows.length; i++) {
-            if (Float.floatToIntBits(rows[i]) != Float.floatToIntBits(blocked[i]) && !(Math.abs(rows[i]
-                    - blocked[i]) <= TAIL_ROUNDING * Math.max(1.0, Math.abs(rows[i])))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Largest |a - b| relative to max(1, |b|). */
     static double maxError(float[] actual, float[] expected) {
         double worst = 0;
