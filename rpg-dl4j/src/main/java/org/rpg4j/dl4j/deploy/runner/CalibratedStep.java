@@ -276,8 +276,7 @@ abstract class CalibratedStep implements Step {
                 return false;
             }
             ChoiceRecheck recheck = rechecks.get(batch);
-            boolean rechecked = (!calibration.dropped(KernelKind.DENSE) || rechecks.containsKey(batch)
-                    || settleBatch == batch) && !unrechecked.contains(batch);
+            boolean rechecked = !sparseAfterDrop(batch, calibration) && !unrechecked.contains(batch);
             if (rechecked && (recheck == null || !recheck.settled())) {
                 return false;
             }
@@ -424,12 +423,22 @@ abstract class CalibratedStep implements Step {
     }
 
     /**
+     * @param batch a batch size whose calibration is done
+     * @param calibration its calibration
+     * @return true while the step runs the sparse kernel untimed at that batch size because the calibration dropped
+     *     the dense kernel for losing by {@link Calibration#CLEAR_MARGIN}: no settle asked for yet, none run
+     */
+    private boolean sparseAfterDrop(int batch, Calibration calibration) {
+        return calibration.dropped(KernelKind.DENSE) && settleBatch != batch && !rechecks.containsKey(batch);
+    }
+
+    /**
      * A call after the calibration decided: the kernel kept by its {@link ChoiceRecheck}, which switches when the
      * other kernel, rerun at exponentially spaced calls, has become faster (the calibration's times may be those of
      * code the JIT had not compiled yet).
      */
     private Tensor recheck(int batch, Calibration calibration, Tensor[] inputs) {
-        if (calibration.dropped(KernelKind.DENSE) && settleBatch != batch && !rechecks.containsKey(batch)) {
+        if (sparseAfterDrop(batch, calibration)) {
             // no periodic recheck where oneDNN lost by the clear margin: its two runs per recheck only cost (VGG-19
             // RPG 95 % conv3_1 at batch 32: 2 x 23-35 ms per recheck against 1.8-6 ms for the kept sparse kernel).
             // But a settle asked for (calibrate, the plan race) still times both kernels on warm medians: oneDNN's
