@@ -14,7 +14,7 @@ import org.rpg4j.dl4j.deploy.runner.SparseRunner;
 /**
  * One network of {@link PrunedCifarModels} and its seeded input, from the arguments {@code MODEL VARIANT BATCH ...}
  * that the runner tools ({@link RunnerCpuTime}, {@link RunnerStepMinima}, {@link RunnerProfile},
- * {@link CalibrationCost}) share, with the parsing of their optional arguments.
+ * {@link CalibrationCost}, {@link RunnerPlanSpread}) share, with the parsing of their optional arguments.
  *
  * @param model {@code VGG19} or {@code RESNET56}
  * @param variant {@code U<percent>} or {@code RPG<percent>} ({@link PrunedCifarModels#variant})

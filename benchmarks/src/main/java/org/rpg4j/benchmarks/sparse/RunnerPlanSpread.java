@@ -30,21 +30,22 @@ public final class RunnerPlanSpread {
     }
 
     /**
-     * @param args model (VGG19, RESNET56), variant (RPG95, RPG98), batch, DL4J calls before the runner is compiled
-     *     (default 20), alternating timed calls (default 30), profiled calls (default 20)
+     * @param args model (VGG19, RESNET56), variant (RPG95, RPG98; {@link PrunedCifarModels#variant}), batch, DL4J
+     *     calls before the runner is compiled (default 20), alternating timed calls (default 30), profiled calls
+     *     (default 20)
      * @throws IOException if the RPG-pruned weights cannot be read or written
      */
     public static void main(String[] args) throws IOException {
-        String model = args[0];
-        String variant = args[1];
-        int batch = Integer.parseInt(args[2]);
-        int dl4jWarmUp = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        RunnerCase runCase = RunnerCase.load("RunnerPlanSpread", args, "[dl4j-warm-up] [calls] [profiles]");
+        String model = runCase.model();
+        String variant = runCase.variant();
+        int batch = runCase.batch();
+        int dl4jWarmUp = RunnerCase.count(args, 3, "dl4j-warm-up", 20);
         int calls = RunnerCase.positiveCount(args, 4, "calls", 30);
         int profiles = RunnerCase.positiveCount(args, 5, "profiles", 20);
         ComputationGraph dense = PrunedCifarModels.of(model, 0.95);
-        ComputationGraph graph = RpgPrunedWeights.graph(model, Integer.parseInt(variant.replaceAll("[A-Z]", ""))
-                / 100.0, true);
-        INDArray input = PrunedCifarModels.input(batch);
+        ComputationGraph graph = runCase.graph();
+        INDArray input = runCase.input();
         for (int i = 0; i < dl4jWarmUp; i++) {
             dense.outputSingle(input);
         }
