@@ -19,6 +19,8 @@ public enum KernelInstructions {
     private static final String MODULE = "jdk.incubator.vector";
     private static final RowKernel VECTOR = loadVectorKernel();
     private static final RowKernel SCALAR_KERNEL = new SparseRows();
+    private static final InterleavedKernel VECTOR_INTERLEAVED = VECTOR == null ? null : loadInterleavedKernel();
+    private static final InterleavedKernel SCALAR_INTERLEAVED = new ScalarInterleaved();
 
     /** @return VECTOR_API when the JVM has the module, else SCALAR */
     public static KernelInstructions best() {
@@ -43,6 +45,33 @@ public enum KernelInstructions {
                     + "; use SCALAR or KernelInstructions.best()");
         }
         return VECTOR;
+    }
+
+    /**
+     * @return the batch-interleaved kernel; with VECTOR_API on hardware whose preferred vector is not 16 floats
+     *     (AVX2), the scalar one, since the Vector API kernel's one vector is one interleaved pixel of 16 images
+     * @throws IllegalArgumentException for VECTOR_API when the module is missing
+     */
+    InterleavedKernel interleavedKernel() {
+        kernel();
+        return this == VECTOR_API && VECTOR_INTERLEAVED != null ? VECTOR_INTERLEAVED : SCALAR_INTERLEAVED;
+    }
+
+    private static InterleavedKernel loadInterleavedKernel() {
+        try {
+            InterleavedKernel kernel = (InterleavedKernel) Class.forName(KernelInstructions.class.getPackageName()
+                    + ".VectorInterleaved").getDeclaredConstructor().newInstance();
+            if (!kernel.fits()) {
+                LOG.info("the interleaved kernel uses scalar loops: this CPU's preferred vector is not {} floats",
+                        InterleavedLayout.GROUP);
+                return null;
+            }
+            return kernel;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            LOG.warn("the interleaved kernel uses scalar loops: its Vector API version did not load ({})",
+                    e.toString());
+            return null;
+        }
     }
 
     private static RowKernel loadVectorKernel() {
