@@ -191,4 +191,11 @@ public final class InterleavedConvolution {
     boolean relu() {
         return relu;
     }
+
+    /** @return the geometry, the activation and the kernel class that runs it */
+    @Override
+    public String toString() {
+        return "InterleavedConvolution[" + shape + (relu ? ", RELU, " : ", IDENTITY, ")
+                + kernel.getClass().getSimpleName() + "]";
+    }
 }

@@ -162,26 +162,71 @@ final class VectorInterleaved implements InterleavedKernel {
                 a43 = v5.fma(w42, a43);
             }
         }
-        store(a00, output, o + 0 * outputChannel + 0 * G, residual, relu);
-        store(a01, output, o + 0 * outputChannel + 1 * G, residual, relu);
-        store(a02, output, o + 0 * outputChannel + 2 * G, residual, relu);
-        store(a03, output, o + 0 * outputChannel + 3 * G, residual, relu);
-        store(a10, output, o + 1 * outputChannel + 0 * G, residual, relu);
-        store(a11, output, o + 1 * outputChannel + 1 * G, residual, relu);
-        store(a12, output, o + 1 * outputChannel + 2 * G, residual, relu);
-        store(a13, output, o + 1 * outputChannel + 3 * G, residual, relu);
-        store(a20, output, o + 2 * outputChannel + 0 * G, residual, relu);
-        store(a21, output, o + 2 * outputChannel + 1 * G, residual, relu);
-        store(a22, output, o + 2 * outputChannel + 2 * G, residual, relu);
-        store(a23, output, o + 2 * outputChannel + 3 * G, residual, relu);
-        store(a30, output, o + 3 * outputChannel + 0 * G, residual, relu);
-        store(a31, output, o + 3 * outputChannel + 1 * G, residual, relu);
-        store(a32, output, o + 3 * outputChannel + 2 * G, residual, relu);
-        store(a33, output, o + 3 * outputChannel + 3 * G, residual, relu);
-        store(a40, output, o + 4 * outputChannel + 0 * G, residual, relu);
-        store(a41, output, o + 4 * outputChannel + 1 * G, residual, relu);
-        store(a42, output, o + 4 * outputChannel + 2 * G, residual, relu);
-        store(a43, output, o + 4 * outputChannel + 3 * G, residual, relu);
+        // stored here, not through store(): a call C2 does not inline boxes every vector passed to it
+        if (residual != null) {
+            a00 = a00.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 0 * G));
+            a01 = a01.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 1 * G));
+            a02 = a02.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 2 * G));
+            a03 = a03.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 3 * G));
+            a10 = a10.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 0 * G));
+            a11 = a11.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 1 * G));
+            a12 = a12.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 2 * G));
+            a13 = a13.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 3 * G));
+            a20 = a20.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 0 * G));
+            a21 = a21.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 1 * G));
+            a22 = a22.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 2 * G));
+            a23 = a23.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 3 * G));
+            a30 = a30.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 0 * G));
+            a31 = a31.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 1 * G));
+            a32 = a32.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 2 * G));
+            a33 = a33.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 3 * G));
+            a40 = a40.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 0 * G));
+            a41 = a41.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 1 * G));
+            a42 = a42.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 2 * G));
+            a43 = a43.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 3 * G));
+        }
+        if (relu) {
+            a00 = a00.lanewise(VectorOperators.MAX, 0.0f);
+            a01 = a01.lanewise(VectorOperators.MAX, 0.0f);
+            a02 = a02.lanewise(VectorOperators.MAX, 0.0f);
+            a03 = a03.lanewise(VectorOperators.MAX, 0.0f);
+            a10 = a10.lanewise(VectorOperators.MAX, 0.0f);
+            a11 = a11.lanewise(VectorOperators.MAX, 0.0f);
+            a12 = a12.lanewise(VectorOperators.MAX, 0.0f);
+            a13 = a13.lanewise(VectorOperators.MAX, 0.0f);
+            a20 = a20.lanewise(VectorOperators.MAX, 0.0f);
+            a21 = a21.lanewise(VectorOperators.MAX, 0.0f);
+            a22 = a22.lanewise(VectorOperators.MAX, 0.0f);
+            a23 = a23.lanewise(VectorOperators.MAX, 0.0f);
+            a30 = a30.lanewise(VectorOperators.MAX, 0.0f);
+            a31 = a31.lanewise(VectorOperators.MAX, 0.0f);
+            a32 = a32.lanewise(VectorOperators.MAX, 0.0f);
+            a33 = a33.lanewise(VectorOperators.MAX, 0.0f);
+            a40 = a40.lanewise(VectorOperators.MAX, 0.0f);
+            a41 = a41.lanewise(VectorOperators.MAX, 0.0f);
+            a42 = a42.lanewise(VectorOperators.MAX, 0.0f);
+            a43 = a43.lanewise(VectorOperators.MAX, 0.0f);
+        }
+        a00.intoArray(output, o + 0 * outputChannel + 0 * G);
+        a01.intoArray(output, o + 0 * outputChannel + 1 * G);
+        a02.intoArray(output, o + 0 * outputChannel + 2 * G);
+        a03.intoArray(output, o + 0 * outputChannel + 3 * G);
+        a10.intoArray(output, o + 1 * outputChannel + 0 * G);
+        a11.intoArray(output, o + 1 * outputChannel + 1 * G);
+        a12.intoArray(output, o + 1 * outputChannel + 2 * G);
+        a13.intoArray(output, o + 1 * outputChannel + 3 * G);
+        a20.intoArray(output, o + 2 * outputChannel + 0 * G);
+        a21.intoArray(output, o + 2 * outputChannel + 1 * G);
+        a22.intoArray(output, o + 2 * outputChannel + 2 * G);
+        a23.intoArray(output, o + 2 * outputChannel + 3 * G);
+        a30.intoArray(output, o + 3 * outputChannel + 0 * G);
+        a31.intoArray(output, o + 3 * outputChannel + 1 * G);
+        a32.intoArray(output, o + 3 * outputChannel + 2 * G);
+        a33.intoArray(output, o + 3 * outputChannel + 3 * G);
+        a40.intoArray(output, o + 4 * outputChannel + 0 * G);
+        a41.intoArray(output, o + 4 * outputChannel + 1 * G);
+        a42.intoArray(output, o + 4 * outputChannel + 2 * G);
+        a43.intoArray(output, o + 4 * outputChannel + 3 * G);
     }
 
     /** 5 output channels by 4 pixels of any kernel and stride: per tap, 4 loads feed 20 multiply-adds. */
@@ -242,26 +287,71 @@ final class VectorInterleaved implements InterleavedKernel {
                 }
             }
         }
-        store(a00, output, o + 0 * outputChannel + 0 * G, residual, relu);
-        store(a01, output, o + 0 * outputChannel + 1 * G, residual, relu);
-        store(a02, output, o + 0 * outputChannel + 2 * G, residual, relu);
-        store(a03, output, o + 0 * outputChannel + 3 * G, residual, relu);
-        store(a10, output, o + 1 * outputChannel + 0 * G, residual, relu);
-        store(a11, output, o + 1 * outputChannel + 1 * G, residual, relu);
-        store(a12, output, o + 1 * outputChannel + 2 * G, residual, relu);
-        store(a13, output, o + 1 * outputChannel + 3 * G, residual, relu);
-        store(a20, output, o + 2 * outputChannel + 0 * G, residual, relu);
-        store(a21, output, o + 2 * outputChannel + 1 * G, residual, relu);
-        store(a22, output, o + 2 * outputChannel + 2 * G, residual, relu);
-        store(a23, output, o + 2 * outputChannel + 3 * G, residual, relu);
-        store(a30, output, o + 3 * outputChannel + 0 * G, residual, relu);
-        store(a31, output, o + 3 * outputChannel + 1 * G, residual, relu);
-        store(a32, output, o + 3 * outputChannel + 2 * G, residual, relu);
-        store(a33, output, o + 3 * outputChannel + 3 * G, residual, relu);
-        store(a40, output, o + 4 * outputChannel + 0 * G, residual, relu);
-        store(a41, output, o + 4 * outputChannel + 1 * G, residual, relu);
-        store(a42, output, o + 4 * outputChannel + 2 * G, residual, relu);
-        store(a43, output, o + 4 * outputChannel + 3 * G, residual, relu);
+        // stored here, not through store(): a call C2 does not inline boxes every vector passed to it
+        if (residual != null) {
+            a00 = a00.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 0 * G));
+            a01 = a01.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 1 * G));
+            a02 = a02.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 2 * G));
+            a03 = a03.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 3 * G));
+            a10 = a10.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 0 * G));
+            a11 = a11.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 1 * G));
+            a12 = a12.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 2 * G));
+            a13 = a13.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 3 * G));
+            a20 = a20.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 0 * G));
+            a21 = a21.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 1 * G));
+            a22 = a22.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 2 * G));
+            a23 = a23.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 3 * G));
+            a30 = a30.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 0 * G));
+            a31 = a31.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 1 * G));
+            a32 = a32.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 2 * G));
+            a33 = a33.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 3 * G));
+            a40 = a40.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 0 * G));
+            a41 = a41.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 1 * G));
+            a42 = a42.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 2 * G));
+            a43 = a43.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 3 * G));
+        }
+        if (relu) {
+            a00 = a00.lanewise(VectorOperators.MAX, 0.0f);
+            a01 = a01.lanewise(VectorOperators.MAX, 0.0f);
+            a02 = a02.lanewise(VectorOperators.MAX, 0.0f);
+            a03 = a03.lanewise(VectorOperators.MAX, 0.0f);
+            a10 = a10.lanewise(VectorOperators.MAX, 0.0f);
+            a11 = a11.lanewise(VectorOperators.MAX, 0.0f);
+            a12 = a12.lanewise(VectorOperators.MAX, 0.0f);
+            a13 = a13.lanewise(VectorOperators.MAX, 0.0f);
+            a20 = a20.lanewise(VectorOperators.MAX, 0.0f);
+            a21 = a21.lanewise(VectorOperators.MAX, 0.0f);
+            a22 = a22.lanewise(VectorOperators.MAX, 0.0f);
+            a23 = a23.lanewise(VectorOperators.MAX, 0.0f);
+            a30 = a30.lanewise(VectorOperators.MAX, 0.0f);
+            a31 = a31.lanewise(VectorOperators.MAX, 0.0f);
+            a32 = a32.lanewise(VectorOperators.MAX, 0.0f);
+            a33 = a33.lanewise(VectorOperators.MAX, 0.0f);
+            a40 = a40.lanewise(VectorOperators.MAX, 0.0f);
+            a41 = a41.lanewise(VectorOperators.MAX, 0.0f);
+            a42 = a42.lanewise(VectorOperators.MAX, 0.0f);
+            a43 = a43.lanewise(VectorOperators.MAX, 0.0f);
+        }
+        a00.intoArray(output, o + 0 * outputChannel + 0 * G);
+        a01.intoArray(output, o + 0 * outputChannel + 1 * G);
+        a02.intoArray(output, o + 0 * outputChannel + 2 * G);
+        a03.intoArray(output, o + 0 * outputChannel + 3 * G);
+        a10.intoArray(output, o + 1 * outputChannel + 0 * G);
+        a11.intoArray(output, o + 1 * outputChannel + 1 * G);
+        a12.intoArray(output, o + 1 * outputChannel + 2 * G);
+        a13.intoArray(output, o + 1 * outputChannel + 3 * G);
+        a20.intoArray(output, o + 2 * outputChannel + 0 * G);
+        a21.intoArray(output, o + 2 * outputChannel + 1 * G);
+        a22.intoArray(output, o + 2 * outputChannel + 2 * G);
+        a23.intoArray(output, o + 2 * outputChannel + 3 * G);
+        a30.intoArray(output, o + 3 * outputChannel + 0 * G);
+        a31.intoArray(output, o + 3 * outputChannel + 1 * G);
+        a32.intoArray(output, o + 3 * outputChannel + 2 * G);
+        a33.intoArray(output, o + 3 * outputChannel + 3 * G);
+        a40.intoArray(output, o + 4 * outputChannel + 0 * G);
+        a41.intoArray(output, o + 4 * outputChannel + 1 * G);
+        a42.intoArray(output, o + 4 * outputChannel + 2 * G);
+        a43.intoArray(output, o + 4 * outputChannel + 3 * G);
     }
 
     /** One output row, one channel and one pixel at a time: fewer than 5 output channels or 4 pixels. */
