@@ -110,11 +110,7 @@ public final class InterleavedConvolution {
             throw new IllegalArgumentException("outputLayout " + out + " does not hold the shape's output "
                     + shape.outChannels() + "x" + shape.outHeight() + "x" + shape.outWidth());
         }
-        int bottom = (shape.outHeight() - 1) * shape.strideHeight() - shape.padTop() + shape.kernelHeight()
-                - shape.inHeight();
-        int right = (shape.outWidth() - 1) * shape.strideWidth() - shape.padLeft() + shape.kernelWidth()
-                - shape.inWidth();
-        int needed = Math.max(Math.max(shape.padTop(), shape.padLeft()), Math.max(bottom, right));
+        int needed = inputBorder();
         if (in.border() < needed) {
             throw new IllegalArgumentException("inputLayout border must be >= " + needed
                     + " (the padding the kernel's windows reach), got " + in.border());
@@ -143,6 +139,18 @@ public final class InterleavedConvolution {
             throw new IllegalArgumentException("residual must not be the output array (the kernel recomputes "
                     + "overlapping blocks)");
         }
+    }
+
+    /**
+     * @return the smallest input border this convolution reads: the top and left padding, and the rows and columns
+     *     the last window reaches beyond the input
+     */
+    public int inputBorder() {
+        int bottom = (shape.outHeight() - 1) * shape.strideHeight() - shape.padTop() + shape.kernelHeight()
+                - shape.inHeight();
+        int right = (shape.outWidth() - 1) * shape.strideWidth() - shape.padLeft() + shape.kernelWidth()
+                - shape.inWidth();
+        return Math.max(Math.max(shape.padTop(), shape.padLeft()), Math.max(bottom, right));
     }
 
     /** Weights as {@code [block][inChannel][ky][kx][blockWidth]}; the last block overlaps the one before it. */

@@ -123,6 +123,39 @@ public record InterleavedLayout(int channels, int height, int width, int border)
         }
     }
 
+    /**
+     * Writes up to {@value #GROUP} NCHW images into one group; lanes past {@code count} are left as they are.
+     *
+     * @param nchw {@code [batch, channels, height, width]}, not modified
+     * @param first index of the first image to copy
+     * @param count images to copy, in [1, GROUP]
+     * @param group modified: the group's {@link #groupSize()} floats from index 0
+     * @throws IllegalArgumentException if the images are not in {@code nchw}, the count is out of range or the group
+     *     array is too short
+     */
+    public void interleaveGroup(float[] nchw, int first, int count, float[] group) {
+        int image = channels * height * width;
+        if (count < 1 || count > GROUP || first < 0 || nchw == null || (long) (first + count) * image > nchw.length) {
+            throw new IllegalArgumentException("images first = " + first + ", count = " + count + " must be in nchw"
+                    + " and count in [1, " + GROUP + "]");
+        }
+        if (group == null || group.length < groupSize()) {
+            throw new IllegalArgumentException("group must have length >= groupSize() = " + groupSize() + ", got "
+                    + (group == null ? "null" : group.length));
+        }
+        for (int lane = 0; lane < count; lane++) {
+            int from = (first + lane) * image;
+            for (int c = 0; c < channels; c++) {
+                for (int y = 0; y < height; y++) {
+                    int to = index(c, y, 0) + lane;
+                    for (int x = 0; x < width; x++) {
+                        group[to + x * GROUP] = nchw[from++];
+                    }
+                }
+            }
+        }
+    }
+
     private void checkArrays(float[] nchw, int batch, float[] interleaved) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);

@@ -99,6 +99,11 @@ final class AddStep implements Step {
         this.pool = runnerPool;
     }
 
+    /** @return the activation applied after the sum */
+    FusedActivation activation() {
+        return activation;
+    }
+
     @Override
     public List<LayerChoice> choices() {
         String operation = "add" + (activation == FusedActivation.RELU ? " +relu" : "");

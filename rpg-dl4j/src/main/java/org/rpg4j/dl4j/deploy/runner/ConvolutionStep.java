@@ -771,6 +771,31 @@ final class ConvolutionStep extends CalibratedStep {
     }
 
     /** @return the argument layouts of the oneDNN primitives this step created so far (tests) */
+    /** @return the layer's geometry */
+    ConvolutionSpec spec() {
+        return spec;
+    }
+
+    /** @return the weights with the batch norm folded in, {@code [out, in, kh, kw]}; do not modify */
+    float[] foldedWeights() {
+        return weights;
+    }
+
+    /** @return the bias with the batch norm folded in, {@code [out]}; do not modify */
+    float[] foldedBias() {
+        return bias;
+    }
+
+    /** @return the fused activation */
+    FusedActivation activation() {
+        return activation;
+    }
+
+    /** @return true if the step adds its second input (a residual join) before the activation */
+    boolean addsResidual() {
+        return residual;
+    }
+
     java.util.Set<String> directLayouts() {
         return direct.layoutsUsed();
     }

@@ -118,6 +118,11 @@ final class GlobalPoolingStep implements Step {
         this.pool = runnerPool;
     }
 
+    /** @return true for average pooling over the whole plane to {@code [batch, channels]} */
+    boolean averagesToRows() {
+        return type == PoolingType.AVG && collapse;
+    }
+
     @Override
     public List<LayerChoice> choices() {
         String operation = "global " + type.name().toLowerCase(java.util.Locale.ROOT) + " pool";
