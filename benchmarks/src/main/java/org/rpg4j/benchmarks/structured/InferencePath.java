@@ -5,6 +5,7 @@ import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rpg4j.dl4j.deploy.runner.ImageSplitRunner;
+import org.rpg4j.dl4j.deploy.runner.InterleavedRunner;
 import org.rpg4j.dl4j.deploy.runner.KernelPolicy;
 import org.rpg4j.dl4j.deploy.runner.RunnerOptions;
 import org.rpg4j.dl4j.deploy.runner.SparseRunner;
@@ -54,7 +55,14 @@ public enum InferencePath {
      * {@code measured}: chosen by {@link ImageSplitRunner#calibrate}) taken in turn from the batch, every step on its
      * thread; a batch of at most that many images is one call of the first runner, as {@link #RUNNER_MEASURED}.
      */
-    RUNNER_SPLIT;
+    RUNNER_SPLIT,
+    /**
+     * {@link InterleavedRunner} with one thread per available processor: the network up to its global average
+     * pooling in the batch-interleaved layout (16 images per vector, dense Java kernels, each thread on its own
+     * 16-image groups), the output layer as the runner runs it. Needs {@code --add-modules jdk.incubator.vector} and
+     * AVX-512 for the fast kernel.
+     */
+    RUNNER_INTERLEAVED;
 
     /**
      * Images per runner call of {@link #RUNNER_SPLIT} (system property {@code rpg4j.splitBlock}, default 4; {@code
@@ -95,6 +103,10 @@ public enum InferencePath {
             case RUNNER_SPLIT -> {
                 ImageSplitRunner runner = split(net);
                 yield x -> runner.output(x)[0];
+            }
+            case RUNNER_INTERLEAVED -> {
+                InterleavedRunner runner = InterleavedRunner.compile(net, Runtime.getRuntime().availableProcessors());
+                yield runner::output;
             }
         };
     }

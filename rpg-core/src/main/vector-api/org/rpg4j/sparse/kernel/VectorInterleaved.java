@@ -33,6 +33,7 @@ final class VectorInterleaved implements InterleavedKernel {
         int width = s.outWidth();
         boolean blocked = conv.blockWidth() == InterleavedConvolution.BLOCK && width >= PIXELS;
         boolean threeByThree = s.kernelHeight() == 3 && s.kernelWidth() == 3 && s.strideWidth() == 1;
+        int[] taps = threeByThree ? null : taps(s, inputRow, inputChannel);
         for (int b = 0; b < conv.blocks(); b++) {
             int first = conv.blockStart(b);
             for (int y = 0; y < s.outHeight(); y++) {
@@ -49,8 +50,8 @@ final class VectorInterleaved implements InterleavedKernel {
                         tile3(conv, b, input, in + start * G, inputRow, inputChannel, output, o + start * G,
                                 outputChannel, residual);
                     } else {
-                        tile(conv, b, input, in + start * s.strideWidth() * G, inputRow, inputChannel, output,
-                                o + start * G, outputChannel, residual);
+                        tile(conv, b, taps, input, in + start * s.strideWidth() * G, output, o + start * G,
+                                outputChannel, residual);
                     }
                 }
             }
@@ -162,51 +163,9 @@ final class VectorInterleaved implements InterleavedKernel {
                 a43 = v5.fma(w42, a43);
             }
         }
-        // stored here, not through store(): a call C2 does not inline boxes every vector passed to it
-        if (residual != null) {
-            a00 = a00.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 0 * G));
-            a01 = a01.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 1 * G));
-            a02 = a02.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 2 * G));
-            a03 = a03.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 3 * G));
-            a10 = a10.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 0 * G));
-            a11 = a11.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 1 * G));
-            a12 = a12.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 2 * G));
-            a13 = a13.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 3 * G));
-            a20 = a20.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 0 * G));
-            a21 = a21.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 1 * G));
-            a22 = a22.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 2 * G));
-            a23 = a23.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 3 * G));
-            a30 = a30.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 0 * G));
-            a31 = a31.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 1 * G));
-            a32 = a32.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 2 * G));
-            a33 = a33.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 3 * G));
-            a40 = a40.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 0 * G));
-            a41 = a41.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 1 * G));
-            a42 = a42.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 2 * G));
-            a43 = a43.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 3 * G));
-        }
-        if (relu) {
-            a00 = a00.lanewise(VectorOperators.MAX, 0.0f);
-            a01 = a01.lanewise(VectorOperators.MAX, 0.0f);
-            a02 = a02.lanewise(VectorOperators.MAX, 0.0f);
-            a03 = a03.lanewise(VectorOperators.MAX, 0.0f);
-            a10 = a10.lanewise(VectorOperators.MAX, 0.0f);
-            a11 = a11.lanewise(VectorOperators.MAX, 0.0f);
-            a12 = a12.lanewise(VectorOperators.MAX, 0.0f);
-            a13 = a13.lanewise(VectorOperators.MAX, 0.0f);
-            a20 = a20.lanewise(VectorOperators.MAX, 0.0f);
-            a21 = a21.lanewise(VectorOperators.MAX, 0.0f);
-            a22 = a22.lanewise(VectorOperators.MAX, 0.0f);
-            a23 = a23.lanewise(VectorOperators.MAX, 0.0f);
-            a30 = a30.lanewise(VectorOperators.MAX, 0.0f);
-            a31 = a31.lanewise(VectorOperators.MAX, 0.0f);
-            a32 = a32.lanewise(VectorOperators.MAX, 0.0f);
-            a33 = a33.lanewise(VectorOperators.MAX, 0.0f);
-            a40 = a40.lanewise(VectorOperators.MAX, 0.0f);
-            a41 = a41.lanewise(VectorOperators.MAX, 0.0f);
-            a42 = a42.lanewise(VectorOperators.MAX, 0.0f);
-            a43 = a43.lanewise(VectorOperators.MAX, 0.0f);
-        }
+        // the raw sums are stored, then finish() adds the residual and applies the ReLU from memory: with those
+        // in this method, C2 stopped inlining the last intoArray calls in a whole network (this method is at its
+        // inlining budget) and boxed every vector passed to them
         a00.intoArray(output, o + 0 * outputChannel + 0 * G);
         a01.intoArray(output, o + 0 * outputChannel + 1 * G);
         a02.intoArray(output, o + 0 * outputChannel + 2 * G);
@@ -227,14 +186,15 @@ final class VectorInterleaved implements InterleavedKernel {
         a41.intoArray(output, o + 4 * outputChannel + 1 * G);
         a42.intoArray(output, o + 4 * outputChannel + 2 * G);
         a43.intoArray(output, o + 4 * outputChannel + 3 * G);
+        if (residual != null || relu) {
+            finish(output, o, outputChannel, residual, relu);
+        }
     }
 
     /** 5 output channels by 4 pixels of any kernel and stride: per tap, 4 loads feed 20 multiply-adds. */
-    private static void tile(InterleavedConvolution conv, int block, float[] input, int in, int inputRow,
-                             int inputChannel, float[] output, int o, int outputChannel, float[] residual) {
+    private static void tile(InterleavedConvolution conv, int block, int[] taps, float[] input, int in,
+                             float[] output, int o, int outputChannel, float[] residual) {
         ConvolutionShape s = conv.shape();
-        int kh = s.kernelHeight();
-        int kw = s.kernelWidth();
         int step = s.strideWidth() * G;
         float[] w = conv.packed();
         float[] bias = conv.bias();
@@ -250,88 +210,43 @@ final class VectorInterleaved implements InterleavedKernel {
         FloatVector a20 = b2, a21 = b2, a22 = b2, a23 = b2;
         FloatVector a30 = b3, a31 = b3, a32 = b3, a33 = b3;
         FloatVector a40 = b4, a41 = b4, a42 = b4, a43 = b4;
-        int k = block * s.patchSize() * 5;
-        for (int c = 0; c < s.inChannels(); c++) {
-            for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++, k += 5) {
-                    int r = in + c * inputChannel + ky * inputRow + kx * G;
-                    FloatVector v0 = FloatVector.fromArray(S, input, r + 0 * step);
-                    FloatVector v1 = FloatVector.fromArray(S, input, r + 1 * step);
-                    FloatVector v2 = FloatVector.fromArray(S, input, r + 2 * step);
-                    FloatVector v3 = FloatVector.fromArray(S, input, r + 3 * step);
-                    FloatVector w0 = FloatVector.broadcast(S, w[k + 0]);
-                    a00 = v0.fma(w0, a00);
-                    a01 = v1.fma(w0, a01);
-                    a02 = v2.fma(w0, a02);
-                    a03 = v3.fma(w0, a03);
-                    FloatVector w1 = FloatVector.broadcast(S, w[k + 1]);
-                    a10 = v0.fma(w1, a10);
-                    a11 = v1.fma(w1, a11);
-                    a12 = v2.fma(w1, a12);
-                    a13 = v3.fma(w1, a13);
-                    FloatVector w2 = FloatVector.broadcast(S, w[k + 2]);
-                    a20 = v0.fma(w2, a20);
-                    a21 = v1.fma(w2, a21);
-                    a22 = v2.fma(w2, a22);
-                    a23 = v3.fma(w2, a23);
-                    FloatVector w3 = FloatVector.broadcast(S, w[k + 3]);
-                    a30 = v0.fma(w3, a30);
-                    a31 = v1.fma(w3, a31);
-                    a32 = v2.fma(w3, a32);
-                    a33 = v3.fma(w3, a33);
-                    FloatVector w4 = FloatVector.broadcast(S, w[k + 4]);
-                    a40 = v0.fma(w4, a40);
-                    a41 = v1.fma(w4, a41);
-                    a42 = v2.fma(w4, a42);
-                    a43 = v3.fma(w4, a43);
-                }
-            }
+        int k = block * taps.length * 5;
+        // one loop over the taps (offsets precomputed): with three nested loops C2 boxed the 20 accumulators
+        for (int t = 0; t < taps.length; t++, k += 5) {
+            int r = in + taps[t];
+            FloatVector v0 = FloatVector.fromArray(S, input, r + 0 * step);
+            FloatVector v1 = FloatVector.fromArray(S, input, r + 1 * step);
+            FloatVector v2 = FloatVector.fromArray(S, input, r + 2 * step);
+            FloatVector v3 = FloatVector.fromArray(S, input, r + 3 * step);
+            FloatVector w0 = FloatVector.broadcast(S, w[k + 0]);
+            a00 = v0.fma(w0, a00);
+            a01 = v1.fma(w0, a01);
+            a02 = v2.fma(w0, a02);
+            a03 = v3.fma(w0, a03);
+            FloatVector w1 = FloatVector.broadcast(S, w[k + 1]);
+            a10 = v0.fma(w1, a10);
+            a11 = v1.fma(w1, a11);
+            a12 = v2.fma(w1, a12);
+            a13 = v3.fma(w1, a13);
+            FloatVector w2 = FloatVector.broadcast(S, w[k + 2]);
+            a20 = v0.fma(w2, a20);
+            a21 = v1.fma(w2, a21);
+            a22 = v2.fma(w2, a22);
+            a23 = v3.fma(w2, a23);
+            FloatVector w3 = FloatVector.broadcast(S, w[k + 3]);
+            a30 = v0.fma(w3, a30);
+            a31 = v1.fma(w3, a31);
+            a32 = v2.fma(w3, a32);
+            a33 = v3.fma(w3, a33);
+            FloatVector w4 = FloatVector.broadcast(S, w[k + 4]);
+            a40 = v0.fma(w4, a40);
+            a41 = v1.fma(w4, a41);
+            a42 = v2.fma(w4, a42);
+            a43 = v3.fma(w4, a43);
         }
-        // stored here, not through store(): a call C2 does not inline boxes every vector passed to it
-        if (residual != null) {
-            a00 = a00.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 0 * G));
-            a01 = a01.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 1 * G));
-            a02 = a02.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 2 * G));
-            a03 = a03.add(FloatVector.fromArray(S, residual, o + 0 * outputChannel + 3 * G));
-            a10 = a10.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 0 * G));
-            a11 = a11.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 1 * G));
-            a12 = a12.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 2 * G));
-            a13 = a13.add(FloatVector.fromArray(S, residual, o + 1 * outputChannel + 3 * G));
-            a20 = a20.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 0 * G));
-            a21 = a21.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 1 * G));
-            a22 = a22.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 2 * G));
-            a23 = a23.add(FloatVector.fromArray(S, residual, o + 2 * outputChannel + 3 * G));
-            a30 = a30.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 0 * G));
-            a31 = a31.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 1 * G));
-            a32 = a32.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 2 * G));
-            a33 = a33.add(FloatVector.fromArray(S, residual, o + 3 * outputChannel + 3 * G));
-            a40 = a40.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 0 * G));
-            a41 = a41.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 1 * G));
-            a42 = a42.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 2 * G));
-            a43 = a43.add(FloatVector.fromArray(S, residual, o + 4 * outputChannel + 3 * G));
-        }
-        if (relu) {
-            a00 = a00.lanewise(VectorOperators.MAX, 0.0f);
-            a01 = a01.lanewise(VectorOperators.MAX, 0.0f);
-            a02 = a02.lanewise(VectorOperators.MAX, 0.0f);
-            a03 = a03.lanewise(VectorOperators.MAX, 0.0f);
-            a10 = a10.lanewise(VectorOperators.MAX, 0.0f);
-            a11 = a11.lanewise(VectorOperators.MAX, 0.0f);
-            a12 = a12.lanewise(VectorOperators.MAX, 0.0f);
-            a13 = a13.lanewise(VectorOperators.MAX, 0.0f);
-            a20 = a20.lanewise(VectorOperators.MAX, 0.0f);
-            a21 = a21.lanewise(VectorOperators.MAX, 0.0f);
-            a22 = a22.lanewise(VectorOperators.MAX, 0.0f);
-            a23 = a23.lanewise(VectorOperators.MAX, 0.0f);
-            a30 = a30.lanewise(VectorOperators.MAX, 0.0f);
-            a31 = a31.lanewise(VectorOperators.MAX, 0.0f);
-            a32 = a32.lanewise(VectorOperators.MAX, 0.0f);
-            a33 = a33.lanewise(VectorOperators.MAX, 0.0f);
-            a40 = a40.lanewise(VectorOperators.MAX, 0.0f);
-            a41 = a41.lanewise(VectorOperators.MAX, 0.0f);
-            a42 = a42.lanewise(VectorOperators.MAX, 0.0f);
-            a43 = a43.lanewise(VectorOperators.MAX, 0.0f);
-        }
+        // the raw sums are stored, then finish() adds the residual and applies the ReLU from memory: with those
+        // in this method, C2 stopped inlining the last intoArray calls in a whole network (this method is at its
+        // inlining budget) and boxed every vector passed to them
         a00.intoArray(output, o + 0 * outputChannel + 0 * G);
         a01.intoArray(output, o + 0 * outputChannel + 1 * G);
         a02.intoArray(output, o + 0 * outputChannel + 2 * G);
@@ -352,6 +267,9 @@ final class VectorInterleaved implements InterleavedKernel {
         a41.intoArray(output, o + 4 * outputChannel + 1 * G);
         a42.intoArray(output, o + 4 * outputChannel + 2 * G);
         a43.intoArray(output, o + 4 * outputChannel + 3 * G);
+        if (residual != null || relu) {
+            finish(output, o, outputChannel, residual, relu);
+        }
     }
 
     /** One output row, one channel and one pixel at a time: fewer than 5 output channels or 4 pixels. */
@@ -374,6 +292,37 @@ final class VectorInterleaved implements InterleavedKernel {
                     }
                 }
                 store(a, output, o + j * outputChannel + x * G, residual, conv.relu());
+            }
+        }
+    }
+
+    /** @return each tap's input offset, in the packed weights' order {@code [channel][ky][kx]} */
+    private static int[] taps(ConvolutionShape s, int inputRow, int inputChannel) {
+        int[] taps = new int[s.patchSize()];
+        int t = 0;
+        for (int c = 0; c < s.inChannels(); c++) {
+            for (int ky = 0; ky < s.kernelHeight(); ky++) {
+                for (int kx = 0; kx < s.kernelWidth(); kx++) {
+                    taps[t++] = c * inputChannel + ky * inputRow + kx * G;
+                }
+            }
+        }
+        return taps;
+    }
+
+    /** Adds the residual to and applies the ReLU to a stored block of 5 channels by 4 pixels. */
+    private static void finish(float[] output, int o, int outputChannel, float[] residual, boolean relu) {
+        for (int j = 0; j < InterleavedConvolution.BLOCK; j++) {
+            for (int p = 0; p < PIXELS; p++) {
+                int index = o + j * outputChannel + p * G;
+                FloatVector value = FloatVector.fromArray(S, output, index);
+                if (residual != null) {
+                    value = value.add(FloatVector.fromArray(S, residual, index));
+                }
+                if (relu) {
+                    value = value.lanewise(VectorOperators.MAX, 0.0f);
+                }
+                value.intoArray(output, index);
             }
         }
     }
