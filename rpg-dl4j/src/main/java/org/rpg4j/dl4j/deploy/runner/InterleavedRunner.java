@@ -21,8 +21,10 @@ import org.rpg4j.sparse.kernel.KernelThreading;
  * {@link SparseRunner} runs them, on the whole batch. Each thread takes groups of 16 images from a shared counter and
  * runs every step up to the pooling on its group (its activations stay in its own cache, as in
  * {@link ImageSplitRunner}); only the network input is interleaved and only the pooled features come back. The dense
- * kernels compute every weight (meant for channel-shrunk networks, not sparse ones). Any other layer is refused by
- * name at compile time. Not thread-safe.
+ * kernels compute every weight (meant for channel-shrunk networks, not sparse ones). The fast kernel needs the JVM
+ * flag {@code --add-modules jdk.incubator.vector} and AVX-512 (16-float vectors); otherwise the scalar loops compute
+ * the same outputs many times slower ({@link org.rpg4j.sparse.kernel.KernelInstructions}). Any other layer is refused
+ * by name at compile time. Not thread-safe.
  */
 public final class InterleavedRunner {
 
