@@ -6,10 +6,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -231,7 +227,7 @@ public final class ImageSplitRunner {
     /**
      * {@link #output} of checked inputs with {@code block} images per block: the first runner's plain call for a
      * batch of at most one block, else the blocks taken from a shared counter by the caller and {@code threads - 1}
-     * tasks of the common pool (a task that has not started when the caller has run every block is not waited for).
+     * tasks of the common pool ({@link ParallelParts}).
      */
     INDArray[] run(INDArray[] inputs, int block) {
         long batch = inputs[0].size(0);
@@ -245,42 +241,7 @@ public final class ImageSplitRunner {
             values[i] = Tensor.rowMajorValues(inputs[i]);
         }
         Blocks work = new Blocks(inputs, values, block, blocks);
-        List<AtomicBoolean> claims = new ArrayList<>();
-        List<CompletableFuture<Void>> others = new ArrayList<>();
-        for (int t = 1; t < parts; t++) {
-            int part = t;
-            AtomicBoolean claim = new AtomicBoolean();
-            claims.add(claim);
-            others.add(CompletableFuture.runAsync(() -> {
-                if (claim.compareAndSet(false, true)) {
-                    runBlocks(part, work);
-                }
-            }, ForkJoinPool.commonPool()));
-        }
-        RuntimeException failure = null;
-        try {
-            runBlocks(0, work);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        // every started runner finishes before this call returns or throws, so no call overlaps the next one; a task
-        // not started yet finds its claim taken and returns at once: the caller does not wait for it
-        for (int t = 0; t < others.size(); t++) {
-            if (!claims.get(t).compareAndSet(false, true)) {
-                try {
-                    join(others.get(t));
-                } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        ParallelParts.run(parts, part -> runBlocks(part, work));
         return gathered(Arrays.asList(work.outputs), batch);
     }
 
@@ -354,17 +315,6 @@ public final class ImageSplitRunner {
                 Tensor.copyImages(work.values[i], image, start, end - start, block[i]);
             }
             work.outputs[k] = KernelThreading.callWith(CallThreads.CALLER, () -> runner.output(block));
-        }
-    }
-
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
         }
     }
 }

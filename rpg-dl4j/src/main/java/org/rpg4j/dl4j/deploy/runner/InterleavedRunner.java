@@ -1,12 +1,8 @@
 package org.rpg4j.dl4j.deploy.runner;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -123,39 +119,18 @@ public final class InterleavedRunner {
         return tail(Tensor.of(pooled, batch, program.features()));
     }
 
-    /** The groups taken from a shared counter by the caller and {@code threads - 1} tasks of the common pool. */
+    /**
+     * The groups taken from a shared counter by the caller and {@code threads - 1} tasks of the common pool
+     * ({@link ParallelParts}).
+     */
     private void runGroups(InterleavedProgram program, float[] images, int batch, float[] pooled) {
         int groups = InterleavedLayout.groups(batch);
         AtomicInteger next = new AtomicInteger();
-        Runnable[] parts = new Runnable[Math.min(threads, groups)];
-        for (int t = 0; t < parts.length; t++) {
-            int part = t;
-            parts[t] = () -> {
-                for (int g = next.getAndIncrement(); g < groups; g = next.getAndIncrement()) {
-                    program.runGroup(part, images, g, batch, pooled);
-                }
-            };
-        }
-        List<AtomicBoolean> claims = new ArrayList<>();
-        List<CompletableFuture<Void>> others = new ArrayList<>();
-        for (int t = 1; t < parts.length; t++) {
-            AtomicBoolean claim = new AtomicBoolean();
-            Runnable part = parts[t];
-            claims.add(claim);
-            others.add(CompletableFuture.runAsync(() -> {
-                if (claim.compareAndSet(false, true)) {
-                    part.run();
-                }
-            }, ForkJoinPool.commonPool()));
-        }
-        parts[0].run();
-        // a task that has not started finds its claim taken and returns at once; a started one is waited for, so no
-        // call overlaps the next one (they share the program's arrays)
-        for (int t = 0; t < others.size(); t++) {
-            if (!claims.get(t).compareAndSet(false, true)) {
-                others.get(t).join();
+        ParallelParts.run(Math.min(threads, groups), part -> {
+            for (int g = next.getAndIncrement(); g < groups; g = next.getAndIncrement()) {
+                program.runGroup(part, images, g, batch, pooled);
             }
-        }
+        });
     }
 
     /** Runs the steps after the pooling on the whole batch and returns the network output. */
