@@ -770,7 +770,6 @@ final class ConvolutionStep extends CalibratedStep {
         return buffer;
     }
 
-    /** @return the argument layouts of the oneDNN primitives this step created so far (tests) */
     /** @return the layer's geometry */
     ConvolutionSpec spec() {
         return spec;
@@ -791,11 +790,7 @@ final class ConvolutionStep extends CalibratedStep {
         return activation;
     }
 
-    /** @return true if the step adds its second input (a residual join) before the activation */
-    boolean addsResidual() {
-        return residual;
-    }
-
+    /** @return the argument layouts of the oneDNN primitives this step created so far (tests) */
     java.util.Set<String> directLayouts() {
         return direct.layoutsUsed();
     }
