@@ -85,17 +85,9 @@ public record InterleavedLayout(int channels, int height, int width, int border)
      */
     public void interleave(float[] nchw, int batch, float[] interleaved) {
         checkArrays(nchw, batch, interleaved);
-        for (int b = 0; b < batch; b++) {
-            int group = b / GROUP * groupSize() + b % GROUP;
-            for (int c = 0; c < channels; c++) {
-                for (int y = 0; y < height; y++) {
-                    int from = ((b * channels + c) * height + y) * width;
-                    int to = group + index(c, y, 0);
-                    for (int x = 0; x < width; x++) {
-                        interleaved[to + x * GROUP] = nchw[from + x];
-                    }
-                }
-            }
+        for (int g = 0; g < groups(batch); g++) {
+            int first = g * GROUP;
+            copyIn(nchw, first, Math.min(GROUP, batch - first), interleaved, g * groupSize());
         }
     }
 
@@ -143,11 +135,17 @@ public record InterleavedLayout(int channels, int height, int width, int border)
             throw new IllegalArgumentException("group must have length >= groupSize() = " + groupSize() + ", got "
                     + (group == null ? "null" : group.length));
         }
+        copyIn(nchw, first, count, group, 0);
+    }
+
+    /** Images {@code [first, first + count)} of {@code nchw} into the group starting at {@code group[base]}. */
+    private void copyIn(float[] nchw, int first, int count, float[] group, int base) {
+        int image = channels * height * width;
         for (int lane = 0; lane < count; lane++) {
             int from = (first + lane) * image;
             for (int c = 0; c < channels; c++) {
                 for (int y = 0; y < height; y++) {
-                    int to = index(c, y, 0) + lane;
+                    int to = base + index(c, y, 0) + lane;
                     for (int x = 0; x < width; x++) {
                         group[to + x * GROUP] = nchw[from++];
                     }
