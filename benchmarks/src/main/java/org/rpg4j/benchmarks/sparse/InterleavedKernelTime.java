@@ -36,7 +36,7 @@ public final class InterleavedKernelTime {
 
     /** @param args optional: rounds (default 8) */
     public static void main(String[] args) {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+        int rounds = RunnerCase.positiveCount(args, 0, "rounds", 8);
         System.out.printf(Locale.ROOT, "instructions %s, load %.1f at start%n", KernelInstructions.best(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println("| shape | batch | rows us (GMAC/s) | rows 4-image blocks us (GMAC/s) | interleaved us "

@@ -129,6 +129,36 @@ record RunnerCase(String model, String variant, int batch, ComputationGraph grap
     }
 
     /**
+     * Times {@code calls} alternating calls, DL4J's network then the runner, on the same input, and prints one line:
+     * the medians and the fastest calls in wall milliseconds and the speed-ups.
+     *
+     * @param label the case's name at the start of the line (model, variant, batch)
+     * @param dl4j the network DL4J runs
+     * @param runner the runner
+     * @param input the input of both
+     * @param calls timed calls of each, &ge; 1
+     */
+    static void printSpread(String label, ComputationGraph dl4j, SparseRunner runner, INDArray input, int calls) {
+        double[] dl4jMillis = new double[calls];
+        double[] runnerMillis = new double[calls];
+        for (int c = 0; c < calls; c++) {
+            long start = System.nanoTime();
+            dl4j.outputSingle(input);
+            long middle = System.nanoTime();
+            runner.output(input);
+            dl4jMillis[c] = (middle - start) / 1e6;
+            runnerMillis[c] = (System.nanoTime() - middle) / 1e6;
+        }
+        Arrays.sort(dl4jMillis);
+        Arrays.sort(runnerMillis);
+        double dl4jMedian = dl4jMillis[calls / 2];
+        double runnerMedian = runnerMillis[calls / 2];
+        System.out.printf(Locale.ROOT, "spread %s: DL4J median %.2f (fastest %.2f) ms, runner median %.2f (fastest "
+                + "%.2f) ms, speed-up %.2fx (fastest %.2fx)%n", label, dl4jMedian, dl4jMillis[0], runnerMedian,
+                runnerMillis[0], dl4jMedian / runnerMedian, dl4jMillis[0] / runnerMillis[0]);
+    }
+
+    /**
      * @param args the tool's arguments
      * @param index the optional argument's position
      * @param absent its value when {@code args} is shorter

@@ -58,21 +58,7 @@ public final class RunnerPlanSpread {
                 System.out.println("  choice " + choice);
             }
         }
-        double[] dl4j = new double[calls];
-        double[] mine = new double[calls];
-        for (int c = 0; c < calls; c++) {
-            long start = System.nanoTime();
-            dense.outputSingle(input);
-            long middle = System.nanoTime();
-            runner.output(input);
-            dl4j[c] = (middle - start) / 1e6;
-            mine[c] = (System.nanoTime() - middle) / 1e6;
-        }
-        Arrays.sort(dl4j);
-        Arrays.sort(mine);
-        System.out.printf(Locale.ROOT, "spread %s %s batch %d: DL4J median %.2f (fastest %.2f) ms, runner median %.2f"
-                + " (fastest %.2f) ms, speed-up %.2fx (fastest %.2fx)%n", model, variant, batch, dl4j[calls / 2],
-                dl4j[0], mine[calls / 2], mine[0], dl4j[calls / 2] / mine[calls / 2], dl4j[0] / mine[0]);
+        RunnerCase.printSpread(model + " " + variant + " batch " + batch, dense, runner, input, calls);
         printSteps(runner, input, profiles);
     }
 

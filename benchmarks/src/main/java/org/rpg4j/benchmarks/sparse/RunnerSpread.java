@@ -56,23 +56,7 @@ public final class RunnerSpread {
         for (int i = 0; i < warmUp / 4; i++) {
             graph.outputSingle(input);
         }
-        double[] dl4j = new double[calls];
-        double[] mine = new double[calls];
-        for (int c = 0; c < calls; c++) {
-            long start = System.nanoTime();
-            graph.outputSingle(input);
-            long middle = System.nanoTime();
-            runner.output(input);
-            dl4j[c] = (middle - start) / 1e6;
-            mine[c] = (System.nanoTime() - middle) / 1e6;
-        }
-        Arrays.sort(dl4j);
-        Arrays.sort(mine);
-        double dl4jMedian = dl4j[calls / 2];
-        double mineMedian = mine[calls / 2];
-        System.out.printf(Locale.ROOT, "spread %s %s batch %d: DL4J median %.2f (fastest %.2f) ms, runner median %.2f"
-                + " (fastest %.2f) ms, speed-up %.2fx (fastest %.2fx)%n", model, variant, batch, dl4jMedian, dl4j[0],
-                mineMedian, mine[0], dl4jMedian / mineMedian, dl4j[0] / mine[0]);
+        RunnerCase.printSpread(model + " " + variant + " batch " + batch, graph, runner, input, calls);
         double[] minima = null;
         List<StepTime> steps = null;
         for (int p = 0; p < profiles; p++) {
